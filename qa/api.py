@@ -1,0 +1,245 @@
+"""The public entry point: `QA.from_path(...)` builds or loads the index; `ask` and `retrieve` use it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa import store
+from qa._version import __version__
+from qa.answering import Thresholds, answer_question
+from qa.chunking import chunk_document
+from qa.embedding import NONE, WORDLLAMA_ID, Embedder, EmbedderChoice, hub_model_cached, load_embedder
+from qa.errors import IndexCorruptError, InputError
+from qa.followup import resolve
+from qa.lexical import LexicalIndex
+from qa.loading import TEXT_SUFFIXES, clean_text, load_path
+from qa.retrieval import DenseIndex, Retriever
+from qa.settings import BUNDLED_LETTER, Settings
+from qa.types import Answer, Chunk, Document, Passage
+
+log = logging.getLogger("qa")
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class Source:
+    """The files an index is built from, fingerprinted by their bytes and ids."""
+
+    path: Path
+    sha256: str
+
+
+def fingerprint(path: Path) -> Source:
+    """Hash the raw bytes and ids of the file, or of every .txt/.md file below the folder."""
+    root = path.expanduser().resolve()
+    if not root.exists():
+        raise InputError(f"{path} does not exist: give a .txt/.md file or a folder of them")
+    files = [root] if root.is_file() else sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+    )
+    digest = hashlib.sha256()
+    for file in files:
+        doc_id = file.name if root.is_file() else file.relative_to(root).as_posix()
+        digest.update(doc_id.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return Source(root, digest.hexdigest())
+
+
+def clean_question(question: object) -> str:
+    """The question as text a person could have typed: no surrogates, controls or invisible marks."""
+    if not isinstance(question, str):
+        question = "" if question is None else str(question)
+    return clean_text(_SURROGATES.sub("", question)).strip()
+
+
+class QA:
+    """Question answering over one indexed file or folder."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        choice: EmbedderChoice,
+        vectors: np.ndarray | None,
+        manifest: dict[str, Any],
+    ) -> None:
+        self.settings = settings
+        self.documents = {d.doc_id: d for d in documents}
+        self.chunks = list(chunks)
+        self.choice = choice
+        self.manifest = manifest
+        self.thresholds = Thresholds()
+        self.lexical = LexicalIndex([c.section + "\n" + c.text for c in self.chunks])
+        dense = DenseIndex(vectors) if vectors is not None and choice.embedder is not None else None
+        self.retriever = Retriever(
+            self.chunks,
+            self.lexical,
+            dense,
+            choice.embedder if dense is not None else None,
+            fusion=settings.fusion,
+            rrf_k=settings.rrf_k,
+            dense_weight=settings.dense_weight,
+        )
+
+    @classmethod
+    def from_path(cls, path: str | Path | None = None, embedder: Embedder | None = None, **overrides: Any) -> QA:
+        """Build the index for `path` (None: the bundled letter), or load it when it is current."""
+        settings = Settings.load(**overrides)
+        source = fingerprint(Path(path) if path is not None else BUNDLED_LETTER)
+        index_dir = settings.resolved_index_dir
+        requested = embedder.id if embedder is not None else settings.embed_model
+        wanted = _wanted_manifest(settings, source, requested)
+        try:
+            loaded = _load_current(index_dir, wanted, embedder, settings)
+        except IndexCorruptError as exc:
+            log.warning("index at %s is damaged (%s); rebuilding it", index_dir, exc)
+            loaded = None
+        if loaded is not None:
+            return cls(settings, *loaded)
+        with store.build_lock(index_dir):
+            # Another process may have finished the same build while we waited for the lock.
+            try:
+                loaded = _load_current(index_dir, wanted, embedder, settings)
+            except IndexCorruptError:
+                loaded = None
+            if loaded is not None:
+                return cls(settings, *loaded)
+            return cls(settings, *_build(index_dir, wanted, source, embedder, settings))
+
+    @property
+    def embedder_id(self) -> str:
+        return self.choice.id
+
+    @property
+    def notice(self) -> str:
+        """One line saying the requested embedder was replaced by the offline one (empty if not)."""
+        return self.choice.notice
+
+    def document_text(self, doc_id: str) -> str:
+        """The text every offset of `doc_id` refers to."""
+        return self._document(doc_id).text
+
+    def _document(self, doc_id: str) -> Document:
+        try:
+            return self.documents[doc_id]
+        except KeyError:
+            raise InputError(f"no document {doc_id!r} in this index: known are {sorted(self.documents)[:5]}…") from None
+
+    def retrieve(self, question: str, k: int = 5) -> list[Passage]:
+        """The `k` best passages for `question`, best first."""
+        text = clean_question(question)[: self.settings.max_question_chars]
+        if not text:
+            return []
+        return self.retriever.retrieve(text, k)
+
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+        """Answer `question` (resolving follow-ups against `history`) with exact cited spans."""
+        asked = clean_question(question)
+        limit = self.settings.max_question_chars
+        if not asked:
+            return Answer(asked, "请输入一个问题。", (), (), abstained=True)
+        if len(asked) > limit:
+            text = f"问题太长（{len(asked)} 字），请缩短到 {limit} 字以内再问。"
+            return Answer(asked[:limit], text, (), (), abstained=True)
+        earlier = [clean_question(h)[:limit] for h in history or ()]
+        resolved = resolve(asked, earlier)
+        passages = self.retriever.retrieve(resolved.text, k=5)
+        return answer_question(
+            resolved.text, passages, self.lexical, self._document, resolved.focus, self.thresholds, asked=asked
+        )
+
+
+def _wanted_manifest(settings: Settings, source: Source, requested: str) -> dict[str, Any]:
+    return {
+        "source": {"path": str(source.path), "sha256": source.sha256},
+        "chunking": settings.chunk_settings(),
+        "embedder": {"requested": requested},
+    }
+
+
+def _load_current(
+    index_dir: Path, wanted: dict[str, Any], embedder: Embedder | None, settings: Settings
+) -> tuple[list[Document], list[Chunk], EmbedderChoice, np.ndarray | None, dict[str, Any]] | None:
+    """The stored index when it matches what is wanted and is intact; None when it must be rebuilt."""
+    manifest = store.read_manifest(index_dir)
+    if manifest is None or manifest.get("qa_version") != __version__:
+        return None
+    if manifest.get("source", {}).get("sha256") != wanted["source"]["sha256"]:
+        return None
+    if manifest.get("chunking") != wanted["chunking"]:
+        return None
+    stored = manifest.get("embedder", {})
+    if stored.get("requested") != wanted["embedder"]["requested"]:
+        return None
+    choice = _embedder_for(stored, embedder, settings)
+    if choice is None:
+        return None
+    index = store.load_index(index_dir, manifest)
+    if choice.notice:
+        log.warning("%s", choice.notice)
+    return index.documents, index.chunks, choice, index.vectors, manifest
+
+
+def _embedder_for(stored: dict[str, Any], embedder: Embedder | None, settings: Settings) -> EmbedderChoice | None:
+    """Recreate the embedder an index was built with, or None when a better one is now available."""
+    requested = stored["requested"]
+    if embedder is not None:
+        return EmbedderChoice(embedder, requested) if embedder.id == stored.get("id") else None
+    if stored.get("id") == NONE:
+        return EmbedderChoice(None, NONE)
+    if stored.get("fallback"):
+        # Built with the offline stand-in: rebuild as soon as the real model sits in the cache.
+        if hub_model_cached(requested):
+            return None
+        from qa.embedding import WordLlamaEmbedder
+
+        return EmbedderChoice(WordLlamaEmbedder(), requested, stored.get("notice", ""))
+    choice = load_embedder(requested, hub_timeout_s=0.0)
+    return choice if choice.id == stored.get("id") and not choice.fallback else None
+
+
+def _build(
+    index_dir: Path, wanted: dict[str, Any], source: Source, embedder: Embedder | None, settings: Settings
+) -> tuple[list[Document], list[Chunk], EmbedderChoice, np.ndarray | None, dict[str, Any]]:
+    documents = load_path(source.path, settings.max_file_bytes)
+    chunks = [c for d in documents for c in chunk_document(d, settings.chunk_min_chars, settings.chunk_max_chars)]
+    if embedder is not None:
+        choice = EmbedderChoice(embedder, embedder.id)
+    else:
+        choice = load_embedder(settings.embed_model, settings.hub_timeout_s)
+    if choice.notice:
+        log.warning("%s", choice.notice)
+    vectors = None
+    if choice.embedder is not None:
+        vectors = choice.embedder.encode_documents([c.section + "\n" + c.text for c in chunks])
+    manifest = {
+        **wanted,
+        "embedder": {
+            "requested": wanted["embedder"]["requested"],
+            "id": choice.id,
+            "dim": int(vectors.shape[1]) if vectors is not None else 0,
+            "fallback": choice.fallback,
+            "notice": choice.notice,
+        },
+        "source": {
+            **wanted["source"],
+            "documents": [{"doc_id": d.doc_id, "sha256": d.sha256, "chars": len(d.text)} for d in documents],
+        },
+        "settings": settings.to_dict(),
+        "counts": {"documents": len(documents), "chunks": len(chunks)},
+    }
+    written = store.save_index(index_dir, manifest, documents, chunks, vectors)
+    return documents, chunks, choice, vectors, written
+
+
+__all__ = ["QA", "WORDLLAMA_ID"]

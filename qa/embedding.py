@@ -1,0 +1,207 @@
+"""Embedding: one narrow interface, and the one place where models are chosen and loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from qa.errors import ModelError
+
+log = logging.getLogger("qa")
+
+WORDLLAMA_ID = "wordllama:l2_supercat_256"
+NONE = "none"
+HUB_HOST = ("huggingface.co", 443)
+
+# Chinese BGE models expect this instruction before queries (not before documents).
+_QUERY_PROMPTS = {
+    "bge-small-zh": "为这个句子生成表示以用于检索相关文章：",
+    "bge-base-zh": "为这个句子生成表示以用于检索相关文章：",
+    "bge-large-zh": "为这个句子生成表示以用于检索相关文章：",
+}
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 rows; queries and documents may be encoded differently."""
+
+    id: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class EmbedderChoice:
+    """Which embedder runs, what was asked for, and why they differ (empty when they don't)."""
+
+    embedder: Embedder | None
+    requested: str
+    notice: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.embedder.id if self.embedder is not None else NONE
+
+    @property
+    def fallback(self) -> bool:
+        return bool(self.notice)
+
+
+def normalize(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+class WordLlamaEmbedder:
+    """The small static embeddings that ship inside the `wordllama` package: no download, no torch."""
+
+    id = WORDLLAMA_ID
+    dim = 256
+
+    def __init__(self) -> None:
+        wordllama = _import_quietly("wordllama")
+        folder = Path(wordllama.__file__).parent
+        try:
+            self._model = wordllama.WordLlama.load(cache_dir=folder, disable_download=True)
+        except Exception as exc:  # the package's own error types vary between releases
+            raise ModelError(f"wordllama's bundled weights failed to load ({exc}): reinstall wordllama") from exc
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_documents(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalize(self._model.embed(list(texts)))
+
+
+def _import_quietly(module: str) -> Any:
+    """Import a module that calls `logging.basicConfig` at import time, then undo that side effect."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    imported = importlib.import_module(module)
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    return imported
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded from a local folder or the Hugging Face cache."""
+
+    def __init__(self, name_or_dir: str, local_only: bool) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(name_or_dir, device="cpu", local_files_only=local_only)
+        except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot use this model"
+            raise ModelError(f"embedding model {name_or_dir!r} failed to load: {exc}") from exc
+        self.id = f"st:{_model_label(name_or_dir)}"
+        dim = self._model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
+        base = name_or_dir.rstrip("/").split("/")[-1].lower()
+        self._query_prompt = next((p for key, p in _QUERY_PROMPTS.items() if base.startswith(key)), None)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prompt)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, None)
+
+    def _encode(self, texts: Sequence[str], prompt: str | None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows = self._model.encode(list(texts), prompt=prompt, normalize_embeddings=True, show_progress_bar=False)
+        return normalize(rows)
+
+
+def _model_label(name_or_dir: str) -> str:
+    path = Path(name_or_dir).expanduser()
+    if path.is_dir():
+        # A folder's id is its name plus a hash of its weights' sizes, so a swapped model is noticed.
+        sizes = sorted((p.name, p.stat().st_size) for p in path.rglob("*") if p.is_file())
+        digest = hashlib.sha256(repr(sizes).encode()).hexdigest()[:12]
+        return f"{path.name}@{digest}"
+    return name_or_dir
+
+
+def hub_model_cached(name: str) -> bool:
+    """True when a Hugging Face model id already sits in the local cache (no network)."""
+    if "/" not in name or Path(name).expanduser().exists():
+        return False
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    for filename in ("modules.json", "config.json"):
+        found = try_to_load_from_cache(name, filename)
+        if isinstance(found, str):
+            return True
+    return False
+
+
+def hub_reachable(timeout_s: float) -> bool:
+    """Whether the model hub answers a TCP connect within `timeout_s`; never blocks longer."""
+    if os.environ.get("HF_HUB_OFFLINE", "").strip() not in ("", "0") or timeout_s <= 0:
+        return False
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection(HUB_HOST, timeout=timeout_s):
+                result.append(True)
+        except OSError:
+            result.append(False)
+
+    # DNS look-ups ignore socket timeouts, so the probe runs in a thread we stop waiting for.
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    return bool(result and result[0])
+
+
+def load_embedder(name: str, hub_timeout_s: float = 5.0) -> EmbedderChoice:
+    """Resolve `name` to an embedder: 'none', 'wordllama', a local folder, or a hub id.
+
+    A hub id is loaded from the local cache, else from the hub when it answers quickly; otherwise
+    the bundled wordllama embedder runs instead and the returned choice carries a one-line notice.
+    """
+    key = name.strip()
+    if key.lower() == NONE:
+        return EmbedderChoice(None, NONE)
+    if key.lower() in ("wordllama", WORDLLAMA_ID):
+        return EmbedderChoice(WordLlamaEmbedder(), key)
+    if Path(key).expanduser().is_dir():
+        return EmbedderChoice(SentenceTransformerEmbedder(str(Path(key).expanduser()), local_only=True), key)
+    if "/" not in key:
+        raise ModelError(
+            f"embedding model {key!r} is neither 'none', 'wordllama', a folder, nor a hub id like 'org/name'"
+        )
+    if hub_model_cached(key):
+        return EmbedderChoice(SentenceTransformerEmbedder(key, local_only=True), key)
+    if hub_reachable(hub_timeout_s):
+        try:
+            return EmbedderChoice(SentenceTransformerEmbedder(key, local_only=False), key)
+        except ModelError as exc:
+            reason = str(exc)
+    else:
+        reason = "it is not in the local cache and the model hub is out of reach"
+    notice = f"embedding model {key} unavailable ({reason}); using the bundled offline embedder wordllama"
+    return EmbedderChoice(WordLlamaEmbedder(), key, notice)

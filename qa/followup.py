@@ -1,0 +1,82 @@
+"""Follow-ups: rewrite an elliptical question (`市级的呢？`) into a full one using the earlier questions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
+_TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
+_PRONOUN = re.compile(r"(?:它们?|其|他们|这些|那些|该|上述)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+SHORT = 8
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The question to answer, and the part of it the person actually typed last (its focus)."""
+
+    text: str
+    focus: str = ""
+
+
+def resolve(question: str, history: Sequence[str] = ()) -> Resolved:
+    """Resolve `question` against earlier questions of the same conversation (oldest first)."""
+    context = ""
+    for earlier in history:
+        if isinstance(earlier, str) and earlier.strip():
+            context = _resolve_one(earlier.strip(), context).text
+    return _resolve_one(question.strip(), context)
+
+
+def is_elliptical(question: str) -> bool:
+    """Short questions, `…呢` questions and those opening with `那…` lean on what was asked before."""
+    fragment = fragment_of(question)
+    if not fragment:
+        return True
+    if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question):
+        return True
+    return len(_CJK.findall(fragment)) <= 3 or bool(_PRONOUN.match(fragment))
+
+
+def fragment_of(question: str) -> str:
+    return _TAIL.sub("", _LEAD.sub("", question.strip())).strip("，,、 ")
+
+
+def _resolve_one(question: str, context: str) -> Resolved:
+    if not context or not is_elliptical(question):
+        return Resolved(question)
+    fragment = fragment_of(question)
+    if not fragment:
+        return Resolved(context)
+    swapped = _swap_aligned(fragment, context)
+    if swapped is not None:
+        return Resolved(swapped, fragment)
+    return Resolved(f"{fragment} {context}", fragment)
+
+
+def _swap_aligned(fragment: str, context: str) -> str | None:
+    """Replace the span of `context` that the fragment parallels (`市级` for `省级`), if one is clear.
+
+    A span of the fragment's length that shares its last character (or its first, failing that) and
+    differs from it is taken as the counterpart; the rightmost suffix match wins ties.
+    """
+    n = len(fragment)
+    if n < 2 or fragment in context:
+        return None
+    best: tuple[int, int] | None = None
+    for i in range(len(context) - n + 1):
+        span = context[i : i + n]
+        if not all(_CJK.match(ch) or ch.isdigit() for ch in span):
+            continue
+        shared = sum(a == b for a, b in zip(span, fragment, strict=True))
+        if not shared:
+            continue
+        score = shared * 2 + (span[-1] == fragment[-1]) * 3 + (span[0] == fragment[0])
+        if best is None or score >= best[0]:
+            best = (score, i)
+    if best is None or best[0] < 4:
+        return None
+    i = best[1]
+    return context[:i] + fragment + context[i + n :]

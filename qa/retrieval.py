@@ -1,0 +1,93 @@
+"""Retrieval: BM25 and dense rankings over the same chunks, fused into one list of passages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.embedding import Embedder
+from qa.lexical import LexicalIndex
+from qa.types import Chunk, Passage
+
+if TYPE_CHECKING:
+    import faiss
+
+CANDIDATES = 50
+
+
+class DenseIndex:
+    """Exact inner-product search (FAISS `IndexFlatIP`) over L2-normalised vectors."""
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        import faiss
+
+        self.dim = int(vectors.shape[1])
+        self._index: faiss.IndexFlatIP = faiss.IndexFlatIP(self.dim)
+        if len(vectors):
+            self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        k = min(k, self._index.ntotal)
+        if k <= 0:
+            return []
+        scores, ids = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+class Retriever:
+    """Ranks chunks for a query with BM25, dense search when an embedder is present, and fusion."""
+
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        lexical: LexicalIndex,
+        dense: DenseIndex | None = None,
+        embedder: Embedder | None = None,
+        fusion: str = "rrf",
+        rrf_k: int = 60,
+        dense_weight: float = 1.0,
+    ) -> None:
+        if (dense is None) != (embedder is None):
+            raise ValueError("dense index and embedder come together or not at all")
+        self.chunks = list(chunks)
+        self.lexical = lexical
+        self.dense = dense
+        self.embedder = embedder
+        self.fusion = fusion
+        self.rrf_k = rrf_k
+        self.dense_weight = dense_weight
+
+    def retrieve(self, query: str, k: int = 5) -> list[Passage]:
+        """The `k` best passages for `query`, best first."""
+        if k <= 0 or not self.chunks:
+            return []
+        lexical = self.lexical.scores(query)
+        lex_order = [i for i in np.argsort(-lexical, kind="stable")[:CANDIDATES] if lexical[i] > 0]
+        dense: dict[int, float] = {}
+        if self.dense is not None and self.embedder is not None:
+            qvec = self.embedder.encode_queries([query])[0]
+            dense = dict(self.dense.search(qvec, CANDIDATES))
+        fused = self._fuse(lex_order, lexical, dense)
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        return [
+            Passage.of(self.chunks[i], fused[i], lexical_score=float(lexical[i]), dense_score=dense.get(i))
+            for i in best
+        ]
+
+    def _fuse(self, lex_order: list[int], lexical: np.ndarray, dense: dict[int, float]) -> dict[int, float]:
+        if not dense:
+            return {i: float(lexical[i]) for i in lex_order}
+        dense_order = sorted(dense, key=lambda i: -dense[i])
+        fused: dict[int, float] = {}
+        if self.fusion == "rrf":
+            for rank, i in enumerate(lex_order):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
+            for rank, i in enumerate(dense_order):
+                fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
+            return fused
+        top = float(lexical[lex_order[0]]) if lex_order else 1.0
+        for i in set(lex_order) | set(dense):
+            fused[i] = float(lexical[i]) / top + self.dense_weight * max(dense.get(i, 0.0), 0.0)
+        return fused

@@ -1,0 +1,133 @@
+"""The small dataclasses that cross stage boundaries: documents, chunks, passages, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range `[start, end)` of one document's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A numbered heading line such as `一、…` (level 1) or `（一）…` (level 2)."""
+
+    level: int
+    start: int
+    end: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the loader recognised of a letter's layout; any part may be missing."""
+
+    addressee: Span | None = None
+    proposal: Span | None = None
+    date: Span | None = None
+    sender: Span | None = None
+    headings: tuple[Heading, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Structure:
+        def span(key: str) -> Span | None:
+            value = data.get(key)
+            return Span(**value) if value else None
+
+        return cls(
+            addressee=span("addressee"),
+            proposal=span("proposal"),
+            date=span("date"),
+            sender=span("sender"),
+            headings=tuple(Heading(**h) for h in data.get("headings", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded text; every offset in `qa` refers to `text`."""
+
+    doc_id: str
+    text: str
+    sha256: str
+    structure: Structure = field(default_factory=Structure)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a few sentences inside one section, with exact offsets."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    section: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score (and the two rankers' raw scores, when they ran)."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    section: str
+    score: float
+    lexical_score: float | None = None
+    dense_score: float | None = None
+
+    @classmethod
+    def of(cls, chunk: Chunk, score: float, **extra: float | None) -> Passage:
+        return cls(chunk.doc_id, chunk.start, chunk.end, chunk.text, chunk.section, score, **extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An exact span of a document: `text == document_text(doc_id)[start:end]`."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    section: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: text with `[n]` markers, the spans they cite, and what was retrieved."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    abstained: bool
+    resolved_question: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "resolved_question": self.resolved_question or self.question,
+            "text": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+        }
