@@ -10,7 +10,7 @@ from qa.loading import heading_level, iter_lines
 from qa.types import Chunk, Document, Span
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*[”’\"')）]*")
-_CLAUSE = re.compile(r"[^，,、：:。！？；!?;\n]+[，,、：:。！？；!?;]*[”’\"')）]*")
+_CLAUSE = re.compile(r"[^，,：:。！？；!?;\n]+[，,：:。！？；!?;]*[”’\"')）]*")
 SECTION_SEP = " › "
 OPENING = "开头"
 CLOSING = "落款"

@@ -6,11 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.question import FILLER
+
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
-_PRONOUN = re.compile(r"(?:它们?|其|他们|这些|那些|该|上述)")
+_PRONOUN = re.compile(r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|都是|别的|其他|其余|除了|^其|^该")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-SHORT = 8
+SHORT = 6  # content characters left once question words are removed
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,9 @@ def is_elliptical(question: str) -> bool:
     fragment = fragment_of(question)
     if not fragment:
         return True
-    if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question):
+    if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _PRONOUN.search(fragment):
         return True
-    return len(_CJK.findall(fragment)) <= 3 or bool(_PRONOUN.match(fragment))
+    return len(_CJK.findall(FILLER.sub("", fragment))) <= SHORT
 
 
 def fragment_of(question: str) -> str:

@@ -72,3 +72,8 @@ class LexicalIndex:
 
     def df(self, token: str) -> int:
         return self._df.get(token, 0)
+
+    def occurs(self, text: str) -> bool:
+        """Whether every bigram of `text` occurs somewhere in the indexed texts (a cheap 'is this a known term')."""
+        grams = bigrams(text)
+        return bool(grams) and all(self._df.get(g, 0) > 0 for g in grams)

@@ -1,0 +1,180 @@
+"""Question analysis: content terms, the answer type a question expects, and questions about the letter itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.lexical import LexicalIndex, bigrams
+
+# Question words and filler carry no content; they are removed before terms are weighed.
+FILLER = re.compile(
+    r"请问|请|一下|信中|文中|信里|这封信|本信|该信|答复中|答复里|回复中|这份答复|提到|提及|说到|讲到|写到|介绍|"
+    r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪里|是什么|什么|多少|几个|几家|几所|几|"
+    r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
+    r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该"
+)
+NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
+_UNITS = "个所家项名人次条座批类种位届年月天亿万元"
+_COUNT = re.compile(rf"(?:多少|(?<![近这前哪好])几(?!乎))([{_UNITS}]?)")
+_DATE_Q = re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|时间")
+_LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别")
+_WH_HEAD = re.compile(
+    r"(?:什么样的?|什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
+)
+_HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能要去来给对为从于上中里]")
+_NEGATED = re.compile(r"(?<!有)(?:没有|尚未|未能|未)(?!来)")
+_NEGATION_IN_TEXT = re.compile(r"没有|尚未|未|无|不(?!断|仅|同|少|久|但)")
+_PERSON_TITLES = re.compile(r"局长|主任|市长|书记|校长|院长|负责人|委员长|厅长|部长|处长|科长|董事长|总经理")
+MONEY = re.compile(r"资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱")
+RATE = re.compile(r"率|比例|比重|占比|百分")
+PEOPLE = re.compile(r"学生|人数|毕业生|在校生|教师|老师|员工|人才数")
+DATE_IN_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年")
+
+META_PATTERNS: dict[str, re.Pattern[str]] = {
+    "addressee": re.compile(r"写给谁|致谁|给谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)"),
+    "sender": re.compile(
+        r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答)|"
+        r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人"
+    ),
+    "date": re.compile(
+        r"(?:信|答复|复函|回函|回复|回信|落款|签发|成文)[^，,。]{0,6}(?:日期|时间|什么时候|何时|哪天|哪一天|几号)"
+        r"|(?:什么时候|何时|哪天|哪一天)(?:写|发|签|答复|回复|发出)"
+    ),
+    "proposal": re.compile(
+        r"什么提案|哪个提案|哪项提案|哪份提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么)|答复[^，,。]{0,4}什么提案"
+    ),
+    "section": re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节)"),
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question reduced to what is scored: weighted content bigrams and the answer type it expects."""
+
+    text: str
+    terms: dict[str, float]
+    chars: dict[str, float]
+    count_unit: str | None
+    wants_count: bool
+    wants_date: bool
+    wants_list: bool
+    head: str
+    person_title: str
+    negated: bool
+
+    @property
+    def typed(self) -> bool:
+        """Whether the question asks for a number, a date or a person: a fact a sentence holds or not."""
+        return self.wants_count or self.wants_date or bool(self.person_title)
+
+    def coverage(self, text: str) -> float:
+        """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
+        return _share(self.terms, text)
+
+    def char_coverage(self, text: str) -> float:
+        """The same over single characters: softer, so paraphrases that share characters still score."""
+        return _share(self.chars, text)
+
+
+def _share(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    if total <= 0:
+        return 1.0
+    return sum(w for t, w in weights.items() if t in text) / total
+
+
+def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
+    """Weigh the question's content bigrams by IDF (doubled for a follow-up's own words)."""
+    content = FILLER.sub(" ", question)
+    focus_terms = set(bigrams(FILLER.sub(" ", focus))) if focus else set()
+    terms: dict[str, float] = {}
+    for term in bigrams(content):
+        if len(term) == 1 and not term.isascii():
+            continue
+        terms[term] = lexical.idf(term) * (2.0 if term in focus_terms else 1.0)
+    chars = {ch: lexical.idf(ch) for ch in content if "\u4e00" <= ch <= "\u9fff"}
+    count = _COUNT.search(question)
+    title = _PERSON_TITLES.search(question)
+    return Query(
+        text=question,
+        terms=terms,
+        chars=chars,
+        count_unit=(count.group(1) or None) if count else None,
+        wants_count=count is not None,
+        wants_date=bool(_DATE_Q.search(question)),
+        wants_list=bool(_LIST_Q.search(question)),
+        head=head_noun(focus or question),
+        person_title=title.group(0) if title and "谁" in question else "",
+        negated=bool(_NEGATED.search(question)),
+    )
+
+
+def head_noun(question: str) -> str:
+    """The words a wh-word asks for (`哪些职业学校` → `职业学校`), cut at the first particle; '' if none."""
+    m = _WH_HEAD.search(question)
+    if m is None:
+        return ""
+    phrase = m.group(1).rstrip("的")
+    phrase = phrase.rsplit("的", 1)[-1]  # `本科层次的职业大学` asks for `职业大学`
+    words = _HEAD_STOP.split(phrase)
+    return words[0] if len(words[0]) >= 2 else ""
+
+
+MIN_TYPED_COVERAGE = 0.4
+
+
+def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float = 0.0) -> str:
+    """Why `text` cannot hold the kind of answer the question expects ('' when it can).
+
+    A number, date or person must sit in a sentence about the question's subject; a question about
+    what did *not* happen needs a sentence that says so.
+    """
+    if query.typed and max(query.coverage(text), context) < MIN_TYPED_COVERAGE:
+        return "the sentence is not about the question's subject"
+    if query.negated and not _NEGATION_IN_TEXT.search(text):
+        return "nothing is said about what did not happen"
+    if query.wants_count:
+        unit = query.count_unit or ""
+        if MONEY.search(query.text) and not re.search(rf"{NUMERAL}多?余?(?:亿|万)?元", text):
+            return "no sum of money"
+        if RATE.search(query.text) and not re.search(r"%|％|百分之|\d+成", text):
+            return "no rate"
+        if (unit == "人" or PEOPLE.search(query.text)) and not re.search(rf"{NUMERAL}多?余?(?:万)?(?:人|名)", text):
+            return "no number of people"
+        if unit and unit not in "年月天" and not re.search(rf"{NUMERAL}多?余?{unit}", text):
+            return f"no number of {unit}"
+        if not re.search(NUMERAL, text):
+            return "no number"
+    if query.wants_date and not DATE_IN_TEXT.search(text):
+        return "no date"
+    if query.person_title and query.person_title not in text:
+        return f"no {query.person_title}"
+    return ""
+
+
+def meta_intent(question: str) -> str | None:
+    """Which question about the letter itself this is (to whom, from whom, when, which proposal, a part)."""
+    for intent, pattern in META_PATTERNS.items():
+        if pattern.search(question):
+            return intent
+    return None
+
+
+def section_number(question: str) -> int:
+    """The N of `第N部分` in a question (1-based), 0 when absent."""
+    m = META_PATTERNS["section"].search(question)
+    if m is None:
+        return 0
+    return chinese_number(m.group(1))
+
+
+def chinese_number(text: str) -> int:
+    """`三` → 3, `十二` → 12, `7` → 7; 0 when not a number."""
+    if text.isdigit():
+        return int(text)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return digits.get(text, 0)
