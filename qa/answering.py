@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
@@ -24,6 +24,7 @@ SHORT_ANSWER = 80
 LIST_ANSWER = 150
 PASSAGES_READ = 5
 ECHO_SHARE = 0.75
+REPEAT_PENALTY = 0.2
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def answer_meta(question: str, intent: str, doc: Document, passages: Sequence[Pa
     """Answer from the letter's detected structure, citing the span it came from."""
     if intent == "section":
         number = section_number(question)
-        found = [h for h in doc.structure.headings if h.level == 1 and chinese_number(h.title.split("、")[0]) == number]
+        found = [h for h in doc.structure.headings if h.level == 1 and chinese_number(h.title) == number]
         if not found:
             return None
         span = Span(found[0].start, found[0].end)
@@ -104,8 +105,13 @@ def answer_question(
     focus: str = "",
     thresholds: Thresholds = Thresholds(),
     asked: str = "",
+    already_said: Citation | None = None,
 ) -> Answer:
-    """Choose the best sentence (trimmed to its answering clauses) among the top passages, or abstain."""
+    """Choose the best sentence (trimmed to its answering clauses) among the top passages, or abstain.
+
+    `already_said` is the answer to the earlier question a follow-up leans on: a follow-up asks for
+    something new, so that span is only chosen again when nothing else fits.
+    """
     asked = asked or question
     if passages and (intent := meta_intent(question)) is not None:
         meta = answer_meta(asked, intent, document(passages[0].doc_id), passages)
@@ -118,6 +124,8 @@ def answer_question(
         context = query.coverage(passage.section + passage.text)
         for span in split_spans(text, passage.start, passage.end):
             candidate = _score_sentence(query, lexical, text, span, passage, rank, context)
+            if already_said is not None and _overlaps(already_said, passage.doc_id, span):
+                candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
             if best is None or candidate.score > best.score:
                 best = candidate
     if best is None or _should_abstain(query, best, thresholds):
@@ -144,6 +152,10 @@ def _score_sentence(
         - (0.3 if mismatch else 0.0)
     )
     return Candidate(span, passage.doc_id, passage.section, score, max(own, context), mismatch)
+
+
+def _overlaps(citation: Citation, doc_id: str, span: Span) -> bool:
+    return citation.doc_id == doc_id and citation.start < span.end and span.start < citation.end
 
 
 def _echo(query: Query, sentence: str) -> str:

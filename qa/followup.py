@@ -10,9 +10,12 @@ from qa.question import FILLER
 
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
-_PRONOUN = re.compile(r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|都是|别的|其他|其余|除了|^其|^该")
+_PRONOUN = re.compile(
+    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|都是|别的|其他|其余|除了|^其|^该"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHORT = 6  # content characters left once question words are removed
+MAX_SWAP = 6  # only short fragments (`市级的呢`) stand in for a part of the earlier question
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Resolved:
 
     text: str
     focus: str = ""
+    previous: str = ""  # the earlier question the follow-up was appended to (not swapped into)
 
 
 def resolve(question: str, history: Sequence[str] = ()) -> Resolved:
@@ -52,10 +56,10 @@ def _resolve_one(question: str, context: str) -> Resolved:
     fragment = fragment_of(question)
     if not fragment:
         return Resolved(context)
-    swapped = _swap_aligned(fragment, context)
+    swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     if swapped is not None:
         return Resolved(swapped, fragment)
-    return Resolved(f"{fragment} {context}", fragment)
+    return Resolved(f"{fragment} {context}", fragment, previous=context)
 
 
 def _swap_aligned(fragment: str, context: str) -> str | None:

@@ -51,6 +51,7 @@ class LexicalIndex:
         import bm25s
 
         self.size = len(texts)
+        self._joined = "\n".join(texts)
         corpus = [tokenize(t) or ["\u2205"] for t in texts]
         self._bm25: bm25s.BM25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
@@ -74,6 +75,5 @@ class LexicalIndex:
         return self._df.get(token, 0)
 
     def occurs(self, text: str) -> bool:
-        """Whether every bigram of `text` occurs somewhere in the indexed texts (a cheap 'is this a known term')."""
-        grams = bigrams(text)
-        return bool(grams) and all(self._df.get(g, 0) > 0 for g in grams)
+        """Whether `text` occurs verbatim in one of the indexed texts."""
+        return bool(text) and text in self._joined

@@ -22,7 +22,7 @@ _LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分�
 _WH_HEAD = re.compile(
     r"(?:什么样的?|什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
 )
-_HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能要去来给对为从于上中里]")
+_HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能去来给对为从于上中里]")
 _NEGATED = re.compile(r"(?<!有)(?:没有|尚未|未能|未)(?!来)")
 _NEGATION_IN_TEXT = re.compile(r"没有|尚未|未|无|不(?!断|仅|同|少|久|但)")
 _PERSON_TITLES = re.compile(r"局长|主任|市长|书记|校长|院长|负责人|委员长|厅长|部长|处长|科长|董事长|总经理")
@@ -32,7 +32,9 @@ PEOPLE = re.compile(r"学生|人数|毕业生|在校生|教师|老师|员工|人
 DATE_IN_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年")
 
 META_PATTERNS: dict[str, re.Pattern[str]] = {
-    "addressee": re.compile(r"写给谁|致谁|给谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)"),
+    "addressee": re.compile(
+        r"写给谁|致谁|给谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)"
+    ),
     "sender": re.compile(
         r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答)|"
         r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人"
@@ -122,18 +124,23 @@ def head_noun(question: str) -> str:
 
 
 MIN_TYPED_COVERAGE = 0.4
+MIN_SPECIFIC_HEAD = 3
 
 
 def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float = 0.0) -> str:
     """Why `text` cannot hold the kind of answer the question expects ('' when it can).
 
     A number, date or person must sit in a sentence about the question's subject; a question about
-    what did *not* happen needs a sentence that says so.
+    what did *not* happen needs a sentence that says so; a question asking for a specific kind of
+    thing the document names (`哪些职业学校`) needs a sentence naming it.
     """
     if query.typed and max(query.coverage(text), context) < MIN_TYPED_COVERAGE:
         return "the sentence is not about the question's subject"
     if query.negated and not _NEGATION_IN_TEXT.search(text):
         return "nothing is said about what did not happen"
+    # A specific compound the document uses (`职业学校`, not a category word like `城市`) must be named.
+    if len(query.head) >= MIN_SPECIFIC_HEAD and lexical.occurs(query.head) and query.head not in text:
+        return f"the sentence names no {query.head}"
     if query.wants_count:
         unit = query.count_unit or ""
         if MONEY.search(query.text) and not re.search(rf"{NUMERAL}多?余?(?:亿|万)?元", text):
@@ -170,7 +177,8 @@ def section_number(question: str) -> int:
 
 
 def chinese_number(text: str) -> int:
-    """`三` → 3, `十二` → 12, `7` → 7; 0 when not a number."""
+    """`三` → 3, `十二` → 12, `7` → 7, `二、深化…` → 2 (a heading's number); 0 when not a number."""
+    text = re.split(r"[、.．]", text, maxsplit=1)[0]
     if text.isdigit():
         return int(text)
     digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
