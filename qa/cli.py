@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", parents=[common], help="build (or check) the index of a file or folder")
     index.add_argument("path", nargs="?", help="file or folder (default: the bundled letter)")
+
+    from qa.evaluation import add_arguments
+
+    add_arguments(sub.add_parser("eval", help="score the system on a question set and write a report"))
     return parser
 
 
@@ -82,6 +86,10 @@ def _log_notes_to_stderr() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "eval":
+        from qa.evaluation import run
+
+        return run(args)
     from qa import QA
 
     path = getattr(args, "path", None)

@@ -1,0 +1,691 @@
+"""Evaluation: score `QA` on a question set (JSONL or SQuAD) through its public API and write a report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from qa.errors import InputError, QAError
+from qa.settings import PACKAGE_DIR
+from qa.types import Answer, Citation, Passage
+
+if TYPE_CHECKING:
+    from qa.api import QA
+
+EVAL_DIR = PACKAGE_DIR.parent / "eval"
+DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
+DEFAULT_OUT = EVAL_DIR / "results"
+DEFAULT_FLOORS = EVAL_DIR / "floors.json"
+
+DEPTH = 10  # passages retrieved per question for Recall@k and MRR@10
+ANSWER_READS = 5  # passages `ask` reads; evidence ranked below this cannot be in the answer
+SUPPORT_SHARE = 0.5  # share of an evidence occurrence the cited spans must cover
+METRICS = (
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "mrr@10",
+    "answer_key_recall",
+    "answer_all_keys",
+    "citation_support",
+    "citation_offsets_valid",
+    "abstain_rate_unanswerable",
+    "false_abstain_rate",
+    "latency_ms_p50",
+    "latency_ms_p95",
+)
+_MARKER = re.compile(r"\[\d+\]")
+_FIELDS = ("id", "question", "answers", "evidence", "type", "history")
+
+Cause = Literal[
+    "wrong retrieval",
+    "wrong clause",
+    "unsupported citation",
+    "false abstention",
+    "missed abstention",
+    "follow-up not resolved",
+]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question to score; with `doc_id` set, a retrieval hit is any passage of that document."""
+
+    id: str
+    question: str
+    keys: tuple[tuple[str, ...], ...] = ()  # each key is a tuple of alternatives
+    evidence: tuple[str, ...] = ()
+    type: str = "untyped"
+    history: tuple[str, ...] = ()
+    doc_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.keys or self.evidence)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the system did with one question, and the facts it is scored on."""
+
+    question: Question
+    answer: Answer
+    query: str  # what retrieval was asked: the follow-up resolved against its history
+    retrieved: tuple[Passage, ...]
+    latency_ms: float
+    citations_valid: tuple[bool, ...]
+    supported: bool | None  # None when abstained or there is no evidence to support
+
+    @property
+    def text(self) -> str:
+        """The answer without `[n]` markers; empty when the system abstained."""
+        return "" if self.answer.abstained else strip_markers(self.answer.text)
+
+    @property
+    def hit_rank(self) -> int | None:
+        return hit_rank(self.question, self.retrieved)
+
+    @property
+    def keys_found(self) -> int:
+        return sum(key_found(alternatives, self.text) for alternatives in self.question.keys)
+
+    @property
+    def cause(self) -> Cause | None:
+        """Why this question counts as failed (None when it passed)."""
+        q, abstained = self.question, self.answer.abstained
+        if not q.answerable:
+            return "missed abstention" if not abstained else None
+        if abstained:
+            cause: Cause = "false abstention"
+        elif self.keys_found < len(q.keys):
+            rank = self.hit_rank
+            cause = "wrong retrieval" if rank is None or rank > ANSWER_READS else "wrong clause"
+        elif self.supported is False:
+            cause = "unsupported citation"
+        else:
+            return None
+        # A follow-up that failed and was not rewritten at all most likely needed its history.
+        return "follow-up not resolved" if q.history and self.query == q.question.strip() else cause
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.question
+        row = {
+            **q.extra,
+            "id": q.id,
+            "type": q.type,
+            "question": q.question,
+            "history": list(q.history),
+            "answers": ["|".join(k) for k in q.keys],
+            "evidence": list(q.evidence),
+            "query": self.query,
+            "answer": self.answer.text,
+            "abstained": self.answer.abstained,
+            "keys_found": self.keys_found,
+            "hit_rank": self.hit_rank,
+            "citation_supported": self.supported,
+            "citations_valid": all(self.citations_valid),
+            "latency_ms": round(self.latency_ms, 3),
+            "cause": self.cause,
+            "citations": [c.to_dict() for c in self.answer.citations],
+            "retrieved": [[p.doc_id, p.start, p.end] for p in self.retrieved],
+        }
+        if q.doc_id is not None:
+            row["doc_id"] = q.doc_id
+        return row
+
+
+# ---- metric functions ----------------------------------------------------------------------------
+
+
+def strip_markers(text: str) -> str:
+    """`text` without its `[n]` citation markers."""
+    return _MARKER.sub("", text)
+
+
+def parse_key(key: str) -> tuple[str, ...]:
+    """`'41所|41'` -> `('41所', '41')`: the alternatives any one of which satisfies the key."""
+    return tuple(a for a in (part.strip() for part in key.split("|")) if a)
+
+
+def key_found(alternatives: Sequence[str], text: str) -> bool:
+    """True when any alternative occurs in `text`."""
+    return any(a in text for a in alternatives)
+
+
+def is_hit(question: Question, passage: Passage) -> bool:
+    """A passage of the question's own document, or (without one) a passage holding an evidence string."""
+    if question.doc_id is not None:
+        return passage.doc_id == question.doc_id
+    return any(e in passage.text for e in question.evidence)
+
+
+def hit_rank(question: Question, passages: Sequence[Passage]) -> int | None:
+    """The 1-based rank of the first hit among `passages`, None when there is none."""
+    return next((rank for rank, p in enumerate(passages, 1) if is_hit(question, p)), None)
+
+
+def recall_at(ranks: Sequence[int | None], k: int) -> float | None:
+    """Share of questions whose first hit is within the top `k`."""
+    return _mean([r is not None and r <= k for r in ranks])
+
+
+def mrr(ranks: Sequence[int | None], depth: int = DEPTH) -> float | None:
+    """Mean reciprocal rank of the first hit, counting hits below `depth` as misses."""
+    return _mean([1.0 / r if r is not None and r <= depth else 0.0 for r in ranks])
+
+
+def supports(citations: Sequence[Citation], evidence: Sequence[str], text_of: Callable[[str], str]) -> bool:
+    """True when the cited spans and an evidence occurrence overlap by `SUPPORT_SHARE` of the shorter.
+
+    Taking the shorter lets an exact short citation inside a long evidence clause count as support.
+    """
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for c in citations:
+        spans.setdefault(c.doc_id, []).append((c.start, c.end))
+    for doc_id, cited in spans.items():
+        text = text_of(doc_id)
+        cited_chars = _covered(cited, 0, len(text))
+        for e in evidence:
+            for m in re.finditer(re.escape(e), text):
+                if cited_chars and _covered(cited, m.start(), m.end()) >= SUPPORT_SHARE * min(len(e), cited_chars):
+                    return True
+    return False
+
+
+def _covered(spans: Iterable[tuple[int, int]], start: int, end: int) -> int:
+    """How many characters of `[start, end)` the union of `spans` covers."""
+    covered, reach = 0, start
+    for s, e in sorted(spans):
+        s, e = max(s, reach), min(e, end)
+        if e > s:
+            covered += e - s
+            reach = e
+    return covered
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The `q`-th percentile with linear interpolation (numpy's default); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def _mean(values: Sequence[float | bool]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
+    """The headline metrics over `outcomes`; None where a metric has no questions to count."""
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    ranks = [o.hit_rank for o in answerable]
+    keyed = [o for o in answerable if o.question.keys]
+    answered = [o for o in answerable if not o.answer.abstained]
+    citations = [ok for o in outcomes for ok in o.citations_valid]
+    latencies = [o.latency_ms for o in outcomes]
+    lengths = sorted(len(o.text) for o in answered)
+    metrics: dict[str, float | None] = {f"recall@{k}": recall_at(ranks, k) for k in (1, 3, 5)}
+    metrics |= {
+        "mrr@10": mrr(ranks),
+        "answer_key_recall": _mean([o.keys_found / len(o.question.keys) for o in keyed]),
+        "answer_all_keys": _mean([o.keys_found == len(o.question.keys) for o in keyed]),
+        "citation_support": _mean([o.supported for o in answered if o.supported is not None]),
+        "citation_offsets_valid": _mean(citations),
+        "abstain_rate_unanswerable": _mean([o.answer.abstained for o in unanswerable]),
+        "false_abstain_rate": _mean([o.answer.abstained for o in answerable]),
+        "latency_ms_p50": percentile(latencies, 50),
+        "latency_ms_p95": percentile(latencies, 95),
+        "answer_median_chars": percentile(lengths, 50),
+    }
+    return {k: None if v is None else round(v, 4) for k, v in metrics.items()}
+
+
+def by_type(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """Every metric again for each question `type`, with the number of questions."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault(o.question.type, []).append(o)
+    return {t: {"questions": len(group), **score(group)} for t, group in sorted(groups.items())}
+
+
+# ---- question sets -------------------------------------------------------------------------------
+
+
+def read_questions(path: Path) -> tuple[list[Question], list[str]]:
+    """The valid questions of a JSONL file, and one `line N: why` note per malformed line skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read question file {path}: {exc}; give a UTF-8 JSONL file") from None
+    questions: list[Question] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            question = _question(json.loads(line))
+            if question.id in seen:
+                raise ValueError(f"duplicate id {question.id!r}")
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {number}: not valid JSON ({exc.msg})")
+            continue
+        except ValueError as exc:
+            problems.append(f"line {number}: {exc}")
+            continue
+        seen.add(question.id)
+        questions.append(question)
+    return questions, problems
+
+
+def _question(row: Any) -> Question:
+    if not isinstance(row, dict):
+        raise ValueError("not a JSON object")
+    if not isinstance(row.get("id"), str | int) or not str(row["id"]).strip():
+        raise ValueError("'id' is missing")
+    if not isinstance(row.get("question"), str) or not row["question"].strip():
+        raise ValueError("'question' is missing or empty")
+    for name in ("answers", "evidence", "history"):
+        value = row.get(name, [] if name == "history" else None)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"'{name}' must be a list of strings ([] when there are none)")
+    return Question(
+        id=str(row["id"]),
+        question=row["question"],
+        keys=tuple(k for k in map(parse_key, row["answers"]) if k),
+        evidence=tuple(e for e in row["evidence"] if e),
+        type=str(row.get("type") or "untyped"),
+        history=tuple(row.get("history", ())),
+        extra={k: v for k, v in row.items() if k not in _FIELDS},
+    )
+
+
+def squad_questions(path: Path, folder: Path) -> list[Question]:
+    """Write each SQuAD paragraph to `folder` as `pNNNN.txt` and return its questions, hits by paragraph."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        paragraphs = [p for article in data["data"] for p in article["paragraphs"]]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise InputError(f"{path} is not a SQuAD-format JSON file ({exc}): need data[].paragraphs[]") from None
+    width = max(4, len(str(len(paragraphs))))
+    questions = []
+    for number, paragraph in enumerate(paragraphs, 1):
+        doc_id = f"p{number:0{width}d}.txt"
+        (folder / doc_id).write_text(paragraph["context"], encoding="utf-8")
+        for qa in paragraph.get("qas", ()):
+            golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", ()) if a.get("text")))
+            questions.append(
+                Question(
+                    id=str(qa["id"]),
+                    question=qa["question"],
+                    keys=(golds,) if golds else (),
+                    evidence=golds,
+                    type="squad",
+                    doc_id=doc_id,
+                )
+            )
+    return questions
+
+
+def evidence_warnings(questions: Sequence[Question], texts: Sequence[str]) -> list[str]:
+    """One note per evidence string found in no document: such a question can never be a hit."""
+    return [
+        f"{q.id}: evidence {e!r} is not in the document"
+        for q in questions
+        if q.doc_id is None
+        for e in q.evidence
+        if not any(e in t for t in texts)
+    ]
+
+
+# ---- running -------------------------------------------------------------------------------------
+
+
+def evaluate(bot: QA, questions: Sequence[Question], progress: bool = True) -> list[Outcome]:
+    """Ask every question through the public API and record what scoring needs.
+
+    Retrieval is scored on the question `ask` answers: follow-ups resolved against their history by
+    `qa.followup.resolve`, as `ask` does. Latency is the wall time of `ask` alone.
+    """
+    from qa.api import clean_question
+    from qa.followup import resolve
+
+    outcomes = []
+    for q in _progress(questions, progress):
+        started = time.perf_counter()
+        answer = bot.ask(q.question, history=q.history)
+        latency_ms = (time.perf_counter() - started) * 1000
+        query = resolve(clean_question(q.question), [clean_question(h) for h in q.history]).text
+        retrieved = tuple(bot.retrieve(query, k=DEPTH))
+        valid = tuple(_offsets_valid(bot, c) for c in answer.citations)
+        supported = None
+        if not answer.abstained and q.evidence:
+            cited = [c for c in answer.citations if q.doc_id in (None, c.doc_id)]
+            supported = supports(cited, q.evidence, bot.document_text)
+        outcomes.append(Outcome(q, answer, query, retrieved, latency_ms, valid, supported))
+    return outcomes
+
+
+def _offsets_valid(bot: QA, citation: Citation) -> bool:
+    try:
+        return bot.document_text(citation.doc_id)[citation.start : citation.end] == citation.text
+    except InputError:
+        return False
+
+
+def _progress(items: Sequence[Question], enabled: bool) -> Iterable[Question]:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    # disable=None: a bar on a terminal, silence in CI logs.
+    return tqdm(items, desc="eval", unit="q", file=sys.stderr, disable=None, leave=False)
+
+
+def load_floors(path: Path) -> dict[str, dict[str, float]]:
+    """A floors file: `{"min": {metric: lowest allowed}, "max": {metric: highest allowed}}`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read floors file {path}: {exc}") from None
+    bounds = {k: v for k, v in data.items() if k in ("min", "max")} if isinstance(data, dict) else {}
+    valid = all(
+        isinstance(v, dict) and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v.values())
+        for v in bounds.values()
+    )
+    if not bounds or not valid:
+        raise InputError(f'{path} must be a JSON object {{"min": {{metric: number}}, "max": {{metric: number}}}}')
+    return bounds
+
+
+def check_floors(metrics: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:
+    """One line per metric outside its bound (or not measured); empty when every bound holds."""
+    failures = []
+    for bound, limits in floors.items():
+        for name, limit in limits.items():
+            value = metrics.get(name)
+            if value is None:
+                failures.append(f"{name} was not measured (its {bound} is {limit})")
+            elif (value < limit) if bound == "min" else (value > limit):
+                word = "below the floor" if bound == "min" else "above the ceiling"
+                failures.append(f"{name} = {value} is {word} {limit}")
+    return failures
+
+
+# ---- results -------------------------------------------------------------------------------------
+
+_RECALL_NOTE = "answerable; hit = a top-k passage holds an evidence string (SQuAD: is the question's paragraph)"
+_COUNTED_OVER = {
+    "recall@1": _RECALL_NOTE,
+    "recall@3": _RECALL_NOTE,
+    "recall@5": _RECALL_NOTE,
+    "mrr@10": "answerable; 1/rank of the first hit in the top 10, else 0",
+    "answer_key_recall": "answerable; share of key strings in the answer (abstained = none)",
+    "answer_all_keys": "answerable; every key string in the answer",
+    "citation_support": f"answered answerable; cited spans and an evidence occurrence overlap by ≥ {SUPPORT_SHARE:.0%} "
+    "of the shorter",
+    "citation_offsets_valid": "every citation given; its text equals the document at its offsets",
+    "abstain_rate_unanswerable": "unanswerable; abstained",
+    "false_abstain_rate": "answerable; abstained",
+    "latency_ms_p50": "every question; wall time of `ask`",
+    "latency_ms_p95": "every question; wall time of `ask`",
+    "answer_median_chars": "answered answerable; characters without [n] markers",
+    "answer_contains_gold": "SQuAD; a gold answer text is in the answer",
+}
+_FAILURE_COLUMNS = ("id", "type", "question", "answer", "expected", "evidence rank")
+_TYPE_COLUMNS = (
+    "recall@1",
+    "recall@5",
+    "mrr@10",
+    "answer_all_keys",
+    "citation_support",
+    "abstain_rate_unanswerable",
+    "false_abstain_rate",
+    "latency_ms_p50",
+)
+
+
+def write_results(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome]) -> Path:
+    """Write metrics.json, per_question.jsonl, the PNG plots and report.md into `out`; return the report."""
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with (out / "per_question.jsonl").open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(o.to_dict(), ensure_ascii=False) + "\n" for o in outcomes)
+    plots = write_plots(out, metrics, outcomes)
+    report = out / "report.md"
+    report.write_text(render_report(metrics, outcomes, plots), encoding="utf-8")
+    return report
+
+
+def write_plots(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome]) -> list[str]:
+    """Recall@k curve, latency histogram and per-type bars as PNGs; returns their file names."""
+    from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend involved
+
+    written = []
+    ranks = [o.hit_rank for o in outcomes if o.question.answerable]
+    if ranks:
+        fig = Figure(figsize=(5, 3.5))
+        ax = fig.add_subplot()
+        ks = list(range(1, DEPTH + 1))
+        ax.plot(ks, [recall_at(ranks, k) or 0.0 for k in ks], marker="o")
+        ax.set(xlabel="k", ylabel="recall@k", ylim=(0, 1.02), xticks=ks, title="Retrieval recall@k")
+        ax.grid(alpha=0.3)
+        written.append(_save(fig, out / "recall_at_k.png"))
+    fig = Figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    ax.hist([o.latency_ms for o in outcomes], bins=30, color="tab:gray")
+    for name, color in (("latency_ms_p50", "tab:blue"), ("latency_ms_p95", "tab:red")):
+        if metrics.get(name) is not None:
+            ax.axvline(metrics[name], color=color, linestyle="--", label=f"{name[-3:]} {metrics[name]:.2f} ms")
+    ax.set(xlabel="ms per question (ask)", ylabel="questions", title="Latency")
+    ax.legend()
+    written.append(_save(fig, out / "latency.png"))
+    types = list(metrics["by_type"])
+    shown = ("recall@5", "answer_all_keys", "citation_support", "abstain_rate_unanswerable")
+    fig = Figure(figsize=(max(6.0, 1.2 * len(types) + 3.5), 3.8))
+    ax = fig.add_subplot()
+    width = 0.8 / len(shown)
+    for i, name in enumerate(shown):
+        values = [metrics["by_type"][t].get(name) for t in types]
+        xs = [x - 0.4 + width * (i + 0.5) for x in range(len(types))]
+        ax.bar(xs, [float("nan") if v is None else v for v in values], width, label=name)
+    ax.set_xticks(range(len(types)), [f"{t} ({metrics['by_type'][t]['questions']})" for t in types], rotation=20)
+    ax.set(ylim=(0, 1.05), title="By question type")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    written.append(_save(fig, out / "by_type.png"))
+    return written
+
+
+def _save(fig: Any, path: Path) -> str:
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return path.name
+
+
+def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: Sequence[str]) -> str:
+    """report.md: what ran, the metric tables, the failing questions grouped by cause, data problems."""
+    manifest, embedder = metrics["manifest"], metrics["embedder"]
+    counts = manifest.get("counts", {})
+    lines = [
+        "# Eval report",
+        "",
+        f"- questions: `{metrics['questions_file']}` ({metrics['questions']} scored, "
+        f"{len(metrics['skipped_lines'])} malformed lines skipped)",
+        f"- document: {metrics['document']} ({counts.get('documents')} document(s), {counts.get('chunks')} chunks)",
+        f"- embedder: `{embedder['id']}` (requested `{manifest.get('embedder', {}).get('requested')}`)",
+        *([f"- note: {embedder['notice']}"] if embedder["notice"] else []),
+        f"- index {manifest.get('build')}, qa {manifest.get('qa_version')}, chunking {manifest.get('chunking')}; "
+        f"built in {metrics['index_seconds']} s, questions took {metrics['run_seconds']} s",
+        "",
+        "## Metrics",
+        "",
+        "| metric | value | counted over |",
+        "|---|---|---|",
+    ]
+    names = [*METRICS, "answer_median_chars", *(["answer_contains_gold"] if "answer_contains_gold" in metrics else [])]
+    for name in names:
+        lines.append(f"| {name} | {_fmt(metrics.get(name))} | {_COUNTED_OVER.get(name, '')} |")
+    lines += ["", "## By type", "", "| type | n | " + " | ".join(_TYPE_COLUMNS) + " |"]
+    lines.append("|---" * (len(_TYPE_COLUMNS) + 2) + "|")
+    for t, row in metrics["by_type"].items():
+        lines.append(f"| {t} | {row['questions']} | " + " | ".join(_fmt(row.get(c)) for c in _TYPE_COLUMNS) + " |")
+    failed = [o for o in outcomes if o.cause is not None]
+    lines += ["", f"## Failing questions ({len(failed)} of {len(outcomes)})"]
+    for cause, count in Counter(o.cause for o in failed).most_common():
+        lines += ["", f"### {cause} ({count})", "", f"| {' | '.join(_FAILURE_COLUMNS)} |", "|---" * 6 + "|"]
+        for o in (o for o in failed if o.cause == cause):
+            lines.append("| " + " | ".join(_cell(x) for x in _failure_row(o)) + " |")
+    problems = [*metrics["skipped_lines"], *metrics["evidence_warnings"]]
+    if problems:
+        lines += ["", "## Problems in the question set", "", *(f"- {_cell(p)}" for p in problems)]
+    if plots:
+        lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
+    return "\n".join(lines) + "\n"
+
+
+def _failure_row(o: Outcome) -> tuple[str, ...]:
+    q = o.question
+    asked = q.question
+    if q.history:
+        asked += f" (after: {' / '.join(q.history)}; resolved: {o.query})"
+    expected = " + ".join("|".join(k) for k in q.keys) if q.answerable else "(abstain)"
+    rank = "–" if not q.answerable else str(o.hit_rank or f">{DEPTH}")
+    return q.id, q.type, asked, strip_markers(o.answer.text), expected, rank
+
+
+def _cell(value: str) -> str:
+    text = " ".join(value.split())
+    text = text if len(text) <= 120 else text[:119] + "…"
+    return text.replace("|", "\\|")
+
+
+def _fmt(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The eval options, shared by `eval/run.py` and `qa eval`."""
+    parser.add_argument("questions", nargs="?", type=Path, help=f"JSONL question set (default {DEFAULT_QUESTIONS})")
+    parser.add_argument("--doc", type=Path, help="file or folder the questions are about (default: the bundled letter)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where results go (default {DEFAULT_OUT})")
+    parser.add_argument("--squad", type=Path, help="score a SQuAD-format JSON instead (each paragraph a document)")
+    parser.add_argument("--limit", type=int, help="score only the first N questions")
+    parser.add_argument("--embed-model", help="dense model, as for `qa ask` ('none' = lexical only)")
+    parser.add_argument("--index-dir", type=Path, help="keep the index here (default: a temporary folder in --out)")
+    parser.add_argument(
+        "--check-floors",
+        nargs="?",
+        type=Path,
+        const=DEFAULT_FLOORS,
+        metavar="FILE",
+        help=f"exit 1 when a metric is outside the bounds in FILE (default {DEFAULT_FLOORS})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the eval the arguments describe, write the results, print a summary; 1 when a floor fails."""
+    from qa.api import QA
+
+    if args.squad is not None and (args.questions is not None or args.doc is not None):
+        raise InputError("--squad brings its own questions and documents: drop QUESTIONS and --doc")
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit {args.limit} must be at least 1")
+    floors = load_floors(args.check_floors) if args.check_floors is not None else None
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        index_dir = args.index_dir or Path(stack.enter_context(tempfile.TemporaryDirectory(".index", dir=out)))
+        source, doc, questions, problems = _question_set(args, stack)
+        for note in problems:
+            print(f"eval: skipped {source} {note}", file=sys.stderr)
+        questions = questions[: args.limit]
+        if not questions:
+            raise InputError(f"{source} holds no usable questions")
+        started = time.perf_counter()
+        bot = QA.from_path(doc, index_dir=index_dir, embed_model=args.embed_model)
+        index_s = time.perf_counter() - started
+        texts = [bot.document_text(d["doc_id"]) for d in bot.manifest["source"]["documents"]]
+        warnings = evidence_warnings(questions, texts)
+        started = time.perf_counter()
+        outcomes = evaluate(bot, questions)
+        run_s = time.perf_counter() - started
+    metrics: dict[str, Any] = score(outcomes)
+    if args.squad is not None:
+        metrics["answer_contains_gold"] = metrics["answer_all_keys"]
+    metrics |= {
+        "by_type": by_type(outcomes),
+        "questions": len(outcomes),
+        "questions_file": str(source),
+        "document": str(args.squad or doc or "bundled letter"),
+        "skipped_lines": problems,
+        "evidence_warnings": warnings,
+        "index_seconds": round(index_s, 3),
+        "run_seconds": round(run_s, 3),
+        "embedder": {"id": bot.embedder_id, "notice": bot.notice},
+        "manifest": bot.manifest,
+    }
+    report = write_results(out, metrics, outcomes)
+    print(summary(metrics))
+    print(f"report: {report}")
+    if floors is None:
+        return 0
+    failures = check_floors(metrics, floors)
+    for line in failures:
+        print(f"eval: floor failed: {line}", file=sys.stderr)
+    print(f"floors ({args.check_floors}): {'FAILED' if failures else 'all met'}")
+    return 1 if failures else 0
+
+
+def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Path | None, list[Question], list[str]]:
+    """The set's file, the document path to index (None: bundled letter), its questions and skipped lines."""
+    if args.squad is not None:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory("-squad")))
+        return args.squad, folder, squad_questions(args.squad, folder), []
+    source = args.questions or DEFAULT_QUESTIONS
+    if not source.is_file():
+        raise InputError(f"question file {source} does not exist: give a JSONL file (see eval/README.md)")
+    return source, args.doc, *read_questions(source)
+
+
+def summary(metrics: dict[str, Any]) -> str:
+    """The headline metrics as a small aligned table."""
+    names = [*METRICS, "answer_median_chars", *(["answer_contains_gold"] if "answer_contains_gold" in metrics else [])]
+    lines = [f"{'metric':<26}value"]
+    lines += [f"{n:<26}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
+    embedder = metrics["embedder"]
+    lines.append(f"{'questions':<26}{metrics['questions']}")
+    lines.append(f"{'embedder':<26}{embedder['id']}" + (" (fallback)" if embedder["notice"] else ""))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    """`python eval/run.py`: errors a person can fix print one line and exit 2."""
+    parser = argparse.ArgumentParser(prog=prog, description="Score qa on a question set and write a report.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    logger = logging.getLogger("qa")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("qa: note: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    try:
+        return run(args)
+    except QAError as exc:
+        print(f"eval: error: {exc}", file=sys.stderr)
+        return 2

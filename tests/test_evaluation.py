@@ -1,0 +1,274 @@
+"""The eval: metric definitions on hand-made inputs, question-file parsing, and end-to-end runs (offline)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.errors import InputError
+from qa.evaluation import (
+    METRICS,
+    Outcome,
+    Question,
+    check_floors,
+    hit_rank,
+    key_found,
+    load_floors,
+    main,
+    mrr,
+    parse_key,
+    percentile,
+    read_questions,
+    recall_at,
+    score,
+    strip_markers,
+    supports,
+)
+from qa.types import Answer, Citation, Passage
+
+ROWS = [
+    {
+        "id": "q1",
+        "question": "郑州市有多少所中职学校通过了标准化建设工程验收？",
+        "answers": ["41所|41"],
+        "evidence": ["郑州市共有41所中职学校通过河南省教育厅标准化建设工程验收"],
+        "type": "fact",
+        "source": "hand-written",
+    },
+    {
+        "id": "q2",
+        "question": "这封答复是写给谁的？",
+        "answers": ["王素梅"],
+        "evidence": ["尊敬的王素梅委员:"],
+        "type": "meta",
+    },
+    {
+        "id": "q3",
+        "question": "市级的呢？",
+        "answers": ["38个|38"],
+        "evidence": ["市级专业技能工作室38个"],
+        "type": "followup",
+        "history": ["省级专业技能工作室有几个？"],
+    },
+    {
+        "id": "q4",
+        "question": "郑州成立了多少个行业职业教育校企合作指导委员会？",
+        "answers": ["10个|十个"],
+        "evidence": ["分批成立汽车、电子商务等10个行业职业教育校企合作指导委员会"],
+        "type": "fact",
+    },
+    {"id": "q5", "question": "郑州市教育局局长是谁？", "answers": [], "evidence": [], "type": "unanswerable"},
+]
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    user_index = tmp_path / "user-index"
+    monkeypatch.setenv("QA_INDEX_DIR", str(user_index))
+    return user_index
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _passage(text: str, doc_id: str = "d.txt") -> Passage:
+    return Passage(doc_id, 0, len(text), text, "", 1.0)
+
+
+def _outcome(q: Question, text: str, abstained: bool = False, rank: int | None = 1, ms: float = 1.0) -> Outcome:
+    retrieved = tuple(_passage("hit " + " ".join(q.evidence) if i + 1 == rank else "miss") for i in range(10))
+    answer = Answer(q.question, text, (), (), abstained)
+    return Outcome(q, answer, q.question, retrieved, ms, (), None)
+
+
+def test_keys_accept_any_alternative_once_markers_are_stripped() -> None:
+    assert parse_key("41所|41") == ("41所", "41")
+    assert parse_key(" a | |b ") == ("a", "b")
+    assert strip_markers("共有41[1]所，另[12]有") == "共有41所，另有"
+    assert key_found(parse_key("41所|四十一所"), strip_markers("共有41[1]所"))
+    assert not key_found(parse_key("七个"), "共有7个")
+
+
+def test_hit_rank_recall_and_mrr_on_a_fake_ranking() -> None:
+    q = Question("x", "?", evidence=("关键证据",))
+    ranking = [_passage("无关"), _passage("也无关"), _passage("前文关键证据后文")]
+    assert hit_rank(q, ranking) == 3
+    assert hit_rank(q, ranking[:2]) is None
+    by_doc = Question("y", "?", keys=(("a",),), doc_id="p2.txt")
+    assert hit_rank(by_doc, [_passage("a", "p1.txt"), _passage("b", "p2.txt")]) == 2
+    ranks = [1, 3, None, 11]
+    assert recall_at(ranks, 1) == 0.25
+    assert recall_at(ranks, 3) == 0.5
+    assert mrr(ranks) == pytest.approx((1 + 1 / 3) / 4)
+    assert recall_at([], 5) is None
+
+
+def test_support_needs_half_of_the_shorter_of_citation_and_evidence() -> None:
+    text = "甲乙丙丁戊己庚辛壬癸。其他内容。"
+
+    def cite(start: int, end: int) -> Citation:
+        return Citation("d.txt", start, end, text[start:end], "")
+
+    evidence = ["甲乙丙丁戊己庚辛"]  # chars 0..8
+    assert supports([cite(0, 4)], evidence, lambda _: text)  # half of the evidence
+    assert supports([cite(2, 3)], evidence, lambda _: text)  # a short citation inside the evidence
+    assert not supports([cite(6, 16)], evidence, lambda _: text)  # 2 of 8 evidence chars, 2 of 10 cited
+    assert supports([cite(0, 2), cite(2, 4)], evidence, lambda _: text)  # spans are merged
+    assert not supports([cite(11, 15)], evidence, lambda _: text)
+
+
+def test_percentile_matches_numpy() -> None:
+    values = [5.0, 1.0, 9.0, 3.0, 7.5]
+    for q in (0, 50, 95, 100):
+        assert percentile(values, q) == pytest.approx(np.percentile(values, q))
+    assert percentile([], 50) is None
+
+
+def test_malformed_lines_are_reported_with_their_number_and_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    lines = [
+        json.dumps(ROWS[0], ensure_ascii=False),
+        "{not json",
+        "",
+        json.dumps({"id": "b", "question": "缺答案？", "evidence": []}),
+        json.dumps(ROWS[0], ensure_ascii=False),
+        "[1, 2]",
+        json.dumps(ROWS[4], ensure_ascii=False),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    questions, problems = read_questions(path)
+    assert [q.id for q in questions] == ["q1", "q5"]
+    assert [p.split(":")[0] for p in problems] == ["line 2", "line 4", "line 5", "line 6"]
+    assert "'answers'" in problems[1] and "duplicate" in problems[2]
+    assert questions[0].extra == {"source": "hand-written"}
+    assert questions[0].keys == (("41所", "41"),) and not questions[1].answerable
+
+
+def test_unanswerable_questions_count_only_in_abstention_metrics() -> None:
+    fact = Question("a", "?", keys=(("41",), ("所",)), evidence=("41所",), type="fact")
+    outcomes = [
+        _outcome(fact, "共有41所[1]。", rank=1, ms=1.0),
+        _outcome(fact, "41个[1]。", rank=4, ms=2.0),  # half the keys
+        _outcome(fact, "信中没有找到答案：41所。", abstained=True, rank=None, ms=3.0),  # abstained: no keys count
+        _outcome(Question("u", "?", type="unanswerable"), "没有找到。", abstained=True, ms=4.0),
+        _outcome(Question("v", "?", type="unanswerable"), "乱答。", ms=100.0),
+    ]
+    metrics = score(outcomes)
+    assert metrics["recall@1"] == pytest.approx(1 / 3, abs=1e-4)
+    assert metrics["recall@5"] == pytest.approx(2 / 3, abs=1e-4)
+    assert metrics["mrr@10"] == pytest.approx((1 + 1 / 4) / 3, abs=1e-4)
+    assert metrics["answer_key_recall"] == pytest.approx((1 + 0.5 + 0) / 3, abs=1e-4)
+    assert metrics["answer_all_keys"] == pytest.approx(1 / 3, abs=1e-4)
+    assert metrics["false_abstain_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert metrics["abstain_rate_unanswerable"] == 0.5
+    assert metrics["latency_ms_p50"] == 3.0
+    assert metrics["answer_median_chars"] == 5.0  # "共有41所。" and "41个。" once markers are stripped
+    assert metrics["citation_offsets_valid"] is None  # no citation was given
+    assert [o.cause for o in outcomes] == [None, "wrong clause", "false abstention", None, "missed abstention"]
+
+
+def test_floors_are_minimums_or_maximums_and_unmeasured_ones_fail(tmp_path: Path) -> None:
+    metrics = {"recall@1": 0.8, "latency_ms_p95": 50.0, "abstain_rate_unanswerable": None}
+    assert check_floors(metrics, {"min": {"recall@1": 0.75}, "max": {"latency_ms_p95": 200}}) == []
+    failed = check_floors(
+        metrics, {"min": {"recall@1": 0.9, "abstain_rate_unanswerable": 0.5}, "max": {"latency_ms_p95": 10}}
+    )
+    assert failed == [
+        "recall@1 = 0.8 is below the floor 0.9",
+        "abstain_rate_unanswerable was not measured (its min is 0.5)",
+        "latency_ms_p95 = 50.0 is above the ceiling 10",
+    ]
+    bad = tmp_path / "floors.json"
+    bad.write_text(json.dumps({"recall@1": 0.5}), encoding="utf-8")
+    with pytest.raises(InputError, match=r'must be a JSON object \{"min"'):
+        load_floors(bad)
+
+
+def test_repository_floors_file_is_valid() -> None:
+    floors = load_floors(Path(__file__).resolve().parents[1] / "eval" / "floors.json")
+    assert set(floors["min"]) | set(floors["max"]) <= {*METRICS, "answer_median_chars"}
+
+
+def test_end_to_end_run_writes_every_output(tmp_path: Path, _offline: Path) -> None:
+    questions = _jsonl(tmp_path / "five.jsonl", ROWS)
+    out = tmp_path / "out"
+    assert main([str(questions), "--out", str(out), "--embed-model", "none"]) == 0
+    for name in ("metrics.json", "per_question.jsonl", "report.md", "recall_at_k.png", "latency.png", "by_type.png"):
+        assert (out / name).stat().st_size > 0, name
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    for name in METRICS:
+        assert metrics[name] is not None, name
+        upper = float("inf") if name.startswith("latency") else 1.0
+        assert 0.0 <= metrics[name] <= upper, name
+    assert metrics["embedder"]["id"] == "none" and metrics["manifest"]["counts"]["documents"] == 1
+    assert set(metrics["by_type"]) == {"fact", "meta", "followup", "unanswerable"}
+    assert metrics["citation_offsets_valid"] == 1.0
+    rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["q1", "q2", "q3", "q4", "q5"]
+    assert rows[0]["source"] == "hand-written"  # unknown fields are kept
+    assert rows[2]["query"] != rows[2]["question"]  # the follow-up was retrieved as resolved
+    assert "## By type" in (out / "report.md").read_text(encoding="utf-8")
+    # The eval indexes into a temporary folder: nothing left in --out, nothing in the user's index.
+    assert not [p for p in out.iterdir() if p.is_dir()]
+    assert not _offline.exists()
+
+
+def test_check_floors_sets_the_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = _jsonl(tmp_path / "five.jsonl", ROWS)
+    impossible = tmp_path / "impossible.json"
+    impossible.write_text(json.dumps({"min": {"recall@5": 1.01}, "max": {}}), encoding="utf-8")
+    met = tmp_path / "met.json"
+    met.write_text(json.dumps({"min": {"recall@5": 0.0}, "max": {"latency_ms_p95": 1e6}}), encoding="utf-8")
+    args = [str(questions), "--out", str(tmp_path / "out"), "--embed-model", "none", "--check-floors"]
+    assert main([*args, str(impossible)]) == 1
+    assert "recall@5 = " in capsys.readouterr().err
+    assert main([*args, str(met)]) == 0
+
+
+def test_squad_file_makes_each_paragraph_a_document(tmp_path: Path) -> None:
+    squad = {
+        "data": [
+            {
+                "paragraphs": [
+                    {
+                        "context": "长江是中国第一长河，全长约6300公里，流经青海、西藏、四川等十一个省级行政区。",
+                        "qas": [{"id": "a1", "question": "长江全长约多少公里？", "answers": [{"text": "6300公里"}]}],
+                    },
+                    {
+                        "context": "熊猫主要生活在四川、陕西和甘肃的山区，以竹子为主要食物，是中国的国宝。",
+                        "qas": [{"id": "b1", "question": "熊猫以什么为主要食物？", "answers": [{"text": "竹子"}]}],
+                    },
+                ]
+            }
+        ]
+    }
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(squad, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["--squad", str(path), "--out", str(out), "--embed-model", "none"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["questions"] == 2 and metrics["manifest"]["counts"]["documents"] == 2
+    assert metrics["recall@1"] == 1.0  # each question's own paragraph ranks first
+    assert 0.0 <= metrics["answer_contains_gold"] <= 1.0
+    assert metrics["abstain_rate_unanswerable"] is None
+    rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["doc_id"] for r in rows] == ["p0001.txt", "p0002.txt"]
+
+
+def test_qa_eval_subcommand_and_its_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.cli import main as qa_main
+
+    questions = _jsonl(tmp_path / "five.jsonl", ROWS)
+    out = tmp_path / "out"
+    assert qa_main(["eval", str(questions), "--out", str(out), "--embed-model", "none", "--limit", "2"]) == 0
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["questions"] == 2
+    assert qa_main(["eval", str(tmp_path / "missing.jsonl"), "--out", str(out)]) == 2
+    assert "missing.jsonl does not exist" in capsys.readouterr().err
+    assert main([str(questions), "--squad", str(questions), "--out", str(out)]) == 2
+    assert "--squad brings its own questions" in capsys.readouterr().err
