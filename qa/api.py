@@ -20,7 +20,7 @@ from qa.embedding import NONE, WORDLLAMA_ID, Embedder, EmbedderChoice, hub_model
 from qa.errors import IndexCorruptError, InputError
 from qa.followup import resolve
 from qa.lexical import LexicalIndex
-from qa.loading import TEXT_SUFFIXES, clean_text, load_path
+from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.types import Answer, Chunk, Document, Passage
@@ -38,20 +38,37 @@ class Source:
     sha256: str
 
 
-def fingerprint(path: Path) -> Source:
-    """Hash the raw bytes and ids of the file, or of every .txt/.md file below the folder."""
+def fingerprint(path: Path, max_file_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Hash the raw bytes and ids of the file, or of every .txt/.md file below the folder.
+
+    Oversized and unreadable files are refused here, before anything is read into memory.
+    """
     root = path.expanduser().resolve()
     if not root.exists():
         raise InputError(f"{path} does not exist: give a .txt/.md file or a folder of them")
-    files = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-    )
+    if root.is_file():
+        files = [root]
+    elif root.is_dir():
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    else:
+        raise InputError(f"{path} is neither a file nor a folder: give a .txt/.md file or a folder of them")
     digest = hashlib.sha256()
     for file in files:
         doc_id = file.name if root.is_file() else file.relative_to(root).as_posix()
-        digest.update(doc_id.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(file.read_bytes()).digest())
+        digest.update(doc_id.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_file_digest(file, max_file_bytes))
     return Source(root, digest.hexdigest())
+
+
+def _file_digest(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit: split it")
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").digest()
+    except OSError as exc:
+        raise InputError(f"cannot read {path} ({exc.strerror}): check that it exists and is readable") from None
 
 
 def clean_question(question: object) -> str:
@@ -95,7 +112,7 @@ class QA:
     def from_path(cls, path: str | Path | None = None, embedder: Embedder | None = None, **overrides: Any) -> QA:
         """Build the index for `path` (None: the bundled letter), or load it when it is current."""
         settings = Settings.load(**overrides)
-        source = fingerprint(Path(path) if path is not None else BUNDLED_LETTER)
+        source = fingerprint(Path(path) if path is not None else BUNDLED_LETTER, settings.max_file_bytes)
         index_dir = settings.resolved_index_dir
         requested = embedder.id if embedder is not None else settings.embed_model
         wanted = _wanted_manifest(settings, source, requested)
@@ -168,26 +185,40 @@ def _wanted_manifest(settings: Settings, source: Source, requested: str) -> dict
 
 
 def _load_current(
-    index_dir: Path, wanted: dict[str, Any], embedder: Embedder | None, settings: Settings
+    index_dir: Path, wanted: dict[str, Any], embedder: Embedder | None, settings: Settings, attempts: int = 2
 ) -> tuple[list[Document], list[Chunk], EmbedderChoice, np.ndarray | None, dict[str, Any]] | None:
-    """The stored index when it matches what is wanted and is intact; None when it must be rebuilt."""
+    """The stored index when it matches what is wanted and is intact; None when it must be rebuilt.
+
+    Every manifest field is checked for its type too: an edited manifest means a rebuild, not a crash.
+    """
     manifest = store.read_manifest(index_dir)
     if manifest is None or manifest.get("qa_version") != __version__:
         return None
-    if manifest.get("source", {}).get("sha256") != wanted["source"]["sha256"]:
+    if _field(manifest, "source").get("sha256") != wanted["source"]["sha256"]:
         return None
     if manifest.get("chunking") != wanted["chunking"]:
         return None
-    stored = manifest.get("embedder", {})
+    stored = _field(manifest, "embedder")
     if stored.get("requested") != wanted["embedder"]["requested"]:
         return None
     choice = _embedder_for(stored, embedder, settings)
     if choice is None:
         return None
-    index = store.load_index(index_dir, manifest)
+    try:
+        index = store.load_index(index_dir, manifest)
+    except IndexCorruptError:
+        if attempts <= 1 or store.read_manifest(index_dir) == manifest:
+            raise
+        # A builder swapped in a new index while this one was read: the new one is not damaged.
+        return _load_current(index_dir, wanted, embedder, settings, attempts - 1)
     if choice.notice:
         log.warning("%s", choice.notice)
     return index.documents, index.chunks, choice, index.vectors, manifest
+
+
+def _field(manifest: dict[str, Any], key: str) -> dict[str, Any]:
+    value = manifest.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _embedder_for(stored: dict[str, Any], embedder: Embedder | None, settings: Settings) -> EmbedderChoice | None:

@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 from qa.errors import InputError
@@ -14,11 +15,29 @@ from qa.types import Document, Heading, Span, Structure
 TEXT_SUFFIXES = (".txt", ".md")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
-# Invisible characters that change what a reader sees or hide text: zero-width, bidi controls, tags.
+_NEWLINES = re.compile("\r\n?|[\x85\u2028\u2029]")
+# Characters a reader cannot see that can still hide or reorder text: C0/C1 controls (not tab and
+# newline), every format character (zero-width, bidi overrides and isolates, tags, soft hyphen, BOM),
+# variation selectors (used to smuggle bytes) and the Hangul fillers that render as blanks.
 _INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0000-\U000e007f]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # controls
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e007f"  # format characters (Cf)
+    "\u034f\ufe00-\ufe0f\U000e0100-\U000e01ef"  # grapheme joiner, variation selectors
+    "\u115f\u1160\u3164\uffa0]"  # Hangul fillers
 )
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_SPACED_HAN = re.compile("[\u4e00-\u9fff] (?=[\u4e00-\u9fff])")
+# A UTF-8 continuation byte (0x80-0xBF) as Latin-1 or cp1252 reads it; three-byte CJK sequences
+# misread that way become one of `ã`..`é` followed by two of these.
+_CONTINUATION = "".join(
+    sorted(
+        {bytes([b]).decode("latin-1") for b in range(0x80, 0xC0)}
+        | {bytes([b]).decode("cp1252") for b in range(0x80, 0xC0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+    )
+)
+_DOUBLE_ENCODED_CJK = re.compile(f"[\u00e3-\u00e9][{re.escape(_CONTINUATION)}]{{2}}")
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xff\xd8\xff", b"GIF8", b"\x7fELF")
 
 _CN_NUM = "一二三四五六七八九十"
@@ -26,7 +45,9 @@ _H1 = re.compile(rf"^[{_CN_NUM}]+、")
 _H2 = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
 _H3 = re.compile(r"^\d{1,2}[.、．]\D")
 _ADDRESSEE = re.compile(r"^(?:尊敬的)?[^\s，。,:：]{1,30}[：:]\s*$")
-_DATE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日$")
+_DATE = re.compile(
+    r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日$"
+)
 _PROPOSAL = re.compile(r"(?:提出的|关于)[“\"]([^”\"]{2,80})[”\"]")
 _ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:教育局|人民政府|教育厅|委员会|办公室|局|厅)")
 
@@ -46,10 +67,13 @@ def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Docu
 
 def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read, decode and clean one file; refuse empty, binary and oversized ones."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"{path} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit: split it")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit: split it")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path} ({exc.strerror}): check that it exists and is readable") from None
     return document_from_bytes(raw, doc_id, where=str(path))
 
 
@@ -63,67 +87,121 @@ def document_from_bytes(raw: bytes, doc_id: str, where: str = "input") -> Docume
 
 
 def decode_bytes(raw: bytes, where: str = "input") -> str:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, then GB18030; refuse binary or mojibake."""
-    if not raw.strip():
-        raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM, else GB18030; refuse binary and mojibake.
+
+    Nothing is guessed beyond that: a decode that would put garbage in front of a reader (Shift-JIS,
+    Latin-1 or Big5 read as GB18030, UTF-8 that was once misread as Latin-1) is refused with the fix.
+    """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16")
+            text = raw.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError(f"{where} starts with a UTF-16 mark but is not UTF-16: re-save it as UTF-8") from None
-    if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw[:8192]:
+        return _checked(text, where)
+    if raw.startswith(_BINARY_MAGIC):
         raise InputError(f"{where} is a binary file, not text: give a .txt/.md file")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return text
-    return _decode_by_detection(raw, where)
-
-
-def _decode_by_detection(raw: bytes, where: str) -> str:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is not None:
-        text = str(best)
-        if _looks_like_text(text):
-            return text
+    if b"\x00" in raw[:8192]:
+        raise InputError(
+            f"{where} holds NUL bytes, so it is binary or UTF-16 without a byte-order mark: re-save it as UTF-8"
+        )
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    else:
+        _refuse_double_encoding(text, where)
+        return _checked(text, where)
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_like_text(text) and _looks_like_chinese(text):
+        return text
     raise InputError(
-        f"{where} is not readable text in UTF-8, UTF-16 or GB18030: re-save it as UTF-8"
+        f"{where} is neither UTF-8 (bad byte at offset {utf8_error.start}) nor GB18030/GBK Chinese"
+        f"{_guess(raw)}: re-save it as UTF-8"
     )
 
 
+def _checked(text: str, where: str) -> str:
+    if not text.strip():
+        raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
+    if not _looks_like_text(text):
+        raise InputError(f"{where} is mostly control or unassigned characters, not text: give a .txt/.md file")
+    return text
+
+
+def _guess(raw: bytes) -> str:
+    """`" (it looks like Shift-JIS)"`, for the refusal message only; never used to decode."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:65536]).best()
+    return f" (it looks like {best.encoding})" if best is not None else ""
+
+
+def _refuse_double_encoding(text: str, where: str) -> None:
+    """UTF-8 that was read as Latin-1/cp1252 and saved again (`æ–‡` for `文`) is valid UTF-8 yet garbage."""
+    triples = _DOUBLE_ENCODED_CJK.findall(text[:20000])
+    if len(triples) >= 3 and 3 * len(triples) > 0.2 * len(text[:20000].strip()):
+        raise InputError(
+            f"{where} is double-encoded UTF-8 (it reads {''.join(triples[:3])!r} where Chinese was meant): "
+            "re-save the original as UTF-8"
+        )
+
+
 def _looks_like_text(text: str) -> bool:
-    """False for decodes that are mostly control characters or rare code points (mojibake)."""
-    if not text:
-        return False
+    """False for decodes that are mostly control, private-use or unassigned characters."""
     sample = text[:20000]
     bad = sum(1 for ch in sample if _is_suspicious(ch))
-    return bad / len(sample) < 0.02
+    # Stray controls are cleaned away later; binary data read as text has far more than this.
+    return bad / max(1, len(sample)) < 0.1
 
 
 def _is_suspicious(ch: str) -> bool:
     if ch in "\n\r\t":
         return False
-    category = unicodedata.category(ch)
-    if category in ("Cc", "Co", "Cs", "Cn"):
-        return True
-    # Characters from the CJK extension blocks and private/compatibility areas are what wrong
-    # GB18030 decodes of other encodings produce; real Chinese prose almost never uses them.
-    code = ord(ch)
-    return 0x3400 <= code <= 0x4DBF or 0xE000 <= code <= 0xF8FF or code >= 0x20000
+    return unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn")
+
+
+def _looks_like_chinese(text: str) -> bool:
+    """Most non-ASCII characters of a GB18030 decode are common Chinese, else the bytes were something else.
+
+    GB2312's level-1 characters and symbol rows cover over 99% of modern Chinese prose; Shift-JIS,
+    Latin-1 or random bytes read as GB18030 land there less than a fifth of the time. EUC-KR Korean
+    also reads as common characters, but with a space every few of them, which Chinese never has.
+    """
+    sample = text[:20000]
+    wide = [ch for ch in sample if ord(ch) > 0x7F]
+    common = _common_chinese()
+    if not wide or sum(ch in common for ch in wide) / len(wide) < 0.5:
+        return False
+    # EUC-KR Hangul lands on common GB2312 characters; Korean's spaces between words give it away.
+    spaced = len(_SPACED_HAN.findall(sample))
+    return spaced / max(1, len(_CJK.findall(sample))) < 0.05
+
+
+@cache
+def _common_chinese() -> frozenset[str]:
+    rows = [*range(0xA1, 0xAA), *range(0xB0, 0xD8)]
+    chars = set()
+    for hi in rows:
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
 
 
 def clean_text(text: str) -> str:
-    """Normalise newlines and drop control, zero-width, bidi-override and tag characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    """Normalise newlines and drop control, format (zero-width, bidi, tag), variation-selector and filler characters.
+
+    Only removals and newline mapping happen, never NFKC: what is kept is exactly what was there,
+    and the cleaned text is the one every offset refers to.
+    """
+    text = _NEWLINES.sub("\n", text)
+    return _INVISIBLE.sub("", text)
 
 
 def heading_level(line: str) -> int:
@@ -158,9 +236,7 @@ def detect_structure(text: str) -> Structure:
     lines = iter_lines(text)
     if not lines:
         return Structure()
-    headings = tuple(
-        Heading(level, start, end, line) for start, end, line in lines if (level := heading_level(line))
-    )
+    headings = tuple(Heading(level, start, end, line) for start, end, line in lines if (level := heading_level(line)))
     first_start, first_end, first = lines[0]
     addressee = None
     if _ADDRESSEE.match(first):
