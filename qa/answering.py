@@ -23,15 +23,15 @@ SENDER_INFERRED = "（信末只有日期、没有署名，这是根据正文推�
 SHORT_ANSWER = 80
 LIST_ANSWER = 150
 PASSAGES_READ = 5
-ECHO_SHARE = 0.75
 REPEAT_PENALTY = 0.2
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Abstention cut-offs on the share of the question's weighted terms found near the answer."""
+    """Abstention cut-offs: the share of the question's weighted terms (bigrams, characters) found near the answer."""
 
     min_coverage: float = 0.05
+    min_char_overlap: float = 0.08
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,8 @@ def answer_question(
         text = document(passage.doc_id).text
         context = query.coverage(passage.section + passage.text)
         for span in split_spans(text, passage.start, passage.end):
+            if _is_salutation_or_date(document(passage.doc_id), span):
+                continue
             candidate = _score_sentence(query, lexical, text, span, passage, rank, context)
             if already_said is not None and _overlaps(already_said, passage.doc_id, span):
                 candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
@@ -132,6 +134,9 @@ def answer_question(
         return _abstain(asked, query, passages, question, lexical)
     doc = document(best.doc_id)
     span = _trim(query, doc.text, best.span)
+    if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
+        # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
+        return _abstain(asked, query, passages, question, lexical)
     citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section)
     body = citation.text.rstrip("。；;，,：:")
     return Answer(asked, f"{body}[1]。", (citation,), tuple(passages), abstained=False, resolved_question=question)
@@ -142,7 +147,7 @@ def _score_sentence(
 ) -> Candidate:
     sentence = text[span.start : span.end]
     own = query.coverage(sentence)
-    mismatch = type_mismatch(query, sentence, lexical, context) or _echo(query, sentence)
+    mismatch = type_mismatch(query, sentence, lexical, context)
     score = (
         own
         + 0.3 * query.char_coverage(sentence)
@@ -154,16 +159,16 @@ def _score_sentence(
     return Candidate(span, passage.doc_id, passage.section, score, max(own, context), mismatch)
 
 
+def _is_salutation_or_date(doc: Document, span: Span) -> bool:
+    """The addressee line and the signing date answer only questions about the letter itself."""
+    for part in (doc.structure.addressee, doc.structure.date):
+        if part is not None and span.start <= part.start < span.end:
+            return True
+    return False
+
+
 def _overlaps(citation: Citation, doc_id: str, span: Span) -> bool:
     return citation.doc_id == doc_id and citation.start < span.end and span.start < citation.end
-
-
-def _echo(query: Query, sentence: str) -> str:
-    """A sentence that only repeats the question's own words answers nothing."""
-    own = [ch for ch in sentence if "\u4e00" <= ch <= "\u9fff"]
-    if own and sum(ch in query.text for ch in own) / len(own) >= ECHO_SHARE:
-        return "the sentence only repeats the question"
-    return ""
 
 
 def _type_bonus(query: Query, text: str) -> float:

@@ -92,7 +92,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     focus_terms = set(bigrams(FILLER.sub(" ", focus))) if focus else set()
     terms: dict[str, float] = {}
     for term in bigrams(content):
-        if len(term) == 1 and not term.isascii():
+        if len(term) == 1:  # a lone character or digit says little about what is asked
             continue
         terms[term] = lexical.idf(term) * (2.0 if term in focus_terms else 1.0)
     chars = {ch: lexical.idf(ch) for ch in content if "\u4e00" <= ch <= "\u9fff"}

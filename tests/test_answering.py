@@ -1,0 +1,157 @@
+"""Answers over the bundled letter: short cited spans, questions about the letter, follow-ups, abstention."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa import QA, Answer
+from qa.followup import is_elliptical, resolve
+from qa.question import analyse, chinese_number, head_noun
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    # The real offline embedder: these tests exercise the product's default offline path.
+    return QA.from_path(index_dir=tmp_path_factory.mktemp("index"), embed_model="wordllama")
+
+
+def _assert_exact_citations(bot: QA, answer: Answer) -> None:
+    for citation in answer.citations:
+        assert citation.text == bot.document_text(citation.doc_id)[citation.start : citation.end]
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == set(range(1, len(answer.citations) + 1))
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("郑州市有多少个专业被列进了省级高水平专业建设序列？", "7个"),
+        ("2024年郑州市中职学校新增备案了几个专业？", "83个"),
+        ("市级高技能人才公共实训基地建了多少家？", "18家"),
+        ("郑州旅游职业学院开设了哪些订单班？", "同程旅行网订单班"),
+    ],
+)
+def test_factoid_answer_is_short_contains_the_fact_and_cites_an_exact_span(bot: QA, question: str, key: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained
+    assert key in answer.text
+    assert len(re.sub(r"\[\d+\]", "", answer.text)) <= 160
+    assert answer.citations and key in answer.citations[0].text
+    _assert_exact_citations(bot, answer)
+
+
+def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
+    answer = bot.ask("全市技工院校开设了多少个专业？")
+    assert "130多个" in answer.text
+    sentence_length = len(
+        "2024年全市中等职业学校共开设163个专业,全市技工院校开设专业130多个,积极服务我市的支柱产业和主导产业,"
+    )
+    assert len(answer.citations[0].text) < sentence_length
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("这封信是写给谁的？", "王素梅委员"),
+        ("这份答复是什么时候签发的？", "2024年9月27日"),
+        ("这封信是由哪个单位答复的？", "郑州市教育局"),
+        ("答复的是哪个提案？", "关于深化产教融合提升人力资源质量的提案"),
+        ("第五部分的标题是什么？", "五、加快推动产教融合载体平台建设"),
+    ],
+)
+def test_questions_about_the_letter_itself(bot: QA, question: str, expected: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained and expected in answer.text
+    assert answer.citations[0].text == expected
+    _assert_exact_citations(bot, answer)
+
+
+def test_inferred_sender_says_it_is_inferred(bot: QA) -> None:
+    assert "推断" in bot.ask("这封信是谁写的？").text
+
+
+def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
+    assert resolve("市级的呢？", ["省级专业技能工作室有几个？"]).text == "市级专业技能工作室有几个？"
+    answer = bot.ask("市级的呢？", history=["省级专业技能工作室有几个？"])
+    assert "38个" in answer.text and "9个" not in answer.text
+
+
+def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:
+    alone = bot.ask("它们在哪里？")
+    followed = bot.ask("考察组去了哪几个城市？")
+    assert "南京" in followed.text
+    answer = bot.ask("那参加的部门有哪些？", history=["2024年8月考察组去了哪几个城市？"])
+    assert "市人社局" in answer.text
+    assert alone.abstained or "南京" not in alone.text
+
+
+def test_elliptical_detection() -> None:
+    assert is_elliptical("市级的呢？")
+    assert is_elliptical("那2023年呢")
+    assert is_elliptical("他们合作建的学院叫什么？")
+    assert not is_elliptical("郑州市共有多少所中职学校通过了标准化建设工程验收？")
+    assert resolve("郑州市共有多少所中职学校通过了验收？", ["省级的有几个？"]).text.startswith("郑州市")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "郑州市职业教育每年的财政预算是多少亿元？",
+        "郑州市中职学校的在校生有多少人？",
+        "宇通产教融合学院是哪一年成立的？",
+        "郑州市教育局的局长是谁？",
+        "全市中职学校的就业率是多少？",
+        "有多少所中职学校没有通过标准化验收？",
+    ],
+)
+def test_abstains_when_the_letter_does_not_say(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.abstained, answer.text
+    assert answer.text.startswith("信中没有找到")
+    assert answer.citations == () and answer.passages, "an abstention shows the closest passages instead"
+
+
+def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:
+    assert "“预算”" in bot.ask("职业教育的财政预算有多少？").text
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？？", "\ud800", "<script>alert(1)</script>", "你好"])
+def test_empty_or_contentless_questions_get_a_reply_not_an_error(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.abstained and answer.text
+
+
+def test_over_long_question_is_refused_politely(bot: QA) -> None:
+    answer = bot.ask("职业教育" * 1000)
+    assert answer.abstained and "太长" in answer.text
+
+
+def test_retrieve_returns_k_passages_best_first(bot: QA) -> None:
+    passages = bot.retrieve("希尔顿 订单班", k=3)
+    assert len(passages) == 3
+    assert "希尔顿" in passages[0].text
+    assert passages[0].score >= passages[1].score >= passages[2].score
+
+
+def test_question_analysis_helpers(bot: QA) -> None:
+    assert head_noun("郑州要组建哪几所本科层次的职业大学？") == "职业大学"
+    assert chinese_number("十二") == 12 and chinese_number("三、坚持") == 3
+    query = analyse("郑州市中职学校在校生有多少人？", bot.lexical)
+    assert query.wants_count and query.count_unit == "人"
+    assert not analyse("近几年出台了哪些文件？", bot.lexical).wants_count
+
+
+def test_folder_of_documents_cites_the_right_file(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("北京的市花是月季和菊花。北京是首都。", encoding="utf-8")
+    (folder / "sub" / "b.md").write_text("杭州的市花是桂花。西湖在杭州。", encoding="utf-8")
+    (folder / "skip.bin").write_bytes(b"\x00\x01")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("杭州的市花是什么？")
+    assert "桂花" in answer.text
+    assert answer.citations[0].doc_id == "sub/b.md"
+    assert sorted(bot.documents) == ["a.txt", "sub/b.md"]

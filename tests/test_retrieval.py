@@ -1,0 +1,66 @@
+"""Retrieval: BM25 over character n-grams, dense search, and their fusion, pinned with fake embedders."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from fakes import FakeEmbedder, FixedEmbedder
+
+from qa.lexical import LexicalIndex, bigrams, tokenize
+from qa.retrieval import DenseIndex, Retriever
+from qa.types import Chunk
+
+TEXTS = ["郑州市共有41所中职学校通过验收。", "省级专业技能工作室9个。", "考察组赴南京、武汉、广州三地。"]
+
+
+def _chunks(texts: list[str]) -> list[Chunk]:
+    return [Chunk("d.txt", i * 100, i * 100 + len(t), t, "s") for i, t in enumerate(texts)]
+
+
+def test_tokenizer_makes_unigrams_bigrams_and_keeps_ascii_words_whole() -> None:
+    assert tokenize("中职学校 AI 41所") == ["中", "职", "学", "校", "中职", "职学", "学校", "ai", "41", "所"]
+    assert bigrams("中职学校") == ["中职", "职学", "学校"]
+
+
+def test_bm25_finds_chinese_without_word_segmentation() -> None:
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS))
+    assert retriever.retrieve("中职学校有多少所", k=1)[0].text == TEXTS[0]
+    assert retriever.retrieve("去了哪些城市考察", k=1)[0].text == TEXTS[2]
+
+
+def test_lexical_only_returns_nothing_for_unknown_tokens() -> None:
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS))
+    assert retriever.retrieve("xyz", k=3) == []
+
+
+def test_rrf_puts_the_chunk_both_rankers_like_first() -> None:
+    # Lexical prefers chunk 1 for "工作室", dense is scripted to prefer chunk 1 too, then chunk 2.
+    table = {TEXTS[0]: [1.0, 0.0, 0.0], TEXTS[1]: [0.0, 1.0, 0.0], TEXTS[2]: [0.0, 0.7, 0.7], "工作室": [0.0, 1.0, 0.1]}
+    embedder = FixedEmbedder(table)
+    dense = DenseIndex(embedder.encode_documents(TEXTS))
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense, embedder)
+    passages = retriever.retrieve("工作室", k=3)
+    assert [p.text for p in passages][:2] == [TEXTS[1], TEXTS[2]]
+    assert passages[0].lexical_score and passages[0].lexical_score > 0
+    assert passages[0].dense_score == pytest.approx(float(table["工作室"][1] / np.linalg.norm(table["工作室"])), 1e-5)
+
+
+def test_dense_alone_can_surface_a_chunk_with_no_shared_words() -> None:
+    table = {TEXTS[0]: [1.0, 0.0], TEXTS[1]: [0.0, 1.0], TEXTS[2]: [0.6, 0.8], "人才": [0.0, 1.0]}
+    embedder = FixedEmbedder(table)
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), DenseIndex(embedder.encode_documents(TEXTS)), embedder)
+    texts = [p.text for p in retriever.retrieve("人才", k=3)]
+    assert texts[0] == TEXTS[1], "no chunk shares a character with 人才: only dense similarity can rank"
+
+
+def test_weighted_fusion_scales_lexical_to_the_top_hit() -> None:
+    embedder = FakeEmbedder()
+    dense = DenseIndex(embedder.encode_documents(TEXTS))
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense, embedder, fusion="weighted", dense_weight=0.0)
+    passages = retriever.retrieve("省级专业技能工作室", k=3)
+    assert passages[0].text == TEXTS[1] and passages[0].score == pytest.approx(1.0)
+
+
+def test_dense_index_and_embedder_come_together() -> None:
+    with pytest.raises(ValueError, match="together"):
+        Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense=None, embedder=FakeEmbedder())
