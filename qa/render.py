@@ -1,0 +1,186 @@
+"""Rendering for the chat page: documents, answers and passages as inert HTML, no web framework needed.
+
+Every piece of document or question text goes through `html.escape`; the only markup is what this module
+writes. Cited spans become `<mark>` runs in the document, each citation gets a zero-width anchor
+`<span id="cite-T-N">` at its start, and the `[N]` markers of answer T link to those anchors.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qa.types import Answer, Citation, Document, Passage
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A span of the shown document to mark, keyed by the citation link that points at it."""
+
+    key: str
+    start: int
+    end: int
+    current: bool = True
+
+
+def escape(text: str) -> str:
+    """`text` as inert HTML: tags, entities and quotes escaped."""
+    return html.escape(text, quote=True)
+
+
+def cite_key(turn: int, number: int) -> str:
+    """The anchor id of citation `number` (1-based) of answer `turn` (0-based)."""
+    return f"cite-{turn}-{number}"
+
+
+def highlights_for(answers: Sequence[Answer], doc_id: str) -> list[Highlight]:
+    """The cited spans in `doc_id` of every answer; those of the latest answer are `current`."""
+    last = len(answers) - 1
+    return [
+        Highlight(cite_key(turn, n), c.start, c.end, current=turn == last)
+        for turn, answer in enumerate(answers)
+        for n, c in enumerate(answer.citations, 1)
+        if c.doc_id == doc_id
+    ]
+
+
+def document_html(document: Document, highlights: Iterable[Highlight] = ()) -> str:
+    """The whole document as paragraphs, headings indented by level, cited spans marked and anchored."""
+    text = document.text
+    marks = [h for h in highlights if 0 <= h.start < h.end <= len(text)]
+    headings = {h.start: h.level for h in document.structure.headings}
+    structure = document.structure
+    # Only lines that *are* the signer or date sit right; a sender found inside body text does not move it.
+    signature = [s for s in (structure.sender, structure.date) if s is not None]
+    addressee = structure.addressee
+    anchored: set[str] = set()
+    blocks = []
+    for start, end in _lines(text):
+        if start == end:
+            continue
+        level = next((lvl for pos, lvl in headings.items() if start <= pos < end), 0)
+        if level:
+            tag, cls = "div", f"qa-h qa-h{min(level, 3)}"
+        elif any(s.start == start and end - start <= 40 for s in signature):
+            tag, cls = "p", "qa-sign"
+        elif addressee is not None and start <= addressee.start < end:
+            tag, cls = "p", "qa-addressee"
+        else:
+            tag, cls = "p", "qa-p"
+        inner = _marked(text, start, end, marks, anchored)
+        blocks.append(f'<{tag} class="{cls}">{inner}</{tag}>')
+    title = escape(document.doc_id)
+    return f'<div class="qa-doc" data-doc="{title}">{"".join(blocks)}</div>'
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Each line of `text` as a `(start, end)` range without its newline."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _marked(text: str, start: int, end: int, marks: Sequence[Highlight], anchored: set[str]) -> str:
+    """`text[start:end]` escaped, with the parts covered by `marks` wrapped in `<mark>`."""
+    inside = [m for m in marks if m.start < end and m.end > start]
+    cuts = sorted({start, end} | {p for m in inside for p in (m.start, m.end) if start < p < end})
+    parts = []
+    for a, b in itertools.pairwise(cuts):
+        covering = [m for m in inside if m.start <= a and m.end >= b]
+        for m in covering:
+            if m.key not in anchored:
+                anchored.add(m.key)
+                parts.append(f'<span class="qa-anchor" id="{m.key}"></span>')
+        piece = escape(text[a:b])
+        if covering:
+            keys = " ".join(m.key for m in covering)
+            cls = "qa-mark qa-current" if any(m.current for m in covering) else "qa-mark"
+            piece = f'<mark class="{cls}" data-cite="{keys}">{piece}</mark>'
+        parts.append(piece)
+    return "".join(parts)
+
+
+def question_html(question: str) -> str:
+    """A question as the chat shows it: plain text, nothing in it can load or run."""
+    return f'<div class="qa-question">{escape(question)}</div>'
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """An answer with clickable `[N]` markers and its cited snippets; abstentions show the closest passages."""
+    if answer.abstained:
+        closest = "".join(_snippet(p.section, p.text, p.doc_id) for p in answer.passages[:3])
+        more = f'<div class="qa-sub">最接近的段落：</div><ul class="qa-snippets">{closest}</ul>' if closest else ""
+        return f'<div class="qa-answer qa-abstain"><div class="qa-text">{escape(answer.text)}</div>{more}</div>'
+    text = _MARKER.sub(lambda m: _marker_link(m, turn, len(answer.citations)), escape(answer.text))
+    cited = "".join(
+        _snippet(c.section, c.text, c.doc_id, cite_key(turn, n), n) for n, c in enumerate(answer.citations, 1)
+    )
+    return f'<div class="qa-answer"><div class="qa-text">{text}</div><ul class="qa-snippets">{cited}</ul></div>'
+
+
+def _marker_link(match: re.Match[str], turn: int, count: int) -> str:
+    number = int(match.group(1))
+    if not 1 <= number <= count:
+        return match.group(0)
+    return f'<a class="qa-cite" href="#{cite_key(turn, number)}">[{number}]</a>'
+
+
+def _snippet(section: str, text: str, doc_id: str, key: str = "", number: int = 0) -> str:
+    label = f'<a class="qa-cite" href="#{key}">[{number}]</a> ' if key else ""
+    where = escape(section or doc_id)
+    return f'<li>{label}<span class="qa-section">{where}</span><div class="qa-snippet">{escape(text)}</div></li>'
+
+
+def error_html(message: str) -> str:
+    """A one-line problem (bad input, busy server) styled apart from answers."""
+    return f'<div class="qa-answer qa-error">{escape(message)}</div>'
+
+
+def passages_html(passages: Sequence[Passage]) -> str:
+    """The retrieved passages with their fused and per-ranker scores, best first."""
+    if not passages:
+        return '<p class="qa-muted">还没有检索结果。</p>'
+    rows = "".join(
+        f"<tr><td>{i}</td><td>{p.score:.4f}</td><td>{_score(p.lexical_score)}</td><td>{_score(p.dense_score)}</td>"
+        f'<td><span class="qa-section">{escape(p.section)}</span><div class="qa-snippet">{escape(p.text)}</div></td></tr>'
+        for i, p in enumerate(passages, 1)
+    )
+    head = "<tr><th>#</th><th>融合分</th><th>关键词</th><th>向量</th><th>段落</th></tr>"
+    return f'<table class="qa-passages"><thead>{head}</thead><tbody>{rows}</tbody></table>'
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def status_html(embedder_id: str, notice: str) -> str:
+    """The line naming the active embedder, and the fallback notice when there is one."""
+    if embedder_id == "none":
+        line = "检索模型：无（仅关键词检索）"
+    else:
+        line = f"检索模型：{escape(embedder_id)}" + ("（离线备用模型）" if notice else "")
+    detail = f'<div class="qa-notice">{escape(notice)}</div>' if notice else ""
+    return f'<div class="qa-status">{line}{detail}</div>'
+
+
+def letter_header_html(document: Document, count: int) -> str:
+    """The caption above the document panel: its id, and how many documents the index holds."""
+    others = f"（共 {count} 篇，显示最近引用的一篇）" if count > 1 else ""
+    return f'<div class="qa-doc-title">{escape(document.doc_id)}{others}</div>'
+
+
+def citation_document(answers: Sequence[Answer], default: str) -> str:
+    """The document to show: that of the latest answer's first citation, else `default`."""
+    for answer in reversed(answers):
+        cited: Sequence[Citation] = answer.citations
+        if cited:
+            return cited[0].doc_id
+    return default

@@ -1,0 +1,224 @@
+"""End to end in headless Chromium: `python app.py` serves, a person asks, clicks a citation, sees the span."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+QUESTION = "郑州市有多少所中职学校通过标准化验收？"
+HOSTILE = (
+    "尊敬的测试委员:\n一、脚本\n信中写着<script>alert(1)</script>这样的脚本标签。\n"
+    "二、图片\n信中写着<img src=x onerror=alert(2)>这样的图片标签。\n"
+    "三、标记\n信中写着![x](http://127.0.0.1:9/x.png)这样的标记图片,还有${alert(3)}这样的模板。\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(tmp: Path, *args: str) -> Iterator[str]:
+    """Run `python app.py ARGS` on a free loopback port until the test module is done."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_PORT": str(port),
+        "QA_INDEX_DIR": str(tmp / "index"),
+        "HF_HUB_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    log = (tmp / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited with {proc.returncode}:\n{(tmp / 'app.log').read_text()}")
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"app.py did not answer on {url} within 90 s:\n{(tmp / 'app.log').read_text()}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium: install Debian's chromium (apt-get install chromium) to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def letter_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(tmp_path_factory.mktemp("letter"))
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("hostile")
+    (tmp / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    yield from serve(tmp, str(tmp / "hostile.txt"))
+
+
+class Visit:
+    """One browser tab on the app, recording every request and dialog."""
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dismiss)
+        started = time.perf_counter()
+        self.page.goto(url + "/")
+        self.page.wait_for_selector("#qa-question textarea")
+        self.load_s = time.perf_counter() - started
+
+    def _dismiss(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def ask(self, question: str) -> None:
+        answers = self.page.locator("#qa-chat .qa-answer").count()
+        self.page.fill("#qa-question textarea", question)
+        self.page.click("#qa-ask")
+        self.page.locator("#qa-chat .qa-answer").nth(answers).wait_for()
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser: Any, letter_url: str) -> Iterator[Visit]:
+    tab = Visit(browser, letter_url)
+    yield tab
+    tab.close()
+
+
+def test_ask_click_citation_and_see_the_span(visit: Visit) -> None:
+    page = visit.page
+    print(f"page ready in {visit.load_s:.2f} s")
+    assert page.title() == "郑州市教育局答复函 · 问答"
+    assert "检索模型：" in page.inner_text(".qa-status")
+    assert page.locator("#qa-letter .qa-h1").first.inner_text() == "一、持续加大政策支持力度"
+
+    visit.ask(QUESTION)
+    answer = page.locator("#qa-chat .qa-answer").last
+    assert "41所中职学校" in answer.inner_text()
+    assert "实施中职学校标准化建设工程" in answer.locator(".qa-section").first.inner_text()
+
+    answer.locator("a.qa-cite").first.click()
+    active = page.locator("#qa-letter mark.qa-active")
+    active.first.wait_for()
+    assert "".join(active.all_inner_texts()) == "郑州市共有41所中职学校通过河南省教育厅标准化建设工程验收。"
+    page.wait_for_function(  # the smooth scroll has brought the span inside the letter panel
+        """() => {
+            const box = document.querySelector('#qa-letter .qa-letter-scroll').getBoundingClientRect();
+            const mark = document.querySelector('#qa-letter mark.qa-active').getBoundingClientRect();
+            return mark.top >= box.top && mark.bottom <= box.bottom;
+        }"""
+    )
+    assert page.evaluate("() => document.querySelector('#qa-letter .qa-letter-scroll').scrollTop") > 0
+    assert page.evaluate("() => window.location.hash") == ""  # the page itself did not jump
+
+
+def test_nothing_leaves_localhost(visit: Visit) -> None:
+    visit.ask(QUESTION)
+    outside = [u for u in visit.requests if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
+    assert outside == []
+
+
+def test_follow_up_abstention_passages_and_clear(visit: Visit) -> None:
+    page = visit.page
+    page.get_by_role("button", name="2024年全市中等职业学校共开设多少个专业？").click()
+    page.locator("#qa-chat .qa-answer").first.wait_for()
+    visit.ask("那技工院校呢？")
+    assert "技工院校" in page.locator("#qa-chat .qa-answer").last.inner_text()
+
+    page.get_by_role("button", name="郑州市今年的财政预算是多少？").click()
+    abstain = page.locator("#qa-chat .qa-abstain")
+    abstain.wait_for()
+    assert "最接近的段落" in abstain.inner_text()
+
+    page.get_by_text("检索到的段落").click()
+    rows = page.locator("#qa-passages table.qa-passages tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 5 and "融合分" in page.inner_text("#qa-passages")
+
+    page.click("#qa-clear")
+    page.wait_for_function("() => document.querySelectorAll('#qa-chat .qa-answer').length === 0")
+    assert page.locator("#qa-letter mark").count() == 0
+
+
+def test_full_queue_shows_a_chinese_busy_message(visit: Visit) -> None:
+    page = visit.page
+    # What Gradio answers past `max_size`: HTTP 503 on queue/join.
+    page.route(
+        "**/gradio_api/queue/join*",
+        lambda route: route.fulfill(status=503, content_type="application/json", body='{"detail":"Queue is full."}'),
+    )
+    page.fill("#qa-question textarea", QUESTION)
+    page.click("#qa-ask")
+    page.get_by_text("服务器繁忙，请稍后再试").first.wait_for()
+
+
+def test_hostile_letter_and_question_stay_text(browser: Any, hostile_url: str) -> None:
+    tab = Visit(browser, hostile_url)
+    try:
+        tab.ask("脚本标签是什么样的？<script>alert(5)</script><img src=x onerror=alert(6)>")
+        tab.ask("标记图片 ![y](http://127.0.0.1:9/y.png) 是什么？")
+        tab.page.wait_for_timeout(500)  # give any injected handler the chance to fire
+        letter = tab.page.inner_text("#qa-letter")
+        assert "<script>alert(1)</script>" in letter
+        assert "<img src=x onerror=alert(2)>" in letter
+        assert "![x](http://127.0.0.1:9/x.png)" in letter and "${alert(3)}" in letter
+        assert "<script>alert(5)</script>" in tab.page.inner_text("#qa-chat")
+        assert tab.dialogs == []
+        assert [u for u in tab.requests if "127.0.0.1:9/" in u or u.endswith("/x")] == []
+        assert tab.page.locator("#qa-chat img[src='x'], #qa-letter img").count() == 0
+    finally:
+        tab.close()
