@@ -210,7 +210,7 @@ mark.qa-current { background: rgba(250, 204, 21, 0.75); }
 mark.qa-active { outline: 2px solid #f59e0b; background: rgba(251, 146, 60, 0.7); }
 .qa-passages { width: 100%; font-size: 0.85rem; border-collapse: collapse; }
 .qa-passages td, .qa-passages th { padding: 4px 6px; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
-.qa-passages td:nth-child(-n+4) { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.qa-passages th, .qa-passages td:nth-child(-n+4) { white-space: nowrap; font-variant-numeric: tabular-nums; }
 """
 
 # Citation links scroll the letter panel (not the page) to their span and outline it; after each answer the
