@@ -1,6 +1,6 @@
 """Load test: many concurrent `gradio_client` sessions against `python app.py` on loopback.
 
-    HF_HUB_OFFLINE=1 python bench/load_test.py [--sessions 50] [--questions 10] [--burst 400]
+    HF_HUB_OFFLINE=1 python bench/load_test.py [--sessions 50] [--questions 10] [--burst 500]
 
 Starts the page on a free 127.0.0.1 port with a temporary index folder, waits until it answers, runs
 `--sessions` sessions (one client each, in threads) asking `--questions` questions in turn, and prints
@@ -45,7 +45,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--questions", type=int, default=10)
-    parser.add_argument("--burst", type=int, default=400, help="questions fired at once to overflow the queue")
+    parser.add_argument("--burst", type=int, default=500, help="questions fired at once to overflow the queue")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for the whole run")
     parser.add_argument("--embed-model", default="wordllama", help="what the served index uses")
     args = parser.parse_args()
@@ -68,7 +68,10 @@ def main() -> int:
             _wait_until_up(url, server, deadline)
             print(f"server up at {url} in {time.monotonic() - started:.1f} s (embed model {args.embed_model})")
             errors = _sessions(url, args.sessions, args.questions, deadline)
-            _burst(url, args.burst, deadline)
+            # Whether a burst overflows the queue depends on timing; try a few before giving up.
+            for _ in range(3):
+                if _burst(url, args.burst, deadline) or time.monotonic() > deadline:
+                    break
         finally:
             server.send_signal(signal.SIGINT)
             try:
@@ -154,8 +157,11 @@ def _sessions(url: str, sessions: int, questions: int, deadline: float) -> int:
     return sum(failures.values()) + skipped
 
 
-def _burst(url: str, burst: int, deadline: float) -> None:
-    """Fire `burst` questions at the same instant; past the queue's size callers must hear "busy"."""
+def _burst(url: str, burst: int, deadline: float) -> bool:
+    """Fire `burst` questions at the same instant; past the queue's size callers must hear "busy".
+
+    Returns whether any caller was refused.
+    """
     from gradio_client import Client
 
     clients = [Client(url, verbose=False) for _ in range(8)]
@@ -183,6 +189,7 @@ def _burst(url: str, burst: int, deadline: float) -> None:
     print(f"\nburst of {burst} questions at once, {time.perf_counter() - started:.1f} s:")
     for outcome, count in outcomes.most_common():
         print(f"  {count:4d}  {outcome}")
+    return any(outcome != "answered" for outcome in outcomes)
 
 
 if __name__ == "__main__":
