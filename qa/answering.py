@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -22,8 +23,12 @@ SENDER_INFERRED = "（信末只有日期、没有署名，这是根据正文推�
 
 SHORT_ANSWER = 80
 LIST_ANSWER = 150
+EXPLANATION_ANSWER = 250
+NEWS_WEIGHT = 0.2  # a clause window is worth more when it adds to the question
+NEWS_ENOUGH = 8
 PASSAGES_READ = 5
 REPEAT_PENALTY = 0.2
+LOCAL_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -106,51 +111,89 @@ def answer_question(
     thresholds: Thresholds = Thresholds(),
     asked: str = "",
     already_said: Citation | None = None,
+    where: str = "信中",
 ) -> Answer:
     """Choose the best sentence (trimmed to its answering clauses) among the top passages, or abstain.
 
     `already_said` is the answer to the earlier question a follow-up leans on: a follow-up asks for
-    something new, so that span is only chosen again when nothing else fits.
+    something new, so that span is only chosen again when nothing else fits. `where` names the
+    source in an abstention (`信中` for a letter, `文中` otherwise).
     """
     asked = asked or question
-    if passages and (intent := meta_intent(question)) is not None:
+    # A follow-up's own words decide whether it asks about the letter itself, not the earlier question's.
+    if passages and (intent := meta_intent(focus or question)) is not None:
         meta = answer_meta(asked, intent, document(passages[0].doc_id), passages)
         if meta is not None:
-            return meta
+            return replace(meta, resolved_question=question)
     query = analyse(question, lexical, focus)
+    sentences = [
+        (rank, passage, span)
+        for rank, passage in enumerate(passages[:PASSAGES_READ])
+        for span in split_spans(document(passage.doc_id).text, passage.start, passage.end)
+        if not _is_salutation_or_date(document(passage.doc_id), span)
+    ]
+    texts = [document(p.doc_id).text[sp.start : sp.end] for _, p, sp in sentences]
+    local = _local_weights(query.terms, texts)
+    local_chars = _local_weights(query.chars, texts)
     best: Candidate | None = None
-    for rank, passage in enumerate(passages[:PASSAGES_READ]):
+    for rank, passage, span in sentences:
         text = document(passage.doc_id).text
         context = query.coverage(passage.section + passage.text)
-        for span in split_spans(text, passage.start, passage.end):
-            if _is_salutation_or_date(document(passage.doc_id), span):
-                continue
-            candidate = _score_sentence(query, lexical, text, span, passage, rank, context)
-            if already_said is not None and _overlaps(already_said, passage.doc_id, span):
-                candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
-            if best is None or candidate.score > best.score:
-                best = candidate
+        candidate = _score_sentence(query, local, local_chars, lexical, text, span, passage, rank, context)
+        if already_said is not None and _overlaps(already_said, passage.doc_id, span):
+            candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
+        if best is None or candidate.score > best.score:
+            best = candidate
     if best is None or _should_abstain(query, best, thresholds):
-        return _abstain(asked, query, passages, question, lexical)
+        return _abstain(asked, query, passages, question, lexical, where)
     doc = document(best.doc_id)
     span = _trim(query, doc.text, best.span)
     if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
         # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
-        return _abstain(asked, query, passages, question, lexical)
+        return _abstain(asked, query, passages, question, lexical, where)
     citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section)
     body = citation.text.rstrip("。；;，,：:")
     return Answer(asked, f"{body}[1]。", (citation,), tuple(passages), abstained=False, resolved_question=question)
 
 
+def _local_weights(terms: dict[str, float], sentences: Sequence[str]) -> dict[str, float]:
+    """Question terms re-weighted by how few of the candidate sentences contain them.
+
+    The subject of a question (`大果西番莲`) is rare in the corpus but sits in every sentence of its
+    paragraph; what tells the sentences apart is the rest of the question (`根部`).
+    """
+    n = len(sentences)
+    weights = {}
+    for term, weight in terms.items():
+        holders = sum(term in s for s in sentences)
+        weights[term] = weight * math.log(1 + n / (1 + holders)) / math.log(1 + n) if n else weight
+    return weights
+
+
+def _share(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in text) / total if total > 0 else 0.0
+
+
 def _score_sentence(
-    query: Query, lexical: LexicalIndex, text: str, span: Span, passage: Passage, rank: int, context: float
+    query: Query,
+    local: dict[str, float],
+    local_chars: dict[str, float],
+    lexical: LexicalIndex,
+    text: str,
+    span: Span,
+    passage: Passage,
+    rank: int,
+    context: float,
 ) -> Candidate:
     sentence = text[span.start : span.end]
     own = query.coverage(sentence)
     mismatch = type_mismatch(query, sentence, lexical, context)
+    distinctive = _share(local, sentence)
     score = (
-        own
-        + 0.3 * query.char_coverage(sentence)
+        LOCAL_SHARE * distinctive
+        + (1 - LOCAL_SHARE) * own
+        + 0.3 * (LOCAL_SHARE * _share(local_chars, sentence) + (1 - LOCAL_SHARE) * query.char_coverage(sentence))
         + 0.35 * context
         + 0.15 / (rank + 1)
         + _type_bonus(query, sentence)
@@ -195,7 +238,8 @@ def _should_abstain(query: Query, best: Candidate, thresholds: Thresholds) -> bo
 
 def _trim(query: Query, text: str, sentence: Span) -> Span:
     """The shortest run of clauses of the sentence that keeps what answers; whole if already short."""
-    limit = LIST_ANSWER if query.wants_list else SHORT_ANSWER
+    # A why/how answer is a whole sentence: cutting it loses the reason.
+    limit = EXPLANATION_ANSWER if query.wants_explanation else LIST_ANSWER if query.wants_list else SHORT_ANSWER
     if sentence.end - sentence.start <= limit:
         return sentence
     clauses = split_clauses(text, sentence.start, sentence.end)
@@ -208,18 +252,29 @@ def _trim(query: Query, text: str, sentence: Span) -> Span:
                 break
             window = text[span.start : span.end]
             score = (
-                query.coverage(window) + 0.3 * query.char_coverage(window) + _type_bonus(query, window) - 0.001 * length
+                query.coverage(window)
+                + 0.3 * query.char_coverage(window)
+                + _type_bonus(query, window)
+                + NEWS_WEIGHT * min(1.0, _new_characters(query, window) / NEWS_ENOUGH)
+                - 0.001 * length
             )
             if best is None or score > best[0]:
                 best = (score, -length, span)
     return best[2] if best else sentence
 
 
-def _abstain(asked: str, query: Query, passages: Sequence[Passage], resolved: str, lexical: LexicalIndex) -> Answer:
+def _new_characters(query: Query, text: str) -> int:
+    """How many characters of `text` the question does not already contain: what the answer adds."""
+    return sum(1 for ch in text if ch.isalnum() and ch not in query.text)
+
+
+def _abstain(
+    asked: str, query: Query, passages: Sequence[Passage], resolved: str, lexical: LexicalIndex, where: str
+) -> Answer:
     missing = missing_terms(query.text, lexical)
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
-        text = f"信中没有找到答案：信里没有提到{what}。下面是最接近的段落，供参考。"
+        text = f"{where}没有找到答案：{where}没有提到{what}。下面是最接近的段落，供参考。"
     else:
-        text = "信中没有找到这个问题的答案。下面是最接近的段落，供参考。"
+        text = f"{where}没有找到这个问题的答案。下面是最接近的段落，供参考。"
     return Answer(asked, text, (), tuple(passages), abstained=True, resolved_question=resolved)

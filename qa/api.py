@@ -21,9 +21,10 @@ from qa.errors import IndexCorruptError, InputError
 from qa.followup import resolve
 from qa.lexical import LexicalIndex
 from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
+from qa.question import chinese_number, meta_intent, section_number
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
-from qa.types import Answer, Chunk, Document, Passage
+from qa.types import Answer, Chunk, Citation, Document, Passage
 
 log = logging.getLogger("qa")
 
@@ -96,6 +97,8 @@ class QA:
         self.choice = choice
         self.manifest = manifest
         self.thresholds = Thresholds()
+        letters = any(d.structure.addressee or d.structure.date for d in documents)
+        self._where = "信中" if letters else "文中"
         self.lexical = LexicalIndex([c.section + "\n" + c.text for c in self.chunks])
         dense = DenseIndex(vectors) if vectors is not None and choice.embedder is not None else None
         self.retriever = Retriever(
@@ -105,7 +108,7 @@ class QA:
             choice.embedder if dense is not None else None,
             fusion=settings.fusion,
             rrf_k=settings.rrf_k,
-            dense_weight=settings.dense_weight,
+            dense_weight=_dense_weight(settings, choice.embedder),
         )
 
     @classmethod
@@ -157,7 +160,21 @@ class QA:
         text = clean_question(question)[: self.settings.max_question_chars]
         if not text:
             return []
-        return self.retriever.retrieve(text, k)
+        return self._retrieve(text, k)
+
+    def _retrieve(self, text: str, k: int, own_words: str = "") -> list[Passage]:
+        """Fused retrieval; a question about the letter itself also gets the passage holding that part.
+
+        `own_words` is what a follow-up itself said: it, not the earlier question, decides that.
+        """
+        passages = self.retriever.retrieve(text, k)
+        if not passages:
+            return passages
+        structural = structure_chunk(own_words or text, self.documents[passages[0].doc_id], self.chunks)
+        if structural is None:
+            return passages
+        rest = [p for p in passages if (p.doc_id, p.start) != (structural.doc_id, structural.start)]
+        return [Passage.of(structural, passages[0].score), *rest][:k]
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer `question` (resolving follow-ups against `history`) with exact cited spans."""
@@ -170,10 +187,41 @@ class QA:
             return Answer(asked[:limit], text, (), (), abstained=True)
         earlier = [clean_question(h)[:limit] for h in history or ()]
         resolved = resolve(asked, earlier)
-        passages = self.retriever.retrieve(resolved.text, k=5)
+        already_said = None
+        if resolved.previous:
+            earlier_answer = self._answer(resolved.previous)
+            already_said = earlier_answer.citations[0] if earlier_answer.citations else None
+        return self._answer(resolved.text, resolved.focus, asked, already_said)
+
+    def _answer(self, question: str, focus: str = "", asked: str = "", already_said: Citation | None = None) -> Answer:
+        passages = self._retrieve(question, 5, focus)
         return answer_question(
-            resolved.text, passages, self.lexical, self._document, resolved.focus, self.thresholds, asked=asked
+            question, passages, self.lexical, self._document, focus, self.thresholds, asked, already_said, self._where
         )
+
+
+def _dense_weight(settings: Settings, embedder: Embedder | None) -> float:
+    """The setting when given, else the embedder's calibrated `fusion_weight`, else 1.0."""
+    if settings.dense_weight is not None:
+        return settings.dense_weight
+    return float(getattr(embedder, "fusion_weight", 1.0))
+
+
+def structure_chunk(question: str, doc: Document, chunks: Sequence[Chunk]) -> Chunk | None:
+    """The chunk of `doc` holding the part a question about the letter itself asks for, if any."""
+    intent = meta_intent(question)
+    if intent is None:
+        return None
+    if intent == "section":
+        number = section_number(question)
+        starts = [h.start for h in doc.structure.headings if h.level == 1 and chinese_number(h.title) == number]
+        start = starts[0] if starts else None
+    else:
+        span = getattr(doc.structure, intent)
+        start = span.start if span is not None else None
+    if start is None:
+        return None
+    return next((c for c in chunks if c.doc_id == doc.doc_id and c.start <= start < c.end), None)
 
 
 def _wanted_manifest(settings: Settings, source: Source, requested: str) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from qa.loading import heading_level, iter_lines
 from qa.types import Chunk, Document, Span
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*[”’\"')）]*")
-_CLAUSE = re.compile(r"[^，,：:。！？；!?;\n]+[，,：:。！？；!?;]*[”’\"')）]*")
+# Commas and colons cut clauses, except inside numbers and times (`2,400`, `12:30`).
+_CLAUSE = re.compile(r"(?:[^，,：:。！？；!?;\n]|(?<=\d)[,:](?=\d))+[，,：:。！？；!?;]*[”’\"')）]*")
 SECTION_SEP = " › "
 OPENING = "开头"
 CLOSING = "落款"

@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--index-dir", help="where the index lives (default: index/ in a checkout; QA_INDEX_DIR)")
     common.add_argument(
         "--embed-model",
@@ -98,8 +98,10 @@ def _run(args: argparse.Namespace) -> int:
         _emit(args.json, bot.manifest, _describe_index(bot.manifest))
     elif args.command == "retrieve":
         passages = bot.retrieve(args.question, k=args.k)
-        lines = [f"{i}. [{p.score:.4f}] {p.section} ({p.doc_id} {p.start}-{p.end})\n   {p.text}" for i, p in
-                 enumerate(passages, 1)]
+        lines = [
+            f"{i}. [{p.score:.4f}] {p.section} ({p.doc_id} {p.start}-{p.end})\n   {p.text}"
+            for i, p in enumerate(passages, 1)
+        ]
         _emit(args.json, [p.to_dict() for p in passages], "\n".join(lines) or "(no passage matches)")
     else:
         answer = bot.ask(args.question, history=args.history)

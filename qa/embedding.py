@@ -73,6 +73,9 @@ class WordLlamaEmbedder:
 
     id = WORDLLAMA_ID
     dim = 256
+    # Measured (eval/run.py on the dev set and on CMRC 2018): at full weight these static embeddings
+    # outvote BM25 on a large corpus (CMRC Recall@1 0.91 vs 0.96 at half weight).
+    fusion_weight = 0.5
 
     def __init__(self) -> None:
         wordllama = _import_quietly("wordllama")

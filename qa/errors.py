@@ -18,4 +18,5 @@ class IndexCorruptError(QAError):
 class ModelError(QAError):
     """An embedding model that was asked for by name cannot be loaded."""
 
-__all__ = ["QAError", "InputError", "IndexCorruptError", "ModelError"]
+
+__all__ = ["IndexCorruptError", "InputError", "ModelError", "QAError"]

@@ -43,6 +43,8 @@ def is_elliptical(question: str) -> bool:
         return True
     if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _PRONOUN.search(fragment):
         return True
+    if not _CJK.search(fragment):
+        return False  # an English (or digits-only) question is taken as it stands
     return len(_CJK.findall(FILLER.sub("", fragment))) <= SHORT
 
 

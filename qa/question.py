@@ -18,6 +18,7 @@ NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 _UNITS = "个所家项名人次条座批类种位届年月天亿万元"
 _COUNT = re.compile(rf"(?:多少|(?<![近这前哪好])几(?!乎))([{_UNITS}]?)")
 _DATE_Q = re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|时间")
+_EXPLAIN_Q = re.compile(r"为什么|为何|怎么|如何|怎样|原因|特点|特征|作用|用途|意义|影响|过程|经过|什么样|哪些方面")
 _LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别")
 _WH_HEAD = re.compile(
     r"(?:什么样的?|什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
@@ -61,6 +62,7 @@ class Query:
     wants_count: bool
     wants_date: bool
     wants_list: bool
+    wants_explanation: bool
     head: str
     person_title: str
     negated: bool
@@ -106,6 +108,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         wants_count=count is not None,
         wants_date=bool(_DATE_Q.search(question)),
         wants_list=bool(_LIST_Q.search(question)),
+        wants_explanation=bool(_EXPLAIN_Q.search(question)),
         head=head_noun(focus or question),
         person_title=title.group(0) if title and "谁" in question else "",
         negated=bool(_NEGATED.search(question)),

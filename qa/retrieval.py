@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import faiss
 
 CANDIDATES = 50
+RESCUED = 2  # places the dense ranker fills in 'rescue' fusion
 
 
 class DenseIndex:
@@ -71,23 +72,39 @@ class Retriever:
             dense = dict(self.dense.search(qvec, CANDIDATES))
         fused = self._fuse(lex_order, lexical, dense)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        if self.fusion == "rescue":
+            best = self._rescue(lex_order, dense, k)
         return [
             Passage.of(self.chunks[i], fused[i], lexical_score=float(lexical[i]), dense_score=dense.get(i))
             for i in best
         ]
+
+    def _rescue(self, lex_order: list[int], dense: dict[int, float], k: int) -> list[int]:
+        """BM25's ranking, with its last places given to the dense ranker's best it missed."""
+        rescued = [i for i in sorted(dense, key=lambda i: -dense[i]) if i not in lex_order[: k - RESCUED]][:RESCUED]
+        keep = [i for i in lex_order if i not in rescued][: k - len(rescued)]
+        return keep + rescued
 
     def _fuse(self, lex_order: list[int], lexical: np.ndarray, dense: dict[int, float]) -> dict[int, float]:
         if not dense:
             return {i: float(lexical[i]) for i in lex_order}
         dense_order = sorted(dense, key=lambda i: -dense[i])
         fused: dict[int, float] = {}
-        if self.fusion == "rrf":
+        if self.fusion in ("rrf", "rescue"):
             for rank, i in enumerate(lex_order):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (self.rrf_k + rank + 1)
             for rank, i in enumerate(dense_order):
                 fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
             return fused
-        top = float(lexical[lex_order[0]]) if lex_order else 1.0
-        for i in set(lex_order) | set(dense):
-            fused[i] = float(lexical[i]) / top + self.dense_weight * max(dense.get(i, 0.0), 0.0)
-        return fused
+        # Calibrated weights: each ranker's scores as z-scores over the candidates, so a ranker with a
+        # clear winner outvotes one whose scores are flat, whatever their raw scales.
+        pool = sorted(set(lex_order) | set(dense))
+        lex_z = _zscores(np.array([lexical[i] for i in pool], dtype=np.float64))
+        floor = min(dense.values())
+        dense_z = _zscores(np.array([dense.get(i, floor) for i in pool], dtype=np.float64))
+        return {i: float(lz + self.dense_weight * dz) for i, lz, dz in zip(pool, lex_z, dense_z, strict=True)}
+
+
+def _zscores(values: np.ndarray) -> np.ndarray:
+    spread = float(values.std())
+    return (values - values.mean()) / spread if spread > 0 else np.zeros_like(values)

@@ -13,7 +13,7 @@ DEFAULT_EMBED_MODEL = "BAAI/bge-small-zh-v1.5"
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED_LETTER = PACKAGE_DIR / "data" / "000_9783093694a0541d.txt"
 
-Fusion = Literal["rrf", "weighted"]
+Fusion = Literal["rrf", "weighted", "rescue"]
 
 
 def default_index_dir() -> Path:
@@ -33,9 +33,9 @@ class Settings:
     index_dir: Path | None = None
     chunk_min_chars: int = 100
     chunk_max_chars: int = 250
-    fusion: Fusion = "rrf"
+    fusion: Fusion = "weighted"
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float | None = None  # None: the embedder's own calibrated weight
     hub_timeout_s: float = 5.0
     max_question_chars: int = 500
     max_file_bytes: int = 50 * 1024 * 1024
@@ -46,8 +46,8 @@ class Settings:
                 f"chunk sizes {self.chunk_min_chars}..{self.chunk_max_chars} are invalid: "
                 "need 1 <= chunk_min_chars <= chunk_max_chars"
             )
-        if self.fusion not in ("rrf", "weighted"):
-            raise InputError(f"fusion {self.fusion!r} is unknown: use 'rrf' or 'weighted'")
+        if self.fusion not in ("rrf", "weighted", "rescue"):
+            raise InputError(f"fusion {self.fusion!r} is unknown: use 'rrf', 'weighted' or 'rescue'")
         if self.max_question_chars < 1:
             raise InputError(f"max_question_chars {self.max_question_chars} must be positive")
         if not self.embed_model.strip():
@@ -85,7 +85,7 @@ def _coerce(name: str, raw: str) -> Any:
     try:
         if kind == "int":
             return int(raw)
-        if kind == "float":
+        if kind in ("float", "float | None"):
             return float(raw)
     except ValueError:
         raise InputError(f"QA_{name.upper()}={raw!r} is not a {kind}: set a number or unset it") from None

@@ -53,12 +53,30 @@ def test_dense_alone_can_surface_a_chunk_with_no_shared_words() -> None:
     assert texts[0] == TEXTS[1], "no chunk shares a character with 人才: only dense similarity can rank"
 
 
-def test_weighted_fusion_scales_lexical_to_the_top_hit() -> None:
-    embedder = FakeEmbedder()
+def test_weighted_fusion_uses_z_scores_so_a_clear_winner_outvotes_a_flat_ranker() -> None:
+    # Dense is scripted flat (all chunks equally similar): the lexical winner must stay first.
+    table = {TEXTS[0]: [1.0, 0.0], TEXTS[1]: [1.0, 0.0], TEXTS[2]: [1.0, 0.0], "省级专业技能工作室": [1.0, 0.0]}
+    embedder = FixedEmbedder(table)
     dense = DenseIndex(embedder.encode_documents(TEXTS))
-    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense, embedder, fusion="weighted", dense_weight=0.0)
-    passages = retriever.retrieve("省级专业技能工作室", k=3)
-    assert passages[0].text == TEXTS[1] and passages[0].score == pytest.approx(1.0)
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense, embedder, fusion="weighted", dense_weight=5.0)
+    assert retriever.retrieve("省级专业技能工作室", k=3)[0].text == TEXTS[1]
+    # With lexical flat (no shared token), the dense winner decides.
+    table = {TEXTS[0]: [1.0, 0.0], TEXTS[1]: [0.0, 1.0], TEXTS[2]: [0.5, 0.5], "人才": [0.0, 1.0]}
+    embedder = FixedEmbedder(table)
+    dense = DenseIndex(embedder.encode_documents(TEXTS))
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense, embedder, fusion="weighted", dense_weight=0.1)
+    assert retriever.retrieve("人才", k=3)[0].text == TEXTS[1]
+
+
+def test_rescue_fusion_keeps_bm25_order_and_adds_the_dense_best_it_missed() -> None:
+    texts = [f"第{i}段讲工作室的事。" if i < 4 else f"第{i}段别的话题。" for i in range(8)]
+    table = {t: [1.0, 0.0] for t in texts} | {texts[7]: [0.0, 1.0], "工作室": [0.0, 1.0]}
+    embedder = FixedEmbedder(table)
+    dense = DenseIndex(embedder.encode_documents(texts))
+    retriever = Retriever(_chunks(texts), LexicalIndex(texts), dense, embedder, fusion="rescue")
+    got = [p.text for p in retriever.retrieve("工作室", k=5)]
+    assert got[-1] == texts[7] or got[-2] == texts[7]
+    assert all("工作室" in t for t in got[:3])
 
 
 def test_dense_index_and_embedder_come_together() -> None:

