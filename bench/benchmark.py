@@ -1,0 +1,110 @@
+"""Speed and memory of `qa` on the offline path: prints numbers, asserts nothing.
+
+    python bench/benchmark.py [--runs 7]
+
+Measures, on the bundled letter with the offline embedder (wordllama fallback):
+- `qa ask` in a fresh process with the index already built, against `python -c "import torch"`;
+- whether the offline path imports torch at all;
+- warm `ask` latency (p50/p95) over the dev questions;
+- building the letter's index once the model is loaded;
+- peak RSS of a `qa ask` process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+QUESTION = "郑州市有多少所中职学校通过了标准化建设工程验收？"
+
+
+def _timed_runs(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of one child process, read from a fresh interpreter's rusage."""
+    probe = (
+        "import resource, subprocess, sys, json;"
+        "subprocess.run(json.loads(sys.argv[1]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, json.dumps(cmd)], env=env, check=True, capture_output=True)
+    return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="repetitions of each cold-process timing")
+    args = parser.parse_args()
+
+    index_dir = Path(tempfile.mkdtemp(prefix="qa-bench-"))
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(index_dir)}
+    qa_cli = shutil.which("qa") or str(Path(sys.executable).parent / "qa")
+    ask_cmd = [qa_cli, "ask", QUESTION]
+    try:
+        subprocess.run(ask_cmd, env=env, check=True, capture_output=True)  # build the index once
+
+        ask_times = _timed_runs(ask_cmd, env, args.runs)
+        torch_times = _timed_runs([sys.executable, "-c", "import torch"], env, args.runs)
+        check = "from qa import QA; import sys; QA.from_path().ask('宇通'); print('torch' in sys.modules)"
+        torch_loaded = subprocess.run(
+            [sys.executable, "-c", check], env=env, check=True, capture_output=True, text=True
+        ).stdout.strip()
+        rss = max(_peak_rss_mb(ask_cmd, env) for _ in range(3))
+
+        os.environ.update({"HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(index_dir)})
+        from qa import QA
+        from qa.embedding import WordLlamaEmbedder
+
+        bot = QA.from_path()
+        questions = [json.loads(line) for line in (REPO / "eval" / "questions.jsonl").open(encoding="utf-8")]
+        for q in questions[:5]:
+            bot.ask(q["question"], q.get("history", ()))  # warm caches
+        latencies = []
+        for _ in range(3):
+            for q in questions:
+                start = time.perf_counter()
+                bot.ask(q["question"], q.get("history", ()))
+                latencies.append((time.perf_counter() - start) * 1000)
+        latencies.sort()
+
+        embedder = WordLlamaEmbedder()
+        builds = []
+        for _ in range(5):
+            fresh = Path(tempfile.mkdtemp(prefix="qa-bench-build-"))
+            start = time.perf_counter()
+            QA.from_path(index_dir=fresh, embedder=embedder)
+            builds.append(time.perf_counter() - start)
+            shutil.rmtree(fresh, ignore_errors=True)
+    finally:
+        shutil.rmtree(index_dir, ignore_errors=True)
+
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    print(f"qa ask, fresh process (median of {args.runs}):     {statistics.median(ask_times) * 1000:7.0f} ms")
+    print(f"python -c 'import torch' (median of {args.runs}):  {statistics.median(torch_times) * 1000:7.0f} ms")
+    print(f"torch imported on the offline path:        {torch_loaded}")
+    print(
+        f"warm ask over {len(latencies)} dev questions:       p50 {statistics.median(latencies):6.2f} ms   "
+        f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:6.2f} ms"
+    )
+    print(f"index build, model loaded (median of 5):   {statistics.median(builds) * 1000:7.0f} ms")
+    print(f"peak RSS of `qa ask` (max of 3):           {rss:7.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
