@@ -28,6 +28,8 @@ from qa.types import Answer, Chunk, Citation, Document, Passage
 
 log = logging.getLogger("qa")
 
+NEIGHBOURS = 2  # chunks on each side of the best passage that the answerer also reads
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -97,6 +99,7 @@ class QA:
         self.choice = choice
         self.manifest = manifest
         self.thresholds = Thresholds()
+        self._chunk_at = {(c.doc_id, c.start): i for i, c in enumerate(self.chunks)}
         letters = any(d.structure.addressee or d.structure.date for d in documents)
         self._where = "信中" if letters else "文中"
         self.lexical = LexicalIndex([c.section + "\n" + c.text for c in self.chunks])
@@ -195,9 +198,22 @@ class QA:
 
     def _answer(self, question: str, focus: str = "", asked: str = "", already_said: Citation | None = None) -> Answer:
         passages = self._retrieve(question, 5, focus)
+        reading = passages + self._neighbours(passages)
         return answer_question(
-            question, passages, self.lexical, self._document, focus, self.thresholds, asked, already_said, self._where
+            question, reading, self.lexical, self._document, focus, self.thresholds, asked, already_said, self._where
         )
+
+    def _neighbours(self, passages: Sequence[Passage]) -> list[Passage]:
+        """Chunks next to the best passage in its document: an answer often sits one chunk over."""
+        if not passages:
+            return []
+        top = passages[0]
+        at = self._chunk_at.get((top.doc_id, top.start))
+        if at is None:
+            return []
+        seen = {(p.doc_id, p.start) for p in passages}
+        near = [self.chunks[i] for i in range(max(0, at - NEIGHBOURS), min(len(self.chunks), at + NEIGHBOURS + 1))]
+        return [Passage.of(c, 0.0) for c in near if c.doc_id == top.doc_id and (c.doc_id, c.start) not in seen]
 
 
 def _dense_weight(settings: Settings, embedder: Embedder | None) -> float:

@@ -16,9 +16,8 @@ FILLER = re.compile(
 )
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 _UNITS = "个所家项名人次条座批类种位届年月天亿万元"
-_COUNT = re.compile(rf"(?:多少|(?<![近这前哪好])几(?!乎))([{_UNITS}]?)")
+_COUNT = re.compile(rf"(?:多少|(?<![近这那前哪好])几(?!乎))([{_UNITS}]?)")
 _DATE_Q = re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|时间")
-_EXPLAIN_Q = re.compile(r"为什么|为何|怎么|如何|怎样|原因|特点|特征|作用|用途|意义|影响|过程|经过|什么样|哪些方面")
 _LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别")
 _WH_HEAD = re.compile(
     r"(?:什么样的?|什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
@@ -27,10 +26,72 @@ _HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能去来给�
 _NEGATED = re.compile(r"(?<!有)(?:没有|尚未|未能|未)(?!来)")
 _NEGATION_IN_TEXT = re.compile(r"没有|尚未|未|无|不(?!断|仅|同|少|久|但)")
 _PERSON_TITLES = re.compile(r"局长|主任|市长|书记|校长|院长|负责人|委员长|厅长|部长|处长|科长|董事长|总经理")
+_ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没有|吗|呢|何时")
+_YES_NO = re.compile(r"有没有|是否|能不能|会不会|可不可以|能否|是不是|吗[？?！!。.\s]*$")
+_COMPARED = re.compile(r"(?:和|与|跟|同)([\u4e00-\u9fff]{2,8}?)(?:相比|比较|比起来)")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A kind of question, and what a sentence must show to answer it (e.g. a reason, a place)."""
+
+    kind: str
+    asks: re.Pattern[str]
+    needs: re.Pattern[str]
+
+
+EXPECTATIONS = (
+    Expectation(
+        "a reason",
+        # `称为什么` / `更名为什么` ask for a name, not a reason.
+        re.compile(r"(?<![称作名算成认视改译变选叫])为什么|为何|什么原因|原因是什么"),
+        re.compile(
+            r"因|由于|为了|所以|故|导致|致使|使得|造成|影响|旨在|以便|以免|以防|目的|结果|于是|遂|考虑|考量|被迫|为此|所致|缘故"
+        ),
+    ),
+    Expectation(
+        "a place",
+        re.compile(r"在哪[里儿]|在哪[？?]|位于哪|什么地方|什么位置|哪个(?:区|县|镇|街道|园区)|建在哪"),
+        re.compile(
+            r"位于|坐落|地处|落户|分布|"
+            r"(?:在|于|至|到)[\u4e00-\u9fff]{1,12}?(?:区|县|省|市|州|国|路|街|镇|村|岛|境内|地区|一带|附近)"
+        ),
+    ),
+    Expectation(
+        "a person",
+        re.compile(r"哪一?位|哪几位|(?:领导|负责人|局长|市长|主任|校长|专家|工匠|联系人)是谁"),
+        re.compile(r"[\u4e00-\u9fff]{2,3}(?:同志|先生|女士|局长|市长|主任|书记|校长|院长|委员)(?!会)"),
+    ),
+    Expectation(
+        "an opinion",
+        re.compile(r"怎么评价|如何评价|怎样评价|评价如何|什么看法|满意"),
+        re.compile(r"评价|认为|表示|满意|肯定|赞"),
+    ),
+    Expectation(
+        "a procedure",
+        re.compile(r"流程|程序|手续|步骤|(?:怎么|如何|怎样)(?:申请|加入|报名|办理)|申请条件"),
+        re.compile(r"申请|申报|流程|程序|步骤|提交|审批|审核|条件"),
+    ),
+    Expectation(
+        "a ranking",
+        re.compile(r"排第几|排名|第几名|第几位"),
+        re.compile(r"第[\d一二三四五六七八九十]+(?:名|位)|排名|位居|位列|排在"),
+    ),
+    Expectation(
+        "the items themselves",
+        re.compile(r"具体是哪|具体有哪|分别是|分别有|哪几[个所家位项种]"),
+        re.compile(r"、"),
+    ),
+)
+YES_NO_COVERAGE = 0.75
+
 MONEY = re.compile(r"资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱")
 RATE = re.compile(r"率|比例|比重|占比|百分")
 PEOPLE = re.compile(r"学生|人数|毕业生|在校生|教师|老师|员工|人才数")
-DATE_IN_TEXT = re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年")
+DATE_IN_TEXT = re.compile(
+    r"\d{4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年|\d+世纪|\d+年代|[春夏秋冬]季|"
+    r"[\u4e00-\u9fff]{1,4}(?:时期|时代|年间|朝)"
+)
 
 META_PATTERNS: dict[str, re.Pattern[str]] = {
     "addressee": re.compile(
@@ -62,10 +123,10 @@ class Query:
     wants_count: bool
     wants_date: bool
     wants_list: bool
-    wants_explanation: bool
     head: str
     person_title: str
     negated: bool
+    kind_text: str  # the words that say what kind of answer is wanted (a follow-up's own, if it has any)
 
     @property
     def typed(self) -> bool:
@@ -108,10 +169,10 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         wants_count=count is not None,
         wants_date=bool(_DATE_Q.search(question)),
         wants_list=bool(_LIST_Q.search(question)),
-        wants_explanation=bool(_EXPLAIN_Q.search(question)),
         head=head_noun(focus or question),
         person_title=title.group(0) if title and "谁" in question else "",
         negated=bool(_NEGATED.search(question)),
+        kind_text=focus if focus and _ASKING.search(focus) else question,
     )
 
 
@@ -160,6 +221,15 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
         return "no date"
     if query.person_title and query.person_title not in text:
         return f"no {query.person_title}"
+    for expectation in EXPECTATIONS:
+        if expectation.asks.search(query.kind_text) and not expectation.needs.search(text):
+            return f"the sentence gives no {expectation.kind}"
+    compared = _COMPARED.search(query.kind_text)
+    if compared and compared.group(1) not in text:
+        return f"nothing is compared with {compared.group(1)}"
+    # A yes/no question is answered only by a sentence that mentions what it asks about.
+    if _YES_NO.search(query.kind_text) and max(query.coverage(text), context) < YES_NO_COVERAGE:
+        return "the sentence does not mention what the question asks about"
     return ""
 
 

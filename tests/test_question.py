@@ -1,0 +1,53 @@
+"""Question analysis: what kind of answer a question expects, and when a sentence cannot give it."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.lexical import LexicalIndex
+from qa.question import analyse, type_mismatch
+
+CORPUS = LexicalIndex(["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。"])
+
+
+def _mismatch(question: str, sentence: str) -> str:
+    return type_mismatch(analyse(question, CORPUS), sentence, CORPUS, context=0.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "silent", "answering"),
+    [
+        ("学校为什么选择和宇通公司合作？", "学校与宇通公司合作。", "由于宇通公司离学校近，学校与宇通公司合作。"),
+        ("宇通学院位于哪里？", "宇通学院培养技能人才。", "宇通学院位于郑州市高新区。"),
+        ("带队考察的领导是哪一位？", "由市政府领导带队考察。", "由张明副市长带队考察。"),
+        ("宇通公司怎么评价这个模式？", "学校与宇通公司建立了这个模式。", "宇通公司认为这个模式效果很好。"),
+        ("企业加入委员会需要什么申请流程？", "成立了10个委员会。", "企业提交申请后由委员会审核。"),
+        ("郑州的专业数量在全省排第几？", "郑州共有163个专业。", "郑州的专业数量在全省排名第一。"),
+        ("7个专业具体是哪几个？", "共有7个专业列入序列。", "7个专业包括汽车、电子商务。"),
+        ("和武汉相比，郑州的专业多吗？", "郑州共有163个专业。", "和武汉相比，郑州的专业更多。"),
+        ("企业有没有税收减免？", "企业参与的动力不足。", "参与的企业有税收减免。"),
+        ("有多少所学校没有通过验收？", "41所学校通过验收。", "有3所学校未通过验收。"),
+        ("这个项目投入了多少资金？", "项目建设了18家基地。", "项目投入资金2000万元。"),
+        ("合作是哪一年开始的？", "学校与宇通公司合作。", "学校与宇通公司2019年开始合作。"),
+    ],
+)
+def test_a_sentence_must_hold_the_kind_of_answer_asked_for(question: str, silent: str, answering: str) -> None:
+    assert _mismatch(question, silent), f"{silent!r} should not answer {question!r}"
+    assert _mismatch(question, answering) == "", f"{answering!r} should answer {question!r}"
+
+
+def test_naming_questions_are_not_reason_questions() -> None:
+    assert _mismatch("这种鱼又被称为什么？", "这种鱼又名龙尖。") == ""
+    assert _mismatch("医院后来更名为什么？", "医院更名为华西医院。") == ""
+
+
+def test_a_follow_up_is_judged_by_its_own_words() -> None:
+    # The earlier question was a yes/no question; the follow-up asks for a list.
+    query = analyse("去了哪些城市 有没有组织去经济发达地区学习？", CORPUS, focus="去了哪些城市")
+    assert type_mismatch(query, "考察组赴南京、武汉、广州三地。", CORPUS, context=0.5) == ""
+
+
+def test_subject_must_be_in_the_sentence_for_a_number() -> None:
+    # `41所` is a number of schools, but the sentence is not about technical colleges.
+    assert _mismatch("郑州市共有多少所技工院校？", "全市共有41所中职学校通过验收。") != ""
+    assert _mismatch("郑州市共有多少所技工院校？", "郑州市共有12所技工院校。") == ""
