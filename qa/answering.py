@@ -56,6 +56,9 @@ class Candidate:
     mismatch: str
 
 
+_LOOSE_ENDS = "里上中下一这那个种些趟点"  # locatives and measure words that cling to a term's edges
+
+
 def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     """Runs of the question's characters covered only by bigrams the indexed text never contains.
 
@@ -75,8 +78,9 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
                 j += 1
             start = i + 1 if i > 0 and present[i - 1] else i
             end = j if j < len(present) and present[j] else j + 1
-            if end - start >= 2:
-                found.append(run[start:end])
+            term = run[start:end].strip(_LOOSE_ENDS)
+            if len(term) >= 2:
+                found.append(term)
             i = j
     return found
 
