@@ -31,7 +31,7 @@ SENTENCE_ANSWER = 250
 LOCAL_SHARE = 0.8
 TOPIC_WEIGHT = 0.1
 RAW_OVERLAP = 0.5
-NEWS_WEIGHT = 0.2  # a clause window is worth more when it adds to the question
+NEWS_WEIGHT = 0.2  # an untyped answer's clause window is worth more when it adds to the question
 NEWS_ENOUGH = 8
 REPEAT_PENALTY = 0.2
 
@@ -286,7 +286,7 @@ def _trim(query: Query, text: str, sentence: Span) -> Span:
                 query.coverage(window)
                 + 0.3 * query.char_coverage(window)
                 + _type_bonus(query, window)
-                + NEWS_WEIGHT * min(1.0, _new_characters(query, window) / NEWS_ENOUGH)
+                + (0.0 if query.typed else NEWS_WEIGHT * min(1.0, _new_characters(query, window) / NEWS_ENOUGH))
                 - 0.001 * length
             )
             if best is None or score > best[0]:

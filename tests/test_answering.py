@@ -77,6 +77,7 @@ def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
     assert resolve("市级的呢？", ["省级专业技能工作室有几个？"]).text == "市级专业技能工作室有几个？"
     answer = bot.ask("市级的呢？", history=["省级专业技能工作室有几个？"])
     assert "38个" in answer.text and "9个" not in answer.text
+    assert "24个" not in answer.text, "a number answer is cut to its own clause, not its neighbours"
 
 
 def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:
