@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -199,9 +199,10 @@ class QA:
     def _answer(self, question: str, focus: str = "", asked: str = "", already_said: Citation | None = None) -> Answer:
         passages = self._retrieve(question, 5, focus)
         reading = passages + self._neighbours(passages)
-        return answer_question(
+        answer = answer_question(
             question, reading, self.lexical, self._document, focus, self.thresholds, asked, already_said, self._where
         )
+        return replace(answer, passages=tuple(passages))  # what was retrieved, not everything read
 
     def _neighbours(self, passages: Sequence[Passage]) -> list[Passage]:
         """Chunks next to the best passage in its document: an answer often sits one chunk over."""

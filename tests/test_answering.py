@@ -130,6 +130,13 @@ def test_over_long_question_is_refused_politely(bot: QA) -> None:
     assert answer.abstained and "太长" in answer.text
 
 
+def test_answer_lists_the_retrieved_passages_not_the_neighbours_it_also_read(bot: QA) -> None:
+    answer = bot.ask("郑州旅游职业学院开设了哪些订单班？")
+    assert [(p.doc_id, p.start) for p in answer.passages] == [
+        (p.doc_id, p.start) for p in bot.retrieve(answer.question)
+    ]
+
+
 def test_retrieve_returns_k_passages_best_first(bot: QA) -> None:
     passages = bot.retrieve("希尔顿 订单班", k=3)
     assert len(passages) == 3
