@@ -84,6 +84,22 @@ EXPECTATIONS = (
     ),
 )
 YES_NO_COVERAGE = 0.75
+_EXCLUDED = re.compile(r"除了?.{1,30}?(?:以外|之外)?[，,]?\s*(?:还|另外|其他|其余|别的)")
+_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+
+
+def _names_something_else(question: str, text: str) -> bool:
+    """Whether an enumeration in `text` (`甲、乙、丙`) has an item the question does not already name."""
+    for i, ch in enumerate(text):
+        if ch != "、":
+            continue
+        before = _ITEM.findall(text[max(0, i - 8) : i])
+        after = _ITEM.findall(text[i + 1 : i + 9])
+        for item in (before[-1][-2:] if before else "", after[0][:2] if after else ""):
+            if len(item) == 2 and item not in question:
+                return True
+    return False
+
 
 MONEY = re.compile(r"资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱")
 RATE = re.compile(r"率|比例|比重|占比|百分")
@@ -98,12 +114,13 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"写给谁|致谁|给谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)"
     ),
     "sender": re.compile(
-        r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答)|"
+        r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答|作出|做出|给出)|"
+        r"(?:答复|回复|回函|复函|这封信)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
         r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人"
     ),
     "date": re.compile(
         r"(?:信|答复|复函|回函|回复|回信|落款|签发|成文)[^，,。]{0,6}(?:日期|时间|什么时候|何时|哪天|哪一天|几号)"
-        r"|(?:什么时候|何时|哪天|哪一天)(?:写|发|签|答复|回复|发出)"
+        r"|(?:什么时候|何时|哪天|哪一天)(?:写的|发的|签发|发出|答复的|回复的)"
     ),
     "proposal": re.compile(
         r"什么提案|哪个提案|哪项提案|哪份提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么)|答复[^，,。]{0,4}什么提案"
@@ -136,6 +153,10 @@ class Query:
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
         return _share(self.terms, text)
+
+    def known_coverage(self, text: str, lexical: LexicalIndex) -> float:
+        """Coverage counting only terms the documents use: a paraphrase's own words cannot be expected."""
+        return _share({t: w for t, w in self.terms.items() if lexical.df(t) > 0}, text)
 
     def char_coverage(self, text: str) -> float:
         """The same over single characters: softer, so paraphrases that share characters still score."""
@@ -198,7 +219,7 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
     what did *not* happen needs a sentence that says so; a question asking for a specific kind of
     thing the document names (`哪些职业学校`) needs a sentence naming it.
     """
-    if query.typed and max(query.coverage(text), context) < MIN_TYPED_COVERAGE:
+    if query.typed and max(query.known_coverage(text, lexical), context) < MIN_TYPED_COVERAGE:
         return "the sentence is not about the question's subject"
     if query.negated and not _NEGATION_IN_TEXT.search(text):
         return "nothing is said about what did not happen"
@@ -224,6 +245,9 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
     for expectation in EXPECTATIONS:
         if expectation.asks.search(query.kind_text) and not expectation.needs.search(text):
             return f"the sentence gives no {expectation.kind}"
+    excluded = _EXCLUDED.search(query.kind_text)
+    if excluded and not _names_something_else(query.text, text):
+        return "the sentence names nothing beyond what the question already lists"
     compared = _COMPARED.search(query.kind_text)
     if compared and compared.group(1) not in text:
         return f"nothing is compared with {compared.group(1)}"

@@ -7,7 +7,9 @@ import pytest
 from qa.lexical import LexicalIndex
 from qa.question import analyse, type_mismatch
 
-CORPUS = LexicalIndex(["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。"])
+CORPUS = LexicalIndex(
+    ["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。", "全市技工院校开设专业130多个。"]
+)
 
 
 def _mismatch(question: str, sentence: str) -> str:
@@ -45,6 +47,17 @@ def test_a_follow_up_is_judged_by_its_own_words() -> None:
     # The earlier question was a yes/no question; the follow-up asks for a list.
     query = analyse("去了哪些城市 有没有组织去经济发达地区学习？", CORPUS, focus="去了哪些城市")
     assert type_mismatch(query, "考察组赴南京、武汉、广州三地。", CORPUS, context=0.5) == ""
+
+
+def test_words_the_documents_never_use_are_not_demanded_of_the_sentence() -> None:
+    # 技校 and 设置 are the asker's words (a paraphrase); the sentence holds every known term and the number.
+    assert _mismatch("全市技校设置了多少个专业？", "全市技工院校开设专业130多个。") == ""
+
+
+def test_an_exclusion_question_needs_an_item_it_did_not_name() -> None:
+    asked = "除了汽车和电子商务，还有哪些行业？"
+    assert _mismatch(asked, "成立汽车、电子商务等10个行业委员会。") != ""
+    assert _mismatch(asked, "成立汽车、电子商务、物流等10个行业委员会。") == ""
 
 
 def test_subject_must_be_in_the_sentence_for_a_number() -> None:
