@@ -56,7 +56,8 @@ class Candidate:
     mismatch: str
 
 
-_LOOSE_ENDS = "里上中下一这那个种些趟点"  # locatives and measure words that cling to a term's edges
+_LOOSE_ENDS = "里上中下一这那个种些趟点"
+MAX_NAMED_TERM = 4  # locatives and measure words that cling to a term's edges
 
 
 def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
@@ -79,7 +80,7 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
             start = i + 1 if i > 0 and present[i - 1] else i
             end = j if j < len(present) and present[j] else j + 1
             term = run[start:end].strip(_LOOSE_ENDS)
-            if len(term) >= 2:
+            if 2 <= len(term) <= MAX_NAMED_TERM:  # a longer run is several words: naming it would garble
                 found.append(term)
             i = j
     return found
