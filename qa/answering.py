@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
-from qa.question import FILLER, NUMERAL, Query, analyse, chinese_number, meta_intent, section_number, type_mismatch
+from qa.question import FILLER, NUMERAL, Query, analyse, meta_intent, part_heading, section_number, type_mismatch
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -56,8 +56,8 @@ class Candidate:
     mismatch: str
 
 
-_LOOSE_ENDS = "里上中下一这那个种些趟点"
-MAX_NAMED_TERM = 4  # locatives and measure words that cling to a term's edges
+_LOOSE_ENDS = "里上中下一这那个种些趟点"  # locatives and measure words that cling to a term's edges
+MAX_NAMED_TERM = 4
 
 
 def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
@@ -89,12 +89,11 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
 def answer_meta(question: str, intent: str, doc: Document, passages: Sequence[Passage]) -> Answer | None:
     """Answer from the letter's detected structure, citing the span it came from."""
     if intent == "section":
-        number = section_number(question)
-        found = [h for h in doc.structure.headings if h.level == 1 and chinese_number(h.title) == number]
-        if not found:
+        heading = part_heading(doc, section_number(question))
+        if heading is None:
             return None
-        span = Span(found[0].start, found[0].end)
-        section = found[0].title
+        span = Span(heading.start, heading.end)
+        section = heading.title
     else:
         span = getattr(doc.structure, intent)
         if span is None:

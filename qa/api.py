@@ -21,7 +21,7 @@ from qa.errors import IndexCorruptError, InputError
 from qa.followup import resolve
 from qa.lexical import LexicalIndex
 from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
-from qa.question import chinese_number, meta_intent, section_number
+from qa.question import meta_intent, part_heading, section_number
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.types import Answer, Chunk, Citation, Document, Passage
@@ -230,9 +230,8 @@ def structure_chunk(question: str, doc: Document, chunks: Sequence[Chunk]) -> Ch
     if intent is None:
         return None
     if intent == "section":
-        number = section_number(question)
-        starts = [h.start for h in doc.structure.headings if h.level == 1 and chinese_number(h.title) == number]
-        start = starts[0] if starts else None
+        heading = part_heading(doc, section_number(question))
+        start = heading.start if heading is not None else None
     else:
         span = getattr(doc.structure, intent)
         start = span.start if span is not None else None

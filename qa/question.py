@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from qa.lexical import LexicalIndex, bigrams
+from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
 FILLER = re.compile(
@@ -271,6 +272,11 @@ def section_number(question: str) -> int:
     if m is None:
         return 0
     return chinese_number(m.group(1))
+
+
+def part_heading(doc: Document, number: int) -> Heading | None:
+    """The top-level heading numbered `number` (`三、…` for 3), if the document has one."""
+    return next((h for h in doc.structure.headings if h.level == 1 and chinese_number(h.title) == number), None)
 
 
 def chinese_number(text: str) -> int:
