@@ -25,12 +25,18 @@ SENDER_INFERRED = "（信末只有日期、没有署名，这是根据正文推�
 SHORT_ANSWER = 80
 SENTENCE_ANSWER = 250
 # Sentence choice. The weights were set on the dev set and on the first half of CMRC 2018 (the second
-# half kept for checking): term coverage, mostly with terms weighted by how few candidate sentences
-# share them (LOCAL_SHARE) and with the passage's topic terms discounted (TOPIC_WEIGHT), plus the
-# plain share of the question's characters (RAW_OVERLAP).
+# half kept for checking). A sentence scores by the question's term coverage, mostly with terms weighted
+# by how few candidate sentences share them (LOCAL_SHARE) and the passage's topic terms discounted
+# (TOPIC_WEIGHT); by the same over single characters (CHAR_WEIGHT) and the plain share of the question's
+# characters (RAW_OVERLAP); by its passage's coverage (CONTEXT_WEIGHT) and rank (RANK_WEIGHT); by holding
+# the kind of answer asked for (`_type_bonus`); and loses MISMATCH_PENALTY when it cannot hold it.
 LOCAL_SHARE = 0.8
 TOPIC_WEIGHT = 0.1
+CHAR_WEIGHT = 0.3
 RAW_OVERLAP = 0.5
+CONTEXT_WEIGHT = 0.35
+RANK_WEIGHT = 0.15
+MISMATCH_PENALTY = 0.3
 NEWS_WEIGHT = 0.2  # an untyped answer's clause window is worth more when it adds to the question
 NEWS_ENOUGH = 8
 REPEAT_PENALTY = 0.2
@@ -223,12 +229,12 @@ def _score_sentence(
     score = (
         LOCAL_SHARE * _share(terms, sentence)
         + (1 - LOCAL_SHARE) * own
-        + 0.3 * (LOCAL_SHARE * _share(chars, sentence) + (1 - LOCAL_SHARE) * query.char_coverage(sentence))
-        + 0.35 * context
-        + 0.15 / (rank + 1)
+        + CHAR_WEIGHT * (LOCAL_SHARE * _share(chars, sentence) + (1 - LOCAL_SHARE) * query.char_coverage(sentence))
+        + CONTEXT_WEIGHT * context
+        + RANK_WEIGHT / (rank + 1)
         + RAW_OVERLAP * _raw_overlap(query.text, sentence)
         + _type_bonus(query, sentence)
-        - (0.3 if mismatch else 0.0)
+        - (MISMATCH_PENALTY if mismatch else 0.0)
     )
     return Candidate(span, passage.doc_id, passage.section, score, max(own, context), mismatch)
 
@@ -284,7 +290,7 @@ def _trim(query: Query, text: str, sentence: Span) -> Span:
             window = text[span.start : span.end]
             score = (
                 query.coverage(window)
-                + 0.3 * query.char_coverage(window)
+                + CHAR_WEIGHT * query.char_coverage(window)
                 + _type_bonus(query, window)
                 + (0.0 if query.typed else NEWS_WEIGHT * min(1.0, _new_characters(query, window) / NEWS_ENOUGH))
                 - 0.001 * length
