@@ -51,6 +51,18 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class AlreadySaid:
+    """The answer to the earlier question a follow-up leans on: a follow-up asks for something new.
+
+    A follow-up put in front of the earlier question (`去了哪些城市` + `…有没有组织去…学习？`) avoids the
+    earlier answer's whole sentence; one swapped into it (`市级` for `省级`) avoids only its clauses.
+    """
+
+    citation: Citation
+    whole_sentence: bool
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A sentence of a retrieved passage, scored against the question."""
 
@@ -125,14 +137,13 @@ def answer_question(
     focus: str = "",
     thresholds: Thresholds = Thresholds(),
     asked: str = "",
-    already_said: Citation | None = None,
+    already_said: AlreadySaid | None = None,
     where: str = "信中",
 ) -> Answer:
     """Choose the best sentence (trimmed to its answering clauses) among the top passages, or abstain.
 
-    `already_said` is the answer to the earlier question a follow-up leans on: a follow-up asks for
-    something new, so that span is only chosen again when nothing else fits. `where` names the
-    source in an abstention (`信中` for a letter, `文中` otherwise).
+    `already_said` is the earlier answer a follow-up should not repeat unless nothing else fits.
+    `where` names the source in an abstention (`信中` for a letter, `文中` otherwise).
     """
     asked = asked or question
     # A follow-up's own words decide whether it asks about the letter itself, not the earlier question's.
@@ -156,14 +167,19 @@ def answer_question(
         context = query.coverage(passage.section + passage.text)
         weights = _topic_discounted(local, passage.section + _opening(text))
         candidate = _score_sentence(query, weights, local_chars, lexical, text, span, passage, rank, context)
-        if already_said is not None and _overlaps(already_said, passage.doc_id, span):
+        if (
+            already_said is not None
+            and already_said.whole_sentence
+            and _overlaps(already_said.citation, passage.doc_id, span)
+        ):
             candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
         if best is None or candidate.score > best.score:
             best = candidate
     if best is None or _should_abstain(query, best, thresholds):
         return _abstain(asked, query, passages, question, lexical, where)
     doc = document(best.doc_id)
-    span = _trim(query, doc.text, best.span)
+    avoid = already_said.citation if already_said is not None and already_said.citation.doc_id == doc.doc_id else None
+    span = _trim(query, doc.text, best.span, avoid)
     if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
         # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
         return _abstain(asked, query, passages, question, lexical, where)
@@ -273,8 +289,11 @@ def _should_abstain(query: Query, best: Candidate, thresholds: Thresholds) -> bo
     return not query.terms or bool(best.mismatch) or best.coverage < thresholds.min_coverage
 
 
-def _trim(query: Query, text: str, sentence: Span) -> Span:
-    """The shortest run of clauses of the sentence that keeps what answers; whole if already short."""
+def _trim(query: Query, text: str, sentence: Span, avoid: Citation | None = None) -> Span:
+    """The shortest run of clauses of the sentence that keeps what answers; whole if already short.
+
+    Clauses inside `avoid` (what was already said) count against a window.
+    """
     # A number or date is cut to its clauses; other answers keep the sentence, which holds the reason or list.
     limit = SHORT_ANSWER if (query.wants_count or query.wants_date) else SENTENCE_ANSWER
     if sentence.end - sentence.start <= limit:
@@ -293,11 +312,21 @@ def _trim(query: Query, text: str, sentence: Span) -> Span:
                 + CHAR_WEIGHT * query.char_coverage(window)
                 + _type_bonus(query, window)
                 + (0.0 if query.typed else NEWS_WEIGHT * min(1.0, _new_characters(query, window) / NEWS_ENOUGH))
+                - _extra_counts_penalty(query, window)
+                - (REPEAT_PENALTY if avoid is not None and _overlaps(avoid, avoid.doc_id, span) else 0.0)
                 - 0.001 * length
             )
             if best is None or score > best[0]:
                 best = (score, -length, span)
     return best[2] if best else sentence
+
+
+def _extra_counts_penalty(query: Query, window: str) -> float:
+    """'How many' is answered by one number: a window holding two counts of the asked unit is worse."""
+    if not (query.wants_count and query.count_unit):
+        return 0.0
+    counts = re.findall(rf"{NUMERAL}多?余?{query.count_unit}", window)
+    return MISMATCH_PENALTY if len(counts) > 1 else 0.0
 
 
 def _new_characters(query: Query, text: str) -> int:

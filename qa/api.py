@@ -14,7 +14,7 @@ import numpy as np
 
 from qa import store
 from qa._version import __version__
-from qa.answering import Thresholds, answer_question
+from qa.answering import AlreadySaid, Thresholds, answer_question
 from qa.chunking import chunk_document
 from qa.embedding import NONE, WORDLLAMA_ID, Embedder, EmbedderChoice, hub_model_cached, load_embedder
 from qa.errors import IndexCorruptError, InputError
@@ -24,7 +24,7 @@ from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
 from qa.question import meta_intent, part_heading, section_number
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
-from qa.types import Answer, Chunk, Citation, Document, Passage
+from qa.types import Answer, Chunk, Document, Passage
 
 log = logging.getLogger("qa")
 
@@ -193,10 +193,13 @@ class QA:
         already_said = None
         if resolved.previous:
             earlier_answer = self._answer(resolved.previous)
-            already_said = earlier_answer.citations[0] if earlier_answer.citations else None
+            if earlier_answer.citations:
+                already_said = AlreadySaid(earlier_answer.citations[0], whole_sentence=resolved.appended)
         return self._answer(resolved.text, resolved.focus, asked, already_said)
 
-    def _answer(self, question: str, focus: str = "", asked: str = "", already_said: Citation | None = None) -> Answer:
+    def _answer(
+        self, question: str, focus: str = "", asked: str = "", already_said: AlreadySaid | None = None
+    ) -> Answer:
         passages = self._retrieve(question, 5, focus)
         reading = passages + self._neighbours(passages)
         answer = answer_question(

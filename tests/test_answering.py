@@ -80,6 +80,13 @@ def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
     assert "24个" not in answer.text, "a number answer is cut to its own clause, not its neighbours"
 
 
+def test_follow_up_answer_leaves_out_what_was_already_said(bot: QA) -> None:
+    first = bot.ask("2024年全市中等职业学校共开设多少个专业？")
+    assert "163个" in first.text
+    answer = bot.ask("那技工院校呢？", history=["2024年全市中等职业学校共开设多少个专业？"])
+    assert "130多个" in answer.text and "163个" not in answer.text
+
+
 def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:
     alone = bot.ask("它们在哪里？")
     followed = bot.ask("考察组去了哪几个城市？")
