@@ -16,7 +16,7 @@ from qa import store
 from qa._version import __version__
 from qa.answering import AlreadySaid, Thresholds, answer_question
 from qa.chunking import chunk_document
-from qa.embedding import NONE, WORDLLAMA_ID, Embedder, EmbedderChoice, hub_model_cached, load_embedder
+from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder
 from qa.errors import IndexCorruptError, InputError
 from qa.followup import resolve
 from qa.lexical import LexicalIndex
@@ -340,4 +340,4 @@ def _build(
     return documents, chunks, choice, vectors, written
 
 
-__all__ = ["QA", "WORDLLAMA_ID"]
+__all__ = ["QA", "clean_question", "fingerprint"]
