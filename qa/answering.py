@@ -152,29 +152,31 @@ def answer_question(
         if meta is not None:
             return replace(meta, resolved_question=question)
     query = analyse(question, lexical, focus)
-    sentences = [
-        (rank, passage, span)
-        for rank, passage in enumerate(passages)
-        for span in split_spans(document(passage.doc_id).text, passage.start, passage.end)
-        if not _is_salutation_or_date(document(passage.doc_id), span)
-    ]
-    texts = [document(p.doc_id).text[sp.start : sp.end] for _, p, sp in sentences]
+    spans: list[list[Span]] = []
+    for passage in passages:
+        doc = document(passage.doc_id)
+        spans.append(
+            [sp for sp in split_spans(doc.text, passage.start, passage.end) if not _is_salutation_or_date(doc, sp)]
+        )
+    texts = [document(p.doc_id).text[sp.start : sp.end] for p, own in zip(passages, spans, strict=True) for sp in own]
     local = _local_weights(query.terms, texts)
     local_chars = _local_weights(query.chars, texts)
     best: Candidate | None = None
-    for rank, passage, span in sentences:
+    for rank, (passage, own) in enumerate(zip(passages, spans, strict=True)):
+        # What holds for the whole passage is worked out once, not for each of its sentences.
         text = document(passage.doc_id).text
         context = query.coverage(passage.section + passage.text)
         weights = _topic_discounted(local, passage.section + _opening(text))
-        candidate = _score_sentence(query, weights, local_chars, lexical, text, span, passage, rank, context)
-        if (
-            already_said is not None
-            and already_said.whole_sentence
-            and _overlaps(already_said.citation, passage.doc_id, span)
-        ):
-            candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
-        if best is None or candidate.score > best.score:
-            best = candidate
+        for span in own:
+            candidate = _score_sentence(query, weights, local_chars, lexical, text, span, passage, rank, context)
+            if (
+                already_said is not None
+                and already_said.whole_sentence
+                and _overlaps(already_said.citation, passage.doc_id, span)
+            ):
+                candidate = replace(candidate, score=candidate.score - REPEAT_PENALTY)
+            if best is None or candidate.score > best.score:
+                best = candidate
     if best is None or _should_abstain(query, best, thresholds):
         return _abstain(asked, query, passages, question, lexical, where)
     doc = document(best.doc_id)
