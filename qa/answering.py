@@ -9,7 +9,17 @@ from dataclasses import dataclass, replace
 
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
-from qa.question import FILLER, NUMERAL, Query, analyse, meta_intent, part_heading, section_number, type_mismatch
+from qa.question import (
+    FILLER,
+    Query,
+    analyse,
+    counted,
+    meta_intent,
+    part_heading,
+    section_number,
+    share,
+    type_mismatch,
+)
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -225,11 +235,6 @@ def _opening(text: str) -> str:
     return text[spans[0].start : spans[0].end] if spans else ""
 
 
-def _share(weights: dict[str, float], text: str) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in text) / total if total > 0 else 0.0
-
-
 def _score_sentence(
     query: Query,
     terms: dict[str, float],
@@ -245,9 +250,10 @@ def _score_sentence(
     own = query.coverage(sentence)
     mismatch = type_mismatch(query, sentence, lexical, context)
     score = (
-        LOCAL_SHARE * _share(terms, sentence)
+        LOCAL_SHARE * share(terms, sentence, empty=0.0)
         + (1 - LOCAL_SHARE) * own
-        + CHAR_WEIGHT * (LOCAL_SHARE * _share(chars, sentence) + (1 - LOCAL_SHARE) * query.char_coverage(sentence))
+        + CHAR_WEIGHT
+        * (LOCAL_SHARE * share(chars, sentence, empty=0.0) + (1 - LOCAL_SHARE) * query.char_coverage(sentence))
         + CONTEXT_WEIGHT * context
         + RANK_WEIGHT / (rank + 1)
         + RAW_OVERLAP * _raw_overlap(query.text, sentence)
@@ -273,7 +279,7 @@ def _type_bonus(query: Query, text: str) -> float:
     """Reward text that holds the kind of answer asked for: a number with its unit, a date, a list."""
     bonus = 0.0
     if query.wants_count:
-        if query.count_unit and re.search(rf"{NUMERAL}多?余?{query.count_unit}", text):
+        if query.count_unit and re.search(counted(query.count_unit), text):
             bonus += 0.3
         elif re.search(r"\d", text):
             bonus += 0.1
@@ -327,7 +333,7 @@ def _extra_counts_penalty(query: Query, window: str) -> float:
     """'How many' is answered by one number: a window holding two counts of the asked unit is worse."""
     if not (query.wants_count and query.count_unit):
         return 0.0
-    counts = re.findall(rf"{NUMERAL}多?余?{query.count_unit}", window)
+    counts = re.findall(counted(query.count_unit), window)
     return MISMATCH_PENALTY if len(counts) > 1 else 0.0
 
 

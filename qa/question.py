@@ -153,21 +153,22 @@ class Query:
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
-        return _share(self.terms, text)
+        return share(self.terms, text)
 
     def known_coverage(self, text: str, lexical: LexicalIndex) -> float:
         """Coverage counting only terms the documents use: a paraphrase's own words cannot be expected."""
-        return _share({t: w for t, w in self.terms.items() if lexical.df(t) > 0}, text)
+        return share({t: w for t, w in self.terms.items() if lexical.df(t) > 0}, text)
 
     def char_coverage(self, text: str) -> float:
         """The same over single characters: softer, so paraphrases that share characters still score."""
-        return _share(self.chars, text)
+        return share(self.chars, text)
 
 
-def _share(weights: dict[str, float], text: str) -> float:
+def share(weights: dict[str, float], text: str, empty: float = 1.0) -> float:
+    """Share of the weight of `weights`' keys that occur in `text`; `empty` when there is no weight."""
     total = sum(weights.values())
     if total <= 0:
-        return 1.0
+        return empty
     return sum(w for t, w in weights.items() if t in text) / total
 
 
@@ -213,6 +214,11 @@ MIN_TYPED_COVERAGE = 0.4
 MIN_SPECIFIC_HEAD = 3
 
 
+def counted(unit: str) -> str:
+    """A regex for a number followed by `unit` (`41所`, `130多个`, `2000万元`)."""
+    return rf"{NUMERAL}多?余?{unit}"
+
+
 def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float = 0.0) -> str:
     """Why `text` cannot hold the kind of answer the question expects ('' when it can).
 
@@ -229,13 +235,13 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
         return f"the sentence names no {query.head}"
     if query.wants_count:
         unit = query.count_unit or ""
-        if MONEY.search(query.text) and not re.search(rf"{NUMERAL}多?余?(?:亿|万)?元", text):
+        if MONEY.search(query.text) and not re.search(counted("(?:亿|万)?元"), text):
             return "no sum of money"
         if RATE.search(query.text) and not re.search(r"%|％|百分之|\d+成", text):
             return "no rate"
-        if (unit == "人" or PEOPLE.search(query.text)) and not re.search(rf"{NUMERAL}多?余?(?:万)?(?:人|名)", text):
+        if (unit == "人" or PEOPLE.search(query.text)) and not re.search(counted("(?:万)?(?:人|名)"), text):
             return "no number of people"
-        if unit and unit not in "年月天" and not re.search(rf"{NUMERAL}多?余?{unit}", text):
+        if unit and unit not in "年月天" and not re.search(counted(unit), text):
             return f"no number of {unit}"
         if not re.search(NUMERAL, text):
             return "no number"
