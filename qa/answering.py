@@ -19,6 +19,7 @@ from qa.question import (
     section_number,
     share,
     type_mismatch,
+    unknown_places,
 )
 from qa.types import Answer, Citation, Document, Passage, Span
 
@@ -162,6 +163,9 @@ def answer_question(
         if meta is not None:
             return replace(meta, resolved_question=question)
     query = analyse(question, lexical, focus)
+    places = unknown_places(question, lexical)
+    if places:  # `洛阳市有多少所…`: whatever the letter says is about somewhere else
+        return _abstain(asked, query, passages, question, lexical, where, places)
     spans: list[list[Span]] = []
     for passage in passages:
         doc = document(passage.doc_id)
@@ -343,9 +347,15 @@ def _new_characters(query: Query, text: str) -> int:
 
 
 def _abstain(
-    asked: str, query: Query, passages: Sequence[Passage], resolved: str, lexical: LexicalIndex, where: str
+    asked: str,
+    query: Query,
+    passages: Sequence[Passage],
+    resolved: str,
+    lexical: LexicalIndex,
+    where: str,
+    missing: Sequence[str] = (),
 ) -> Answer:
-    missing = missing_terms(query.text, lexical)
+    missing = missing or missing_terms(query.text, lexical)
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
         text = f"{where}没有找到答案：{where}没有提到{what}。下面是最接近的段落，供参考。"

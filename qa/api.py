@@ -21,7 +21,7 @@ from qa.errors import IndexCorruptError, InputError
 from qa.followup import resolve
 from qa.lexical import LexicalIndex
 from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
-from qa.question import meta_intent, part_heading, section_number
+from qa.question import meta_intent, part_heading, rewrite, section_number
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.types import Answer, Chunk, Document, Passage
@@ -163,7 +163,7 @@ class QA:
         text = clean_question(question)[: self.settings.max_question_chars]
         if not text:
             return []
-        return self._retrieve(text, k)
+        return self._retrieve(rewrite(text, self.lexical), k)
 
     def _retrieve(self, text: str, k: int, own_words: str = "") -> list[Passage]:
         """Fused retrieval; a question about the letter itself also gets the passage holding that part.
@@ -192,10 +192,11 @@ class QA:
         resolved = resolve(asked, earlier)
         already_said = None
         if resolved.previous:
-            earlier_answer = self._answer(resolved.previous)
+            earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))
             if earlier_answer.citations:
                 already_said = AlreadySaid(earlier_answer.citations[0], whole_sentence=resolved.appended)
-        return self._answer(resolved.text, resolved.focus, asked, already_said)
+        question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
+        return self._answer(question, focus, asked, already_said)
 
     def _answer(
         self, question: str, focus: str = "", asked: str = "", already_said: AlreadySaid | None = None

@@ -60,7 +60,10 @@ EXPECTATIONS = (
     ),
     Expectation(
         "a person",
-        re.compile(r"哪一?位|哪几位|(?:领导|负责人|局长|市长|主任|校长|专家|工匠|联系人)是谁"),
+        re.compile(
+            r"哪一?位|哪几位|(?:领导|负责人|局长|市长|主任|校长|专家|工匠|联系人|经办人)"
+            r"(?:是谁|叫什么|[^，,。？?]{0,4}(?:名字|姓名))"
+        ),
         re.compile(r"[\u4e00-\u9fff]{2,3}(?:同志|先生|女士|局长|市长|主任|书记|校长|院长|委员)(?!会)"),
     ),
     Expectation(
@@ -72,6 +75,11 @@ EXPECTATIONS = (
         "a procedure",
         re.compile(r"流程|程序|手续|步骤|(?:怎么|如何|怎样)(?:申请|加入|报名|办理)|申请条件"),
         re.compile(r"申请|申报|流程|程序|步骤|提交|审批|审核|条件"),
+    ),
+    Expectation(
+        "a superlative",
+        re.compile(r"最(?:多|少|大|小|高|低|早|晚|好|强|快|长|短|受欢迎|热门)"),
+        re.compile(r"最|第一|首位|居首|之首|领先|位居|位列|多于|超过|高于"),
     ),
     Expectation(
         "a ranking",
@@ -210,6 +218,40 @@ def head_noun(question: str) -> str:
     return words[0] if len(words[0]) >= 2 else ""
 
 
+_DIGITS = "零一二三四五六七八九"
+_COUNTED = re.compile(rf"(\d+|[{_DIGITS}十两]+)([{_UNITS}])")
+
+
+def rewrite(question: str, lexical: LexicalIndex) -> str:
+    """The question with its counted numbers written as the documents write them, so their words match.
+
+    `五个` becomes `5个` when only `5个` occurs, `6所` becomes `六所` when only `六所` does.
+    """
+    return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+
+
+def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
+    if lexical.occurs(number + unit):
+        return number + unit
+    value = chinese_number(number)
+    if not value:
+        return number + unit
+    for form in (str(value), _chinese_numeral(value)):
+        if lexical.occurs(form + unit):
+            return form + unit
+    return number + unit
+
+
+def _chinese_numeral(value: int) -> str:
+    """7 → `七`, 12 → `十二`, 30 → `三十`; '' past 99."""
+    if value < 10:
+        return _DIGITS[value]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
+    return ""
+
+
 MIN_TYPED_COVERAGE = 0.4
 MIN_SPECIFIC_HEAD = 3
 
@@ -217,6 +259,28 @@ MIN_SPECIFIC_HEAD = 3
 def counted(unit: str) -> str:
     """A regex for a number followed by `unit` (`41所`, `130多个`, `2000万元`)."""
     return rf"{NUMERAL}多?余?{unit}"
+
+
+# A place named as `洛阳市`: two characters before 市/省/县, none of which makes it an ordinary word
+# (`全市`, `城市`, `直辖市`, `省市`, `节省`, `几家市级`), and no `级`/`属`/`里` after it (`市级`, `市属`).
+_PLACE_SUFFIX = re.compile(r"[市省县](?![级属里委政内外域直长民])")
+_NOT_A_NAME = set(
+    "全本该各我你他她外此每同这那哪城都在的和与及到去从等为是了中上超股节反省市县区级辖会大小新老某其一二三四五六七八九十几多少个所家年名"
+)
+
+
+def unknown_places(question: str, lexical: LexicalIndex) -> list[str]:
+    """Places the question names (`洛阳市`) that no document mentions: they cannot answer for it."""
+    found = []
+    for m in _PLACE_SUFFIX.finditer(question):
+        name = question[max(0, m.start() - 2) : m.start()]
+        if len(name) == 2 and is_han(name) and not set(name) & _NOT_A_NAME and not lexical.occurs(name):
+            found.append(name + m.group(0))
+    return found
+
+
+def is_han(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float = 0.0) -> str:
@@ -290,7 +354,7 @@ def chinese_number(text: str) -> int:
     text = re.split(r"[、.．]", text, maxsplit=1)[0]
     if text.isdigit():
         return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
     if "十" in text:
         tens, _, ones = text.partition("十")
         return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)

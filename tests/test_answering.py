@@ -126,6 +126,18 @@ def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:
     assert "“预算”" in bot.ask("职业教育的财政预算有多少？").text
 
 
+def test_a_question_about_another_city_is_not_answered_with_zhengzhou_figures(bot: QA) -> None:
+    elsewhere = bot.ask("洛阳市有多少所中职学校通过了标准化建设工程验收？")
+    assert elsewhere.abstained and "“洛阳市”" in elsewhere.text
+    here = bot.ask("郑州市有多少所中职学校通过了标准化建设工程验收？")
+    assert not here.abstained and "41所" in here.text
+
+
+def test_a_number_written_in_characters_finds_the_same_figure_in_digits(bot: QA) -> None:
+    answer = bot.ask("哪所学校跟企业合办了五个产业学院？")
+    assert not answer.abstained and "郑州财税金融职业学院" in answer.text
+
+
 @pytest.mark.parametrize("question", ["", "   ", "？？？", "\ud800", "<script>alert(1)</script>", "你好"])
 def test_empty_or_contentless_questions_get_a_reply_not_an_error(bot: QA, question: str) -> None:
     answer = bot.ask(question)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.lexical import LexicalIndex
-from qa.question import analyse, type_mismatch
+from qa.question import analyse, rewrite, type_mismatch, unknown_places
 
 CORPUS = LexicalIndex(
     ["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。", "全市技工院校开设专业130多个。"]
@@ -31,6 +31,8 @@ def _mismatch(question: str, sentence: str) -> str:
         ("有多少所学校没有通过验收？", "41所学校通过验收。", "有3所学校未通过验收。"),
         ("这个项目投入了多少资金？", "项目建设了18家基地。", "项目投入资金2000万元。"),
         ("合作是哪一年开始的？", "学校与宇通公司合作。", "学校与宇通公司2019年开始合作。"),
+        ("带队考察的领导叫什么名字？", "由市政府领导带队考察。", "由张明副市长带队考察。"),
+        ("哪个专业的学生最多？", "共有7个专业列入序列。", "汽车专业的学生最多。"),
     ],
 )
 def test_a_sentence_must_hold_the_kind_of_answer_asked_for(question: str, silent: str, answering: str) -> None:
@@ -64,3 +66,27 @@ def test_subject_must_be_in_the_sentence_for_a_number() -> None:
     # `41所` is a number of schools, but the sentence is not about technical colleges.
     assert _mismatch("郑州市共有多少所技工院校？", "全市共有41所中职学校通过验收。") != ""
     assert _mismatch("郑州市共有多少所技工院校？", "郑州市共有12所技工院校。") == ""
+
+
+def test_counted_numbers_are_written_as_the_documents_write_them() -> None:
+    corpus = LexicalIndex(["共建5个产业学院。", "六所大学签定协议。"])
+    assert rewrite("哪所学校共建了五个产业学院？", corpus) == "哪所学校共建了5个产业学院？"
+    assert rewrite("签约的有6所吗？", corpus) == "签约的有六所吗？"
+    assert rewrite("有十二个专业吗？", corpus) == "有十二个专业吗？", "a number the documents lack stays as asked"
+
+
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("洛阳市有多少所中职学校？", ["洛阳市"]),
+        ("开封市和郑州市哪个专业多？", ["开封市"]),
+        ("郑州市有多少所中职学校？", []),
+        ("全市有多少家市级实训基地？", []),
+        ("前一年市里下发的文件叫什么？", []),
+        ("哪些城市去考察了？", []),
+        ("市属高校有几所？", []),
+    ],
+)
+def test_places_the_documents_never_mention_are_named(question: str, places: list[str]) -> None:
+    corpus = LexicalIndex(["郑州市共有41所中职学校。", "全市建设18家市级实训基地。"])
+    assert unknown_places(question, corpus) == places
