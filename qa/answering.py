@@ -51,6 +51,7 @@ MISMATCH_PENALTY = 0.3
 NEWS_WEIGHT = 0.2  # an untyped answer's clause window is worth more when it adds to the question
 NEWS_ENOUGH = 8
 REPEAT_PENALTY = 0.2
+MIN_SHARED_CHARS = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Thresholds:
 
     min_coverage: float = 0.05
     min_char_overlap: float = 0.08
+    # Sharing no word is not enough to give up: a paraphrase still shares characters (`请进学校` / `引企入校`).
+    min_char_coverage: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Candidate:
     section: str
     score: float
     coverage: float
+    char_coverage: float
     mismatch: str
 
 
@@ -252,19 +256,23 @@ def _score_sentence(
 ) -> Candidate:
     sentence = text[span.start : span.end]
     own = query.coverage(sentence)
+    chars_shared = query.char_coverage(sentence)
     mismatch = type_mismatch(query, sentence, lexical, context)
     score = (
         LOCAL_SHARE * share(terms, sentence, empty=0.0)
         + (1 - LOCAL_SHARE) * own
-        + CHAR_WEIGHT
-        * (LOCAL_SHARE * share(chars, sentence, empty=0.0) + (1 - LOCAL_SHARE) * query.char_coverage(sentence))
+        + CHAR_WEIGHT * (LOCAL_SHARE * share(chars, sentence, empty=0.0) + (1 - LOCAL_SHARE) * chars_shared)
         + CONTEXT_WEIGHT * context
         + RANK_WEIGHT / (rank + 1)
         + RAW_OVERLAP * _raw_overlap(query.text, sentence)
         + _type_bonus(query, sentence)
         - (MISMATCH_PENALTY if mismatch else 0.0)
     )
-    return Candidate(span, passage.doc_id, passage.section, score, max(own, context), mismatch)
+    # A question without Chinese characters (`<script>`) shares none, rather than all of them; one or
+    # two common characters (`你好` / `做好`) are chance.
+    shared = [ch for ch in query.chars if ch in sentence]
+    chars_found = share(query.chars, sentence, empty=0.0) if len(shared) >= MIN_SHARED_CHARS else 0.0
+    return Candidate(span, passage.doc_id, passage.section, score, max(own, context), chars_found, mismatch)
 
 
 def _is_salutation_or_date(doc: Document, span: Span) -> bool:
@@ -298,7 +306,8 @@ def _type_bonus(query: Query, text: str) -> float:
 
 def _should_abstain(query: Query, best: Candidate, thresholds: Thresholds) -> bool:
     # A question with no content words ("？？", "你好") has nothing the letter could answer.
-    return not query.terms or bool(best.mismatch) or best.coverage < thresholds.min_coverage
+    unrelated = best.coverage < thresholds.min_coverage and best.char_coverage < thresholds.min_char_coverage
+    return not query.terms or bool(best.mismatch) or unrelated
 
 
 def _trim(query: Query, text: str, sentence: Span, avoid: Citation | None = None) -> Span:

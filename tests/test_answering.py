@@ -133,6 +133,11 @@ def test_a_question_about_another_city_is_not_answered_with_zhengzhou_figures(bo
     assert not here.abstained and "41所" in here.text
 
 
+def test_a_paraphrase_sharing_characters_but_no_words_is_answered_not_refused(bot: QA) -> None:
+    answer = bot.ask("答复承认,厂商在联合培养学生这件事上存在什么短板?")
+    assert not answer.abstained and "动力不足" in answer.text
+
+
 def test_a_number_written_in_characters_finds_the_same_figure_in_digits(bot: QA) -> None:
     answer = bot.ask("哪所学校跟企业合办了五个产业学院？")
     assert not answer.abstained and "郑州财税金融职业学院" in answer.text
