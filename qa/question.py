@@ -55,7 +55,9 @@ EXPECTATIONS = (
         re.compile(r"在哪[里儿]|在哪[？?]|位于哪|什么地方|什么位置|哪个(?:区|县|镇|街道|园区)|建在哪"),
         re.compile(
             r"位于|坐落|地处|落户|分布|"
-            r"(?:在|于|至|到)[\u4e00-\u9fff]{1,12}?(?:区|县|省|市|州|国|路|街|镇|村|岛|境内|地区|一带|附近)"
+            # `关于郑州市`, `由于`, `正在` are no `于`/`在` of place
+            r"(?:(?<![正现存所实])在|(?<![关对由属基用等至终处])于|至|到)"
+            r"[\u4e00-\u9fff]{1,12}?(?:区|县|省|市|州|国|路|街|镇|村|岛|境内|地区|一带|附近)"
         ),
     ),
     Expectation(
@@ -110,6 +112,8 @@ def _names_something_else(question: str, text: str) -> bool:
     return False
 
 
+# A date inside a title (`《…2035年远景目标方案》`) names a plan, not when something happened.
+_TITLES = re.compile(r"《[^》]*》|“[^”]*”")
 MONEY = re.compile(r"资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱")
 RATE = re.compile(r"率|比例|比重|占比|百分")
 PEOPLE = re.compile(r"学生|人数|毕业生|在校生|教师|老师|员工|人才数")
@@ -309,7 +313,7 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
             return f"no number of {unit}"
         if not re.search(NUMERAL, text):
             return "no number"
-    if query.wants_date and not DATE_IN_TEXT.search(text):
+    if query.wants_date and not DATE_IN_TEXT.search(_TITLES.sub("", text)):
         return "no date"
     if query.person_title and query.person_title not in text:
         return f"no {query.person_title}"
