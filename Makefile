@@ -47,6 +47,7 @@ eval: setup
 
 heldout: setup
 	$(PY) eval/run.py eval/heldout.jsonl --out eval/results/heldout
+	$(PY) eval/run.py eval/heldout2.jsonl --out eval/results/heldout2
 
 cmrc: setup
 	$(PY) eval/run.py --squad ../shared/data/cmrc2018_trial.json --out eval/results/cmrc
