@@ -11,7 +11,8 @@ from qa.question import FILLER
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _PRONOUN = re.compile(
-    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|都是|别的|其他|其余|除了|^其|^该"
+    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|都是|别的|其他|其余|除了|^其|^该|"
+    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHORT = 6  # content characters left once question words are removed

@@ -96,8 +96,14 @@ def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:
     assert alone.abstained or "南京" not in alone.text
 
 
+def test_follow_up_about_both_parties_leans_on_the_earlier_question(bot: QA) -> None:
+    answer = bot.ask("双方建立的学院叫什么名字？", history=["郑州市国防科技学校与哪家公司合作？"])
+    assert "宇通产教融合学院" in answer.text
+
+
 def test_elliptical_detection() -> None:
     assert is_elliptical("市级的呢？")
+    assert is_elliptical("双方共建了什么？")
     assert is_elliptical("那2023年呢")
     assert is_elliptical("他们合作建的学院叫什么？")
     assert not is_elliptical("郑州市共有多少所中职学校通过了标准化建设工程验收？")
