@@ -287,6 +287,27 @@ def is_han(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+# `哪所学校`, `哪些企业`, `哪家公司`: the two characters after the question word name what is asked for.
+_WHICH = re.compile(r"哪(?:一)?[个所家位类种项些](?![个所家位类种项些])([\u4e00-\u9fff]{2})")
+_FUNCTION_CHARS = "的了是有在和与及等也都就而被把对为从"  # they fill no name
+SLOT = 3  # characters before the asked-for noun where its name would stand (`宇通公司`, `…等企业`)
+
+
+def _names_which(noun: str, question: str, text: str) -> bool:
+    """Whether some mention of `noun` in `text` has, just before or after it, words the question lacks.
+
+    `与企业共建` repeats the question's `与哪些企业共建` with the name left out: it says no which.
+    """
+    for m in re.finditer(re.escape(noun), text):
+        before = text[max(0, m.start() - SLOT) : m.start()]
+        if re.search(r"(?:[这该此那][个种位所家些]?|等)$", before):  # `Beerwah这个品种`, `甲、乙等企业`
+            return True
+        for side in (before, text[m.end() : m.end() + SLOT]):
+            if sum(1 for ch in side if ch.isalnum() and ch not in question and ch not in _FUNCTION_CHARS) >= 2:
+                return True
+    return False
+
+
 def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float = 0.0) -> str:
     """Why `text` cannot hold the kind of answer the question expects ('' when it can).
 
@@ -301,6 +322,9 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
     # A specific compound the document uses (`职业学校`, not a category word like `城市`) must be named.
     if len(query.head) >= MIN_SPECIFIC_HEAD and lexical.occurs(query.head) and query.head not in text:
         return f"the sentence names no {query.head}"
+    which = _WHICH.search(query.kind_text)
+    if which and which.group(1) in text and not _names_which(which.group(1), query.text, text):
+        return f"the sentence does not say which {which.group(1)}"
     if query.wants_count:
         unit = query.count_unit or ""
         if MONEY.search(query.text) and not re.search(counted("(?:亿|万)?元"), text):
