@@ -13,6 +13,7 @@ from qa.question import (
     FILLER,
     Query,
     analyse,
+    asks_unknown_measure,
     counted,
     meta_intent,
     part_heading,
@@ -167,8 +168,9 @@ def answer_question(
         if meta is not None:
             return replace(meta, resolved_question=question)
     query = analyse(question, lexical, focus)
+    # `洛阳市有多少所…`: whatever the letter says is about somewhere else; `录取分数线是多少`: about something else.
     places = unknown_places(question, lexical)
-    if places:  # `洛阳市有多少所…`: whatever the letter says is about somewhere else
+    if places or asks_unknown_measure(question, lexical):
         return _abstain(asked, query, passages, question, lexical, where, places)
     spans: list[list[Span]] = []
     for passage in passages:

@@ -283,6 +283,25 @@ def unknown_places(question: str, lexical: LexicalIndex) -> list[str]:
     return found
 
 
+_MEASURED = re.compile(r"([\u4e00-\u9fff]{2,8})(?:是|为)多少")
+
+
+def asks_unknown_measure(question: str, lexical: LexicalIndex) -> bool:
+    """Whether `…是多少` asks the value of something the documents never name (`录取分数线`).
+
+    That is a run of characters just before `是多少` covered only by bigrams no document contains.
+    """
+    m = _MEASURED.search(question)
+    if m is None:
+        return False
+    words = m.group(1)
+    present = [lexical.df(words[i : i + 2]) > 0 for i in range(len(words) - 1)]
+    first = len(present)
+    while first > 0 and not present[first - 1]:
+        first -= 1
+    return len(present) - first >= 2 or (first == 0 and len(present) == 1 and not present[0])
+
+
 def is_han(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 

@@ -119,6 +119,7 @@ def test_elliptical_detection() -> None:
         "郑州市教育局的局长是谁？",
         "全市中职学校的就业率是多少？",
         "有多少所中职学校没有通过标准化验收？",
+        "2024年郑州市中考的普通高中录取分数线是多少？",
     ],
 )
 def test_abstains_when_the_letter_does_not_say(bot: QA, question: str) -> None:

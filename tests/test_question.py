@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.lexical import LexicalIndex
-from qa.question import analyse, rewrite, type_mismatch, unknown_places
+from qa.question import analyse, asks_unknown_measure, rewrite, type_mismatch, unknown_places
 
 CORPUS = LexicalIndex(
     ["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。", "全市技工院校开设专业130多个。"]
@@ -94,3 +94,11 @@ def test_counted_numbers_are_written_as_the_documents_write_them() -> None:
 def test_places_the_documents_never_mention_are_named(question: str, places: list[str]) -> None:
     corpus = LexicalIndex(["郑州市共有41所中职学校。", "全市建设18家市级实训基地。"])
     assert unknown_places(question, corpus) == places
+
+
+def test_the_value_of_something_the_documents_never_name_cannot_be_given() -> None:
+    corpus = LexicalIndex(["市级重点建设专业30个。", "全市技工院校开设专业130多个。"])
+    assert asks_unknown_measure("普通高中的录取分数线是多少？", corpus)
+    assert asks_unknown_measure("学费是多少？", corpus)
+    assert not asks_unknown_measure("市级重点建设专业是多少个？", corpus)
+    assert not asks_unknown_measure("技工院校开设了多少个专业？", corpus), "only `…是多少` names the measured thing"
