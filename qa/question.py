@@ -97,17 +97,20 @@ EXPECTATIONS = (
 YES_NO_COVERAGE = 0.75
 _EXCLUDED = re.compile(r"除了?.{1,30}?(?:以外|之外)?[，,]?\s*(?:还|另外|其他|其余|别的)")
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+_ENUMERATION = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{1,12}(?:、[\u4e00-\u9fffA-Za-z0-9]{1,12})+")
 
 
 def _names_something_else(question: str, text: str) -> bool:
-    """Whether an enumeration in `text` (`甲、乙、丙`) has an item the question does not already name."""
-    for i, ch in enumerate(text):
-        if ch != "、":
-            continue
-        before = _ITEM.findall(text[max(0, i - 8) : i])
-        after = _ITEM.findall(text[i + 1 : i + 9])
-        for item in (before[-1][-2:] if before else "", after[0][:2] if after else ""):
-            if len(item) == 2 and item not in question:
+    """Whether an enumeration in `text` (`甲、乙、丙`) has an item the question does not already name.
+
+    When an enumeration holds an item the question names (`汽车维修、航空物流等`), only that one
+    counts: another list in the same sentence is about something else.
+    """
+    runs = _ENUMERATION.findall(text)
+    named = [run for run in runs if any(item[:2] in question for item in _ITEM.findall(run))]
+    for run in named or runs:
+        for item in _ITEM.findall(run):
+            if len(item) >= 2 and item[:2] not in question and item[-2:] not in question:
                 return True
     return False
 

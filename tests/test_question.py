@@ -64,6 +64,8 @@ def test_an_exclusion_question_needs_an_item_it_did_not_name() -> None:
     asked = "除了汽车和电子商务，还有哪些行业？"
     assert _mismatch(asked, "成立汽车、电子商务等10个行业委员会。") != ""
     assert _mismatch(asked, "成立汽车、电子商务、物流等10个行业委员会。") == ""
+    other_list = "成立汽车、电子商务等10个行业委员会，形成“规划、布局”的体系。"
+    assert _mismatch(asked, other_list) != "", "another list in the sentence is about something else"
 
 
 def test_subject_must_be_in_the_sentence_for_a_number() -> None:
