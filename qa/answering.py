@@ -11,6 +11,7 @@ from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
 from qa.question import (
     FILLER,
+    QUANTITY,
     Query,
     analyse,
     asks_unknown_measure,
@@ -297,6 +298,8 @@ def _type_bonus(query: Query, text: str) -> float:
             bonus += 0.3
         elif re.search(r"\d", text):
             bonus += 0.1
+    if query.wants_measure and QUANTITY.search(text):
+        bonus += 0.25
     if query.wants_date and re.search(r"\d{4}年|\d{1,2}月", text):
         bonus += 0.25
     if query.wants_list and "、" in text:

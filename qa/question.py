@@ -12,12 +12,17 @@ from qa.types import Document, Heading
 FILLER = re.compile(
     r"请问|请|一下|信中|文中|信里|这封信|本信|该信|答复中|答复里|回复中|这份答复|提到|提及|说到|讲到|写到|介绍|"
     r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪里|是什么|什么时候|时候|什么|多少|几个|几家|几所|几|"
-    r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
+    r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该"
 )
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 _UNITS = "个所家项名人次条座批类种位届年月天亿万元"
 _COUNT = re.compile(rf"(?:多少|(?<![近这那前哪好])几(?!乎))([{_UNITS}]?)")
+# `有多高`, `面积多大`, `多长时间`: a measurement, answered by a number (not `多大的影响`).
+_MEASURE_Q = re.compile(r"多[高大长重远深宽久厚](?!的|学|家|型|量|部|力|关系|作用|影响|意义|程度)")
+# A quantity in a sentence: digits, or a numeral with a measure word (`六所`, `三地`); not the 一 of
+# `一种`, `一批`, `进一步`, which counts nothing.
+QUANTITY = re.compile(rf"\d|[二三四五六七八九十两百千万]+[{_UNITS}处门地米里尺亩倍]")
 _DATE_Q = re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|时间")
 _LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别")
 _WH_HEAD = re.compile(
@@ -154,6 +159,7 @@ class Query:
     chars: dict[str, float]
     count_unit: str | None
     wants_count: bool
+    wants_measure: bool
     wants_date: bool
     wants_list: bool
     head: str
@@ -205,6 +211,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         chars=chars,
         count_unit=(count.group(1) or None) if count else None,
         wants_count=count is not None,
+        wants_measure=bool(_MEASURE_Q.search(question)),
         wants_date=bool(_DATE_Q.search(question)),
         wants_list=bool(_LIST_Q.search(question)),
         head=head_noun(focus or question),
@@ -359,6 +366,8 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
             return f"no number of {unit}"
         if not re.search(NUMERAL, text):
             return "no number"
+    if query.wants_measure and not QUANTITY.search(text):
+        return "no measurement"
     if query.wants_date and not DATE_IN_TEXT.search(_TITLES.sub("", text)):
         return "no date"
     if query.person_title and query.person_title not in text:
