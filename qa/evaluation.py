@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -588,6 +588,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--embed-model", help="dense model, as for `qa ask` ('none' = lexical only)")
     parser.add_argument("--index-dir", type=Path, help="keep the index here (default: a temporary folder in --out)")
     parser.add_argument(
+        "--script",
+        choices=sorted(SCRIPTS),
+        help="ask every question (and its history) converted to this script with OpenCC, to measure robustness",
+    )
+    parser.add_argument(
         "--check-floors",
         nargs="?",
         type=Path,
@@ -614,6 +619,8 @@ def run(args: argparse.Namespace) -> int:
         for note in problems:
             print(f"eval: skipped {source} {note}", file=sys.stderr)
         questions = questions[: args.limit]
+        if args.script is not None:
+            questions = in_script(questions, args.script)
         if not questions:
             raise InputError(f"{source} holds no usable questions")
         started = time.perf_counter()
@@ -632,6 +639,7 @@ def run(args: argparse.Namespace) -> int:
         "questions": len(outcomes),
         "questions_file": str(source),
         "document": str(args.squad or doc or "bundled letter"),
+        "script": args.script,
         "skipped_lines": problems,
         "evidence_warnings": warnings,
         "index_seconds": round(index_s, 3),
@@ -660,6 +668,19 @@ def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Pat
     if not source.is_file():
         raise InputError(f"question file {source} does not exist: give a JSONL file (see eval/README.md)")
     return source, args.doc, *read_questions(source)
+
+
+SCRIPTS = {"traditional": "s2t", "simplified": "t2s"}  # OpenCC configurations
+
+
+def in_script(questions: Sequence[Question], script: str) -> list[Question]:
+    """The questions and their histories written in `script` (`traditional`: `郑州` → `鄭州`)."""
+    try:
+        import opencc
+    except ImportError as exc:
+        raise InputError("--script needs the opencc package: pip install opencc") from exc
+    convert = opencc.OpenCC(SCRIPTS[script]).convert
+    return [replace(q, question=convert(q.question), history=tuple(convert(h) for h in q.history)) for q in questions]
 
 
 def summary(metrics: dict[str, Any]) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from qa.lexical import LexicalIndex, bigrams
+from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
@@ -237,11 +239,48 @@ _COUNTED = re.compile(rf"(\d+|[{_DIGITS}十两]+)([{_UNITS}])")
 
 
 def rewrite(question: str, lexical: LexicalIndex) -> str:
-    """The question with its counted numbers written as the documents write them, so their words match.
+    """The question written as the documents write, so their words match it.
 
-    `五个` becomes `5个` when only `5个` occurs, `6所` becomes `六所` when only `六所` does.
+    Traditional characters become simplified ones when the documents are simplified, and the other way
+    round (`鄭州市` → `郑州市`); counted numbers take the documents' form (`五个` → `5个` when only `5个`
+    occurs, `6所` → `六所` when only `六所` does).
     """
+    question = in_documents_script(question, lexical)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+
+
+_CONVERSIONS = ("t2s", "s2t")  # OpenCC configurations: traditional to simplified, and back
+
+
+def in_documents_script(question: str, lexical: LexicalIndex) -> str:
+    """The question in simplified or traditional characters, whichever shares more with the documents."""
+    if question.isascii():
+        return question
+    converters = _converters()
+    if not converters:
+        return question
+    best, best_known = question, _known_tokens(question, lexical)
+    for converter in converters:
+        converted = converter.convert(question)
+        known = _known_tokens(converted, lexical)
+        if converted != question and known > best_known:
+            best, best_known = converted, known
+    return best
+
+
+def _known_tokens(text: str, lexical: LexicalIndex) -> int:
+    """How many of the text's characters and bigrams occur in the documents."""
+    return sum(1 for token in tokenize(text) if lexical.df(token) > 0)
+
+
+@functools.cache
+def _converters() -> tuple[Any, ...]:
+    """OpenCC's converters, built once; none when the package is missing (questions are then taken as typed)."""
+    try:
+        import opencc
+    except ImportError:
+        return ()
+    return tuple(opencc.OpenCC(config) for config in _CONVERSIONS)
 
 
 def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:

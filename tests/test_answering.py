@@ -145,6 +145,14 @@ def test_a_paraphrase_sharing_characters_but_no_words_is_answered_not_refused(bo
     assert not answer.abstained and "动力不足" in answer.text
 
 
+def test_a_question_in_traditional_characters_is_answered_from_the_simplified_letter(bot: QA) -> None:
+    answer = bot.ask("鄭州市有多少所中職學校通過了標準化建設工程驗收？")
+    assert not answer.abstained and "41所" in answer.text
+    assert answer.question == "鄭州市有多少所中職學校通過了標準化建設工程驗收？", "the question is kept as asked"
+    assert "这封信是写给王素梅委员的" in bot.ask("這封信是寫給誰的？").text
+    assert "38个" in bot.ask("市級的呢？", history=["省級專業技能工作室有幾個？"]).text
+
+
 def test_a_number_written_in_characters_finds_the_same_figure_in_digits(bot: QA) -> None:
     answer = bot.ask("哪所学校跟企业合办了五个产业学院？")
     assert not answer.abstained and "郑州财税金融职业学院" in answer.text

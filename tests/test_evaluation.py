@@ -15,6 +15,7 @@ from qa.evaluation import (
     Question,
     check_floors,
     hit_rank,
+    in_script,
     key_found,
     load_floors,
     main,
@@ -272,3 +273,16 @@ def test_qa_eval_subcommand_and_its_usage_errors(tmp_path: Path, capsys: pytest.
     assert "missing.jsonl does not exist" in capsys.readouterr().err
     assert main([str(questions), "--squad", str(questions), "--out", str(out)]) == 2
     assert "--squad brings its own questions" in capsys.readouterr().err
+
+
+def test_questions_can_be_asked_in_traditional_characters(tmp_path: Path) -> None:
+    converted = in_script(
+        [Question("q", "郑州市级重点建设专业有多少个？", history=("这封信是写给谁的？",))], "traditional"
+    )
+    assert converted[0].question == "鄭州市級重點建設專業有多少個？"
+    assert converted[0].history == ("這封信是寫給誰的？",)
+    out = tmp_path / "out"
+    questions = _jsonl(tmp_path / "five.jsonl", ROWS)
+    assert main([str(questions), "--out", str(out), "--embed-model", "none", "--script", "traditional"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["script"] == "traditional" and metrics["answer_key_recall"] > 0.5

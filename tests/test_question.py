@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.lexical import LexicalIndex
-from qa.question import analyse, asks_unknown_measure, rewrite, type_mismatch, unknown_places
+from qa.question import analyse, asks_unknown_measure, in_documents_script, rewrite, type_mismatch, unknown_places
 
 CORPUS = LexicalIndex(
     ["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。", "全市技工院校开设专业130多个。"]
@@ -105,3 +105,12 @@ def test_the_value_of_something_the_documents_never_name_cannot_be_given() -> No
     assert asks_unknown_measure("学费是多少？", corpus)
     assert not asks_unknown_measure("市级重点建设专业是多少个？", corpus)
     assert not asks_unknown_measure("技工院校开设了多少个专业？", corpus), "only `…是多少` names the measured thing"
+
+
+def test_a_question_is_written_in_the_documents_script() -> None:
+    simplified = LexicalIndex(["郑州市共有41所中职学校通过验收。"])
+    traditional = LexicalIndex(["鄭州市共有41所中職學校通過驗收。"])
+    assert in_documents_script("鄭州市有多少所中職學校？", simplified) == "郑州市有多少所中职学校？"
+    assert in_documents_script("郑州市有多少所中职学校？", traditional) == "鄭州市有多少所中職學校？"
+    assert in_documents_script("郑州市有多少所中职学校？", simplified) == "郑州市有多少所中职学校？"
+    assert in_documents_script("How many schools?", simplified) == "How many schools?"
