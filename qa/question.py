@@ -314,6 +314,11 @@ def counted(unit: str) -> str:
     return rf"{NUMERAL}多?余?{unit}"
 
 
+# `几家高校` is answered by `六所`: 家 counts any organisation; 所 counts schools only, so `多少所学校`
+# is not answered by `1000多家` (companies).
+_ALSO_COUNTED_AS = {"家": "[家所]"}
+
+
 # A place named as `洛阳市`: two characters before 市/省/县, none of which makes it an ordinary word
 # (`全市`, `城市`, `直辖市`, `省市`, `节省`, `几家市级`), and no `级`/`属`/`里` after it (`市级`, `市属`).
 _PLACE_SUFFIX = re.compile(r"[市省县](?![级属里委政内外域直长民])")
@@ -401,7 +406,7 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
             return "no rate"
         if (unit == "人" or PEOPLE.search(query.text)) and not re.search(counted("(?:万)?(?:人|名)"), text):
             return "no number of people"
-        if unit and unit not in "年月天" and not re.search(counted(unit), text):
+        if unit and unit not in "年月天" and not re.search(counted(_ALSO_COUNTED_AS.get(unit, unit)), text):
             return f"no number of {unit}"
         if not re.search(NUMERAL, text):
             return "no number"
