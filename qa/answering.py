@@ -8,21 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from qa.chunking import split_clauses, split_spans
+from qa.expectations import QUANTITY, asks_unknown_measure, counted, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
-from qa.question import (
-    FILLER,
-    QUANTITY,
-    Query,
-    analyse,
-    asks_unknown_measure,
-    counted,
-    meta_intent,
-    part_heading,
-    section_number,
-    share,
-    type_mismatch,
-    unknown_places,
-)
+from qa.question import FILLER, Query, analyse, meta_intent, part_heading, section_number, share
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {

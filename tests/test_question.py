@@ -1,11 +1,12 @@
-"""Question analysis: what kind of answer a question expects, and when a sentence cannot give it."""
+"""Question analysis and expectations: what kind of answer a question expects, and when a sentence cannot give it."""
 
 from __future__ import annotations
 
 import pytest
 
+from qa.expectations import asks_unknown_measure, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
-from qa.question import analyse, asks_unknown_measure, in_documents_script, rewrite, type_mismatch, unknown_places
+from qa.question import analyse, in_documents_script, rewrite
 
 CORPUS = LexicalIndex(
     ["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。", "全市技工院校开设专业130多个。"]
