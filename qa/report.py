@@ -1,0 +1,170 @@
+"""Eval report: metrics.json, per_question.jsonl, report.md with the failing questions, and PNG plots."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from qa.evaluation import DEPTH, METRICS, SUPPORT_SHARE, Outcome, recall_at, strip_markers
+
+_RECALL_NOTE = "answerable; hit = a top-k passage holds an evidence string (SQuAD: is the question's paragraph)"
+
+_COUNTED_OVER = {
+    "recall@1": _RECALL_NOTE,
+    "recall@3": _RECALL_NOTE,
+    "recall@5": _RECALL_NOTE,
+    "mrr@10": "answerable; 1/rank of the first hit in the top 10, else 0",
+    "answer_key_recall": "answerable; share of key strings in the answer (abstained = none)",
+    "answer_all_keys": "answerable; every key string in the answer",
+    "citation_support": f"answered answerable; cited spans and an evidence occurrence overlap by ≥ {SUPPORT_SHARE:.0%} "
+    "of the shorter",
+    "citation_offsets_valid": "every citation given; its text equals the document at its offsets",
+    "abstain_rate_unanswerable": "unanswerable; abstained",
+    "false_abstain_rate": "answerable; abstained",
+    "latency_ms_p50": "every question; wall time of `ask`",
+    "latency_ms_p95": "every question; wall time of `ask`",
+    "answer_median_chars": "answered answerable; characters without [n] markers",
+    "answer_contains_gold": "SQuAD; a gold answer text is in the answer",
+}
+_FAILURE_COLUMNS = ("id", "type", "question", "answer", "expected", "evidence rank")
+_TYPE_COLUMNS = (
+    "recall@1",
+    "recall@5",
+    "mrr@10",
+    "answer_all_keys",
+    "citation_support",
+    "abstain_rate_unanswerable",
+    "false_abstain_rate",
+    "latency_ms_p50",
+)
+
+
+def write_results(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome]) -> Path:
+    """Write metrics.json, per_question.jsonl, the PNG plots and report.md into `out`; return the report."""
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with (out / "per_question.jsonl").open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(o.to_dict(), ensure_ascii=False) + "\n" for o in outcomes)
+    plots = write_plots(out, metrics, outcomes)
+    report = out / "report.md"
+    report.write_text(render_report(metrics, outcomes, plots), encoding="utf-8")
+    return report
+
+
+def write_plots(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome]) -> list[str]:
+    """Recall@k curve, latency histogram and per-type bars as PNGs; returns their file names."""
+    from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend involved
+
+    written = []
+    ranks = [o.hit_rank for o in outcomes if o.question.answerable]
+    if ranks:
+        fig = Figure(figsize=(5, 3.5))
+        ax = fig.add_subplot()
+        ks = list(range(1, DEPTH + 1))
+        ax.plot(ks, [recall_at(ranks, k) or 0.0 for k in ks], marker="o")
+        ax.set(xlabel="k", ylabel="recall@k", ylim=(0, 1.02), xticks=ks, title="Retrieval recall@k")
+        ax.grid(alpha=0.3)
+        written.append(_save(fig, out / "recall_at_k.png"))
+    fig = Figure(figsize=(5, 3.5))
+    ax = fig.add_subplot()
+    ax.hist([o.latency_ms for o in outcomes], bins=30, color="tab:gray")
+    for name, color in (("latency_ms_p50", "tab:blue"), ("latency_ms_p95", "tab:red")):
+        if metrics.get(name) is not None:
+            ax.axvline(metrics[name], color=color, linestyle="--", label=f"{name[-3:]} {metrics[name]:.2f} ms")
+    ax.set(xlabel="ms per question (ask)", ylabel="questions", title="Latency")
+    ax.legend()
+    written.append(_save(fig, out / "latency.png"))
+    types = list(metrics["by_type"])
+    shown = ("recall@5", "answer_all_keys", "citation_support", "abstain_rate_unanswerable")
+    fig = Figure(figsize=(max(6.0, 1.2 * len(types) + 3.5), 3.8))
+    ax = fig.add_subplot()
+    width = 0.8 / len(shown)
+    for i, name in enumerate(shown):
+        values = [metrics["by_type"][t].get(name) for t in types]
+        xs = [x - 0.4 + width * (i + 0.5) for x in range(len(types))]
+        ax.bar(xs, [float("nan") if v is None else v for v in values], width, label=name)
+    ax.set_xticks(range(len(types)), [f"{t} ({metrics['by_type'][t]['questions']})" for t in types], rotation=20)
+    ax.set(ylim=(0, 1.05), title="By question type")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    written.append(_save(fig, out / "by_type.png"))
+    return written
+
+
+def _save(fig: Any, path: Path) -> str:
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return path.name
+
+
+def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: Sequence[str]) -> str:
+    """report.md: what ran, the metric tables, the failing questions grouped by cause, data problems."""
+    manifest, embedder = metrics["manifest"], metrics["embedder"]
+    counts = manifest.get("counts", {})
+    lines = [
+        "# Eval report",
+        "",
+        f"- questions: `{metrics['questions_file']}` ({metrics['questions']} scored, "
+        f"{len(metrics['skipped_lines'])} malformed lines skipped)",
+        f"- document: {metrics['document']} ({counts.get('documents')} document(s), {counts.get('chunks')} chunks)",
+        f"- embedder: `{embedder['id']}` (requested `{manifest.get('embedder', {}).get('requested')}`)",
+        *([f"- note: {embedder['notice']}"] if embedder["notice"] else []),
+        f"- index {manifest.get('build')}, qa {manifest.get('qa_version')}, chunking {manifest.get('chunking')}; "
+        f"built in {metrics['index_seconds']} s, questions took {metrics['run_seconds']} s",
+        "",
+        "## Metrics",
+        "",
+        "| metric | value | counted over |",
+        "|---|---|---|",
+    ]
+    names = [*METRICS, "answer_median_chars", *(["answer_contains_gold"] if "answer_contains_gold" in metrics else [])]
+    for name in names:
+        lines.append(f"| {name} | {_fmt(metrics.get(name))} | {_COUNTED_OVER.get(name, '')} |")
+    lines += ["", "## By type", "", "| type | n | " + " | ".join(_TYPE_COLUMNS) + " |"]
+    lines.append("|---" * (len(_TYPE_COLUMNS) + 2) + "|")
+    for t, row in metrics["by_type"].items():
+        lines.append(f"| {t} | {row['questions']} | " + " | ".join(_fmt(row.get(c)) for c in _TYPE_COLUMNS) + " |")
+    failed = [o for o in outcomes if o.cause is not None]
+    lines += ["", f"## Failing questions ({len(failed)} of {len(outcomes)})"]
+    for cause, count in Counter(o.cause for o in failed).most_common():
+        lines += ["", f"### {cause} ({count})", "", f"| {' | '.join(_FAILURE_COLUMNS)} |", "|---" * 6 + "|"]
+        for o in (o for o in failed if o.cause == cause):
+            lines.append("| " + " | ".join(_cell(x) for x in _failure_row(o)) + " |")
+    problems = [*metrics["skipped_lines"], *metrics["evidence_warnings"]]
+    if problems:
+        lines += ["", "## Problems in the question set", "", *(f"- {_cell(p)}" for p in problems)]
+    if plots:
+        lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
+    return "\n".join(lines) + "\n"
+
+
+def _failure_row(o: Outcome) -> tuple[str, ...]:
+    q = o.question
+    asked = q.question
+    if q.history:
+        asked += f" (after: {' / '.join(q.history)}; resolved: {o.query})"
+    expected = " + ".join("|".join(k) for k in q.keys) if q.answerable else "(abstain)"
+    rank = "–" if not q.answerable else str(o.hit_rank or f">{DEPTH}")
+    return q.id, q.type, asked, strip_markers(o.answer.text), expected, rank
+
+
+def _cell(value: str) -> str:
+    text = " ".join(value.split())
+    text = text if len(text) <= 120 else text[:119] + "…"
+    return text.replace("|", "\\|")
+
+
+def _fmt(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def summary(metrics: dict[str, Any]) -> str:
+    """The headline metrics as a small aligned table."""
+    names = [*METRICS, "answer_median_chars", *(["answer_contains_gold"] if "answer_contains_gold" in metrics else [])]
+    lines = [f"{'metric':<26}value"]
+    lines += [f"{n:<26}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
+    embedder = metrics["embedder"]
+    lines.append(f"{'questions':<26}{metrics['questions']}")
+    lines.append(f"{'embedder':<26}{embedder['id']}" + (" (fallback)" if embedder["notice"] else ""))
+    return "\n".join(lines)
