@@ -59,7 +59,10 @@ EXPECTATIONS = (
     ),
     Expectation(
         "an opinion",
-        re.compile(r"怎么评价|如何评价|怎样评价|评价如何|什么看法|满意"),
+        # Someone's opinion; what the letter itself says is its own view (`答复里怎么评价的`).
+        re.compile(
+            r"(?<!答复里|答复中|回复里|回复中|信里面|信中是|信里是)(?:怎么评价|如何评价|怎样评价|评价如何|什么看法)|满意"
+        ),
         re.compile(r"评价|认为|表示|满意|肯定|赞"),
     ),
     Expectation(

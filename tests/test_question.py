@@ -64,6 +64,11 @@ def test_words_the_documents_never_use_are_not_demanded_of_the_sentence() -> Non
     assert _mismatch("全市技校设置了多少个专业？", "全市技工院校开设专业130多个。") == ""
 
 
+def test_the_letters_own_assessment_needs_no_word_of_opinion() -> None:
+    assert _mismatch("答复里怎么评价企业的参与？", "企业参与的动力不足。") == ""
+    assert _mismatch("宇通公司怎么评价企业的参与？", "企业参与的动力不足。") != ""
+
+
 def test_an_exclusion_question_needs_an_item_it_did_not_name() -> None:
     asked = "除了汽车和电子商务，还有哪些行业？"
     assert _mismatch(asked, "成立汽车、电子商务等10个行业委员会。") != ""
