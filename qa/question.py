@@ -207,11 +207,21 @@ def _chinese_numeral(value: int) -> str:
 
 
 def meta_intent(question: str) -> str | None:
-    """Which question about the letter itself this is (to whom, from whom, when, which proposal, a part)."""
+    """Which question about the letter itself this is (to whom, from whom, when, which proposal, a part).
+
+    The patterns are simplified Chinese; a question in traditional characters is read in simplified ones.
+    """
+    question = simplified(question)
     for intent, pattern in META_PATTERNS.items():
         if pattern.search(question):
             return intent
     return None
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters (as it is when OpenCC is missing)."""
+    converters = _converters()
+    return converters[0].convert(text) if converters and not text.isascii() else text
 
 
 def section_number(question: str) -> int:

@@ -153,6 +153,18 @@ def test_a_question_in_traditional_characters_is_answered_from_the_simplified_le
     assert "38个" in bot.ask("市級的呢？", history=["省級專業技能工作室有幾個？"]).text
 
 
+def test_a_letter_in_traditional_characters_answers_simplified_questions(tmp_path: Path, letter_text: str) -> None:
+    import opencc
+
+    letter = tmp_path / "traditional.txt"
+    letter.write_text(opencc.OpenCC("s2t").convert(letter_text), encoding="utf-8")
+    bot = QA.from_path(letter, index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("郑州市有多少所中职学校通过了标准化建设工程验收？")
+    assert not answer.abstained and "41所中職學校" in answer.text
+    _assert_exact_citations(bot, answer)
+    assert "王素梅" in bot.ask("这封信是写给谁的？").text
+
+
 def test_a_number_written_in_characters_finds_the_same_figure_in_digits(bot: QA) -> None:
     answer = bot.ask("哪所学校跟企业合办了五个产业学院？")
     assert not answer.abstained and "郑州财税金融职业学院" in answer.text
