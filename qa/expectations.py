@@ -132,8 +132,8 @@ _ALSO_COUNTED_AS = {"家": "[家所]"}
 
 
 # A place named as `洛阳市`: two characters before 市/省/县, none of which makes it an ordinary word
-# (`全市`, `城市`, `直辖市`, `省市`, `节省`, `几家市级`), and no `级`/`属`/`里` after it (`市级`, `市属`).
-_PLACE_SUFFIX = re.compile(r"[市省县](?![级属里委政内外域直长民])")
+# (`全市`, `城市`, `直辖市`, `省市`, `节省`, `几家市级`), and no `级`/`属`/`场`… after it (`市级`, `市场`, `省份`).
+_PLACE_SUFFIX = re.compile(r"[市省县](?![级属里委政内外域直长民场份值面价容况])")
 _NOT_A_NAME = set(
     "全本该各我你他她外此每同这那哪城都在的和与及到去从等为是了中上超股节反省市县区级辖会大小新老某其一二三四五六七八九十几多少个所家年名"
 )

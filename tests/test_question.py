@@ -100,6 +100,8 @@ def test_counted_numbers_are_written_as_the_documents_write_them() -> None:
         ("前一年市里下发的文件叫什么？", []),
         ("哪些城市去考察了？", []),
         ("市属高校有几所？", []),
+        ("房地产市场对专业设置有影响吗？", []),
+        ("其他兄弟省份怎么做的？", []),
     ],
 )
 def test_places_the_documents_never_mention_are_named(question: str, places: list[str]) -> None:
