@@ -150,6 +150,9 @@ def unknown_places(question: str, lexical: LexicalIndex) -> list[str]:
 
 
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2,8})(?:是|为)多少")
+_GENERIC_MEASURE = re.compile(
+    r"的?(?:总数|数量|数目|个数|人数|总量|规模|总额|金额|面积|比例|比重|占比|数字|总和|总计|合计)$"
+)
 
 
 def asks_unknown_measure(question: str, lexical: LexicalIndex) -> bool:
@@ -160,7 +163,10 @@ def asks_unknown_measure(question: str, lexical: LexicalIndex) -> bool:
     m = _MEASURED.search(question)
     if m is None:
         return False
-    words = m.group(1)
+    # `专业总数`, `专业的数量`: a generic measure of something named before it; that something decides.
+    words = _GENERIC_MEASURE.sub("", m.group(1))
+    if len(words) < 2:
+        return False
     present = [lexical.df(words[i : i + 2]) > 0 for i in range(len(words) - 1)]
     first = len(present)
     while first > 0 and not present[first - 1]:

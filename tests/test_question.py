@@ -115,6 +115,8 @@ def test_the_value_of_something_the_documents_never_name_cannot_be_given() -> No
     assert asks_unknown_measure("学费是多少？", corpus)
     assert not asks_unknown_measure("市级重点建设专业是多少个？", corpus)
     assert not asks_unknown_measure("技工院校开设了多少个专业？", corpus), "only `…是多少` names the measured thing"
+    assert not asks_unknown_measure("技工院校的专业总数是多少？", corpus), "a generic measure of a known thing"
+    assert not asks_unknown_measure("重点建设专业的数量是多少？", corpus)
 
 
 def test_a_question_is_written_in_the_documents_script() -> None:
