@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from qa.errors import InputError
+from qa.script import simplified
 from qa.types import Document, Heading, Span, Structure
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -87,10 +88,10 @@ def document_from_bytes(raw: bytes, doc_id: str, where: str = "input") -> Docume
 
 
 def decode_bytes(raw: bytes, where: str = "input") -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM, else GB18030; refuse binary and mojibake.
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM, else GB18030, else Big5; refuse binary and mojibake.
 
-    Nothing is guessed beyond that: a decode that would put garbage in front of a reader (Shift-JIS,
-    Latin-1 or Big5 read as GB18030, UTF-8 that was once misread as Latin-1) is refused with the fix.
+    Nothing is guessed beyond that: a decode that would put garbage in front of a reader (Shift-JIS or
+    Latin-1 read as Chinese, UTF-8 that was once misread as Latin-1) is refused with the fix.
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -118,10 +119,34 @@ def decode_bytes(raw: bytes, where: str = "input") -> str:
         text = ""
     if text and _looks_like_text(text) and _looks_like_chinese(text):
         return text
+    traditional = _big5(raw)
+    if traditional:
+        return traditional
     raise InputError(
-        f"{where} is neither UTF-8 (bad byte at offset {utf8_error.start}) nor GB18030/GBK Chinese"
+        f"{where} is neither UTF-8 (bad byte at offset {utf8_error.start}) nor GB18030/GBK or Big5 Chinese"
         f"{_guess(raw)}: re-save it as UTF-8"
     )
+
+
+BIG5_MIN_COMMON = 0.95
+
+
+def _big5(raw: bytes) -> str:
+    """The Big5 (traditional Chinese) reading of `raw` when it is plainly Chinese, else ''.
+
+    Judged like GB18030 but on its simplified form (OpenCC), since the common-character table is simplified;
+    tried only after GB18030 failed, so GBK text is never read as Big5.
+    """
+    try:
+        text = raw.decode("big5hkscs")
+    except UnicodeDecodeError:
+        return ""
+    converted = simplified(text[:20000])
+    if converted == text[:20000] or not _looks_like_text(text):
+        return ""  # no converter, or nothing traditional about it: not evidence of Big5
+    # Real traditional prose, simplified, is over 99% common characters; other double-byte encodings read
+    # as Big5 land on its frequent-character block, which simplifies to common characters far less often.
+    return text if _looks_like_chinese(converted, min_common=BIG5_MIN_COMMON) else ""
 
 
 def _checked(text: str, where: str) -> str:
@@ -164,17 +189,21 @@ def _is_suspicious(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn")
 
 
-def _looks_like_chinese(text: str) -> bool:
+def _looks_like_chinese(text: str, min_common: float = 0.5) -> bool:
     """Most non-ASCII characters of a GB18030 decode are common Chinese, else the bytes were something else.
 
     GB2312's level-1 characters and symbol rows cover over 99% of modern Chinese prose; Shift-JIS,
     Latin-1 or random bytes read as GB18030 land there less than a fifth of the time. EUC-KR Korean
-    also reads as common characters, but with a space every few of them, which Chinese never has.
+    also reads as common characters, but with a space every few of them, which Chinese never has, and
+    EUC-JP Japanese too, but with kana.
     """
     sample = text[:20000]
     wide = [ch for ch in sample if ord(ch) > 0x7F]
     common = _common_chinese()
-    if not wide or sum(ch in common for ch in wide) / len(wide) < 0.5:
+    if not wide or sum(ch in common for ch in wide) / len(wide) < min_common:
+        return False
+    # EUC-JP shares GB2312's kana rows and lands its kanji on common characters; Chinese has no kana.
+    if sum("\u3040" <= ch <= "\u30ff" for ch in wide) > 0.05 * len(wide):
         return False
     # EUC-KR Hangul lands on common GB2312 characters; Korean's spaces between words give it away.
     spaced = len(_SPACED_HAN.findall(sample))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from qa.lexical import LexicalIndex, bigrams, tokenize
+from qa.script import converters, simplified
 from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
@@ -150,19 +149,13 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
 
 
-_CONVERSIONS = ("t2s", "s2t")  # OpenCC configurations: traditional to simplified, and back
-
-
 def in_documents_script(question: str, lexical: LexicalIndex) -> str:
     """The question in simplified or traditional characters, whichever shares more with the documents."""
     if question.isascii():
         return question
-    converters = _converters()
-    if not converters:
-        return question
     best, best_known = question, _known_tokens(question, lexical)
-    for converter in converters:
-        converted = converter.convert(question)
+    for convert in converters():
+        converted = convert(question)
         known = _known_tokens(converted, lexical)
         if converted != question and known > best_known:
             best, best_known = converted, known
@@ -172,16 +165,6 @@ def in_documents_script(question: str, lexical: LexicalIndex) -> str:
 def _known_tokens(text: str, lexical: LexicalIndex) -> int:
     """How many of the text's characters and bigrams occur in the documents."""
     return sum(1 for token in tokenize(text) if lexical.df(token) > 0)
-
-
-@functools.cache
-def _converters() -> tuple[Any, ...]:
-    """OpenCC's converters, built once; none when the package is missing (questions are then taken as typed)."""
-    try:
-        import opencc
-    except ImportError:
-        return ()
-    return tuple(opencc.OpenCC(config) for config in _CONVERSIONS)
 
 
 def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
@@ -216,12 +199,6 @@ def meta_intent(question: str) -> str | None:
         if pattern.search(question):
             return intent
     return None
-
-
-def simplified(text: str) -> str:
-    """`text` in simplified characters (as it is when OpenCC is missing)."""
-    converters = _converters()
-    return converters[0].convert(text) if converters and not text.isascii() else text
 
 
 def section_number(question: str) -> int:

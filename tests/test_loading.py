@@ -61,7 +61,7 @@ FOREIGN = {
     "latin-1": ("Café crème, naïve façade, été à côté. Voilà les résumés." * 5).encode("latin-1"),
     "latin-1-short": "été".encode("latin-1"),
     "cp1252": ("Smart “quotes” and – dashes — for €5." * 5).encode("cp1252"),
-    "big5": ("這是繁體中文的測試文本，教育局答覆如下。" * 5).encode("big5"),
+    "euc-jp": ("これは日本語のテキストです。東京都の教育委員会が答えます。" * 5).encode("euc_jp"),
     "euc-kr": ("한국어 텍스트입니다. 교육청의 답변입니다." * 5).encode("euc_kr"),
     "koi8-r": ("Это русский текст для проверки кодировки." * 5).encode("koi8_r"),
     "double-encoded-utf8": LETTER.encode("utf-8").decode("latin-1").encode("utf-8"),
@@ -79,6 +79,17 @@ FOREIGN = {
 def test_foreign_encodings_and_binary_are_refused_not_read_as_garbage(name: str) -> None:
     with pytest.raises(InputError, match=r"re-save|binary|not text"):
         decode_bytes(FOREIGN[name], name)
+
+
+def test_big5_traditional_chinese_is_read(letter_text: str, tmp_path: Path) -> None:
+    import opencc
+
+    traditional = opencc.OpenCC("s2tw").convert(letter_text)
+    assert decode_bytes(traditional.encode("big5"), "big5.txt") == traditional
+    (tmp_path / "big5.txt").write_bytes(traditional.encode("big5"))
+    bot = QA.from_path(tmp_path / "big5.txt", index_dir=tmp_path / "index", embed_model="none")
+    assert "41所中職學校" in bot.ask("郑州市有多少所中职学校通过了标准化建设工程验收？").text
+    assert decode_bytes(letter_text.encode("gbk"), "gbk.txt") == letter_text, "GBK is never read as Big5"
 
 
 def test_refusal_names_the_likely_encoding() -> None:
