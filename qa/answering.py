@@ -11,6 +11,7 @@ from qa.chunking import split_clauses, split_spans
 from qa.expectations import QUANTITY, asks_unknown_measure, counted, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
 from qa.question import FILLER, Query, analyse, meta_intent, part_heading, section_number, share
+from qa.script import simplified
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -280,6 +281,7 @@ def _overlaps(citation: Citation, doc_id: str, span: Span) -> bool:
 
 def _type_bonus(query: Query, text: str) -> float:
     """Reward text that holds the kind of answer asked for: a number with its unit, a date, a list."""
+    text = simplified(text)  # the patterns, like the question's kind, are in simplified characters
     bonus = 0.0
     if query.wants_count:
         if query.count_unit and re.search(counted(query.count_unit), text):
@@ -339,7 +341,7 @@ def _extra_counts_penalty(query: Query, window: str) -> float:
     """'How many' is answered by one number: a window holding two counts of the asked unit is worse."""
     if not (query.wants_count and query.count_unit):
         return 0.0
-    counts = re.findall(counted(query.count_unit), window)
+    counts = re.findall(counted(query.count_unit), simplified(window))
     return MISMATCH_PENALTY if len(counts) > 1 else 0.0
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from qa.lexical import LexicalIndex
 from qa.question import NUMERAL, UNITS, Query
+from qa.script import simplified
 
 # A quantity in a sentence: digits, or a numeral with a measure word (`六所`, `三地`); not the 一 of
 # `一种`, `一批`, `进一步`, which counts nothing.
@@ -204,44 +205,46 @@ def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float
 
     A number, date or person must sit in a sentence about the question's subject; a question about
     what did *not* happen needs a sentence that says so; a question asking for a specific kind of
-    thing the document names (`哪些职业学校`) needs a sentence naming it.
+    thing the document names (`哪些职业学校`) needs a sentence naming it. Coverage is measured in the
+    documents' script, the patterns on the sentence in simplified characters.
     """
     if query.typed and max(query.known_coverage(text, lexical), context) < MIN_TYPED_COVERAGE:
         return "the sentence is not about the question's subject"
-    if query.negated and not _NEGATION_IN_TEXT.search(text):
+    plain = simplified(text)
+    if query.negated and not _NEGATION_IN_TEXT.search(plain):
         return "nothing is said about what did not happen"
     # A specific compound the document uses (`职业学校`, not a category word like `城市`) must be named.
-    if len(query.head) >= MIN_SPECIFIC_HEAD and lexical.occurs(query.head) and query.head not in text:
+    if len(query.head) >= MIN_SPECIFIC_HEAD and lexical.occurs(query.head) and query.head not in plain:
         return f"the sentence names no {query.head}"
     which = _WHICH.search(query.kind_text)
-    if which and which.group(1) in text and not _names_which(which.group(1), query.text, text):
+    if which and which.group(1) in plain and not _names_which(which.group(1), query.plain, plain):
         return f"the sentence does not say which {which.group(1)}"
     if query.wants_count:
         unit = query.count_unit or ""
-        if MONEY.search(query.text) and not re.search(counted("(?:亿|万)?元"), text):
+        if MONEY.search(query.plain) and not re.search(counted("(?:亿|万)?元"), plain):
             return "no sum of money"
-        if RATE.search(query.text) and not re.search(r"%|％|百分之|\d+成", text):
+        if RATE.search(query.plain) and not re.search(r"%|％|百分之|\d+成", plain):
             return "no rate"
-        if (unit == "人" or PEOPLE.search(query.text)) and not re.search(counted("(?:万)?(?:人|名)"), text):
+        if (unit == "人" or PEOPLE.search(query.plain)) and not re.search(counted("(?:万)?(?:人|名)"), plain):
             return "no number of people"
-        if unit and unit not in "年月天" and not re.search(counted(_ALSO_COUNTED_AS.get(unit, unit)), text):
+        if unit and unit not in "年月天" and not re.search(counted(_ALSO_COUNTED_AS.get(unit, unit)), plain):
             return f"no number of {unit}"
-        if not re.search(NUMERAL, text):
+        if not re.search(NUMERAL, plain):
             return "no number"
-    if query.wants_measure and not QUANTITY.search(text):
+    if query.wants_measure and not QUANTITY.search(plain):
         return "no measurement"
-    if query.wants_date and not DATE_IN_TEXT.search(_TITLES.sub("", text)):
+    if query.wants_date and not DATE_IN_TEXT.search(_TITLES.sub("", plain)):
         return "no date"
-    if query.person_title and query.person_title not in text:
+    if query.person_title and query.person_title not in plain:
         return f"no {query.person_title}"
     for expectation in EXPECTATIONS:
-        if expectation.asks.search(query.kind_text) and not expectation.needs.search(text):
+        if expectation.asks.search(query.kind_text) and not expectation.needs.search(plain):
             return f"the sentence gives no {expectation.kind}"
     excluded = _EXCLUDED.search(query.kind_text)
-    if excluded and not _names_something_else(query.text, text):
+    if excluded and not _names_something_else(query.plain, plain):
         return "the sentence names nothing beyond what the question already lists"
     compared = _COMPARED.search(query.kind_text)
-    if compared and compared.group(1) not in text:
+    if compared and compared.group(1) not in plain:
         return f"nothing is compared with {compared.group(1)}"
     # A yes/no question is answered only by a sentence that mentions what it asks about.
     if _YES_NO.search(query.kind_text) and max(query.coverage(text), context) < YES_NO_COVERAGE:

@@ -57,6 +57,7 @@ class Query:
     """A question reduced to what is scored: weighted content bigrams and the answer type it expects."""
 
     text: str
+    plain: str  # the question in simplified characters, which the patterns are written in
     terms: dict[str, float]
     chars: dict[str, float]
     count_unit: str | None
@@ -96,31 +97,47 @@ def share(weights: dict[str, float], text: str, empty: float = 1.0) -> float:
 
 
 def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
-    """Weigh the question's content bigrams by IDF (doubled for a follow-up's own words)."""
-    content = FILLER.sub(" ", question)
-    focus_terms = set(bigrams(FILLER.sub(" ", focus))) if focus else set()
+    """Weigh the question's content bigrams by IDF (doubled for a follow-up's own words).
+
+    The terms keep the documents' script; what kind of answer is asked for is read from the question in
+    simplified characters, the script of the patterns.
+    """
+    plain, plain_focus = simplified(question), simplified(focus)
+    content = _without_filler(question, plain)
+    focus_terms = set(bigrams(_without_filler(focus, plain_focus))) if focus else set()
     terms: dict[str, float] = {}
     for term in bigrams(content):
         if len(term) == 1:  # a lone character or digit says little about what is asked
             continue
         terms[term] = lexical.idf(term) * (2.0 if term in focus_terms else 1.0)
     chars = {ch: lexical.idf(ch) for ch in content if "\u4e00" <= ch <= "\u9fff"}
-    count = _COUNT.search(question)
-    title = _PERSON_TITLES.search(question)
+    count = _COUNT.search(plain)
+    title = _PERSON_TITLES.search(plain)
     return Query(
         text=question,
+        plain=plain,
         terms=terms,
         chars=chars,
         count_unit=(count.group(1) or None) if count else None,
         wants_count=count is not None,
-        wants_measure=bool(_MEASURE_Q.search(question)),
-        wants_date=bool(_DATE_Q.search(question)),
-        wants_list=bool(_LIST_Q.search(question)),
-        head=head_noun(focus or question),
-        person_title=title.group(0) if title and "谁" in question else "",
-        negated=bool(_NEGATED.search(question)),
-        kind_text=focus if focus and _ASKING.search(focus) else question,
+        wants_measure=bool(_MEASURE_Q.search(plain)),
+        wants_date=bool(_DATE_Q.search(plain)),
+        wants_list=bool(_LIST_Q.search(plain)),
+        head=head_noun(plain_focus or plain),
+        person_title=title.group(0) if title and "谁" in plain else "",
+        negated=bool(_NEGATED.search(plain)),
+        kind_text=plain_focus if focus and _ASKING.search(plain_focus) else plain,
     )
+
+
+def _without_filler(text: str, plain: str) -> str:
+    """`text` with its question words and filler blanked, found on its simplified form `plain`."""
+    if len(plain) != len(text):  # a conversion that changed lengths cannot be mapped back
+        return FILLER.sub(" ", text)
+    kept = list(text)
+    for m in FILLER.finditer(plain):
+        kept[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(kept)
 
 
 def head_noun(question: str) -> str:
