@@ -163,7 +163,11 @@ def test_a_letter_in_traditional_characters_answers_simplified_questions(tmp_pat
     assert not answer.abstained and "41所中職學校" in answer.text
     _assert_exact_citations(bot, answer)
     assert "王素梅" in bot.ask("这封信是写给谁的？").text
-    for unanswerable in ("宇通产教融合学院是哪一年成立的？", "郑州市教育局的局长是谁？", "全市中职学校的就业率是多少？"):
+    for unanswerable in (
+        "宇通产教融合学院是哪一年成立的？",
+        "郑州市教育局的局长是谁？",
+        "全市中职学校的就业率是多少？",
+    ):
         assert bot.ask(unanswerable).abstained, "the answer-kind checks read traditional sentences too"
 
 
