@@ -248,12 +248,12 @@ def _score_sentence(
 ) -> Candidate:
     sentence = text[span.start : span.end]
     own = query.coverage(sentence)
-    chars_shared = query.char_coverage(sentence)
+    char_cover = query.char_coverage(sentence)
     mismatch = type_mismatch(query, sentence, lexical, context)
     score = (
         LOCAL_SHARE * share(terms, sentence, empty=0.0)
         + (1 - LOCAL_SHARE) * own
-        + CHAR_WEIGHT * (LOCAL_SHARE * share(chars, sentence, empty=0.0) + (1 - LOCAL_SHARE) * chars_shared)
+        + CHAR_WEIGHT * (LOCAL_SHARE * share(chars, sentence, empty=0.0) + (1 - LOCAL_SHARE) * char_cover)
         + CONTEXT_WEIGHT * context
         + RANK_WEIGHT / (rank + 1)
         + RAW_OVERLAP * _raw_overlap(query.text, sentence)
@@ -262,8 +262,8 @@ def _score_sentence(
     )
     # A question without Chinese characters (`<script>`) shares none, rather than all of them; one or
     # two common characters (`你好` / `做好`) are chance.
-    shared = [ch for ch in query.chars if ch in sentence]
-    chars_found = share(query.chars, sentence, empty=0.0) if len(shared) >= MIN_SHARED_CHARS else 0.0
+    by_chance = sum(ch in sentence for ch in query.chars) < MIN_SHARED_CHARS
+    chars_found = 0.0 if by_chance else share(query.chars, sentence, empty=0.0)
     return Candidate(span, passage.doc_id, passage.section, score, max(own, context), chars_found, mismatch)
 
 
