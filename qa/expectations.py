@@ -134,20 +134,32 @@ _ALSO_COUNTED_AS = {"家": "[家所]"}
 
 # A place named as `洛阳市`: two characters before 市/省/县, none of which makes it an ordinary word
 # (`全市`, `城市`, `直辖市`, `省市`, `节省`, `几家市级`), and no `级`/`属`/`场`… after it (`市级`, `市场`, `省份`).
-_PLACE_SUFFIX = re.compile(r"[市省县](?![级属里委政内外域直长民场份值面价容况])")
+_PLACE_SUFFIX = re.compile(r"[市省县](?![级属里委政内外域直长民场份值面价容况])")  # on simplified text
 _NOT_A_NAME = set(
     "全本该各我你他她外此每同这那哪城都在的和与及到去从等为是了中上超股节反省市县区级辖会大小新老某其一二三四五六七八九十几多少个所家年名"
 )
 
 
 def unknown_places(question: str, lexical: LexicalIndex) -> list[str]:
-    """Places the question names (`洛阳市`) that no document mentions: they cannot answer for it."""
+    """Places the question names (`洛阳市`) that no document mentions: they cannot answer for it.
+
+    The patterns read the question in simplified characters; the documents are searched in their script.
+    """
+    plain = _aligned_simplified(question)
     found = []
-    for m in _PLACE_SUFFIX.finditer(question):
-        name = question[max(0, m.start() - 2) : m.start()]
-        if len(name) == 2 and is_han(name) and not set(name) & _NOT_A_NAME and not lexical.occurs(name):
-            found.append(name + m.group(0))
+    for m in _PLACE_SUFFIX.finditer(plain):
+        start = max(0, m.start() - 2)
+        name = question[start : m.start()]
+        ordinary = set(plain[start : m.start()]) & _NOT_A_NAME
+        if len(name) == 2 and is_han(name) and not ordinary and not lexical.occurs(name):
+            found.append(question[start : m.end()])
     return found
+
+
+def _aligned_simplified(text: str) -> str:
+    """`text` in simplified characters, or as it is when the conversion changed its length."""
+    plain = simplified(text)
+    return plain if len(plain) == len(text) else text
 
 
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2,8})(?:是|为)多少")
@@ -161,11 +173,12 @@ def asks_unknown_measure(question: str, lexical: LexicalIndex) -> bool:
 
     That is a run of characters just before `是多少` covered only by bigrams no document contains.
     """
-    m = _MEASURED.search(question)
+    m = _MEASURED.search(_aligned_simplified(question))
     if m is None:
         return False
     # `专业总数`, `专业的数量`: a generic measure of something named before it; that something decides.
-    words = _GENERIC_MEASURE.sub("", m.group(1))
+    generic = _GENERIC_MEASURE.search(m.group(1))
+    words = question[m.start(1) : generic.start() + m.start(1) if generic else m.end(1)]
     if len(words) < 2:
         return False
     present = [lexical.df(words[i : i + 2]) > 0 for i in range(len(words) - 1)]

@@ -109,6 +109,14 @@ def test_places_the_documents_never_mention_are_named(question: str, places: lis
     assert unknown_places(question, corpus) == places
 
 
+def test_places_and_measures_are_read_in_simplified_characters_on_traditional_documents() -> None:
+    corpus = LexicalIndex(["鄭州市共有41所中職學校。", "全市開設專業130多個。"])
+    assert unknown_places("洛陽市有多少所中職學校？", corpus) == ["洛陽市"]
+    assert unknown_places("這個市有多少所中職學校？", corpus) == [], "這個 is an ordinary word, as 这个 is"
+    assert asks_unknown_measure("錄取分數線是多少？", corpus)
+    assert not asks_unknown_measure("專業總數是多少？", corpus)
+
+
 def test_the_value_of_something_the_documents_never_name_cannot_be_given() -> None:
     corpus = LexicalIndex(["市级重点建设专业30个。", "全市技工院校开设专业130多个。"])
     assert asks_unknown_measure("普通高中的录取分数线是多少？", corpus)
