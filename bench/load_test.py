@@ -12,21 +12,20 @@ queue holds, and prints what callers past the queue's size were told. Everything
 from __future__ import annotations
 
 import argparse
-import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from local_app import AppDidNotStart, running_app  # noqa: E402
+
 QUESTIONS = [
     "郑州市有多少所中职学校通过标准化验收？",
     "2024年全市中等职业学校共开设多少个专业？",
@@ -51,54 +50,26 @@ def main() -> int:
     args = parser.parse_args()
     deadline = time.monotonic() + args.time_limit
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="qa-load-") as index_dir:
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_SERVER_PORT": str(port), "QA_INDEX_DIR": index_dir}
-        server = subprocess.Popen(
-            [sys.executable, "app.py", "--embed-model", args.embed_model],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    with tempfile.TemporaryDirectory(prefix="qa-load-") as tmp:
+        started = time.monotonic()
         try:
-            started = time.monotonic()
-            _wait_until_up(url, server, deadline)
-            print(f"server up at {url} in {time.monotonic() - started:.1f} s (embed model {args.embed_model})")
-            errors = _sessions(url, args.sessions, args.questions, deadline)
-            # Whether a burst overflows the queue depends on timing; try a few before giving up.
-            for _ in range(3):
-                if _burst(url, args.burst, deadline) or time.monotonic() > deadline:
-                    break
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            with running_app(
+                "--embed-model",
+                args.embed_model,
+                index_dir=Path(tmp) / "index",
+                log=Path(tmp) / "app.log",
+                timeout_s=max(0.0, deadline - started),
+                stop=signal.SIGINT,
+            ) as url:
+                print(f"server up at {url} in {time.monotonic() - started:.1f} s (embed model {args.embed_model})")
+                errors = _sessions(url, args.sessions, args.questions, deadline)
+                # Whether a burst overflows the queue depends on timing; try a few before giving up.
+                for _ in range(3):
+                    if _burst(url, args.burst, deadline) or time.monotonic() > deadline:
+                        break
+        except AppDidNotStart as exc:
+            raise SystemExit(str(exc)) from None
     return 1 if errors else 0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[str], deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"app.py exited with {server.returncode}: {server.stderr.read() if server.stderr else ''}")
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    raise SystemExit("app.py did not answer before the time limit")
 
 
 def _sessions(url: str, sessions: int, questions: int, deadline: float) -> int:

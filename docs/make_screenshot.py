@@ -6,45 +6,29 @@ and the `playwright` Python package; the index goes to a temporary folder, nothi
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "tests"))
+from local_app import CHROMIUM, CHROMIUM_ARGS, AppDidNotStart, running_app  # noqa: E402
+
 QUESTIONS = ("郑州市有多少所中职学校通过标准化验收？", "2024年全市中等职业学校共开设多少个专业？", "那技工院校呢？")
 
 
 def main(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "QA_INDEX_DIR": tmp, "HF_HUB_OFFLINE": "1"}
-        server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         try:
-            url = f"http://127.0.0.1:{port}/"
-            _wait_for(url, server)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            with (
+                running_app(index_dir=Path(tmp) / "index", log=Path(tmp) / "app.log") as url,
+                sync_playwright() as p,
+            ):
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-                page.goto(url)
+                page.goto(url + "/")
                 for n, question in enumerate(QUESTIONS):
                     page.fill("#qa-question textarea", question)
                     page.click("#qa-ask")
@@ -54,23 +38,9 @@ def main(out: Path) -> None:
                 page.wait_for_timeout(800)  # let the smooth scroll settle
                 page.screenshot(path=str(out))
                 browser.close()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        except AppDidNotStart as exc:
+            raise SystemExit(str(exc)) from None
     print(f"wrote {out}")
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes], timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"app.py exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise SystemExit(f"app.py did not answer on {url} within {timeout_s:.0f} s")
 
 
 if __name__ == "__main__":

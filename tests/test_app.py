@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from local_app import free_port
 
 from qa import QA, Answer
 from qa.errors import InputError
@@ -168,12 +168,6 @@ def test_bad_path_is_one_line_not_a_traceback(tmp_path: Path, capsys: pytest.Cap
     assert app.main([str(tmp_path / "missing.txt"), "--index-dir", str(tmp_path / "index")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("app: error: ") and "does not exist" in err[0]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
