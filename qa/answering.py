@@ -11,7 +11,6 @@ from qa.chunking import split_clauses, split_spans
 from qa.expectations import QUANTITY, asks_unknown_measure, counted, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
 from qa.question import FILLER, Query, analyse, meta_intent, part_heading, section_number, share
-from qa.script import simplified
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -174,11 +173,11 @@ def answer_question(
     best: Candidate | None = None
     for rank, (passage, own) in enumerate(zip(passages, spans, strict=True)):
         # What holds for the whole passage is worked out once, not for each of its sentences.
-        text = document(passage.doc_id).text
+        doc = document(passage.doc_id)
         context = query.coverage(passage.section + passage.text)
-        weights = _topic_discounted(local, passage.section + _opening(text))
+        weights = _topic_discounted(local, passage.section + _opening(doc.text))
         for span in own:
-            candidate = _score_sentence(query, weights, local_chars, lexical, text, span, passage, rank, context)
+            candidate = _score_sentence(query, weights, local_chars, lexical, doc, span, passage, rank, context)
             if (
                 already_said is not None
                 and already_said.whole_sentence
@@ -191,7 +190,7 @@ def answer_question(
         return _abstain(asked, query, passages, question, lexical, where)
     doc = document(best.doc_id)
     avoid = already_said.citation if already_said is not None and already_said.citation.doc_id == doc.doc_id else None
-    span = _trim(query, doc.text, best.span, avoid)
+    span = _trim(query, doc, best.span, avoid)
     if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
         # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
         return _abstain(asked, query, passages, question, lexical, where)
@@ -240,16 +239,17 @@ def _score_sentence(
     terms: dict[str, float],
     chars: dict[str, float],
     lexical: LexicalIndex,
-    text: str,
+    doc: Document,
     span: Span,
     passage: Passage,
     rank: int,
     context: float,
 ) -> Candidate:
-    sentence = text[span.start : span.end]
+    sentence = doc.text[span.start : span.end]
+    plain = doc.plain_text[span.start : span.end]
     own = query.coverage(sentence)
     char_cover = query.char_coverage(sentence)
-    mismatch = type_mismatch(query, sentence, lexical, context)
+    mismatch = type_mismatch(query, sentence, lexical, context, plain)
     score = (
         LOCAL_SHARE * share(terms, sentence, empty=0.0)
         + (1 - LOCAL_SHARE) * own
@@ -257,7 +257,7 @@ def _score_sentence(
         + CONTEXT_WEIGHT * context
         + RANK_WEIGHT / (rank + 1)
         + RAW_OVERLAP * _raw_overlap(query.text, sentence)
-        + _type_bonus(query, sentence)
+        + _type_bonus(query, plain)
         - (MISMATCH_PENALTY if mismatch else 0.0)
     )
     # A question without Chinese characters (`<script>`) shares none, rather than all of them; one or
@@ -279,22 +279,24 @@ def _overlaps(citation: Citation, doc_id: str, span: Span) -> bool:
     return citation.doc_id == doc_id and citation.start < span.end and span.start < citation.end
 
 
-def _type_bonus(query: Query, text: str) -> float:
-    """Reward text that holds the kind of answer asked for: a number with its unit, a date, a list."""
-    text = simplified(text)  # the patterns, like the question's kind, are in simplified characters
+def _type_bonus(query: Query, plain: str) -> float:
+    """Reward text that holds the kind of answer asked for: a number with its unit, a date, a list.
+
+    `plain` is the text in simplified characters, the script of the patterns and of the question's kind.
+    """
     bonus = 0.0
     if query.wants_count:
-        if query.count_unit and re.search(counted(query.count_unit), text):
+        if query.count_unit and re.search(counted(query.count_unit), plain):
             bonus += 0.3
-        elif re.search(r"\d", text):
+        elif re.search(r"\d", plain):
             bonus += 0.1
-    if query.wants_measure and QUANTITY.search(text):
+    if query.wants_measure and QUANTITY.search(plain):
         bonus += 0.25
-    if query.wants_date and re.search(r"\d{4}年|\d{1,2}月", text):
+    if query.wants_date and re.search(r"\d{4}年|\d{1,2}月", plain):
         bonus += 0.25
-    if query.wants_list and "、" in text:
+    if query.wants_list and "、" in plain:
         bonus += 0.15
-    if query.head and query.head in text:
+    if query.head and query.head in plain:
         bonus += 0.15
     return bonus
 
@@ -305,7 +307,7 @@ def _should_abstain(query: Query, best: Candidate, thresholds: Thresholds) -> bo
     return not query.terms or bool(best.mismatch) or unrelated
 
 
-def _trim(query: Query, text: str, sentence: Span, avoid: Citation | None = None) -> Span:
+def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = None) -> Span:
     """The shortest run of clauses of the sentence that keeps what answers; whole if already short.
 
     Clauses inside `avoid` (what was already said) count against a window.
@@ -314,7 +316,7 @@ def _trim(query: Query, text: str, sentence: Span, avoid: Citation | None = None
     limit = SHORT_ANSWER if (query.wants_count or query.wants_date) else SENTENCE_ANSWER
     if sentence.end - sentence.start <= limit:
         return sentence
-    clauses = split_clauses(text, sentence.start, sentence.end)
+    clauses = split_clauses(doc.text, sentence.start, sentence.end)
     best: tuple[float, int, Span] | None = None
     for i in range(len(clauses)):
         for j in range(i, len(clauses)):
@@ -322,13 +324,14 @@ def _trim(query: Query, text: str, sentence: Span, avoid: Citation | None = None
             length = span.end - span.start
             if length > limit and j > i:
                 break
-            window = text[span.start : span.end]
+            window = doc.text[span.start : span.end]
+            plain = doc.plain_text[span.start : span.end]
             score = (
                 query.coverage(window)
                 + CHAR_WEIGHT * query.char_coverage(window)
-                + _type_bonus(query, window)
+                + _type_bonus(query, plain)
                 + (0.0 if query.typed else NEWS_WEIGHT * min(1.0, _new_characters(query, window) / NEWS_ENOUGH))
-                - _extra_counts_penalty(query, window)
+                - _extra_counts_penalty(query, plain)
                 - (REPEAT_PENALTY if avoid is not None and _overlaps(avoid, avoid.doc_id, span) else 0.0)
                 - 0.001 * length
             )
@@ -337,11 +340,14 @@ def _trim(query: Query, text: str, sentence: Span, avoid: Citation | None = None
     return best[2] if best else sentence
 
 
-def _extra_counts_penalty(query: Query, window: str) -> float:
-    """'How many' is answered by one number: a window holding two counts of the asked unit is worse."""
+def _extra_counts_penalty(query: Query, plain: str) -> float:
+    """'How many' is answered by one number: a window holding two counts of the asked unit is worse.
+
+    `plain` is the window in simplified characters.
+    """
     if not (query.wants_count and query.count_unit):
         return 0.0
-    counts = re.findall(counted(query.count_unit), simplified(window))
+    counts = re.findall(counted(query.count_unit), plain)
     return MISMATCH_PENALTY if len(counts) > 1 else 0.0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from qa.errors import InputError, QAError
+from qa.script import TO_SIMPLIFIED, TO_TRADITIONAL, converter
 from qa.settings import PACKAGE_DIR
 from qa.types import Answer, Citation, Passage
 
@@ -524,16 +525,14 @@ def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Pat
     return source, args.doc, *read_questions(source)
 
 
-SCRIPTS = {"traditional": "s2t", "simplified": "t2s"}  # OpenCC configurations
+SCRIPTS = {"traditional": TO_TRADITIONAL, "simplified": TO_SIMPLIFIED}
 
 
 def in_script(questions: Sequence[Question], script: str) -> list[Question]:
     """The questions and their histories written in `script` (`traditional`: `郑州` → `鄭州`)."""
-    try:
-        import opencc
-    except ImportError as exc:
-        raise InputError("--script needs the opencc package: pip install opencc") from exc
-    convert = opencc.OpenCC(SCRIPTS[script]).convert
+    convert = converter(SCRIPTS[script])
+    if convert is None:
+        raise InputError("--script needs the opencc package: pip install opencc")
     return [replace(q, question=convert(q.question), history=tuple(convert(h) for h in q.history)) for q in questions]
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from qa.lexical import LexicalIndex
 from qa.question import NUMERAL, UNITS, Query
-from qa.script import simplified
+from qa.script import aligned_simplified, simplified
 
 # A quantity in a sentence: digits, or a numeral with a measure word (`六所`, `三地`); not the 一 of
 # `一种`, `一批`, `进一步`, which counts nothing.
@@ -145,7 +145,7 @@ def unknown_places(question: str, lexical: LexicalIndex) -> list[str]:
 
     The patterns read the question in simplified characters; the documents are searched in their script.
     """
-    plain = _aligned_simplified(question)
+    plain = aligned_simplified(question)
     found = []
     for m in _PLACE_SUFFIX.finditer(plain):
         start = max(0, m.start() - 2)
@@ -154,12 +154,6 @@ def unknown_places(question: str, lexical: LexicalIndex) -> list[str]:
         if len(name) == 2 and is_han(name) and not ordinary and not lexical.occurs(name):
             found.append(question[start : m.end()])
     return found
-
-
-def _aligned_simplified(text: str) -> str:
-    """`text` in simplified characters, or as it is when the conversion changed its length."""
-    plain = simplified(text)
-    return plain if len(plain) == len(text) else text
 
 
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2,8})(?:是|为)多少")
@@ -173,7 +167,7 @@ def asks_unknown_measure(question: str, lexical: LexicalIndex) -> bool:
 
     That is a run of characters just before `是多少` covered only by bigrams no document contains.
     """
-    m = _MEASURED.search(_aligned_simplified(question))
+    m = _MEASURED.search(aligned_simplified(question))
     if m is None:
         return False
     # `专业总数`, `专业的数量`: a generic measure of something named before it; that something decides.
@@ -213,17 +207,20 @@ def _names_which(noun: str, question: str, text: str) -> bool:
     return False
 
 
-def type_mismatch(query: Query, text: str, lexical: LexicalIndex, context: float = 0.0) -> str:
+def type_mismatch(
+    query: Query, text: str, lexical: LexicalIndex, context: float = 0.0, plain: str | None = None
+) -> str:
     """Why `text` cannot hold the kind of answer the question expects ('' when it can).
 
     A number, date or person must sit in a sentence about the question's subject; a question about
     what did *not* happen needs a sentence that says so; a question asking for a specific kind of
     thing the document names (`哪些职业学校`) needs a sentence naming it. Coverage is measured in the
-    documents' script, the patterns on the sentence in simplified characters.
+    documents' script, the patterns on the sentence in simplified characters (`plain`, when the caller
+    has it already).
     """
     if query.typed and max(query.known_coverage(text, lexical), context) < MIN_TYPED_COVERAGE:
         return "the sentence is not about the question's subject"
-    plain = simplified(text)
+    plain = simplified(text) if plain is None else plain
     if query.negated and not _NEGATION_IN_TEXT.search(plain):
         return "nothing is said about what did not happen"
     # A specific compound the document uses (`职业学校`, not a category word like `城市`) must be named.

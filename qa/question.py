@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from qa.lexical import LexicalIndex, bigrams, tokenize
-from qa.script import converters, simplified
+from qa.script import aligned_simplified, converters, simplified
 from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
@@ -103,8 +103,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     simplified characters, the script of the patterns.
     """
     plain, plain_focus = simplified(question), simplified(focus)
-    content = _without_filler(question, plain)
-    focus_terms = set(bigrams(_without_filler(focus, plain_focus))) if focus else set()
+    content = _without_filler(question)
+    focus_terms = set(bigrams(_without_filler(focus))) if focus else set()
     terms: dict[str, float] = {}
     for term in bigrams(content):
         if len(term) == 1:  # a lone character or digit says little about what is asked
@@ -130,12 +130,10 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     )
 
 
-def _without_filler(text: str, plain: str) -> str:
-    """`text` with its question words and filler blanked, found on its simplified form `plain`."""
-    if len(plain) != len(text):  # a conversion that changed lengths cannot be mapped back
-        return FILLER.sub(" ", text)
+def _without_filler(text: str) -> str:
+    """`text` with its question words and filler blanked, found on its simplified form (the patterns' script)."""
     kept = list(text)
-    for m in FILLER.finditer(plain):
+    for m in FILLER.finditer(aligned_simplified(text)):
         kept[m.start() : m.end()] = " " * (m.end() - m.start())
     return "".join(kept)
 

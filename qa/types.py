@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
+
+from qa.script import aligned_simplified
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,14 @@ class Document:
     text: str
     sha256: str
     structure: Structure = field(default_factory=Structure)
+
+    @cached_property
+    def plain_text(self) -> str:
+        """`text` in simplified characters offset for offset (the script answer-kind patterns are written in).
+
+        Worked out once per document, so a sentence's simplified form is a slice of it, not a conversion.
+        """
+        return aligned_simplified(self.text)
 
 
 @dataclass(frozen=True)
