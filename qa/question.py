@@ -234,7 +234,7 @@ def chinese_number(text: str) -> int:
     text = re.split(r"[、.．]", text, maxsplit=1)[0]
     if text.isdigit():
         return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+    digits = {c: i for i, c in enumerate(_DIGITS)} | {"两": 2}
     if "十" in text:
         tens, _, ones = text.partition("十")
         return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
