@@ -14,6 +14,7 @@ from qa.script import simplified
 from qa.types import Document, Heading, Span, Structure
 
 TEXT_SUFFIXES = (".txt", ".md")
+SAMPLE_CHARS = 20000  # how much of a decode the checks for garbage read
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 _NEWLINES = re.compile("\r\n?|[\x85\u2028\u2029]")
@@ -141,8 +142,9 @@ def _big5(raw: bytes) -> str:
         text = raw.decode("big5hkscs")
     except UnicodeDecodeError:
         return ""
-    converted = simplified(text[:20000])
-    if converted == text[:20000] or not _looks_like_text(text):
+    sample = text[:SAMPLE_CHARS]
+    converted = simplified(sample)
+    if converted == sample or not _looks_like_text(text):
         return ""  # no converter, or nothing traditional about it: not evidence of Big5
     # Real traditional prose, simplified, is over 99% common characters; other double-byte encodings read
     # as Big5 land on its frequent-character block, which simplifies to common characters far less often.
@@ -167,8 +169,9 @@ def _guess(raw: bytes) -> str:
 
 def _refuse_double_encoding(text: str, where: str) -> None:
     """UTF-8 that was read as Latin-1/cp1252 and saved again (`æ–‡` for `文`) is valid UTF-8 yet garbage."""
-    triples = _DOUBLE_ENCODED_CJK.findall(text[:20000])
-    if len(triples) >= 3 and 3 * len(triples) > 0.2 * len(text[:20000].strip()):
+    sample = text[:SAMPLE_CHARS]
+    triples = _DOUBLE_ENCODED_CJK.findall(sample)
+    if len(triples) >= 3 and 3 * len(triples) > 0.2 * len(sample.strip()):
         raise InputError(
             f"{where} is double-encoded UTF-8 (it reads {''.join(triples[:3])!r} where Chinese was meant): "
             "re-save the original as UTF-8"
@@ -177,7 +180,7 @@ def _refuse_double_encoding(text: str, where: str) -> None:
 
 def _looks_like_text(text: str) -> bool:
     """False for decodes that are mostly control, private-use or unassigned characters."""
-    sample = text[:20000]
+    sample = text[:SAMPLE_CHARS]
     bad = sum(1 for ch in sample if _is_suspicious(ch))
     # Stray controls are cleaned away later; binary data read as text has far more than this.
     return bad / max(1, len(sample)) < 0.1
@@ -197,7 +200,7 @@ def _looks_like_chinese(text: str, min_common: float = 0.5) -> bool:
     also reads as common characters, but with a space every few of them, which Chinese never has, and
     EUC-JP Japanese too, but with kana.
     """
-    sample = text[:20000]
+    sample = text[:SAMPLE_CHARS]
     wide = [ch for ch in sample if ord(ch) > 0x7F]
     common = _common_chinese()
     if not wide or sum(ch in common for ch in wide) / len(wide) < min_common:
