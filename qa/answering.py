@@ -29,10 +29,12 @@ SENTENCE_ANSWER = 250
 # half kept for checking). A sentence scores by the question's term coverage, mostly with terms weighted
 # by how few candidate sentences share them (LOCAL_SHARE) and the passage's topic terms discounted
 # (TOPIC_WEIGHT); by the same over single characters (CHAR_WEIGHT) and the plain share of the question's
-# characters (RAW_OVERLAP); by its passage's coverage (CONTEXT_WEIGHT) and rank (RANK_WEIGHT); by holding
-# the kind of answer asked for (`_type_bonus`); and loses MISMATCH_PENALTY when it cannot hold it.
+# characters (RAW_OVERLAP); by the coverage of its passage with the document's opening (CONTEXT_WEIGHT);
+# by its passage's rank (RANK_WEIGHT); by holding the kind of answer asked for (`_type_bonus`); and loses
+# MISMATCH_PENALTY when it cannot hold it.
 LOCAL_SHARE = 0.8
 TOPIC_WEIGHT = 0.1
+OPENING_CHARS = 300  # where a document's first sentence is looked for
 CHAR_WEIGHT = 0.3
 RAW_OVERLAP = 0.5
 CONTEXT_WEIGHT = 0.35
@@ -174,8 +176,10 @@ def answer_question(
     for rank, (passage, own) in enumerate(zip(passages, spans, strict=True)):
         # What holds for the whole passage is worked out once, not for each of its sentences.
         doc = document(passage.doc_id)
-        context = query.coverage(passage.section + passage.text)
-        weights = _topic_discounted(local, passage.section + _opening(doc.text))
+        # The document's opening names its subject (`伊丽莎白港机场`), which a later sentence leaves out.
+        opening = _opening(doc)
+        context = query.coverage(passage.section + opening + passage.text)
+        weights = _topic_discounted(local, passage.section + opening)
         for span in own:
             candidate = _score_sentence(query, weights, local_chars, lexical, doc, span, passage, rank, context)
             if (
@@ -228,10 +232,14 @@ def _topic_discounted(weights: dict[str, float], topic: str) -> dict[str, float]
     return {t: w * (TOPIC_WEIGHT if t in topic else 1.0) for t, w in weights.items()}
 
 
-def _opening(text: str) -> str:
-    """The document's first sentence: in an article it names the subject every sentence is about."""
-    spans = split_spans(text, 0, min(len(text), 300))
-    return text[spans[0].start : spans[0].end] if spans else ""
+def _opening(doc: Document) -> str:
+    """The document's first sentence: in an article it names the subject every sentence is about.
+
+    A letter's salutation (`尊敬的王素梅委员:`) names whom it is written to, not what it is about.
+    """
+    start = doc.structure.addressee.end if doc.structure.addressee is not None else 0
+    spans = split_spans(doc.text, start, min(len(doc.text), start + OPENING_CHARS))
+    return doc.text[spans[0].start : spans[0].end] if spans else ""
 
 
 def _score_sentence(

@@ -220,3 +220,27 @@ def test_folder_of_documents_cites_the_right_file(tmp_path: Path) -> None:
     assert "桂花" in answer.text
     assert answer.citations[0].doc_id == "sub/b.md"
     assert sorted(bot.documents) == ["a.txt", "sub/b.md"]
+
+
+def test_a_later_passage_is_about_the_subject_its_document_opens_with(tmp_path: Path) -> None:
+    """`机场有三条跑道` never names the airport: the article's first sentence does."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    filler = "".join(f"第{n}号航站楼于{1960 + n}年扩建，设有候机厅、行李大厅和停车场。" for n in range(1, 9))
+    (folder / "a.txt").write_text(
+        f"伊丽莎白港机场是南非东开普省的一个机场，前称维沃尔德机场。{filler}机场有三条跑道，主跑道长1980米。",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        f"开普敦国际机场是南非第二繁忙的机场。{filler}该机场有两条跑道，每年接待旅客一千万人次。",
+        encoding="utf-8",
+    )
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("伊丽莎白港机场有几条跑道？")
+    assert not answer.abstained
+    assert "三条" in answer.text and answer.citations[0].doc_id == "a.txt"
+
+
+def test_a_letters_salutation_is_not_taken_for_its_subject(bot: QA) -> None:
+    """`尊敬的王素梅委员` opens the letter; a question about her is not thereby about the letter's subject."""
+    assert bot.ask("王素梅委员属于政协哪个界别？").abstained
