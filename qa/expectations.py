@@ -16,7 +16,7 @@ from qa.script import aligned_simplified, simplified
 
 # A quantity in a sentence: digits, or a numeral with a measure word (`六所`, `三地`); not the 一 of
 # `一种`, `一批`, `进一步`, which counts nothing.
-QUANTITY = re.compile(rf"\d|[二三四五六七八九十两百千万]+[{UNITS}处门地米里尺亩倍]")
+QUANTITY = re.compile(rf"\d|[二三四五六七八九十两百千万]+[{UNITS}处门地米里尺亩倍岁]")
 _NEGATION_IN_TEXT = re.compile(r"没有|尚未|未|无|不(?!断|仅|同|少|久|但)")
 _YES_NO = re.compile(r"有没有|是否|能不能|会不会|可不可以|能否|是不是|吗[？?！!。.\s]*$")
 _COMPARED = re.compile(r"(?:和|与|跟|同)([\u4e00-\u9fff]{2,8}?)(?:相比|比较|比起来)")
@@ -35,7 +35,7 @@ EXPECTATIONS = (
     Expectation(
         "a reason",
         # `称为什么` / `更名为什么` ask for a name, not a reason.
-        re.compile(r"(?<![称作名算成认视改译变选叫])为什么|为何|什么原因|原因是什么"),
+        re.compile(r"(?<![称作名算成认视改译变选叫之])为什么|为何|什么原因|原因是什么"),
         re.compile(
             r"因|由于|为了|所以|故|导致|致使|使得|造成|影响|旨在|以便|以免|以防|目的|结果|于是|遂|考虑|考量|被迫|为此|所致|缘故"
         ),
@@ -53,7 +53,7 @@ EXPECTATIONS = (
     Expectation(
         "a person",
         re.compile(
-            r"哪一?位|哪几位|(?:领导|负责人|局长|市长|主任|校长|专家|工匠|联系人|经办人)"
+            r"哪一?位(?![\u4e00-\u9fff]{2})|哪几位|(?:领导|负责人|局长|市长|主任|校长|专家|工匠|联系人|经办人)"
             r"(?:是谁|叫什么|[^，,。？?]{0,4}(?:名字|姓名))"
         ),
         re.compile(r"[\u4e00-\u9fff]{2,3}(?:同志|先生|女士|局长|市长|主任|书记|校长|院长|委员)(?!会)"),
@@ -83,8 +83,14 @@ EXPECTATIONS = (
     ),
     Expectation(
         "the items themselves",
-        re.compile(r"具体是哪|具体有哪|分别是|分别有|哪几[个所家位项种]"),
-        re.compile(r"、"),
+        re.compile(r"具体是哪|具体有哪|分别是(?!多少)|分别有(?!多少)|哪几[个所家位项种]"),
+        re.compile(r"、|[；;]"),
+    ),
+    Expectation(
+        "the figures",
+        re.compile(r"分别[是有为]多少"),
+        # two figures in separate clauses (`男子…31,875美元，女子…23,000美元`)
+        re.compile(r"\d[^。]*?[，,；;、][^。]*?\d"),
     ),
 )
 YES_NO_COVERAGE = 0.75
@@ -112,10 +118,18 @@ def _names_something_else(question: str, text: str) -> bool:
 _TITLES = re.compile(r"《[^》]*》|“[^”]*”")
 MONEY = re.compile(r"资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱")
 RATE = re.compile(r"率|比例|比重|占比|百分")
+# A rate is given as a percentage, a ratio (`1：7`) or a figure after the rate's name (`收视率为7.07`).
+RATE_IN_TEXT = re.compile(r"%|％|百分之|\d+成|\d\s*[:：比]\s*\d|率[为是达约近超过了]*\d")
+# A sum of money in yuan or another currency (`77亿美元`, `31,875美元`).
+SUM_IN_TEXT = re.compile(
+    r"\d(?:[\d,.]*\d)?\s*(?:多|余)?(?:亿|万|千)?(?:[美港澳台新日欧]?元|美金|英镑|镑|法郎|卢布|马克)|[一二三四五六七八九十两百千万亿]+(?:[美港澳台新日欧]?元)"
+)
 PEOPLE = re.compile(r"学生|人数|毕业生|在校生|教师|老师|员工|人才数")
 DATE_IN_TEXT = re.compile(
-    r"\d{4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年|\d+世纪|\d+年代|[春夏秋冬]季|"
-    r"[\u4e00-\u9fff]{1,4}(?:时期|时代|年间|朝)"
+    r"\d{3,4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年|\d+世纪|\d+年代|[春夏秋冬]季|"
+    r"[\u4e00-\u9fff]{1,4}(?:时期|时代|年间|朝)|"
+    # an era's first year (`承光元年`), a dynasty's end (`唐末`), an age (`九岁的一天`)
+    r"元年|[秦汉晋隋唐宋元明清][初末]|[\d一二三四五六七八九十]+岁(?:时|那年|的)"
 )
 
 MIN_TYPED_COVERAGE = 0.4
@@ -231,9 +245,9 @@ def type_mismatch(
         return f"the sentence does not say which {which.group(1)}"
     if query.wants_count:
         unit = query.count_unit or ""
-        if MONEY.search(query.plain) and not re.search(counted("(?:亿|万)?元"), plain):
+        if MONEY.search(query.plain) and not SUM_IN_TEXT.search(plain):
             return "no sum of money"
-        if RATE.search(query.plain) and not re.search(r"%|％|百分之|\d+成", plain):
+        if RATE.search(query.plain) and not RATE_IN_TEXT.search(plain):
             return "no rate"
         if (unit == "人" or PEOPLE.search(query.plain)) and not re.search(counted("(?:万)?(?:人|名)"), plain):
             return "no number of people"

@@ -41,6 +41,14 @@ def _mismatch(question: str, sentence: str) -> str:
         ("这座塔有多高？", "这座塔是一种古建筑。", "这座塔高55米。"),
         ("研究院的校址在哪里？", "研究院落实关于郑州市的意见。", "研究院位于郑州市高新区。"),
         ("这所大学是哪一年升格的？", "大学被列入《2035年远景目标方案》。", "大学于2021年升格。"),
+        ("这次收购花了多少钱？", "公司完成了这次收购。", "公司斥资77亿美元完成这次收购。"),
+        ("学校男女生比例是多少？", "学校男女生都很多。", "学校男女生比例约为1：7。"),
+        ("首集收视率是多少？", "首集播出后反响热烈。", "首集收视率为7.07。"),
+        ("那场战乱是什么时候平息的？", "那场战乱非常激烈。", "那场战乱在承光元年平息。"),
+        ("乡里组织是什么时候瓦解的？", "乡里组织管理户籍。", "乡里组织在唐末瓦解。"),
+        ("他继位时多大？", "他继位时很受拥戴。", "他继位时年仅两岁。"),
+        ("男子和女子的平均身高分别是多少？", "男子和女子的平均身高不同。", "男子平均身高175厘米，女子163厘米。"),
+        ("是哪位生物学家建立了这个名称？", "这个名称由生物学家正式建立。", "这个名称由美国生物学家汤玛斯正式建立。"),
     ],
 )
 def test_a_sentence_must_hold_the_kind_of_answer_asked_for(question: str, silent: str, answering: str) -> None:
@@ -51,6 +59,7 @@ def test_a_sentence_must_hold_the_kind_of_answer_asked_for(question: str, silent
 def test_naming_questions_are_not_reason_questions() -> None:
     assert _mismatch("这种鱼又被称为什么？", "这种鱼又名龙尖。") == ""
     assert _mismatch("医院后来更名为什么？", "医院更名为华西医院。") == ""
+    assert _mismatch("这种草在四川被称之为什么？", "这种草在四川称作白蒿。") == ""
 
 
 def test_a_follow_up_is_judged_by_its_own_words() -> None:
