@@ -180,8 +180,11 @@ def answer_question(
         opening = _opening(doc)
         context = query.coverage(passage.section + opening + passage.text)
         weights = _topic_discounted(local, passage.section + opening)
+        subject = _subject(opening)
         for span in own:
-            candidate = _score_sentence(query, weights, local_chars, lexical, doc, span, passage, rank, context)
+            candidate = _score_sentence(
+                query, weights, local_chars, lexical, doc, span, passage, rank, context, subject
+            )
             if (
                 already_said is not None
                 and already_said.whole_sentence
@@ -242,6 +245,19 @@ def _opening(doc: Document) -> str:
     return doc.text[spans[0].start : spans[0].end] if spans else ""
 
 
+# A name of 2-15 characters, then a bracket, a comma, or the copula that starts describing it.
+_SUBJECT = re.compile(r"\s*([^，,。；;：:（(“”《》\s]{2,15}?)(?:（|\(|，|,|是|为|又称|别名)")
+
+
+def _subject(opening: str) -> str:
+    """The name an article opens with (`蓝线裸顶鲷，又称…`, `夜来香（学名：…）是…`); '' when there is none.
+
+    A letter opens with no such name (`您提出的“关于…的提案”已收悉`): its subject is a whole proposal.
+    """
+    m = _SUBJECT.match(opening)
+    return m.group(1) if m else ""
+
+
 def _score_sentence(
     query: Query,
     terms: dict[str, float],
@@ -252,19 +268,23 @@ def _score_sentence(
     passage: Passage,
     rank: int,
     context: float,
+    subject: str = "",
 ) -> Candidate:
     sentence = doc.text[span.start : span.end]
     plain = doc.plain_text[span.start : span.end]
-    own = query.coverage(sentence)
-    char_cover = query.char_coverage(sentence)
+    # A later sentence leaves its document's subject unsaid (`本鱼体呈银灰色`): read it as if said, so
+    # the opening sentence does not win merely for naming it.
+    seen = subject + sentence
+    own = query.coverage(seen)
+    char_cover = query.char_coverage(seen)
     mismatch = type_mismatch(query, sentence, lexical, context, plain)
     score = (
-        LOCAL_SHARE * share(terms, sentence, empty=0.0)
+        LOCAL_SHARE * share(terms, seen, empty=0.0)
         + (1 - LOCAL_SHARE) * own
-        + CHAR_WEIGHT * (LOCAL_SHARE * share(chars, sentence, empty=0.0) + (1 - LOCAL_SHARE) * char_cover)
+        + CHAR_WEIGHT * (LOCAL_SHARE * share(chars, seen, empty=0.0) + (1 - LOCAL_SHARE) * char_cover)
         + CONTEXT_WEIGHT * context
         + RANK_WEIGHT / (rank + 1)
-        + RAW_OVERLAP * _raw_overlap(query.text, sentence)
+        + RAW_OVERLAP * _raw_overlap(query.text, seen)
         + _type_bonus(query, plain)
         - (MISMATCH_PENALTY if mismatch else 0.0)
     )

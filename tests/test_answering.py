@@ -244,3 +244,18 @@ def test_a_later_passage_is_about_the_subject_its_document_opens_with(tmp_path: 
 def test_a_letters_salutation_is_not_taken_for_its_subject(bot: QA) -> None:
     """`尊敬的王素梅委员` opens the letter; a question about her is not thereby about the letter's subject."""
     assert bot.ask("王素梅委员属于政协哪个界别？").abstained
+
+
+def test_the_opening_sentence_does_not_win_merely_for_naming_the_subject(tmp_path: Path) -> None:
+    """Later sentences of an article leave its subject unsaid (`本鱼体呈银灰色`)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "fish.txt").write_text(
+        "蓝线裸顶鲷，又称蓝线白鱼，俗名龙尖，为鲈形目龙占鱼科的其中一个种。"
+        "本鱼体呈银灰色，头部有蓝色线纹。体长可达80公分。以甲壳类、头足类和小鱼为食。",
+        encoding="utf-8",
+    )
+    (folder / "tree.txt").write_text("猴面包树是一种大型落叶乔木。其果实可以食用。", encoding="utf-8")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    assert "银灰色" in bot.ask("蓝线裸顶鲷的身体是什么颜色的？").text
+    assert "甲壳类" in bot.ask("蓝线裸顶鲷以什么为食？").text
