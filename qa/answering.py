@@ -44,6 +44,7 @@ NEWS_WEIGHT = 0.2  # an untyped answer's clause window is worth more when it add
 NEWS_ENOUGH = 8
 REPEAT_PENALTY = 0.2
 MIN_SHARED_CHARS = 3
+DEFINITION_BONUS = 0.3
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,10 @@ def _overlaps(citation: Citation, doc_id: str, span: Span) -> bool:
     return citation.doc_id == doc_id and citation.start < span.end and span.start < citation.end
 
 
+# What follows a term being defined: brackets (`（学名：…）`), a comma, then the copula (`棱柱是…`).
+_DEFINES = r"(?:（[^）]*）|\([^)]*\)|[“”\"」])*[，,]?\s*(?:是|指|为|即|乃)"
+
+
 def _type_bonus(query: Query, plain: str) -> float:
     """Reward text that holds the kind of answer asked for: a number with its unit, a date, a list.
 
@@ -326,6 +331,8 @@ def _type_bonus(query: Query, plain: str) -> float:
         bonus += 0.15
     if query.head and query.head in plain:
         bonus += 0.15
+    if query.defines and re.search(re.escape(query.defines) + _DEFINES, plain):
+        bonus += DEFINITION_BONUS
     return bonus
 
 

@@ -69,6 +69,7 @@ class Query:
     person_title: str
     negated: bool
     kind_text: str  # the words that say what kind of answer is wanted (a follow-up's own, if it has any)
+    defines: str = ""  # what a definition question (`什么是棱柱？`) asks to have defined
 
     @property
     def typed(self) -> bool:
@@ -127,7 +128,23 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         person_title=title.group(0) if title and "谁" in plain else "",
         negated=bool(_NEGATED.search(plain)),
         kind_text=plain_focus if focus and _ASKING.search(plain_focus) else plain,
+        defines=defined_term(plain_focus or plain),
     )
+
+
+# `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)
+_DEFINITION_Q = re.compile(
+    r"^(?:请问)?(?:什么是|何为|何谓|什么叫)(?P<a>[^，,的？?]{1,20}?)[？?。！!]*$|"
+    r"^(?:请问)?(?P<b>[^，,的？?]{1,20}?)(?:是什么|指什么|是指什么|是什么意思|是什么东西)[？?。！!]*$"
+)
+
+
+def defined_term(question: str) -> str:
+    """The term a definition question asks about, without quotes; '' for any other question."""
+    m = _DEFINITION_Q.search(question.strip())
+    if m is None:
+        return ""
+    return (m.group("a") or m.group("b")).strip("“”\"'《》「」 ")
 
 
 def _without_filler(text: str) -> str:

@@ -259,3 +259,15 @@ def test_the_opening_sentence_does_not_win_merely_for_naming_the_subject(tmp_pat
     bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
     assert "银灰色" in bot.ask("蓝线裸顶鲷的身体是什么颜色的？").text
     assert "甲壳类" in bot.ask("蓝线裸顶鲷以什么为食？").text
+
+
+def test_a_definition_question_gets_the_sentence_that_defines(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "prism.txt").write_text(
+        "几何学研究空间中的图形。什么样的立体算棱柱，要看它的底面和侧面。棱柱是一种三维多面体，由两个平行的底面和若干侧面围成。",
+        encoding="utf-8",
+    )
+    (folder / "cone.txt").write_text("圆锥是由一个圆形底面和一个顶点围成的立体。", encoding="utf-8")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    assert "三维多面体" in bot.ask("什么是棱柱？").text

@@ -6,7 +6,7 @@ import pytest
 
 from qa.expectations import asks_unknown_measure, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
-from qa.question import analyse, in_documents_script, rewrite
+from qa.question import analyse, defined_term, in_documents_script, rewrite
 
 CORPUS = LexicalIndex(
     ["学校与宇通公司合作。", "共有7个专业列入序列。", "考察组赴南京、武汉、广州三地。", "全市技工院校开设专业130多个。"]
@@ -143,3 +143,18 @@ def test_a_question_is_written_in_the_documents_script() -> None:
     assert in_documents_script("郑州市有多少所中职学校？", traditional) == "鄭州市有多少所中職學校？"
     assert in_documents_script("郑州市有多少所中职学校？", simplified) == "郑州市有多少所中职学校？"
     assert in_documents_script("How many schools?", simplified) == "How many schools?"
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("什么是棱柱？", "棱柱"),
+        ("什么是“乡里制”？", "乡里制"),
+        ("冠夫姓是什么？", "冠夫姓"),
+        ("MIT OpenCourseWare指什么？", "MIT OpenCourseWare"),
+        ("“乡里制”的特点是什么？", ""),  # a property, not a definition
+        ("郑州有多少所中职学校？", ""),
+    ],
+)
+def test_definition_questions_name_the_term_to_define(question: str, term: str) -> None:
+    assert defined_term(question) == term
