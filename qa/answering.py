@@ -8,9 +8,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from qa.chunking import split_clauses, split_spans
-from qa.expectations import QUANTITY, asks_unknown_measure, counted, type_mismatch, unknown_places
+from qa.expectations import QUANTITY, REASON_ASKED, asks_unknown_measure, counted, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
 from qa.question import FILLER, Query, analyse, meta_intent, part_heading, section_number, share
+from qa.script import simplified
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -199,6 +200,8 @@ def answer_question(
     doc = document(best.doc_id)
     avoid = already_said.citation if already_said is not None and already_said.citation.doc_id == doc.doc_id else None
     span = _trim(query, doc, best.span, avoid)
+    if REASON_ASKED.search(query.kind_text):
+        span = _with_its_cause(doc, span)
     if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
         # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
         return _abstain(asked, query, passages, question, lexical, where)
@@ -278,7 +281,7 @@ def _score_sentence(
     seen = subject + sentence
     own = query.coverage(seen)
     char_cover = query.char_coverage(seen)
-    mismatch = type_mismatch(query, sentence, lexical, context, plain)
+    mismatch = type_mismatch(query, seen, lexical, context, simplified(subject) + plain if subject else plain)
     score = (
         LOCAL_SHARE * share(terms, seen, empty=0.0)
         + (1 - LOCAL_SHARE) * own
@@ -373,6 +376,20 @@ def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = 
             if best is None or score > best[0]:
                 best = (score, -length, span)
     return best[2] if best else sentence
+
+
+# A sentence opening with a consequence (`因此它被称为笨蛋水果`) has its cause in the sentence before.
+_CONSEQUENCE = re.compile(r"(?:因此|因而|所以|于是|故而|从而|由此|为此|此时|这样一来)")
+
+
+def _with_its_cause(doc: Document, span: Span) -> Span:
+    """`span` widened to the sentence before it when it opens with a consequence, in the same paragraph."""
+    if not _CONSEQUENCE.match(doc.plain_text, span.start):
+        return span
+    before = split_spans(doc.text, max(0, span.start - OPENING_CHARS), span.start)
+    if not before or "\n" in doc.text[before[-1].start : span.start]:
+        return span
+    return Span(before[-1].start, span.end)
 
 
 def _extra_counts_penalty(query: Query, plain: str) -> float:

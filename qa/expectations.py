@@ -31,11 +31,13 @@ class Expectation:
     needs: re.Pattern[str]
 
 
+# `称为什么` / `更名为什么` / `称之为什么` ask for a name, not a reason.
+REASON_ASKED = re.compile(r"(?<![称作名算成认视改译变选叫之])为什么|为何|什么原因|原因是什么")
+
 EXPECTATIONS = (
     Expectation(
         "a reason",
-        # `称为什么` / `更名为什么` ask for a name, not a reason.
-        re.compile(r"(?<![称作名算成认视改译变选叫之])为什么|为何|什么原因|原因是什么"),
+        REASON_ASKED,
         re.compile(
             r"因|由于|为了|所以|故|导致|致使|使得|造成|影响|旨在|以便|以免|以防|目的|结果|于是|遂|考虑|考量|被迫|为此|所致|缘故"
         ),

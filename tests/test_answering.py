@@ -271,3 +271,18 @@ def test_a_definition_question_gets_the_sentence_that_defines(tmp_path: Path) ->
     (folder / "cone.txt").write_text("圆锥是由一个圆形底面和一个顶点围成的立体。", encoding="utf-8")
     bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
     assert "三维多面体" in bot.ask("什么是棱柱？").text
+
+
+def test_a_reason_answer_that_opens_with_therefore_brings_its_cause(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tree.txt").write_text(
+        "猴面包树是一种大型落叶乔木。其果实的钙含量比菠菜高50％以上，维生素C含量是橙子的三倍。"
+        "因此它有时也被称为超级水果。",
+        encoding="utf-8",
+    )
+    (folder / "fish.txt").write_text("蓝线裸顶鲷是一种鱼。本鱼体呈银灰色。", encoding="utf-8")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("为什么猴面包树被称为超级水果？")
+    assert "钙含量" in answer.text and "因此" in answer.text
+    _assert_exact_citations(bot, answer)

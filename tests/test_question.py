@@ -158,3 +158,9 @@ def test_a_question_is_written_in_the_documents_script() -> None:
 )
 def test_definition_questions_name_the_term_to_define(question: str, term: str) -> None:
     assert defined_term(question) == term
+
+
+def test_why_is_not_what() -> None:
+    """`为什么X` asks for a reason, not for a kind of X: X is no head noun the answer must name."""
+    assert analyse("为什么宇通公司和学校合作？", CORPUS).head == ""
+    assert analyse("学校和什么公司合作？", CORPUS).head == "公司"
