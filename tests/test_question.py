@@ -163,4 +163,4 @@ def test_definition_questions_name_the_term_to_define(question: str, term: str) 
 def test_why_is_not_what() -> None:
     """`为什么X` asks for a reason, not for a kind of X: X is no head noun the answer must name."""
     assert analyse("为什么宇通公司和学校合作？", CORPUS).head == ""
-    assert analyse("学校和什么公司合作？", CORPUS).head == "公司"
+    assert analyse("学校和什么样的公司有合作？", CORPUS).head == "公司"
