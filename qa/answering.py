@@ -182,7 +182,7 @@ def answer_question(
         opening = _opening(doc)
         context = query.coverage(passage.section + opening + passage.text)
         weights = _topic_discounted(local, passage.section + opening)
-        subject = _subject(opening)
+        subject = _subject(doc)
         for span in own:
             candidate = _score_sentence(
                 query, weights, local_chars, lexical, doc, span, passage, rank, context, subject
@@ -239,6 +239,12 @@ def _topic_discounted(weights: dict[str, float], topic: str) -> dict[str, float]
     return {t: w * (TOPIC_WEIGHT if t in topic else 1.0) for t, w in weights.items()}
 
 
+def _subject(doc: Document) -> str:
+    """The name an article opens with (`蓝线裸顶鲷`); '' for a letter, which is about a whole proposal."""
+    span = doc.structure.subject
+    return doc.text[span.start : span.end] if span is not None else ""
+
+
 def _opening(doc: Document) -> str:
     """The document's first sentence: in an article it names the subject every sentence is about.
 
@@ -247,19 +253,6 @@ def _opening(doc: Document) -> str:
     start = doc.structure.addressee.end if doc.structure.addressee is not None else 0
     spans = split_spans(doc.text, start, min(len(doc.text), start + OPENING_CHARS))
     return doc.text[spans[0].start : spans[0].end] if spans else ""
-
-
-# A name of 2-15 characters, then a bracket, a comma, or the copula that starts describing it.
-_SUBJECT = re.compile(r"\s*([^，,。；;：:（(“”《》\s]{2,15}?)(?:（|\(|，|,|是|为|又称|别名)")
-
-
-def _subject(opening: str) -> str:
-    """The name an article opens with (`蓝线裸顶鲷，又称…`, `夜来香（学名：…）是…`); '' when there is none.
-
-    A letter opens with no such name (`您提出的“关于…的提案”已收悉`): its subject is a whole proposal.
-    """
-    m = _SUBJECT.match(opening)
-    return m.group(1) if m else ""
 
 
 def _score_sentence(

@@ -15,7 +15,7 @@ import numpy as np
 from qa import store
 from qa._version import __version__
 from qa.answering import AlreadySaid, Thresholds, answer_question
-from qa.chunking import chunk_document
+from qa.chunking import chunk_document, indexed_text
 from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder
 from qa.errors import IndexCorruptError, InputError
 from qa.followup import resolve
@@ -102,7 +102,7 @@ class QA:
         self._chunk_at = {(c.doc_id, c.start): i for i, c in enumerate(self.chunks)}
         letters = any(d.structure.addressee or d.structure.date for d in documents)
         self._where = "信中" if letters else "文中"
-        self.lexical = LexicalIndex([c.section + "\n" + c.text for c in self.chunks])
+        self.lexical = LexicalIndex([indexed_text(c, self.documents[c.doc_id]) for c in self.chunks])
         dense = DenseIndex(vectors) if vectors is not None and choice.embedder is not None else None
         self.retriever = Retriever(
             self.chunks,
@@ -320,7 +320,8 @@ def _build(
         log.warning("%s", choice.notice)
     vectors = None
     if choice.embedder is not None:
-        vectors = choice.embedder.encode_documents([c.section + "\n" + c.text for c in chunks])
+        by_id = {d.doc_id: d for d in documents}
+        vectors = choice.embedder.encode_documents([indexed_text(c, by_id[c.doc_id]) for c in chunks])
     manifest = {
         **wanted,
         "embedder": {

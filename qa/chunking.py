@@ -101,3 +101,14 @@ def _must_close(group: list[Sentence], sent: Sentence, min_chars: int, max_chars
         return True
     length = group[-1].end - group[0].start
     return length >= min_chars or length + (sent.end - last.end) > max_chars
+
+
+def indexed_text(chunk: Chunk, doc: Document) -> str:
+    """What the retrievers index for `chunk`: its section path and its document's subject, then its text.
+
+    A later passage of an article never names what the article is about (`本鱼体呈银灰色`); the header
+    lets a question naming it (`蓝线裸顶鲷的身体是什么颜色的？`) find that passage.
+    """
+    subject = doc.structure.subject
+    name = doc.text[subject.start : subject.end] if subject is not None else ""
+    return f"{chunk.section} {name}\n{chunk.text}" if name else f"{chunk.section}\n{chunk.text}"

@@ -50,6 +50,9 @@ _ADDRESSEE = re.compile(r"^(?:尊敬的)?[^\s，。,:：]{1,30}[：:]\s*$")
 _DATE = re.compile(
     r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日$"
 )
+# An article's opening name: 2-15 characters, then a bracket, a comma or the copula describing it
+# (`蓝线裸顶鲷，又称…`, `夜来香（学名：…）是…`, `斯氏腔吻鳕为…`), in its first sentence.
+_SUBJECT = re.compile(r"\s*([^，,。；;：:！？!?（(“”《》\s]{2,15}?)(?:（|\(|，|,|是|为|又称|别名)")
 _PROPOSAL = re.compile(r"(?:提出的|关于)[“\"]([^”\"]{2,80})[”\"]")
 _ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:教育局|人民政府|教育厅|委员会|办公室|局|厅)")
 
@@ -264,7 +267,7 @@ def iter_lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def detect_structure(text: str) -> Structure:
-    """Find the addressee line, the proposal title, numbered headings, signer and signing date."""
+    """Find the addressee line, the proposal title, numbered headings, signer, signing date, or an article's subject."""
     lines = iter_lines(text)
     if not lines:
         return Structure()
@@ -283,7 +286,11 @@ def detect_structure(text: str) -> Structure:
     last_start, last_end, last = lines[-1]
     if _DATE.match(last):
         date = Span(last_start, last_end)
-    return Structure(addressee, proposal, date, _find_sender(text, lines, date), headings)
+    subject = None
+    # A letter is about its proposal, not about whatever its first sentence happens to open with.
+    if addressee is None and proposal is None and (m := _SUBJECT.match(text, first_start)) is not None:
+        subject = Span(m.start(1), m.end(1))
+    return Structure(addressee, proposal, date, _find_sender(text, lines, date), headings, subject)
 
 
 def _find_sender(text: str, lines: list[tuple[int, int, str]], date: Span | None) -> Span | None:

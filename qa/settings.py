@@ -12,6 +12,7 @@ from qa.errors import InputError
 DEFAULT_EMBED_MODEL = "BAAI/bge-small-zh-v1.5"
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED_LETTER = PACKAGE_DIR / "data" / "000_9783093694a0541d.txt"
+INDEX_TEXT_VERSION = 2  # 1: section + text; 2: section, article subject, text
 
 Fusion = Literal["rrf", "weighted", "rescue"]
 
@@ -58,7 +59,8 @@ class Settings:
         return Path(self.index_dir) if self.index_dir is not None else default_index_dir()
 
     def chunk_settings(self) -> dict[str, int]:
-        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars}
+        # `index_text` numbers what `chunking.indexed_text` puts before a chunk: a change means new vectors.
+        return {"min_chars": self.chunk_min_chars, "max_chars": self.chunk_max_chars, "index_text": INDEX_TEXT_VERSION}
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

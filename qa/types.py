@@ -29,13 +29,14 @@ class Heading:
 
 @dataclass(frozen=True)
 class Structure:
-    """What the loader recognised of a letter's layout; any part may be missing."""
+    """What the loader recognised of a document's layout (a letter's parts, an article's subject); any may be missing."""
 
     addressee: Span | None = None
     proposal: Span | None = None
     date: Span | None = None
     sender: Span | None = None
     headings: tuple[Heading, ...] = ()
+    subject: Span | None = None  # the name an article opens with (`蓝线裸顶鲷，又称…`); a letter has none
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +53,7 @@ class Structure:
             date=span("date"),
             sender=span("sender"),
             headings=tuple(Heading(**h) for h in data.get("headings", ())),
+            subject=span("subject"),
         )
 
 

@@ -286,3 +286,18 @@ def test_a_reason_answer_that_opens_with_therefore_brings_its_cause(tmp_path: Pa
     answer = bot.ask("为什么猴面包树被称为超级水果？")
     assert "钙含量" in answer.text and "因此" in answer.text
     _assert_exact_citations(bot, answer)
+
+
+def test_a_later_passage_of_an_article_is_found_by_the_article_s_subject(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    middle = "它生活在珊瑚礁附近的沙地上，夜间出来觅食。" * 12
+    (folder / "fish.txt").write_text(
+        f"蓝线裸顶鲷，又称蓝线白鱼，为鲈形目的一种。{middle}本鱼体呈银灰色。", encoding="utf-8"
+    )
+    for n, (name, colour) in enumerate(
+        [("麻雀", "灰"), ("青蛙", "绿"), ("松鼠", "棕"), ("金鱼", "红"), ("乌鸦", "黑")]
+    ):
+        (folder / f"animal{n}.txt").write_text(f"{name}是一种动物。它的身体是{colour}颜色的。", encoding="utf-8")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    assert "银灰色" in bot.ask("蓝线裸顶鲷的身体是什么颜色的？").text

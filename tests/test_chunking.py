@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.chunking import OPENING, SECTION_SEP, chunk_document, sentences, split_clauses
+from qa.chunking import OPENING, SECTION_SEP, chunk_document, indexed_text, sentences, split_clauses
 from qa.loading import detect_structure, document_from_bytes
 from qa.types import Document
 
@@ -38,6 +38,31 @@ def test_signed_letter_takes_the_signature_line() -> None:
     structure = detect_structure(text)
     assert structure.sender is not None
     assert text[structure.sender.start : structure.sender.end] == "郑州市财政局"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("蓝线裸顶鲷，又称蓝线白鱼，为鲈形目的一种。本鱼体呈银灰色。", "蓝线裸顶鲷"),
+        ("夜来香（学名：Telosma cordata）是萝藦科的植物。", "夜来香"),
+        ("斯氏腔吻鳕为鳕形目鼠尾鳕科的其中一种。", "斯氏腔吻鳕"),
+    ],
+)
+def test_an_article_s_opening_name_is_its_subject(text: str, subject: str) -> None:
+    span = detect_structure(text).subject
+    assert span is not None and text[span.start : span.end] == subject
+
+
+def test_a_letter_has_no_article_subject(letter: Document) -> None:
+    assert letter.structure.subject is None
+
+
+def test_chunks_of_an_article_are_indexed_under_its_subject() -> None:
+    text = "蓝线裸顶鲷，又称蓝线白鱼。" + "它生活在珊瑚礁附近的沙地上。" * 20 + "本鱼体呈银灰色。"
+    doc = document_from_bytes(text.encode("utf-8"), "fish.txt")
+    last = chunk_document(doc, 100, 250)[-1]
+    assert "银灰色" in last.text and "蓝线裸顶鲷" not in last.text
+    assert indexed_text(last, doc).startswith(f"{last.section} 蓝线裸顶鲷\n")
 
 
 def test_every_chunk_is_an_exact_slice_within_one_section(letter: Document) -> None:

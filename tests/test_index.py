@@ -11,7 +11,7 @@ from fakes import FakeEmbedder
 
 from qa import QA, InputError, ModelError
 from qa.embedding import WORDLLAMA_ID, hub_reachable, load_embedder
-from qa.settings import BUNDLED_LETTER, Settings
+from qa.settings import BUNDLED_LETTER, INDEX_TEXT_VERSION, Settings
 
 
 def _manifest(index: Path) -> dict:
@@ -30,7 +30,7 @@ def test_manifest_describes_the_index(tmp_path: Path) -> None:
         "fallback": False,
         "notice": "",
     }
-    assert manifest["chunking"] == {"min_chars": 100, "max_chars": 250}
+    assert manifest["chunking"] == {"min_chars": 100, "max_chars": 250, "index_text": INDEX_TEXT_VERSION}
     assert manifest["counts"]["chunks"] == len(bot.chunks)
     assert set(manifest["files"]) == {"documents.jsonl", "chunks.jsonl", "vectors.npy"}
     assert manifest["qa_version"]
@@ -65,6 +65,15 @@ def test_changed_settings_rebuild(tmp_path: Path, change: dict) -> None:
     build = _manifest(tmp_path)["build"]
     QA.from_path(index_dir=tmp_path, **{"embed_model": "none", **change})
     assert _manifest(tmp_path)["build"] != build
+
+
+def test_an_index_from_before_the_chunk_headers_changed_is_rebuilt(tmp_path: Path) -> None:
+    QA.from_path(index_dir=tmp_path, embed_model="none")
+    manifest = _manifest(tmp_path)
+    del manifest["chunking"]["index_text"]  # as written by a version that indexed section + text only
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    QA.from_path(index_dir=tmp_path, embed_model="none")
+    assert _manifest(tmp_path)["build"] != manifest["build"]
 
 
 def test_unavailable_hub_model_falls_back_to_wordllama_with_one_notice(
