@@ -118,6 +118,27 @@ def _names_something_else(question: str, text: str) -> bool:
 
 # A date inside a title (`《…2035年远景目标方案》`) names a plan, not when something happened.
 _TITLES = re.compile(r"《[^》]*》|“[^”]*”")
+# What a measurement question needs beyond a bare number: `多高` a length, `面积多大` an area.
+_LENGTH = r"米|厘米|毫米|公里|千米|公分|公尺|尺|寸|里|英尺|英寸|英里|层|楼"
+_MEASURE_UNITS = (
+    (re.compile(r"多久|多长时间"), re.compile(r"年|月|天|日|周|星期|小时|分钟|秒|世纪")),
+    (re.compile(r"面积|占地"), re.compile(r"平方|亩|公顷|㎡|m2")),
+    (re.compile(r"多重|重量"), re.compile(r"(?:公|千|毫)?(?:克|斤)|吨|磅|两")),
+    # `级别有多高` asks for a level, not a length
+    (re.compile(r"^(?!.*(?:级别|水平|等级|程度|地位)).*多[高长深宽远厚]"), re.compile(_LENGTH)),
+)
+
+
+def _measured(question: str, plain: str) -> bool:
+    """Whether `plain` holds a quantity, in the unit the question's measurement needs when it names one."""
+    if not QUANTITY.search(plain):
+        return False
+    for asks, unit in _MEASURE_UNITS:
+        if asks.search(question):
+            return bool(re.search(rf"[\d一二三四五六七八九十两百千万]\s*(?:多|余|几)?(?:{unit.pattern})", plain))
+    return True
+
+
 MONEY = re.compile(r"资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱")
 RATE = re.compile(r"率|比例|比重|占比|百分")
 # A rate is given as a percentage, a ratio (`1：7`) or a figure after the rate's name (`收视率为7.07`).
@@ -257,7 +278,7 @@ def type_mismatch(
             return f"no number of {unit}"
         if not re.search(NUMERAL, plain):
             return "no number"
-    if query.wants_measure and not QUANTITY.search(plain):
+    if query.wants_measure and not _measured(query.plain, _TITLES.sub("", plain)):
         return "no measurement"
     if query.wants_date and not DATE_IN_TEXT.search(_TITLES.sub("", plain)):
         return "no date"

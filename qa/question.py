@@ -21,7 +21,9 @@ UNITS = "个所家项名人次条座批类种位届年月天亿万元"
 _COUNT = re.compile(rf"(?:多少|(?<![近这那前哪好])几(?!乎))([{UNITS}]?)")
 # `有多高`, `面积多大`, `多长时间`: a measurement, answered by a number (not `多大的影响`).
 _MEASURE_Q = re.compile(r"多[高大长重远深宽久厚](?!的|学|家|型|量|部|力|关系|作用|影响|意义|程度)")
-_DATE_Q = re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|时间")
+_DATE_Q = re.compile(
+    r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|(?<!多长)(?<!多少)时间"
+)  # `多长时间`: a duration
 _LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别")
 _WH_HEAD = re.compile(
     r"(?:什么样的?|(?<!为)什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
@@ -46,7 +48,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:什么时候|何时|哪天|哪一天)(?:写的|发的|签发|发出|答复的|回复的)"
     ),
     "proposal": re.compile(
-        r"什么提案|哪个提案|哪项提案|哪份提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么)|答复[^，,。]{0,4}什么提案"
+        r"什么提案|哪个提案|哪项提案|哪份提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))|答复[^，,。]{0,4}什么提案"
     ),
     "section": re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节)"),
 }
@@ -74,7 +76,7 @@ class Query:
     @property
     def typed(self) -> bool:
         """Whether the question asks for a number, a date or a person: a fact a sentence holds or not."""
-        return self.wants_count or self.wants_date or bool(self.person_title)
+        return self.wants_count or self.wants_date or self.wants_measure or bool(self.person_title)
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
