@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from qa.chunking import split_spans
 from qa.errors import InputError, QAError
 from qa.script import TO_SIMPLIFIED, TO_TRADITIONAL, converter
 from qa.settings import PACKAGE_DIR
@@ -87,6 +88,7 @@ class Outcome:
     latency_ms: float
     citations_valid: tuple[bool, ...]
     supported: bool | None  # None when abstained or there is no evidence to support
+    baseline: str = ""  # the naive baseline's answer to the same question (`naive_answer`)
 
     @property
     def text(self) -> str:
@@ -100,6 +102,10 @@ class Outcome:
     @property
     def keys_found(self) -> int:
         return sum(key_found(alternatives, self.text) for alternatives in self.question.keys)
+
+    @property
+    def baseline_has_keys(self) -> bool:
+        return all(key_found(alternatives, self.baseline) for alternatives in self.question.keys)
 
     @property
     def cause(self) -> Cause | None:
@@ -133,6 +139,7 @@ class Outcome:
             "answer": self.answer.text,
             "abstained": self.answer.abstained,
             "keys_found": self.keys_found,
+            "baseline": self.baseline,
             "hit_rank": self.hit_rank,
             "citation_supported": self.supported,
             "citations_valid": all(self.citations_valid),
@@ -245,6 +252,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "mrr@10": mrr(ranks),
         "answer_key_recall": _mean([o.keys_found / len(o.question.keys) for o in keyed]),
         "answer_all_keys": _mean([o.keys_found == len(o.question.keys) for o in keyed]),
+        "baseline_all_keys": _mean([o.baseline_has_keys for o in keyed]),
         "citation_support": _mean([o.supported for o in answered if o.supported is not None]),
         "citation_offsets_valid": _mean(citations),
         "abstain_rate_unanswerable": _mean([o.answer.abstained for o in unanswerable]),
@@ -378,8 +386,21 @@ def evaluate(bot: QA, questions: Sequence[Question], progress: bool = True) -> l
         if not answer.abstained and q.evidence:
             cited = [c for c in answer.citations if q.doc_id in (None, c.doc_id)]
             supported = supports(cited, q.evidence, bot.document_text)
-        outcomes.append(Outcome(q, answer, query, retrieved, latency_ms, valid, supported))
+        outcomes.append(Outcome(q, answer, query, retrieved, latency_ms, valid, supported, naive_answer(bot, query)))
     return outcomes
+
+
+def naive_answer(bot: QA, question: str) -> str:
+    """The baseline to beat: the document of the best character-BM25 passage, and its sentence sharing
+    the most of the question's characters. It never abstains and never trims."""
+    scores = bot.lexical.scores(question)
+    if not len(scores) or float(scores.max()) <= 0:
+        return ""
+    text = bot.document_text(bot.chunks[int(scores.argmax())].doc_id)
+    chars = set(question)
+    spans = split_spans(text, 0, len(text))
+    best = max(spans, key=lambda sp: len(chars & set(text[sp.start : sp.end])), default=None)
+    return text[best.start : best.end] if best is not None else ""
 
 
 def _offsets_valid(bot: QA, citation: Citation) -> bool:
@@ -487,6 +508,7 @@ def run(args: argparse.Namespace) -> int:
     metrics: dict[str, Any] = score(outcomes)
     if args.squad is not None:
         metrics["answer_contains_gold"] = metrics["answer_all_keys"]
+        metrics["baseline_contains_gold"] = metrics["baseline_all_keys"]
     metrics |= {
         "by_type": by_type(outcomes),
         "questions": len(outcomes),

@@ -28,6 +28,9 @@ _COUNTED_OVER = {
     "latency_ms_p95": "every question; wall time of `ask`",
     "answer_median_chars": "answered answerable; characters without [n] markers",
     "answer_contains_gold": "SQuAD; a gold answer text is in the answer",
+    "baseline_all_keys": "answerable; every key string in the naive baseline's answer (best character-BM25 "
+    "passage's document, its sentence sharing most question characters; never abstains)",
+    "baseline_contains_gold": "SQuAD; a gold answer text is in the naive baseline's answer",
 }
 _FAILURE_COLUMNS = ("id", "type", "question", "answer", "expected", "evidence rank")
 _TYPE_COLUMNS = (
@@ -118,7 +121,7 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
         "| metric | value | counted over |",
         "|---|---|---|",
     ]
-    names = [*METRICS, "answer_median_chars", *(["answer_contains_gold"] if "answer_contains_gold" in metrics else [])]
+    names = _headline(metrics)
     for name in names:
         lines.append(f"| {name} | {_fmt(metrics.get(name))} | {_COUNTED_OVER.get(name, '')} |")
     lines += ["", "## By type", "", "| type | n | " + " | ".join(_TYPE_COLUMNS) + " |"]
@@ -159,9 +162,15 @@ def _fmt(value: Any) -> str:
     return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def _headline(metrics: dict[str, Any]) -> list[str]:
+    """The metrics shown first: the fixed ones, the baseline beside key recall, the SQuAD ones when present."""
+    names = [*METRICS, "baseline_all_keys", "answer_median_chars"]
+    return names + [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
+
+
 def summary(metrics: dict[str, Any]) -> str:
     """The headline metrics as a small aligned table."""
-    names = [*METRICS, "answer_median_chars", *(["answer_contains_gold"] if "answer_contains_gold" in metrics else [])]
+    names = _headline(metrics)
     lines = [f"{'metric':<26}value"]
     lines += [f"{n:<26}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
     embedder = metrics["embedder"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -260,6 +261,16 @@ def test_squad_file_makes_each_paragraph_a_document(tmp_path: Path) -> None:
     assert metrics["abstain_rate_unanswerable"] is None
     rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["doc_id"] for r in rows] == ["p0001.txt", "p0002.txt"]
+    # The naive baseline answers with the whole best-overlapping sentence of the top paragraph.
+    assert rows[1]["baseline"].startswith("熊猫主要生活在") and metrics["baseline_contains_gold"] == 1.0
+
+
+def test_baseline_is_scored_on_the_keys_like_the_answer() -> None:
+    q = Question("x", "郑州有多少所中职学校？", keys=(("41所",),), evidence=("41所",))
+    right = replace(_outcome(q, "共有41所[1]。"), baseline="郑州市共有41所中职学校。")
+    wrong = replace(_outcome(q, "共有41所[1]。"), baseline="郑州市有中职学校。")
+    assert score([right, wrong])["baseline_all_keys"] == 0.5
+    assert score([right, wrong])["answer_all_keys"] == 1.0
 
 
 def test_qa_eval_subcommand_and_its_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
