@@ -199,7 +199,7 @@ def answer_question(
         return _abstain(asked, query, passages, question, lexical, where)
     doc = document(best.doc_id)
     avoid = already_said.citation if already_said is not None and already_said.citation.doc_id == doc.doc_id else None
-    span = _trim(query, doc, best.span, avoid)
+    span = _trim(query, doc, best.span, lexical, avoid)
     if REASON_ASKED.search(query.kind_text):
         span = _with_its_cause(doc, span)
     if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
@@ -338,10 +338,11 @@ def _should_abstain(query: Query, best: Candidate, thresholds: Thresholds) -> bo
     return not query.terms or bool(best.mismatch) or unrelated
 
 
-def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = None) -> Span:
+def _trim(query: Query, doc: Document, sentence: Span, lexical: LexicalIndex, avoid: Citation | None = None) -> Span:
     """The shortest run of clauses of the sentence that keeps what answers; whole if already short.
 
-    Clauses inside `avoid` (what was already said) count against a window.
+    A window must still hold the kind of answer asked for (the date of a 'when' question, not just the
+    clause naming its subject). Clauses inside `avoid` (what was already said) count against a window.
     """
     # A number or date is cut to its clauses; other answers keep the sentence, which holds the reason or list.
     limit = SHORT_ANSWER if (query.wants_count or query.wants_date) else SENTENCE_ANSWER
@@ -357,6 +358,9 @@ def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = 
                 break
             window = doc.text[span.start : span.end]
             plain = doc.plain_text[span.start : span.end]
+            # The sentence was already judged about the subject (context 1.0): only the kind is checked.
+            if query.typed and type_mismatch(query, window, lexical, 1.0, plain):
+                continue
             score = (
                 query.coverage(window)
                 + CHAR_WEIGHT * query.char_coverage(window)

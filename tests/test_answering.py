@@ -301,3 +301,18 @@ def test_a_later_passage_of_an_article_is_found_by_the_article_s_subject(tmp_pat
         (folder / f"animal{n}.txt").write_text(f"{name}是一种动物。它的身体是{colour}颜色的。", encoding="utf-8")
     bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
     assert "银灰色" in bot.ask("蓝线裸顶鲷的身体是什么颜色的？").text
+
+
+def test_a_trimmed_date_answer_keeps_the_clause_with_the_date(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tv.txt").write_text(
+        "台视周日卡通创办于1985年,节目先是战斗王,之后陆续有超时空骑兵,小奇兵,神力女超,外星一对宝,"
+        "无敌龙卷风,无敌六超人,星际警长,机器人大战,太空飞鹰,魔法少女,宇宙奇兵,无敌英雄,这些节目深受观众欢迎。",
+        encoding="utf-8",
+    )
+    (folder / "other.txt").write_text("台湾电视公司成立于1962年。", encoding="utf-8")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("宇宙奇兵是何时播出的？")
+    assert "1985年" in answer.text
+    _assert_exact_citations(bot, answer)
