@@ -202,7 +202,7 @@ def answer_question(
     span = _trim(query, doc, best.span, lexical, avoid)
     if REASON_ASKED.search(query.kind_text):
         span = _with_its_cause(doc, span)
-    if query.char_coverage(doc.text[span.start : span.end]) < thresholds.min_char_overlap:
+    if query.char_coverage(_subject(doc) + doc.text[span.start : span.end]) < thresholds.min_char_overlap:
         # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
         return _abstain(asked, query, passages, question, lexical, where)
     citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section)

@@ -316,3 +316,16 @@ def test_a_trimmed_date_answer_keeps_the_clause_with_the_date(tmp_path: Path) ->
     answer = bot.ask("宇宙奇兵是何时播出的？")
     assert "1985年" in answer.text
     _assert_exact_citations(bot, answer)
+
+
+def test_an_answer_that_leaves_the_article_s_subject_unsaid_is_not_refused(tmp_path: Path) -> None:
+    """`树高可达55米` shares only 高 with `纽西兰鸡毛松有多高？`; the article's subject supplies the rest."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "tree.txt").write_text(
+        "纽西兰鸡毛松是罗汉松科的一种，为纽西兰的特有种。树高可达55米，树干直径达1米。", encoding="utf-8"
+    )
+    (folder / "fish.txt").write_text("蓝线裸顶鲷是一种鱼。本鱼体长可达80公分。", encoding="utf-8")
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("纽西兰鸡毛松有多高？")
+    assert not answer.abstained and "55米" in answer.text

@@ -169,3 +169,11 @@ def test_why_is_not_what() -> None:
     """`为什么X` asks for a reason, not for a kind of X: X is no head noun the answer must name."""
     assert analyse("为什么宇通公司和学校合作？", CORPUS).head == ""
     assert analyse("学校和什么样的公司有合作？", CORPUS).head == "公司"
+
+
+def test_question_words_are_never_named_as_missing_from_the_documents() -> None:
+    from qa.answering import missing_terms
+
+    for question in ("宇通公司何时成立？", "宇通公司在哪儿？", "宇通公司何处可以参观？"):
+        named = missing_terms(question, CORPUS)
+        assert not any(word in term for term in named for word in ("何时", "哪儿", "何处")), named
