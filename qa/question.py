@@ -12,7 +12,7 @@ from qa.types import Document, Heading
 # Question words and filler carry no content; they are removed before terms are weighed.
 FILLER = re.compile(
     r"请问|请|一下|信中|文中|信里|这封信|本信|该信|答复中|答复里|回复中|这份答复|提到|提及|说到|讲到|写到|介绍|"
-    r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪里|哪儿|何时|何处|何地|是什么|什么时候|时候|什么|多少|几个|几家|几所|几|"
+    r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪里|哪儿|何时|何处|何地|是什么|什么时候|时候|叫什么名字|叫什么|什么名字|名字|姓名|什么|多少|几个|几家|几所|几|"
     r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该"
 )
@@ -31,6 +31,7 @@ _WH_HEAD = re.compile(
 _HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能去来给对为从于上中里]")
 _NEGATED = re.compile(r"(?<!有)(?:没有|尚未|未能|未)(?!来)")
 _PERSON_TITLES = re.compile(r"局长|主任|市长|书记|校长|院长|负责人|委员长|厅长|部长|处长|科长|董事长|总经理")
+_WHO = re.compile(r"谁|叫什么|名字|姓名")  # `局长是谁`, `局长叫什么名字`: the person holding a title
 _ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没有|吗|呢|何时")
 
 
@@ -127,7 +128,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         wants_date=bool(_DATE_Q.search(plain)),
         wants_list=bool(_LIST_Q.search(plain)),
         head=head_noun(plain_focus or plain),
-        person_title=title.group(0) if title and "谁" in plain else "",
+        person_title=title.group(0) if title and _WHO.search(plain) else "",
         negated=bool(_NEGATED.search(plain)),
         kind_text=plain_focus if focus and _ASKING.search(plain_focus) else plain,
         defines=defined_term(plain_focus or plain),
