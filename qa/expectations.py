@@ -129,6 +129,22 @@ _MEASURE_UNITS = (
 )
 
 
+# `几所本科层次的职业大学`: the noun counted, after the count and its unit (and any `…的`).
+_COUNTED_NOUN = re.compile(rf"(?:多少|几)[{UNITS}](?:[\u4e00-\u9fff]{{0,10}}?的)?([\u4e00-\u9fff]{{2,8}})")
+
+
+def _lists_counted(question: str, plain: str) -> bool:
+    """Whether `plain` names the counted things one by one (`郑州职业技术大学、郑州信息工程职业大学、…`).
+
+    'How many X' is then answered by the list: every item ends with the counted noun's last two characters.
+    """
+    m = _COUNTED_NOUN.search(question)
+    if m is None:
+        return False
+    noun = re.escape(m.group(1)[-2:])
+    return bool(re.search(rf"[\u4e00-\u9fff]{{2,20}}?{noun}(?:、[\u4e00-\u9fff]{{2,20}}?{noun})+", plain))
+
+
 def _measured(question: str, plain: str) -> bool:
     """Whether `plain` holds a quantity, in the unit the question's measurement needs when it names one."""
     if not QUANTITY.search(plain):
@@ -266,7 +282,7 @@ def type_mismatch(
     which = _WHICH.search(query.kind_text)
     if which and which.group(1) in plain and not _names_which(which.group(1), query.plain, plain):
         return f"the sentence does not say which {which.group(1)}"
-    if query.wants_count:
+    if query.wants_count and not _lists_counted(query.plain, plain):
         unit = query.count_unit or ""
         if MONEY.search(query.plain) and not SUM_IN_TEXT.search(plain):
             return "no sum of money"
