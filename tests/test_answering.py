@@ -222,20 +222,25 @@ def test_folder_of_documents_cites_the_right_file(tmp_path: Path) -> None:
     assert sorted(bot.documents) == ["a.txt", "sub/b.md"]
 
 
-def test_a_later_passage_is_about_the_subject_its_document_opens_with(tmp_path: Path) -> None:
-    """`机场有三条跑道` never names the airport: the article's first sentence does."""
+def _articles(tmp_path: Path, texts: dict[str, str]) -> QA:
+    """A lexical-only bot over a folder of short articles, one file per name."""
     folder = tmp_path / "docs"
     folder.mkdir()
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+
+
+def test_a_later_passage_is_about_the_subject_its_document_opens_with(tmp_path: Path) -> None:
+    """`机场有三条跑道` never names the airport: the article's first sentence does."""
     filler = "".join(f"第{n}号航站楼于{1960 + n}年扩建，设有候机厅、行李大厅和停车场。" for n in range(1, 9))
-    (folder / "a.txt").write_text(
-        f"伊丽莎白港机场是南非东开普省的一个机场，前称维沃尔德机场。{filler}机场有三条跑道，主跑道长1980米。",
-        encoding="utf-8",
+    bot = _articles(
+        tmp_path,
+        {
+            "a.txt": f"伊丽莎白港机场是南非东开普省的一个机场，前称维沃尔德机场。{filler}机场有三条跑道，主跑道长1980米。",
+            "b.txt": f"开普敦国际机场是南非第二繁忙的机场。{filler}该机场有两条跑道，每年接待旅客一千万人次。",
+        },
     )
-    (folder / "b.txt").write_text(
-        f"开普敦国际机场是南非第二繁忙的机场。{filler}该机场有两条跑道，每年接待旅客一千万人次。",
-        encoding="utf-8",
-    )
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
     answer = bot.ask("伊丽莎白港机场有几条跑道？")
     assert not answer.abstained
     assert "三条" in answer.text and answer.citations[0].doc_id == "a.txt"
@@ -248,71 +253,46 @@ def test_a_letters_salutation_is_not_taken_for_its_subject(bot: QA) -> None:
 
 def test_the_opening_sentence_does_not_win_merely_for_naming_the_subject(tmp_path: Path) -> None:
     """Later sentences of an article leave its subject unsaid (`本鱼体呈银灰色`)."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "fish.txt").write_text(
+    fish = (
         "蓝线裸顶鲷，又称蓝线白鱼，俗名龙尖，为鲈形目龙占鱼科的其中一个种。"
-        "本鱼体呈银灰色，头部有蓝色线纹。体长可达80公分。以甲壳类、头足类和小鱼为食。",
-        encoding="utf-8",
+        "本鱼体呈银灰色，头部有蓝色线纹。体长可达80公分。以甲壳类、头足类和小鱼为食。"
     )
-    (folder / "tree.txt").write_text("猴面包树是一种大型落叶乔木。其果实可以食用。", encoding="utf-8")
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    bot = _articles(tmp_path, {"fish.txt": fish, "tree.txt": "猴面包树是一种大型落叶乔木。其果实可以食用。"})
     assert "银灰色" in bot.ask("蓝线裸顶鲷的身体是什么颜色的？").text
     assert "甲壳类" in bot.ask("蓝线裸顶鲷以什么为食？").text
 
 
 def test_a_definition_question_gets_the_sentence_that_defines(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "prism.txt").write_text(
-        "几何学研究空间中的图形。什么样的立体算棱柱，要看它的底面和侧面。棱柱是一种三维多面体，由两个平行的底面和若干侧面围成。",
-        encoding="utf-8",
-    )
-    (folder / "cone.txt").write_text("圆锥是由一个圆形底面和一个顶点围成的立体。", encoding="utf-8")
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    prism = "几何学研究空间中的图形。什么样的立体算棱柱，要看它的底面和侧面。棱柱是一种三维多面体，由两个平行的底面和若干侧面围成。"
+    bot = _articles(tmp_path, {"prism.txt": prism, "cone.txt": "圆锥是由一个圆形底面和一个顶点围成的立体。"})
     assert "三维多面体" in bot.ask("什么是棱柱？").text
 
 
 def test_a_reason_answer_that_opens_with_therefore_brings_its_cause(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "tree.txt").write_text(
-        "猴面包树是一种大型落叶乔木。其果实的钙含量比菠菜高50％以上，维生素C含量是橙子的三倍。"
-        "因此它有时也被称为超级水果。",
-        encoding="utf-8",
-    )
-    (folder / "fish.txt").write_text("蓝线裸顶鲷是一种鱼。本鱼体呈银灰色。", encoding="utf-8")
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    tree = "猴面包树是一种大型落叶乔木。其果实的钙含量比菠菜高50％以上，维生素C含量是橙子的三倍。因此它有时也被称为超级水果。"
+    bot = _articles(tmp_path, {"tree.txt": tree, "fish.txt": "蓝线裸顶鲷是一种鱼。本鱼体呈银灰色。"})
     answer = bot.ask("为什么猴面包树被称为超级水果？")
     assert "钙含量" in answer.text and "因此" in answer.text
     _assert_exact_citations(bot, answer)
 
 
 def test_a_later_passage_of_an_article_is_found_by_the_article_s_subject(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
     middle = "它生活在珊瑚礁附近的沙地上，夜间出来觅食。" * 12
-    (folder / "fish.txt").write_text(
-        f"蓝线裸顶鲷，又称蓝线白鱼，为鲈形目的一种。{middle}本鱼体呈银灰色。", encoding="utf-8"
-    )
+    texts = {"fish.txt": f"蓝线裸顶鲷，又称蓝线白鱼，为鲈形目的一种。{middle}本鱼体呈银灰色。"}
     for n, (name, colour) in enumerate(
         [("麻雀", "灰"), ("青蛙", "绿"), ("松鼠", "棕"), ("金鱼", "红"), ("乌鸦", "黑")]
     ):
-        (folder / f"animal{n}.txt").write_text(f"{name}是一种动物。它的身体是{colour}颜色的。", encoding="utf-8")
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+        texts[f"animal{n}.txt"] = f"{name}是一种动物。它的身体是{colour}颜色的。"
+    bot = _articles(tmp_path, texts)
     assert "银灰色" in bot.ask("蓝线裸顶鲷的身体是什么颜色的？").text
 
 
 def test_a_trimmed_date_answer_keeps_the_clause_with_the_date(tmp_path: Path) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "tv.txt").write_text(
+    tv = (
         "台视周日卡通创办于1985年,节目先是战斗王,之后陆续有超时空骑兵,小奇兵,神力女超,外星一对宝,"
-        "无敌龙卷风,无敌六超人,星际警长,机器人大战,太空飞鹰,魔法少女,宇宙奇兵,无敌英雄,这些节目深受观众欢迎。",
-        encoding="utf-8",
+        "无敌龙卷风,无敌六超人,星际警长,机器人大战,太空飞鹰,魔法少女,宇宙奇兵,无敌英雄,这些节目深受观众欢迎。"
     )
-    (folder / "other.txt").write_text("台湾电视公司成立于1962年。", encoding="utf-8")
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    bot = _articles(tmp_path, {"tv.txt": tv, "other.txt": "台湾电视公司成立于1962年。"})
     answer = bot.ask("宇宙奇兵是何时播出的？")
     assert "1985年" in answer.text
     _assert_exact_citations(bot, answer)
@@ -320,12 +300,7 @@ def test_a_trimmed_date_answer_keeps_the_clause_with_the_date(tmp_path: Path) ->
 
 def test_an_answer_that_leaves_the_article_s_subject_unsaid_is_not_refused(tmp_path: Path) -> None:
     """`树高可达55米` shares only 高 with `纽西兰鸡毛松有多高？`; the article's subject supplies the rest."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "tree.txt").write_text(
-        "纽西兰鸡毛松是罗汉松科的一种，为纽西兰的特有种。树高可达55米，树干直径达1米。", encoding="utf-8"
-    )
-    (folder / "fish.txt").write_text("蓝线裸顶鲷是一种鱼。本鱼体长可达80公分。", encoding="utf-8")
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="none")
+    tree = "纽西兰鸡毛松是罗汉松科的一种，为纽西兰的特有种。树高可达55米，树干直径达1米。"
+    bot = _articles(tmp_path, {"tree.txt": tree, "fish.txt": "蓝线裸顶鲷是一种鱼。本鱼体长可达80公分。"})
     answer = bot.ask("纽西兰鸡毛松有多高？")
     assert not answer.abstained and "55米" in answer.text
