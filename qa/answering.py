@@ -11,7 +11,6 @@ from qa.chunking import split_clauses, split_spans
 from qa.expectations import QUANTITY, REASON_ASKED, asks_unknown_measure, counted, type_mismatch, unknown_places
 from qa.lexical import LexicalIndex
 from qa.question import FILLER, Query, analyse, meta_intent, part_heading, section_number, share
-from qa.script import simplified
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -182,11 +181,8 @@ def answer_question(
         opening = _opening(doc)
         context = query.coverage(passage.section + opening + passage.text)
         weights = _topic_discounted(local, passage.section + opening)
-        subject = _subject(doc)
         for span in own:
-            candidate = _score_sentence(
-                query, weights, local_chars, lexical, doc, span, passage, rank, context, subject
-            )
+            candidate = _score_sentence(query, weights, local_chars, lexical, doc, span, passage, rank, context)
             if (
                 already_said is not None
                 and already_said.whole_sentence
@@ -202,7 +198,7 @@ def answer_question(
     span = _trim(query, doc, best.span, lexical, avoid)
     if REASON_ASKED.search(query.kind_text):
         span = _with_its_cause(doc, span)
-    if query.char_coverage(_subject(doc) + doc.text[span.start : span.end]) < thresholds.min_char_overlap:
+    if query.char_coverage(doc.subject + doc.text[span.start : span.end]) < thresholds.min_char_overlap:
         # Chosen for its surroundings alone: the span itself shares (almost) nothing with the question.
         return _abstain(asked, query, passages, question, lexical, where)
     citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section)
@@ -239,12 +235,6 @@ def _topic_discounted(weights: dict[str, float], topic: str) -> dict[str, float]
     return {t: w * (TOPIC_WEIGHT if t in topic else 1.0) for t, w in weights.items()}
 
 
-def _subject(doc: Document) -> str:
-    """The name an article opens with (`蓝线裸顶鲷`); '' for a letter, which is about a whole proposal."""
-    span = doc.structure.subject
-    return doc.text[span.start : span.end] if span is not None else ""
-
-
 def _opening(doc: Document) -> str:
     """The document's first sentence: in an article it names the subject every sentence is about.
 
@@ -265,16 +255,15 @@ def _score_sentence(
     passage: Passage,
     rank: int,
     context: float,
-    subject: str = "",
 ) -> Candidate:
     sentence = doc.text[span.start : span.end]
     plain = doc.plain_text[span.start : span.end]
     # A later sentence leaves its document's subject unsaid (`本鱼体呈银灰色`): read it as if said, so
     # the opening sentence does not win merely for naming it.
-    seen = subject + sentence
+    seen = doc.subject + sentence
     own = query.coverage(seen)
     char_cover = query.char_coverage(seen)
-    mismatch = type_mismatch(query, seen, lexical, context, simplified(subject) + plain if subject else plain)
+    mismatch = type_mismatch(query, seen, lexical, context, doc.plain_subject + plain)
     score = (
         LOCAL_SHARE * share(terms, seen, empty=0.0)
         + (1 - LOCAL_SHARE) * own
@@ -383,10 +372,9 @@ def _with_its_cause(doc: Document, span: Span) -> Span:
     """`span` widened to the sentence before it when it opens with a consequence, in the same paragraph."""
     if not _CONSEQUENCE.match(doc.plain_text, span.start):
         return span
-    before = split_spans(doc.text, max(0, span.start - OPENING_CHARS), span.start)
-    if not before or "\n" in doc.text[before[-1].start : span.start]:
-        return span
-    return Span(before[-1].start, span.end)
+    paragraph = doc.text.rfind("\n", 0, span.start) + 1
+    before = split_spans(doc.text, paragraph, span.start)
+    return Span(before[-1].start, span.end) if before else span
 
 
 def _extra_counts_penalty(query: Query, plain: str) -> float:

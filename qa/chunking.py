@@ -109,6 +109,4 @@ def indexed_text(chunk: Chunk, doc: Document) -> str:
     A later passage of an article never names what the article is about (`本鱼体呈银灰色`); the header
     lets a question naming it (`蓝线裸顶鲷的身体是什么颜色的？`) find that passage.
     """
-    subject = doc.structure.subject
-    name = doc.text[subject.start : subject.end] if subject is not None else ""
-    return f"{chunk.section} {name}\n{chunk.text}" if name else f"{chunk.section}\n{chunk.text}"
+    return f"{chunk.section} {doc.subject}\n{chunk.text}" if doc.subject else f"{chunk.section}\n{chunk.text}"

@@ -151,7 +151,7 @@ def _measured(question: str, plain: str) -> bool:
         return False
     for asks, unit in _MEASURE_UNITS:
         if asks.search(question):
-            return bool(re.search(rf"[\d一二三四五六七八九十两百千万]\s*(?:多|余|几)?(?:{unit.pattern})", plain))
+            return bool(re.search(rf"{NUMERAL}\s*(?:多|余|几)?(?:{unit.pattern})", plain))
     return True
 
 

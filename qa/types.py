@@ -74,6 +74,18 @@ class Document:
         """
         return aligned_simplified(self.text)
 
+    @cached_property
+    def subject(self) -> str:
+        """The name an article opens with (`蓝线裸顶鲷`, `structure.subject`); '' for a letter or when none."""
+        span = self.structure.subject
+        return self.text[span.start : span.end] if span is not None else ""
+
+    @cached_property
+    def plain_subject(self) -> str:
+        """`subject` in simplified characters, a slice of `plain_text` rather than a conversion."""
+        span = self.structure.subject
+        return self.plain_text[span.start : span.end] if span is not None else ""
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -304,3 +304,12 @@ def test_an_answer_that_leaves_the_article_s_subject_unsaid_is_not_refused(tmp_p
     bot = _articles(tmp_path, {"tree.txt": tree, "fish.txt": "蓝线裸顶鲷是一种鱼。本鱼体长可达80公分。"})
     answer = bot.ask("纽西兰鸡毛松有多高？")
     assert not answer.abstained and "55米" in answer.text
+
+
+def test_a_long_cause_is_cited_from_the_start_of_its_sentence(tmp_path: Path) -> None:
+    cause = "其果实的钙含量比菠菜高50％以上" + "，维生素C含量是橙子的三倍" * 25 + "。"
+    tree = f"猴面包树是一种大型落叶乔木。{cause}因此它有时也被称为超级水果。"
+    bot = _articles(tmp_path, {"tree.txt": tree, "fish.txt": "蓝线裸顶鲷是一种鱼。本鱼体呈银灰色。"})
+    answer = bot.ask("为什么猴面包树被称为超级水果？")
+    assert answer.citations[0].text.startswith("其果实的钙含量")
+    _assert_exact_citations(bot, answer)
