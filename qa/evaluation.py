@@ -458,13 +458,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc", type=Path, help="file or folder the questions are about (default: the bundled letter)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where results go (default {DEFAULT_OUT})")
     parser.add_argument("--squad", type=Path, help="score a SQuAD-format JSON instead (each paragraph a document)")
-    parser.add_argument("--limit", type=int, help="score only the first N questions")
+    parser.add_argument("--limit", type=int, help="score only the first N questions (after --skip)")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N questions (e.g. a tuning half)")
     parser.add_argument("--embed-model", help="dense model, as for `qa ask` ('none' = lexical only)")
     parser.add_argument("--index-dir", type=Path, help="keep the index here (default: a temporary folder in --out)")
     parser.add_argument(
         "--script",
         choices=sorted(SCRIPTS),
         help="ask every question (and its history) converted to this script with OpenCC, to measure robustness",
+    )
+    parser.add_argument(
+        "--doc-script",
+        choices=sorted(SCRIPTS),
+        help="index the document converted to this script with OpenCC (keys and evidence converted too); "
+        "not with --squad",
     )
     parser.add_argument(
         "--check-floors",
@@ -484,6 +491,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--squad brings its own questions and documents: drop QUESTIONS and --doc")
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit {args.limit} must be at least 1")
+    if args.skip < 0:
+        raise InputError(f"--skip {args.skip} must not be negative")
+    if args.squad is not None and args.doc_script is not None:
+        raise InputError("--doc-script converts the letter or --doc, not a --squad file")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -492,9 +503,12 @@ def run(args: argparse.Namespace) -> int:
         source, doc, questions, problems = _question_set(args, stack)
         for note in problems:
             print(f"eval: skipped {source} {note}", file=sys.stderr)
-        questions = questions[: args.limit]
+        questions = questions[args.skip :][: args.limit]
         if args.script is not None:
             questions = in_script(questions, args.script)
+        if args.doc_script is not None:
+            doc = _document_in_script(doc, args.doc_script, Path(stack.enter_context(tempfile.TemporaryDirectory())))
+            questions = [_expected_in_script(q, args.doc_script) for q in questions]
         if not questions:
             raise InputError(f"{source} holds no usable questions")
         started = time.perf_counter()
@@ -515,6 +529,8 @@ def run(args: argparse.Namespace) -> int:
         "questions_file": str(source),
         "document": str(args.squad or doc or "bundled letter"),
         "script": args.script,
+        "doc_script": args.doc_script,
+        "skipped_questions": args.skip,
         "skipped_lines": problems,
         "evidence_warnings": warnings,
         "index_seconds": round(index_s, 3),
@@ -552,10 +568,34 @@ SCRIPTS = {"traditional": TO_TRADITIONAL, "simplified": TO_SIMPLIFIED}
 
 def in_script(questions: Sequence[Question], script: str) -> list[Question]:
     """The questions and their histories written in `script` (`traditional`: `郑州` → `鄭州`)."""
+    convert = _script_converter(script)
+    return [replace(q, question=convert(q.question), history=tuple(convert(h) for h in q.history)) for q in questions]
+
+
+def _script_converter(script: str) -> Callable[[str], str]:
     convert = converter(SCRIPTS[script])
     if convert is None:
-        raise InputError("--script needs the opencc package: pip install opencc")
-    return [replace(q, question=convert(q.question), history=tuple(convert(h) for h in q.history)) for q in questions]
+        raise InputError("--script and --doc-script need the opencc package: pip install opencc")
+    return convert
+
+
+def _document_in_script(doc: Path | None, script: str, folder: Path) -> Path:
+    """A copy of the document (the bundled letter when None; one file) written in `script`."""
+    from qa.settings import BUNDLED_LETTER
+
+    source = doc or BUNDLED_LETTER
+    if not source.is_file():
+        raise InputError(f"--doc-script converts one file; {source} is not a file")
+    target = folder / source.name
+    target.write_text(_script_converter(script)(source.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def _expected_in_script(q: Question, script: str) -> Question:
+    """The question's keys and evidence written in `script`, as they stand in a converted document."""
+    convert = _script_converter(script)
+    keys = tuple(tuple(convert(a) for a in alternatives) for alternatives in q.keys)
+    return replace(q, keys=keys, evidence=tuple(convert(e) for e in q.evidence))
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:

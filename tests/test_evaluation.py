@@ -297,3 +297,22 @@ def test_questions_can_be_asked_in_traditional_characters(tmp_path: Path) -> Non
     assert main([str(questions), "--out", str(out), "--embed-model", "none", "--script", "traditional"]) == 0
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["script"] == "traditional" and metrics["answer_key_recall"] > 0.5
+
+
+def test_the_letter_can_be_scored_in_traditional_characters(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    questions = _jsonl(tmp_path / "five.jsonl", ROWS)
+    assert main([str(questions), "--out", str(out), "--embed-model", "none", "--doc-script", "traditional"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["doc_script"] == "traditional" and metrics["answer_key_recall"] > 0.5
+    rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert "鄭州" in "".join(r["answer"] for r in rows)  # answers quote the converted letter
+
+
+def test_skip_and_limit_take_a_slice_of_the_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    questions = _jsonl(tmp_path / "five.jsonl", ROWS)
+    assert main([str(questions), "--out", str(out), "--embed-model", "none", "--skip", "1", "--limit", "2"]) == 0
+    rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [row["id"] for row in ROWS[1:3]]
+    assert main([str(questions), "--out", str(out), "--skip", "-1"]) == 2
