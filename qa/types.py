@@ -146,6 +146,9 @@ class Answer:
     passages: tuple[Passage, ...]
     abstained: bool
     resolved_question: str = ""
+    # The answerability model's probability that the documents answer the question (None: not scored,
+    # e.g. an empty question or one about the letter itself); `abstained` compares it with the threshold.
+    confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -153,6 +156,7 @@ class Answer:
             "resolved_question": self.resolved_question or self.question,
             "text": self.text,
             "abstained": self.abstained,
+            "confidence": self.confidence,
             "citations": [c.to_dict() for c in self.citations],
             "passages": [p.to_dict() for p in self.passages],
         }
