@@ -117,7 +117,9 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot use this model"
             raise ModelError(f"embedding model {name_or_dir!r} failed to load: {exc}") from exc
         self.id = f"st:{_model_label(name_or_dir)}"
-        dim = self._model.get_sentence_embedding_dimension()
+        # sentence-transformers 5.x renamed the method and warns on the old name; older releases only have that.
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         base = name_or_dir.rstrip("/").split("/")[-1].lower()
         self._query_prompt = next((p for key, p in _QUERY_PROMPTS.items() if base.startswith(key)), None)
