@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import logging
 import os
+import re
 import socket
 import threading
 from collections.abc import Sequence
@@ -16,12 +18,17 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from qa.errors import ModelError
+from qa.settings import DEFAULT_EMBED_MODEL
 
 log = logging.getLogger("qa")
 
 WORDLLAMA_ID = "wordllama:l2_supercat_256"
 NONE = "none"
 HUB_HOST = ("huggingface.co", 443)
+# Hugging Face's rule for a model id: `org/name`, each part letters, digits, `-`, `_`, `.`, at most 96 long,
+# neither starting nor ending with `-` or `.`.
+_HUB_PART = r"[A-Za-z0-9_](?:[\w.-]{0,94}[A-Za-z0-9_])?"
+_HUB_ID = re.compile(f"{_HUB_PART}/{_HUB_PART}", re.ASCII)
 
 # Chinese BGE models expect this instruction before queries (not before documents).
 _QUERY_PROMPTS = {
@@ -115,7 +122,9 @@ class SentenceTransformerEmbedder:
         try:
             self._model = SentenceTransformer(name_or_dir, device="cpu", local_files_only=local_only)
         except Exception as exc:  # OSError, ValueError, HF errors: all mean "cannot use this model"
-            raise ModelError(f"embedding model {name_or_dir!r} failed to load: {exc}") from exc
+            # Hub errors run over several lines; the CLI and the page show one.
+            reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+            raise ModelError(f"embedding model {name_or_dir!r} failed to load: {reason}") from exc
         self.id = f"st:{_model_label(name_or_dir)}"
         # sentence-transformers 5.x renamed the method and warns on the old name; older releases only have that.
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -149,17 +158,25 @@ def _model_label(name_or_dir: str) -> str:
 
 def hub_model_cached(name: str) -> bool:
     """True when a Hugging Face model id already sits in the local cache (no network)."""
-    if "/" not in name or Path(name).expanduser().exists():
+    if not is_hub_id(name) or Path(name).expanduser().exists():
         return False
     try:
         from huggingface_hub import try_to_load_from_cache
     except ImportError:
         return False
     for filename in ("modules.json", "config.json"):
-        found = try_to_load_from_cache(name, filename)
+        try:
+            found = try_to_load_from_cache(name, filename)
+        except Exception:  # a cache folder that cannot be read is the same as no cache
+            return False
         if isinstance(found, str):
             return True
     return False
+
+
+def is_hub_id(name: str) -> bool:
+    """Whether `name` has the shape of a Hugging Face model id, `org/name` (checked without the network)."""
+    return _HUB_ID.fullmatch(name) is not None and ".." not in name and "--" not in name
 
 
 def hub_reachable(timeout_s: float) -> bool:
@@ -185,28 +202,74 @@ def hub_reachable(timeout_s: float) -> bool:
 def load_embedder(name: str, hub_timeout_s: float = 5.0) -> EmbedderChoice:
     """Resolve `name` to an embedder: 'none', 'wordllama', a local folder, or a hub id.
 
-    A hub id is loaded from the local cache, else from the hub when it answers quickly; otherwise
-    the bundled wordllama embedder runs instead and the returned choice carries a one-line notice.
+    A hub id is loaded from the local cache, else from the hub when it answers quickly. Only the default
+    model falls back, to the bundled wordllama embedder, with a one-line notice in the returned choice:
+    any other name that cannot be loaded raises `ModelError`, since the person asked for that model.
     """
     key = name.strip()
     if key.lower() == NONE:
         return EmbedderChoice(None, NONE)
     if key.lower() in ("wordllama", WORDLLAMA_ID):
         return EmbedderChoice(WordLlamaEmbedder(), key)
-    if Path(key).expanduser().is_dir():
-        return EmbedderChoice(SentenceTransformerEmbedder(str(Path(key).expanduser()), local_only=True), key)
-    if "/" not in key:
+    path = Path(key).expanduser()
+    if path.is_dir():
+        _check_model_folder(path)
+        return EmbedderChoice(SentenceTransformerEmbedder(str(path), local_only=True), key)
+    if path.exists():
+        raise ModelError(f"embedding model {key!r} is a file, not a model folder: give the folder that holds it")
+    if not is_hub_id(key):
+        # `/models/bge`, `./bge`, `~/bge`, `a/b/c`: meant as a folder, since a hub id is exactly `org/name`.
+        if key.startswith(("/", ".", "~")) or "\\" in key or key.count("/") > 1:
+            raise ModelError(
+                f"embedding model folder {key!r} does not exist: give an existing model folder, "
+                "a hub id like 'org/name', 'wordllama' or 'none'"
+            )
         raise ModelError(
-            f"embedding model {key!r} is neither 'none', 'wordllama', a folder, nor a hub id like 'org/name'"
+            f"embedding model {key!r} is neither 'none', 'wordllama', a folder, nor a hub id like 'org/name': "
+            "give one of those"
         )
-    if hub_model_cached(key):
+    fallback_ok = key == DEFAULT_EMBED_MODEL
+    if not _dense_installed():
+        reason = "sentence-transformers is not installed"
+        if not fallback_ok:
+            raise ModelError(
+                f"embedding model {key!r} needs sentence-transformers, which is not installed: "
+                "pip install 'qa[dense]', or use 'wordllama'"
+            )
+    elif hub_model_cached(key):
         return EmbedderChoice(SentenceTransformerEmbedder(key, local_only=True), key)
-    if hub_reachable(hub_timeout_s):
+    elif hub_reachable(hub_timeout_s):
         try:
             return EmbedderChoice(SentenceTransformerEmbedder(key, local_only=False), key)
         except ModelError as exc:
+            if not fallback_ok:
+                raise
             reason = str(exc)
     else:
         reason = "it is not in the local cache and the model hub is out of reach"
+        if not fallback_ok:
+            raise ModelError(
+                f"embedding model {key!r} is not a folder here, nor in the local Hugging Face cache, and the hub "
+                "is out of reach (offline, or HF_HUB_OFFLINE=1): download it once online, give a local folder, "
+                "or use 'wordllama'"
+            )
     notice = f"embedding model {key} unavailable ({reason}); using the bundled offline embedder wordllama"
     return EmbedderChoice(WordLlamaEmbedder(), key, notice)
+
+
+def _check_model_folder(path: Path) -> None:
+    """Refuse a folder that holds no model before paying for importing torch."""
+    if not any((path / name).is_file() for name in ("modules.json", "config.json")):
+        raise ModelError(
+            f"embedding model folder {str(path)!r} holds no modules.json or config.json: "
+            "give a sentence-transformers model folder"
+        )
+    if not _dense_installed():
+        raise ModelError(
+            f"embedding model folder {str(path)!r} needs sentence-transformers, which is not installed: "
+            "pip install 'qa[dense]'"
+        )
+
+
+def _dense_installed() -> bool:
+    return importlib.util.find_spec("sentence_transformers") is not None

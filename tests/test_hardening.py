@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 
 from qa import QA, Answer
 from qa.cli import main
-from qa.settings import BUNDLED_LETTER
+from qa.embedding import WORDLLAMA_ID
+from qa.settings import BUNDLED_LETTER, DEFAULT_EMBED_MODEL
 
 PROPERTY = settings(max_examples=150)  # derandomized under CI by the profile in conftest.py
 LIMIT = 500
@@ -163,6 +165,51 @@ def test_cli_json_survives_undecodable_argv(tmp_path: Path) -> None:
         done = subprocess.run([os.fsencode(a) for a in args], capture_output=True, env=env, timeout=120, check=False)
         assert done.returncode == 0, done.stderr
         json.loads(done.stdout.decode("utf-8"))
+
+
+# Every kind of `--embed-model` that cannot be used; `{tmp}` is the test's temp folder.
+UNUSABLE_MODELS = {
+    "missing absolute folder": "/nonexistent",
+    "more parts than a hub id": "a/b/c/d",
+    "missing relative folder": "./no/such/model",
+    "missing home folder": "~/no-such-model-folder",
+    "no slash": "bge",
+    "spaces": "foo bar/baz",
+    "a file": "{tmp}/model.bin",
+    "a folder without a model": "{tmp}",
+    "hub id not cached, hub out of reach": "foo/bar",
+}
+
+
+@pytest.mark.parametrize("name", UNUSABLE_MODELS)
+def test_unusable_embed_model_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    (tmp_path / "model.bin").write_bytes(b"\x00" * 16)
+    model = UNUSABLE_MODELS[name].format(tmp=tmp_path)
+    index = tmp_path / "index"
+    assert main(["index", "--index-dir", str(index), "--embed-model", "none"]) == 0
+    manifest = (index / "manifest.json").read_bytes()
+    capsys.readouterr()
+    started = time.monotonic()
+    code = main(["ask", "学校", "--index-dir", str(index), "--embed-model", model])
+    elapsed = time.monotonic() - started
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("qa: error: embedding model"), err
+    assert model in err
+    assert elapsed < 10
+    assert (index / "manifest.json").read_bytes() == manifest, "the existing index is left as it was"
+
+
+def test_only_the_default_embed_model_falls_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["index", "--index-dir", str(tmp_path / "index"), "--json", "--embed-model"]
+    assert main([*argv, DEFAULT_EMBED_MODEL]) == 0
+    embedder = json.loads(capsys.readouterr().out)["embedder"]
+    assert embedder["fallback"] is True and embedder["id"] == WORDLLAMA_ID
+    assert DEFAULT_EMBED_MODEL in embedder["notice"] and "wordllama" in embedder["notice"]
+    assert main([*argv, "BAAI/bge-base-zh-v1.5"]) == 2  # just as unreachable, but not the default
+    assert "qa: error: embedding model 'BAAI/bge-base-zh-v1.5'" in capsys.readouterr().err
 
 
 # --- the served page: what test_app.py does not already cover -----------------------------------

