@@ -94,18 +94,24 @@ def document_from_bytes(raw: bytes, doc_id: str, where: str = "input") -> Docume
 def decode_bytes(raw: bytes, where: str = "input") -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 with BOM, else GB18030, else Big5; refuse binary and mojibake.
 
-    Nothing is guessed beyond that: a decode that would put garbage in front of a reader (Shift-JIS or
-    Latin-1 read as Chinese, UTF-8 that was once misread as Latin-1) is refused with the fix.
+    A NUL anywhere refuses the file. Nothing is guessed beyond that: a decode that would put garbage in front
+    of a reader (Shift-JIS or Latin-1 read as Chinese, UTF-8 that was once misread as Latin-1) is refused
+    with the fix.
     """
+    # One rule for NUL, wherever it sits (not only in the first few KB): no text file holds one, so the file
+    # is refused, never silently cleaned. UTF-16 has NUL bytes in every ASCII character (`a` is `a\x00`), so
+    # there the rule applies to the decoded text.
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = raw.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError(f"{where} starts with a UTF-16 mark but is not UTF-16: re-save it as UTF-8") from None
+        if "\x00" in text:
+            raise InputError(f"{where} holds NUL characters, so it is binary, not text: give a .txt/.md file")
         return _checked(text, where)
     if raw.startswith(_BINARY_MAGIC):
         raise InputError(f"{where} is a binary file, not text: give a .txt/.md file")
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw:
         raise InputError(
             f"{where} holds NUL bytes, so it is binary or UTF-16 without a byte-order mark: re-save it as UTF-8"
         )

@@ -110,7 +110,27 @@ BAD_FILES = {
     "bom-only.txt": b"\xef\xbb\xbf",
     "invisible-only.txt": "\u200b\u202e\ufeff\n".encode(),
     "image.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200),
+    "nul-after-8kb.txt": LETTER.encode("utf-8") * 3 + b"\x00" + LETTER.encode("utf-8"),
+    "nul-in-utf16.txt": (LETTER + "\x00" + LETTER).encode("utf-16"),
 }
+
+
+@pytest.mark.parametrize("at", [0, 100, 8191, 8192, 20_000, None])
+def test_a_nul_byte_anywhere_refuses_the_file_alike(at: int | None) -> None:
+    """One rule, not "binary when in the first 8 KB, silently stripped after"."""
+    raw = LETTER.encode("utf-8") * 3
+    assert len(raw) > 20_000
+    at = len(raw) if at is None else at
+    with pytest.raises(InputError, match=r"^letter\.txt holds NUL bytes, so it is binary .*: re-save it as UTF-8$"):
+        decode_bytes(raw[:at] + b"\x00" + raw[at:], "letter.txt")
+
+
+def test_utf16_is_judged_on_its_characters_not_its_nul_bytes() -> None:
+    text = "Report 2024: 郑州市 41 所学校。" * 500  # every ASCII character is half NUL in UTF-16
+    for raw in (text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be")):
+        assert b"\x00" in raw and decode_bytes(raw) == text
+    with pytest.raises(InputError, match=r"^u16\.txt holds NUL characters, so it is binary"):
+        decode_bytes((text + "\x00" + text).encode("utf-16"), "u16.txt")
 
 
 @pytest.fixture
@@ -175,8 +195,20 @@ def test_folder_without_text_files_and_odd_paths_are_refused(tmp_path: Path) -> 
         load_path(tmp_path)
     with pytest.raises(InputError, match="does not exist"):
         QA.from_path(tmp_path / "missing.txt", index_dir=tmp_path / "index", embed_model="none")
-    with pytest.raises(InputError, match="neither a file nor a folder"):
-        QA.from_path("/dev/null", index_dir=tmp_path / "index", embed_model="none")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
+    # Made here rather than borrowed from /dev, whose entries are whatever the machine makes them;
+    # reading a pipe would block until something writes to it.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    pipe = folder / "pipe.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(InputError, match=r"pipe\.txt is neither a file nor a folder"):
+        QA.from_path(pipe, index_dir=tmp_path / "index", embed_model="none")
+    with pytest.raises(InputError, match=r"holds no \.txt or \.md files"):
+        load_path(folder)  # a pipe named .txt inside a folder is skipped, not opened
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
