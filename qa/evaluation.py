@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import random
 import re
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,6 +33,7 @@ DEFAULT_FLOORS = EVAL_DIR / "floors.json"
 DEPTH = 10  # passages retrieved per question for Recall@k and MRR@10
 ANSWER_READS = 5  # passages `ask` reads; evidence ranked below this cannot be in the answer
 SUPPORT_SHARE = 0.5  # share of an evidence occurrence the cited spans must cover
+TRADEOFF_STEPS = 21  # thresholds of the abstention sweep kept in metrics.json (0, 0.05, …, 1)
 METRICS = (
     "recall@1",
     "recall@3",
@@ -70,6 +72,7 @@ class Question:
     type: str = "untyped"
     history: tuple[str, ...] = ()
     doc_id: str | None = None
+    absent: bool = False  # its document was left out of the corpus on purpose (`--absent`): must abstain
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -138,6 +141,7 @@ class Outcome:
             "query": self.query,
             "answer": self.answer.text,
             "abstained": self.answer.abstained,
+            "confidence": self.answer.confidence,
             "keys_found": self.keys_found,
             "baseline": self.baseline,
             "hit_rank": self.hit_rank,
@@ -256,12 +260,46 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "citation_support": _mean([o.supported for o in answered if o.supported is not None]),
         "citation_offsets_valid": _mean(citations),
         "abstain_rate_unanswerable": _mean([o.answer.abstained for o in unanswerable]),
+        "abstain_rate_absent": _mean([o.answer.abstained for o in outcomes if o.question.absent]),
         "false_abstain_rate": _mean([o.answer.abstained for o in answerable]),
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
         "answer_median_chars": percentile(lengths, 50),
     }
     return {k: None if v is None else round(v, 4) for k, v in metrics.items()}
+
+
+@dataclass(frozen=True)
+class TradeoffPoint:
+    """The abstention rates had the answerability threshold been `threshold`."""
+
+    threshold: float
+    false_abstain_rate: float  # answerable questions abstained on
+    abstain_rate_unanswerable: float  # unanswerable (and `--absent`) questions abstained on
+
+
+def abstention_tradeoff(outcomes: Sequence[Outcome], steps: int = TRADEOFF_STEPS) -> list[TradeoffPoint]:
+    """Sweep the threshold over `steps` values in [0, 1]: a question abstains when its confidence < t.
+
+    A question without a confidence (the model did not score it: a question about the letter itself, an
+    empty one) keeps the decision the run made, since no threshold reaches it. Empty when no question has
+    a confidence, or the set lacks answerable or unanswerable questions.
+    """
+    answerable = [o.answer for o in outcomes if o.question.answerable]
+    unanswerable = [o.answer for o in outcomes if not o.question.answerable]
+    if not answerable or not unanswerable or all(o.answer.confidence is None for o in outcomes):
+        return []
+
+    def abstains(answer: Answer, t: float) -> bool:
+        return answer.abstained if answer.confidence is None else answer.confidence < t
+
+    points = []
+    for i in range(steps):
+        t = i / (steps - 1)
+        false_rate = sum(abstains(a, t) for a in answerable) / len(answerable)
+        right_rate = sum(abstains(a, t) for a in unanswerable) / len(unanswerable)
+        points.append(TradeoffPoint(round(t, 4), round(false_rate, 4), round(right_rate, 4)))
+    return points
 
 
 def by_type(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
@@ -324,31 +362,61 @@ def _question(row: Any) -> Question:
     )
 
 
-def squad_questions(path: Path, folder: Path) -> list[Question]:
-    """Write each SQuAD paragraph to `folder` as `pNNNN.txt` and return its questions, hits by paragraph."""
+def squad_questions(
+    path: Path, folder: Path, absent: int = 0, seed: int = 0, convert: Callable[[str], str] | None = None
+) -> list[Question]:
+    """Write each SQuAD paragraph to `folder` as `pNNNN.txt` and return its questions, hits by paragraph.
+
+    With `absent`, the articles `absent_articles` picks are not written: their questions come back as
+    unanswerable `absent` ones, which the system should abstain on. `convert` rewrites the contexts and
+    gold answers (an OpenCC script conversion, which keeps lengths).
+    """
+    convert = convert or str
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        paragraphs = [p for article in data["data"] for p in article["paragraphs"]]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+        counts = [sum(len(p.get("qas", ())) for p in article["paragraphs"]) for article in articles]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path} is not a SQuAD-format JSON file ({exc}): need data[].paragraphs[]") from None
+    left_out = set(absent_articles(counts, absent, seed)) if absent else set()
+    paragraphs = [(i, p) for i, article in enumerate(articles) for p in article["paragraphs"]]
     width = max(4, len(str(len(paragraphs))))
     questions = []
-    for number, paragraph in enumerate(paragraphs, 1):
+    for number, (article, paragraph) in enumerate(paragraphs, 1):
+        # Paragraphs keep their numbers with or without --absent, so the same question has the same doc_id.
         doc_id = f"p{number:0{width}d}.txt"
-        (folder / doc_id).write_text(paragraph["context"], encoding="utf-8")
+        gone = article in left_out
+        if not gone:
+            (folder / doc_id).write_text(convert(paragraph["context"]), encoding="utf-8")
         for qa in paragraph.get("qas", ()):
-            golds = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", ()) if a.get("text")))
-            questions.append(
-                Question(
-                    id=str(qa["id"]),
-                    question=qa["question"],
-                    keys=(golds,) if golds else (),
-                    evidence=golds,
-                    type="squad",
-                    doc_id=doc_id,
-                )
-            )
+            golds = tuple(dict.fromkeys(convert(a["text"]) for a in qa.get("answers", ()) if a.get("text")))
+            if gone:
+                extra = {"gold": list(golds), "left_out": doc_id}
+                questions.append(Question(str(qa["id"]), qa["question"], type="absent", absent=True, extra=extra))
+                continue
+            keys = (golds,) if golds else ()
+            questions.append(Question(str(qa["id"]), qa["question"], keys, golds, "squad", doc_id=doc_id))
     return questions
+
+
+def absent_articles(question_counts: Sequence[int], n: int, seed: int = 0) -> list[int]:
+    """Indexes of the articles to leave out: shuffled with `random.Random(seed)`, taken in that order
+    until they hold at least `n` questions. At least one article must stay in the corpus."""
+    order = list(range(len(question_counts)))
+    random.Random(seed).shuffle(order)
+    chosen: list[int] = []
+    held = 0
+    for index in order:
+        if held >= n:
+            break
+        chosen.append(index)
+        held += question_counts[index]
+    if held < n or len(chosen) == len(order):
+        total = sum(question_counts)
+        raise InputError(
+            f"--absent {n} would leave no article in the corpus ({total} questions in {len(order)} articles): "
+            "give a smaller N"
+        )
+    return chosen
 
 
 def evidence_warnings(questions: Sequence[Question], texts: Sequence[str]) -> list[str]:
@@ -368,18 +436,15 @@ def evidence_warnings(questions: Sequence[Question], texts: Sequence[str]) -> li
 def evaluate(bot: QA, questions: Sequence[Question], progress: bool = True) -> list[Outcome]:
     """Ask every question through the public API and record what scoring needs.
 
-    Retrieval is scored on the question `ask` answers: follow-ups resolved against their history by
-    `qa.followup.resolve`, as `ask` does. Latency is the wall time of `ask` alone.
+    Retrieval is scored on the question `ask` answered (`Answer.resolved_question`: a follow-up resolved
+    against its history), so the eval does not re-derive it. Latency is the wall time of `ask` alone.
     """
-    from qa.api import clean_question
-    from qa.followup import resolve
-
     outcomes = []
     for q in _progress(questions, progress):
         started = time.perf_counter()
         answer = bot.ask(q.question, history=q.history)
         latency_ms = (time.perf_counter() - started) * 1000
-        query = resolve(clean_question(q.question), [clean_question(h) for h in q.history]).text
+        query = answer.resolved_question or q.question
         retrieved = tuple(bot.retrieve(query, k=DEPTH))
         valid = tuple(_offsets_valid(bot, c) for c in answer.citations)
         supported = None
@@ -458,6 +523,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--doc", type=Path, help="file or folder the questions are about (default: the bundled letter)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"where results go (default {DEFAULT_OUT})")
     parser.add_argument("--squad", type=Path, help="score a SQuAD-format JSON instead (each paragraph a document)")
+    parser.add_argument(
+        "--absent",
+        type=int,
+        metavar="N",
+        help="with --squad: leave random whole articles holding >= N questions out of the corpus and ask their "
+        "questions as ones to abstain on (sampled over the whole file, before --skip/--limit)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed of the --absent sample (default 0)")
     parser.add_argument("--limit", type=int, help="score only the first N questions (after --skip)")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N questions (e.g. a tuning half)")
     parser.add_argument("--embed-model", help="dense model, as for `qa ask` ('none' = lexical only)")
@@ -470,8 +543,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--doc-script",
         choices=sorted(SCRIPTS),
-        help="index the document converted to this script with OpenCC (keys and evidence converted too); "
-        "not with --squad",
+        help="index the document (or the --squad contexts) converted to this script with OpenCC "
+        "(keys, evidence and gold answers converted too)",
     )
     parser.add_argument(
         "--check-floors",
@@ -493,8 +566,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--limit {args.limit} must be at least 1")
     if args.skip < 0:
         raise InputError(f"--skip {args.skip} must not be negative")
-    if args.squad is not None and args.doc_script is not None:
-        raise InputError("--doc-script converts the letter or --doc, not a --squad file")
+    if args.absent is not None and (args.squad is None or args.absent < 1):
+        raise InputError(f"--absent {args.absent} needs --squad and N of at least 1")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -506,7 +579,7 @@ def run(args: argparse.Namespace) -> int:
         questions = questions[args.skip :][: args.limit]
         if args.script is not None:
             questions = in_script(questions, args.script)
-        if args.doc_script is not None:
+        if args.doc_script is not None and args.squad is None:  # a SQuAD set is converted as it is written
             doc = _document_in_script(doc, args.doc_script, Path(stack.enter_context(tempfile.TemporaryDirectory())))
             questions = [_expected_in_script(q, args.doc_script) for q in questions]
         if not questions:
@@ -530,6 +603,10 @@ def run(args: argparse.Namespace) -> int:
         "document": str(args.squad or doc or "bundled letter"),
         "script": args.script,
         "doc_script": args.doc_script,
+        "absent": args.absent,
+        "absent_seed": args.seed if args.absent else None,
+        "absent_questions": sum(o.question.absent for o in outcomes),
+        "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
         "skipped_questions": args.skip,
         "skipped_lines": problems,
         "evidence_warnings": warnings,
@@ -556,7 +633,8 @@ def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Pat
     """The set's file, the document path to index (None: bundled letter), its questions and skipped lines."""
     if args.squad is not None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory("-squad")))
-        return args.squad, folder, squad_questions(args.squad, folder), []
+        convert = _script_converter(args.doc_script) if args.doc_script else None
+        return args.squad, folder, squad_questions(args.squad, folder, args.absent or 0, args.seed, convert), []
     source = args.questions or DEFAULT_QUESTIONS
     if not source.is_file():
         raise InputError(f"question file {source} does not exist: give a JSONL file (see eval/README.md)")

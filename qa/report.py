@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qa.evaluation import DEPTH, METRICS, SUPPORT_SHARE, Outcome, recall_at, strip_markers
+from qa.evaluation import (
+    DEPTH,
+    METRICS,
+    SUPPORT_SHARE,
+    Outcome,
+    TradeoffPoint,
+    abstention_tradeoff,
+    recall_at,
+    strip_markers,
+)
 
 _RECALL_NOTE = "answerable; hit = a top-k passage holds an evidence string (SQuAD: is the question's paragraph)"
 
@@ -23,6 +32,7 @@ _COUNTED_OVER = {
     "of the shorter",
     "citation_offsets_valid": "every citation given; its text equals the document at its offsets",
     "abstain_rate_unanswerable": "unanswerable; abstained",
+    "abstain_rate_absent": "SQuAD --absent; questions whose article was left out of the corpus; abstained",
     "false_abstain_rate": "answerable; abstained",
     "latency_ms_p50": "every question; wall time of `ask`",
     "latency_ms_p95": "every question; wall time of `ask`",
@@ -33,6 +43,12 @@ _COUNTED_OVER = {
     "baseline_contains_gold": "SQuAD; a gold answer text is in the naive baseline's answer",
 }
 _FAILURE_COLUMNS = ("id", "type", "question", "answer", "expected", "evidence rank")
+_PLOT_STEPS = 101  # thresholds drawn in abstention_tradeoff.png
+_TRADEOFF_NOTE = (
+    "`abstention_tradeoff.png` sweeps the answerability threshold t over [0, 1]: a question abstains when its "
+    "`confidence` < t; one without a confidence keeps the run's decision. x: answerable questions abstained on, "
+    "y: unanswerable (SQuAD: absent) ones abstained on; the star is this run."
+)
 _TYPE_COLUMNS = (
     "recall@1",
     "recall@5",
@@ -57,7 +73,8 @@ def write_results(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome
 
 
 def write_plots(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome]) -> list[str]:
-    """Recall@k curve, latency histogram and per-type bars as PNGs; returns their file names."""
+    """Recall@k curve, latency histogram, per-type bars and (with confidences) the abstention trade-off
+    as PNGs; returns their file names."""
     from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend involved
 
     written = []
@@ -92,7 +109,36 @@ def write_plots(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome])
     ax.set(ylim=(0, 1.05), title="By question type")
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))
     written.append(_save(fig, out / "by_type.png"))
+    tradeoff = abstention_tradeoff(outcomes, _PLOT_STEPS)
+    if tradeoff:
+        written.append(_tradeoff_plot(out / "abstention_tradeoff.png", tradeoff, metrics))
     return written
+
+
+def _tradeoff_plot(path: Path, points: Sequence[TradeoffPoint], metrics: dict[str, Any]) -> str:
+    """False abstention against right abstention as the threshold moves, with this run marked."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5, 4.2))
+    ax = fig.add_subplot()
+    xs, ys = [p.false_abstain_rate for p in points], [p.abstain_rate_unanswerable for p in points]
+    ax.plot(xs, ys, marker=".", markersize=3, label="threshold sweep")
+    ax.plot([0, 1], [0, 1], color="tab:gray", linestyle=":", linewidth=1, label="chance")
+    for p in points[:: max(1, (len(points) - 1) // 10)]:
+        ax.annotate(f"{p.threshold:.1f}", (p.false_abstain_rate, p.abstain_rate_unanswerable), fontsize=7)
+    run_x, run_y = metrics.get("false_abstain_rate"), metrics.get("abstain_rate_unanswerable")
+    if run_x is not None and run_y is not None:
+        ax.plot([run_x], [run_y], marker="*", markersize=14, color="tab:red", linestyle="none", label="this run")
+    ax.set(
+        xlim=(-0.02, 1.02),
+        ylim=(-0.02, 1.02),
+        xlabel="false abstention rate (answerable)",
+        ylabel="abstention rate (unanswerable)",
+        title="Abstention trade-off (abstain when confidence < t)",
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", loc="lower right")
+    return _save(fig, path)
 
 
 def _save(fig: Any, path: Path) -> str:
@@ -137,6 +183,14 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
     problems = [*metrics["skipped_lines"], *metrics["evidence_warnings"]]
     if problems:
         lines += ["", "## Problems in the question set", "", *(f"- {_cell(p)}" for p in problems)]
+    tradeoff = metrics.get("abstention_tradeoff") or []
+    if tradeoff:
+        lines += ["", "## Abstention trade-off", "", _TRADEOFF_NOTE, ""]
+        lines += ["| threshold | false_abstain_rate | abstain_rate_unanswerable |", "|---|---|---|"]
+        lines += [
+            f"| {p['threshold']:.2f} | {p['false_abstain_rate']:.3f} | {p['abstain_rate_unanswerable']:.3f} |"
+            for p in tradeoff
+        ]
     if plots:
         lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
     return "\n".join(lines) + "\n"
@@ -165,7 +219,8 @@ def _fmt(value: Any) -> str:
 def _headline(metrics: dict[str, Any]) -> list[str]:
     """The metrics shown first: the fixed ones, the baseline beside key recall, the SQuAD ones when present."""
     names = [*METRICS, "baseline_all_keys", "answer_median_chars"]
-    return names + [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
+    names += [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
+    return names + (["abstain_rate_absent"] if metrics.get("abstain_rate_absent") is not None else [])
 
 
 def summary(metrics: dict[str, Any]) -> str:

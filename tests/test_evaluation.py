@@ -14,6 +14,9 @@ from qa.evaluation import (
     METRICS,
     Outcome,
     Question,
+    absent_articles,
+    abstention_tradeoff,
+    by_type,
     check_floors,
     hit_rank,
     in_script,
@@ -26,9 +29,11 @@ from qa.evaluation import (
     read_questions,
     recall_at,
     score,
+    squad_questions,
     strip_markers,
     supports,
 )
+from qa.report import write_plots
 from qa.types import Answer, Citation, Passage
 
 ROWS = [
@@ -316,3 +321,177 @@ def test_skip_and_limit_take_a_slice_of_the_set(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == [row["id"] for row in ROWS[1:3]]
     assert main([str(questions), "--out", str(out), "--skip", "-1"]) == 2
+
+
+# ---- SQuAD --absent and the abstention trade-off -------------------------------------------------
+
+ARTICLES = [  # question counts 1, 2, 3, 2: eight questions in four articles, one of two paragraphs
+    [("长江是中国第一长河，全长约6300公里，流经十一个省级行政区。", [("a1", "长江全长约多少公里？", "6300公里")])],
+    [
+        ("熊猫主要生活在四川、陕西和甘肃的山区，以竹子为主要食物。", [("b1", "熊猫以什么为主要食物？", "竹子")]),
+        ("大熊猫的寿命在野外约为二十年，圈养时可达三十年。", [("b2", "大熊猫在野外能活多少年？", "二十年")]),
+    ],
+    [
+        (
+            "泰山位于山东省泰安市，主峰玉皇顶海拔1545米，是五岳之首。",
+            [
+                ("c1", "泰山主峰叫什么？", "玉皇顶"),
+                ("c2", "泰山主峰海拔多少米？", "1545米"),
+                ("c3", "泰山位于哪个省？", "山东省"),
+            ],
+        )
+    ],
+    [
+        (
+            "西湖位于浙江省杭州市西部，湖面面积约6.38平方千米，有断桥等名胜。",
+            [("d1", "西湖在哪个城市？", "杭州市"), ("d2", "西湖湖面面积约多少？", "6.38平方千米")],
+        )
+    ],
+]
+
+
+def _squad(tmp_path: Path) -> Path:
+    data = {
+        "data": [
+            {
+                "id": f"art{i}",
+                "paragraphs": [
+                    {
+                        "context": context,
+                        "qas": [
+                            {"id": qid, "question": q, "answers": [{"text": gold, "answer_start": context.find(gold)}]}
+                            for qid, q, gold in qas
+                        ],
+                    }
+                    for context, qas in paragraphs
+                ],
+            }
+            for i, paragraphs in enumerate(ARTICLES)
+        ]
+    }
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _rows(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "per_question.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_absent_sample_leaves_out_whole_articles_holding_n_questions(tmp_path: Path) -> None:
+    counts = [len(qas) for article in ARTICLES for _, qas in article]  # per paragraph
+    article_of = [i for i, article in enumerate(ARTICLES) for _ in article]
+    path = _squad(tmp_path)
+    samples = set()
+    for seed in range(8):
+        folder = tmp_path / f"corpus{seed}"
+        folder.mkdir()
+        questions = squad_questions(path, folder, absent=3, seed=seed)
+        absent = [q for q in questions if q.absent]
+        assert len(absent) >= 3 and {q.type for q in absent} == {"absent"}
+        assert not any(q.answerable or q.doc_id for q in absent)
+        written = {f.name for f in folder.iterdir()}
+        left_out = set(article_of) - {article_of[int(name[1:5]) - 1] for name in written}
+        # Every paragraph of a left-out article is missing, every other one is there, and its questions are
+        # exactly the absent ones.
+        assert len(written) + sum(len(ARTICLES[a]) for a in left_out) == len(counts)
+        absent_ids = {qid for a in left_out for _, qas in ARTICLES[a] for qid, _, _ in qas}
+        assert {q.id for q in absent} == absent_ids
+        assert all((folder / q.doc_id).is_file() for q in questions if not q.absent and q.doc_id)
+        # Same seed, same sample (and the pure sampler agrees with what was written).
+        again = tmp_path / f"again{seed}"
+        again.mkdir()
+        assert squad_questions(path, again, absent=3, seed=seed) == questions
+        assert set(absent_articles([1, 2, 3, 2], 3, seed)) == left_out
+        samples.add(frozenset(left_out))
+    assert len(samples) > 1  # the seed matters
+    with pytest.raises(InputError, match="--absent 8 would leave no article"):
+        absent_articles([1, 2, 3, 2], 8)
+
+
+def test_absent_questions_count_only_in_the_abstention_metrics() -> None:
+    fact = Question("a", "?", keys=(("41",),), evidence=("41",), type="squad")
+    gone = Question("g", "?", type="absent", absent=True)
+    outcomes = [
+        _outcome(fact, "共有41所[1]。", rank=1),
+        _outcome(fact, "没有。", abstained=True, rank=None),
+        _outcome(gone, "没有找到。", abstained=True, rank=None),
+        _outcome(gone, "乱答41。", rank=None),
+        _outcome(gone, "没有找到。", abstained=True, rank=None),
+    ]
+    metrics = score(outcomes)
+    assert metrics["abstain_rate_absent"] == pytest.approx(2 / 3, abs=1e-4)
+    assert metrics["abstain_rate_unanswerable"] == pytest.approx(2 / 3, abs=1e-4)
+    assert metrics["false_abstain_rate"] == 0.5 and metrics["answer_all_keys"] == 0.5 and metrics["recall@1"] == 0.5
+    assert score(outcomes[:2])["abstain_rate_absent"] is None
+    assert [o.cause for o in outcomes[2:]] == [None, "missed abstention", None]
+
+
+def test_squad_absent_run_abstains_on_left_out_articles(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = _squad(tmp_path)
+    assert main(["--squad", str(path), "--absent", "3", "--seed", "1", "--out", str(out), "--embed-model", "none"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    rows = _rows(out)
+    absent = [r for r in rows if r["type"] == "absent"]
+    assert metrics["questions"] == 8 and metrics["absent_questions"] == len(absent) >= 3
+    assert metrics["absent"] == 3 and metrics["absent_seed"] == 1
+    assert metrics["manifest"]["counts"]["documents"] == 5 - len({r["left_out"] for r in absent})
+    assert metrics["abstain_rate_absent"] == pytest.approx(sum(r["abstained"] for r in absent) / len(absent), abs=1e-4)
+    assert metrics["by_type"]["absent"]["questions"] == len(absent)
+    assert metrics["by_type"]["squad"]["questions"] == 8 - len(absent)
+    assert metrics["by_type"]["absent"]["recall@1"] is None  # no passage to find
+    assert metrics["recall@1"] == 1.0  # counted over the asked-normally questions only
+    assert all("confidence" in r for r in rows) and all(r["gold"] for r in absent)
+    assert "abstain_rate_absent" in (out / "report.md").read_text(encoding="utf-8")
+    assert main(["--absent", "3", "--out", str(out)]) == 2  # needs --squad
+
+
+def test_squad_contexts_and_golds_can_be_indexed_in_traditional_characters(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    path = _squad(tmp_path)
+    assert main(["--squad", str(path), "--doc-script", "traditional", "--out", str(out), "--embed-model", "none"]) == 0
+    rows = {r["id"]: r for r in _rows(out)}
+    assert rows["b1"]["answers"] == ["竹子"] and rows["c3"]["answers"] == ["山東省"]  # golds converted
+    assert rows["a1"]["question"] == "长江全长约多少公里？"  # the question stays as written
+    # The index holds the converted contexts: the (deterministic) baseline quotes them, golds and all.
+    assert rows["a1"]["baseline"].startswith("長江是中國第一長河") and "山東省" in rows["c3"]["baseline"]
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["doc_script"] == "traditional" and metrics["baseline_contains_gold"] == 1.0
+
+
+def _scored(q: Question, confidence: float | None, abstained: bool = False) -> Outcome:
+    return replace(
+        _outcome(q, "答。", abstained=abstained), answer=Answer(q.question, "答。", (), (), abstained, "", confidence)
+    )
+
+
+def test_tradeoff_sweep_abstains_below_the_threshold_and_keeps_unscored_decisions(tmp_path: Path) -> None:
+    yes = Question("y", "?", keys=(("答",),), evidence=("答",))
+    no = Question("n", "?")
+    outcomes = [
+        _scored(yes, 0.9),
+        _scored(yes, 0.6),
+        _scored(yes, 0.2, abstained=True),
+        _scored(yes, None),  # not scored, answered: answered at every threshold
+        _scored(no, 0.1, abstained=True),
+        _scored(no, 0.4, abstained=True),
+        _scored(no, 0.7),
+        _scored(no, None, abstained=True),  # not scored, abstained: abstains at every threshold
+    ]
+    points = abstention_tradeoff(outcomes, steps=3)
+    assert [(p.threshold, p.false_abstain_rate, p.abstain_rate_unanswerable) for p in points] == [
+        (0.0, 0.0, 0.25),
+        (0.5, 0.25, 0.75),
+        (1.0, 0.75, 1.0),
+    ]
+    assert len(abstention_tradeoff(outcomes)) == 21
+    assert abstention_tradeoff([_scored(yes, None), _scored(no, None)]) == []  # no confidences
+    assert abstention_tradeoff([o for o in outcomes if o.question.answerable]) == []  # nothing to abstain on
+    metrics = {"by_type": by_type(outcomes), **score(outcomes)}
+    out = tmp_path / "plots"
+    out.mkdir()
+    assert "abstention_tradeoff.png" in write_plots(out, metrics, outcomes)
+    assert (out / "abstention_tradeoff.png").stat().st_size > 0
+    unscored = [replace(o, answer=replace(o.answer, confidence=None)) for o in outcomes]
+    assert "abstention_tradeoff.png" not in write_plots(tmp_path, metrics, unscored)
