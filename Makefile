@@ -1,26 +1,42 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    - the chat page over the bundled letter (http://127.0.0.1:7860)
-#   make test   - lint, types, the test suite (browser tests included) and the eval floors
-# Other targets: make ask Q="问题", make eval, make cmrc, make bench, make screenshot.
+#   make run    - a lean install (the package and the page: no torch, no sentence-transformers, no dev tools),
+#                 then the chat page over the bundled letter (http://127.0.0.1:7860)
+#   make test   - the full install (CPU torch, sentence-transformers, eval and dev tools, Debian's chromium when
+#                 root), then lint, types, the test suite (browser tests included) and the eval floors
+# Other targets use the full install: make ask Q="问题", make eval, make heldout, make cmrc, make bench,
+# make screenshot, make lint, make train.
+# Each install leaves a stamp in the venv; the full one covers the page too, so `make run` after `make test`
+# installs nothing. On a normal Linux PC, PyPI's torch is the multi-GB CUDA build; take torch's CPU-only index:
+#   make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+TORCH_INDEX ?=
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup run test lint browser ask eval cmrc heldout bench screenshot clean
+.PHONY: setup setup-run run test lint browser ask eval cmrc heldout bench screenshot train clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/pip:
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	# The CPU build of torch first: a looser spec pulls a multi-GB CUDA build.
-	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[dense,app,eval,dev]'
+
+# Only what the page needs.
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/pip
+	$(PIP) install -q -e '.[app]'
 	touch $@
 
-setup: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
+	# torch first and pinned, so sentence-transformers takes this build rather than choosing its own.
+	$(PIP) install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(PIP) install -q -e '.[dense,app,eval,dev]'
+	touch $@ $(VENV)/.installed-run
 
-run: setup
+setup-run: $(VENV)/.installed-run
+
+setup: $(VENV)/.installed-test
+
+run: setup-run
 	$(PY) app.py
 
 ask: setup
@@ -57,6 +73,9 @@ bench: setup
 
 screenshot: setup browser
 	$(PY) docs/make_screenshot.py
+
+train: setup
+	$(PY) -m qa.cli train
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/build-* eval/results
