@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +14,14 @@ import numpy as np
 
 from qa import store
 from qa._version import __version__
-from qa.answering import AlreadySaid, Thresholds, answer_question
+from qa.answering import AlreadySaid, AnswerContext, answer_question
+from qa.answering.followup import resolve
+from qa.answering.query import meta_intent, part_heading, rewrite, section_number
 from qa.chunking import chunk_document, indexed_text
 from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder
 from qa.errors import IndexCorruptError, InputError
-from qa.followup import resolve
 from qa.lexical import LexicalIndex
 from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
-from qa.question import meta_intent, part_heading, rewrite, section_number
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.types import Answer, Chunk, Document, Passage
@@ -98,7 +98,6 @@ class QA:
         self.chunks = list(chunks)
         self.choice = choice
         self.manifest = manifest
-        self.thresholds = Thresholds()
         self._chunk_at = {(c.doc_id, c.start): i for i, c in enumerate(self.chunks)}
         letters = any(d.structure.addressee or d.structure.date for d in documents)
         self._where = "信中" if letters else "文中"
@@ -201,12 +200,24 @@ class QA:
     def _answer(
         self, question: str, focus: str = "", asked: str = "", already_said: AlreadySaid | None = None
     ) -> Answer:
+        return answer_question(question, self.context(question, focus, asked, already_said))
+
+    def context(
+        self, question: str, focus: str = "", asked: str = "", already_said: AlreadySaid | None = None
+    ) -> AnswerContext:
+        """What answering `question` reads: its passages, the chunks beside the best one, the corpus."""
         passages = self._retrieve(question, 5, focus)
-        reading = passages + self._neighbours(passages)
-        answer = answer_question(
-            question, reading, self.lexical, self._document, focus, self.thresholds, asked, already_said, self._where
+        return AnswerContext(
+            passages=passages,
+            lexical=self.lexical,
+            document=self._document,
+            neighbours=self._neighbours(passages),
+            asked=asked,
+            focus=focus,
+            already_said=already_said,
+            where=self._where,
+            threshold=self.settings.abstain_threshold,
         )
-        return replace(answer, passages=tuple(passages))  # what was retrieved, not everything read
 
     def _neighbours(self, passages: Sequence[Passage]) -> list[Passage]:
         """Chunks next to the best passage in its document: an answer often sits one chunk over."""

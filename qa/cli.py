@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", parents=[common], help="build (or check) the index of a file or folder")
     index.add_argument("path", nargs="?", help="file or folder (default: the bundled letter)")
 
+    train = sub.add_parser("train", help="rebuild the answering models from ../shared/data and the letter sets")
+    from qa.answering.training import add_arguments as add_training_arguments
+
+    add_training_arguments(train)
+
     from qa.evaluation import add_arguments
 
     add_arguments(sub.add_parser("eval", help="score the system on a question set and write a report"))
@@ -86,6 +91,10 @@ def _log_notes_to_stderr() -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "train":
+        from qa.answering.training import run as run_training
+
+        return run_training(args)
     if args.command == "eval":
         from qa.evaluation import run
 

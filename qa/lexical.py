@@ -71,6 +71,16 @@ class LexicalIndex:
         """Smoothed inverse document frequency; unseen tokens get the highest value."""
         return math.log(1.0 + (self.size + 1) / (self._df.get(token, 0) + 0.5))
 
+    def upper_bound(self, query: str) -> float:
+        """The most any text could score for `query` here: BM25's limit per token, IDF × (k1 + 1).
+
+        A score divided by it reads the same in a corpus of one letter and one of a thousand articles;
+        a token no text holds counts at its full IDF, so a question about what is absent scores low.
+        """
+        k1 = float(self._bm25.k1)
+        n = self.size
+        return sum(math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (k1 + 1) for df in map(self.df, tokenize(query)))
+
     def df(self, token: str) -> int:
         return self._df.get(token, 0)
 

@@ -40,6 +40,7 @@ class Settings:
     hub_timeout_s: float = 5.0
     max_question_chars: int = 500
     max_file_bytes: int = 50 * 1024 * 1024
+    abstain_threshold: float | None = None  # None: the answerability threshold chosen on validation (model card)
 
     def __post_init__(self) -> None:
         if self.chunk_min_chars < 1 or self.chunk_max_chars < self.chunk_min_chars:
@@ -51,6 +52,8 @@ class Settings:
             raise InputError(f"fusion {self.fusion!r} is unknown: use 'rrf', 'weighted' or 'rescue'")
         if self.max_question_chars < 1:
             raise InputError(f"max_question_chars {self.max_question_chars} must be positive")
+        if self.abstain_threshold is not None and not 0.0 <= self.abstain_threshold <= 1.0:
+            raise InputError(f"abstain_threshold {self.abstain_threshold} must be between 0 and 1 (or unset)")
         if not self.embed_model.strip():
             raise InputError("embed_model is empty: give a model name, a folder, or 'none'")
 

@@ -1,10 +1,12 @@
-"""Question analysis: content terms, the kind of answer asked for, the documents' script, questions about the letter."""
+"""Question analysis, done once per question: content terms, the kind of answer asked for, the documents' script,
+and questions about the letter itself."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from qa.answering.kinds import UNITS, asked_kinds
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
 from qa.types import Document, Heading
@@ -16,22 +18,11 @@ FILLER = re.compile(
     r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该"
 )
-NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
-UNITS = "个所家项名人次条座批类种位届年月天亿万元"
 _COUNT = re.compile(rf"(?:多少|(?<![近这那前哪好])几(?!乎))([{UNITS}]?)")
-# `有多高`, `面积多大`, `多长时间`: a measurement, answered by a number (not `多大的影响`).
-_MEASURE_Q = re.compile(r"多[高大长重远深宽久厚](?!的|学|家|型|量|部|力|关系|作用|影响|意义|程度)")
-_DATE_Q = re.compile(
-    r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|(?<!多长)(?<!多少)时间"
-)  # `多长时间`: a duration
-_LIST_Q = re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别")
 _WH_HEAD = re.compile(
     r"(?:什么样的?|(?<!为)什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
 )
 _HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能去来给对为从于上中里]")
-_NEGATED = re.compile(r"(?<!有)(?:没有|尚未|未能|未)(?!来)")
-_PERSON_TITLES = re.compile(r"局长|主任|市长|书记|校长|院长|负责人|委员长|厅长|部长|处长|科长|董事长|总经理")
-_WHO = re.compile(r"谁|叫什么|名字|姓名")  # `局长是谁`, `局长叫什么名字`: the person holding a title
 _ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没有|吗|呢|何时")
 
 
@@ -57,35 +48,22 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
 
 @dataclass(frozen=True)
 class Query:
-    """A question reduced to what is scored: weighted content bigrams and the answer type it expects."""
+    """A question analysed once: its weighted content terms, the kinds of answer it asks for, what no document says."""
 
     text: str
     plain: str  # the question in simplified characters, which the patterns are written in
-    terms: dict[str, float]
-    chars: dict[str, float]
-    count_unit: str | None
-    wants_count: bool
-    wants_measure: bool
-    wants_date: bool
-    wants_list: bool
-    head: str
-    person_title: str
-    negated: bool
-    kind_text: str  # the words that say what kind of answer is wanted (a follow-up's own, if it has any)
-    defines: str = ""  # what a definition question (`什么是棱柱？`) asks to have defined
-
-    @property
-    def typed(self) -> bool:
-        """Whether the question asks for a number, a date or a person: a fact a sentence holds or not."""
-        return self.wants_count or self.wants_date or self.wants_measure or bool(self.person_title)
+    terms: dict[str, float]  # content bigrams, weighted by IDF (a follow-up's own words doubled)
+    chars: dict[str, float]  # content characters, weighted by IDF
+    kinds: frozenset[str]  # what kind of answer is asked for (`qa.answering.kinds.KINDS`)
+    count_unit: str  # `所` in `多少所学校`; '' when none
+    head: str  # what a wh-word asks for (`哪些职业学校` → `职业学校`)
+    defines: str  # what a definition question (`什么是棱柱？`) asks to have defined
+    missing: float  # share of the term weight that no document contains (`洛阳市` in a Zhengzhou letter)
+    bound: float  # the most BM25 could score the question in this corpus (`LexicalIndex.upper_bound`)
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
         return share(self.terms, text)
-
-    def known_coverage(self, text: str, lexical: LexicalIndex) -> float:
-        """Coverage counting only terms the documents use: a paraphrase's own words cannot be expected."""
-        return share({t: w for t, w in self.terms.items() if lexical.df(t) > 0}, text)
 
     def char_coverage(self, text: str) -> float:
         """The same over single characters: softer, so paraphrases that share characters still score."""
@@ -104,7 +82,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     """Weigh the question's content bigrams by IDF (doubled for a follow-up's own words).
 
     The terms keep the documents' script; what kind of answer is asked for is read from the question in
-    simplified characters, the script of the patterns.
+    simplified characters, the script of the patterns (from a follow-up's own words when they ask).
     """
     plain, plain_focus = simplified(question), simplified(focus)
     content = _without_filler(question)
@@ -115,23 +93,21 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
             continue
         terms[term] = lexical.idf(term) * (2.0 if term in focus_terms else 1.0)
     chars = {ch: lexical.idf(ch) for ch in content if "\u4e00" <= ch <= "\u9fff"}
+    kind_text = plain_focus if focus and _ASKING.search(plain_focus) else plain
     count = _COUNT.search(plain)
-    title = _PERSON_TITLES.search(plain)
+    total = sum(terms.values())
+    unseen = sum(w for t, w in terms.items() if lexical.df(t) == 0)
     return Query(
         text=question,
         plain=plain,
         terms=terms,
         chars=chars,
-        count_unit=(count.group(1) or None) if count else None,
-        wants_count=count is not None,
-        wants_measure=bool(_MEASURE_Q.search(plain)),
-        wants_date=bool(_DATE_Q.search(plain)),
-        wants_list=bool(_LIST_Q.search(plain)),
+        kinds=asked_kinds(kind_text),
+        count_unit=count.group(1) if count else "",
         head=head_noun(plain_focus or plain),
-        person_title=title.group(0) if title and _WHO.search(plain) else "",
-        negated=bool(_NEGATED.search(plain)),
-        kind_text=plain_focus if focus and _ASKING.search(plain_focus) else plain,
         defines=defined_term(plain_focus or plain),
+        missing=unseen / total if total > 0 else 0.0,
+        bound=lexical.upper_bound(question),
     )
 
 

@@ -1,0 +1,236 @@
+"""Answering, extractively: rank the candidate sentences with the learned ranker, cite the best one's exact
+span, or abstain when the answerability model doubts that the documents answer at all."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from qa.answering.candidates import Candidate, candidates
+from qa.answering.features import candidate_matrix, list_vector
+from qa.answering.kinds import KINDS
+from qa.answering.models import Models, load_models
+from qa.answering.query import FILLER, Query, analyse, meta_intent, part_heading, section_number
+from qa.chunking import split_clauses, split_spans
+from qa.lexical import LexicalIndex
+from qa.types import Answer, Citation, Document, Passage, Span
+
+META_TEMPLATES = {
+    "addressee": "这封信是写给{}的{}。",
+    "sender": "答复单位是{}{}。",
+    "date": "落款日期是{}{}。",
+    "proposal": "信中答复的是“{}”{}。",
+    "section": "这一部分的标题是“{}”{}。",
+}
+SENDER_INFERRED = "（信末只有日期、没有署名，这是根据正文推断的）"
+SHORT_ANSWER = 80  # a number or date is cut down to the clauses holding it when its sentence is longer
+
+
+@dataclass(frozen=True)
+class AlreadySaid:
+    """The answer to the earlier question a follow-up leans on: a follow-up asks for something new.
+
+    A follow-up put in front of the earlier question (`去了哪些城市` + `…有没有组织去…学习？`) avoids the
+    earlier answer's whole sentence; one swapped into it (`市级` for `省级`) avoids only its clauses.
+    """
+
+    citation: Citation
+    whole_sentence: bool
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """Everything answering one question needs besides the question itself."""
+
+    passages: Sequence[Passage]  # retrieved, best first
+    lexical: LexicalIndex
+    document: Callable[[str], Document]
+    neighbours: Sequence[Passage] = ()  # chunks beside the best passage, read too
+    asked: str = ""  # the question as typed (the question answered may be a resolved follow-up)
+    focus: str = ""  # what a follow-up itself said
+    already_said: AlreadySaid | None = None
+    where: str = "信中"  # names the source in an abstention (`信中` for a letter, `文中` otherwise)
+    threshold: float | None = None  # abstain below this answerability; None: the one chosen on validation
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question read against its passages: the analysed query, the candidate sentences and their features."""
+
+    query: Query
+    candidates: list[Candidate]
+    rows: np.ndarray = field(repr=False)
+
+
+def read(question: str, ctx: AnswerContext) -> Reading:
+    """Analyse the question once and turn every candidate sentence into a feature row."""
+    query = analyse(question, ctx.lexical, ctx.focus)
+    found = candidates(ctx.passages, ctx.neighbours, ctx.document)
+    return Reading(query, found, candidate_matrix(query, found))
+
+
+def answer_question(question: str, ctx: AnswerContext, models: Models | None = None) -> Answer:
+    """The best candidate sentence (cut to its answering clauses for a number or date), or an abstention."""
+    asked = ctx.asked or question
+    # A follow-up's own words decide whether it asks about the letter itself, not the earlier question's.
+    if ctx.passages and (intent := meta_intent(ctx.focus or question)) is not None:
+        meta = answer_meta(asked, intent, ctx.document(ctx.passages[0].doc_id), ctx.passages)
+        if meta is not None:
+            return replace(meta, resolved_question=question)
+    models = models or load_models()
+    reading = read(question, ctx)
+    # Nothing the question says occurs in any document (`<script>alert(1)</script>`, `你好`): no sentence can answer.
+    if not reading.candidates or not reading.query.terms or reading.query.missing >= 1.0:
+        return _abstain(asked, question, reading.query, ctx, None)
+    scores = models.rank(reading.rows)
+    confidence = models.probability(list_vector(reading.query, reading.candidates, reading.rows, scores))
+    threshold = models.threshold if ctx.threshold is None else ctx.threshold
+    if confidence < threshold:
+        return _abstain(asked, question, reading.query, ctx, confidence)
+    best = reading.candidates[_best(scores, reading.candidates, ctx.already_said)]
+    doc = ctx.document(best.doc_id)
+    said = ctx.already_said.citation if ctx.already_said is not None else None
+    span = _trim(reading.query, doc, best.span, said if said is not None and said.doc_id == doc.doc_id else None)
+    if "reason" in reading.query.kinds:
+        span = _with_its_cause(doc, span)
+    citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section)
+    body = citation.text.rstrip("。；;，,：:")
+    return Answer(
+        asked,
+        f"{body}[1]。",
+        (citation,),
+        tuple(ctx.passages),
+        False,
+        resolved_question=question,
+        confidence=confidence,
+    )
+
+
+def _best(scores: np.ndarray, found: Sequence[Candidate], already_said: AlreadySaid | None) -> int:
+    """The best-scored candidate; a follow-up takes what the earlier answer already said only when nothing else is left."""
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    if already_said is None or not already_said.whole_sentence:
+        return order[0]
+    said = already_said.citation
+    fresh = [i for i in order if not (found[i].doc_id == said.doc_id and _overlap(said, found[i].span))]
+    return fresh[0] if fresh else order[0]
+
+
+def _overlap(citation: Citation, span: Span) -> bool:
+    return citation.start < span.end and span.start < citation.end
+
+
+def answer_meta(question: str, intent: str, doc: Document, passages: Sequence[Passage]) -> Answer | None:
+    """Answer from the letter's detected structure, citing the span it came from."""
+    if intent == "section":
+        heading = part_heading(doc, section_number(question))
+        if heading is None:
+            return None
+        span = Span(heading.start, heading.end)
+        section = heading.title
+    else:
+        span = getattr(doc.structure, intent)
+        if span is None:
+            return None
+        section = "落款" if intent == "date" else "开头"
+    citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section)
+    text = META_TEMPLATES[intent].format(citation.text, "[1]")
+    if intent == "sender" and not _is_signature(doc, span):
+        text = text[:-1] + SENDER_INFERRED + "。"
+    return Answer(question, text, (citation,), tuple(passages), abstained=False)
+
+
+def _is_signature(doc: Document, span: Span) -> bool:
+    date = doc.structure.date
+    return date is not None and span.start < date.start and doc.text[span.end : date.start].strip() == ""
+
+
+_TYPED = {kind.name: kind for kind in KINDS if kind.name in ("count", "date", "measure")}
+
+
+def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = None) -> Span:
+    """A long sentence answering a number or date cut to the shortest run of clauses holding it and the question's terms.
+
+    A follow-up (`那技工院校呢？`) asks for something new: clauses the earlier answer (`avoid`) cited are left
+    out when a run without them holds the number too, however short the sentence.
+    """
+    wanted = [_TYPED[name] for name in query.kinds if name in _TYPED]
+    repeats = avoid is not None and _overlap(avoid, sentence)
+    if not wanted or (sentence.end - sentence.start <= SHORT_ANSWER and not repeats):
+        return sentence
+    clauses = split_clauses(doc.text, sentence.start, sentence.end)
+    best: tuple[float, Span] | None = None
+    for i in range(len(clauses)):
+        for j in range(i, len(clauses)):
+            span = Span(clauses[i].start, clauses[j].end)
+            if span.end - span.start > SHORT_ANSWER:
+                break
+            plain = doc.plain_text[span.start : span.end]
+            if not all(kind.holds.search(plain) for kind in wanted):
+                continue
+            if avoid is not None and _overlap(avoid, span):
+                continue
+            window = doc.text[span.start : span.end]
+            score = query.coverage(window) + query.char_coverage(window) - 0.001 * (span.end - span.start)
+            if best is None or score > best[0]:
+                best = (score, span)
+    return best[1] if best else sentence
+
+
+# A sentence opening with a consequence (`因此它被称为笨蛋水果`) has its cause in the sentence before.
+_CONSEQUENCE = re.compile(r"(?:因此|因而|所以|于是|故而|从而|由此|为此|此时|这样一来)")
+
+
+def _with_its_cause(doc: Document, span: Span) -> Span:
+    """`span` widened to the sentence before it when it opens with a consequence, in the same paragraph."""
+    if not _CONSEQUENCE.match(doc.plain_text, span.start):
+        return span
+    paragraph = doc.text.rfind("\n", 0, span.start) + 1
+    before = split_spans(doc.text, paragraph, span.start)
+    return Span(before[-1].start, span.end) if before else span
+
+
+_LOOSE_ENDS = "里上中下一这那个种些趟点"  # locatives and measure words that cling to a term's edges
+MAX_NAMED_TERM = 4
+
+
+def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
+    """Runs of the question's characters covered only by bigrams the indexed text never contains.
+
+    A character also covered by a bigram the text does contain is trimmed off the run's ends, so
+    `财政预算` yields `预算` when only `财政` occurs.
+    """
+    found: list[str] = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", FILLER.sub(" ", question)):
+        present = [lexical.df(run[i : i + 2]) > 0 for i in range(len(run) - 1)]
+        i = 0
+        while i < len(present):
+            if present[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(present) and not present[j]:
+                j += 1
+            start = i + 1 if i > 0 and present[i - 1] else i
+            end = j if j < len(present) and present[j] else j + 1
+            term = run[start:end].strip(_LOOSE_ENDS)
+            if 2 <= len(term) <= MAX_NAMED_TERM:  # a longer run is several words: naming it would garble
+                found.append(term)
+            i = j
+    return found
+
+
+def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None) -> Answer:
+    where = ctx.where
+    missing = missing_terms(query.text, ctx.lexical)
+    if missing:
+        what = "、".join(f"“{m}”" for m in missing[:3])
+        text = f"{where}没有找到答案：{where}没有提到{what}。下面是最接近的段落，供参考。"
+    else:
+        text = f"{where}没有找到这个问题的答案。下面是最接近的段落，供参考。"
+    return Answer(
+        asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
+    )

@@ -1,0 +1,186 @@
+"""Features: named numbers for each candidate sentence, and for the ranked list as a whole.
+
+Every signal the hand-written rules used is here as a number the models weigh: term coverage (IDF
+weights, and weights local to the candidates), the kinds of answer asked for and held, the passage's
+rank and BM25 score, the sentence before (`這件事件` points back), and each value relative to the best
+candidate's. Scores that change scale with the corpus (BM25) are divided by what the same question could
+score at most in this corpus, so a model trained on Wikipedia reads a letter's scores on the same scale.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from qa.answering.candidates import NEIGHBOUR, Candidate
+from qa.answering.kinds import KIND_NAMES, counted, kind_signals
+from qa.answering.query import Query, share
+
+_RELATIVE = ("terms", "terms_local", "chars", "raw_chars", "run", "context")
+CANDIDATE_FEATURES: tuple[str, ...] = (
+    "terms",  # IDF-weighted share of the question's bigrams in the sentence
+    "terms_local",  # the same, each bigram weighted by how few candidates hold it
+    "chars",
+    "chars_local",
+    "raw_chars",  # unweighted share of the question's distinct characters
+    "run",  # longest run of the question's consecutive bigrams found in the sentence, over the question's length
+    "context",  # term coverage of the section, the document's opening and the whole passage
+    "before",  # term coverage of the sentence before
+    "rank",
+    "neighbour",
+    "lexical_rel",  # the passage's BM25 score over the best passage's
+    "order",
+    "length",
+    "new_chars",  # share of the sentence's characters the question does not have: what it adds
+    "unit_counted",  # `41所` for `多少所`
+    "head",  # the noun a wh-word asks for (`哪些企业` → `企业`) is in the sentence
+    "defines",  # `棱柱是…` for `什么是棱柱`
+    *(f"kind_{name}" for name in KIND_NAMES),
+    *(f"{name}_gap" for name in _RELATIVE),  # the best candidate's value minus this one's
+    "terms_place",  # how many candidates cover the terms better
+    "q_length",
+    "q_terms",
+    "q_missing",  # share of the question's term weight no document contains
+)
+LIST_FEATURES: tuple[str, ...] = (
+    "score_top",
+    "score_gap",  # the best ranker score minus the second
+    "score_share",  # softmax weight of the best among all candidates
+    "terms_top",
+    "terms_local_top",  # the best candidate's share of the terms that tell the candidates apart
+    "chars_top",
+    "chars_local_top",
+    "raw_top",
+    "run_top",
+    "context_top",
+    "before_top",
+    "kind_misses_top",  # kinds asked for that the best candidate does not hold
+    "terms_max",
+    "held_terms_max",  # the best term coverage among candidates holding every kind asked for (a number, a date…)
+    "asks_kind",  # the question asks for some kind of answer a sentence holds or not
+    "missing",
+    "lexical_norm",  # the best passage's BM25 score over the most this question could score here
+    "lexical_second",
+    "q_length",
+    "q_terms",
+    "candidates",
+)
+_COLUMN = {name: i for i, name in enumerate(CANDIDATE_FEATURES)}
+
+
+def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
+    """One row of `CANDIDATE_FEATURES` per candidate."""
+    rows = np.zeros((len(found), len(CANDIDATE_FEATURES)), dtype=np.float64)
+    if not found:
+        return rows
+    local_terms = _local_weights(query.terms, [c.seen for c in found])
+    local_chars = _local_weights(query.chars, [c.seen for c in found])
+    order = list(query.terms)  # in the order the question says them
+    letters = {ch for ch in query.text if ch.isalnum()}
+    top_lexical = max((c.lexical for c in found), default=0.0) or 1.0
+    counted_unit = re.compile(counted(query.count_unit)) if query.count_unit else None
+    for i, cand in enumerate(found):
+        seen = cand.seen
+        rows[i, : _COLUMN["kind_" + KIND_NAMES[0]]] = (
+            query.coverage(seen),
+            share(local_terms, seen, empty=0.0),
+            query.char_coverage(seen),
+            share(local_chars, seen, empty=0.0),
+            len(letters & set(seen)) / len(letters) if letters else 0.0,
+            _longest_run(order, seen) / max(1, len(order)),
+            query.coverage(cand.context),
+            query.coverage(cand.before) if cand.before else 0.0,
+            cand.rank,
+            float(cand.rank == NEIGHBOUR),
+            cand.lexical / top_lexical,
+            cand.order,
+            math.log1p(len(cand.text)),
+            sum(1 for ch in cand.text if ch.isalnum() and ch not in query.text) / max(1, len(cand.text)),
+            float(bool(counted_unit and counted_unit.search(cand.plain))),
+            float(bool(query.head) and query.head in cand.plain),
+            float(bool(query.defines) and cand.plain.lstrip('“"《').startswith(query.defines)),
+        )
+        start = _COLUMN["kind_" + KIND_NAMES[0]]
+        rows[i, start : start + len(KIND_NAMES)] = kind_signals(query.kinds, cand.plain)
+    for name in _RELATIVE:
+        column = rows[:, _COLUMN[name]]
+        rows[:, _COLUMN[f"{name}_gap"]] = column.max() - column
+    terms = rows[:, _COLUMN["terms"]]
+    rows[:, _COLUMN["terms_place"]] = (terms[None, :] > terms[:, None]).sum(axis=1)
+    rows[:, _COLUMN["q_length"]] = len(query.text)
+    rows[:, _COLUMN["q_terms"]] = len(query.terms)
+    rows[:, _COLUMN["q_missing"]] = query.missing
+    return rows
+
+
+def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """`LIST_FEATURES` of a ranked list: how sure the best candidate is, and how much of the question the corpus has."""
+    out = np.zeros(len(LIST_FEATURES), dtype=np.float64)
+    out[LIST_FEATURES.index("missing")] = query.missing
+    out[LIST_FEATURES.index("q_length")] = len(query.text)
+    out[LIST_FEATURES.index("q_terms")] = len(query.terms)
+    out[LIST_FEATURES.index("candidates")] = len(found)
+    if not found:
+        out[LIST_FEATURES.index("score_top")] = -10.0
+        return out
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    second = float(scores[order[1]]) if len(order) > 1 else float(scores[best]) - 10.0
+    weights = np.exp(scores - scores.max())
+    bound = query.bound or 1.0
+    passages = sorted({(c.rank, c.lexical) for c in found if c.rank != NEIGHBOUR})
+    row = rows[best]
+    kinds = row[_COLUMN["kind_" + KIND_NAMES[0]] : _COLUMN["kind_" + KIND_NAMES[0]] + len(KIND_NAMES)]
+    out[: LIST_FEATURES.index("missing")] = (
+        scores[best],
+        scores[best] - second,
+        weights[best] / weights.sum(),
+        row[_COLUMN["terms"]],
+        row[_COLUMN["terms_local"]],
+        row[_COLUMN["chars"]],
+        row[_COLUMN["chars_local"]],
+        row[_COLUMN["raw_chars"]],
+        row[_COLUMN["run"]],
+        row[_COLUMN["context"]],
+        row[_COLUMN["before"]],
+        float((kinds < 0).sum()),
+        rows[:, _COLUMN["terms"]].max(),
+        _held_terms_max(rows),
+        float(bool(query.kinds)),
+    )
+    top = passages[0][1] if passages else 0.0
+    out[LIST_FEATURES.index("lexical_norm")] = top / bound
+    out[LIST_FEATURES.index("lexical_second")] = passages[1][1] / top if len(passages) > 1 and top > 0 else 0.0
+    return out
+
+
+def _held_terms_max(rows: np.ndarray) -> float:
+    """The best term coverage of a candidate that misses no kind of answer asked for (0 when every one misses)."""
+    start = _COLUMN["kind_" + KIND_NAMES[0]]
+    holds = (rows[:, start : start + len(KIND_NAMES)] >= 0).all(axis=1)
+    return float(rows[holds, _COLUMN["terms"]].max()) if holds.any() else 0.0
+
+
+def _local_weights(weights: dict[str, float], texts: Sequence[str]) -> dict[str, float]:
+    """Weights re-scaled by how few of the candidates hold each key.
+
+    The subject of a question (`大果西番莲`) sits in every sentence of its paragraph; what tells the
+    sentences apart is the rest of the question (`根部`).
+    """
+    n = len(texts)
+    if not n:
+        return dict(weights)
+    scale = math.log(1 + n)
+    return {t: w * math.log(1 + n / (1 + sum(t in s for s in texts))) / scale for t, w in weights.items()}
+
+
+def _longest_run(bigrams: Sequence[str], text: str) -> int:
+    """The longest run of consecutive question bigrams that all occur in `text` (a long shared phrase)."""
+    best = run = 0
+    for gram in bigrams:
+        run = run + 1 if gram in text else 0
+        best = max(best, run)
+    return best

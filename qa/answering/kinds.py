@@ -1,0 +1,131 @@
+"""Answer kinds: what a question asks for (a number, a date, a reason…) and whether a text can hold it.
+
+Each kind is a row of data: the words that ask for it, and what a sentence shows when it holds it. The
+ranker weighs every row as a feature (asked and held, asked and not held, not asked); no row vetoes an
+answer on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
+UNITS = "个所家项名人次条座批类种位届年月天亿万元"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of answer: the words that ask for it and what a sentence holding it shows."""
+
+    name: str
+    asks: re.Pattern[str]
+    holds: re.Pattern[str]
+
+
+# A quantity in a sentence: digits, or a numeral with a measure word (`六所`, `三地`); not the 一 of
+# `一种`, `一批`, `进一步`, which counts nothing.
+QUANTITY = re.compile(rf"\d|[二三四五六七八九十两百千万]+[{UNITS}处门地米里尺亩倍岁]")
+# `称为什么` / `更名为什么` / `称之为什么` ask for a name, not a reason.
+REASON_ASKED = re.compile(r"(?<![称作名算成认视改译变选叫之])为什么|为何|什么原因|原因是什么")
+_MONEY = r"(?:资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱)"
+_LENGTH = r"米|公里|公分|公尺|尺|寸|英尺|英寸|英里|层|楼"
+_COUNT = rf"(?:多少|(?<![近这那前哪好])几(?!乎))[{UNITS}]?"
+
+KINDS = (
+    Kind("count", re.compile(_COUNT), QUANTITY),
+    # `有多高`, `面积多大`, `多长时间`: a measurement, answered by a number (not `多大的影响`).
+    Kind("measure", re.compile(r"多[高大长重远深宽久厚](?!的|学|家|型|量|部|力|关系|作用|影响|意义|程度)"), QUANTITY),
+    Kind(
+        "date",
+        re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|(?<!多长)(?<!多少)时间"),
+        re.compile(
+            r"\d{3,4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年|\d+世纪|\d+年代|[春夏秋冬]季|"
+            r"[\u4e00-\u9fff]{1,4}(?:时期|时代|年间|朝)|元年|[秦汉晋隋唐宋元明清][初末]|[\d一二三四五六七八九十]+岁"
+        ),
+    ),
+    Kind(
+        "money",
+        re.compile(rf"{_MONEY}[^，,。]*(?:多少|几)|(?:多少|几)[^，,。]*{_MONEY}"),
+        re.compile(
+            r"\d[\d,.]*\s*(?:多|余)?(?:亿|万|千)?(?:[美港澳台新日欧]?元|美金|英镑|镑|法郎|卢布|马克)|[一二三四五六七八九十两百千万亿]+[美港澳台新日欧]?元"
+        ),
+    ),
+    Kind(
+        "rate",
+        re.compile(r"(?:率|比例|比重|占比|百分)[^，,。]*(?:多少|几)"),
+        re.compile(r"%|％|百分之|\d+成|\d\s*[:：比]\s*\d|率[为是达约近超过了]*\d"),
+    ),
+    Kind(
+        "people",
+        re.compile(r"(?:学生|人数|毕业生|在校生|教师|老师|员工)[^，,。]*(?:多少|几)|多少[人名]|几[人名]"),
+        re.compile(rf"{NUMERAL}多?余?万?[人名]"),
+    ),
+    Kind("list", re.compile(r"哪些|哪几|包括|包含|有什么|都有|列举|分别"), re.compile(r"、|[；;]")),
+    Kind(
+        "person",
+        re.compile(
+            r"谁|哪一?位(?![\u4e00-\u9fff]{2})|哪几位|(?:领导|负责人|局长|市长|主任|校长|专家|联系人)[^，,。？?]{0,4}(?:名字|姓名)"
+        ),
+        re.compile(r"[\u4e00-\u9fff]{2,3}(?:同志|先生|女士|局长|市长|主任|书记|校长|院长|委员)(?!会)"),
+    ),
+    Kind(
+        "reason",
+        REASON_ASKED,
+        re.compile(r"因|由于|为了|所以|故|导致|致使|使得|造成|影响|旨在|以便|目的|结果|于是|考虑|为此|所致|缘故"),
+    ),
+    Kind(
+        "place",
+        re.compile(r"在哪[里儿]|在哪[？?]|位于哪|什么地方|什么位置|哪个(?:区|县|镇|街道|园区|城市|国家)|哪里"),
+        re.compile(
+            r"位于|坐落|地处|落户|分布|(?:(?<![正现存所实])在|(?<![关对由属基用等至终处])于|至|到)"
+            r"[\u4e00-\u9fff]{1,12}?(?:区|县|省|市|州|国|路|街|镇|村|岛|境内|地区|一带|附近)"
+        ),
+    ),
+    Kind(
+        "opinion",
+        re.compile(r"怎么评价|如何评价|怎样评价|评价如何|什么看法|满意"),
+        re.compile(r"评价|认为|表示|满意|肯定|赞"),
+    ),
+    Kind(
+        "procedure",
+        re.compile(r"流程|程序|手续|步骤|(?:怎么|如何|怎样)(?:申请|加入|报名|办理)|申请条件"),
+        re.compile(r"申请|申报|流程|程序|步骤|提交|审批|审核|条件"),
+    ),
+    Kind(
+        "superlative",
+        re.compile(r"最(?:多|少|大|小|高|低|早|晚|好|强|快|长|短|受欢迎|热门)"),
+        re.compile(r"最|第一|首位|居首|之首|领先|位居|位列|多于|超过|高于"),
+    ),
+    Kind(
+        "ranking",
+        re.compile(r"排第几|排名|第几名|第几位"),
+        re.compile(r"第[\d一二三四五六七八九十]+(?:名|位)|排名|位居|位列|排在"),
+    ),
+    Kind(
+        "negation",
+        re.compile(r"(?<!有)(?:没有|尚未|未能|未)(?!来)"),
+        re.compile(r"没有|尚未|未|无|不(?!断|仅|同|少|久|但)"),
+    ),
+    # A measurement in the unit asked for: `面积多大` an area, `多高` a length (not `级别有多高`), `多久` a duration.
+    Kind("area", re.compile(r"面积|占地"), re.compile(r"平方|亩|公顷|㎡")),
+    Kind("length", re.compile(r"^(?!.*(?:级别|水平|等级|程度|地位)).*多[高长深宽远厚](?!时间)"), re.compile(_LENGTH)),
+    Kind("duration", re.compile(r"多久|多长时间"), re.compile(r"年|月|天|日|周|星期|小时|分钟|秒|世纪")),
+    Kind("weight", re.compile(r"多重|重量"), re.compile(r"(?:公|千|毫)?(?:克|斤)|吨|磅")),
+)
+KIND_NAMES = tuple(kind.name for kind in KINDS)
+
+
+def asked_kinds(question: str) -> frozenset[str]:
+    """The kinds of answer a question (in simplified characters) asks for."""
+    return frozenset(kind.name for kind in KINDS if kind.asks.search(question))
+
+
+def kind_signals(asked: frozenset[str], plain: str) -> list[float]:
+    """One value per kind, in `KINDS` order: 1 asked and held by `plain`, -1 asked and not held, 0 not asked."""
+    return [0.0 if kind.name not in asked else 1.0 if kind.holds.search(plain) else -1.0 for kind in KINDS]
+
+
+def counted(unit: str) -> str:
+    """A regex for a number followed by `unit` (`41所`, `130多个`, `2000万元`)."""
+    return rf"{NUMERAL}多?余?{unit}"

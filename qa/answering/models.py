@@ -1,0 +1,109 @@
+"""The learned models: a sentence ranker and an answerability classifier, LightGBM text files with model cards.
+
+Both are loaded once, on the first question, and checked against the feature code: a model trained on
+other features than this code computes would score nonsense, so it is refused with the fix (`qa train`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES
+from qa.errors import ModelError
+
+if TYPE_CHECKING:
+    import lightgbm
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+RANKER = "ranker"
+ANSWERABLE = "answerable"
+FEATURES = {RANKER: CANDIDATE_FEATURES, ANSWERABLE: LIST_FEATURES}
+
+
+@dataclass(frozen=True)
+class Models:
+    """The two boosters, and the abstention threshold chosen on validation (from the answerability card)."""
+
+    ranker: lightgbm.Booster
+    answerable: lightgbm.Booster
+    threshold: float
+
+    def rank(self, rows: np.ndarray) -> np.ndarray:
+        """A score per candidate row; higher is likelier to hold the answer."""
+        if not len(rows):
+            return np.zeros(0)
+        return np.asarray(self.ranker.predict(rows, num_threads=1), dtype=np.float64)
+
+    def probability(self, vector: np.ndarray) -> float:
+        """The probability that the documents answer the question, from its ranked list's features."""
+        return float(self.answerable.predict(vector.reshape(1, -1), num_threads=1)[0])
+
+
+def card_path(folder: Path, name: str) -> Path:
+    return folder / f"{name}.json"
+
+
+def model_path(folder: Path, name: str) -> Path:
+    return folder / f"{name}.txt"
+
+
+@functools.cache
+def load_models(folder: Path = MODELS_DIR) -> Models:
+    """Read both models and their cards from `folder`; refuse them when their features are not this code's."""
+    cards = {name: read_card(folder, name) for name in FEATURES}
+    boosters = {name: _booster(model_path(folder, name)) for name in FEATURES}
+    for name, booster in boosters.items():
+        if tuple(booster.feature_name()) != FEATURES[name]:
+            raise ModelError(
+                f"{model_path(folder, name)} was trained on other features than this code computes: "
+                "rebuild the models with `qa train`"
+            )
+    threshold = cards[ANSWERABLE].get("threshold")
+    if not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
+        raise ModelError(f"{card_path(folder, ANSWERABLE)} has no threshold in [0, 1]: rebuild with `qa train`")
+    return Models(boosters[RANKER], boosters[ANSWERABLE], float(threshold))
+
+
+def read_card(folder: Path, name: str) -> dict[str, Any]:
+    path = card_path(folder, name)
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the model card {path} ({exc}): rebuild the models with `qa train`") from None
+    if not isinstance(card, dict) or card.get("features") != list(FEATURES[name]):
+        raise ModelError(f"{path} lists other features than this code computes: rebuild the models with `qa train`")
+    return card
+
+
+def _booster(path: Path) -> lightgbm.Booster:
+    lightgbm = import_lightgbm()
+    try:
+        return lightgbm.Booster(model_file=str(path))
+    except Exception as exc:  # LightGBM raises its own LightGBMError, or OSError, for a bad file
+        raise ModelError(f"cannot load the model {path} ({exc}): rebuild the models with `qa train`") from None
+
+
+def import_lightgbm() -> Any:
+    """LightGBM without its scikit-learn and pandas wrappers, which `qa` does not use.
+
+    Importing lightgbm imports scikit-learn and pandas when they are installed (0.7 s here), only for
+    its estimator classes; `qa` reads a Booster. They are hidden during the import and nothing else.
+    """
+    if "lightgbm" in sys.modules:
+        return sys.modules["lightgbm"]
+    hidden = [name for name in ("sklearn", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import lightgbm
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+    return lightgbm

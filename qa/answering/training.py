@@ -1,0 +1,472 @@
+"""Training: rebuild the sentence ranker and the answerability model from public reading-comprehension data
+(CMRC 2018, in `../shared/data/`) and the letter's question sets, and write them with their model cards.
+
+Train on CMRC 2018 train and `eval/questions.jsonl`; choose (early stopping, the abstention threshold) on
+CMRC 2018 trial and `eval/fresh2.jsonl`. Unanswerable examples are made three ways: the question asked
+against the corpus without its article (folds of articles left out), the question with its rarest name
+replaced by one the corpus never holds, and the letter sets' own unanswerable questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa._version import __version__
+from qa.answering.answer import Reading, read
+from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES, candidate_matrix, list_vector
+from qa.answering.followup import resolve
+from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, card_path, import_lightgbm, model_path
+from qa.answering.query import meta_intent, rewrite
+from qa.api import QA
+from qa.errors import InputError
+from qa.lexical import LexicalIndex
+from qa.settings import PACKAGE_DIR
+
+REPO = PACKAGE_DIR.parent
+DATA_DIR = REPO.parent / "shared" / "data"
+TRAIN_SQUAD = "cmrc2018_train.json"
+VALID_SQUAD = "cmrc2018_trial.json"
+LETTER_TRAIN = REPO / "eval" / "questions.jsonl"
+LETTER_VALID = REPO / "eval" / "fresh2.jsonl"
+SEED = 13
+FOLDS = 4  # the articles left out together when a question is asked without its own
+ABSENT_SHARE = 0.5  # of the questions also asked without their article
+RENAMED_SHARE = 0.3  # of the questions also asked with their rarest name replaced
+DROPPED_SHARE = 0.3  # of the questions also read with the sentences holding their answer taken out
+# A letter question weighs as much as this many Wikipedia ones, for the ranker and for the answerability
+# model. Chosen on validation: 20 over 5 for answerability (the letter's unanswerables abstained on 0.42
+# against 0.37, CMRC trial's 0.71 against 0.64, at <= 3% false abstention); 5 for the ranker (at 20 CMRC
+# trial top-1 fell from 0.793 to 0.774).
+RANKER_LETTER_WEIGHT = 5.0
+ANSWERABLE_LETTER_WEIGHT = 20.0
+MAX_FALSE_ABSTAIN = 0.03  # the threshold keeps false abstentions at or under this on every validation set
+RANKER_PARAMS: dict[str, Any] = {
+    "objective": "lambdarank",
+    "metric": "ndcg",
+    "eval_at": [1],
+    "learning_rate": 0.05,
+    "num_leaves": 15,  # over 31 and 20: CMRC trial top-1 0.793 against 0.780
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambdarank_truncation_level": 10,
+}
+ANSWERABLE_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "metric": "binary_logloss",
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.9,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+}
+COMMON_PARAMS: dict[str, Any] = {
+    "seed": SEED,
+    "deterministic": True,
+    "num_threads": 1,
+    "force_row_wise": True,
+    "verbose": -1,
+}
+MAX_ROUNDS = 600
+EARLY_STOP = 40
+
+
+@dataclass(frozen=True)
+class Example:
+    """One question read against one corpus: its candidates' feature rows and labels, and whether it is answerable."""
+
+    source: str  # which set and how it was asked: `cmrc2018_train`, `…/absent`, `…/renamed`, `letter`
+    reading: Reading
+    labels: np.ndarray  # 1 for a candidate holding the answer
+    answerable: bool
+    naive: bool = False  # the naive baseline's sentence holds the answer (answerable questions)
+
+    def weight(self, letter: float) -> float:
+        return letter if self.source == "letter" else 1.0
+
+
+@dataclass(frozen=True)
+class SetFigures:
+    """How the models do on one validation set."""
+
+    name: str
+    questions: int
+    top1_holds_answer: float  # answerable questions whose best-ranked sentence holds the answer
+    naive_holds_answer: float
+    false_abstain: float
+    abstain_unanswerable: float | None
+    auc: float | None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `qa train`."""
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help=f"folder with {TRAIN_SQUAD} and {VALID_SQUAD}")
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where the models and cards are written")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each set (a quick run)")
+    parser.add_argument("--embed-model", default="wordllama", help="the embedder retrieval uses while training")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`qa train`: rebuild both models and their cards; prints the validation figures, one JSON line per set."""
+    for figures in train(args.data, args.out, limit=args.limit, embed_model=args.embed_model):
+        print(json.dumps(figures.__dict__, ensure_ascii=False))
+    return 0
+
+
+def train(
+    data: Path, out: Path, limit: int | None = None, embed_model: str = "wordllama", log: Any = sys.stderr
+) -> list[SetFigures]:
+    """Build the examples, fit both models, choose the threshold on validation, write models and cards to `out`."""
+    for name in (TRAIN_SQUAD, VALID_SQUAD):
+        if not (data / name).is_file():
+            raise InputError(
+                f"{data / name} is missing: `qa train` reads CMRC 2018 from {data} (see ../shared/data/README.md)"
+            )
+    started = time.perf_counter()
+    rng = random.Random(SEED)
+    with tempfile.TemporaryDirectory(prefix="qa-train-") as tmp:
+        work = Path(tmp)
+        train_set = squad_examples(data / TRAIN_SQUAD, work / "train", rng, limit, embed_model, log)
+        valid_set = squad_examples(data / VALID_SQUAD, work / "valid", rng, limit, embed_model, log)
+        letter_train = letter_examples(LETTER_TRAIN, work / "letter", embed_model)
+        letter_valid = letter_examples(LETTER_VALID, work / "letter", embed_model)
+    print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
+    train_all = train_set + letter_train
+    valid_all = valid_set + letter_valid
+    lightgbm = import_lightgbm()
+    ranker = fit_ranker(lightgbm, train_all, valid_all)
+    answerable = fit_answerable(lightgbm, ranker, train_all, valid_all)
+    probabilities = {
+        name: _probabilities(ranker, answerable, part) for name, part in _validation_sets(valid_set, letter_valid)
+    }
+    threshold = choose_threshold(
+        [probabilities[name][[e.answerable for e in part]] for name, part in _validation_sets(valid_set, letter_valid)]
+    )
+    figures = [
+        _figures(name, part, ranker, probabilities[name], threshold)
+        for name, part in _validation_sets(valid_set, letter_valid)
+    ]
+    print(f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}", file=log)
+    sources = [data / TRAIN_SQUAD, data / VALID_SQUAD, LETTER_TRAIN, LETTER_VALID]
+    write_models(out, ranker, answerable, threshold, figures, sources, limit, embed_model)
+    return figures
+
+
+# ---- examples -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Article:
+    number: int
+    paragraphs: tuple[str, ...]
+    questions: tuple[tuple[str, tuple[str, ...]], ...]  # (question, gold answers)
+
+
+def read_articles(path: Path, limit: int | None = None) -> list[_Article]:
+    """The articles of a SQuAD-format file, each with its paragraphs and answerable questions."""
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    articles = []
+    for number, article in enumerate(data[:limit]):
+        paragraphs = tuple(p["context"] for p in article["paragraphs"])
+        questions = tuple(
+            (qa["question"], tuple(dict.fromkeys(a["text"] for a in qa["answers"] if a.get("text"))))
+            for p in article["paragraphs"]
+            for qa in p["qas"]
+        )
+        articles.append(_Article(number, paragraphs, tuple(q for q in questions if q[1])))
+    return articles
+
+
+def _corpus(folder: Path, articles: Sequence[_Article], embed_model: str) -> QA:
+    folder.mkdir(parents=True)
+    for article in articles:
+        for i, text in enumerate(article.paragraphs):
+            (folder / f"a{article.number:05d}_p{i:02d}.txt").write_text(text, encoding="utf-8")
+    return QA.from_path(folder, index_dir=folder.with_name(folder.name + "-index"), embed_model=embed_model)
+
+
+def squad_examples(
+    path: Path, work: Path, rng: random.Random, limit: int | None, embed_model: str, log: Any
+) -> list[Example]:
+    """Every question asked against the whole corpus; some also without their article, some renamed."""
+    name = path.stem
+    articles = read_articles(path, limit)
+    bot = _corpus(work / "all", articles, embed_model)
+    examples = []
+    for article in _progress(articles, f"{name}", log):
+        for question, golds in article.questions:
+            present = _example(bot, question, golds, name, naive=True)
+            examples.append(present)
+            if rng.random() < DROPPED_SHARE and present.labels.any():
+                examples.append(without_answer(present, f"{name}/dropped"))
+            if rng.random() < RENAMED_SHARE and (renamed := rename(question, bot.lexical, rng)) is not None:
+                examples.append(_example(bot, renamed, (), f"{name}/renamed"))
+    folds = [articles[i::FOLDS] for i in range(FOLDS)]
+    for number, left_out in enumerate(folds):
+        kept = [a for i, fold in enumerate(folds) if i != number for a in fold]
+        without = _corpus(work / f"without-{number}", kept, embed_model)
+        for article in left_out:
+            for question, _golds in article.questions:
+                if rng.random() < ABSENT_SHARE:
+                    examples.append(_example(without, question, (), f"{name}/absent"))
+    return examples
+
+
+def _example(bot: QA, question: str, golds: Sequence[str], source: str, naive: bool = False) -> Example:
+    query = rewrite(question, bot.lexical)
+    reading = read(query, bot.context(query, asked=question))
+    labels = np.array([any(g in c.text for g in golds) for c in reading.candidates], dtype=np.float64)
+    holds = False
+    if naive and golds:
+        from qa.evaluation import naive_answer
+
+        baseline = naive_answer(bot, query)
+        holds = any(g in baseline for g in golds)
+    return Example(source, reading, labels, bool(golds), holds)
+
+
+def without_answer(example: Example, source: str) -> Example:
+    """The example with every candidate holding the answer taken out: the topic is there, the detail is not.
+
+    Letter questions the letter cannot answer are mostly of this kind (`在校生有多少人`: the schools are
+    named, their pupils are not counted); Wikipedia questions asked without their article are not.
+    """
+    kept = [c for c, label in zip(example.reading.candidates, example.labels, strict=True) if not label]
+    reading = Reading(example.reading.query, kept, candidate_matrix(example.reading.query, kept))
+    return Example(source, reading, np.zeros(len(kept)), False)
+
+
+_NAME = re.compile(r"\d{3,4}|[\u4e00-\u9fff]{2}")
+
+
+def rename(question: str, lexical: LexicalIndex, rng: random.Random) -> str | None:
+    """The question with its rarest name (a year, or the rarest two-character term) replaced by one no text holds."""
+    spots = [
+        (lexical.df(m.group()), m.start(), m.group()) for m in _NAME.finditer(question) if lexical.df(m.group()) > 0
+    ]
+    if not spots:
+        return None
+    _, start, old = min(spots)
+    for _ in range(20):
+        if old.isdigit():
+            new = str(rng.randint(10 ** (len(old) - 1), 10 ** len(old) - 1))
+        else:
+            new = "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(2))
+        if lexical.df(new) == 0 and not lexical.occurs(new):
+            return question[:start] + new + question[start + len(old) :]
+    return None
+
+
+def letter_examples(path: Path, work: Path, embed_model: str) -> list[Example]:
+    """The letter's questions (follow-ups resolved against their history); questions about the letter itself are skipped.
+
+    A candidate is labelled as answering when it holds every key (one of each key's alternatives).
+    """
+    bot = QA.from_path(index_dir=work / "index", embed_model=embed_model)
+    examples = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        resolved = resolve(row["question"], row.get("history", []))
+        if meta_intent(resolved.focus or resolved.text) is not None:
+            continue
+        question, focus = rewrite(resolved.text, bot.lexical), rewrite(resolved.focus, bot.lexical)
+        reading = read(question, bot.context(question, focus, row["question"]))
+        keys = [k.split("|") for k in row["answers"]]
+        labels = np.array(
+            [bool(keys) and all(any(a in c.text for a in k) for k in keys) for c in reading.candidates],
+            dtype=np.float64,
+        )
+        from qa.evaluation import naive_answer
+
+        baseline = naive_answer(bot, question)
+        holds = bool(keys) and all(any(a in baseline for a in k) for k in keys)
+        examples.append(Example("letter", reading, labels, bool(keys), holds))
+    return examples
+
+
+def _progress(items: Sequence[Any], desc: str, log: Any) -> Iterator[Any]:
+    from tqdm import tqdm
+
+    return iter(tqdm(items, desc=desc, unit="article", file=log, disable=None, leave=False))
+
+
+# ---- models ---------------------------------------------------------------------------------------
+
+
+def _groups(examples: Sequence[Example]) -> list[Example]:
+    """Lists the ranker can learn from: some candidate holds the answer and some does not."""
+    return [e for e in examples if e.labels.any() and not e.labels.all()]
+
+
+def _ranker_data(lightgbm: Any, examples: Sequence[Example], reference: Any = None) -> Any:
+    groups = _groups(examples)
+    rows = np.vstack([e.reading.rows for e in groups])
+    labels = np.concatenate([e.labels for e in groups])
+    weights = np.concatenate([np.full(len(e.labels), e.weight(RANKER_LETTER_WEIGHT)) for e in groups])
+    return lightgbm.Dataset(
+        rows,
+        labels,
+        weight=weights,
+        group=[len(e.labels) for e in groups],
+        feature_name=list(CANDIDATE_FEATURES),
+        reference=reference,
+        free_raw_data=False,
+    )
+
+
+def fit_ranker(lightgbm: Any, train_set: Sequence[Example], valid_set: Sequence[Example]) -> Any:
+    """LightGBM lambdarank over candidate rows, early-stopped on validation NDCG@1."""
+    train_data = _ranker_data(lightgbm, train_set)
+    valid_data = _ranker_data(lightgbm, valid_set, train_data)
+    return lightgbm.train(
+        {**RANKER_PARAMS, **COMMON_PARAMS},
+        train_data,
+        num_boost_round=MAX_ROUNDS,
+        valid_sets=[valid_data],
+        callbacks=[lightgbm.early_stopping(EARLY_STOP, verbose=False)],
+    )
+
+
+def _list_rows(ranker: Any, examples: Sequence[Example]) -> np.ndarray:
+    out = np.zeros((len(examples), len(LIST_FEATURES)))
+    for i, e in enumerate(examples):
+        scores = ranker.predict(e.reading.rows, num_threads=1) if len(e.reading.rows) else np.zeros(0)
+        out[i] = list_vector(e.reading.query, e.reading.candidates, e.reading.rows, np.asarray(scores))
+    return out
+
+
+def fit_answerable(lightgbm: Any, ranker: Any, train_set: Sequence[Example], valid_set: Sequence[Example]) -> Any:
+    """A binary classifier over the ranked list's features: does the corpus answer the question at all?"""
+
+    def data(examples: Sequence[Example], rows: np.ndarray, reference: Any = None) -> Any:
+        return lightgbm.Dataset(
+            rows,
+            np.array([e.answerable for e in examples], dtype=np.float64),
+            weight=np.array([e.weight(ANSWERABLE_LETTER_WEIGHT) for e in examples]),
+            feature_name=list(LIST_FEATURES),
+            reference=reference,
+            free_raw_data=False,
+        )
+
+    train_data = data(train_set, _list_rows(ranker, train_set))
+    return lightgbm.train(
+        {**ANSWERABLE_PARAMS, **COMMON_PARAMS},
+        train_data,
+        num_boost_round=MAX_ROUNDS,
+        valid_sets=[data(valid_set, _list_rows(ranker, valid_set), train_data)],
+        callbacks=[lightgbm.early_stopping(EARLY_STOP, verbose=False)],
+    )
+
+
+def _validation_sets(squad: Sequence[Example], letter: Sequence[Example]) -> list[tuple[str, list[Example]]]:
+    return [(VALID_SQUAD.removesuffix(".json"), list(squad)), (LETTER_VALID.stem, list(letter))]
+
+
+def _probabilities(ranker: Any, answerable: Any, examples: Sequence[Example]) -> np.ndarray:
+    if not examples:
+        return np.zeros(0)
+    return np.asarray(answerable.predict(_list_rows(ranker, examples), num_threads=1), dtype=np.float64)
+
+
+def choose_threshold(answerable_probabilities: Sequence[np.ndarray], most: float = MAX_FALSE_ABSTAIN) -> float:
+    """The highest threshold that abstains on at most `most` of the answerable questions of every validation set."""
+    cuts = []
+    for probs in answerable_probabilities:
+        if len(probs):
+            ordered = np.sort(probs)
+            cuts.append(float(ordered[int(most * len(ordered))]))  # fewer than that many lie below it
+    return min(cuts, default=0.5)
+
+
+def _figures(name: str, examples: Sequence[Example], ranker: Any, probs: np.ndarray, threshold: float) -> SetFigures:
+    answerable = np.array([e.answerable for e in examples], dtype=bool)
+    top1 = []
+    for e in (e for e in examples if e.answerable):
+        scores = ranker.predict(e.reading.rows, num_threads=1) if len(e.reading.rows) else np.zeros(0)
+        top1.append(bool(len(scores)) and bool(e.labels[int(np.argmax(scores))]))
+    abstain = probs < threshold
+    return SetFigures(
+        name=name,
+        questions=len(examples),
+        top1_holds_answer=round(float(np.mean(top1)), 4) if top1 else 0.0,
+        naive_holds_answer=round(float(np.mean([e.naive for e in examples if e.answerable])), 4)
+        if answerable.any()
+        else 0.0,
+        false_abstain=round(float(abstain[answerable].mean()), 4) if answerable.any() else 0.0,
+        abstain_unanswerable=round(float(abstain[~answerable].mean()), 4) if (~answerable).any() else None,
+        auc=round(auc(probs, answerable), 4) if answerable.any() and (~answerable).any() else None,
+    )
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve: the chance a random positive scores above a random negative (ties half)."""
+    pos, neg = scores[positive], scores[~positive]
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_models(
+    out: Path,
+    ranker: Any,
+    answerable: Any,
+    threshold: float,
+    figures: Sequence[SetFigures],
+    sources: Sequence[Path],
+    limit: int | None,
+    embed_model: str,
+) -> None:
+    """Both boosters as LightGBM text files, each with a JSON card saying how to rebuild and trust it."""
+    lightgbm = import_lightgbm()
+    out.mkdir(parents=True, exist_ok=True)
+    common = {
+        "qa_version": __version__,
+        "lightgbm_version": lightgbm.__version__,
+        "training_data": {p.name: sha256(p) for p in sources if p.is_file()},
+        "articles_per_set": limit,
+        "retrieval_embedder": embed_model,
+        "validation": [f.__dict__ for f in figures],
+        "rebuild": "qa train  (or make train)",
+    }
+    for name, booster, params, features, extra in (
+        (RANKER, ranker, RANKER_PARAMS, CANDIDATE_FEATURES, {}),
+        (ANSWERABLE, answerable, ANSWERABLE_PARAMS, LIST_FEATURES, {"threshold": round(threshold, 4)}),
+    ):
+        booster.save_model(str(model_path(out, name)), num_iteration=booster.best_iteration or None)
+        card = {
+            "name": name,
+            "features": list(features),
+            "params": {**params, **COMMON_PARAMS},
+            "rounds": booster.best_iteration or booster.current_iteration(),
+            **extra,
+            **common,
+        }
+        card_path(out, name).write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(out / "__pycache__", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    _parser = argparse.ArgumentParser(prog="python -m qa.answering.training")
+    add_arguments(_parser)
+    raise SystemExit(run(_parser.parse_args()))

@@ -1,0 +1,81 @@
+"""The learned answering models: the shipped ones load and match the feature code; training beats the naive baseline."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES
+from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, load_models, read_card
+from qa.answering.training import DATA_DIR, TRAIN_SQUAD, VALID_SQUAD, auc, choose_threshold, rename, train
+from qa.errors import ModelError
+from qa.lexical import LexicalIndex
+
+
+def test_shipped_models_load_and_were_trained_on_this_codes_features() -> None:
+    models = load_models(MODELS_DIR)
+    assert tuple(models.ranker.feature_name()) == CANDIDATE_FEATURES
+    assert tuple(models.answerable.feature_name()) == LIST_FEATURES
+    assert 0.0 < models.threshold < 1.0
+    for name in (RANKER, ANSWERABLE):
+        card = read_card(MODELS_DIR, name)
+        assert len(card["training_data"][TRAIN_SQUAD]) == 64, "the card names the training data by sha256"
+        assert card["params"]["seed"] and card["params"]["num_threads"] == 1 and card["qa_version"]
+        assert {f["name"] for f in card["validation"]} == {"cmrc2018_trial", "fresh2"}
+
+
+def test_a_model_card_listing_other_features_is_refused_with_the_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, folder)
+    card = json.loads((folder / "ranker.json").read_text(encoding="utf-8"))
+    card["features"] = card["features"][:-1]
+    (folder / "ranker.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="qa train"):
+        load_models(folder)
+
+
+def test_a_missing_model_is_refused_with_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="qa train"):
+        load_models(tmp_path)
+
+
+def test_the_threshold_keeps_false_abstentions_under_the_bound_on_every_set() -> None:
+    import numpy as np
+
+    letter = np.linspace(0.1, 1.0, 40)  # 3% of 40 is one question below the threshold
+    wiki = np.linspace(0.3, 1.0, 100)
+    threshold = choose_threshold([letter, wiki], most=0.03)
+    assert (letter < threshold).mean() <= 0.03 and (wiki < threshold).mean() <= 0.03
+    assert threshold == pytest.approx(letter[1])
+
+
+def test_auc_counts_pairs_ordered_right() -> None:
+    import numpy as np
+
+    assert auc(np.array([0.9, 0.8, 0.1]), np.array([True, True, False])) == 1.0
+    assert auc(np.array([0.5, 0.5]), np.array([True, False])) == 0.5
+
+
+def test_renaming_replaces_the_rarest_name_with_one_no_text_holds() -> None:
+    import random
+
+    corpus = LexicalIndex(["宇通公司在郑州。", "郑州有很多学校。", "学校在郑州。"])
+    renamed = rename("宇通公司在哪里？", corpus, random.Random(0))
+    assert renamed is not None and renamed.endswith("公司在哪里？") and not renamed.startswith("宇通")
+    assert corpus.df(renamed[:2]) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA_DIR / TRAIN_SQUAD).is_file(), reason="needs ../shared/data (CMRC 2018)")
+def test_training_on_a_slice_beats_the_naive_baseline_on_held_back_questions(tmp_path: Path) -> None:
+    figures = {f.name: f for f in train(DATA_DIR, tmp_path, limit=40, log=io.StringIO())}
+    held_back = figures[VALID_SQUAD.removesuffix(".json")]
+    assert held_back.questions > 100
+    assert held_back.top1_holds_answer > held_back.naive_holds_answer
+    assert held_back.auc is not None and held_back.auc > 0.7
+    models = load_models(tmp_path)
+    assert tuple(models.ranker.feature_name()) == CANDIDATE_FEATURES
