@@ -193,7 +193,7 @@ class QA:
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))
             if earlier_answer.citations:
-                already_said = AlreadySaid(earlier_answer.citations[0], whole_sentence=resolved.appended)
+                already_said = AlreadySaid(earlier_answer.citations[0])
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         return self._answer(question, focus, asked, already_said)
 

@@ -31,14 +31,9 @@ SHORT_ANSWER = 80  # a number or date is cut down to the clauses holding it when
 
 @dataclass(frozen=True)
 class AlreadySaid:
-    """The answer to the earlier question a follow-up leans on: a follow-up asks for something new.
-
-    A follow-up put in front of the earlier question (`去了哪些城市` + `…有没有组织去…学习？`) avoids the
-    earlier answer's whole sentence; one swapped into it (`市级` for `省级`) avoids only its clauses.
-    """
+    """The answer to the earlier question a follow-up leans on: a follow-up asks for something new."""
 
     citation: Citation
-    whole_sentence: bool
 
 
 @dataclass(frozen=True)
@@ -90,7 +85,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     threshold = models.threshold if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
-    best = reading.candidates[_best(scores, reading.candidates, ctx.already_said)]
+    best = reading.candidates[int(np.argmax(scores))]
     doc = ctx.document(best.doc_id)
     said = ctx.already_said.citation if ctx.already_said is not None else None
     span = _trim(reading.query, doc, best.span, said if said is not None and said.doc_id == doc.doc_id else None)
@@ -107,16 +102,6 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         resolved_question=question,
         confidence=confidence,
     )
-
-
-def _best(scores: np.ndarray, found: Sequence[Candidate], already_said: AlreadySaid | None) -> int:
-    """The best-scored candidate; a follow-up takes what the earlier answer already said only when nothing else is left."""
-    order = [int(i) for i in np.argsort(-scores, kind="stable")]
-    if already_said is None or not already_said.whole_sentence:
-        return order[0]
-    said = already_said.citation
-    fresh = [i for i in order if not (found[i].doc_id == said.doc_id and _overlap(said, found[i].span))]
-    return fresh[0] if fresh else order[0]
 
 
 def _overlap(citation: Citation, span: Span) -> bool:

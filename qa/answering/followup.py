@@ -26,7 +26,6 @@ class Resolved:
     text: str
     focus: str = ""
     previous: str = ""  # the earlier question it was resolved against
-    appended: bool = False  # True when the follow-up was put in front of it rather than swapped into it
 
 
 def resolve(question: str, history: Sequence[str] = ()) -> Resolved:
@@ -63,7 +62,7 @@ def _resolve_one(question: str, context: str) -> Resolved:
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     if swapped is not None:
         return Resolved(swapped, fragment, previous=context)
-    return Resolved(f"{fragment} {context}", fragment, previous=context, appended=True)
+    return Resolved(f"{fragment} {context}", fragment, previous=context)
 
 
 def _swap_aligned(fragment: str, context: str) -> str | None:
