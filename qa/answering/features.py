@@ -69,6 +69,7 @@ LIST_FEATURES: tuple[str, ...] = (
 # of candidates). They read the corpus's shape, not the question: a letter or a many-paragraph article has
 # near neighbours a one-paragraph Wikipedia article has not.
 _COLUMN = {name: i for i, name in enumerate(CANDIDATE_FEATURES)}
+_KINDS = slice(_COLUMN[f"kind_{KIND_NAMES[0]}"], _COLUMN[f"kind_{KIND_NAMES[0]}"] + len(KIND_NAMES))
 
 
 def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
@@ -84,7 +85,7 @@ def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
     counted_unit = re.compile(counted(query.count_unit)) if query.count_unit else None
     for i, cand in enumerate(found):
         seen = cand.seen
-        rows[i, : _COLUMN["kind_" + KIND_NAMES[0]]] = (
+        rows[i, : _KINDS.start] = (
             query.coverage(seen),
             share(local_terms, seen, empty=0.0),
             query.char_coverage(seen),
@@ -103,8 +104,7 @@ def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
             float(bool(query.head) and query.head in cand.plain),
             float(bool(query.defines) and cand.plain.lstrip('“"《').startswith(query.defines)),
         )
-        start = _COLUMN["kind_" + KIND_NAMES[0]]
-        rows[i, start : start + len(KIND_NAMES)] = kind_signals(query.kinds, cand.plain)
+        rows[i, _KINDS] = kind_signals(query.kinds, cand.plain)
     for name in _RELATIVE:
         column = rows[:, _COLUMN[name]]
         rows[:, _COLUMN[f"{name}_gap"]] = column.max() - column
@@ -128,7 +128,6 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
     best = int(np.argmax(scores))
     bound = query.bound or 1.0
     row = rows[best]
-    kinds = row[_COLUMN["kind_" + KIND_NAMES[0]] : _COLUMN["kind_" + KIND_NAMES[0]] + len(KIND_NAMES)]
     out[: LIST_FEATURES.index("missing")] = (
         scores[best],
         row[_COLUMN["terms"]],
@@ -139,7 +138,7 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
         row[_COLUMN["run"]],
         row[_COLUMN["context"]],
         row[_COLUMN["before"]],
-        float((kinds < 0).sum()),
+        float((row[_KINDS] < 0).sum()),
         rows[:, _COLUMN["terms"]].max(),
         _held_terms_max(rows),
         float(bool(query.kinds)),
@@ -151,8 +150,7 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
 
 def _held_terms_max(rows: np.ndarray) -> float:
     """The best term coverage of a candidate that misses no kind of answer asked for (0 when every one misses)."""
-    start = _COLUMN["kind_" + KIND_NAMES[0]]
-    holds = (rows[:, start : start + len(KIND_NAMES)] >= 0).all(axis=1)
+    holds = (rows[:, _KINDS] >= 0).all(axis=1)
     return float(rows[holds, _COLUMN["terms"]].max()) if holds.any() else 0.0
 
 

@@ -30,10 +30,11 @@ QUANTITY = re.compile(rf"\d|[二三四五六七八九十两百千万]+[{UNITS}�
 REASON_ASKED = re.compile(r"(?<![称作名算成认视改译变选叫之])为什么|为何|什么原因|原因是什么")
 _MONEY = r"(?:资金|经费|预算|补贴|补助|奖励|费用|金额|工资|收入|拨款|钱)"
 _LENGTH = r"米|公里|公分|公尺|尺|寸|英尺|英寸|英里|层|楼"
-_COUNT = rf"(?:多少|(?<![近这那前哪好])几(?!乎))[{UNITS}]?"
+# `多少所`, `几个`: a count, with the unit it counts in (group 1); not `近几年`, `几乎`.
+COUNT_ASKED = re.compile(rf"(?:多少|(?<![近这那前哪好])几(?!乎))([{UNITS}]?)")
 
 KINDS = (
-    Kind("count", re.compile(_COUNT), QUANTITY),
+    Kind("count", COUNT_ASKED, QUANTITY),
     # `有多高`, `面积多大`, `多长时间`: a measurement, answered by a number (not `多大的影响`).
     Kind("measure", re.compile(r"多[高大长重远深宽久厚](?!的|学|家|型|量|部|力|关系|作用|影响|意义|程度)"), QUANTITY),
     Kind(

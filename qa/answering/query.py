@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answering.kinds import UNITS, asked_kinds
+from qa.answering.kinds import COUNT_ASKED, UNITS, asked_kinds
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
 from qa.types import Document, Heading
@@ -18,7 +18,6 @@ FILLER = re.compile(
     r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该"
 )
-_COUNT = re.compile(rf"(?:多少|(?<![近这那前哪好])几(?!乎))([{UNITS}]?)")
 _WH_HEAD = re.compile(
     r"(?:什么样的?|(?<!为)什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
 )
@@ -94,7 +93,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         terms[term] = lexical.idf(term) * (2.0 if term in focus_terms else 1.0)
     chars = {ch: lexical.idf(ch) for ch in content if "\u4e00" <= ch <= "\u9fff"}
     kind_text = plain_focus if focus and _ASKING.search(plain_focus) else plain
-    count = _COUNT.search(plain)
+    count = COUNT_ASKED.search(plain)
     total = sum(terms.values())
     unseen = sum(w for t, w in terms.items() if lexical.df(t) == 0)
     return Query(

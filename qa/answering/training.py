@@ -33,6 +33,7 @@ from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, card_path, impor
 from qa.answering.query import meta_intent, rewrite
 from qa.api import QA
 from qa.errors import InputError
+from qa.evaluation import key_found, naive_answer, read_questions
 from qa.lexical import LexicalIndex
 from qa.settings import PACKAGE_DIR
 
@@ -211,12 +212,12 @@ def squad_examples(
     examples = []
     for article in _progress(articles, f"{name}", log):
         for question, golds in article.questions:
-            present = _example(bot, question, golds, name, naive=True)
+            present = _example(bot, rewrite(question, bot.lexical), (golds,), name, asked=question, naive=True)
             examples.append(present)
             if rng.random() < DROPPED_SHARE and present.labels.any():
                 examples.append(without_answer(present, f"{name}/dropped"))
             if rng.random() < RENAMED_SHARE and (renamed := rename(question, bot.lexical, rng)) is not None:
-                examples.append(_example(bot, renamed, (), f"{name}/renamed"))
+                examples.append(_example(bot, rewrite(renamed, bot.lexical), (), f"{name}/renamed", asked=renamed))
     folds = [articles[i::FOLDS] for i in range(FOLDS)]
     for number, left_out in enumerate(folds):
         kept = [a for i, fold in enumerate(folds) if i != number for a in fold]
@@ -224,21 +225,30 @@ def squad_examples(
         for article in left_out:
             for question, _golds in article.questions:
                 if rng.random() < ABSENT_SHARE:
-                    examples.append(_example(without, question, (), f"{name}/absent"))
+                    query = rewrite(question, without.lexical)
+                    examples.append(_example(without, query, (), f"{name}/absent", asked=question))
     return examples
 
 
-def _example(bot: QA, question: str, golds: Sequence[str], source: str, naive: bool = False) -> Example:
-    query = rewrite(question, bot.lexical)
-    reading = read(query, bot.context(query, asked=question))
-    labels = np.array([any(g in c.text for g in golds) for c in reading.candidates], dtype=np.float64)
-    holds = False
-    if naive and golds:
-        from qa.evaluation import naive_answer
+def _example(
+    bot: QA,
+    question: str,
+    keys: Sequence[Sequence[str]],
+    source: str,
+    focus: str = "",
+    asked: str = "",
+    naive: bool = False,
+) -> Example:
+    """`question` (already in the documents' script) read against `bot`'s corpus; a candidate holding every key is labelled 1."""
+    reading = read(question, bot.context(question, focus, asked or question))
+    labels = np.array([_holds(keys, c.text) for c in reading.candidates], dtype=np.float64)
+    baseline = naive and _holds(keys, naive_answer(bot, question))
+    return Example(source, reading, labels, bool(keys), baseline)
 
-        baseline = naive_answer(bot, query)
-        holds = any(g in baseline for g in golds)
-    return Example(source, reading, labels, bool(golds), holds)
+
+def _holds(keys: Sequence[Sequence[str]], text: str) -> bool:
+    """Whether `text` holds one alternative of every key (never, for an unanswerable question)."""
+    return bool(keys) and all(key_found(alternatives, text) for alternatives in keys)
 
 
 def without_answer(example: Example, source: str) -> Example:
@@ -280,25 +290,12 @@ def letter_examples(path: Path, work: Path, embed_model: str) -> list[Example]:
     """
     bot = QA.from_path(index_dir=work / "index", embed_model=embed_model)
     examples = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        resolved = resolve(row["question"], row.get("history", []))
+    for q in read_questions(path)[0]:
+        resolved = resolve(q.question, q.history)
         if meta_intent(resolved.focus or resolved.text) is not None:
             continue
         question, focus = rewrite(resolved.text, bot.lexical), rewrite(resolved.focus, bot.lexical)
-        reading = read(question, bot.context(question, focus, row["question"]))
-        keys = [k.split("|") for k in row["answers"]]
-        labels = np.array(
-            [bool(keys) and all(any(a in c.text for a in k) for k in keys) for c in reading.candidates],
-            dtype=np.float64,
-        )
-        from qa.evaluation import naive_answer
-
-        baseline = naive_answer(bot, question)
-        holds = bool(keys) and all(any(a in baseline for a in k) for k in keys)
-        examples.append(Example("letter", reading, labels, bool(keys), holds))
+        examples.append(_example(bot, question, q.keys, "letter", focus, q.question, naive=True))
     return examples
 
 
