@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -63,8 +64,16 @@ class Document:
 
     doc_id: str
     text: str
-    sha256: str
+    sha256: str  # of `text`, so a stored text can be checked without its source
     structure: Structure = field(default_factory=Structure)
+    # Where each page after the first starts in `text` (PDFs); empty for formats without pages.
+    page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `offset`, or None when the document has no pages."""
+        if not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, offset) + 1
 
     @cached_property
     def plain_text(self) -> str:
@@ -131,6 +140,7 @@ class Citation:
     end: int
     text: str
     section: str
+    page: int | None = None  # 1-based page of `start` in a PDF; None for formats without pages
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -91,7 +91,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     span = _trim(reading.query, doc, best.span, said if said is not None and said.doc_id == doc.doc_id else None)
     if "reason" in reading.query.kinds:
         span = _with_its_cause(doc, span)
-    citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section)
+    citation = Citation(
+        doc.doc_id, span.start, span.end, doc.text[span.start : span.end], best.section, doc.page_at(span.start)
+    )
     body = citation.text.rstrip("。；;，,：:")
     return Answer(
         asked,
@@ -121,7 +123,9 @@ def answer_meta(question: str, intent: str, doc: Document, passages: Sequence[Pa
         if span is None:
             return None
         section = "落款" if intent == "date" else "开头"
-    citation = Citation(doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section)
+    citation = Citation(
+        doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section, doc.page_at(span.start)
+    )
     text = META_TEMPLATES[intent].format(citation.text, "[1]")
     if intent == "sender" and not _is_signature(doc, span):
         text = text[:-1] + SENDER_INFERRED + "。"
