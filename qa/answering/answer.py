@@ -16,6 +16,7 @@ from qa.answering.models import Models, load_models
 from qa.answering.query import FILLER, Query, analyse, meta_intent, part_heading, section_number
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
+from qa.script import in_script_of
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -220,6 +221,8 @@ def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confid
         text = f"{where}没有找到答案：{where}没有提到{what}。下面是最接近的段落，供参考。"
     else:
         text = f"{where}没有找到这个问题的答案。下面是最接近的段落，供参考。"
+    # Written in the documents' script: a traditional corpus (`學校`) gets `信中沒有找到…`.
+    text = in_script_of(text, "".join(p.text for p in ctx.passages))
     return Answer(
         asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
     )
