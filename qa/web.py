@@ -1,0 +1,252 @@
+"""HTTP hardening for the served page: a Host allow-list, request-body caps, an upload budget, security headers.
+
+`Guard` is plain ASGI, so it sits in front of the FastAPI app Gradio builds (`launch(app_kwargs={"middleware":
+[...]})`) without importing a web framework here. Every refusal is one JSON line, `{"detail": "..."}`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_BODY = 64 * 1024  # a question and 20 earlier ones, JSON-escaped, fit in ~63 KB
+UPLOAD_PATH = "/gradio_api/upload"
+DRAIN = 4 * 2**20  # body bytes read and dropped before a 413, so a client still sending gets to read it
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+# What the Gradio page itself needs: inline scripts (its config, our citation script) and styles, and eval
+# (gr.HTML renders its template with `new Function`; without it the title and letter panel stay empty).
+# The rest shuts the doors an injection would use: no other origin to load from or send to, no plugins,
+# no framing, no <base> or form target elsewhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "media-src 'self' data: blob:",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+)
+
+
+class UploadBudget:
+    """A cap on the bytes of uploads the server holds at once: the files Gradio stored and not yet taken.
+
+    `files` is the set Gradio records its stored uploads in (`Blocks.upload_file_set`), shared, not copied;
+    a file counts until it is deleted, by `take_upload` or by Gradio's `delete_cache` sweep.
+    """
+
+    def __init__(self, max_bytes: int, files: set[str]) -> None:
+        if max_bytes < 1:
+            raise ValueError(f"upload budget {max_bytes} must be positive")
+        self.max_bytes = max_bytes
+        self.files = files
+        self._reserved = 0  # bodies of uploads still arriving
+
+    def held(self) -> int:
+        """Bytes of stored uploads that still exist."""
+        total = 0
+        for name in tuple(self.files):  # a snapshot: Gradio's sweep edits the set from a worker thread
+            with contextlib.suppress(OSError):
+                total += Path(name).stat().st_size
+        return total
+
+    def remaining(self) -> int:
+        return max(0, self.max_bytes - self.held() - self._reserved)
+
+    @contextlib.contextmanager
+    def reserve(self, size: int) -> Iterator[None]:
+        """Count an arriving body of `size` bytes against the budget while it is received."""
+        self._reserved += size
+        try:
+            yield
+        finally:
+            self._reserved -= size
+
+
+def take_upload(path: str | Path) -> bytes:
+    """Read an uploaded file and delete it (and its now-empty per-upload folder), freeing the upload budget."""
+    file = Path(path)
+    try:
+        return file.read_bytes()
+    finally:
+        file.unlink(missing_ok=True)
+        # Gradio stores each upload in a folder named by its hash; rmdir only ever removes an empty one.
+        with contextlib.suppress(OSError):
+            file.parent.rmdir()
+
+
+def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host names served: loopback, the bind address, and `extra` (e.g. the name a LAN uses)."""
+    return frozenset(_bare(h) for h in (*LOOPBACK, bind, *extra) if h.strip())
+
+
+def _bare(host: str) -> str:
+    """`host` without its port and IPv6 brackets, lower-cased: `[::1]:7860` -> `::1`."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    if host.count(":") == 1:
+        return host.split(":", 1)[0]
+    return host
+
+
+class BodyTooLarge(Exception):
+    """The body being received went past its cap."""
+
+
+class Guard:
+    """ASGI middleware: refuse unknown Hosts (400) and oversized bodies (413), add the security headers.
+
+    API and page calls may send `max_body` bytes; uploads to `UPLOAD_PATH` may send what `uploads` has left
+    (Gradio still applies its per-file cap). A body without Content-Length is counted as it arrives.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, hosts: Iterable[str], max_body: int = MAX_BODY, uploads: UploadBudget | None = None
+    ) -> None:
+        self.app = app
+        self.hosts = frozenset(_bare(h) for h in hosts)
+        self.max_body = max_body
+        self.uploads = uploads
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "http":
+            send = _with_security_headers(send)
+        host = _bare(_header(scope, b"host"))
+        if host not in self.hosts:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            shown = host or "(none)"
+            await _refuse(send, 400, f"Host {shown!r} is not served here: start app.py with --allowed-host {shown}")
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if self.uploads is not None and scope["path"] == UPLOAD_PATH:
+            limit = self.uploads.remaining()
+            if declared is not None and declared > limit:
+                budget = self.uploads.max_bytes / 2**20
+                await _drain(receive)
+                await _refuse(
+                    send, 413, f"uploads are capped at {budget:.0f} MB in all: wait until earlier ones are read"
+                )
+                return
+            with self.uploads.reserve(declared or 0):
+                await self._capped(scope, receive, send, limit)
+            return
+        if declared is not None and declared > self.max_body:
+            await _drain(receive)
+            await _refuse(send, 413, self._too_large())
+            return
+        await self._capped(scope, receive, send, self.max_body)
+
+    def _too_large(self) -> str:
+        return f"request body over the {self.max_body // 1024} KB limit: send a shorter question and history"
+
+    async def _capped(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        """Run the app, answering 413 instead once more than `limit` body bytes have arrived."""
+        received = 0
+        over = False
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received, over
+            if over:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    over = True
+                    raise BodyTooLarge
+            return message
+
+        async def unless_over(message: Message) -> None:
+            nonlocal started
+            if over and not started:
+                return  # the app's reply to a cut-off body (FastAPI: 400 "error parsing the body") is dropped
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, unless_over)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            await _drain(receive)
+            await _refuse(send, 413, self._too_large())
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return ""
+
+
+def _content_length(scope: Scope) -> int | None:
+    value = _header(scope, b"content-length")
+    return int(value) if value.strip().isdigit() else None
+
+
+def _with_security_headers(send: Send) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            present = {bytes(k).lower() for k, _ in headers}
+            headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+            message["headers"] = headers
+        await send(message)
+
+    return sending
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop the rest of the body, up to `DRAIN` bytes.
+
+    A server that answers and closes while the client still sends makes most clients report a broken pipe
+    instead of the 413; past `DRAIN` that is what they get.
+    """
+    dropped = 0
+    while dropped <= DRAIN:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        dropped += len(message.get("body", b""))
+        if not message.get("more_body"):
+            return
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
