@@ -1,7 +1,8 @@
 """The chat page: `python app.py [PATH] [--host HOST]` serves a Gradio chat over the letter on 127.0.0.1.
 
-`ChatPage` holds the page logic (plain Python, tested without a server); `build` only wires it to Gradio
-components. All HTML comes from `qa.render`, which escapes every piece of document and question text.
+`ChatPage` holds the page logic and the `/chat` and `/ask` API calls (plain Python, tested without a
+server); `build` only wires it to Gradio components; `launch` puts `qa.web.Guard` in front of the server.
+All HTML comes from `qa.render`, which escapes every piece of document and question text.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # Set before gradio is imported: no analytics or version pings leave the machine.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from qa import QA, Answer, QAError, render
+from qa import QA, Answer, InputError, QAError, render, web
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -35,6 +36,9 @@ LETTER_EXAMPLES = (
 MAX_HISTORY = 20  # earlier questions passed to `ask`; follow-ups only look back a few turns
 CONCURRENCY = 4  # an answer takes about a millisecond of CPU; a few at once keeps the page responsive
 QUEUE_SIZE = 64  # past this Gradio refuses new questions (HTTP 503) instead of letting them wait
+MAX_FILE_SIZE = "1mb"  # per uploaded file, checked by Gradio
+UPLOAD_VOLUME = 16 * 2**20  # all uploads held at once, checked by `web.Guard`; `web.take_upload` frees them
+DELETE_UPLOADS = (300, 900)  # every 5 minutes Gradio deletes this app's uploads older than 15 minutes
 
 PageUpdate = tuple[str, list[dict[str, str]], str, str, list[Answer]]
 
@@ -60,9 +64,39 @@ class ChatPage:
         except QAError as exc:
             return Answer(text, f"无法回答：{exc}", (), (), abstained=True)
 
-    def chat(self, message: str, history: list[str] | None = None) -> str:
+    def chat(self, question: object, history: object = None) -> str:
         """The `/chat` API: the answer text with its `[n]` markers; `history` lists earlier questions."""
-        return self.reply(message, history or ()).text
+        return self.bot.ask(*self.checked(question, history)).text
+
+    def ask(self, question: object, history: object = None) -> dict[str, Any]:
+        """The `/ask` API: the whole `Answer` as JSON, its citations with offsets into the document text."""
+        return self.bot.ask(*self.checked(question, history)).to_dict()
+
+    def checked(self, question: object, history: object) -> tuple[str, list[str]]:
+        """An API call's question and history (None: no history), or an `InputError` saying what to fix.
+
+        The page's textbox enforces these limits itself; API callers get one error line instead.
+        """
+        limit = self.bot.settings.max_question_chars
+        if not isinstance(question, str):
+            raise InputError(f"question must be a string, got {_kind(question)}: send the question as text")
+        if len(question) > limit:
+            raise InputError(f"question is {len(question)} characters, over the {limit} limit: shorten it")
+        if history is None:
+            return question, []
+        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+            raise InputError(
+                f"history must be a list of strings (earlier questions, oldest first), got {_kind(history)}: "
+                "send [] when there are none"
+            )
+        if len(history) > MAX_HISTORY:
+            raise InputError(
+                f"history has {len(history)} questions, over the {MAX_HISTORY} limit: send the latest {MAX_HISTORY}"
+            )
+        for n, earlier in enumerate(history):
+            if len(earlier) > limit:
+                raise InputError(f"history[{n}] is {len(earlier)} characters, over the {limit} limit: shorten it")
+        return question, history
 
     def respond(self, message: object, answers: list[Answer] | None) -> PageUpdate:
         """The page event: clear the textbox, extend the chat, re-mark the letter, list the passages."""
@@ -102,14 +136,52 @@ class ChatPage:
         return [f"关于“{t}”，信中怎么说？" for t in topics[:4] if t]
 
 
+def _kind(value: object) -> str:
+    """How an error message names a value's JSON type: `null`, `dict`, `a list holding int`."""
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        odd = [v for v in value if not isinstance(v, str)]
+        return f"a list holding {_kind(odd[0])}" if odd else "list"
+    return type(value).__name__
+
+
 def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
     """The Gradio page over `page`: chat and examples on the left, the letter on the right."""
     import gradio as gr
 
+    class Page(gr.Blocks):
+        """Blocks whose API calls with too few inputs get one error line."""
+
+        def validate_inputs(self, block_fn: Any, inputs: list[Any]) -> None:
+            # Gradio answers a call with too few inputs with a traceback in the log and `{"error": null}`.
+            if len(inputs) < len(block_fn.inputs):
+                raise gr.Error(
+                    f"/{block_fn.api_name} takes {len(block_fn.inputs)} inputs (question, history), got "
+                    f"{len(inputs)}: send [question, []] when there is no history",
+                    print_exception=False,
+                )
+            super().validate_inputs(block_fn, inputs)
+
+    def one_line(call: Any, question: object, history: object) -> Any:
+        """`call`'s result; an error a person can act on reaches the API caller as its message alone."""
+        try:
+            return call(question, history)
+        except QAError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    def chat_api(question: str, history: list[str] | None = None) -> str:
+        """The answer text with [n] markers; history lists earlier questions, oldest first."""
+        return str(one_line(page.chat, question, history))
+
+    def ask_api(question: str, history: list[str] | None = None) -> dict[str, Any]:
+        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages."""
+        return dict(one_line(page.ask, question, history))
+
     bot = page.bot
-    with gr.Blocks(title=TITLE, fill_width=True) as demo:
+    with Page(title=TITLE, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
         gr.HTML(
-            f'<h1 class="qa-title">{render.escape(TITLE)}</h1>{render.status_html(bot.embedder_id, bot.notice)}',
+            f'<h1 class="qa-title">{render.escape(TITLE)}</h1>{render.status_html(bot.embedder_id, bot.choice.fallback)}',
             js_on_load=None,
         )
         answers = gr.State([])
@@ -162,7 +234,8 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
         for button in example_buttons:
             button.click(page.respond, [button, answers], outputs, api_visibility="private", show_progress="hidden")
         clear.click(page.clear, None, outputs, api_visibility="private", queue=False)
-        gr.api(page.chat, api_name="chat")
+        gr.api(chat_api, api_name="chat")
+        gr.api(ask_api, api_name="ask")
     return demo
 
 
@@ -177,7 +250,12 @@ def theme() -> gr.themes.Base:
 CSS = """
 .qa-title { font-size: 1.5rem; font-weight: 700; margin: 0.2rem 0 0.1rem; }
 .qa-status { color: var(--body-text-color-subdued); font-size: 0.9rem; }
-.qa-notice { font-size: 0.8rem; opacity: 0.8; }
+.qa-notice { font-size: 0.78rem; opacity: 0.8; }
+/* Gradio floats its scroll-down button over the bottom of the chat log, on the last answer's text:
+   the log ends 34px higher and the button sits in that strip. */
+#qa-chat .wrapper:has(> .bubble-wrap) { padding-bottom: 34px; }
+#qa-chat .bubble-wrap { flex: 1 1 auto; height: auto; min-height: 0; }
+#qa-chat .scroll-down-button-container { bottom: 4px; }
 .qa-muted { color: var(--body-text-color-subdued); font-size: 0.9rem; }
 #qa-examples { align-items: center; gap: 6px; flex-wrap: wrap; }
 #qa-examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
@@ -258,15 +336,32 @@ HEAD = """
 """.replace("%BUSY%", BUSY)
 
 
-def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, block: bool = True) -> None:
-    """Serve `demo` with the safe defaults: loopback, no share link, no file routes, bounded queue."""
+def launch(
+    demo: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    block: bool = True,
+    allowed_hosts: Sequence[str] = (),
+) -> None:
+    """Serve `demo` with the safe defaults: loopback, no share link, no file routes, bounded queue and bodies.
+
+    `allowed_hosts` adds Host names to loopback and `host`; any other Host header gets HTTP 400.
+    """
+    from starlette.middleware import Middleware
+
+    guard = Middleware(
+        web.Guard,
+        hosts=web.allowed_hosts(host, allowed_hosts),
+        uploads=web.UploadBudget(UPLOAD_VOLUME, demo.upload_file_set),
+    )
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     demo.launch(
         server_name=host,
         server_port=port,  # None: GRADIO_SERVER_PORT, else 7860
         share=False,
         allowed_paths=[],  # nothing beyond Gradio's own assets: not index/, the source folder or home
-        max_file_size="1mb",  # the page takes no uploads; keep the upload route from filling the disk
+        max_file_size=MAX_FILE_SIZE,  # the page takes no uploads yet; keep the upload route from filling the disk
+        app_kwargs={"middleware": [guard]},
         ssr_mode=False,
         mcp_server=False,
         footer_links=["api"],
@@ -283,6 +378,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("path", nargs="?", help="a .txt/.md file or a folder of them (default: the bundled letter)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, help="port (default: GRADIO_SERVER_PORT, else 7860)")
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also serve requests whose Host header is NAME (repeatable; localhost, 127.0.0.1 and --host always are)",
+    )
     parser.add_argument("--index-dir", help="where the index lives (default: index/ in a checkout; QA_INDEX_DIR)")
     parser.add_argument("--embed-model", help="dense model id, folder, 'wordllama' or 'none' (QA_EMBED_MODEL)")
     return parser
@@ -310,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"app: error: {exc}", file=sys.stderr)
         return 2
     page = ChatPage(bot)
-    launch(build(page, page.examples(bundled=args.path is None)), args.host, args.port)
+    launch(build(page, page.examples(bundled=args.path is None)), args.host, args.port, allowed_hosts=args.allowed_host)
     return 0
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from qa.types import Answer, Citation, Document, Passage
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+OFFLINE_NOTICE = "离线模式：使用内置的 wordllama 向量模型"
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,21 @@ def _marker_link(match: re.Match[str], turn: int, count: int) -> str:
 def _snippet(section: str, text: str, doc_id: str, key: str = "", number: int = 0) -> str:
     label = f'<a class="qa-cite" href="#{key}">[{number}]</a> ' if key else ""
     where = escape(section or doc_id)
-    return f'<li>{label}<span class="qa-section">{where}</span><div class="qa-snippet">{escape(text)}</div></li>'
+    body = escape(_without_headings(text, section))
+    return f'<li>{label}<span class="qa-section">{where}</span><div class="qa-snippet">{body}</div></li>'
+
+
+def _without_headings(text: str, section: str) -> str:
+    """`text` without the heading lines it opens with that `section` already names above it.
+
+    A passage starts where its section does, so `六、积极学习先进经验\n郑州市教育局…` under the label
+    `六、积极学习先进经验` would show the heading twice; a passage that is only a heading keeps it.
+    """
+    titles = {t.strip() for t in section.split(" › ")}
+    lines = text.split("\n")
+    while len(lines) > 1 and lines[0].strip() in titles:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def error_html(message: str) -> str:
@@ -150,7 +165,8 @@ def passages_html(passages: Sequence[Passage]) -> str:
         return '<p class="qa-muted">还没有检索结果。</p>'
     rows = "".join(
         f"<tr><td>{i}</td><td>{p.score:.4f}</td><td>{_score(p.lexical_score)}</td><td>{_score(p.dense_score)}</td>"
-        f'<td><span class="qa-section">{escape(p.section)}</span><div class="qa-snippet">{escape(p.text)}</div></td></tr>'
+        f'<td><span class="qa-section">{escape(p.section)}</span>'
+        f'<div class="qa-snippet">{escape(_without_headings(p.text, p.section))}</div></td></tr>'
         for i, p in enumerate(passages, 1)
     )
     head = "<tr><th>#</th><th>融合分</th><th>关键词</th><th>向量</th><th>段落</th></tr>"
@@ -161,14 +177,14 @@ def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def status_html(embedder_id: str, notice: str) -> str:
-    """The line naming the active embedder, and the fallback notice when there is one."""
-    if embedder_id == "none":
-        line = "检索模型：无（仅关键词检索）"
-    else:
-        line = f"检索模型：{escape(embedder_id)}" + ("（离线备用模型）" if notice else "")
-    detail = f'<div class="qa-notice">{escape(notice)}</div>' if notice else ""
-    return f'<div class="qa-status">{line}{detail}</div>'
+def status_html(embedder_id: str, fallback: bool) -> str:
+    """The line naming the active embedder, and one small Chinese note when the offline fallback replaced it.
+
+    The library's own notice (English, naming the model and the reason) is for logs, not for the page.
+    """
+    line = "检索模型：无（仅关键词检索）" if embedder_id == "none" else f"检索模型：{escape(embedder_id)}"
+    note = f'<div class="qa-notice">{OFFLINE_NOTICE}</div>' if fallback else ""
+    return f'<div class="qa-status">{line}{note}</div>'
 
 
 def letter_header_html(document: Document, count: int) -> str:

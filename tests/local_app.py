@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,22 +49,25 @@ def running_app(
     log: Path,
     timeout_s: float = 90.0,
     stop: signal.Signals = signal.SIGTERM,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Run `python app.py ARGS` on a free loopback port, offline, and yield its URL once it answers.
 
-    Its output goes to `log`; it is stopped with `stop` (then killed) when the block ends.
+    `env` adds to or overrides its environment. Its output goes to `log`; it is stopped with `stop`
+    (then killed) when the block ends.
     """
     port = free_port()
-    env = {
+    environ = {
         **os.environ,
         "GRADIO_SERVER_PORT": str(port),
         "QA_INDEX_DIR": str(index_dir),
         "HF_HUB_OFFLINE": "1",
         "GRADIO_ANALYTICS_ENABLED": "False",
+        **(env or {}),
     }
     url = f"http://127.0.0.1:{port}"
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen([sys.executable, "app.py", *args], cwd=ROOT, env=environ, stdout=out, stderr=out)
         try:
             _wait_until_up(url, proc, log, timeout_s)
             yield url

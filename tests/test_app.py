@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import importlib.util
+import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -13,7 +16,7 @@ from typing import Any
 import pytest
 from local_app import free_port
 
-from qa import QA, Answer
+from qa import QA, Answer, web
 from qa.errors import InputError
 from qa.settings import BUNDLED_LETTER
 
@@ -81,7 +84,8 @@ def test_over_long_question_is_refused_before_asking(page: Any, monkeypatch: pyt
     _, messages, _, _, answers = page.respond("问" * (limit + 100), [])
     assert f"问题太长（{limit + 100} 字）" in messages[1]["content"]
     assert len(answers[0].question) == limit + 1  # shown truncated, with an ellipsis
-    assert page.chat("x" * (limit + 1)).startswith("问题太长")
+    with pytest.raises(InputError, match=f"question is {limit + 1} characters, over the {limit} limit"):
+        page.chat("x" * (limit + 1))
 
 
 def test_refused_questions_are_not_follow_up_context(page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,6 +130,42 @@ def test_chat_api_returns_the_answer_text_with_markers(page: Any) -> None:
     assert page.chat(QUESTION) == "郑州市共有41所中职学校通过河南省教育厅标准化建设工程验收[1]。"
     follow = page.chat("那技工院校呢？", ["2024年全市中等职业学校共开设多少个专业？"])
     assert "技工院校" in follow and "[1]" in follow
+
+
+def test_ask_api_returns_the_answer_with_citations_as_offsets(page: Any) -> None:
+    answer = page.ask(QUESTION)
+    assert set(answer) >= {"text", "abstained", "confidence", "citations", "passages"}
+    assert not answer["abstained"] and "[1]" in answer["text"]
+    [cited] = answer["citations"]
+    assert set(cited) == {"doc_id", "start", "end", "text", "section", "page"}
+    assert page.bot.document_text(cited["doc_id"])[cited["start"] : cited["end"]] == cited["text"]
+    assert "41所中职学校" in cited["text"] and answer["passages"]
+    assert page.ask(" ")["text"] == "请输入一个问题。"  # a blank question is the library's to answer
+
+
+LIMIT = 500  # Settings.max_question_chars, the default the `bot` fixture runs with
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "error"),
+    [
+        (42, None, "question must be a string, got int"),
+        (None, None, "question must be a string, got null"),
+        (["问"], None, "question must be a string, got list"),
+        ("问" * (LIMIT + 1), None, f"question is {LIMIT + 1} characters, over the {LIMIT} limit"),
+        (QUESTION, "那技工院校呢？", "history must be a list of strings .* got str"),
+        (QUESTION, {"0": "问"}, "history must be a list of strings .* got dict"),
+        (QUESTION, ["问", 1], "history must be a list of strings .* got a list holding int"),
+        (QUESTION, [None], "history must be a list of strings .* got a list holding null"),
+        (QUESTION, ["问"] * 21, "history has 21 questions, over the 20 limit"),
+        (QUESTION, ["问", "问" * (LIMIT + 1)], f"history\\[1\\] is {LIMIT + 1} characters, over the {LIMIT} limit"),
+    ],
+)
+def test_api_inputs_are_checked_with_one_line(page: Any, question: object, history: object, error: str) -> None:
+    assert page.bot.settings.max_question_chars == LIMIT
+    for call in (page.chat, page.ask):
+        with pytest.raises(InputError, match=error):
+            call(question, history)
 
 
 def test_hostile_letter_stays_text_in_chat_and_panel(tmp_path: Path, index_dir: Path) -> None:
@@ -190,7 +230,175 @@ def test_gradio_client_chat_contract(served: tuple[str, Any]) -> None:
     follow = client.predict("那技工院校呢？", ["2024年全市中等职业学校共开设多少个专业？"], api_name="/chat")
     assert "技工院校" in follow
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert list(endpoints) == ["/chat"]  # the page's own handlers are private
+    assert list(endpoints) == ["/chat", "/ask"]  # the page's own handlers are private
+
+
+def test_gradio_client_ask_returns_citations_that_slice_the_document(served: tuple[str, Any], bot: QA) -> None:
+    from gradio_client import Client
+
+    answer = Client(served[0], verbose=False).predict(QUESTION, [], api_name="/ask")
+    assert answer["text"] == "郑州市共有41所中职学校通过河南省教育厅标准化建设工程验收[1]。"
+    assert answer["abstained"] is False and 0.0 <= answer["confidence"] <= 1.0
+    for cited in answer["citations"]:
+        assert bot.document_text(cited["doc_id"])[cited["start"] : cited["end"]] == cited["text"]
+        assert cited["section"] and "page" in cited
+    for passage in answer["passages"]:
+        assert bot.document_text(passage["doc_id"])[passage["start"] : passage["end"]] == passage["text"]
+
+
+@pytest.mark.parametrize("history", ["那技工院校呢？", [1, 2], {"a": 1}, [None], ["问"] * 21])
+@pytest.mark.parametrize("api_name", ["/chat", "/ask"])
+def test_bad_history_over_the_api_is_one_error_not_a_traceback(
+    served: tuple[str, Any], capfd: pytest.CaptureFixture[str], api_name: str, history: object
+) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=r"^history (must be a list of strings|has 21 questions)") as raised:
+        Client(served[0], verbose=False).predict(QUESTION, history, api_name=api_name)
+    assert "Traceback" not in str(raised.value)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def call_raw(url: str, api_name: str, data: list[Any]) -> str:
+    """Gradio's two-step HTTP API without the client: POST the inputs, then read the event stream."""
+    request = urllib.request.Request(
+        f"{url}/gradio_api/call/{api_name}", json.dumps({"data": data}).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        event_id = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(f"{url}/gradio_api/call/{api_name}/{event_id}", timeout=30) as response:
+        return response.read().decode()
+
+
+@pytest.mark.parametrize("api_name", ["chat", "ask"])
+def test_one_argument_call_is_one_error_not_a_traceback(
+    served: tuple[str, Any], capfd: pytest.CaptureFixture[str], api_name: str
+) -> None:
+    stream = call_raw(served[0], api_name, [QUESTION])
+    event, data = stream.strip().splitlines()[:2]
+    assert event == "event: error"
+    error = json.loads(data.removeprefix("data: "))["error"]
+    assert (
+        error == f"/{api_name} takes 2 inputs (question, history), got 1: send [question, []] when there is no history"
+    )
+    assert "Traceback" not in capfd.readouterr().err
+    assert "event: complete" in call_raw(served[0], api_name, [QUESTION, []])
+
+
+def send(url: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    """One request; the status and the response headers, whatever the status."""
+    request = urllib.request.Request(url + path, data=body, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status), response.headers
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers
+
+
+def test_megabyte_body_is_refused_with_413(served: tuple[str, Any]) -> None:
+    url = served[0]
+    body = json.dumps({"data": ["问" * 500_000, []]}).encode()
+    assert len(body) > 2**20
+    status, headers = send(url, "/gradio_api/call/chat", body, {"Content-Type": "application/json"})
+    assert status == 413 and headers["X-Frame-Options"] == "DENY"
+    small = json.dumps({"data": [QUESTION, []]}).encode()
+    assert send(url, "/gradio_api/call/chat", small, {"Content-Type": "application/json"})[0] == 200
+
+
+def test_body_without_length_is_cut_off_at_the_cap(served: tuple[str, Any]) -> None:
+    host, port = served[0].removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    chunks = (b"x" * 10_000 for _ in range(100))  # 1 MB, chunked: no Content-Length to refuse up front
+    connection.request(
+        "POST", "/gradio_api/call/chat", chunks, {"Content-Type": "application/json"}, encode_chunked=True
+    )
+    response = connection.getresponse()
+    assert response.status == 413 and b"64 KB" in response.read()
+    connection.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/gradio_api/info", "/config"])
+def test_security_headers_on_page_and_api(served: tuple[str, Any], path: str) -> None:
+    status, headers = send(served[0], path)
+    assert status == 200
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "connect-src 'self'" in policy
+
+
+@pytest.mark.parametrize(
+    ("host", "code"),
+    [("evil.example", 400), ("evil.example:{port}", 400), ("127.0.0.1.evil.example", 400), ("localhost:{port}", 200)],
+)
+def test_host_outside_the_allow_list_is_refused(served: tuple[str, Any], host: str, code: int) -> None:
+    port = served[0].rsplit(":", 1)[1]
+    status, headers = send(served[0], "/", headers={"Host": host.format(port=port)})
+    assert status == code
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_allowed_hosts_come_from_loopback_the_bind_address_and_the_flag() -> None:
+    args = app._parser().parse_args(["--host", "0.0.0.0", "--allowed-host", "qa.lan", "--allowed-host", "[FD00::1]"])
+    hosts = web.allowed_hosts(args.host, args.allowed_host)
+    assert hosts == {"localhost", "127.0.0.1", "::1", "0.0.0.0", "qa.lan", "fd00::1"}
+    assert app._parser().parse_args([]).allowed_host == []
+
+
+def test_served_uploads_are_taken_once_and_deleted(served: tuple[str, Any]) -> None:
+    boundary = "qa-upload"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="note.txt"\r\n\r\n'
+        f"一封信。\r\n--{boundary}--\r\n"
+    ).encode()
+    request = urllib.request.Request(
+        served[0] + "/gradio_api/upload", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        [stored] = json.loads(response.read())
+    assert stored in served[1].upload_file_set
+    assert web.take_upload(stored) == "一封信。".encode()
+    assert not Path(stored).exists() and not Path(stored).parent.exists()
+
+
+def test_upload_volume_is_capped_until_uploads_are_taken(tmp_path: Path) -> None:
+    """`Guard` alone, in front of a stub app: stored uploads count against the budget until taken."""
+    held = tmp_path / "hash" / "held.txt"
+    held.parent.mkdir()
+    held.write_bytes(b"x" * 900)
+    guard = web.Guard(stub_app, hosts=["localhost"], uploads=web.UploadBudget(1000, {str(held)}))
+
+    def upload(size: int) -> int:
+        return asyncio.run(status_of(guard, web.UPLOAD_PATH, b"y" * size))
+
+    assert upload(200) == 413  # 900 held + 200 arriving > 1000
+    assert upload(100) == 200
+    assert web.take_upload(held) == b"x" * 900 and not held.parent.exists()
+    assert upload(1000) == 200
+    assert asyncio.run(status_of(guard, "/gradio_api/call/chat", b"z" * (web.MAX_BODY + 1))) == 413
+
+
+async def stub_app(scope: Any, receive: Any, send: Any) -> None:
+    """Reads the whole body, then answers 200."""
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def status_of(guard: web.Guard, path: str, body: bytes) -> int:
+    headers = [(b"host", b"localhost:7860"), (b"content-length", str(len(body)).encode())]
+    scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def record(message: Any) -> None:
+        sent.append(message)
+
+    await guard(scope, receive, record)
+    return int(sent[0]["status"])
 
 
 def status(url: str) -> int:

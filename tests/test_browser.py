@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from local_app import CHROMIUM, CHROMIUM_ARGS, AppDidNotStart, running_app
 
+from qa.render import OFFLINE_NOTICE
+
 pytestmark = pytest.mark.browser
 
 QUESTION = "郑州市有多少所中职学校通过标准化验收？"
@@ -21,9 +23,13 @@ HOSTILE = (
 
 
 def serve(tmp: Path, *args: str) -> Iterator[str]:
-    """Run `python app.py ARGS` on a free loopback port until the test module is done."""
+    """Run `python app.py ARGS` on a free loopback port until the test module is done.
+
+    With an empty model cache, so the page takes the offline fallback as on a fresh machine.
+    """
+    env = {"HF_HOME": str(tmp / "hf-home")}
     try:
-        with running_app(*args, index_dir=tmp / "index", log=tmp / "app.log") as url:
+        with running_app(*args, index_dir=tmp / "index", log=tmp / "app.log", env=env) as url:
             yield url
     except AppDidNotStart as exc:
         pytest.fail(str(exc))
@@ -56,16 +62,24 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class Visit:
     """One browser tab on the app, recording every request and dialog."""
 
-    def __init__(self, browser: Any, url: str) -> None:
-        self.page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    def __init__(self, browser: Any, url: str, width: int = 1440, height: int = 900) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", self._dismiss)
+        # What the Content-Security-Policy blocked, e.g. "script-src eval" when gr.HTML could not render.
+        self.page.add_init_script(
+            "window.qaBlocked = []; document.addEventListener('securitypolicyviolation',"
+            " (e) => window.qaBlocked.push(`${e.violatedDirective} ${e.blockedURI}`));"
+        )
         started = time.perf_counter()
-        self.page.goto(url + "/")
+        self.response = self.page.goto(url + "/")
         self.page.wait_for_selector("#qa-question textarea")
         self.load_s = time.perf_counter() - started
+
+    def blocked(self) -> list[str]:
+        return list(self.page.evaluate("() => window.qaBlocked"))
 
     def _dismiss(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -119,6 +133,81 @@ def test_nothing_leaves_localhost(visit: Visit) -> None:
     visit.ask(QUESTION)
     outside = [u for u in visit.requests if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
     assert outside == []
+
+
+def test_page_works_under_its_security_policy(visit: Visit) -> None:
+    headers = visit.response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    page = visit.page
+    assert page.locator(".qa-title").inner_text() == "郑州市教育局答复函 · 问答"  # gr.HTML rendered
+    visit.ask(QUESTION)
+    page.locator("#qa-chat .qa-answer a.qa-cite").first.click()
+    page.locator("#qa-letter mark.qa-active").first.wait_for()  # our inline script ran
+    assert visit.blocked() == []
+
+
+def test_offline_notice_is_one_small_chinese_line(visit: Visit) -> None:
+    page = visit.page
+    shown = page.inner_text("body")
+    for english in ("unavailable", "embedding model", "offline embedder", "BAAI/"):
+        assert english not in shown
+    notice = page.get_by_text(OFFLINE_NOTICE, exact=True)
+    assert notice.count() == 1 and shown.count(OFFLINE_NOTICE) == 1
+    size = notice.evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
+    question = page.locator("#qa-question textarea").evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
+    assert size < question
+
+
+def test_abstention_names_each_heading_once(visit: Visit) -> None:
+    page = visit.page
+    page.get_by_role("button", name="郑州市今年的财政预算是多少？").click()
+    snippets = page.locator("#qa-chat .qa-abstain .qa-snippets li")
+    snippets.first.wait_for()
+    page.get_by_text("检索到的段落").click()
+    rows = page.locator("#qa-passages table.qa-passages tbody td:last-child")
+    rows.first.wait_for()
+    shown = [(s.locator(".qa-section"), s.locator(".qa-snippet")) for s in (*snippets.all(), *rows.all())]
+    assert len(shown) == 3 + 5
+    for section, snippet in shown:
+        titles = section.inner_text().split(" › ")
+        assert snippet.inner_text().split("\n")[0] not in titles
+
+
+def test_scroll_button_leaves_the_last_answer_readable(browser: Any, letter_url: str) -> None:
+    tab = Visit(browser, letter_url, width=1280, height=720)
+    try:
+        tab.ask("郑州市今年的财政预算是多少？")
+        tab.ask("哪些大学在郑州建了研究院？")
+        page = tab.page
+        page.evaluate("() => { const log = document.querySelector('#qa-chat .bubble-wrap'); log.scrollTop -= 150; }")
+        button = page.locator("#qa-chat .scroll-down-button-container button")
+        button.wait_for()
+        covered = page.evaluate(
+            """() => {
+                const button = document.querySelector('#qa-chat .scroll-down-button-container button')
+                    .getBoundingClientRect();
+                const log = document.querySelector('#qa-chat .bubble-wrap').getBoundingClientRect();
+                const answer = [...document.querySelectorAll('#qa-chat .qa-answer')].pop();
+                const walk = document.createTreeWalker(answer, NodeFilter.SHOW_TEXT);
+                const hits = [];
+                while (walk.nextNode()) {
+                    const range = document.createRange();
+                    range.selectNodeContents(walk.currentNode);
+                    for (const r of range.getClientRects()) {
+                        // Only the part of a line the log shows can be covered; the rest is scrolled away.
+                        const top = Math.max(r.top, log.top), bottom = Math.min(r.bottom, log.bottom);
+                        if (bottom <= top || !r.width) continue;
+                        if (r.left < button.right && r.right > button.left && top < button.bottom && bottom > button.top)
+                            hits.push(walk.currentNode.nodeValue.slice(0, 20));
+                    }
+                }
+                return hits;
+            }"""
+        )
+        assert covered == []
+    finally:
+        tab.close()
 
 
 def test_follow_up_abstention_passages_and_clear(visit: Visit) -> None:
