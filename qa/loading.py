@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import InputError
 from qa.script import simplified
 from qa.types import Document, Heading, Span, Structure
 
-TEXT_SUFFIXES = (".txt", ".md")
+if TYPE_CHECKING:
+    from qa.formats import Block, Extracted
+
+log = logging.getLogger("qa")
+
+SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+TEXT_SUFFIXES = SUFFIXES  # the older name, which qa/api.py lists a folder's files by
+FORMATS = ".txt, .md, .pdf or .docx"  # for messages
 SAMPLE_CHARS = 20000  # how much of a decode the checks for garbage read
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -58,20 +68,28 @@ _ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:教育局|人民政府|教育厅|�
 
 
 def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
-    """Load a `.txt`/`.md` file, or every such file below a folder (doc ids are relative paths)."""
+    """Load a .txt/.md/.pdf/.docx file, or every such file below a folder (doc ids are relative paths)."""
     root = Path(path).expanduser()
     if not root.exists():
-        raise InputError(f"{root} does not exist: give a .txt/.md file or a folder of them")
+        raise InputError(f"{root} does not exist: give a {FORMATS} file or a folder of them")
     if root.is_file():
         return [load_file(root, root.name, max_bytes)]
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    found = sorted(p for p in root.rglob("*") if p.is_file())
+    files = [p for p in found if p.suffix.lower() in SUFFIXES]
+    old_word = [p.relative_to(root).as_posix() for p in found if p.suffix.lower() == ".doc"]
     if not files:
-        raise InputError(f"{root} holds no .txt or .md files: point at a file or a folder of them")
+        hint = f" (only old Word files such as {old_word[0]}: save them as .docx)" if old_word else ""
+        raise InputError(f"{root} holds no {FORMATS} files{hint}: point at a file or a folder of them")
+    for name in old_word:
+        log.warning("skipped %s: old Word .doc files are not read; save it as .docx to include it", name)
     return [load_file(p, p.relative_to(root).as_posix(), max_bytes) for p in files]
 
 
 def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read, decode and clean one file; refuse empty, binary and oversized ones."""
+    """Read, extract or decode, and clean one file by its suffix; refuse empty, binary, damaged and oversized ones."""
+    suffix = path.suffix.lower()
+    if suffix == ".doc":
+        raise InputError(f"{path} is an old Word .doc file: open it in Word or WPS, save it as .docx and give that")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -79,6 +97,14 @@ def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path} ({exc.strerror}): check that it exists and is readable") from None
+    if suffix == ".pdf":
+        from qa.formats import extract_pdf
+
+        return document_from_extracted(extract_pdf(raw, str(path)), doc_id, where=str(path))
+    if suffix == ".docx":
+        from qa.formats import extract_docx
+
+        return document_from_extracted(extract_docx(raw, str(path)), doc_id, where=str(path))
     return document_from_bytes(raw, doc_id, where=str(path))
 
 
@@ -89,6 +115,121 @@ def document_from_bytes(raw: bytes, doc_id: str, where: str = "input") -> Docume
         raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(doc_id=doc_id, text=text, sha256=sha, structure=detect_structure(text))
+
+
+def document_from_extracted(extracted: Extracted, doc_id: str, where: str = "input") -> Document:
+    """A Document from a PDF's or Word file's lines: cleaned, radicals folded, wrapped lines rejoined, pages marked.
+
+    Word headings (by style) join the numbered ones `detect_structure` finds in the text.
+    """
+    text, page_starts, styled = _assemble(extracted)
+    if not text.strip():
+        if extracted.pages:
+            raise InputError(f"{where} has no text layer (a scan?): run OCR first, then add the text")
+        raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
+    structure = detect_structure(text)
+    if styled:
+        by_start = {h.start: h for h in structure.headings} | {h.start: h for h in styled}
+        structure = replace(structure, headings=tuple(sorted(by_start.values(), key=lambda h: h.start)))
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(doc_id=doc_id, text=text, sha256=sha, structure=structure, page_starts=page_starts)
+
+
+def _assemble(extracted: Extracted) -> tuple[str, tuple[int, ...], tuple[Heading, ...]]:
+    """The text of the blocks, where each page after the first starts in it, and the styled headings."""
+    lines = [(fold_compatibility(clean_text(block.text).strip()), block) for block in extracted.blocks]
+    lines = [(line, block) for line, block in lines if line]
+    if extracted.hard_wrapped:
+        lines = _without_page_numbers(lines)
+    full = 0.8 * max((_width(line) for line, _ in lines), default=0.0)
+    parts: list[str] = []
+    pos = 0
+    page_start: dict[int, int] = {}
+    headings: list[Heading] = []
+    for i, (line, block) in enumerate(lines):
+        if i:
+            before = lines[i - 1][0]
+            sep = _joiner(before, line) if extracted.hard_wrapped and _runs_on(before, line, full) else "\n"
+            parts.append(sep)
+            pos += len(sep)
+        page_start.setdefault(block.page, pos)
+        if block.level:
+            headings.append(Heading(block.level, pos, pos + len(line), line))
+        parts.append(line)
+        pos += len(line)
+    # A page without text (a picture, a blank) starts where the next page with text does.
+    starts = tuple(
+        min((at for page, at in page_start.items() if page >= number), default=pos)
+        for number in range(2, extracted.pages + 1)
+    )
+    return "".join(parts), starts, tuple(headings)
+
+
+# Code points that CJK fonts map some glyphs to instead of the everyday character: Kangxi radicals (`⾼`
+# U+2F7C for `高`), radical supplement forms (`⻣` U+2EE3 for `骨`) and compatibility ideographs. A PDF printed
+# with such a font gives them back, and a search for `高` never finds `⾼`. NFKC maps each Kangxi radical and
+# compatibility ideograph to its character; it is applied to these ranges alone, since on the whole text it
+# would also turn full-width punctuation `，：（` into ASCII.
+_COMPATIBILITY = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+# NFKC leaves most radical supplement forms alone. These are the ideographs the Noto CJK fonts (Sans and Serif,
+# every language) draw with the same glyph as each form, so the ones their PDFs can hold in its place.
+_RADICAL_FORMS = str.maketrans(
+    "⺂⺃⺅⺉⺎⺏⺐⺒⺓⺔⺕⺖⺘⺙⺛⺞⺟⺠⺡⺣⺤⺦⺨⺫⺭⺯⺰⺱⺲⺹⺺⺾⺿⻁⻂⻃⻄⻅⻆⻈⻉⻋⻌⻍⻎⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻭⻮⻯⻰⻱⻲⻳",
+    "乛乚亻刂兀尣尢巳幺彑彐忄扌攵旡歺母民氵灬爫丬犭罒礻糹纟罓罒耂肀艹艹虎衤覀西见角讠贝车辶辶辶钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟",
+)
+
+
+def fold_compatibility(text: str) -> str:
+    """Kangxi radicals, radical forms and compatibility ideographs as the characters they stand for (`⾼` -> `高`)."""
+    return _COMPATIBILITY.sub(_fold_one, text)
+
+
+def _fold_one(match: re.Match[str]) -> str:
+    char = match.group()
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if folded != char else char.translate(_RADICAL_FORMS)
+
+
+# What a sentence or paragraph ends with (before closing quotes and brackets): a line ending so is a line
+# the author ended. `.` only after a non-digit, so `3.` wrapped before `5亿元` still runs on.
+_SENTENCE_END = re.compile(r"(?:[。！？；：…!?;:]|(?<!\d)\.)[”’\"'）)》」』】]*$")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–]\s*)?\d{1,4}(?:\s*[-—–])?$|^第\s*\d{1,4}\s*页(?:\s*[，,/／]?\s*共\s*\d{1,4}\s*页)?$"
+)
+
+
+def _runs_on(line: str, following: str, full: float) -> bool:
+    """Whether a PDF line was cut by the page width, so its sentence goes on in the next line.
+
+    It did when it fills the width (a paragraph's last line is shorter) and ends with no sentence mark;
+    a heading (`一、总体情况`, `（一）经费保障`) or a date line is never joined to its neighbours.
+    """
+    if _width(line) < max(full, 10.0) or _SENTENCE_END.search(line):
+        return False
+    return not (heading_level(line) or heading_level(following) or _DATE.match(following))
+
+
+def _joiner(line: str, following: str) -> str:
+    """Nothing between Chinese characters; a space where a Latin word or number was wrapped."""
+    return (
+        " " if line[-1].isascii() and line[-1].isalnum() and following[0].isascii() and following[0].isalnum() else ""
+    )
+
+
+def _width(line: str) -> float:
+    """Printed width in ems: a Chinese character is one, a Latin letter or digit about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in line)
+
+
+def _without_page_numbers(lines: list[tuple[str, Block]]) -> list[tuple[str, Block]]:
+    """Drop a page's first or last line when it is only its number (`- 3 -`, `第3页 共5页`): not the letter's text."""
+    keep = []
+    for i, (line, block) in enumerate(lines):
+        first = i == 0 or lines[i - 1][1].page != block.page
+        last = i == len(lines) - 1 or lines[i + 1][1].page != block.page
+        if not ((first or last) and _PAGE_NUMBER.match(line)):
+            keep.append((line, block))
+    return keep
 
 
 def decode_bytes(raw: bytes, where: str = "input") -> str:

@@ -190,8 +190,8 @@ def test_folder_with_one_binary_file_is_refused_naming_it(built: tuple[Path, byt
 
 
 def test_folder_without_text_files_and_odd_paths_are_refused(tmp_path: Path) -> None:
-    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
-    with pytest.raises(InputError, match=r"holds no \.txt or \.md files"):
+    (tmp_path / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
+    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.pdf or \.docx files"):
         load_path(tmp_path)
     with pytest.raises(InputError, match="does not exist"):
         QA.from_path(tmp_path / "missing.txt", index_dir=tmp_path / "index", embed_model="none")
@@ -207,7 +207,7 @@ def test_a_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(InputError, match=r"pipe\.txt is neither a file nor a folder"):
         QA.from_path(pipe, index_dir=tmp_path / "index", embed_model="none")
-    with pytest.raises(InputError, match=r"holds no \.txt or \.md files"):
+    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.pdf or \.docx files"):
         load_path(folder)  # a pipe named .txt inside a folder is skipped, not opened
 
 
