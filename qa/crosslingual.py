@@ -9,6 +9,7 @@ every chunk once) and keeps it; the Chinese path never imports this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,10 +32,26 @@ THRESHOLD = 0.19
 PASSAGE_WEIGHT = 0.5
 MATCHED = "（问题不是中文，按语义跨语言匹配）"
 MATCHED_ENGLISH = "（问题为英文，按语义跨语言匹配）"
+# A question needs two words outside markup to be matched: `<script>alert(1)</script>` says nothing to embed,
+# and any text has some cosine with some sentence. Scripts written without spaces (Chinese, Japanese, Thai)
+# count a word per two characters.
+MIN_WORDS = 2
+_MARKUP = re.compile(r"<[^>]*>")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 REFUSAL = {
     "信中": "The letter does not answer this question. The closest passages are below, for reference.",
     "文中": "The documents do not answer this question. The closest passages are below, for reference.",
 }
+
+
+def words(text: str) -> int:
+    """Roughly how many words `text` has outside markup (`Who is 王素梅?`: 3; `alert`: 1)."""
+    count = 0
+    for run in _LETTERS.findall(_MARKUP.sub(" ", text)):
+        unspaced = len(_UNSPACED.findall(run))
+        count += unspaced // 2 + (len(run) - unspaced >= 2)
+    return count
 
 
 @dataclass
@@ -82,6 +99,8 @@ class CrossLingual:
 
     def answer(self, question: str) -> Answer:
         """The Chinese sentence nearest to `question` among the top passages, cited, or a refusal in English."""
+        if words(question) < MIN_WORDS:
+            return self._refuse(question, [], None)
         query = self.embedder.encode_queries([question])[0]
         passages = self._nearest(query, TOP_K)
         found = candidates(passages, self._neighbours(passages), self.document)

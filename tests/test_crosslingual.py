@@ -42,6 +42,14 @@ def test_a_nonsense_english_question_is_refused_in_english(bot: QA) -> None:
     assert answer.passages  # the closest passages are still shown
 
 
+@pytest.mark.parametrize("question", ["<script>alert(1)</script>", "Hello?", "Yutong?"])
+def test_a_question_with_fewer_than_two_words_is_refused_without_matching(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+
+    assert answer.abstained and answer.passages == ()
+    assert answer.text.startswith("The letter does not answer")
+
+
 def test_a_chinese_question_never_loads_the_multilingual_model(tmp_path: Path) -> None:
     # A fresh interpreter: another test in this process may already have loaded it.
     code = textwrap.dedent(
