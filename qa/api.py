@@ -1,77 +1,35 @@
-"""The public entry point: `QA.from_path(...)` builds or loads the index; `ask` and `retrieve` use it."""
+"""The public entry point: `QA.from_path(...)` opens a collection (building it when needed); `ask` uses it."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
+import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from qa import store
-from qa._version import __version__
 from qa.answering import AlreadySaid, AnswerContext, answer_question
 from qa.answering.followup import resolve
 from qa.answering.query import meta_intent, part_heading, rewrite, section_number
-from qa.chunking import chunk_document, indexed_text
-from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder
-from qa.errors import IndexCorruptError, InputError
+from qa.chunking import indexed_text
+from qa.embedding import Embedder
+from qa.errors import InputError
 from qa.lexical import LexicalIndex
-from qa.loading import DEFAULT_MAX_BYTES, TEXT_SUFFIXES, clean_text, load_path
+from qa.loading import clean_text
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
+from qa.store import Change, CollectionInfo, Manifest, Opened, Request
 from qa.types import Answer, Chunk, Document, Passage
 
 log = logging.getLogger("qa")
 
 NEIGHBOURS = 2  # chunks on each side of the best passage that the answerer also reads
+LETTER = "letter"  # the bundled letter's collection, the default
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-@dataclass(frozen=True)
-class Source:
-    """The files an index is built from, fingerprinted by their bytes and ids."""
-
-    path: Path
-    sha256: str
-
-
-def fingerprint(path: Path, max_file_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Hash the raw bytes and ids of the file, or of every .txt/.md file below the folder.
-
-    Oversized and unreadable files are refused here, before anything is read into memory.
-    """
-    root = path.expanduser().resolve()
-    if not root.exists():
-        raise InputError(f"{path} does not exist: give a .txt/.md file or a folder of them")
-    if root.is_file():
-        files = [root]
-    elif root.is_dir():
-        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-    else:
-        raise InputError(f"{path} is neither a file nor a folder: give a .txt/.md file or a folder of them")
-    digest = hashlib.sha256()
-    for file in files:
-        doc_id = file.name if root.is_file() else file.relative_to(root).as_posix()
-        digest.update(doc_id.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(_file_digest(file, max_file_bytes))
-    return Source(root, digest.hexdigest())
-
-
-def _file_digest(path: Path, max_bytes: int) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path} is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit: split it")
-        with path.open("rb") as fh:
-            return hashlib.file_digest(fh, "sha256").digest()
-    except OSError as exc:
-        raise InputError(f"cannot read {path} ({exc.strerror}): check that it exists and is readable") from None
+_UNSAFE_NAME = re.compile(r"[^\w-]+")
 
 
 def clean_question(question: object) -> str:
@@ -81,62 +39,147 @@ def clean_question(question: object) -> str:
     return clean_text(_SURROGATES.sub("", question)).strip()
 
 
-class QA:
-    """Question answering over one indexed file or folder."""
+def collection_for(path: str | Path | None, collection: str | None) -> str:
+    """The collection a call means: the one named, else the bundled letter's, else one named after `path`."""
+    if collection is not None:
+        return store.check_name(collection)
+    if path is None or Path(path).expanduser().resolve() == BUNDLED_LETTER.resolve():
+        return LETTER
+    resolved = Path(path).expanduser().resolve()
+    name = _UNSAFE_NAME.sub("-", resolved.stem if resolved.is_file() else resolved.name).strip("-_")[:64] or "docs"
+    return f"{name}-docs" if name == LETTER else name
 
-    def __init__(
-        self,
-        settings: Settings,
-        documents: Sequence[Document],
-        chunks: Sequence[Chunk],
-        choice: EmbedderChoice,
-        vectors: np.ndarray | None,
-        manifest: dict[str, Any],
-    ) -> None:
+
+class QA:
+    """Question answering over one collection of documents."""
+
+    def __init__(self, settings: Settings, opened: Opened, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.documents = {d.doc_id: d for d in documents}
-        self.chunks = list(chunks)
-        self.choice = choice
-        self.manifest = manifest
+        self._embedder = embedder
+        self._load(opened)
+
+    def _load(self, opened: Opened) -> None:
+        self.opened = opened
+        self.documents = {d.doc_id: d for d in opened.documents}
+        self.chunks = list(opened.chunks)
+        self.choice = opened.choice
         self._chunk_at = {(c.doc_id, c.start): i for i, c in enumerate(self.chunks)}
-        letters = any(d.structure.addressee or d.structure.date for d in documents)
-        self._where = "信中" if letters else "文中"
+        letters = any(d.structure.addressee or d.structure.date for d in opened.documents)
+        # One letter speaks of itself as 信; anything else is 文档.
+        self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
         self.lexical = LexicalIndex([indexed_text(c, self.documents[c.doc_id]) for c in self.chunks])
-        dense = DenseIndex(vectors) if vectors is not None and choice.embedder is not None else None
+        embedder = self.choice.embedder
+        dense = DenseIndex(opened.vectors) if opened.vectors is not None and embedder is not None else None
         self.retriever = Retriever(
             self.chunks,
             self.lexical,
             dense,
-            choice.embedder if dense is not None else None,
-            fusion=settings.fusion,
-            rrf_k=settings.rrf_k,
-            dense_weight=_dense_weight(settings, choice.embedder),
+            embedder if dense is not None else None,
+            fusion=self.settings.fusion,
+            rrf_k=self.settings.rrf_k,
+            dense_weight=_dense_weight(self.settings, embedder),
         )
 
     @classmethod
-    def from_path(cls, path: str | Path | None = None, embedder: Embedder | None = None, **overrides: Any) -> QA:
-        """Build the index for `path` (None: the bundled letter), or load it when it is current."""
+    def from_path(
+        cls,
+        path: str | Path | None = None,
+        embedder: Embedder | None = None,
+        collection: str | None = None,
+        **overrides: Any,
+    ) -> QA:
+        """Open a collection, building or updating it as needed.
+
+        With `path` (a file or folder) the collection mirrors it: files added, changed or deleted there are
+        added, updated or removed here. Without `path`, `collection` opens as it is, and no collection means the
+        bundled letter (collection `letter`). A collection named after `path` is used when none is given.
+        """
         settings = Settings.load(**overrides)
-        source = fingerprint(Path(path) if path is not None else BUNDLED_LETTER, settings.max_file_bytes)
-        index_dir = settings.resolved_index_dir
-        requested = embedder.id if embedder is not None else settings.embed_model
-        wanted = _wanted_manifest(settings, source, requested)
-        try:
-            loaded = _load_current(index_dir, wanted, embedder, settings)
-        except IndexCorruptError as exc:
-            log.warning("index at %s is damaged (%s); rebuilding it", index_dir, exc)
-            loaded = None
-        if loaded is not None:
-            return cls(settings, *loaded)
-        with store.build_lock(index_dir):
-            # Another process may have finished the same build while we waited for the lock.
-            try:
-                loaded = _load_current(index_dir, wanted, embedder, settings)
-            except IndexCorruptError:
-                loaded = None
-            if loaded is not None:
-                return cls(settings, *loaded)
-            return cls(settings, *_build(index_dir, wanted, source, embedder, settings))
+        name = collection_for(path, collection)
+        if path is None and name == LETTER:
+            path = BUNDLED_LETTER
+        elif path is not None and name == LETTER and Path(path).expanduser().resolve() != BUNDLED_LETTER.resolve():
+            raise InputError(f"collection {LETTER!r} holds the bundled letter: name another one with --collection")
+        folder = settings.resolved_index_dir / name
+        if path is None:
+            if not (folder / store.MANIFEST).exists():
+                known = ", ".join(c.name for c in store.list_collections(settings.resolved_index_dir)) or "none yet"
+                raise InputError(
+                    f"there is no collection {name!r} (known: {known}): create it with `qa add PATH --collection {name}`"
+                )
+            request = Request(folder, name, settings, embedder)
+        else:
+            mirror = store.scan([path], settings.max_file_bytes)
+            request = Request(folder, name, settings, embedder, mirror, str(Path(path).expanduser().resolve()))
+        return cls(settings, store.open_or_build(request), embedder)
+
+    @classmethod
+    def create(
+        cls,
+        collection: str,
+        paths: Sequence[str | Path],
+        embedder: Embedder | None = None,
+        keep_copies: bool = False,
+        **overrides: Any,
+    ) -> QA:
+        """A new collection holding `paths` (files or folders); later `add`, `remove` and `sync` change it."""
+        settings = Settings.load(**overrides)
+        name = store.check_name(collection)
+        if name == LETTER:
+            raise InputError(f"collection {LETTER!r} holds the bundled letter: name another one")
+        folder = settings.resolved_index_dir / name
+        if (folder / store.MANIFEST).exists():
+            raise InputError(f"collection {name!r} exists already: add to it, or delete it with `qa drop {name}`")
+        sources = store.scan(paths, settings.max_file_bytes)
+        if keep_copies:
+            sources = _copies(folder, sources)
+        opened, _ = store.update(Request(folder, name, settings, embedder), add=sources, remove=())
+        return cls(settings, opened, embedder)
+
+    @staticmethod
+    def collections(**overrides: Any) -> list[CollectionInfo]:
+        """The collections in the index folder (`QA_INDEX_DIR` or `index_dir=`), read from their manifests."""
+        return store.list_collections(Settings.load(**overrides).resolved_index_dir)
+
+    @property
+    def collection(self) -> str:
+        return self.opened.manifest.collection
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.opened.manifest
+
+    def add(self, paths: Sequence[str | Path], keep_copies: bool = False) -> Change:
+        """Add files (or every supported file below folders); a file already here with other bytes replaces it.
+
+        `keep_copies` copies the files into the collection's folder first (uploads whose temp files go away),
+        so a damaged build can still be rebuilt from them.
+        """
+        if self.collection == LETTER:
+            raise InputError(f"collection {LETTER!r} holds the bundled letter only: add to another --collection")
+        sources = store.scan(paths, self.settings.max_file_bytes)
+        if keep_copies:
+            sources = _copies(self.opened.folder, sources)
+        return self._update(sources, ())
+
+    def remove(self, doc_ids: Sequence[str]) -> Change:
+        """Remove documents by id; the others keep their chunks and vectors."""
+        if self.collection == LETTER:
+            raise InputError(f"collection {LETTER!r} holds the bundled letter only: nothing can be removed from it")
+        return self._update((), set(doc_ids))
+
+    def sync(self, folder: str | Path) -> Change:
+        """Make the collection mirror `folder`: add new and changed files, remove those no longer there."""
+        if self.collection == LETTER:
+            raise InputError(f"collection {LETTER!r} holds the bundled letter only: sync another --collection")
+        sources = store.scan([folder], self.settings.max_file_bytes)
+        return self._update(sources, (), mirror=str(Path(folder).expanduser().resolve()))
+
+    def _update(self, sources: Sequence[store.SourceFile], remove: set[str] | tuple[()], mirror: str = "") -> Change:
+        request = Request(self.opened.folder, self.collection, self.settings, self._embedder, None, mirror)
+        opened, change = store.update(request, add=sources, remove=remove, sync=bool(mirror))
+        self._load(opened)
+        return change
 
     @property
     def embedder_id(self) -> str:
@@ -245,6 +288,21 @@ class QA:
         return [Passage.of(c, 0.0) for c in near if c.doc_id == top.doc_id and (c.doc_id, c.start) not in seen]
 
 
+def _copies(folder: Path, sources: Sequence[store.SourceFile]) -> list[store.SourceFile]:
+    """Copy files into the collection's `sources/` folder, so the collection outlives their temp files."""
+    kept = folder / "sources"
+    out = []
+    for source in sources:
+        target = kept / source.doc_id
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source.path, target)
+        except OSError as exc:
+            raise InputError(f"cannot keep a copy of {source.path} in {kept} ({exc.strerror})") from None
+        out.append(store.SourceFile(source.doc_id, target, source.sha256))
+    return out
+
+
 def _dense_weight(settings: Settings, embedder: Embedder | None) -> float:
     """The setting when given, else the embedder's calibrated `fusion_weight`, else 1.0."""
     if settings.dense_weight is not None:
@@ -268,102 +326,4 @@ def structure_chunk(question: str, doc: Document, chunks: Sequence[Chunk]) -> Ch
     return next((c for c in chunks if c.doc_id == doc.doc_id and c.start <= start < c.end), None)
 
 
-def _wanted_manifest(settings: Settings, source: Source, requested: str) -> dict[str, Any]:
-    return {
-        "source": {"path": str(source.path), "sha256": source.sha256},
-        "chunking": settings.chunk_settings(),
-        "embedder": {"requested": requested},
-    }
-
-
-def _load_current(
-    index_dir: Path, wanted: dict[str, Any], embedder: Embedder | None, settings: Settings, attempts: int = 2
-) -> tuple[list[Document], list[Chunk], EmbedderChoice, np.ndarray | None, dict[str, Any]] | None:
-    """The stored index when it matches what is wanted and is intact; None when it must be rebuilt.
-
-    Every manifest field is checked for its type too: an edited manifest means a rebuild, not a crash.
-    """
-    manifest = store.read_manifest(index_dir)
-    if manifest is None or manifest.get("qa_version") != __version__:
-        return None
-    if _field(manifest, "source").get("sha256") != wanted["source"]["sha256"]:
-        return None
-    if manifest.get("chunking") != wanted["chunking"]:
-        return None
-    stored = _field(manifest, "embedder")
-    if stored.get("requested") != wanted["embedder"]["requested"]:
-        return None
-    choice = _embedder_for(stored, embedder, settings)
-    if choice is None:
-        return None
-    try:
-        index = store.load_index(index_dir, manifest)
-    except IndexCorruptError:
-        if attempts <= 1 or store.read_manifest(index_dir) == manifest:
-            raise
-        # A builder swapped in a new index while this one was read: the new one is not damaged.
-        return _load_current(index_dir, wanted, embedder, settings, attempts - 1)
-    if choice.notice:
-        log.warning("%s", choice.notice)
-    return index.documents, index.chunks, choice, index.vectors, manifest
-
-
-def _field(manifest: dict[str, Any], key: str) -> dict[str, Any]:
-    value = manifest.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def _embedder_for(stored: dict[str, Any], embedder: Embedder | None, settings: Settings) -> EmbedderChoice | None:
-    """Recreate the embedder an index was built with, or None when a better one is now available."""
-    requested = stored["requested"]
-    if embedder is not None:
-        return EmbedderChoice(embedder, requested) if embedder.id == stored.get("id") else None
-    if stored.get("id") == NONE:
-        return EmbedderChoice(None, NONE)
-    if stored.get("fallback"):
-        # Built with the offline stand-in: rebuild as soon as the real model sits in the cache.
-        if hub_model_cached(requested):
-            return None
-        from qa.embedding import WordLlamaEmbedder
-
-        return EmbedderChoice(WordLlamaEmbedder(), requested, stored.get("notice", ""))
-    choice = load_embedder(requested, hub_timeout_s=0.0)
-    return choice if choice.id == stored.get("id") and not choice.fallback else None
-
-
-def _build(
-    index_dir: Path, wanted: dict[str, Any], source: Source, embedder: Embedder | None, settings: Settings
-) -> tuple[list[Document], list[Chunk], EmbedderChoice, np.ndarray | None, dict[str, Any]]:
-    documents = load_path(source.path, settings.max_file_bytes)
-    chunks = [c for d in documents for c in chunk_document(d, settings.chunk_min_chars, settings.chunk_max_chars)]
-    if embedder is not None:
-        choice = EmbedderChoice(embedder, embedder.id)
-    else:
-        choice = load_embedder(settings.embed_model, settings.hub_timeout_s)
-    if choice.notice:
-        log.warning("%s", choice.notice)
-    vectors = None
-    if choice.embedder is not None:
-        by_id = {d.doc_id: d for d in documents}
-        vectors = choice.embedder.encode_documents([indexed_text(c, by_id[c.doc_id]) for c in chunks])
-    manifest = {
-        **wanted,
-        "embedder": {
-            "requested": wanted["embedder"]["requested"],
-            "id": choice.id,
-            "dim": int(vectors.shape[1]) if vectors is not None else 0,
-            "fallback": choice.fallback,
-            "notice": choice.notice,
-        },
-        "source": {
-            **wanted["source"],
-            "documents": [{"doc_id": d.doc_id, "sha256": d.sha256, "chars": len(d.text)} for d in documents],
-        },
-        "settings": settings.to_dict(),
-        "counts": {"documents": len(documents), "chunks": len(chunks)},
-    }
-    written = store.save_index(index_dir, manifest, documents, chunks, vectors)
-    return documents, chunks, choice, vectors, written
-
-
-__all__ = ["QA", "clean_question", "fingerprint"]
+__all__ = ["LETTER", "QA", "clean_question", "collection_for"]

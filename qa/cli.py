@@ -7,9 +7,14 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from qa.errors import QAError
+
+if TYPE_CHECKING:
+    from qa import QA
+    from qa.store import Change, CollectionInfo
 
 EXIT_USAGE = 2
 
@@ -27,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         help="dense model: a hub id, a local folder, 'wordllama' or 'none' (default BAAI/bge-small-zh-v1.5; QA_EMBED_MODEL)",
     )
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    common.add_argument("-v", "--verbose", action="store_true", help="also print notes (e.g. the offline embedder)")
+    named = _Parser(add_help=False)
+    named.add_argument("--collection", help="the collection to use (default: `letter`, or one named after --path)")
+    required = _Parser(add_help=False)
+    required.add_argument("--collection", required=True, help="the collection to change")
 
     parser = _Parser(prog="qa", description="Ask questions about a Chinese document; answers cite exact spans.")
     from qa import __version__
@@ -34,18 +44,29 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qa {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    ask = sub.add_parser("ask", parents=[common], help="answer a question with cited spans")
+    mirrored = "file or folder the collection mirrors (default: the bundled letter)"
+    ask = sub.add_parser("ask", parents=[common, named], help="answer a question with cited spans")
     ask.add_argument("question")
-    ask.add_argument("--path", help="file or folder to ask about (default: the bundled letter)")
+    ask.add_argument("--path", help=mirrored)
     ask.add_argument("--history", action="append", default=[], help="an earlier question (repeat, oldest first)")
 
-    retrieve = sub.add_parser("retrieve", parents=[common], help="show the best passages for a question")
+    retrieve = sub.add_parser("retrieve", parents=[common, named], help="show the best passages for a question")
     retrieve.add_argument("question")
-    retrieve.add_argument("--path", help="file or folder to search (default: the bundled letter)")
+    retrieve.add_argument("--path", help=mirrored)
     retrieve.add_argument("-k", type=_positive, default=5, help="how many passages (default 5)")
 
-    index = sub.add_parser("index", parents=[common], help="build (or check) the index of a file or folder")
-    index.add_argument("path", nargs="?", help="file or folder (default: the bundled letter)")
+    index = sub.add_parser("index", parents=[common, named], help="build (or check) the collection of a path")
+    index.add_argument("path", nargs="?", help=mirrored)
+
+    add = sub.add_parser("add", parents=[common, required], help="add or update files (or folders of them)")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+    remove = sub.add_parser("remove", parents=[common, required], help="remove documents by id")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID")
+    sync = sub.add_parser("sync", parents=[common, named], help="make a collection mirror a folder")
+    sync.add_argument("folder")
+    sub.add_parser("collections", parents=[common], help="list the collections")
+    drop = sub.add_parser("drop", parents=[common], help="delete a collection")
+    drop.add_argument("name")
 
     train = sub.add_parser("train", help="rebuild the answering models from ../shared/data and the letter sets")
     from qa.answering.training import add_arguments as add_training_arguments
@@ -71,7 +92,7 @@ def _positive(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    _log_notes_to_stderr()
+    _log_notes_to_stderr(getattr(args, "verbose", False))
     try:
         return _run(args)
     except QAError as exc:
@@ -79,15 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _log_notes_to_stderr() -> None:
-    """Library notices (e.g. the offline fallback) become one `qa: note:` line each on stderr."""
+def _log_notes_to_stderr(verbose: bool) -> None:
+    """Warnings (a damaged collection rebuilt, a source changed on disk) become one `qa: note:` line each on
+    stderr; with -v, so do notes such as the offline embedder standing in for the default model."""
     logger = logging.getLogger("qa")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("qa: note: %(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
         logger.propagate = False
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -101,10 +123,27 @@ def _run(args: argparse.Namespace) -> int:
         return run(args)
     from qa import QA
 
-    path = getattr(args, "path", None)
-    bot = QA.from_path(path, index_dir=args.index_dir, embed_model=args.embed_model)
+    options = {"index_dir": args.index_dir, "embed_model": args.embed_model}
+    if args.command == "collections":
+        rows = QA.collections(index_dir=args.index_dir)
+        _emit(args.json, [asdict(c) for c in rows], "\n".join(map(_describe_collection, rows)) or "(no collections)")
+        return 0
+    if args.command == "drop":
+        from qa import store
+        from qa.settings import Settings
+
+        store.drop(Settings.load(index_dir=args.index_dir).resolved_index_dir / store.check_name(args.name))
+        _emit(args.json, {"dropped": args.name}, f"dropped collection {args.name}")
+        return 0
+    if args.command in ("add", "remove"):
+        return _change(args, options)
+    if args.command == "sync":
+        bot = QA.from_path(args.folder, collection=args.collection, **options)
+        _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
+        return 0
+    bot = QA.from_path(getattr(args, "path", None), collection=args.collection, **options)
     if args.command == "index":
-        _emit(args.json, bot.manifest, _describe_index(bot.manifest))
+        _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
     elif args.command == "retrieve":
         passages = bot.retrieve(args.question, k=args.k)
         lines = [
@@ -118,7 +157,8 @@ def _run(args: argparse.Namespace) -> int:
         if answer.citations:
             lines.append("")
         for i, c in enumerate(answer.citations, 1):
-            lines.append(f"[{i}] {c.section} ({c.doc_id} {c.start}-{c.end}): {c.text}")
+            page = f" p.{c.page}" if c.page is not None else ""
+            lines.append(f"[{i}] {c.section} ({c.doc_id}{page} {c.start}-{c.end}): {c.text}")
         if answer.abstained and answer.passages:
             lines.append("")
             lines.extend(f"· {p.section}: {p.text[:120]}" for p in answer.passages[:3])
@@ -126,13 +166,53 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_index(manifest: dict[str, Any]) -> str:
-    counts = manifest.get("counts", {})
-    embedder = manifest.get("embedder", {})
+def _change(args: argparse.Namespace, options: dict[str, Any]) -> int:
+    """`qa add` and `qa remove`; the first `add` to a collection that does not exist creates it."""
+    from qa import QA, store
+    from qa.settings import Settings
+
+    folder = Settings.load(**options).resolved_index_dir / store.check_name(args.collection)
+    if args.command == "add" and not (folder / store.MANIFEST).exists():
+        bot = QA.create(args.collection, args.paths, **options)
+        _emit(args.json, bot.manifest.to_dict(), f"created collection {args.collection}\n" + _describe_index(bot))
+        return 0
+    bot = QA.from_path(collection=args.collection, **options)
+    change = bot.add(args.paths) if args.command == "add" else bot.remove(args.doc_ids)
+    _emit(args.json, asdict(change), _describe_change(bot, change))
+    return 0
+
+
+def _describe_index(bot: QA) -> str:
+    m = bot.manifest
     return (
-        f"index {manifest.get('build')}: {counts.get('documents')} document(s), {counts.get('chunks')} chunks, "
-        f"embedder {embedder.get('id')} (dim {embedder.get('dim')})"
+        f"collection {m.collection} ({m.build}): {len(m.documents)} document(s), {m.chunks} chunks, "
+        f"embedder {m.embedder.id} (dim {m.embedder.dim})"
     )
+
+
+def _describe_change(bot: QA, change: Change) -> str:
+    parts = [
+        f"{label} {len(ids)}"
+        for label, ids in (
+            ("added", change.added),
+            ("updated", change.updated),
+            ("removed", change.removed),
+            ("unchanged", change.unchanged),
+        )
+        if ids
+    ]
+    note = f"; rebuilt all because {change.rebuilt}" if change.rebuilt else ""
+    return (
+        f"{', '.join(parts) or 'nothing changed'} ({change.embedded_chunks} chunks embedded){note}\n"
+        + _describe_index(bot)
+    )
+
+
+def _describe_collection(info: CollectionInfo) -> str:
+    if info.problem:
+        return f"{info.name}: damaged ({info.problem})"
+    mirror = f", mirrors {info.mirror}" if info.mirror else ""
+    return f"{info.name}: {info.documents} document(s), {info.chunks} chunks, embedder {info.embedder}{mirror}"
 
 
 def _emit(as_json: bool, data: Any, text: str) -> None:

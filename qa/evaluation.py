@@ -587,7 +587,7 @@ def run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         bot = QA.from_path(doc, index_dir=index_dir, embed_model=args.embed_model)
         index_s = time.perf_counter() - started
-        texts = [bot.document_text(d["doc_id"]) for d in bot.manifest["source"]["documents"]]
+        texts = [bot.document_text(d.doc_id) for d in bot.manifest.documents]
         warnings = evidence_warnings(questions, texts)
         started = time.perf_counter()
         outcomes = evaluate(bot, questions)
@@ -613,7 +613,7 @@ def run(args: argparse.Namespace) -> int:
         "index_seconds": round(index_s, 3),
         "run_seconds": round(run_s, 3),
         "embedder": {"id": bot.embedder_id, "notice": bot.notice},
-        "manifest": bot.manifest,
+        "manifest": bot.manifest.to_dict(),
     }
     from qa.report import summary, write_results
 

@@ -409,12 +409,12 @@ def status(url: str) -> int:
         return exc.code
 
 
-@pytest.mark.parametrize("path", ["LETTER", "INDEX/manifest.json", "ROOT/pyproject.toml", "HOME/.bashrc"])
+@pytest.mark.parametrize("path", ["LETTER", "INDEX/letter/manifest.json", "ROOT/pyproject.toml", "HOME/.bashrc"])
 def test_file_route_refuses_letter_index_repo_and_home(served: tuple[str, Any], index_dir: Path, path: str) -> None:
     places = {"LETTER": str(BUNDLED_LETTER), "INDEX": str(index_dir), "ROOT": str(ROOT), "HOME": str(Path.home())}
     for name, place in places.items():
         path = path.replace(name, place)
-    assert (index_dir / "manifest.json").is_file()
+    assert (index_dir / "letter" / "manifest.json").is_file()
     assert status(f"{served[0]}/gradio_api/file={path}") == 403
     assert status(f"{served[0]}/") == 200
 

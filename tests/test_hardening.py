@@ -192,7 +192,7 @@ def test_unusable_embed_model_is_one_line_and_exit_2(
     model = UNUSABLE_MODELS[name].format(tmp=tmp_path)
     index = tmp_path / "index"
     assert main(["index", "--index-dir", str(index), "--embed-model", "none"]) == 0
-    manifest = (index / "manifest.json").read_bytes()
+    manifest = (index / "letter" / "manifest.json").read_bytes()
     capsys.readouterr()
     started = time.monotonic()
     code = main(["ask", "学校", "--index-dir", str(index), "--embed-model", model])
@@ -202,7 +202,7 @@ def test_unusable_embed_model_is_one_line_and_exit_2(
     assert len(err.splitlines()) == 1 and err.startswith("qa: error: embedding model"), err
     assert model in err
     assert elapsed < 10
-    assert (index / "manifest.json").read_bytes() == manifest, "the existing index is left as it was"
+    assert (index / "letter" / "manifest.json").read_bytes() == manifest, "the existing index is left as it was"
 
 
 def test_only_the_default_embed_model_falls_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -288,14 +288,19 @@ def test_uploads_are_bounded_and_served_inert(served: str) -> None:
 
 
 def test_hostile_questions_through_the_chat_api(served: str) -> None:
-    """The handler caps length before the library sees it; every reply is text, never an error."""
+    """Hostile text gets a text reply; an over-long question one error line; a huge body HTTP 413."""
+    import httpx
     from gradio_client import Client
+    from gradio_client.exceptions import AppError
 
     client = Client(served, verbose=False)
-    for name in ("huge", "html", "sql", "injection", "bidi", "controls", "empty", "punctuation"):
-        reply = client.predict(HOSTILE[name], api_name="/chat")
+    for name in ("html", "sql", "injection", "bidi", "controls", "empty", "punctuation"):
+        reply = client.predict(HOSTILE[name], [], api_name="/chat")
         assert isinstance(reply, str) and reply.strip(), name
-    assert "太长" in client.predict("学" * 100_000, api_name="/chat")
+    with pytest.raises(AppError, match="question is 501 characters, over the 500 limit"):
+        client.predict("学" * 501, [], api_name="/chat")
+    with pytest.raises(httpx.HTTPStatusError, match="413"):
+        client.predict(HOSTILE["huge"], [], api_name="/chat")
 
 
 def test_lone_surrogates_sent_as_json_escapes_get_a_reply(served: str) -> None:

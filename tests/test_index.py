@@ -17,14 +17,17 @@ from qa.settings import BUNDLED_LETTER, DEFAULT_EMBED_MODEL, INDEX_TEXT_VERSION,
 
 
 def _manifest(index: Path) -> dict:
-    return json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+    """The manifest of the one collection below the index root `index`."""
+    (path,) = index.glob("*/manifest.json")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_manifest_describes_the_index(tmp_path: Path) -> None:
     bot = QA.from_path(index_dir=tmp_path, embedder=FakeEmbedder())
     manifest = _manifest(tmp_path)
-    assert manifest["source"]["documents"][0]["doc_id"] == BUNDLED_LETTER.name
-    assert len(manifest["source"]["sha256"]) == 64
+    assert manifest["collection"] == "letter" and manifest["mirror"] == str(BUNDLED_LETTER.resolve())
+    assert manifest["documents"][0]["doc_id"] == BUNDLED_LETTER.name
+    assert len(manifest["documents"][0]["source_sha256"]) == len(manifest["documents"][0]["sha256"]) == 64
     assert manifest["embedder"] == {
         "requested": "fake:bigram-hash",
         "id": "fake:bigram-hash",
@@ -58,7 +61,7 @@ def test_changed_source_rebuilds(tmp_path: Path) -> None:
     bot = QA.from_path(source, index_dir=index, embed_model="none")
     assert _manifest(index)["build"] != build
     assert "42所" in bot.ask("郑州市有多少所学校？").text
-    assert len(list(index.glob("build-*"))) == 1, "the old build folder is removed"
+    assert len(list(index.glob("*/build-*"))) == 1, "the old build folder is removed"
 
 
 @pytest.mark.parametrize("change", [{"chunk_max_chars": 180}, {"embed_model": "wordllama"}])
@@ -73,7 +76,7 @@ def test_an_index_from_before_the_chunk_headers_changed_is_rebuilt(tmp_path: Pat
     QA.from_path(index_dir=tmp_path, embed_model="none")
     manifest = _manifest(tmp_path)
     del manifest["chunking"]["index_text"]  # as written by a version that indexed section + text only
-    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "letter" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     QA.from_path(index_dir=tmp_path, embed_model="none")
     assert _manifest(tmp_path)["build"] != manifest["build"]
 
@@ -81,7 +84,7 @@ def test_an_index_from_before_the_chunk_headers_changed_is_rebuilt(tmp_path: Pat
 def test_unavailable_hub_model_falls_back_to_wordllama_with_one_notice(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="qa"):
+    with caplog.at_level(logging.INFO, logger="qa"):  # a note (the CLI shows it with -v), not a warning
         bot = QA.from_path(index_dir=tmp_path)  # default: BAAI/bge-small-zh-v1.5, not cached here
     assert bot.embedder_id == WORDLLAMA_ID
     assert "BAAI/bge-small-zh-v1.5" in bot.notice and "wordllama" in bot.notice

@@ -135,10 +135,13 @@ def test_utf16_is_judged_on_its_characters_not_its_nul_bytes() -> None:
 
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, bytes]:
-    """An index of the bundled letter, and its manifest's bytes, to prove refusals leave it alone."""
+    """A collection `docs` of a copy of the letter, and its manifest's bytes, to prove refusals leave it alone."""
     index = tmp_path / "index"
-    assert main(["index", "--index-dir", str(index), "--embed-model", "none"]) == 0
-    return index, (index / "manifest.json").read_bytes()
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "letter.txt").write_text(LETTER, encoding="utf-8")
+    assert main(["index", str(good), "--collection", "docs", "--index-dir", str(index), "--embed-model", "none"]) == 0
+    return index, (index / "docs" / "manifest.json").read_bytes()
 
 
 @pytest.mark.parametrize("name", BAD_FILES)
@@ -149,10 +152,11 @@ def test_bad_file_is_one_line_exit_2_and_index_untouched(
     capsys.readouterr()
     path = tmp_path / name
     path.write_bytes(BAD_FILES[name])
-    assert main(["index", str(path), "--index-dir", str(index), "--embed-model", "none"]) == 2
+    argv = ["index", str(path), "--collection", "docs", "--index-dir", str(index), "--embed-model", "none"]
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("qa: error: ") and err.count("\n") == 1 and name in err
-    assert (index / "manifest.json").read_bytes() == manifest
+    assert (index / "docs" / "manifest.json").read_bytes() == manifest
 
 
 def test_oversized_file_is_refused_before_it_is_read(
@@ -163,9 +167,21 @@ def test_oversized_file_is_refused_before_it_is_read(
     big = tmp_path / "big.txt"
     with big.open("wb") as fh:
         fh.truncate(50 * 1024 * 1024 + 1)  # sparse: costs no disk
-    assert main(["ask", "学校", "--path", str(big), "--index-dir", str(index), "--embed-model", "none"]) == 2
+    argv = [
+        "ask",
+        "学校",
+        "--path",
+        str(big),
+        "--collection",
+        "docs",
+        "--index-dir",
+        str(index),
+        "--embed-model",
+        "none",
+    ]
+    assert main(argv) == 2
     assert capsys.readouterr().err == f"qa: error: {big} is 50.0 MB, over the 50 MB limit: split it\n"
-    assert (index / "manifest.json").read_bytes() == manifest
+    assert (index / "docs" / "manifest.json").read_bytes() == manifest
 
 
 def test_size_limit_is_a_setting(tmp_path: Path) -> None:
@@ -178,15 +194,15 @@ def test_size_limit_is_a_setting(tmp_path: Path) -> None:
 def test_folder_with_one_binary_file_is_refused_naming_it(built: tuple[Path, bytes], tmp_path: Path) -> None:
     """Policy: one bad file refuses the whole build (a silently smaller index would answer wrongly)."""
     index, manifest = built
-    before = sorted(p.name for p in index.iterdir())
+    before = sorted(p.name for p in (index / "docs").iterdir())
     folder = tmp_path / "letters"
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(LETTER, encoding="utf-8")
     (folder / "sub" / "logo.txt").write_bytes(BAD_FILES["image.txt"])
     with pytest.raises(InputError, match=r"sub/logo\.txt is a binary file"):
-        QA.from_path(folder, index_dir=index, embed_model="none")
-    assert (index / "manifest.json").read_bytes() == manifest
-    assert sorted(p.name for p in index.iterdir()) == before
+        QA.from_path(folder, collection="docs", index_dir=index, embed_model="none")
+    assert (index / "docs" / "manifest.json").read_bytes() == manifest
+    assert sorted(p.name for p in (index / "docs").iterdir()) == before
 
 
 def test_folder_without_text_files_and_odd_paths_are_refused(tmp_path: Path) -> None:

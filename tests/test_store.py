@@ -28,11 +28,18 @@ QUESTION = "郑州市有多少所中职学校通过了标准化建设工程验�
 
 
 def _build(index: Path, **settings: Any) -> QA:
-    return QA.from_path(index_dir=index, embed_model=settings.pop("embed_model", "none"), **settings)
+    """Open the letter's collection, whose folder is `index` (the index root is its parent)."""
+    return QA.from_path(index_dir=index.parent, embed_model=settings.pop("embed_model", "none"), **settings)
 
 
 def _manifest(index: Path) -> dict[str, Any]:
     return json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _stored(index: Path) -> store.Manifest:
+    manifest = store.read_manifest(index)
+    assert manifest is not None
+    return manifest
 
 
 def _write_manifest(index: Path, manifest: dict[str, Any]) -> None:
@@ -48,7 +55,7 @@ def _rehash(index: Path, name: str) -> None:
 
 @pytest.fixture
 def index(tmp_path: Path) -> Path:
-    index = tmp_path / "index"
+    index = tmp_path / "index" / "letter"
     _build(index, embed_model="wordllama")
     return index
 
@@ -59,14 +66,14 @@ def _rebuilt(index: Path, caplog: pytest.LogCaptureFixture, damage: str) -> None
     with caplog.at_level(logging.WARNING, logger="qa"):
         bot = _build(index, embed_model="wordllama")
     assert any("damaged" in r.getMessage() and damage in r.getMessage() for r in caplog.records), caplog.text
-    assert bot.manifest["build"] != old
+    assert bot.manifest.build != old
     assert "41所中职学校" in bot.ask(QUESTION).text
-    store.load_index(index, _manifest(index))  # the new one is intact
+    store.load_index(index, _stored(index))  # the new one is intact
 
 
 def test_a_current_index_is_loaded_not_rebuilt(index: Path) -> None:
     build = _manifest(index)["build"]
-    assert _build(index, embed_model="wordllama").manifest["build"] == build
+    assert _build(index, embed_model="wordllama").manifest.build == build
 
 
 def test_truncated_chunks_are_detected_and_rebuilt(index: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -90,7 +97,7 @@ def test_documents_from_another_build_are_detected(index: Path, caplog: pytest.L
     other = document_from_bytes("另一封信。内容完全不同。".encode(), "000_9783093694a0541d.txt")
     docs.write_text(json.dumps({**other.__dict__, "structure": other.structure.to_dict()}) + "\n", encoding="utf-8")
     _rehash(index, "documents.jsonl")
-    _rebuilt(index, caplog, "offsets do not match")
+    _rebuilt(index, caplog, "was altered")
 
 
 @pytest.mark.parametrize(
@@ -130,9 +137,9 @@ def test_a_pickled_vectors_file_is_never_unpickled(
     payload[:] = [_Payload(marker)] * len(payload)
     np.save(index / manifest["build"] / "vectors.npy", payload, allow_pickle=True)
     _rehash(index, "vectors.npy")
-    with pytest.raises(IndexCorruptError, match="malformed"):
-        store.load_index(index, _manifest(index))
-    _rebuilt(index, caplog, "malformed")
+    with pytest.raises(IndexCorruptError, match=r"vectors\.npy claims object"):
+        store.load_index(index, _stored(index))
+    _rebuilt(index, caplog, "claims object")
     assert not marker.exists()
 
 
@@ -166,8 +173,8 @@ def test_a_damaged_manifest_means_a_rebuild_never_a_crash(index: Path, damage: s
     (index / "manifest.json").write_bytes(MANIFEST_DAMAGE[damage](manifest).encode("utf-8", "surrogateescape"))
     bot = _build(index, embed_model="wordllama")
     assert "41所中职学校" in bot.ask(QUESTION).text
-    assert _manifest(index)["build"] == bot.manifest["build"]
-    store.load_index(index, _manifest(index))
+    assert _manifest(index)["build"] == bot.manifest.build
+    store.load_index(index, _stored(index))
 
 
 def test_a_build_folder_that_is_a_symlink_is_not_followed(index: Path, tmp_path: Path) -> None:
@@ -176,7 +183,7 @@ def test_a_build_folder_that_is_a_symlink_is_not_followed(index: Path, tmp_path:
     shutil.move(index / manifest["build"], outside)
     (index / manifest["build"]).symlink_to(outside)
     with pytest.raises(IndexCorruptError, match="no valid build folder"):
-        store.load_index(index, manifest)
+        store.load_index(index, _stored(index))
 
 
 def test_an_index_folder_that_cannot_be_created_is_one_clear_line(tmp_path: Path) -> None:
@@ -194,13 +201,13 @@ def test_a_failed_write_leaves_the_old_index_and_no_debris(index: Path, monkeypa
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.np, "save", full_disk)
-    with pytest.raises(InputError, match=r"No space left on device.*previous index is unchanged"):
+    monkeypatch.setattr(store.files.np, "save", full_disk)
+    with pytest.raises(InputError, match=r"No space left on device.*previous build is unchanged"):
         _build(index, embed_model="wordllama", chunk_max_chars=200)
     assert (index / "manifest.json").read_bytes() == manifest
     assert sorted(p.name for p in index.iterdir()) == before
     monkeypatch.undo()
-    assert _build(index, embed_model="wordllama").manifest["build"] == json.loads(manifest)["build"]
+    assert _build(index, embed_model="wordllama").manifest.build == json.loads(manifest)["build"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
@@ -231,7 +238,14 @@ _SAVER = textwrap.dedent(
     step = len(tag) + 1
     chunks = [Chunk("doc.txt", i * step, i * step + len(tag), tag, "s") for i in range(20_000)]
     vectors = np.full((len(chunks), 64), len(tag), dtype=np.float32)
-    manifest = {"source": {"tag": tag}, "embedder": {"dim": 64}}
+    manifest = store.Manifest(
+        collection="t",
+        chunking=store.Chunking(1, 2, 2),
+        embedder=store.EmbedderEntry("x", "x", 64),
+        documents=(store.DocumentEntry("doc.txt", doc.sha256),),
+        chunks=len(chunks),
+        mirror=tag,  # which save this is
+    )
     print("ready", flush=True)
     with store.build_lock(index):
         store.save_index(index, manifest, [doc], chunks, vectors)
@@ -252,8 +266,8 @@ def _env() -> dict[str, str]:
 
 def _tag_of(index: Path) -> str:
     """Which save is visible; every file of the build must agree on it."""
-    loaded = store.load_index(index, store.read_manifest(index) or {})
-    tag = loaded.manifest["source"]["tag"]
+    loaded = store.load_index(index, _stored(index))
+    tag = loaded.manifest.mirror
     assert loaded.documents[0].text.startswith(tag + "。")
     assert {c.text for c in loaded.chunks} == {tag}
     assert loaded.vectors is not None and float(loaded.vectors[0, 0]) == len(tag)
@@ -293,9 +307,9 @@ def test_readers_never_see_a_mix_while_builders_swap(tmp_path: Path) -> None:
 
     def read() -> None:
         while not done.is_set():
-            manifest = store.read_manifest(index)
+            manifest = _stored(index)
             try:
-                store.load_index(index, manifest or {})
+                store.load_index(index, manifest)
             except IndexCorruptError as exc:
                 if store.read_manifest(index) == manifest:
                     errors.append(str(exc))
@@ -315,10 +329,11 @@ def test_readers_never_see_a_mix_while_builders_swap(tmp_path: Path) -> None:
 _BUILDER = textwrap.dedent(
     """
     import json, os, sys, time
-    from qa import QA, store
+    from qa import QA
+    from qa.store import lifecycle
 
     log = sys.argv[2]
-    real = store.save_index
+    real = lifecycle.save_index
 
     def traced(*args, **kwargs):
         with open(log, "a") as fh:
@@ -329,9 +344,9 @@ _BUILDER = textwrap.dedent(
             fh.write(json.dumps(["end", os.getpid(), time.time()]) + "\\n")
         return result
 
-    store.save_index = traced
+    lifecycle.save_index = traced
     bot = QA.from_path(index_dir=sys.argv[1], embed_model="none")
-    print(bot.manifest["build"])
+    print(bot.manifest.build)
     """
 )
 
@@ -347,7 +362,7 @@ def test_two_builders_at_once_take_turns_and_build_once(tmp_path: Path) -> None:
     outputs = [p.communicate(timeout=120)[0].strip() for p in procs]
     assert [p.returncode for p in procs] == [0, 0]
     # The second builder waited for the lock, then found the first one's index current.
-    assert outputs[0] == outputs[1] == _manifest(index)["build"]
+    assert outputs[0] == outputs[1] == _manifest(index / "letter")["build"]
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert [e[0] for e in events] == ["start", "end"]
 
@@ -355,8 +370,15 @@ def test_two_builders_at_once_take_turns_and_build_once(tmp_path: Path) -> None:
 def test_store_round_trip_keeps_every_offset(tmp_path: Path) -> None:
     doc = document_from_bytes(BUNDLED_LETTER.read_bytes(), "letter.txt")
     chunks = [Chunk("letter.txt", 0, 9, doc.text[:9], "开头")]
+    manifest = store.Manifest(
+        collection="t",
+        chunking=store.Chunking(1, 2, 2),
+        embedder=store.EmbedderEntry("none", "none", 0),
+        documents=(store.DocumentEntry("letter.txt", doc.sha256),),
+        chunks=1,
+    )
     with store.build_lock(tmp_path):
-        store.save_index(tmp_path, {"embedder": {"dim": 0}}, [doc], chunks, None)
-    loaded = store.load_index(tmp_path, store.read_manifest(tmp_path) or {})
+        store.save_index(tmp_path, manifest, [doc], chunks, None)
+    loaded = store.load_index(tmp_path, _stored(tmp_path))
     assert loaded.documents == [doc] and loaded.chunks == chunks and loaded.vectors is None
     assert isinstance(loaded.documents[0], Document)

@@ -1,0 +1,44 @@
+"""Index storage: a collection's files (`files`), their manifest (`manifest`), the files it is built from
+(`sources`) and its life: open, build, heal, update (`lifecycle`)."""
+
+from qa.store.files import MANIFEST, StoredIndex, build_lock, load_index, read_manifest, save_index, sha256_file
+from qa.store.lifecycle import (
+    Change,
+    CollectionInfo,
+    Opened,
+    Request,
+    drop,
+    list_collections,
+    open_or_build,
+    update,
+)
+from qa.store.manifest import FORMAT, Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, check_name
+from qa.store.sources import SourceFile, file_sha256, scan
+
+__all__ = [
+    "FORMAT",
+    "MANIFEST",
+    "Change",
+    "Chunking",
+    "CollectionInfo",
+    "DocumentEntry",
+    "EmbedderEntry",
+    "Manifest",
+    "Opened",
+    "Request",
+    "SourceFile",
+    "StoredIndex",
+    "Wanted",
+    "build_lock",
+    "check_name",
+    "drop",
+    "file_sha256",
+    "list_collections",
+    "load_index",
+    "open_or_build",
+    "read_manifest",
+    "save_index",
+    "scan",
+    "sha256_file",
+    "update",
+]

@@ -1,0 +1,278 @@
+"""A collection's files: a self-describing folder, written atomically under a lock, checked when loaded.
+
+Layout of `<index root>/<collection>/`: `manifest.json` is the commit point; it names one `build-<id>/` folder
+holding `documents.jsonl`, `chunks.jsonl` and `vectors.npy`, with a sha256 of each. A writer makes a fresh
+build folder, then replaces the manifest with `os.replace`, so a reader sees the old collection or the new one,
+never a mix. Nothing is unpickled: JSON lines and a NumPy array loaded with `allow_pickle=False`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.errors import IndexCorruptError, InputError
+from qa.store.manifest import FILES, Manifest
+from qa.types import Chunk, Document, Structure
+
+MANIFEST = "manifest.json"
+_BUILD_NAME = re.compile(r"build-[0-9T]{15}-[0-9a-f]{8}")
+REBUILD = "the collection will be rebuilt"
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    """What a saved build holds, as loaded and verified."""
+
+    manifest: Manifest
+    documents: list[Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray | None
+
+
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest, or None when there is no collection here yet; a damaged one raises IndexCorruptError."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except Exception as exc:  # whatever the bytes do to the parser, the file is damaged
+        raise IndexCorruptError(f"{path} is not valid JSON ({type(exc).__name__}): {REBUILD}") from None
+    return Manifest.from_dict(data, str(path))
+
+
+def load_index(folder: Path, manifest: Manifest) -> StoredIndex:
+    """Read the build the manifest names, verifying every file's sha256, every text's and every offset.
+
+    Each file is read once and checked before it is parsed, so what is parsed is what was hashed. Any
+    failure while parsing (bad JSON, a nesting that exhausts the stack, a truncated array, an allocation
+    that does not fit) means the build is damaged: IndexCorruptError, never another exception.
+    """
+    build = _build_dir(folder, manifest)
+    if not {"documents.jsonl", "chunks.jsonl"} <= set(manifest.files):
+        raise IndexCorruptError(f"{folder / MANIFEST} lists no index files: {REBUILD}")
+    data = {name: _read_verified(build / name, manifest.files[name]) for name in FILES if name in manifest.files}
+    try:
+        documents = [_document(row) for row in _parse_jsonl(data["documents.jsonl"])]
+        chunks = [Chunk(**row) for row in _parse_jsonl(data["chunks.jsonl"])]
+        vectors = None
+        if "vectors.npy" in data:
+            vectors = _load_vectors(data["vectors.npy"], manifest.chunks, manifest.embedder.dim)
+    except IndexCorruptError:
+        raise
+    except Exception as exc:  # see the docstring
+        raise IndexCorruptError(f"{build} holds malformed data ({type(exc).__name__}: {exc}): {REBUILD}") from None
+    _check_consistent(build, manifest, documents, chunks, vectors)
+    return StoredIndex(manifest, documents, chunks, vectors)
+
+
+def _document(row: dict[str, object]) -> Document:
+    pages = row.get("page_starts", [])
+    if not isinstance(pages, list) or not all(isinstance(p, int) for p in pages):
+        raise ValueError("page_starts is not a list of offsets")
+    structure = row["structure"]
+    if not isinstance(structure, dict):
+        raise ValueError("structure is not an object")
+    return Document(
+        _as_str(row["doc_id"]),
+        _as_str(row["text"]),
+        _as_str(row["sha256"]),
+        Structure.from_dict(structure),
+        tuple(pages),
+    )
+
+
+def _as_str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{type(value).__name__} where text belongs")
+    return value
+
+
+def _load_vectors(raw: bytes, rows: int, dim: int) -> np.ndarray:
+    """The array, after its header has been checked: a header claiming more than the manifest allows is refused
+    before anything is allocated."""
+    fh = io.BytesIO(raw)
+    version = np.lib.format.read_magic(fh)
+    read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, fortran, dtype = read_header(fh)
+    if shape != (rows, dim) or dtype != np.float32 or fortran:
+        raise IndexCorruptError(f"vectors.npy claims {dtype} {shape}, not float32 ({rows}, {dim}): {REBUILD}")
+    fh.seek(0)
+    return np.load(fh, allow_pickle=False)
+
+
+def _read_verified(path: Path, expected: str) -> bytes:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror}): {REBUILD}") from None
+    if hashlib.sha256(raw).hexdigest() != expected:
+        raise IndexCorruptError(f"{path} does not match its sha256 in the manifest: {REBUILD}")
+    return raw
+
+
+def _check_consistent(
+    build: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray | None
+) -> None:
+    """Texts must match their hashes and the manifest's, offsets must point into them, vectors be finite."""
+    listed = {d.doc_id: d.sha256 for d in manifest.documents}
+    if [d.doc_id for d in documents] != [d.doc_id for d in manifest.documents]:
+        raise IndexCorruptError(f"{build}/documents.jsonl does not hold the documents the manifest lists: {REBUILD}")
+    for doc in documents:
+        if sha256_text(doc.text) != doc.sha256 or listed[doc.doc_id] != doc.sha256:
+            raise IndexCorruptError(f"{build}/documents.jsonl: the text of {doc.doc_id!r} was altered: {REBUILD}")
+    if len(chunks) != manifest.chunks:
+        raise IndexCorruptError(f"{build}/chunks.jsonl holds {len(chunks)} chunks, not {manifest.chunks}: {REBUILD}")
+    texts = {d.doc_id: d.text for d in documents}
+    for chunk in chunks:
+        text = texts.get(chunk.doc_id)
+        if text is None or not isinstance(chunk.start, int) or not isinstance(chunk.end, int):
+            raise IndexCorruptError(f"{build}/chunks.jsonl names an unknown document: {REBUILD}")
+        if not 0 <= chunk.start < chunk.end <= len(text) or text[chunk.start : chunk.end] != chunk.text:
+            raise IndexCorruptError(
+                f"{build}/chunks.jsonl has a chunk whose offsets do not match its document: {REBUILD}"
+            )
+    if vectors is not None and not np.isfinite(vectors).all():
+        raise IndexCorruptError(f"{build}/vectors.npy holds values that are not finite: {REBUILD}")
+
+
+def _build_dir(folder: Path, manifest: Manifest) -> Path:
+    # Only names this module writes are followed: no separators, no `..`, no symlink out of the folder.
+    if not _BUILD_NAME.fullmatch(manifest.build) or (folder / manifest.build).is_symlink():
+        raise IndexCorruptError(f"{folder / MANIFEST} names no valid build folder: {REBUILD}")
+    return folder / manifest.build
+
+
+def _parse_jsonl(raw: bytes) -> Iterator[dict[str, Any]]:
+    # Split on the newline byte only: JSON escapes it inside strings, unlike U+2028 and friends.
+    for line in raw.split(b"\n"):
+        if line.strip():
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError(f"a row is {type(row).__name__}, not an object")
+            yield row
+
+
+def save_index(
+    folder: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray | None
+) -> Manifest:
+    """Write a new build folder, then swap the manifest in atomically; returns the manifest written.
+
+    The caller holds `build_lock(folder)`. A failure leaves the previous build in place.
+    """
+    build_name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = folder / f".tmp-{build_name}"
+    try:
+        full = _write_build(folder, tmp, build_name, manifest, documents, chunks, vectors)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(
+            f"cannot write the collection in {folder} ({exc.strerror}); the previous build is unchanged: "
+            "free some space, make the folder writable, or set --index-dir / QA_INDEX_DIR"
+        ) from None
+    _remove_other_builds(folder, keep=build_name)
+    return full
+
+
+def _write_build(
+    folder: Path,
+    tmp: Path,
+    build_name: str,
+    manifest: Manifest,
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: np.ndarray | None,
+) -> Manifest:
+    tmp.mkdir(parents=True)
+    with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
+        for doc in documents:
+            row = {
+                "doc_id": doc.doc_id,
+                "sha256": doc.sha256,
+                "structure": doc.structure.to_dict(),
+                "page_starts": list(doc.page_starts),
+                "text": doc.text,
+            }
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+        for chunk in chunks:
+            fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    if vectors is not None:
+        np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    files = {name: sha256_file(tmp / name) for name in FILES if (tmp / name).is_file()}
+    for name in files:
+        _fsync(tmp / name)
+    os.replace(tmp, folder / build_name)
+    full = replace(manifest, build=build_name, files=files)
+    staged = folder / f".{MANIFEST}.{build_name}"
+    staged.write_text(json.dumps(full.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _fsync(staged)
+    _fsync(folder)  # the build folder's rename is on disk before the manifest points at it
+    os.replace(staged, folder / MANIFEST)
+    _fsync(folder)
+    return full
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_other_builds(folder: Path, keep: str) -> None:
+    for entry in folder.iterdir():
+        name = entry.name
+        if name == keep or not (name.startswith(("build-", ".tmp-build-", f".{MANIFEST}."))):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+@contextmanager
+def build_lock(folder: Path, timeout_s: float = 120.0) -> Iterator[None]:
+    """Keep two writers of one collection apart (across processes)."""
+    from filelock import FileLock, Timeout
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the index folder {folder} ({exc.strerror}): set --index-dir") from None
+    lock = FileLock(str(folder / ".lock"))
+    try:
+        lock.acquire(timeout=timeout_s)
+    except Timeout:
+        # An OS lock dies with its process, so a timeout means a writer is still running.
+        raise InputError(f"another process has been writing {folder} for {timeout_s:.0f} s: try again later") from None
+    except OSError as exc:
+        raise InputError(f"cannot lock {folder} ({exc.strerror}): make it writable or set --index-dir") from None
+    try:
+        yield
+    finally:
+        lock.release()

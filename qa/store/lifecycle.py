@@ -1,0 +1,426 @@
+"""A collection's life: open it when it is current, else build, heal or update it under its lock.
+
+Reading takes no lock: the manifest swap makes every read see one whole build. Writing (a first build, a
+rebuild after a settings change or damage, adding, replacing or removing documents) happens under the
+collection's lock, after re-reading the manifest, since another process may have done the work meanwhile.
+An update re-chunks and re-embeds only the documents that changed; the rest keep their chunks and vectors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from qa.chunking import chunk_document, indexed_text
+from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder
+from qa.errors import IndexCorruptError, InputError
+from qa.loading import load_file
+from qa.settings import INDEX_TEXT_VERSION, Settings
+from qa.store.files import MANIFEST, build_lock, load_index, read_manifest, save_index, sha256_file
+from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted
+from qa.store.sources import SourceFile
+from qa.types import Chunk, Document
+
+log = logging.getLogger("qa")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A collection as loaded and verified, with the embedder its vectors came from."""
+
+    folder: Path
+    manifest: Manifest
+    documents: list[Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray | None
+    choice: EmbedderChoice
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an update did: document ids by fate, how many chunks were embedded, whether all was rebuilt."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    embedded_chunks: int = 0
+    rebuilt: str = ""  # why everything was re-chunked and re-embedded ('' when it was not)
+    lost: tuple[str, ...] = field(default=())  # documents a damaged build could not recover: no source left
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.rebuilt or self.lost)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a caller wants of a collection: its settings, an embedder object if given, and the mirror if any."""
+
+    folder: Path
+    name: str
+    settings: Settings
+    embedder: Embedder | None = None
+    mirror: Sequence[SourceFile] | None = None  # the collection must hold exactly these files
+    mirror_path: str = ""
+
+    @property
+    def wanted(self) -> Wanted:
+        requested = self.embedder.id if self.embedder is not None else self.settings.embed_model
+        chunking = Chunking(self.settings.chunk_min_chars, self.settings.chunk_max_chars, INDEX_TEXT_VERSION)
+        return Wanted(chunking, requested)
+
+
+def open_or_build(request: Request) -> Opened:
+    """The collection, current and intact: loaded when it is, else (re)built or healed under the lock."""
+    opened = _try_open(request)
+    if opened is not None:
+        return opened
+    return update(request, add=request.mirror or (), remove=(), sync=request.mirror is not None)[0]
+
+
+def update(
+    request: Request, add: Sequence[SourceFile], remove: Collection[str], sync: bool = False
+) -> tuple[Opened, Change]:
+    """Add or replace the `add` files, drop the `remove` ids (`sync`: drop every document not in `add`)."""
+    with build_lock(request.folder):
+        current, why = _current(request)
+        documents, chunks, vectors, choice = _base(request, current, why)
+        listed = current.manifest.documents if current is not None else ()
+        target = _target(documents, listed, add, remove, sync, request.settings.max_file_bytes)
+        change = _change(documents, target, current, why)
+        if current is not None and not change.changed and request.mirror_path == current.manifest.mirror:
+            _warn_stale(current.manifest)
+            return current, change
+        if not target.documents and why.startswith("it was damaged"):
+            raise InputError(
+                f"collection {request.name!r} is damaged and its source files are gone: rebuild it with "
+                f"`qa sync FOLDER --collection {request.name}`, or delete it with `qa drop {request.name}`"
+            )
+        if not target.documents:
+            raise InputError(
+                f"that would leave collection {request.name!r} empty: remove fewer documents, "
+                f"or delete it with `qa drop {request.name}`"
+            )
+        opened, embedded = _write(request, target, chunks, vectors, choice, bool(why))
+        return opened, Change(**{**change.__dict__, "embedded_chunks": embedded})
+
+
+def _try_open(request: Request) -> Opened | None:
+    """The stored collection when it serves the request as it is; None when it needs writing."""
+    current, why = _current(request)
+    if current is None or why:
+        return None
+    if request.mirror is not None and (
+        current.manifest.mirror != request.mirror_path or _differs(current.manifest, request.mirror)
+    ):
+        return None
+    _warn_stale(current.manifest)
+    return current
+
+
+def _current(request: Request, attempts: int = 2) -> tuple[Opened | None, str]:
+    """The stored collection and why it cannot serve as it is ('' when it can; None when unreadable)."""
+    try:
+        manifest = read_manifest(request.folder)
+        if manifest is None:
+            return None, "it has not been built yet"
+        why = manifest.mismatch(request.wanted)
+        choice = None if why else _embedder_for(manifest.embedder, request.embedder)
+        if not why and choice is None:
+            why = "a better embedder than the stored one is now available"
+        stored = load_index(request.folder, manifest)
+    except IndexCorruptError as exc:
+        if attempts > 1:
+            # A writer may have swapped in a new build while this one was read: that one is not damaged.
+            return _current(request, attempts - 1)
+        log.warning("collection %s is damaged (%s); rebuilding it", request.name, exc)
+        return None, f"it was damaged ({exc})"
+    if choice is None:
+        choice = EmbedderChoice(None, NONE)
+    elif choice.notice:
+        log.info("%s", choice.notice)
+    opened = Opened(request.folder, manifest, stored.documents, stored.chunks, stored.vectors, choice)
+    return opened, why or ""
+
+
+def _base(
+    request: Request, current: Opened | None, why: str
+) -> tuple[list[Document], dict[str, list[Chunk]], dict[str, np.ndarray], EmbedderChoice]:
+    """The documents to start from, with their chunks and vectors when those can be kept, and the embedder.
+
+    A build that needs a rebuild still lends its texts; a damaged one lends nothing, and its documents come
+    back from their source files, when those are still there.
+    """
+    if current is not None and not why:
+        return current.documents, *_by_document(current.chunks, current.vectors), current.choice
+    documents = current.documents if current is not None else _recover(request)
+    choice = _new_choice(request)
+    return documents, {}, {}, choice
+
+
+def _recover(request: Request) -> list[Document]:
+    """Documents of a damaged or missing build, read again from the sources its manifest names."""
+    try:
+        manifest = read_manifest(request.folder)
+    except IndexCorruptError:
+        manifest = None
+    if manifest is None:
+        return []
+    mirrored = {s.doc_id for s in request.mirror or ()}
+    documents, lost = [], []
+    for entry in manifest.documents:
+        if entry.doc_id in mirrored:
+            continue  # read from the mirror below
+        source = Path(entry.source) if entry.source else None
+        if source is None or not source.is_file():
+            lost.append(entry.doc_id)
+            continue
+        documents.append(load_file(source, entry.doc_id, request.settings.max_file_bytes))
+    if lost:
+        log.warning(
+            "collection %s: %d document(s) could not be recovered, their source files are gone: %s; add them again",
+            request.name,
+            len(lost),
+            ", ".join(lost[:5]),
+        )
+    return documents
+
+
+@dataclass(frozen=True)
+class _Target:
+    documents: list[Document]
+    sources: dict[str, SourceFile]  # where each document came from, when it came from a file
+
+
+def _target(
+    documents: list[Document],
+    listed: Sequence[DocumentEntry],
+    add: Sequence[SourceFile],
+    remove: Collection[str],
+    sync: bool,
+    max_bytes: int,
+) -> _Target:
+    """The documents after the change; a file whose bytes are the ones already read is not read again."""
+    unknown = sorted(set(remove) - {d.doc_id for d in documents})
+    if unknown:
+        known = ", ".join(d.doc_id for d in documents[:5])
+        raise InputError(f"no document {unknown[0]!r} in this collection: known are {known}…")
+    incoming = {s.doc_id: s for s in add}
+    keep = [d for d in documents if d.doc_id not in remove and (not sync or d.doc_id in incoming)]
+    by_id = {d.doc_id: d for d in keep}
+    read = {(e.doc_id, e.source_sha256) for e in listed}
+    for source in add:
+        if source.doc_id in by_id and (source.doc_id, source.sha256) in read:
+            continue
+        by_id[source.doc_id] = load_file(source.path, source.doc_id, max_bytes)
+    order = [d.doc_id for d in keep] + [s.doc_id for s in add if s.doc_id not in {d.doc_id for d in keep}]
+    return _Target([by_id[i] for i in order], incoming)
+
+
+def _change(documents: list[Document], target: _Target, current: Opened | None, why: str) -> Change:
+    before = {d.doc_id: d.sha256 for d in documents}
+    after = {d.doc_id: d.sha256 for d in target.documents}
+    listed = {e.doc_id: e for e in current.manifest.documents} if current is not None else {}
+    # A document whose text is the same but whose source moved or changed bytes still gets its entry rewritten.
+    moved = [
+        i
+        for i, s in target.sources.items()
+        if i in listed and (listed[i].source != str(s.path) or listed[i].source_sha256 != s.sha256)
+    ]
+    return Change(
+        added=tuple(i for i in after if i not in before),
+        updated=tuple(i for i in after if i in before and (after[i] != before[i] or i in moved)),
+        removed=tuple(i for i in before if i not in after),
+        unchanged=tuple(i for i in after if i in before and after[i] == before[i] and i not in moved),
+        rebuilt=why if why != "it has not been built yet" else "",
+    )
+
+
+def _write(
+    request: Request,
+    target: _Target,
+    kept_chunks: dict[str, list[Chunk]],
+    kept_vectors: dict[str, np.ndarray],
+    choice: EmbedderChoice,
+    rebuilding: bool,
+) -> tuple[Opened, int]:
+    """Chunk and embed what is new, keep what is not, and commit a new build."""
+    settings = request.settings
+    stored = {e.doc_id: e for e in _readable_entries(request.folder)}
+    parts: list[tuple[Document, list[Chunk], np.ndarray | None]] = []
+    for doc in target.documents:
+        old = stored.get(doc.doc_id)
+        if not rebuilding and old is not None and old.sha256 == doc.sha256 and doc.doc_id in kept_chunks:
+            parts.append((doc, kept_chunks[doc.doc_id], kept_vectors.get(doc.doc_id)))
+        else:
+            parts.append((doc, chunk_document(doc, settings.chunk_min_chars, settings.chunk_max_chars), None))
+    vectors, embedded = _vectors(choice, parts)
+    entries = []
+    for doc, doc_chunks, _ in parts:
+        source, old = target.sources.get(doc.doc_id), stored.get(doc.doc_id)
+        where = (str(source.path), source.sha256) if source else (old.source, old.source_sha256) if old else ("", "")
+        entries.append(DocumentEntry(doc.doc_id, doc.sha256, *where, len(doc.text), len(doc_chunks)))
+    chunks = [c for _, doc_chunks, _ in parts for c in doc_chunks]
+    manifest = Manifest(
+        collection=request.name,
+        chunking=request.wanted.chunking,
+        embedder=EmbedderEntry(
+            request.wanted.embedder,
+            choice.id,
+            int(vectors.shape[1]) if vectors is not None else 0,
+            choice.fallback,
+            choice.notice,
+        ),
+        documents=tuple(entries),
+        chunks=len(chunks),
+        mirror=request.mirror_path,
+        settings=settings.to_dict(),
+    )
+    written = save_index(request.folder, manifest, target.documents, chunks, vectors)
+    return Opened(request.folder, written, target.documents, chunks, vectors, choice), embedded
+
+
+def _vectors(
+    choice: EmbedderChoice, parts: list[tuple[Document, list[Chunk], np.ndarray | None]]
+) -> tuple[np.ndarray | None, int]:
+    """The collection's vectors in chunk order (kept rows as they were, new ones embedded in one batch)."""
+    if choice.embedder is None:
+        return None, 0
+    fresh = [indexed_text(c, doc) for doc, doc_chunks, rows in parts if rows is None for c in doc_chunks]
+    encoded = choice.embedder.encode_documents(fresh) if fresh else np.zeros((0, choice.embedder.dim), np.float32)
+    blocks, taken = [], 0
+    for _, doc_chunks, rows in parts:
+        if rows is None:
+            rows, taken = encoded[taken : taken + len(doc_chunks)], taken + len(doc_chunks)
+        blocks.append(np.asarray(rows, dtype=np.float32).reshape(len(doc_chunks), -1))
+    return np.concatenate(blocks) if blocks else encoded, len(fresh)
+
+
+def _by_document(
+    chunks: list[Chunk], vectors: np.ndarray | None
+) -> tuple[dict[str, list[Chunk]], dict[str, np.ndarray]]:
+    """Chunks and vector rows grouped by document (a build lists each document's chunks together)."""
+    by_chunk: dict[str, list[Chunk]] = {}
+    spans: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        by_chunk.setdefault(chunk.doc_id, []).append(chunk)
+        spans.setdefault(chunk.doc_id, []).append(i)
+    rows = {} if vectors is None else {d: vectors[idx[0] : idx[-1] + 1] for d, idx in spans.items()}
+    return by_chunk, rows
+
+
+def _readable_entries(folder: Path) -> tuple[DocumentEntry, ...]:
+    try:
+        manifest = read_manifest(folder)
+    except IndexCorruptError:
+        return ()
+    return manifest.documents if manifest is not None else ()
+
+
+def _differs(manifest: Manifest, mirror: Sequence[SourceFile]) -> bool:
+    """Whether the mirrored files are not exactly the stored documents, byte for byte."""
+    stored = {(e.doc_id, e.source, e.source_sha256) for e in manifest.documents}
+    return stored != {(s.doc_id, str(s.path), s.sha256) for s in mirror}
+
+
+def _warn_stale(manifest: Manifest) -> None:
+    """Say when source files changed on disk since they were read (the collection still serves what it read)."""
+    changed = [
+        e.doc_id
+        for e in manifest.documents
+        if e.source and Path(e.source).is_file() and _sha_or_empty(Path(e.source)) != e.source_sha256
+    ]
+    if changed:
+        log.warning(
+            "collection %s: %d document(s) changed on disk since they were indexed (%s): run `qa add` on them "
+            "or `qa sync` their folder",
+            manifest.collection,
+            len(changed),
+            ", ".join(changed[:3]),
+        )
+
+
+def _sha_or_empty(path: Path) -> str:
+    try:
+        return sha256_file(path)
+    except OSError:
+        return ""
+
+
+def _new_choice(request: Request) -> EmbedderChoice:
+    if request.embedder is not None:
+        return EmbedderChoice(request.embedder, request.embedder.id)
+    choice = load_embedder(request.settings.embed_model, request.settings.hub_timeout_s)
+    if choice.notice:
+        log.info("%s", choice.notice)
+    return choice
+
+
+def _embedder_for(stored: EmbedderEntry, embedder: Embedder | None) -> EmbedderChoice | None:
+    """Recreate the embedder a build was made with, or None when a better one is now available."""
+    if embedder is not None:
+        return EmbedderChoice(embedder, stored.requested) if embedder.id == stored.id else None
+    if stored.id == NONE:
+        return EmbedderChoice(None, NONE)
+    if stored.fallback:
+        # Built with the offline stand-in for the default model: rebuild once the real one is in the cache.
+        if hub_model_cached(stored.requested):
+            return None
+        from qa.embedding import WordLlamaEmbedder
+
+        return EmbedderChoice(WordLlamaEmbedder(), stored.requested, stored.notice)
+    choice = load_embedder(stored.requested, hub_timeout_s=0.0)
+    return choice if choice.id == stored.id and not choice.fallback else None
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    """One collection as its manifest describes it (`problem` says why it could not be read)."""
+
+    name: str
+    documents: int = 0
+    chunks: int = 0
+    embedder: str = ""
+    mirror: str = ""
+    problem: str = ""
+
+
+def list_collections(root: Path) -> list[CollectionInfo]:
+    """The collections below `root`, by name, read from their manifests only (nothing is loaded)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "build-"))):
+        try:
+            manifest = read_manifest(folder)
+        except IndexCorruptError as exc:
+            found.append(CollectionInfo(folder.name, problem=str(exc)))
+            continue
+        if manifest is not None:
+            found.append(
+                CollectionInfo(
+                    folder.name, len(manifest.documents), manifest.chunks, manifest.embedder.id, manifest.mirror
+                )
+            )
+    return found
+
+
+def drop(folder: Path) -> None:
+    """Delete a collection: its manifest first (from then on it is gone for readers), then its files."""
+    if not (folder / MANIFEST).exists():
+        raise InputError(f"there is no collection in {folder}: `qa collections` lists them")
+    with build_lock(folder):
+        (folder / MANIFEST).unlink(missing_ok=True)
+        for entry in folder.iterdir():
+            if entry.name != ".lock":
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+    (folder / ".lock").unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
