@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.loading import heading_level, iter_lines
+from qa.loading import iter_lines
 from qa.types import Chunk, Document, Span
 
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*[”’\"')）]*")
@@ -51,8 +51,10 @@ def sentences(doc: Document) -> list[Sentence]:
     out: list[Sentence] = []
     path: list[tuple[int, str]] = []
     date = doc.structure.date
+    # The loader's headings: numbered lines (`一、…`) and, in Word files, paragraphs styled as headings.
+    levels = {h.start: h.level for h in doc.structure.headings}
     for start, end, line in iter_lines(doc.text):
-        level = heading_level(line)
+        level = levels.get(start, 0)
         if level:
             path = [(lvl, title) for lvl, title in path if lvl < level] + [(level, line)]
             out.append(Sentence(start, end, _section_name(path), is_heading=True))

@@ -275,11 +275,6 @@ def test_chinese_heading_style_names_and_numbered_headings_merge(tmp_path: Path)
     assert [(h.level, h.title) for h in doc.structure.headings] == [(1, "总体情况"), (2, "（一）经费保障"), (2, "师资")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="qa/chunking.py re-finds headings by their numbering (heading_level per line) instead of reading "
-    "doc.structure.headings, so a Word heading without `一、` does not name a section yet",
-)
 def test_word_heading_styles_name_the_chunks_sections(tmp_path: Path) -> None:
     doc = load_file(write_docx(tmp_path / "reply.docx", WORD_REPLY), "reply.docx")
     sections = {chunk.section for chunk in chunk_document(doc, min_chars=10, max_chars=60)}

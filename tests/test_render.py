@@ -152,10 +152,11 @@ def test_passages_table_shows_all_scores() -> None:
 
 
 def test_status_names_the_embedder_and_the_fallback() -> None:
-    assert render.status_html("bge", "") == '<div class="qa-status">检索模型：bge</div>'
-    fallback = render.status_html("wordllama:x", "model <y> unavailable")
-    assert "（离线备用模型）" in fallback and "model &lt;y&gt; unavailable" in fallback
-    assert "仅关键词" in render.status_html("none", "")
+    assert render.status_html("bge", False) == '<div class="qa-status">检索模型：bge</div>'
+    fallback = render.status_html("wordllama:x", True)
+    assert fallback.count(render.OFFLINE_NOTICE) == 1 and 'class="qa-notice"' in fallback
+    assert "unavailable" not in fallback  # the English notice stays in the log
+    assert "仅关键词" in render.status_html("none", False)
 
 
 def test_highlights_follow_turns_and_the_shown_document() -> None:
