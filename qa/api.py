@@ -67,18 +67,30 @@ class QA:
         letters = any(d.structure.addressee or d.structure.date for d in opened.documents)
         # One letter speaks of itself as 信; anything else is 文档.
         self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
-        self.lexical = LexicalIndex([indexed_text(c, self.documents[c.doc_id]) for c in self.chunks])
-        embedder = self.choice.embedder
-        dense = DenseIndex(opened.vectors) if opened.vectors is not None and embedder is not None else None
-        self.retriever = Retriever(
-            self.chunks,
-            self.lexical,
-            dense,
-            embedder if dense is not None else None,
-            fusion=self.settings.fusion,
-            rrf_k=self.settings.rrf_k,
-            dense_weight=_dense_weight(self.settings, embedder),
-        )
+        self._retriever: Retriever | None = None
+
+    @property
+    def retriever(self) -> Retriever:
+        """Built on the first question, not at open: `qa add` and `qa index` never pay for BM25."""
+        if self._retriever is None:
+            lexical = LexicalIndex([indexed_text(c, self.documents[c.doc_id]) for c in self.chunks])
+            embedder = self.choice.embedder
+            vectors = self.opened.vectors
+            dense = DenseIndex(vectors) if vectors is not None and embedder is not None else None
+            self._retriever = Retriever(
+                self.chunks,
+                lexical,
+                dense,
+                embedder if dense is not None else None,
+                fusion=self.settings.fusion,
+                rrf_k=self.settings.rrf_k,
+                dense_weight=_dense_weight(self.settings, embedder),
+            )
+        return self._retriever
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        return self.retriever.lexical
 
     @classmethod
     def from_path(
@@ -177,7 +189,7 @@ class QA:
 
     def _update(self, sources: Sequence[store.SourceFile], remove: set[str] | tuple[()], mirror: str = "") -> Change:
         request = Request(self.opened.folder, self.collection, self.settings, self._embedder, None, mirror)
-        opened, change = store.update(request, add=sources, remove=remove, sync=bool(mirror))
+        opened, change = store.update(request, add=sources, remove=remove, sync=bool(mirror), loaded=self.opened)
         self._load(opened)
         return change
 

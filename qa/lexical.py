@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -56,9 +55,8 @@ class LexicalIndex:
         self._bm25: bm25s.BM25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self._vocab: dict[str, int] = self._bm25.vocab_dict
-        self._df: Counter[str] = Counter()
-        for tokens in corpus:
-            self._df.update(set(tokens))
+        # Document frequencies are the column lengths of bm25s's sparse score matrix (one column per token).
+        self._dfs = np.diff(self._bm25.scores["indptr"])
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for `query` (zeros when no query token is known)."""
@@ -69,7 +67,7 @@ class LexicalIndex:
 
     def idf(self, token: str) -> float:
         """Smoothed inverse document frequency; unseen tokens get the highest value."""
-        return math.log(1.0 + (self.size + 1) / (self._df.get(token, 0) + 0.5))
+        return math.log(1.0 + (self.size + 1) / (self.df(token) + 0.5))
 
     def upper_bound(self, query: str) -> float:
         """The most any text could score for `query` here: BM25's limit per token, IDF × (k1 + 1).
@@ -82,7 +80,8 @@ class LexicalIndex:
         return sum(math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (k1 + 1) for df in map(self.df, tokenize(query)))
 
     def df(self, token: str) -> int:
-        return self._df.get(token, 0)
+        at = self._vocab.get(token)
+        return int(self._dfs[at]) if at is not None and at < len(self._dfs) else 0
 
     def occurs(self, text: str) -> bool:
         """Whether `text` occurs verbatim in one of the indexed texts."""

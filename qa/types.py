@@ -40,7 +40,18 @@ class Structure:
     subject: Span | None = None  # the name an article opens with (`蓝线裸顶鲷，又称…`); a letter has none
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Field by field rather than dataclasses.asdict, which deep-copies: a collection writes one per document.
+        def span(value: Span | None) -> dict[str, int] | None:
+            return {"start": value.start, "end": value.end} if value is not None else None
+
+        return {
+            "addressee": span(self.addressee),
+            "proposal": span(self.proposal),
+            "date": span(self.date),
+            "sender": span(self.sender),
+            "headings": [{"level": h.level, "start": h.start, "end": h.end, "title": h.title} for h in self.headings],
+            "subject": span(self.subject),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Structure:

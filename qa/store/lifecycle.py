@@ -86,11 +86,19 @@ def open_or_build(request: Request) -> Opened:
 
 
 def update(
-    request: Request, add: Sequence[SourceFile], remove: Collection[str], sync: bool = False
+    request: Request,
+    add: Sequence[SourceFile],
+    remove: Collection[str],
+    sync: bool = False,
+    loaded: Opened | None = None,
 ) -> tuple[Opened, Change]:
-    """Add or replace the `add` files, drop the `remove` ids (`sync`: drop every document not in `add`)."""
+    """Add or replace the `add` files, drop the `remove` ids (`sync`: drop every document not in `add`).
+
+    `loaded` is the collection as the caller already holds it: when it is still the current build, it is
+    not read again.
+    """
     with build_lock(request.folder):
-        current, why = _current(request)
+        current, why = _current(request, loaded)
         documents, chunks, vectors, choice = _base(request, current, why)
         listed = current.manifest.documents if current is not None else ()
         target = _target(documents, listed, add, remove, sync, request.settings.max_file_bytes)
@@ -125,13 +133,15 @@ def _try_open(request: Request) -> Opened | None:
     return current
 
 
-def _current(request: Request, attempts: int = 2) -> tuple[Opened | None, str]:
+def _current(request: Request, loaded: Opened | None = None, attempts: int = 2) -> tuple[Opened | None, str]:
     """The stored collection and why it cannot serve as it is ('' when it can; None when unreadable)."""
     try:
         manifest = read_manifest(request.folder)
         if manifest is None:
             return None, "it has not been built yet"
         why = manifest.mismatch(request.wanted)
+        if not why and loaded is not None and loaded.manifest == manifest:
+            return loaded, ""  # verified when it was loaded, and no writer has swapped it since
         choice = None if why else _embedder_for(manifest.embedder, request.embedder)
         if not why and choice is None:
             why = "a better embedder than the stored one is now available"
@@ -139,7 +149,7 @@ def _current(request: Request, attempts: int = 2) -> tuple[Opened | None, str]:
     except IndexCorruptError as exc:
         if attempts > 1:
             # A writer may have swapped in a new build while this one was read: that one is not damaged.
-            return _current(request, attempts - 1)
+            return _current(request, None, attempts - 1)
         log.warning("collection %s is damaged (%s); rebuilding it", request.name, exc)
         return None, f"it was damaged ({exc})"
     if choice is None:

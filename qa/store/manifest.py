@@ -96,12 +96,31 @@ class Manifest:
         return next((d for d in self.documents if d.doc_id == doc_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["files"] = dict(self.files)
-        out["settings"] = dict(self.settings)
-        out["documents"] = [asdict(d) for d in self.documents]
-        out["counts"] = {"documents": len(self.documents), "chunks": self.chunks}
-        return out
+        # Field by field: dataclasses.asdict deep-copies, which costs more than the rest of a small update.
+        return {
+            "format": self.format,
+            "qa_version": self.qa_version,
+            "collection": self.collection,
+            "build": self.build,
+            "files": dict(self.files),
+            "mirror": self.mirror,
+            "chunking": asdict(self.chunking),
+            "embedder": asdict(self.embedder),
+            "counts": {"documents": len(self.documents), "chunks": self.chunks},
+            "chunks": self.chunks,
+            "documents": [
+                {
+                    "doc_id": d.doc_id,
+                    "sha256": d.sha256,
+                    "source": d.source,
+                    "source_sha256": d.source_sha256,
+                    "chars": d.chars,
+                    "chunks": d.chunks,
+                }
+                for d in self.documents
+            ],
+            "settings": dict(self.settings),
+        }
 
     @classmethod
     def from_dict(cls, data: object, where: str) -> Manifest:
