@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from qa.types import Answer, Citation, Document, Passage
@@ -61,9 +61,17 @@ def document_html(document: Document, highlights: Iterable[Highlight] = ()) -> s
     addressee = structure.addressee
     anchored: set[str] = set()
     blocks = []
+    page = 1 if document.page_starts else None
+    if page is not None:
+        blocks.append(_page_marker(page))
     for start, end in _lines(text):
         if start == end:
             continue
+        at = document.page_at(start)
+        if page is not None and at is not None and at != page:
+            # A PDF page break: the number a citation names is findable in the text it points into.
+            page = at
+            blocks.append(_page_marker(page))
         level = next((lvl for pos, lvl in headings.items() if start <= pos < end), 0)
         if level:
             tag, cls = "div", f"qa-h qa-h{min(level, 3)}"
@@ -77,6 +85,10 @@ def document_html(document: Document, highlights: Iterable[Highlight] = ()) -> s
         blocks.append(f'<{tag} class="{cls}">{inner}</{tag}>')
     title = escape(document.doc_id)
     return f'<div class="qa-doc" data-doc="{title}">{"".join(blocks)}</div>'
+
+
+def _page_marker(page: int) -> str:
+    return f'<div class="qa-page" data-page="{page}">第 {page} 页</div>'
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -114,15 +126,19 @@ def question_html(question: str) -> str:
     return f'<div class="qa-question">{escape(question)}</div>'
 
 
-def answer_html(answer: Answer, turn: int) -> str:
-    """An answer with clickable `[N]` markers and its cited snippets; abstentions show the closest passages."""
+def answer_html(answer: Answer, turn: int, documents: int = 1) -> str:
+    """An answer with clickable `[N]` markers and its cited snippets; abstentions show the closest passages.
+
+    Each cited snippet names its PDF page, and its document when the collection holds `documents` > 1.
+    """
     if answer.abstained:
         closest = "".join(_snippet(p.section, p.text, p.doc_id) for p in answer.passages[:3])
         more = f'<div class="qa-sub">最接近的段落：</div><ul class="qa-snippets">{closest}</ul>' if closest else ""
         return f'<div class="qa-answer qa-abstain"><div class="qa-text">{escape(answer.text)}</div>{more}</div>'
     text = _MARKER.sub(lambda m: _marker_link(m, turn, len(answer.citations)), escape(answer.text))
     cited = "".join(
-        _snippet(c.section, c.text, c.doc_id, cite_key(turn, n), n) for n, c in enumerate(answer.citations, 1)
+        _snippet(c.section, c.text, c.doc_id, cite_key(turn, n), n, c.page, documents > 1)
+        for n, c in enumerate(answer.citations, 1)
     )
     return f'<div class="qa-answer"><div class="qa-text">{text}</div><ul class="qa-snippets">{cited}</ul></div>'
 
@@ -134,11 +150,26 @@ def _marker_link(match: re.Match[str], turn: int, count: int) -> str:
     return f'<a class="qa-cite" href="#{cite_key(turn, number)}">[{number}]</a>'
 
 
-def _snippet(section: str, text: str, doc_id: str, key: str = "", number: int = 0) -> str:
+def _snippet(
+    section: str,
+    text: str,
+    doc_id: str,
+    key: str = "",
+    number: int = 0,
+    page: int | None = None,
+    show_doc: bool = False,
+) -> str:
     label = f'<a class="qa-cite" href="#{key}">[{number}]</a> ' if key else ""
     where = escape(section or doc_id)
+    # Beside the section, which document it is in (when a collection has several) and the PDF page.
+    where_from = (escape(doc_id) if show_doc else "") + _page_label(page)
+    origin = f'<span class="qa-origin">{where_from}</span>' if key and where_from else ""
     body = escape(_without_headings(text, section))
-    return f'<li>{label}<span class="qa-section">{where}</span><div class="qa-snippet">{body}</div></li>'
+    return f'<li>{label}<span class="qa-section">{where}</span>{origin}<div class="qa-snippet">{body}</div></li>'
+
+
+def _page_label(page: int | None) -> str:
+    return f" · 第 {page} 页" if page is not None else ""
 
 
 def _without_headings(text: str, section: str) -> str:
@@ -188,15 +219,88 @@ def status_html(embedder_id: str, fallback: bool) -> str:
 
 
 def letter_header_html(document: Document, count: int) -> str:
-    """The caption above the document panel: its id, and how many documents the index holds."""
-    others = f"（共 {count} 篇，显示最近引用的一篇）" if count > 1 else ""
-    return f'<div class="qa-doc-title">{escape(document.doc_id)}{others}</div>'
+    """The caption above a document in the panel: its id, its pages, how many documents the collection holds."""
+    pages = f" · {len(document.page_starts) + 1} 页" if document.page_starts else ""
+    others = f"（共 {count} 篇，点击引用切换到它所在的一篇）" if count > 1 else ""
+    return f'<div class="qa-doc-title">{escape(document.doc_id)}{pages}{others}</div>'
 
 
-def citation_document(answers: Sequence[Answer], default: str) -> str:
-    """The document to show: that of the latest answer's first citation, else `default`."""
+def citation_document(answers: Sequence[Answer], default: str, present: Container[str] = ()) -> str:
+    """The document to show: that of the latest answer's first citation (among `present`, if given), else `default`."""
     for answer in reversed(answers):
-        cited: Sequence[Citation] = answer.citations
+        cited: Sequence[Citation] = [c for c in answer.citations if not present or c.doc_id in present]
         if cited:
             return cited[0].doc_id
     return default
+
+
+def cited_documents(answers: Sequence[Answer], limit: int) -> list[str]:
+    """The ids of the documents the answers cite, most recently cited first, at most `limit` of them."""
+    seen: dict[str, None] = {}
+    for answer in reversed(answers):
+        for citation in answer.citations:
+            seen.setdefault(citation.doc_id, None)
+    return list(seen)[:limit]
+
+
+def documents_panel_html(
+    documents: Mapping[str, Document], answers: Sequence[Answer], default: str, limit: int = 8
+) -> str:
+    """The document panel: one view per cited document (up to `limit`), only the latest cited one shown.
+
+    Every view holds its document with all its cited spans marked; a click on a citation shows the view
+    holding that citation's anchor (the page script), so the panel follows the citation clicked.
+    """
+    wanted = [d for d in cited_documents(answers, limit) if d in documents] or [default]
+    shown = citation_document(answers, default, documents)
+    views = []
+    for doc_id in wanted:
+        document = documents[doc_id]
+        header = letter_header_html(document, len(documents))
+        body = document_html(document, highlights_for(answers, doc_id))
+        hidden = "" if doc_id == shown else " hidden"
+        views.append(
+            f'<section class="qa-doc-view" data-doc="{escape(doc_id)}"{hidden}>{header}'
+            f'<div class="qa-letter-scroll">{body}</div></section>'
+        )
+    return "".join(views)
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of a collection's document list."""
+
+    doc_id: str
+    chunks: int
+    pages: int | None  # PDFs only
+
+
+def document_rows(documents: Iterable[Document], chunks: Mapping[str, int]) -> list[DocumentRow]:
+    """The rows of the document list: id, chunk count, and page count for a PDF."""
+    return [
+        DocumentRow(
+            d.doc_id,
+            chunks.get(d.doc_id, 0),
+            len(d.page_starts) + 1 if d.doc_id.lower().endswith(".pdf") else None,
+        )
+        for d in documents
+    ]
+
+
+def documents_table_html(collection: str, rows: Sequence[DocumentRow]) -> str:
+    """The collection's documents as a table: id, chunks, pages."""
+    body = "".join(
+        f"<tr><td>{escape(r.doc_id)}</td><td>{r.chunks}</td><td>{'—' if r.pages is None else r.pages}</td></tr>"
+        for r in rows
+    )
+    head = "<tr><th>文档</th><th>段落数</th><th>页数</th></tr>"
+    caption = f"<caption>文集 {escape(collection)}：{len(rows)} 篇文档</caption>"
+    return f'<table class="qa-documents">{caption}<thead>{head}</thead><tbody>{body}</tbody></table>'
+
+
+def note_html(message: str, ok: bool) -> str:
+    """The one-line result of an upload, removal or switch: a success, or a problem to fix."""
+    if not message:
+        return ""
+    cls = "qa-note qa-ok" if ok else "qa-note qa-problem"
+    return f'<div class="{cls}" role="status">{escape(message)}</div>'
