@@ -1,4 +1,4 @@
-"""HTTP hardening for the served page: a Host allow-list, request-body caps, an upload budget, security headers.
+"""HTTP hardening for the served page: a Host allow-list, request-body caps, an upload budget and intake, headers.
 
 `Guard` is plain ASGI, so it sits in front of the FastAPI app Gradio builds (`launch(app_kwargs={"middleware":
 [...]})`) without importing a web framework here. Every refusal is one JSON line, `{"detail": "..."}`.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,28 @@ def take_upload(path: str | Path) -> bytes:
         # Gradio stores each upload in a folder named by its hash; rmdir only ever removes an empty one.
         with contextlib.suppress(OSError):
             file.parent.rmdir()
+
+
+def take_uploads(paths: Iterable[str | Path], folder: Path) -> list[Path]:
+    """Move uploaded files into `folder`, each keeping its own name, and free their upload budget.
+
+    Every file is taken even when another cannot be: one that fails to move is deleted instead, so a failed
+    upload never holds the budget. Each lands in its own numbered subfolder, so two files of the same name
+    stay two files (the caller decides what to do about that).
+    """
+    taken: list[Path] = []
+    for n, path in enumerate(paths):
+        source = Path(path)
+        target = folder / str(n) / source.name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(source, target)
+            taken.append(target)
+        except OSError:
+            source.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            source.parent.rmdir()  # Gradio's per-upload folder, once empty
+    return taken
 
 
 def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
