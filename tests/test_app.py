@@ -6,8 +6,10 @@ import asyncio
 import http.client
 import importlib.util
 import json
+import sys
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -29,6 +31,7 @@ def load_app() -> ModuleType:
     spec = importlib.util.spec_from_file_location("qa_app", ROOT / "app.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
     return module
 
@@ -435,3 +438,198 @@ def test_full_queue_tells_api_callers_to_retry(served: tuple[str, Any], monkeypa
     monkeypatch.setattr(demo._queue, "max_size", 0)
     with pytest.raises(QueueError, match="Queue is full"):
         client.predict(QUESTION, api_name="/chat")
+
+
+# The collection shelf: uploads, removal, switching, the panel following citations.
+
+POOL = "市游泳馆每天早上七点半开门，晚上九点关门。"
+
+
+def make_docx(path: Path, heading: str, *paragraphs: str) -> Path:
+    """A real Word file: `heading` styled Heading 1, then the paragraphs."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(heading, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+    return path
+
+
+def uploaded(tmp_path: Path, name: str, data: bytes | None = None) -> str:
+    """A file where Gradio stores an upload: its own hash-named folder, the original name."""
+    folder = tmp_path / "gradio" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    (folder / name).write_bytes(data if data is not None else "一、说明\n这是一份测试文件。\n".encode())
+    return str(folder / name)
+
+
+@pytest.fixture
+def shelf_page(bot: QA, tmp_path: Path) -> Any:
+    """A page over the letter whose collections live in this test's own index folder."""
+    letter = QA.from_path(index_dir=tmp_path / "index", embed_model=bot.settings.embed_model)
+    return app.ChatPage(letter)
+
+
+def problem(shelf: Any) -> str:
+    assert 'class="qa-note qa-problem"' in shelf.note
+    text = shelf.note.split(">", 1)[1].rsplit("<", 1)[0]
+    assert "\n" not in text and "Traceback" not in text
+    return text
+
+
+def test_upload_into_a_new_name_creates_the_collection_and_answers_from_it(shelf_page: Any, tmp_path: Path) -> None:
+    docx_file = make_docx(tmp_path / "gradio" / "a" / "游泳馆.docx", "游泳馆开放安排", POOL, "成人票每次三十元。")
+    letter_build = shelf_page.bot.manifest.build
+    shelf = shelf_page.upload([str(docx_file)], "letter", " pool ", [])
+    assert shelf.collection == "pool" and shelf.doc_ids == ["游泳馆.docx"]
+    assert "已新建文集 pool" in shelf.note and "qa-ok" in shelf.note and shelf.new_name == ""
+    assert ("pool（1 篇）", "pool") in shelf.choices and shelf.choices[0][1] == "letter"
+    assert "<td>游泳馆.docx</td><td>1</td><td>—</td>" in shelf.documents
+    assert not docx_file.exists() and not docx_file.parent.exists()  # the upload budget is freed
+    _, _, panel, _, answers = shelf_page.respond("游泳馆几点开门？", [], "pool")
+    assert answers[-1].citations[0].doc_id == "游泳馆.docx" and "七点半" in answers[-1].text
+    assert f'data-cite="cite-0-1">{POOL}</mark>' in panel and '<div class="qa-h qa-h1">游泳馆开放安排</div>' in panel
+    # The letter is untouched and still answers.
+    assert "41所" in shelf_page.respond(QUESTION, [], "letter")[4][-1].text
+    assert shelf_page.library.bot("letter").manifest.build == letter_build
+
+
+def test_switching_collections_swaps_the_bot_and_starts_a_new_conversation(shelf_page: Any, tmp_path: Path) -> None:
+    shelf_page.upload([uploaded(tmp_path, "pool.txt", f"一、开放\n{POOL}\n".encode())], "letter", "pool", [])
+    shelf_page.respond(QUESTION, [], "letter")
+    shelf = shelf_page.switch("pool")
+    assert shelf.collection == "pool" and shelf.answers == [] and shelf.messages == []
+    assert "已切换到文集 pool（1 篇文档）" in shelf.note and "pool.txt" in shelf.letter
+    assert shelf_page.library.bot("pool") is shelf_page.library.bot("pool")  # opened once, kept
+    back = shelf_page.switch("letter")
+    assert back.doc_ids == list(shelf_page.bot.documents) and "一、持续加大政策支持力度" in back.letter
+    missing = shelf_page.switch("nothing-here")
+    assert missing.collection == "letter" and "无法打开文集 nothing-here" in problem(missing)
+
+
+def test_a_page_opens_collections_made_elsewhere_lazily(shelf_page: Any, tmp_path: Path) -> None:
+    source = tmp_path / "src" / "pool.txt"
+    source.parent.mkdir()
+    source.write_text(f"一、开放\n{POOL}\n", encoding="utf-8")
+    QA.create("made-by-cli", [source], index_dir=tmp_path / "index", embed_model=shelf_page.bot.settings.embed_model)
+    assert "made-by-cli" in [name for _, name in shelf_page.library.choices()]
+    assert "made-by-cli" not in shelf_page.library._bots
+    assert "七点半" in shelf_page.respond("游泳馆几点开门？", [], "made-by-cli")[4][-1].text
+
+
+@pytest.mark.parametrize(
+    ("files", "error"),
+    [
+        ([("notes.exe", b"MZ")], "notes.exe 不是支持的格式：只能上传 .txt、.md、.pdf、.docx 文件。"),
+        ([("old.doc", b"\xd0\xcf\x11\xe0")], "old.doc 是旧版 Word（.doc）文件"),
+        ([("big.txt", "说".encode() * (2**20 // 3 + 10))], "big.txt 有 1.0 MB，超过每个文件 1 MB 的上限"),
+        ([(f"{n}.txt", None) for n in range(21)], "一次最多上传 20 个文件，这次选了 21 个：请分批上传。"),
+        ([("same.txt", None), ("same.txt", None)], "有 2 个文件都叫 same.txt：请改名后再上传。"),
+        ([("good.txt", None), ("broken.docx", b"not a zip file")], "broken.docx 无法读取，文集没有改动："),
+        ([("empty.txt", b"   \n")], "empty.txt 无法读取，文集没有改动："),
+        ([], "请先选择要上传的文件"),
+    ],
+)
+def test_bad_uploads_are_one_chinese_line_and_change_nothing(
+    shelf_page: Any, tmp_path: Path, files: list[tuple[str, bytes | None]], error: str
+) -> None:
+    shelf_page.upload([uploaded(tmp_path, "first.txt", f"一、开放\n{POOL}\n".encode())], "letter", "pool", [])
+    before = dict(shelf_page.library.bot("pool").documents)
+    *_, answers = shelf_page.respond("游泳馆几点开门？", [], "pool")
+    paths = [uploaded(tmp_path, name, data) for name, data in files]
+    shelf = shelf_page.upload(paths, "pool", "", answers)
+    assert error in problem(shelf)
+    assert str(tmp_path) not in shelf.note  # the temp path is not shown; the file's own name is
+    assert shelf.collection == "pool" and shelf.doc_ids == ["first.txt"] and shelf.answers == answers
+    assert shelf_page.library.bot("pool").documents == before
+    assert not any(Path(p).exists() for p in paths)  # every upload was taken off the budget anyway
+
+
+@pytest.mark.parametrize("new_name", ["", "letter"])
+def test_uploading_into_the_letter_is_refused(shelf_page: Any, tmp_path: Path, new_name: str) -> None:
+    path = uploaded(tmp_path, "extra.txt")
+    shelf = shelf_page.upload([path], "letter", new_name, [])
+    assert problem(shelf).startswith("文集 letter 只收录内置的答复函，不能加入文件")
+    assert shelf.collection == "letter" and len(shelf.doc_ids) == 1 and not Path(path).exists()
+
+
+def test_bad_collection_name_is_one_chinese_line(shelf_page: Any, tmp_path: Path) -> None:
+    shelf = shelf_page.upload([uploaded(tmp_path, "a.txt")], "letter", "../etc", [])
+    assert problem(shelf).startswith("文集名称“../etc”不可用") and shelf.new_name == "../etc"
+    assert [name for _, name in shelf.choices] == ["letter"]
+
+
+def test_remove_takes_one_document_out_and_never_the_last(shelf_page: Any, tmp_path: Path) -> None:
+    files = [
+        uploaded(tmp_path, "pool.txt", f"一、开放\n{POOL}\n".encode()),
+        uploaded(tmp_path, "gym.txt", "一、健身房\n健身房每天早上六点开门。\n".encode()),
+    ]
+    assert shelf_page.upload(files, "letter", "town", []).doc_ids == ["gym.txt", "pool.txt"]
+    *_, answers = shelf_page.respond("游泳馆几点开门？", [], "town")
+    assert answers[-1].citations[0].doc_id == "pool.txt"
+    assert "请先在“选择文档”里选一篇" in problem(shelf_page.remove(None, "town", answers))
+    shelf = shelf_page.remove("pool.txt", "town", answers)
+    assert "已从文集 town 删除 pool.txt。" in shelf.note and shelf.doc_ids == ["gym.txt"]
+    assert "pool.txt" not in shelf.letter and "gym.txt" in shelf.letter  # the cited document is gone from the panel
+    assert shelf_page.respond("游泳馆几点开门？", [], "town")[4][-1].abstained
+    last = shelf_page.remove("gym.txt", "town", [])
+    assert "是文集 town 的最后一篇文档，不能删除" in problem(last) and last.doc_ids == ["gym.txt"]
+    letter = shelf_page.remove(shelf_page.shelf("letter").doc_ids[0], "letter", [])
+    assert problem(letter) == "文集 letter 只收录内置的答复函，不能删除。"
+
+
+def test_panel_holds_each_cited_document_and_shows_the_latest(shelf_page: Any, tmp_path: Path) -> None:
+    files = [
+        uploaded(tmp_path, "pool.txt", f"一、开放\n{POOL}\n".encode()),
+        uploaded(tmp_path, "gym.txt", "一、健身房\n健身房每天早上六点开门。\n".encode()),
+    ]
+    shelf_page.upload(files, "letter", "town", [])
+    *_, answers = shelf_page.respond("游泳馆几点开门？", [], "town")
+    _, messages, panel, _, answers = shelf_page.respond("健身房几点开门？", answers, "town")
+    assert '<section class="qa-doc-view" data-doc="gym.txt">' in panel  # the latest cited: shown
+    assert '<section class="qa-doc-view" data-doc="pool.txt" hidden>' in panel  # the earlier: one click away
+    assert 'id="cite-0-1"' in panel and 'id="cite-1-1"' in panel
+    assert '<span class="qa-origin">gym.txt</span>' in messages[3]["content"]  # several documents: named
+
+
+def test_pdf_citations_name_their_page_and_the_panel_marks_pages() -> None:
+    from qa.types import Citation, Document
+
+    text = "第一页的内容。\n第二页说游泳馆七点半开门。\n"
+    document = Document("guide.pdf", text, "0" * 64, page_starts=(text.index("第二页"),))
+    cited = Citation("guide.pdf", text.index("游泳馆"), text.index("开门") + 2, "游泳馆七点半开门", "", page=2)
+    answer = Answer("游泳馆几点开门？", "游泳馆七点半开门[1]。", (cited,), (), abstained=False)
+    assert '<span class="qa-origin"> · 第 2 页</span>' in app.render.answer_html(answer, 0)
+    panel = app.render.documents_panel_html({"guide.pdf": document}, [answer], "guide.pdf")
+    assert "guide.pdf · 2 页" in panel
+    assert panel.index('data-page="2">第 2 页') < panel.index('<mark class="qa-mark qa-current"')
+    assert [r.pages for r in app.render.document_rows([document], {"guide.pdf": 1})] == [2]
+
+
+def test_questions_and_changes_at_once_do_not_crash(shelf_page: Any, tmp_path: Path) -> None:
+    import threading
+
+    shelf_page.upload([uploaded(tmp_path, "pool.txt", f"一、开放\n{POOL}\n".encode())], "letter", "pool", [])
+    failures: list[BaseException] = []
+
+    def ask_many() -> None:
+        try:
+            for _ in range(15):
+                _, _, panel, _, answers = shelf_page.respond("游泳馆几点开门？", [], "pool")
+                assert "qa-letter-scroll" in panel and answers[-1].text
+        except BaseException as exc:  # reported below: a thread's own exception would vanish
+            failures.append(exc)
+
+    askers = [threading.Thread(target=ask_many) for _ in range(3)]
+    for thread in askers:
+        thread.start()
+    for n in range(3):
+        gym = uploaded(tmp_path, f"gym{n}.txt", "一、健身房\n健身房每天早上六点开门。\n".encode())
+        assert "qa-ok" in shelf_page.upload([gym], "pool", "", []).note
+        assert "qa-ok" in shelf_page.remove(f"gym{n}.txt", "pool", []).note
+    for thread in askers:
+        thread.join()
+    assert failures == []

@@ -260,3 +260,63 @@ def test_hostile_letter_and_question_stay_text(browser: Any, hostile_url: str) -
         assert tab.page.locator("#qa-chat img[src='x'], #qa-letter img").count() == 0
     finally:
         tab.close()
+
+
+POOL_FACT = "市游泳馆每天早上七点半开门，晚上九点关门。"
+
+
+def test_upload_a_docx_into_a_new_collection_ask_and_see_the_cited_span(
+    browser: Any, letter_url: str, tmp_path: Path
+) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_heading("游泳馆开放安排", level=1)  # a Heading 1 style without a number: the style makes it a heading
+    word.add_paragraph(POOL_FACT)
+    word.add_heading("收费标准", level=1)
+    word.add_paragraph("成人票每次三十元，学生票每次十五元。")
+    upload = tmp_path / "游泳馆.docx"
+    word.save(str(upload))
+
+    tab = Visit(browser, letter_url)
+    try:
+        page = tab.page
+        page.locator("#qa-new-name").locator("textarea, input").first.fill("pool-browser")
+        page.get_by_text("上传与管理文档").click()
+        page.locator("#qa-upload input[type=file]").set_input_files(str(upload))
+        note = page.locator("#qa-note .qa-ok")
+        note.wait_for(timeout=60_000)
+        assert "已新建文集 pool-browser" in note.inner_text()
+        assert "游泳馆.docx" in page.inner_text("#qa-documents")
+        assert page.locator("#qa-collection input").first.input_value().startswith("pool-browser")
+
+        tab.ask("游泳馆几点开门？")
+        answer = page.locator("#qa-chat .qa-answer").last
+        assert "七点半" in answer.inner_text() and "信中" not in answer.inner_text()
+        answer.locator("a.qa-cite").first.click()
+        view = page.locator("#qa-letter .qa-doc-view:not([hidden])")
+        assert view.get_attribute("data-doc") == "游泳馆.docx"
+        active = view.locator("mark.qa-active")
+        active.first.wait_for()
+        assert "".join(active.all_inner_texts()) == POOL_FACT
+        assert view.locator(".qa-h1").first.inner_text() == "游泳馆开放安排"
+        assert "成人票每次三十元" in view.inner_text()  # the whole DOCX text, not the letter
+        assert tab.blocked() == [] and tab.dialogs == []
+    finally:
+        tab.close()
+
+
+def test_upload_into_the_letter_shows_one_chinese_line(browser: Any, letter_url: str, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("一、说明\n这是一份测试文件。\n", encoding="utf-8")
+    tab = Visit(browser, letter_url)
+    try:
+        page = tab.page
+        page.get_by_text("上传与管理文档").click()
+        page.locator("#qa-upload input[type=file]").set_input_files(str(note))
+        problem = page.locator("#qa-note .qa-problem")
+        problem.wait_for(timeout=30_000)
+        assert problem.inner_text().startswith("文集 letter 只收录内置的答复函，不能加入文件")
+        assert page.locator("#qa-documents tbody tr").count() == 1
+    finally:
+        tab.close()
