@@ -633,3 +633,45 @@ def test_questions_and_changes_at_once_do_not_crash(shelf_page: Any, tmp_path: P
     for thread in askers:
         thread.join()
     assert failures == []
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="the PDF is printed by /usr/bin/chromium")
+def test_three_formats_uploaded_each_cited_with_its_span_and_the_pdf_with_its_page(
+    shelf_page: Any, tmp_path: Path
+) -> None:
+    import html
+    import subprocess
+
+    page_two = "图书馆的电话是六六八八一二三四，周一闭馆。"
+    body = "<p>一、图书馆概况</p><p>市图书馆位于文化路一号，藏书一百二十万册。</p>"
+    body += f'<p style="page-break-before: always">二、联系方式</p><p>{html.escape(page_two)}</p>'
+    source = tmp_path / "library.html"
+    source.write_text(f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><body>{body}</body></html>', "utf-8")
+    pdf = tmp_path / "gradio" / "p" / "图书馆.pdf"
+    pdf.parent.mkdir(parents=True)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", "--no-pdf-header-footer"]
+    subprocess.run(["/usr/bin/chromium", *flags, source.as_uri()], check=True, capture_output=True, timeout=120)
+    files = [
+        str(pdf),
+        str(make_docx(tmp_path / "gradio" / "d" / "游泳馆.docx", "游泳馆开放安排", POOL)),
+        uploaded(tmp_path, "食堂.txt", "一、食堂\n职工食堂每天中午十一点半开饭。\n".encode()),
+    ]
+    shelf = shelf_page.upload(files, "letter", "city", [])
+    assert shelf.doc_ids == sorted(["图书馆.pdf", "食堂.txt", "游泳馆.docx"])
+    assert "<td>图书馆.pdf</td><td>" in shelf.documents and "</td><td>2</td></tr>" in shelf.documents
+    shown = {}
+    for question, doc_id, cited in [
+        ("图书馆的电话是多少？", "图书馆.pdf", page_two),
+        ("游泳馆几点开门？", "游泳馆.docx", POOL),
+        ("食堂几点开饭？", "食堂.txt", "职工食堂每天中午十一点半开饭。"),
+    ]:
+        _, messages, panel, _, answers = shelf_page.respond(question, [], "city")
+        assert answers[-1].citations, (question, answers[-1].text)
+        citation = answers[-1].citations[0]
+        assert (citation.doc_id, citation.text) == (doc_id, cited)
+        assert f'<section class="qa-doc-view" data-doc="{doc_id}">' in panel  # the cited document, not the first
+        assert f'data-cite="cite-0-1">{html.escape(cited)}</mark>' in panel
+        shown[doc_id] = (answers[-1], messages[1]["content"], panel)
+    answer, message, panel = shown["图书馆.pdf"]
+    assert answer.citations[0].page == 2 and "图书馆.pdf · 第 2 页" in message
+    assert panel.index('data-page="2">第 2 页') < panel.index('data-cite="cite-0-1"')
