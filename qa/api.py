@@ -21,6 +21,7 @@ from qa.loading import clean_text
 from qa.retrieval import DenseIndex, Retriever
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.store import Change, CollectionInfo, Manifest, Opened, Request
+from qa.store.table import ChunkTable
 from qa.types import Answer, Chunk, Document, Passage
 
 log = logging.getLogger("qa")
@@ -61,9 +62,8 @@ class QA:
     def _load(self, opened: Opened) -> None:
         self.opened = opened
         self.documents = {d.doc_id: d for d in opened.documents}
-        self.chunks = list(opened.chunks)
+        self.chunks = opened.chunks
         self.choice = opened.choice
-        self._chunk_at = {(c.doc_id, c.start): i for i, c in enumerate(self.chunks)}
         letters = any(d.structure.addressee or d.structure.date for d in opened.documents)
         # One letter speaks of itself as 信; anything else is 文档.
         self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
@@ -76,15 +76,22 @@ class QA:
             lexical = LexicalIndex([indexed_text(c, self.documents[c.doc_id]) for c in self.chunks])
             embedder = self.choice.embedder
             vectors = self.opened.vectors
-            dense = DenseIndex(vectors) if vectors is not None and embedder is not None else None
+            dense, ranker = None, None
+            if self.settings.store != "local":
+                from qa.milvus import MilvusRanker  # pymilvus is an optional extra, imported only for this store
+
+                ranker = MilvusRanker.open(self.settings.store, self.opened, lexical)
+            elif vectors is not None and embedder is not None:
+                dense = DenseIndex(vectors)
             self._retriever = Retriever(
                 self.chunks,
                 lexical,
                 dense,
-                embedder if dense is not None else None,
+                embedder if dense is not None or (ranker is not None and ranker.dense) else None,
                 fusion=self.settings.fusion,
                 rrf_k=self.settings.rrf_k,
                 dense_weight=_dense_weight(self.settings, embedder),
+                ranker=ranker,
             )
         return self._retriever
 
@@ -146,6 +153,7 @@ class QA:
         if keep_copies:
             sources = _copies(folder, sources)
         opened, _ = store.update(Request(folder, name, settings, embedder), add=sources, remove=())
+        _prune_copies(folder, opened.manifest)
         return cls(settings, opened, embedder)
 
     @staticmethod
@@ -189,8 +197,13 @@ class QA:
 
     def _update(self, sources: Sequence[store.SourceFile], remove: set[str] | tuple[()], mirror: str = "") -> Change:
         request = Request(self.opened.folder, self.collection, self.settings, self._embedder, None, mirror)
-        opened, change = store.update(request, add=sources, remove=remove, sync=bool(mirror), loaded=self.opened)
+        try:
+            opened, change = store.update(request, add=sources, remove=remove, sync=bool(mirror), loaded=self.opened)
+        except Exception:
+            _prune_copies(self.opened.folder, self.opened.manifest)  # copies of files that were refused
+            raise
         self._load(opened)
+        _prune_copies(opened.folder, opened.manifest)
         return change
 
     @property
@@ -292,20 +305,25 @@ class QA:
         if not passages:
             return []
         top = passages[0]
-        at = self._chunk_at.get((top.doc_id, top.start))
+        at = self.chunks.index_of(top.doc_id, top.start)
         if at is None:
             return []
+        rows = self.chunks.of_document(top.doc_id)
         seen = {(p.doc_id, p.start) for p in passages}
-        near = [self.chunks[i] for i in range(max(0, at - NEIGHBOURS), min(len(self.chunks), at + NEIGHBOURS + 1))]
-        return [Passage.of(c, 0.0) for c in near if c.doc_id == top.doc_id and (c.doc_id, c.start) not in seen]
+        near = self.chunks[max(rows.start, at - NEIGHBOURS) : min(rows.stop, at + NEIGHBOURS + 1)]
+        return [Passage.of(c, 0.0) for c in near if (c.doc_id, c.start) not in seen]
 
 
 def _copies(folder: Path, sources: Sequence[store.SourceFile]) -> list[store.SourceFile]:
-    """Copy files into the collection's `sources/` folder, so the collection outlives their temp files."""
+    """Copy files into the collection's `sources/` folder, so the collection outlives their temp files.
+
+    Each copy sits under its own hash (`sources/<sha256>/<doc_id>`): a new version that turns out unreadable
+    never overwrites the copy the collection was built from. Copies no build uses are pruned after an update.
+    """
     kept = folder / "sources"
     out = []
     for source in sources:
-        target = kept / source.doc_id
+        target = kept / source.sha256[:16] / source.doc_id
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source.path, target)
@@ -315,6 +333,19 @@ def _copies(folder: Path, sources: Sequence[store.SourceFile]) -> list[store.Sou
     return out
 
 
+def _prune_copies(folder: Path, manifest: Manifest) -> None:
+    """Delete the kept copies no document of the current build comes from."""
+    kept = folder / "sources"
+    if not kept.is_dir():
+        return
+    used = {
+        Path(d.source).relative_to(kept).parts[0] for d in manifest.documents if Path(d.source).is_relative_to(kept)
+    }
+    for entry in kept.iterdir():
+        if entry.name not in used:
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+
+
 def _dense_weight(settings: Settings, embedder: Embedder | None) -> float:
     """The setting when given, else the embedder's calibrated `fusion_weight`, else 1.0."""
     if settings.dense_weight is not None:
@@ -322,7 +353,7 @@ def _dense_weight(settings: Settings, embedder: Embedder | None) -> float:
     return float(getattr(embedder, "fusion_weight", 1.0))
 
 
-def structure_chunk(question: str, doc: Document, chunks: Sequence[Chunk]) -> Chunk | None:
+def structure_chunk(question: str, doc: Document, chunks: ChunkTable) -> Chunk | None:
     """The chunk of `doc` holding the part a question about the letter itself asks for, if any."""
     intent = meta_intent(question)
     if intent is None:
@@ -335,7 +366,8 @@ def structure_chunk(question: str, doc: Document, chunks: Sequence[Chunk]) -> Ch
         start = span.start if span is not None else None
     if start is None:
         return None
-    return next((c for c in chunks if c.doc_id == doc.doc_id and c.start <= start < c.end), None)
+    rows = chunks.of_document(doc.doc_id)
+    return next((c for c in chunks[rows.start : rows.stop] if c.start <= start < c.end), None)
 
 
 __all__ = ["LETTER", "QA", "clean_question", "collection_for"]

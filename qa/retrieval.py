@@ -1,9 +1,13 @@
-"""Retrieval: BM25 and dense rankings over the same chunks, fused into one list of passages."""
+"""Retrieval: BM25 and dense rankings over the same chunks, fused into one list of passages.
+
+A `Ranker` supplies each ranking's candidates: `LocalRanker` from the in-memory indexes here, `qa.milvus`
+from a Milvus collection. Fusion is the same code either way, so both stores give the same passages.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -37,8 +41,62 @@ class DenseIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
 
+class Ranker(Protocol):
+    """Where fusion's candidates come from: each ranker's best chunks (by index) with their scores."""
+
+    @property
+    def dense(self) -> bool:
+        """Whether `dense_top` can rank (the collection has vectors)."""
+        ...
+
+    def lexical_top(self, query: str, n: int) -> list[tuple[int, float]]:
+        """The `n` best chunks by BM25 with a positive score, best first, ties by chunk index."""
+        ...
+
+    def lexical_of(self, query: str, ids: Sequence[int]) -> dict[int, float]:
+        """The BM25 scores of chunks `ids` (those scoring 0 may be left out)."""
+        ...
+
+    def dense_top(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """The `n` chunks whose vectors have the largest inner product with `qvec`, best first."""
+        ...
+
+
+class LocalRanker:
+    """Candidates from the in-memory BM25 and FAISS indexes."""
+
+    def __init__(self, lexical: LexicalIndex, dense_index: DenseIndex | None = None) -> None:
+        self.lexical = lexical
+        self.dense_index = dense_index
+        self._last: tuple[str, np.ndarray] | None = None  # `lexical_of` follows `lexical_top` for one query
+
+    @property
+    def dense(self) -> bool:
+        return self.dense_index is not None
+
+    def _scores(self, query: str) -> np.ndarray:
+        if self._last is None or self._last[0] != query:
+            self._last = (query, self.lexical.scores(query))
+        return self._last[1]
+
+    def lexical_top(self, query: str, n: int) -> list[tuple[int, float]]:
+        scores = self._scores(query)
+        return [(int(i), float(scores[i])) for i in np.argsort(-scores, kind="stable")[:n] if scores[i] > 0]
+
+    def lexical_of(self, query: str, ids: Sequence[int]) -> dict[int, float]:
+        scores = self._scores(query)
+        return {i: float(scores[i]) for i in ids}
+
+    def dense_top(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
+        return self.dense_index.search(qvec, n) if self.dense_index is not None else []
+
+
 class Retriever:
-    """Ranks chunks for a query with BM25, dense search when an embedder is present, and fusion."""
+    """Ranks chunks for a query with BM25, dense search when an embedder is present, and fusion.
+
+    Candidates come from `ranker` when given (e.g. a Milvus collection), else from `lexical` and `dense`;
+    `lexical` stays the corpus statistics the answerer reads either way.
+    """
 
     def __init__(
         self,
@@ -49,10 +107,14 @@ class Retriever:
         fusion: str = "rrf",
         rrf_k: int = 60,
         dense_weight: float = 1.0,
+        ranker: Ranker | None = None,
     ) -> None:
-        if (dense is None) != (embedder is None):
+        if ranker is not None and dense is not None:
+            raise ValueError("give a dense index or a ranker, not both")
+        self.ranker: Ranker = ranker if ranker is not None else LocalRanker(lexical, dense)
+        if self.ranker.dense != (embedder is not None):
             raise ValueError("dense index and embedder come together or not at all")
-        self.chunks = list(chunks)
+        self.chunks = chunks  # a ChunkTable makes each chunk on access: never copied whole
         self.lexical = lexical
         self.dense = dense
         self.embedder = embedder
@@ -64,18 +126,20 @@ class Retriever:
         """The `k` best passages for `query`, best first."""
         if k <= 0 or not self.chunks:
             return []
-        lexical = self.lexical.scores(query)
-        lex_order = [i for i in np.argsort(-lexical, kind="stable")[:CANDIDATES] if lexical[i] > 0]
+        top = self.ranker.lexical_top(query, CANDIDATES)
+        lex_order = [i for i, _ in top]
         dense: dict[int, float] = {}
-        if self.dense is not None and self.embedder is not None:
+        if self.embedder is not None:
             qvec = self.embedder.encode_queries([query])[0]
-            dense = dict(self.dense.search(qvec, CANDIDATES))
+            dense = dict(self.ranker.dense_top(qvec, CANDIDATES))
+        # Weighted fusion and the passages read BM25's score of the dense ranker's candidates too.
+        lexical = dict(top) | self.ranker.lexical_of(query, [i for i in dense if i not in lex_order])
         fused = self._fuse(lex_order, lexical, dense)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         if self.fusion == "rescue":
             best = self._rescue(lex_order, dense, k)
         return [
-            Passage.of(self.chunks[i], fused[i], lexical_score=float(lexical[i]), dense_score=dense.get(i))
+            Passage.of(self.chunks[i], fused[i], lexical_score=lexical.get(i, 0.0), dense_score=dense.get(i))
             for i in best
         ]
 
@@ -85,9 +149,9 @@ class Retriever:
         keep = [i for i in lex_order if i not in rescued][: k - len(rescued)]
         return keep + rescued
 
-    def _fuse(self, lex_order: list[int], lexical: np.ndarray, dense: dict[int, float]) -> dict[int, float]:
+    def _fuse(self, lex_order: list[int], lexical: dict[int, float], dense: dict[int, float]) -> dict[int, float]:
         if not dense:
-            return {i: float(lexical[i]) for i in lex_order}
+            return {i: lexical[i] for i in lex_order}
         dense_order = sorted(dense, key=lambda i: -dense[i])
         fused: dict[int, float] = {}
         if self.fusion in ("rrf", "rescue"):
@@ -99,7 +163,7 @@ class Retriever:
         # Calibrated weights: each ranker's scores as z-scores over the candidates, so a ranker with a
         # clear winner outvotes one whose scores are flat, whatever their raw scales.
         pool = sorted(set(lex_order) | set(dense))
-        lex_z = _zscores(np.array([lexical[i] for i in pool], dtype=np.float64))
+        lex_z = _zscores(np.array([lexical.get(i, 0.0) for i in pool], dtype=np.float64))
         floor = min(dense.values())
         dense_z = _zscores(np.array([dense.get(i, floor) for i in pool], dtype=np.float64))
         return {i: float(lz + self.dense_weight * dz) for i, lz, dz in zip(pool, lex_z, dense_z, strict=True)}

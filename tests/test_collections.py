@@ -178,7 +178,7 @@ def _deep_json(path: Path) -> None:
     [
         ("vectors.npy", _truncate_vectors, "EOF"),
         ("vectors.npy", _huge_header, "claims float32 (10000000000, 256)"),
-        ("chunks.jsonl", _deep_json, "RecursionError"),
+        ("documents.jsonl", _deep_json, "RecursionError"),
     ],
     ids=["empty vectors", "huge array header", "deeply nested json"],
 )
@@ -198,12 +198,11 @@ def test_damage_with_rewritten_hashes_heals_from_the_sources(
 def test_an_edited_text_with_rewritten_file_hashes_is_not_served(
     index: Path, folder: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """`6000-3333` edited to `9999-3333` in documents and chunks alike, with the manifest's file hashes redone."""
+    """`6000-3333` edited to `9999-3333` (same length: every chunk offset still fits), the file's hash redone."""
     _, where = _collection(index, folder)
-    for name in ("documents.jsonl", "chunks.jsonl"):
-        path = _build_file(where, name)
-        path.write_text(path.read_text(encoding="utf-8").replace("6000-3333", "9999-3333"), encoding="utf-8")
-        _rehash(where, name)
+    path = _build_file(where, "documents.jsonl")
+    path.write_text(path.read_text(encoding="utf-8").replace("6000-3333", "9999-3333"), encoding="utf-8")
+    _rehash(where, "documents.jsonl")
     with caplog.at_level("WARNING", logger="qa"):
         healed = QA.from_path(collection="town", index_dir=index, embed_model="wordllama")
     assert "was altered" in caplog.text
@@ -243,3 +242,19 @@ def test_cli_add_remove_sync_collections_drop(index: Path, folder: Path, capsys:
     assert not (index / "town").exists()
     assert main(["remove", "x", "--collection", "town", *base]) == 2
     assert "there is no collection 'town'" in capsys.readouterr().err
+
+
+def test_kept_copies_survive_a_refused_new_version_and_unused_ones_go(index: Path, folder: Path) -> None:
+    bot = QA.create("town", [folder / "pool.txt"], index_dir=index, embed_model="none", keep_copies=True)
+    (copy,) = (index / "town" / "sources").rglob("pool.txt")
+    assert bot.manifest.documents[0].source == str(copy)
+    broken = folder / "new" / "pool.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(InputError, match="binary"):
+        bot.add([broken], keep_copies=True)
+    assert list((index / "town" / "sources").rglob("pool.txt")) == [copy]  # the good copy is untouched
+    (folder / "pool.txt").write_text(POOL + "周末延长到十点。", encoding="utf-8")
+    bot.add([folder / "pool.txt"], keep_copies=True)
+    (newer,) = (index / "town" / "sources").rglob("pool.txt")
+    assert newer != copy and "十点" in newer.read_text(encoding="utf-8")

@@ -37,7 +37,7 @@ def test_manifest_describes_the_index(tmp_path: Path) -> None:
     }
     assert manifest["chunking"] == {"min_chars": 100, "max_chars": 250, "index_text": INDEX_TEXT_VERSION}
     assert manifest["counts"]["chunks"] == len(bot.chunks)
-    assert set(manifest["files"]) == {"documents.jsonl", "chunks.jsonl", "vectors.npy"}
+    assert set(manifest["files"]) == {"documents.jsonl", "chunks.npy", "sections.json", "vectors.npy"}
     assert manifest["qa_version"]
 
 

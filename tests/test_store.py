@@ -77,19 +77,25 @@ def test_a_current_index_is_loaded_not_rebuilt(index: Path) -> None:
 
 
 def test_truncated_chunks_are_detected_and_rebuilt(index: Path, caplog: pytest.LogCaptureFixture) -> None:
-    chunks = index / _manifest(index)["build"] / "chunks.jsonl"
+    chunks = index / _manifest(index)["build"] / "chunks.npy"
     chunks.write_bytes(chunks.read_bytes()[:-100])
     _rebuilt(index, caplog, "does not match its sha256")
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [("end", 10**9, "outside its document"), ("doc", 7, "unknown document"), ("section", -1, "unknown section")],
+)
 def test_edited_chunk_with_a_correct_looking_manifest_is_detected(
-    index: Path, caplog: pytest.LogCaptureFixture
+    index: Path, caplog: pytest.LogCaptureFixture, field: str, value: int, said: str
 ) -> None:
-    """The sha256 agrees, but the chunk no longer quotes its document: citations would lie."""
-    chunks = index / _manifest(index)["build"] / "chunks.jsonl"
-    chunks.write_text(chunks.read_text(encoding="utf-8").replace("41所", "99所"), encoding="utf-8")
-    _rehash(index, "chunks.jsonl")
-    _rebuilt(index, caplog, "offsets do not match")
+    """The sha256 agrees, but a chunk points outside its document: citations would lie."""
+    path = index / _manifest(index)["build"] / "chunks.npy"
+    rows = np.load(path)
+    rows[field][3] = value
+    np.save(path, rows)
+    _rehash(index, "chunks.npy")
+    _rebuilt(index, caplog, said)
 
 
 def test_documents_from_another_build_are_detected(index: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -236,7 +242,7 @@ _SAVER = textwrap.dedent(
     text = (tag + "。") * 200_000  # a few MB, so a save takes long enough to be killed inside it
     doc = document_from_bytes(text.encode(), "doc.txt")
     step = len(tag) + 1
-    chunks = [Chunk("doc.txt", i * step, i * step + len(tag), tag, "s") for i in range(20_000)]
+    chunks = [Chunk("doc.txt", i * step, i * step + len(tag), tag, "s") for i in range(200_000)]
     vectors = np.full((len(chunks), 64), len(tag), dtype=np.float32)
     manifest = store.Manifest(
         collection="t",
@@ -380,5 +386,5 @@ def test_store_round_trip_keeps_every_offset(tmp_path: Path) -> None:
     with store.build_lock(tmp_path):
         store.save_index(tmp_path, manifest, [doc], chunks, None)
     loaded = store.load_index(tmp_path, _stored(tmp_path))
-    assert loaded.documents == [doc] and loaded.chunks == chunks and loaded.vectors is None
+    assert loaded.documents == [doc] and list(loaded.chunks) == chunks and loaded.vectors is None
     assert isinstance(loaded.documents[0], Document)

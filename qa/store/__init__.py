@@ -14,11 +14,13 @@ from qa.store.lifecycle import (
 )
 from qa.store.manifest import FORMAT, Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, check_name
 from qa.store.sources import SourceFile, file_sha256, scan
+from qa.store.table import ChunkTable
 
 __all__ = [
     "FORMAT",
     "MANIFEST",
     "Change",
+    "ChunkTable",
     "Chunking",
     "CollectionInfo",
     "DocumentEntry",

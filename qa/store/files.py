@@ -1,7 +1,8 @@
 """A collection's files: a self-describing folder, written atomically under a lock, checked when loaded.
 
 Layout of `<index root>/<collection>/`: `manifest.json` is the commit point; it names one `build-<id>/` folder
-holding `documents.jsonl`, `chunks.jsonl` and `vectors.npy`, with a sha256 of each. A writer makes a fresh
+holding `documents.jsonl` (the texts), `chunks.npy` (each chunk's document, offsets and section number),
+`sections.json` and `vectors.npy`, with a sha256 of each. A writer makes a fresh
 build folder, then replaces the manifest with `os.replace`, so a reader sees the old collection or the new one,
 never a mix. Nothing is unpickled: JSON lines and a NumPy array loaded with `allow_pickle=False`.
 """
@@ -16,7 +17,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ import numpy as np
 
 from qa.errors import IndexCorruptError, InputError
 from qa.store.manifest import FILES, Manifest
+from qa.store.table import ROW, ChunkTable
 from qa.types import Chunk, Document, Structure
 
 MANIFEST = "manifest.json"
@@ -39,7 +41,7 @@ class StoredIndex:
 
     manifest: Manifest
     documents: list[Document]
-    chunks: list[Chunk]
+    chunks: ChunkTable
     vectors: np.ndarray | None
 
 
@@ -72,15 +74,20 @@ def load_index(folder: Path, manifest: Manifest) -> StoredIndex:
     that does not fit) means the build is damaged: IndexCorruptError, never another exception.
     """
     build = _build_dir(folder, manifest)
-    if not {"documents.jsonl", "chunks.jsonl"} <= set(manifest.files):
+    if not {"documents.jsonl", "chunks.npy", "sections.json"} <= set(manifest.files):
         raise IndexCorruptError(f"{folder / MANIFEST} lists no index files: {REBUILD}")
     data = {name: _read_verified(build / name, manifest.files[name]) for name in FILES if name in manifest.files}
     try:
         documents = [_document(row) for row in _parse_jsonl(data["documents.jsonl"])]
-        chunks = [Chunk(**row) for row in _parse_jsonl(data["chunks.jsonl"])]
+        rows = _load_array(data["chunks.npy"], (manifest.chunks,), ROW, "chunks.npy")
+        sections = json.loads(data["sections.json"])
+        if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
+            raise ValueError("sections.json is not a list of section names")
+        chunks = ChunkTable(documents, rows, sections)
         vectors = None
         if "vectors.npy" in data:
-            vectors = _load_vectors(data["vectors.npy"], manifest.chunks, manifest.embedder.dim)
+            dim = (manifest.chunks, manifest.embedder.dim)
+            vectors = _load_array(data["vectors.npy"], dim, np.dtype(np.float32), "vectors.npy")
     except IndexCorruptError:
         raise
     except Exception as exc:  # see the docstring
@@ -111,15 +118,15 @@ def _as_str(value: object) -> str:
     return value
 
 
-def _load_vectors(raw: bytes, rows: int, dim: int) -> np.ndarray:
-    """The array, after its header has been checked: a header claiming more than the manifest allows is refused
-    before anything is allocated."""
+def _load_array(raw: bytes, shape: tuple[int, ...], dtype: np.dtype, name: str) -> np.ndarray:
+    """The array, after its header has been checked: a header claiming another shape or type than the manifest
+    allows is refused before anything is allocated."""
     fh = io.BytesIO(raw)
     version = np.lib.format.read_magic(fh)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-    shape, fortran, dtype = read_header(fh)
-    if shape != (rows, dim) or dtype != np.float32 or fortran:
-        raise IndexCorruptError(f"vectors.npy claims {dtype} {shape}, not float32 ({rows}, {dim}): {REBUILD}")
+    found, fortran, found_dtype = read_header(fh)
+    if found != shape or found_dtype != dtype or fortran:
+        raise IndexCorruptError(f"{name} claims {found_dtype} {found}, not {dtype} {shape}: {REBUILD}")
     fh.seek(0)
     return np.load(fh, allow_pickle=False)
 
@@ -135,26 +142,18 @@ def _read_verified(path: Path, expected: str) -> bytes:
 
 
 def _check_consistent(
-    build: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray | None
+    build: Path, manifest: Manifest, documents: list[Document], chunks: ChunkTable, vectors: np.ndarray | None
 ) -> None:
-    """Texts must match their hashes and the manifest's, offsets must point into them, vectors be finite."""
+    """Texts must match their hashes and the manifest's, offsets must fall inside them, vectors be finite."""
     listed = {d.doc_id: d.sha256 for d in manifest.documents}
     if [d.doc_id for d in documents] != [d.doc_id for d in manifest.documents]:
         raise IndexCorruptError(f"{build}/documents.jsonl does not hold the documents the manifest lists: {REBUILD}")
     for doc in documents:
         if sha256_text(doc.text) != doc.sha256 or listed[doc.doc_id] != doc.sha256:
             raise IndexCorruptError(f"{build}/documents.jsonl: the text of {doc.doc_id!r} was altered: {REBUILD}")
-    if len(chunks) != manifest.chunks:
-        raise IndexCorruptError(f"{build}/chunks.jsonl holds {len(chunks)} chunks, not {manifest.chunks}: {REBUILD}")
-    texts = {d.doc_id: d.text for d in documents}
-    for chunk in chunks:
-        text = texts.get(chunk.doc_id)
-        if text is None or not isinstance(chunk.start, int) or not isinstance(chunk.end, int):
-            raise IndexCorruptError(f"{build}/chunks.jsonl names an unknown document: {REBUILD}")
-        if not 0 <= chunk.start < chunk.end <= len(text) or text[chunk.start : chunk.end] != chunk.text:
-            raise IndexCorruptError(
-                f"{build}/chunks.jsonl has a chunk whose offsets do not match its document: {REBUILD}"
-            )
+    problem = chunks.problem()
+    if problem is not None:
+        raise IndexCorruptError(f"{build}/chunks.npy is inconsistent ({problem}): {REBUILD}")
     if vectors is not None and not np.isfinite(vectors).all():
         raise IndexCorruptError(f"{build}/vectors.npy holds values that are not finite: {REBUILD}")
 
@@ -177,7 +176,7 @@ def _parse_jsonl(raw: bytes) -> Iterator[dict[str, Any]]:
 
 
 def save_index(
-    folder: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk], vectors: np.ndarray | None
+    folder: Path, manifest: Manifest, documents: list[Document], chunks: Sequence[Chunk], vectors: np.ndarray | None
 ) -> Manifest:
     """Write a new build folder, then swap the manifest in atomically; returns the manifest written.
 
@@ -203,7 +202,7 @@ def _write_build(
     build_name: str,
     manifest: Manifest,
     documents: list[Document],
-    chunks: list[Chunk],
+    chunks: Sequence[Chunk],
     vectors: np.ndarray | None,
 ) -> Manifest:
     tmp.mkdir(parents=True)
@@ -217,16 +216,9 @@ def _write_build(
                 "text": doc.text,
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-        for c in chunks:  # by hand: dataclasses.asdict costs more than the writing, at a million chunks
-            line = {
-                "doc_id": c.doc_id,
-                "start": c.start,
-                "end": c.end,
-                "text": c.text,
-                "section": c.section,
-            }
-            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(documents, chunks)
+    np.save(tmp / "chunks.npy", table.rows, allow_pickle=False)
+    (tmp / "sections.json").write_text(json.dumps(table.sections, ensure_ascii=False), encoding="utf-8")
     if vectors is not None:
         np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     files = {name: sha256_file(tmp / name) for name in FILES if (tmp / name).is_file()}

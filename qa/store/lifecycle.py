@@ -25,6 +25,7 @@ from qa.settings import INDEX_TEXT_VERSION, Settings
 from qa.store.files import MANIFEST, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted
 from qa.store.sources import SourceFile
+from qa.store.table import ChunkTable
 from qa.types import Chunk, Document
 
 log = logging.getLogger("qa")
@@ -37,7 +38,7 @@ class Opened:
     folder: Path
     manifest: Manifest
     documents: list[Document]
-    chunks: list[Chunk]
+    chunks: ChunkTable
     vectors: np.ndarray | None
     choice: EmbedderChoice
 
@@ -277,7 +278,7 @@ def _write(
         source, old = target.sources.get(doc.doc_id), stored.get(doc.doc_id)
         where = (str(source.path), source.sha256) if source else (old.source, old.source_sha256) if old else ("", "")
         entries.append(DocumentEntry(doc.doc_id, doc.sha256, *where, len(doc.text), len(doc_chunks)))
-    chunks = [c for _, doc_chunks, _ in parts for c in doc_chunks]
+    chunks = ChunkTable.of(target.documents, [c for _, doc_chunks, _ in parts for c in doc_chunks])
     manifest = Manifest(
         collection=request.name,
         chunking=request.wanted.chunking,
@@ -314,15 +315,12 @@ def _vectors(
 
 
 def _by_document(
-    chunks: list[Chunk], vectors: np.ndarray | None
+    chunks: ChunkTable, vectors: np.ndarray | None
 ) -> tuple[dict[str, list[Chunk]], dict[str, np.ndarray]]:
-    """Chunks and vector rows grouped by document (a build lists each document's chunks together)."""
-    by_chunk: dict[str, list[Chunk]] = {}
-    spans: dict[str, list[int]] = {}
-    for i, chunk in enumerate(chunks):
-        by_chunk.setdefault(chunk.doc_id, []).append(chunk)
-        spans.setdefault(chunk.doc_id, []).append(i)
-    rows = {} if vectors is None else {d: vectors[idx[0] : idx[-1] + 1] for d, idx in spans.items()}
+    """Chunks and vector rows by document (a build lists each document's chunks together)."""
+    spans = {d.doc_id: chunks.of_document(d.doc_id) for d in chunks.documents}
+    by_chunk = {d: chunks[r.start : r.stop] for d, r in spans.items()}
+    rows = {} if vectors is None else {d: vectors[r.start : r.stop] for d, r in spans.items()}
     return by_chunk, rows
 
 

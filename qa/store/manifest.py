@@ -11,7 +11,7 @@ from qa._version import __version__
 from qa.errors import IndexCorruptError, InputError
 
 FORMAT = "qa-index/2"
-FILES = ("documents.jsonl", "chunks.jsonl", "vectors.npy")
+FILES = ("documents.jsonl", "chunks.npy", "sections.json", "vectors.npy")
 # A collection name is a folder name: letters (any script), digits, `-` and `_`, starting with a letter or digit.
 _NAME = re.compile(r"[^\W_][\w-]{0,63}")
 
