@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         "--embed-model",
         help="dense model: a hub id, a local folder, 'wordllama' or 'none' (default BAAI/bge-small-zh-v1.5; QA_EMBED_MODEL)",
     )
+    common.add_argument(
+        "--store",
+        help="where search runs: 'local' (default), 'milvus:PATH.db' (Milvus Lite) or http(s)://HOST:19530 (QA_STORE)",
+    )
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     common.add_argument("-v", "--verbose", action="store_true", help="also print notes (e.g. the offline embedder)")
     named = _Parser(add_help=False)
@@ -123,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         return run(args)
     from qa import QA
 
-    options = {"index_dir": args.index_dir, "embed_model": args.embed_model}
+    options = {"index_dir": args.index_dir, "embed_model": args.embed_model, "store": args.store}
     if args.command == "collections":
         rows = QA.collections(index_dir=args.index_dir)
         _emit(args.json, [asdict(c) for c in rows], "\n".join(map(_describe_collection, rows)) or "(no collections)")

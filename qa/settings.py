@@ -41,6 +41,7 @@ class Settings:
     max_question_chars: int = 500
     max_file_bytes: int = 50 * 1024 * 1024
     abstain_threshold: float | None = None  # None: the answerability threshold chosen on validation (model card)
+    store: str = "local"  # where search runs: 'local' files, 'milvus:PATH.db' (Milvus Lite) or a Milvus server URI
 
     def __post_init__(self) -> None:
         if self.chunk_min_chars < 1 or self.chunk_max_chars < self.chunk_min_chars:
@@ -56,6 +57,12 @@ class Settings:
             raise InputError(f"abstain_threshold {self.abstain_threshold} must be between 0 and 1 (or unset)")
         if not self.embed_model.strip():
             raise InputError("embed_model is empty: give a model name, a folder, or 'none'")
+        lite = self.store.startswith("milvus:") and self.store.endswith(".db") and len(self.store) > len("milvus:.db")
+        if self.store != "local" and not lite and not self.store.startswith(("http://", "https://")):
+            raise InputError(
+                f"store {self.store!r} is unknown: use 'local', 'milvus:PATH.db' (Milvus Lite) "
+                "or http(s)://HOST:19530 (a Milvus server; token in QA_MILVUS_TOKEN)"
+            )
 
     @property
     def resolved_index_dir(self) -> Path:
