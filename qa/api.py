@@ -73,7 +73,11 @@ class QA:
     def retriever(self) -> Retriever:
         """Built on the first question, not at open: `qa add` and `qa index` never pay for BM25."""
         if self._retriever is None:
-            lexical = LexicalIndex([indexed_text(c, self.documents[c.doc_id]) for c in self.chunks])
+            lexical = store.lexical_index(
+                self.opened,
+                texts=lambda: [indexed_text(c, self.documents[c.doc_id]) for c in self.chunks],
+                corpus=lambda: "\n".join(d.text for d in self.opened.documents),
+            )
             embedder = self.choice.embedder
             vectors = self.opened.vectors
             dense, ranker = None, None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,19 +45,47 @@ def bigrams(text: str) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25 over a fixed list of texts; also knows each token's document frequency for IDF weights."""
+    """BM25 over a fixed list of texts; also knows each token's document frequency for IDF weights.
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    Built from the texts, or loaded (memory-mapped) from a folder `save` wrote. `corpus` gives the texts
+    joined, for `occurs`; it is asked for only when `occurs` first runs.
+    """
+
+    def __init__(self, texts: Sequence[str], corpus: Callable[[], str] | None = None) -> None:
         import bm25s
 
-        self.size = len(texts)
-        self._joined = "\n".join(texts)
-        corpus = [tokenize(t) or ["\u2205"] for t in texts]
-        self._bm25: bm25s.BM25 = bm25s.BM25()
-        self._bm25.index(corpus, show_progress=False)
-        self._vocab: dict[str, int] = self._bm25.vocab_dict
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
+        self._setup(bm25, len(texts), corpus or (lambda: "\n".join(texts)))
+
+    def _setup(self, bm25: bm25s.BM25, size: int, corpus: Callable[[], str]) -> None:
+        self._bm25 = bm25
+        self.size = size
+        self._corpus = corpus
+        self._joined: str | None = None
+        self._vocab: dict[str, int] = bm25.vocab_dict
         # Document frequencies are the column lengths of bm25s's sparse score matrix (one column per token).
-        self._dfs = np.diff(self._bm25.scores["indptr"])
+        self._dfs = np.diff(bm25.scores["indptr"])
+
+    def save(self, folder: Path) -> None:
+        """Write the index with bm25s's own format (NumPy arrays and JSON, no pickle)."""
+        self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, size: int, corpus: Callable[[], str]) -> LexicalIndex:
+        """The index `save` wrote, its arrays memory-mapped; ValueError when it does not fit `size` texts."""
+        import bm25s
+
+        bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False, verbosity=0)
+        scores = bm25.scores
+        indptr = scores["indptr"]
+        if scores.get("num_docs") != size or len(indptr) not in (len(bm25.vocab_dict), len(bm25.vocab_dict) + 1):
+            raise ValueError(f"{folder} indexes {scores.get('num_docs')} texts, not {size}")
+        if int(indptr[-1]) != len(scores["data"]) or len(scores["data"]) != len(scores["indices"]):
+            raise ValueError(f"{folder} has arrays of mismatched lengths")
+        index = cls.__new__(cls)
+        index._setup(bm25, size, corpus)
+        return index
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for `query` (zeros when no query token is known)."""
@@ -85,4 +114,8 @@ class LexicalIndex:
 
     def occurs(self, text: str) -> bool:
         """Whether `text` occurs verbatim in one of the indexed texts."""
-        return bool(text) and text in self._joined
+        if not text:
+            return False
+        if self._joined is None:
+            self._joined = self._corpus()
+        return text in self._joined

@@ -388,3 +388,41 @@ def test_store_round_trip_keeps_every_offset(tmp_path: Path) -> None:
     loaded = store.load_index(tmp_path, _stored(tmp_path))
     assert loaded.documents == [doc] and list(loaded.chunks) == chunks and loaded.vectors is None
     assert isinstance(loaded.documents[0], Document)
+
+
+# --- the BM25 cache beside a build ---------------------------------------------------------------
+
+
+def test_bm25_is_built_once_then_memory_mapped(index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.lexical import LexicalIndex
+
+    first = _build(index, embed_model="wordllama")
+    built = first.lexical.scores(QUESTION)
+    assert (index / ".lexical" / first.manifest.build).is_dir()
+
+    def no_rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("BM25 was rebuilt although its cache is there")
+
+    monkeypatch.setattr(LexicalIndex, "__init__", no_rebuild)
+    again = _build(index, embed_model="wordllama")
+    assert np.array_equal(again.lexical.scores(QUESTION), built)
+    assert again.lexical.df("中职") == first.lexical.df("中职") > 0
+    assert "41所中职学校" in again.ask(QUESTION).text
+
+
+@pytest.mark.parametrize("damage", ["truncate", "vocab", "remove"])
+def test_a_damaged_bm25_cache_is_rebuilt(index: Path, caplog: pytest.LogCaptureFixture, damage: str) -> None:
+    bot = _build(index, embed_model="wordllama")
+    bot.ask(QUESTION)
+    saved = index / ".lexical" / bot.manifest.build
+    if damage == "truncate":
+        (saved / "indptr.csc.index.npy").write_bytes(b"\x93NUMPY")
+    elif damage == "vocab":
+        (saved / "vocab.index.json").write_text("[1, 2", encoding="utf-8")
+    else:
+        shutil.rmtree(saved)
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        again = _build(index, embed_model="wordllama")
+        assert "41所中职学校" in again.ask(QUESTION).text
+    assert (damage == "remove") or "cannot be read" in caplog.text
+    assert saved.is_dir()  # made again
