@@ -24,7 +24,7 @@ from qa.loading import load_file
 from qa.settings import INDEX_TEXT_VERSION, Settings
 from qa.store.files import MANIFEST, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted
-from qa.store.sources import SourceFile
+from qa.store.sources import SourceFile, stamp
 from qa.store.table import ChunkTable
 from qa.types import Chunk, Document
 
@@ -126,10 +126,10 @@ def _try_open(request: Request) -> Opened | None:
     current, why = _current(request)
     if current is None or why:
         return None
-    if request.mirror is not None and (
-        current.manifest.mirror != request.mirror_path or _differs(current.manifest, request.mirror)
-    ):
-        return None
+    if request.mirror is not None:
+        # The mirror's files were hashed just now: they say whether anything changed.
+        differs = current.manifest.mirror != request.mirror_path or _differs(current.manifest, request.mirror)
+        return None if differs else current
     _warn_stale(current.manifest)
     return current
 
@@ -276,8 +276,13 @@ def _write(
     entries = []
     for doc, doc_chunks, _ in parts:
         source, old = target.sources.get(doc.doc_id), stored.get(doc.doc_id)
-        where = (str(source.path), source.sha256) if source else (old.source, old.source_sha256) if old else ("", "")
-        entries.append(DocumentEntry(doc.doc_id, doc.sha256, *where, len(doc.text), len(doc_chunks)))
+        if source is not None:
+            where = (str(source.path), source.sha256, source.stamp)
+        else:
+            where = (old.source, old.source_sha256, old.source_stamp) if old is not None else ("", "", "")
+        entries.append(
+            DocumentEntry(doc.doc_id, doc.sha256, where[0], where[1], where[2], len(doc.text), len(doc_chunks))
+        )
     chunks = ChunkTable.of(target.documents, [c for _, doc_chunks, _ in parts for c in doc_chunks])
     manifest = Manifest(
         collection=request.name,
@@ -343,7 +348,10 @@ def _warn_stale(manifest: Manifest) -> None:
     changed = [
         e.doc_id
         for e in manifest.documents
-        if e.source and Path(e.source).is_file() and _sha_or_empty(Path(e.source)) != e.source_sha256
+        if e.source
+        and Path(e.source).is_file()
+        and not (e.source_stamp and stamp(Path(e.source)) == e.source_stamp)
+        and _sha_or_empty(Path(e.source)) != e.source_sha256
     ]
     if changed:
         log.warning(

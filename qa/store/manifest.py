@@ -54,6 +54,7 @@ class DocumentEntry:
     sha256: str  # of the stored text: checked at every load
     source: str = ""  # the file it was read from ('' when it has none)
     source_sha256: str = ""  # of that file's bytes when it was read: a different hash means it changed
+    source_stamp: str = ""  # its size and modification time then: while they stay, it is not hashed again
     chars: int = 0
     chunks: int = 0
 
@@ -114,6 +115,7 @@ class Manifest:
                     "sha256": d.sha256,
                     "source": d.source,
                     "source_sha256": d.source_sha256,
+                    "source_stamp": d.source_stamp,
                     "chars": d.chars,
                     "chunks": d.chunks,
                 }

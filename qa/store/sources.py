@@ -20,6 +20,16 @@ class SourceFile:
     doc_id: str
     path: Path
     sha256: str
+    stamp: str = ""  # size and modification time when hashed: an unchanged stamp needs no hashing again
+
+
+def stamp(path: Path) -> str:
+    """`size:mtime_ns` of a file ('' when it cannot be read): a cheap test of whether it changed."""
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def scan(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[SourceFile]:
@@ -48,7 +58,8 @@ def scan(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> lis
                     f"{found[doc_id].path} and {path} would both be document {doc_id!r}: add one of them at a time "
                     "to different collections, or rename one"
                 )
-            found[doc_id] = SourceFile(doc_id, path, file_sha256(path, max_bytes))
+            before = stamp(path)
+            found[doc_id] = SourceFile(doc_id, path, file_sha256(path, max_bytes), before)
     return list(found.values())
 
 
