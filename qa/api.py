@@ -99,6 +99,11 @@ class QA:
             )
         return self._retriever
 
+    def prepare(self) -> QA:
+        """Build (or load) the search indexes now instead of at the first question; `qa index` does this."""
+        _ = self.retriever
+        return self
+
     @property
     def lexical(self) -> LexicalIndex:
         return self.retriever.lexical

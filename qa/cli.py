@@ -142,11 +142,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("add", "remove"):
         return _change(args, options)
     if args.command == "sync":
-        bot = QA.from_path(args.folder, collection=args.collection, **options)
+        bot = QA.from_path(args.folder, collection=args.collection, **options).prepare()
         _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
         return 0
     bot = QA.from_path(getattr(args, "path", None), collection=args.collection, **options)
     if args.command == "index":
+        bot.prepare()  # the BM25 index is saved now, so the first question does not wait for it
         _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
     elif args.command == "retrieve":
         passages = bot.retrieve(args.question, k=args.k)

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -76,7 +76,10 @@ def load_index(folder: Path, manifest: Manifest) -> StoredIndex:
     build = _build_dir(folder, manifest)
     if not {"documents.jsonl", "chunks.npy", "sections.json"} <= set(manifest.files):
         raise IndexCorruptError(f"{folder / MANIFEST} lists no index files: {REBUILD}")
-    data = {name: _read_verified(build / name, manifest.files[name]) for name in FILES if name in manifest.files}
+    small = [name for name in FILES if name in manifest.files and name != "vectors.npy"]
+    data = {name: _read_verified(build / name, manifest.files[name]) for name in small}
+    if "vectors.npy" in manifest.files:
+        _verify_file(build / "vectors.npy", manifest.files["vectors.npy"])
     try:
         documents = [_document(row) for row in _parse_jsonl(data["documents.jsonl"])]
         rows = _load_array(data["chunks.npy"], (manifest.chunks,), ROW, "chunks.npy")
@@ -85,9 +88,9 @@ def load_index(folder: Path, manifest: Manifest) -> StoredIndex:
             raise ValueError("sections.json is not a list of section names")
         chunks = ChunkTable(documents, rows, sections)
         vectors = None
-        if "vectors.npy" in data:
-            dim = (manifest.chunks, manifest.embedder.dim)
-            vectors = _load_array(data["vectors.npy"], dim, np.dtype(np.float32), "vectors.npy")
+        if "vectors.npy" in manifest.files:
+            shape = (manifest.chunks, manifest.embedder.dim)
+            vectors = _map_array(build / "vectors.npy", shape, np.dtype(np.float32))
     except IndexCorruptError:
         raise
     except Exception as exc:  # see the docstring
@@ -122,13 +125,34 @@ def _load_array(raw: bytes, shape: tuple[int, ...], dtype: np.dtype, name: str) 
     """The array, after its header has been checked: a header claiming another shape or type than the manifest
     allows is refused before anything is allocated."""
     fh = io.BytesIO(raw)
+    _check_header(fh, shape, dtype, name)
+    fh.seek(0)
+    return np.load(fh, allow_pickle=False)
+
+
+def _map_array(path: Path, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """The array memory-mapped read-only (a million vectors are not copied at open), its header checked first."""
+    with path.open("rb") as fh:
+        _check_header(fh, shape, dtype, path.name)
+    return np.load(path, mmap_mode="r", allow_pickle=False)
+
+
+def _check_header(fh: BinaryIO, shape: tuple[int, ...], dtype: np.dtype, name: str) -> None:
     version = np.lib.format.read_magic(fh)
     read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     found, fortran, found_dtype = read_header(fh)
     if found != shape or found_dtype != dtype or fortran:
         raise IndexCorruptError(f"{name} claims {found_dtype} {found}, not {dtype} {shape}: {REBUILD}")
-    fh.seek(0)
-    return np.load(fh, allow_pickle=False)
+
+
+def _verify_file(path: Path, expected: str) -> None:
+    """Check a file's sha256 by streaming it (a large array is never held twice)."""
+    try:
+        actual = sha256_file(path)
+    except OSError as exc:
+        raise IndexCorruptError(f"{path} cannot be read ({exc.strerror}): {REBUILD}") from None
+    if actual != expected:
+        raise IndexCorruptError(f"{path} does not match its sha256 in the manifest: {REBUILD}")
 
 
 def _read_verified(path: Path, expected: str) -> bytes:
