@@ -258,3 +258,12 @@ def test_kept_copies_survive_a_refused_new_version_and_unused_ones_go(index: Pat
     bot.add([folder / "pool.txt"], keep_copies=True)
     (newer,) = (index / "town" / "sources").rglob("pool.txt")
     assert newer != copy and "十点" in newer.read_text(encoding="utf-8")
+
+
+def test_a_whole_question_on_a_new_subject_is_not_merged_into_the_last_one(index: Path, folder: Path) -> None:
+    """`食堂几点开门？` after `游泳馆几点开门？` restates the question for another place: once read as a fragment to
+    swap in, it became `游食堂几点开门？`."""
+    bot = _open(index, path=folder)
+    answer = bot.ask("食堂几点开门？", history=["游泳馆几点开门？"])
+    assert answer.resolved_question == "食堂几点开门？" and "七点" in answer.text
+    assert "市级" in bot.ask("市级的呢？", history=["省级的有几个？"]).resolved_question  # a fragment still swaps

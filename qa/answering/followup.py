@@ -42,7 +42,7 @@ def is_elliptical(question: str) -> bool:
     fragment = fragment_of(question)
     if not fragment:
         return True
-    if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _PRONOUN.search(fragment):
+    if _leans_back(question, fragment):
         return True
     if not _CJK.search(fragment):
         return False  # an English (or digits-only) question is taken as it stands
@@ -59,10 +59,26 @@ def _resolve_one(question: str, context: str) -> Resolved:
     fragment = fragment_of(question)
     if not fragment:
         return Resolved(context)
+    if not _leans_back(question, fragment) and _restates(fragment, fragment_of(context)):
+        return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     if swapped is not None:
         return Resolved(swapped, fragment, previous=context)
     return Resolved(f"{fragment} {context}", fragment, previous=context)
+
+
+def _restates(fragment: str, earlier: str) -> bool:
+    """Whether the fragment ends as the earlier question ends, after words of its own: a whole question on a new
+    subject (`食堂几点开门` after `游泳馆几点开门`), not a part of the earlier one to swap in."""
+    shared = 0
+    while shared < min(len(fragment), len(earlier)) and fragment[-1 - shared] == earlier[-1 - shared]:
+        shared += 1
+    return shared >= max(2, len(fragment) / 2) and len(fragment) > shared
+
+
+def _leans_back(question: str, fragment: str) -> bool:
+    """`…呢`, a leading `那`, or a pronoun: the question points at what was asked before."""
+    return bool(re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _PRONOUN.search(fragment))
 
 
 def _swap_aligned(fragment: str, context: str) -> str | None:
