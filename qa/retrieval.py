@@ -41,6 +41,20 @@ class DenseIndex:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
 
+def top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the `n` highest scores, best first, ties by index (as a stable sort would give them).
+
+    Partitions before sorting: over a million chunks a full sort costs ~100 ms, the partition ~7 ms.
+    """
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    cut = np.partition(scores, len(scores) - n)[len(scores) - n]  # the n-th highest value
+    above = np.flatnonzero(scores > cut)
+    tied = np.flatnonzero(scores == cut)[: n - len(above)]
+    chosen = np.concatenate([above, tied])
+    return chosen[np.argsort(-scores[chosen], kind="stable")]
+
+
 class Ranker(Protocol):
     """Where fusion's candidates come from: each ranker's best chunks (by index) with their scores."""
 
@@ -81,7 +95,7 @@ class LocalRanker:
 
     def lexical_top(self, query: str, n: int) -> list[tuple[int, float]]:
         scores = self._scores(query)
-        return [(int(i), float(scores[i])) for i in np.argsort(-scores, kind="stable")[:n] if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in top(scores, n) if scores[i] > 0]
 
     def lexical_of(self, query: str, ids: Sequence[int]) -> dict[int, float]:
         scores = self._scores(query)

@@ -82,3 +82,13 @@ def test_rescue_fusion_keeps_bm25_order_and_adds_the_dense_best_it_missed() -> N
 def test_dense_index_and_embedder_come_together() -> None:
     with pytest.raises(ValueError, match="together"):
         Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), dense=None, embedder=FakeEmbedder())
+
+
+def test_top_matches_a_stable_sort_ties_included() -> None:
+    from qa.retrieval import top
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        scores = rng.integers(0, 4, size=int(rng.integers(1, 120))).astype(np.float32)
+        n = int(rng.integers(1, 60))
+        assert top(scores, n).tolist() == np.argsort(-scores, kind="stable")[:n].tolist()
