@@ -18,7 +18,7 @@ from qa.embedding import Embedder
 from qa.errors import InputError
 from qa.lexical import LexicalIndex
 from qa.loading import clean_text
-from qa.retrieval import DenseIndex, Retriever
+from qa.retrieval import Retriever
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.store import Change, CollectionInfo, Manifest, Opened, Request
 from qa.store.table import ChunkTable
@@ -86,7 +86,7 @@ class QA:
 
                 ranker = MilvusRanker.open(self.settings.store, self.opened, lexical)
             elif vectors is not None and embedder is not None:
-                dense = DenseIndex(vectors)
+                dense = store.dense_index(self.opened)
             self._retriever = Retriever(
                 self.chunks,
                 lexical,

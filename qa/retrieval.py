@@ -23,15 +23,22 @@ RESCUED = 2  # places the dense ranker fills in 'rescue' fusion
 
 
 class DenseIndex:
-    """Exact inner-product search (FAISS `IndexFlatIP`) over L2-normalised vectors."""
+    """Inner-product search over L2-normalised vectors: exact (FAISS `IndexFlatIP`) unless a built approximate
+    FAISS index is given (`approximate`, see `qa.store.derived.dense_index`)."""
 
-    def __init__(self, vectors: np.ndarray) -> None:
+    def __init__(self, vectors: np.ndarray | None = None, approximate: faiss.Index | None = None) -> None:
         import faiss
 
+        if approximate is not None:
+            self._index = approximate
+            self.dim = int(approximate.d)
+            return
+        if vectors is None:
+            raise ValueError("give the vectors, or an approximate index built over them")
         self.dim = int(vectors.shape[1])
-        self._index: faiss.IndexFlatIP = faiss.IndexFlatIP(self.dim)
-        if len(vectors):
-            self._index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        self._index = faiss.IndexFlatIP(self.dim)
+        for start in range(0, len(vectors), 100_000):  # in blocks: a memory-mapped array is never copied whole
+            self._index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         k = min(k, self._index.ntotal)

@@ -1,7 +1,7 @@
 """Index storage: a collection's files (`files`), their manifest (`manifest`), the files it is built from
 (`sources`) and its life: open, build, heal, update (`lifecycle`)."""
 
-from qa.store.derived import lexical_index
+from qa.store.derived import dense_index, lexical_index
 from qa.store.files import MANIFEST, StoredIndex, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.lifecycle import (
     Change,
@@ -34,6 +34,7 @@ __all__ = [
     "Wanted",
     "build_lock",
     "check_name",
+    "dense_index",
     "drop",
     "file_sha256",
     "lexical_index",

@@ -12,13 +12,21 @@ import shutil
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from qa.lexical import LexicalIndex
+from qa.retrieval import DenseIndex
 from qa.store.lifecycle import Opened
+
+if TYPE_CHECKING:
+    import faiss
 
 log = logging.getLogger("qa")
 
 LEXICAL = ".lexical"
+DENSE = ".dense"
 
 
 def lexical_index(opened: Opened, texts: Callable[[], Sequence[str]], corpus: Callable[[], str]) -> LexicalIndex:
@@ -52,4 +60,64 @@ def _save(index: LexicalIndex, cache: Path, build: str) -> None:
         return
     for entry in cache.iterdir():
         if entry.name != build and not entry.name.startswith(".tmp-"):  # another writer's tmp may be in use
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def dense_index(opened: Opened) -> DenseIndex | None:
+    """The dense search of `opened`'s vectors as its manifest says: exact, or an IVF index cached beside the build
+    (trained on a sample, then filled in blocks; FAISS's own file format, no pickle)."""
+    vectors = opened.vectors
+    if vectors is None:
+        return None
+    entry = opened.manifest.dense
+    if entry.kind == "flat":
+        return DenseIndex(vectors)
+    import faiss
+
+    cache = opened.folder / DENSE
+    saved = cache / opened.manifest.build / "index.faiss"
+    index = None
+    if saved.is_file():
+        try:
+            index = faiss.read_index(str(saved))
+            if index.ntotal != len(vectors) or index.d != vectors.shape[1]:
+                raise ValueError(f"it holds {index.ntotal} vectors of dimension {index.d}")
+        except Exception as exc:  # any damage to a cache means: make it again
+            log.warning("the saved dense index %s cannot be read (%s); rebuilding it", saved, exc)
+            index = None
+    if index is None:
+        index = _train_ivf(vectors, entry.nlist)
+        _save_dense(index, cache, opened.manifest.build)
+    faiss.ParameterSpace().set_index_parameter(index, "nprobe", entry.nprobe)
+    return DenseIndex(approximate=index)
+
+
+def _train_ivf(vectors: np.ndarray, nlist: int) -> faiss.Index:
+    import faiss
+
+    log.info("building the approximate dense index (IVF%d,SQ8) over %d vectors", nlist, len(vectors))
+    index = faiss.index_factory(vectors.shape[1], f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
+    rng = np.random.default_rng(0)
+    sample = np.sort(rng.choice(len(vectors), min(len(vectors), 64 * nlist), replace=False))
+    index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    for start in range(0, len(vectors), 100_000):
+        index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))
+    return index
+
+
+def _save_dense(index: faiss.Index, cache: Path, build: str) -> None:
+    import faiss
+
+    tmp = cache / f".tmp-{build}-{uuid.uuid4().hex[:8]}"
+    try:
+        tmp.mkdir(parents=True)
+        faiss.write_index(index, str(tmp / "index.faiss"))
+        shutil.rmtree(cache / build, ignore_errors=True)
+        os.replace(tmp, cache / build)
+    except (OSError, RuntimeError) as exc:
+        log.info("could not cache the dense index in %s (%s): it is rebuilt at the next open", cache, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    for entry in cache.iterdir():
+        if entry.name != build and not entry.name.startswith(".tmp-"):
             shutil.rmtree(entry, ignore_errors=True)

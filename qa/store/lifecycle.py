@@ -23,7 +23,7 @@ from qa.errors import IndexCorruptError, InputError
 from qa.loading import load_file
 from qa.settings import INDEX_TEXT_VERSION, Settings
 from qa.store.files import MANIFEST, build_lock, load_index, read_manifest, save_index, sha256_file
-from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted
+from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, dense_entry
 from qa.store.sources import SourceFile, stamp
 from qa.store.table import ChunkTable
 from qa.types import Chunk, Document
@@ -297,6 +297,7 @@ def _write(
         documents=tuple(entries),
         chunks=len(chunks),
         mirror=request.mirror_path,
+        dense=dense_entry(len(chunks)),
         settings=settings.to_dict(),
     )
     written = save_index(request.folder, manifest, target.documents, chunks, vectors)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -47,6 +48,32 @@ class EmbedderEntry:
 
 
 @dataclass(frozen=True)
+class DenseEntry:
+    """How the vectors are searched: `flat` (exact) or `ivf-sq8` (FAISS IVF lists of 8-bit codes, approximate).
+
+    Chosen by size when a build is written (`dense_entry`); the trained index itself is a cache beside the build.
+    """
+
+    kind: str = "flat"
+    nlist: int = 0
+    nprobe: int = 0
+
+
+# Measured by bench/ann.py on 256-dim wordllama vectors of the scale haystack: exact search takes 7.9 ms at 10^5
+# chunks and 87 ms at 10^6; IVF4096,SQ8 at 10^6 takes 3.1 ms with nprobe 256 (recall@5 0.93 against exact) and
+# 5.6 ms with nprobe 512 (0.955, about SQ8-flat's 0.96 at 38 ms); HNSW reached only 0.60 at efSearch 512.
+APPROXIMATE_FROM = 250_000
+
+
+def dense_entry(chunks: int) -> DenseEntry:
+    """Exact search below `APPROXIMATE_FROM` chunks; above, IVF with ~4·√n lists, an eighth of them probed."""
+    if chunks < APPROXIMATE_FROM:
+        return DenseEntry()
+    nlist = 1 << round(math.log2(4 * math.sqrt(chunks)))
+    return DenseEntry("ivf-sq8", nlist, max(1, nlist // 8))
+
+
+@dataclass(frozen=True)
 class DocumentEntry:
     """One document of a collection: where it came from and the hashes that tie its text to that source."""
 
@@ -77,6 +104,7 @@ class Manifest:
     documents: tuple[DocumentEntry, ...]
     chunks: int
     mirror: str = ""  # the file or folder the collection mirrors ('' when built by add/remove)
+    dense: DenseEntry = field(default_factory=DenseEntry)
     build: str = ""
     files: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)  # the resolved settings, for reports
@@ -107,6 +135,7 @@ class Manifest:
             "mirror": self.mirror,
             "chunking": asdict(self.chunking),
             "embedder": asdict(self.embedder),
+            "dense": asdict(self.dense),
             "counts": {"documents": len(self.documents), "chunks": self.chunks},
             "chunks": self.chunks,
             "documents": [
@@ -138,6 +167,7 @@ class Manifest:
                 documents=documents,
                 chunks=_int(data["chunks"]),
                 mirror=_str(data.get("mirror", "")),
+                dense=DenseEntry(**_typed(data.get("dense", {}), DenseEntry)),
                 build=_str(data["build"]),
                 files={_str(k): _str(v) for k, v in dict(data["files"]).items()},
                 settings=dict(data.get("settings") or {}),
