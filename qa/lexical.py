@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,48 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+K1, B = 1.5, 0.75
+
+
+def _score_arrays(texts: Sequence[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """bm25s's sparse score matrix (CSC: a column of BM25 weights per token), made one text at a time.
+
+    The same numbers as `bm25s.BM25().index(...)` (checked to float precision in tests/test_retrieval.py),
+    without holding a list of every token of every text: that list is ~20 GB at a million chunks, this ~8 GB
+    at its peak (measured by bench/ann.py, which this follows).
+    """
+    vocab: dict[str, int] = {}
+    terms, counts = [], []
+    lengths = np.empty(len(texts), dtype=np.float32)
+    distinct = np.empty(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        tokens = tokenize(text) or ["\u2205"]
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
+        unique, tf = np.unique(ids, return_counts=True)
+        terms.append(unique)
+        counts.append(tf.astype(np.float32))
+        lengths[i], distinct[i] = len(tokens), len(unique)
+    term = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32)
+    weight = np.concatenate(counts) if counts else np.zeros(0, dtype=np.float32)
+    del terms, counts
+    n, size = len(texts), len(vocab)
+    df = np.bincount(term, minlength=size)
+    idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)  # bm25s's "lucene" idf
+    norm = (K1 * (1 - B + B * lengths / max(float(lengths.mean()) if n else 1.0, 1e-9))).astype(np.float32)
+    doc = np.repeat(np.arange(n, dtype=np.int32), distinct)
+    weight /= norm[doc] + weight
+    weight *= idf[term]
+    order = np.argsort(term, kind="stable")  # by token, texts ascending within each: compressed sparse columns
+    del term
+    scores = {
+        "data": weight[order],
+        "indices": doc[order],
+        "indptr": np.concatenate([[0], np.cumsum(df)]).astype(np.int64),
+        "num_docs": n,
+    }
+    return scores, vocab
+
+
 class LexicalIndex:
     """BM25 over a fixed list of texts; also knows each token's document frequency for IDF weights.
 
@@ -54,8 +96,9 @@ class LexicalIndex:
     def __init__(self, texts: Sequence[str], corpus: Callable[[], str] | None = None) -> None:
         import bm25s
 
-        bm25 = bm25s.BM25()
-        bm25.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
+        bm25 = bm25s.BM25(k1=K1, b=B)  # Lucene BM25, bm25s's default
+        bm25.scores, bm25.vocab_dict = _score_arrays(texts)
+        bm25.nonoccurrence_array = None
         self._setup(bm25, len(texts), corpus or (lambda: "\n".join(texts)))
 
     def _setup(self, bm25: bm25s.BM25, size: int, corpus: Callable[[], str]) -> None:

@@ -92,3 +92,20 @@ def test_top_matches_a_stable_sort_ties_included() -> None:
         scores = rng.integers(0, 4, size=int(rng.integers(1, 120))).astype(np.float32)
         n = int(rng.integers(1, 60))
         assert top(scores, n).tolist() == np.argsort(-scores, kind="stable")[:n].tolist()
+
+
+def test_the_streamed_bm25_matrix_scores_as_bm25s_does(letter_text: str) -> None:
+    """`LexicalIndex` makes bm25s's score matrix itself, a text at a time, to spare memory: same scores."""
+    import bm25s
+
+    from qa.lexical import tokenize
+
+    texts = [line for line in letter_text.splitlines() if line.strip()] + ["", "ASCII words only", "！？"]
+    ours = LexicalIndex(texts)
+    reference = bm25s.BM25()
+    reference.index([tokenize(t) or ["\u2205"] for t in texts], show_progress=False)
+    for query in ("郑州市有多少所中职学校通过了标准化建设工程验收？", "宇通 订单班", "words", "产教融合"):
+        tokens = [t for t in tokenize(query) if t in reference.vocab_dict]
+        expected = reference.get_scores(tokens) if tokens else np.zeros(len(texts))
+        assert np.allclose(ours.scores(query), expected, atol=1e-5), query
+    assert ours.df("郑州") == sum("郑州" in t for t in texts)
