@@ -416,6 +416,126 @@ def lexical_chunked(n: int) -> dict[str, Any]:
     }
 
 
+class MmapLexical:
+    """What answering asks of `qa.lexical.LexicalIndex` (df, idf, upper_bound, occurs), over a loaded bm25s index.
+
+    Document frequencies come from the saved CSC (`indptr` differences); `occurs` still scans every text
+    joined, as `LexicalIndex` does, so its cost at 10^6 shows.
+    """
+
+    def __init__(self, bm25: Any, joined: str) -> None:
+        self._bm25, self._joined = bm25, joined
+        self.size = int(bm25.scores["num_docs"])
+        self._indptr = bm25.scores["indptr"]
+
+    def df(self, token: str) -> int:
+        t = self._bm25.vocab_dict.get(token)
+        return 0 if t is None else int(self._indptr[t + 1] - self._indptr[t])
+
+    def idf(self, token: str) -> float:
+        import math
+
+        return math.log(1.0 + (self.size + 1) / (self.df(token) + 0.5))
+
+    def upper_bound(self, query: str) -> float:
+        import math
+
+        from qa.lexical import tokenize
+
+        n, k1 = self.size, K1
+        return sum(math.log(1.0 + (n - df + 0.5) / (df + 0.5)) * (k1 + 1) for df in map(self.df, tokenize(query)))
+
+    def occurs(self, text: str) -> bool:
+        return bool(text) and text in self._joined
+
+
+def ask(n: int, questions_limit: int) -> dict[str, Any]:
+    """Full answering at `n` chunks on the designed store: mmap BM25 top-50, SQ8 dense, qa's fusion and answerer."""
+    import bm25s
+    import faiss
+
+    from qa.answering import AnswerContext, answer_question
+    from qa.answering.query import rewrite
+    from qa.embedding import WordLlamaEmbedder
+    from qa.evaluation import key_found, strip_markers
+    from qa.lexical import tokenize
+    from qa.loading import detect_structure
+    from qa.retrieval import Retriever
+    from qa.types import Chunk, Document, Passage
+
+    faiss.omp_set_num_threads(1)
+    texts, questions = corpus(n)
+    golds = [
+        tuple(a["text"] for a in qa["answers"])
+        for a in json.loads(TRIAL.read_text(encoding="utf-8"))["data"]
+        for p in a["paragraphs"]
+        for qa in p["qas"]
+    ]
+    start, cpu_start = time.perf_counter(), time.process_time()
+    bm25 = bm25s.BM25.load(str(bm25_dir(n)), mmap=True)
+    base = np.load(CACHE / f"vectors-{n}.npy", mmap_mode="r")
+    index = faiss.IndexScalarQuantizer(base.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    index.train(np.ascontiguousarray(base[:: max(1, n // 100_000)]))
+    for s in range(0, n, 100_000):
+        index.add(np.ascontiguousarray(base[s : s + 100_000]))
+    embedder = WordLlamaEmbedder()
+    joined_start = time.process_time()
+    lexical = MmapLexical(bm25, "\n".join(texts))
+    joined_cpu_s = time.process_time() - joined_start
+    open_cpu_s = time.process_time() - cpu_start
+    rule = Retriever(range(n), lexical=None, fusion="weighted", dense_weight=embedder.fusion_weight)  # type: ignore[arg-type]
+    vocab = bm25.vocab_dict
+
+    def document(doc_id: str) -> Document:
+        text = texts[int(doc_id)]
+        return Document(doc_id, text, "", detect_structure(text))
+
+    def retrieve(question: str) -> list[Passage]:
+        ids = [vocab[t] for t in tokenize(question) if t in vocab]
+        scores = bm25.get_scores_from_ids(ids) if ids else np.zeros(n, dtype=np.float32)
+        top = np.argpartition(-scores, 50)[:50]
+        lex_order = [int(i) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
+        found, ids50 = index.search(embedder.encode_queries([question]), 50)
+        dense = {int(i): float(s) for i, s in zip(ids50[0], found[0], strict=True) if i >= 0}
+        merged = rule._fuse(lex_order, scores, dense)
+        best = sorted(merged, key=lambda i: (-merged[i], i))[:5]
+        return [
+            Passage.of(
+                Chunk(str(i), 0, len(texts[i]), texts[i], "开头"),
+                merged[i],
+                lexical_score=float(scores[i]),
+                dense_score=dense.get(i),
+            )
+            for i in best
+        ]
+
+    cpu, wall, hits, contains = [], [], [], []
+    for (question, row), gold in list(zip(questions, golds, strict=True))[:questions_limit]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        text = rewrite(question, lexical)  # type: ignore[arg-type]
+        passages = retrieve(text)
+        ctx = AnswerContext(passages=passages, lexical=lexical, document=document, where="文中")  # type: ignore[arg-type]
+        answer = answer_question(text, ctx)
+        cpu.append((time.process_time() - c0) * 1e3)
+        wall.append((time.perf_counter() - t0) * 1e3)
+        hits.append(any(p.doc_id == str(row) for p in passages))
+        contains.append(not answer.abstained and key_found(gold, strip_markers(answer.text)))
+    return {
+        "what": "ask-prototype",
+        "chunks": n,
+        "open_wall_s": round(time.perf_counter() - start - sum(wall) / 1e3, 2),
+        "open_cpu_s": round(open_cpu_s, 2),
+        "of_which_joining_texts_for_occurs_cpu_s": round(joined_cpu_s, 2),
+        "rss_after_queries_mb": round(rss_mb()),
+        "ask_cpu_p50_ms": pct(cpu, 0.5),
+        "ask_cpu_p95_ms": pct(cpu, 0.95),
+        "ask_wall_p50_ms": pct(wall, 0.5),
+        "recall_at_5": round(sum(hits) / len(hits), 4),
+        "answer_contains_gold": round(sum(contains) / len(contains), 4),
+        "questions": len(hits),
+    }
+
+
 # ---- (c) chunk texts read lazily: JSONL + offset table vs SQLite ------------------------------------
 
 
@@ -505,7 +625,8 @@ def save(name: str, payload: Any) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "what", choices=["bm25", "bm25-build", "bm25-query", "faiss", "text", "fused", "lexical-chunked", "_text-read"]
+        "what",
+        choices=["bm25", "bm25-build", "bm25-query", "faiss", "text", "fused", "lexical-chunked", "ask", "_text-read"],
     )
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--from-tokens", action="store_true", help="bm25: also build with BM25.index as qa does")
@@ -556,6 +677,10 @@ def main() -> None:
     elif args.what == "lexical-chunked":
         row = lexical_chunked(n)
         save(f"ann-lexical-chunked-{n}", row)
+        print(json.dumps(row))
+    elif args.what == "ask":
+        row = ask(n, args.questions)
+        save(f"ann-ask-{n}", row)
         print(json.dumps(row))
     elif args.what == "_text-read":
         print(json.dumps(text_read(n, args.reads)))
