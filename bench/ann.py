@@ -3,6 +3,11 @@
     python bench/ann.py bm25 --chunks 1000000    # streamed bm25s build, save, load (mmap or not), query
     python bench/ann.py faiss --chunks 100000    # flat vs HNSW vs IVF-PQ on wordllama vectors
     python bench/ann.py text --chunks 1000000    # JSONL + offset table vs SQLite, open and random reads
+    python bench/ann.py fused --chunks 1000000   # mmap BM25 top-50 + SQ8 dense + qa's weighted fusion
+    python bench/ann.py ask --chunks 1000000     # the same plus rewrite and qa's answerer
+    python bench/ann.py lexical-chunked --chunks 1000000  # lexical Recall@5 with trial paragraphs chunked
+
+`fused` and `ask` need `bm25` and `faiss` run first at the same size (they reuse the saved index and vectors).
 
 The corpus is the seeded distractor stream of bench/haystack.py plus the 256 CMRC trial paragraphs kept
 whole (the last 256 rows); queries are the 1,002 trial questions. Each measurement runs in a subprocess
