@@ -23,11 +23,15 @@ RESCUED = 2  # places the dense ranker fills in 'rescue' fusion
 
 
 class DenseIndex:
-    """Inner-product search over L2-normalised vectors: exact (FAISS `IndexFlatIP`) unless a built approximate
-    FAISS index is given (`approximate`, see `qa.store.derived.dense_index`)."""
+    """Inner-product search over L2-normalised vectors: exact (FAISS `IndexFlatIP`) unless a coded FAISS index is
+    given (`approximate`, see `qa.store.derived.dense_index`)."""
 
     def __init__(self, vectors: np.ndarray | None = None, approximate: faiss.Index | None = None) -> None:
         import faiss
+
+        # One query at a time: FAISS's thread pool only adds waiting on a busy machine (bench/SCALE.md measured
+        # 14 ms of CPU per flat query at 10^4 chunks with its default threads, 0.5 ms with one).
+        faiss.omp_set_num_threads(1)
 
         if approximate is not None:
             self._index = approximate

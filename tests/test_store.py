@@ -428,23 +428,23 @@ def test_a_damaged_bm25_cache_is_rebuilt(index: Path, caplog: pytest.LogCaptureF
     assert saved.is_dir()  # made again
 
 
-def test_a_large_collection_searches_an_ivf_index_saved_beside_its_build(
+def test_a_large_collection_searches_8_bit_codes_saved_beside_its_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above the size threshold the manifest says IVF and its parameters; the trained index is made once."""
+    """Above the size threshold the manifest says SQ8; the coded index is made once and then read."""
     from qa.store import derived, manifest
 
     monkeypatch.setattr(manifest, "APPROXIMATE_FROM", 10)  # the letter's 31 chunks count as large here
     index = tmp_path / "index" / "letter"
     bot = _build(index, embed_model="wordllama")
-    assert bot.manifest.dense == store.manifest.DenseEntry("ivf-sq8", 16, 2)
+    assert bot.manifest.dense == store.manifest.DenseEntry("sq8")
     assert "41所中职学校" in bot.ask(QUESTION).text
     assert (index / ".dense" / bot.manifest.build / "index.faiss").is_file()
 
-    def no_training(*args: object) -> None:
-        raise AssertionError("the IVF index was trained again although it is saved")
+    def no_coding(*args: object) -> None:
+        raise AssertionError("the vectors were coded again although their index is saved")
 
-    monkeypatch.setattr(derived, "_train_ivf", no_training)
+    monkeypatch.setattr(derived, "_encode", no_coding)
     again = _build(index, embed_model="wordllama")
     assert again.retriever.dense is not None and "41所中职学校" in again.ask(QUESTION).text
 
@@ -452,5 +452,5 @@ def test_a_large_collection_searches_an_ivf_index_saved_beside_its_build(
 def test_dense_search_is_exact_below_the_threshold() -> None:
     from qa.store.manifest import DenseEntry, dense_entry
 
-    assert dense_entry(249_999) == DenseEntry()
-    assert dense_entry(1_000_000) == DenseEntry("ivf-sq8", 4096, 512)
+    assert dense_entry(199_999) == DenseEntry()
+    assert dense_entry(1_000_000) == DenseEntry("sq8")

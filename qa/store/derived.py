@@ -64,8 +64,8 @@ def _save(index: LexicalIndex, cache: Path, build: str) -> None:
 
 
 def dense_index(opened: Opened) -> DenseIndex | None:
-    """The dense search of `opened`'s vectors as its manifest says: exact, or an IVF index cached beside the build
-    (trained on a sample, then filled in blocks; FAISS's own file format, no pickle)."""
+    """The dense search of `opened`'s vectors as its manifest says: exact, or 8-bit codes cached beside the build
+    (FAISS's own file format, no pickle)."""
     vectors = opened.vectors
     if vectors is None:
         return None
@@ -86,19 +86,19 @@ def dense_index(opened: Opened) -> DenseIndex | None:
             log.warning("the saved dense index %s cannot be read (%s); rebuilding it", saved, exc)
             index = None
     if index is None:
-        index = _train_ivf(vectors, entry.nlist)
+        index = _encode(vectors)
         _save_dense(index, cache, opened.manifest.build)
-    faiss.ParameterSpace().set_index_parameter(index, "nprobe", entry.nprobe)
     return DenseIndex(approximate=index)
 
 
-def _train_ivf(vectors: np.ndarray, nlist: int) -> faiss.Index:
+def _encode(vectors: np.ndarray) -> faiss.Index:
+    """8-bit codes of every vector (the quantizer learns each dimension's range from a sample)."""
     import faiss
 
-    log.info("building the approximate dense index (IVF%d,SQ8) over %d vectors", nlist, len(vectors))
-    index = faiss.index_factory(vectors.shape[1], f"IVF{nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
+    log.info("coding %d vectors to 8 bits for the dense index", len(vectors))
+    index = faiss.index_factory(vectors.shape[1], "SQ8", faiss.METRIC_INNER_PRODUCT)
     rng = np.random.default_rng(0)
-    sample = np.sort(rng.choice(len(vectors), min(len(vectors), 64 * nlist), replace=False))
+    sample = np.sort(rng.choice(len(vectors), min(len(vectors), 200_000), replace=False))
     index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
     for start in range(0, len(vectors), 100_000):
         index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -49,28 +48,22 @@ class EmbedderEntry:
 
 @dataclass(frozen=True)
 class DenseEntry:
-    """How the vectors are searched: `flat` (exact) or `ivf-sq8` (FAISS IVF lists of 8-bit codes, approximate).
-
-    Chosen by size when a build is written (`dense_entry`); the trained index itself is a cache beside the build.
-    """
+    """How the vectors are searched: `flat` (exact, 32-bit) or `sq8` (FAISS scalar quantizer: 8-bit codes,
+    every vector still compared). Chosen by size when a build is written; the coded index is a cache beside it."""
 
     kind: str = "flat"
-    nlist: int = 0
-    nprobe: int = 0
 
 
-# Measured by bench/ann.py on 256-dim wordllama vectors of the scale haystack: exact search takes 7.9 ms at 10^5
-# chunks and 87 ms at 10^6; IVF4096,SQ8 at 10^6 takes 3.1 ms with nprobe 256 (recall@5 0.93 against exact) and
-# 5.6 ms with nprobe 512 (0.955, about SQ8-flat's 0.96 at 38 ms); HNSW reached only 0.60 at efSearch 512.
-APPROXIMATE_FROM = 250_000
+# Measured by bench/ann.py on 256-dim wordllama vectors of the scale haystack (bench/SCALE.md). At 10^6 chunks
+# exact search costs 32 ms CPU and 977 MB, SQ8 14.5 ms and 244 MB and finds 0.96 of exact's top 5 and the same
+# trial paragraphs. HNSW (efSearch 512: 0.60 of exact's top 5) and IVF (0.865 at a tenth of the lists probed,
+# trial paragraphs in the top 50 down from 0.537 to 0.384 at 10^5) lose the paragraphs questions ask for.
+APPROXIMATE_FROM = 200_000
 
 
 def dense_entry(chunks: int) -> DenseEntry:
-    """Exact search below `APPROXIMATE_FROM` chunks; above, IVF with ~4·√n lists, an eighth of them probed."""
-    if chunks < APPROXIMATE_FROM:
-        return DenseEntry()
-    nlist = 1 << round(math.log2(4 * math.sqrt(chunks)))
-    return DenseEntry("ivf-sq8", nlist, max(1, nlist // 8))
+    """Exact search below `APPROXIMATE_FROM` chunks, 8-bit codes above."""
+    return DenseEntry("sq8" if chunks >= APPROXIMATE_FROM else "flat")
 
 
 @dataclass(frozen=True)
