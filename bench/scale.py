@@ -5,13 +5,15 @@
     python bench/scale.py --sizes 10000 100000 1000000
 
 The haystack is the 256 trial paragraphs, each a file of its own, plus seeded distractor passages of
-100-250 characters made from CMRC train and DRCD dev sentences (bench/haystack.py), one file each. The
-collection is built through the public API (`QA.from_path`, offline `wordllama` embedder) in one
-subprocess, then opened cold in a second one, which times warm queries on its lower-level parts too:
-BM25 (`qa.lexical.LexicalIndex`), dense (wordllama + FAISS flat), fused (`QA.retrieve`) and `QA.ask`.
+100-250 characters made from CMRC train and DRCD dev sentences (bench/haystack.py), 500 to a file (a
+distractor document; a trial paragraph is never in one). The collection is built through the public API
+(`QA.create` then `prepare`, which saves the BM25 and dense caches; offline `wordllama` embedder) in one
+subprocess, then opened cold by name in a second one (`QA.from_path(collection=...)` then `prepare`),
+which times warm queries on its parts too: BM25 candidates, dense candidates, fused (`QA.retrieve`), `QA.ask`.
 Each phase runs in its own process so its RSS is its own; a watchdog kills a phase past --max-rss-gb
 and the result says so. Recall@5: a top-5 passage comes from the question's trial paragraph.
-Prints numbers, asserts nothing; results go to bench/results/scale-N.json.
+Prints numbers, asserts nothing; results go to bench/results/scale-store-N.json
+(bench/results/scale-N.json hold the same measurement of the store before collections, qa 2c4ee9d).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from haystack import CACHE, TRIAL
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
-PER_FOLDER = 1000  # distractor files per sub-folder
+PER_FILE = 500  # distractor passages per file (a document), blank lines between them
+COLLECTION = "scale"
 # Children run at nice 10 (the cores are shared), unless this process already runs niced.
 NICE = ["nice", "-n", "10"] if os.nice(0) == 0 else []
 
@@ -61,12 +64,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def corpus_folder(n: int) -> Path:
-    """A folder of the 256 trial paragraphs (`pNNNN.txt`) and distractors, `n` chunks in all, written once.
+    """A folder of the 256 trial paragraphs (`pNNNN.txt`) and distractor documents, `n` chunks in all, written once.
 
-    `qa` cuts a passage into chunks of 100..250 characters at sentence ends, so a 100-250 character
-    distractor makes one or two chunks: files are added until the chunker's own count reaches `n`.
+    `qa` cuts text into chunks of 100..250 characters at sentence ends: documents are added until the chunker's
+    own count reaches `n` (the last one is cut short to land near it).
     """
-    folder = CACHE / f"corpus-{n}"
+    folder = CACHE / f"corpus-docs-{n}"
     if (folder / ".complete").is_file():
         return folder
     from haystack import passages
@@ -74,22 +77,25 @@ def corpus_folder(n: int) -> Path:
 
     from qa.chunking import chunk_document
     from qa.evaluation import squad_questions
-    from qa.loading import load_path
+    from qa.loading import document_from_bytes, load_path
 
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     squad_questions(TRIAL, folder)
     chunks = sum(len(chunk_document(d)) for d in load_path(folder))
     bar = tqdm(total=n, initial=chunks, desc=f"writing {n} chunks", unit="chunk", mininterval=2)
-    for i, text in enumerate(passages()):
-        if chunks >= n:
-            break
-        sub = folder / "h" / f"{i // PER_FOLDER:04d}"
-        if i % PER_FOLDER == 0:
-            sub.mkdir(parents=True, exist_ok=True)
-        path = sub / f"{i:07d}.txt"
-        path.write_text(text, encoding="utf-8")
-        added = len(chunk_document(load_path(path)[0]))
+    source, batch, files = passages(), [], 0
+    while chunks < n:
+        batch = []
+        for text in source:
+            batch.append(text)
+            if len(batch) == PER_FILE or chunks + len(batch) * 1.3 >= n:
+                break
+        body = "\n\n".join(batch)
+        added = len(chunk_document(document_from_bytes(body.encode("utf-8"), "x")))
+        (folder / "h").mkdir(exist_ok=True)
+        (folder / "h" / f"{files:05d}.txt").write_text(body, encoding="utf-8")
+        files += 1
         chunks += added
         bar.update(added)
     bar.close()
@@ -98,48 +104,47 @@ def corpus_folder(n: int) -> Path:
 
 
 def index_dir(n: int) -> Path:
-    return CACHE / f"index-{n}"
+    return CACHE / f"index-docs-{n}"
 
 
-def phase_build(n: int) -> dict[str, Any]:
-    """Build the collection through `QA.from_path` (from files already on disk)."""
+def phase_build(n: int, store: str) -> dict[str, Any]:
+    """Build the collection through `QA.create`, then `prepare` (BM25 and dense caches saved)."""
     folder = corpus_folder(n)
     shutil.rmtree(index_dir(n), ignore_errors=True)
     start, cpu_start = time.perf_counter(), time.process_time()
     from qa.api import QA
 
-    bot = QA.from_path(folder, index_dir=index_dir(n), embed_model="wordllama")
+    bot = QA.create(COLLECTION, [folder], index_dir=index_dir(n), embed_model="wordllama", store=store).prepare()
     return {
         "build_s": round(time.perf_counter() - start, 1),
         "build_cpu_s": round(time.process_time() - cpu_start, 1),
         "chunks": len(bot.chunks),
         "documents": len(bot.documents),
+        "dense_index": bot.manifest.dense.kind,
         "disk_mb": round(disk_mb(index_dir(n)), 1),
         "build_peak_rss_mb": round(rss_mb(key="VmHWM")),
     }
 
 
-def phase_query(n: int, questions_limit: int, latency_sample: int) -> dict[str, Any]:
-    """Open the built collection cold, then time warm queries on each part and on `ask`."""
-    import numpy as np
-
+def phase_query(n: int, store: str, questions_limit: int, latency_sample: int) -> dict[str, Any]:
+    """Open the built collection cold, by name, then time warm queries on each part and on `ask`."""
     start = time.perf_counter()
     from qa.api import QA
 
     import_s = time.perf_counter() - start
     start, cpu_start = time.perf_counter(), time.process_time()
-    bot = QA.from_path(corpus_folder(n), index_dir=index_dir(n), embed_model="wordllama")
+    bot = QA.from_path(collection=COLLECTION, index_dir=index_dir(n), embed_model="wordllama", store=store)
+    bot.prepare()
     open_s, open_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
     rss_open = rss_mb()
-    if bot.manifest.get("counts", {}).get("chunks") != len(bot.chunks):
-        raise SystemExit("the index was rebuilt at open, not loaded: run the build phase first")
 
     from qa.evaluation import key_found, squad_questions, strip_markers
 
     with tempfile.TemporaryDirectory() as tmp:
         questions = squad_questions(TRIAL, Path(tmp))[:questions_limit]
     retriever = bot.retriever
-    assert retriever.dense is not None and retriever.embedder is not None
+    ranker = retriever.ranker
+    assert retriever.embedder is not None
     for q in questions[:5]:  # warm-up: first-call costs (lazy imports, caches) are not per-query latency
         bot.ask(q.question)
 
@@ -151,18 +156,17 @@ def phase_query(n: int, questions_limit: int, latency_sample: int) -> dict[str, 
 
     for i, q in enumerate(tqdm(questions, desc=f"asking ({n})", unit="q", mininterval=5)):
         t0, c0 = time.perf_counter(), time.process_time()
-        scores = bot.lexical.scores(q.question)
-        lexical_top = np.argsort(-scores, kind="stable")[:50]  # what Retriever does with the scores
+        lexical_top = [j for j, _ in ranker.lexical_top(q.question, 50)]
         t1, c1 = time.perf_counter(), time.process_time()
-        dense_top = retriever.dense.search(retriever.embedder.encode_queries([q.question])[0], 50)
+        dense_top = [j for j, _ in ranker.dense_top(retriever.embedder.encode_queries([q.question])[0], 50)]
         t2, c2 = time.perf_counter(), time.process_time()
         if i < latency_sample:
             times["lexical"].append((t1 - t0) * 1e3)
             times["dense"].append((t2 - t1) * 1e3)
             cpu["lexical"].append((c1 - c0) * 1e3)
             cpu["dense"].append((c2 - c1) * 1e3)
-        lexical_hits.append(any(bot.chunks[j].doc_id == q.doc_id for j in lexical_top[:5] if scores[j] > 0))
-        dense_hits.append(any(bot.chunks[j].doc_id == q.doc_id for j, _ in dense_top[:5]))
+        lexical_hits.append(any(bot.chunks[j].doc_id == q.doc_id for j in lexical_top[:5]))
+        dense_hits.append(any(bot.chunks[j].doc_id == q.doc_id for j in dense_top[:5]))
         t2, c2 = time.perf_counter(), time.process_time()
         passages = bot.retrieve(q.question, 5)
         t3, c3 = time.perf_counter(), time.process_time()
@@ -223,12 +227,12 @@ def measure(
     n: int, store: str, questions: int, latency_sample: int, max_rss_gb: float, query_only: bool
 ) -> dict[str, Any]:
     result: dict[str, Any] = {"target_chunks": n, "store": store}
-    previous = RESULTS / f"scale-{n}.json"
+    previous = RESULTS / f"scale-store-{n}.json"
     if query_only and previous.is_file():  # keep the build figures of the last full run
         keep = ("chunks", "documents", "build_s", "disk_mb", "build_peak_rss_mb")
         build = {k: v for k, v in json.loads(previous.read_text(encoding="utf-8")).items() if k in keep}
     else:
-        build = run_phase(["--phase", "build", "--chunks", str(n)], max_rss_gb)
+        build = run_phase(["--phase", "build", "--chunks", str(n), "--store", store], max_rss_gb)
     result.update(build)
     if "error" in build:
         result["build_error"] = result.pop("error")
@@ -239,6 +243,8 @@ def measure(
             "query",
             "--chunks",
             str(n),
+            "--store",
+            store,
             "--questions",
             str(questions),
             "--latency-sample",
@@ -295,25 +301,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, help="one size: print one JSON line")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--store", choices=["local"], default="local", help="index store (only 'local' so far)")
+    parser.add_argument("--store", default="local", help="where retrieval runs: local (default) or milvus:PATH.db")
     parser.add_argument("--questions", type=int, default=1002, help="trial questions asked (all: 1002)")
     parser.add_argument("--latency-sample", type=int, default=300, help="questions timed on lexical and dense alone")
-    parser.add_argument("--max-rss-gb", type=float, default=12.0, help="kill a phase above this RSS")
+    parser.add_argument("--max-rss-gb", type=float, default=16.0, help="kill a phase above this RSS")
     parser.add_argument("--query-only", action="store_true", help="reuse the last build of each size")
     parser.add_argument("--phase", choices=["build", "query"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.phase == "build":
-        print(json.dumps(phase_build(args.chunks)))
+        print(json.dumps(phase_build(args.chunks, args.store)))
         return
     if args.phase == "query":
-        print(json.dumps(phase_query(args.chunks, args.questions, args.latency_sample)))
+        print(json.dumps(phase_query(args.chunks, args.store, args.questions, args.latency_sample)))
         return
     RESULTS.mkdir(exist_ok=True)
     rows = []
     for n in [args.chunks] if args.chunks else args.sizes:
         row = measure(n, args.store, args.questions, args.latency_sample, args.max_rss_gb, args.query_only)
-        (RESULTS / f"scale-{n}.json").write_text(json.dumps(row, indent=1) + "\n", encoding="utf-8")
+        (RESULTS / f"scale-store-{n}.json").write_text(json.dumps(row, indent=1) + "\n", encoding="utf-8")
         rows.append(row)
         if args.chunks:
             print(json.dumps({k: row.get(k) for k in (*KEYS, "recall_at_5", "answer_contains_gold")} | row))
