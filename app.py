@@ -160,16 +160,16 @@ class ChatPage:
         except QAError as exc:
             return Answer(text, f"无法回答：{exc}", (), (), abstained=True)
 
-    def chat(self, question: object, history: object = None) -> str:
+    def chat(self, question: object, history: object = None, collection: object = None) -> str:
         """The `/chat` API: the answer text with its `[n]` markers; `history` lists earlier questions."""
         asked = self.checked(question, history)
-        with self.library.using(None) as bot:
+        with self.library.using(_collection(collection)) as bot:
             return bot.ask(*asked).text
 
-    def ask(self, question: object, history: object = None) -> dict[str, Any]:
+    def ask(self, question: object, history: object = None, collection: object = None) -> dict[str, Any]:
         """The `/ask` API: the whole `Answer` as JSON, its citations with offsets into the document text."""
         asked = self.checked(question, history)
-        with self.library.using(None) as bot:
+        with self.library.using(_collection(collection)) as bot:
             return bot.ask(*asked).to_dict()
 
     def checked(self, question: object, history: object) -> tuple[str, list[str]]:
@@ -405,6 +405,15 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+def _collection(value: object) -> str | None:
+    """An API call's collection: None or '' for the page's default, else a name `qa collections` lists."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"collection must be a string, got {_kind(value)}: send a name, or leave it out")
+    return value
+
+
 def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
     """The Gradio page over `page`: chat and examples on the left, the letter on the right."""
     import gradio as gr
@@ -414,28 +423,39 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
 
         def validate_inputs(self, block_fn: Any, inputs: list[Any]) -> None:
             # Gradio answers a call with too few inputs with a traceback in the log and `{"error": null}`.
-            if len(inputs) < len(block_fn.inputs):
+            # The APIs' third input, the collection, may be left out (gradio_client fills in its default).
+            needed = 2 if block_fn.api_name in ("chat", "ask") else len(block_fn.inputs)
+            if len(inputs) < needed:
+                takes = (
+                    "2 inputs (question, history) and an optional collection"
+                    if needed == 2
+                    else (f"{len(block_fn.inputs)} inputs")
+                )
                 raise gr.Error(
-                    f"/{block_fn.api_name} takes {len(block_fn.inputs)} inputs (question, history), got "
-                    f"{len(inputs)}: send [question, []] when there is no history",
+                    f"/{block_fn.api_name} takes {takes}, got {len(inputs)}: send [question, []] when there is "
+                    "no history",
                     print_exception=False,
                 )
+            if len(inputs) < len(block_fn.inputs):
+                inputs.extend([None] * (len(block_fn.inputs) - len(inputs)))
             super().validate_inputs(block_fn, inputs)
 
-    def one_line(call: Any, question: object, history: object) -> Any:
+    def one_line(call: Any, question: object, history: object, collection: object) -> Any:
         """`call`'s result; an error a person can act on reaches the API caller as its message alone."""
         try:
-            return call(question, history)
+            return call(question, history, collection)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
-    def chat_api(question: str, history: list[str] | None = None) -> str:
-        """The answer text with [n] markers; history lists earlier questions, oldest first."""
-        return str(one_line(page.chat, question, history))
+    def chat_api(question: str, history: list[str] | None = None, collection: str | None = None) -> str:
+        """The answer text with [n] markers; history lists earlier questions, oldest first; collection: by name
+        (default: the page's)."""
+        return str(one_line(page.chat, question, history, collection))
 
-    def ask_api(question: str, history: list[str] | None = None) -> dict[str, Any]:
-        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages."""
-        return dict(one_line(page.ask, question, history))
+    def ask_api(question: str, history: list[str] | None = None, collection: str | None = None) -> dict[str, Any]:
+        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages;
+        collection: by name (default: the page's)."""
+        return dict(one_line(page.ask, question, history, collection))
 
     bot = page.bot
     with Page(title=TITLE, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:

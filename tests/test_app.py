@@ -249,6 +249,22 @@ def test_gradio_client_ask_returns_citations_that_slice_the_document(served: tup
         assert bot.document_text(passage["doc_id"])[passage["start"] : passage["end"]] == passage["text"]
 
 
+def test_the_apis_take_a_collection_by_name(served: tuple[str, Any], index_dir: Path, tmp_path: Path) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    source = tmp_path / "pool.txt"
+    source.write_text("游泳馆每天早上六点开门，晚上九点关门。", encoding="utf-8")
+    QA.create("api-town", [source], index_dir=index_dir, embed_model="wordllama")
+    client = Client(served[0], verbose=False)
+    answer = client.predict("游泳馆几点开门？", [], "api-town", api_name="/ask")
+    assert "六点" in answer["text"] and answer["citations"][0]["doc_id"] == "pool.txt"
+    assert "六点" in client.predict("游泳馆几点开门？", [], "api-town", api_name="/chat")
+    assert "41所" in client.predict(QUESTION, [], api_name="/chat")  # left out: the page's collection
+    with pytest.raises(AppError, match="there is no collection 'nowhere'"):
+        client.predict(QUESTION, [], "nowhere", api_name="/ask")
+
+
 @pytest.mark.parametrize("history", ["那技工院校呢？", [1, 2], {"a": 1}, [None], ["问"] * 21])
 @pytest.mark.parametrize("api_name", ["/chat", "/ask"])
 def test_bad_history_over_the_api_is_one_error_not_a_traceback(
@@ -283,7 +299,8 @@ def test_one_argument_call_is_one_error_not_a_traceback(
     assert event == "event: error"
     error = json.loads(data.removeprefix("data: "))["error"]
     assert (
-        error == f"/{api_name} takes 2 inputs (question, history), got 1: send [question, []] when there is no history"
+        error == f"/{api_name} takes 2 inputs (question, history) and an optional collection, got 1: "
+        "send [question, []] when there is no history"
     )
     assert "Traceback" not in capfd.readouterr().err
     assert "event: complete" in call_raw(served[0], api_name, [QUESTION, []])
