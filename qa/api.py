@@ -7,7 +7,7 @@ import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa import store
 from qa.answering import AlreadySaid, AnswerContext, answer_question
@@ -23,6 +23,9 @@ from qa.settings import BUNDLED_LETTER, Settings
 from qa.store import Change, CollectionInfo, Manifest, Opened, Request
 from qa.store.table import ChunkTable
 from qa.types import Answer, Chunk, Document, Passage
+
+if TYPE_CHECKING:
+    from qa.crosslingual import CrossLingual  # imported at run time only for a question not in Chinese
 
 log = logging.getLogger("qa")
 
@@ -68,6 +71,7 @@ class QA:
         # One letter speaks of itself as 信; anything else is 文档.
         self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
         self._retriever: Retriever | None = None
+        self._cross_lingual: CrossLingual | None = None  # made on the first question not in Chinese
 
     @property
     def retriever(self) -> Retriever:
@@ -283,8 +287,8 @@ class QA:
         first such question and kept (`qa.crosslingual`, imported only then)."""
         from qa.crosslingual import CrossLingual
 
-        if getattr(self, "_cross_lingual", None) is None:
-            self._cross_lingual = CrossLingual.build(self.chunks, self._document, self._where)
+        if self._cross_lingual is None:
+            self._cross_lingual = CrossLingual.build(self.chunks, self._document, self._where, lexical=self.lexical)
         return self._cross_lingual.answer(asked)
 
     def _answer(

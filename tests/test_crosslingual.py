@@ -160,3 +160,15 @@ def test_refusals_follow_the_documents_script(tmp_path: Path, letter_text: str) 
     assert "沒有找到" in answer.text and "没有找到" not in answer.text
     assert is_traditional(letter.read_text(encoding="utf-8")) and not is_traditional(letter_text)
     assert in_script_of("供参考", letter_text) == "供参考"
+
+
+def test_an_english_question_sees_a_document_added_after_the_last_one(tmp_path: Path) -> None:
+    """The cross-language index is made again after `add`: a stale one would not know the new document."""
+    first, second = tmp_path / "pool.txt", tmp_path / "library.txt"
+    first.write_text("游泳馆每天早上六点开门，晚上九点关门。游泳馆的电话是0371-6000-1111。", encoding="utf-8")
+    second.write_text("图书馆周一闭馆，其余时间九点开门。图书馆的电话是0371-6000-3333。", encoding="utf-8")
+    bot = QA.create("town", [first], index_dir=tmp_path / "index", embed_model="none")
+    bot.ask("When does the swimming pool open?")
+    bot.add([second])
+    answer = bot.ask("What is the telephone number of the library?")
+    assert answer.passages and answer.passages[0].doc_id == "library.txt", answer.text
