@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 # OpenCC configurations: traditional to simplified, and simplified to traditional.
@@ -43,15 +44,27 @@ def is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
-def mostly_chinese(text: str) -> bool:
-    """Whether at least half of the letters of `text` are Chinese characters.
+# Characters of Chinese grammar rather than of names: a question holding none (`Who is 王素梅?`) is not Chinese.
+_GRAMMAR = frozenset("的是有吗嗎呢么麼什哪几幾多少谁誰怎为為在了和与與个個年月日请請问問吧被把从從到对對何于於")
+_LATIN_WORD = re.compile(r"[^\W\d_\u3040-\u30ff\uac00-\ud7af\u3400-\u9fff\uf900-\ufaff]+")
 
-    Digits and punctuation do not count, so `2024年的专业有多少个？` and `AI专业有哪些？` are Chinese, while
-    `Who is 王素梅?` and `中職学校はいくつありますか` (kana outnumber the kanji) are not. Text without letters
-    (`41?`) counts as Chinese: the lexical path handles it as before.
+
+def mostly_chinese(text: str) -> bool:
+    """Whether `text` reads as Chinese: no other words, or as many Chinese characters as other words with one of
+    them grammatical.
+
+    A word of Latin (or another alphabetic) script counts once, a kana or hangul letter once each, so a Chinese
+    question naming software or a book in English (`MonoDevelop目前支持的语言有哪些？`, `《SOUL EATER》是谁的漫画作品？`)
+    is Chinese, while `Who is 王素梅?` (names only) and `中職学校はいくつありますか` (kana outnumber the kanji) are
+    not. Text without letters (`41?`) counts as Chinese: the lexical path handles it as before.
     """
-    letters = [ch for ch in text if ch.isalpha()]
-    return not letters or 2 * sum(map(is_han, letters)) >= len(letters)
+    han = [ch for ch in text if is_han(ch)]
+    others = len(_LATIN_WORD.findall(text)) + sum(
+        1 for ch in text if "\u3040" <= ch <= "\u30ff" or "\uac00" <= ch <= "\ud7af"
+    )
+    if not others:
+        return True
+    return len(han) >= others and any(ch in _GRAMMAR for ch in han)
 
 
 def is_traditional(text: str) -> bool:

@@ -90,7 +90,7 @@ def test_a_chinese_question_never_loads_the_multilingual_model_or_the_dictionary
         ("中職学校はいくつありますか", False),
     ],
 )
-def test_the_language_test_counts_letters_only(text: str, chinese: bool) -> None:
+def test_the_language_test_counts_words_and_chinese_characters(text: str, chinese: bool) -> None:
     assert mostly_chinese(text) is chinese
 
 
@@ -172,3 +172,23 @@ def test_an_english_question_sees_a_document_added_after_the_last_one(tmp_path: 
     bot.add([second])
     answer = bot.ask("What is the telephone number of the library?")
     assert answer.passages and answer.passages[0].doc_id == "library.txt", answer.text
+
+
+def test_a_collection_too_large_to_encode_says_so_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.api
+
+    monkeypatch.setattr(qa.api, "CROSS_LINGUAL_MAX_CHUNKS", 10)
+    bot = QA.from_path(index_dir=tmp_path / "index", embed_model="none")  # 31 chunks
+    answer = bot.ask("How many secondary vocational schools passed the acceptance?")
+    assert answer.abstained and "please ask in Chinese" in answer.text and "31" in answer.text
+    assert bot._cross_lingual is None  # nothing was encoded
+
+
+@pytest.mark.parametrize(
+    ("text", "chinese"),
+    [("MonoDevelop目前支持的语言有哪些？", True), ("《SOUL EATER》是谁的漫画作品？", True), ("Who is 王素梅?", False)],
+)
+def test_a_chinese_question_naming_things_in_english_stays_chinese(text: str, chinese: bool) -> None:
+    from qa.script import mostly_chinese
+
+    assert mostly_chinese(text) is chinese
