@@ -25,7 +25,7 @@ from qa.settings import INDEX_TEXT_VERSION, Settings
 from qa.store.files import MANIFEST, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, dense_entry
 from qa.store.sources import SourceFile, stamp
-from qa.store.table import ChunkTable
+from qa.store.table import ChunkTable, Kept, assemble
 from qa.types import Chunk, Document
 
 log = logging.getLogger("qa")
@@ -117,7 +117,7 @@ def update(
                 f"that would leave collection {request.name!r} empty: remove fewer documents, "
                 f"or delete it with `qa drop {request.name}`"
             )
-        opened, embedded = _write(request, target, chunks, vectors, choice, bool(why))
+        opened, embedded = _write(request, target, listed, chunks, vectors, choice, bool(why))
         return opened, Change(**{**change.__dict__, "embedded_chunks": embedded})
 
 
@@ -163,7 +163,7 @@ def _current(request: Request, loaded: Opened | None = None, attempts: int = 2) 
 
 def _base(
     request: Request, current: Opened | None, why: str
-) -> tuple[list[Document], dict[str, list[Chunk]], dict[str, np.ndarray], EmbedderChoice]:
+) -> tuple[list[Document], dict[str, Kept], dict[str, np.ndarray], EmbedderChoice]:
     """The documents to start from, with their chunks and vectors when those can be kept, and the embedder.
 
     A build that needs a rebuild still lends its texts; a damaged one lends nothing, and its documents come
@@ -257,15 +257,16 @@ def _change(documents: list[Document], target: _Target, current: Opened | None, 
 def _write(
     request: Request,
     target: _Target,
-    kept_chunks: dict[str, list[Chunk]],
+    listed: Sequence[DocumentEntry],
+    kept_chunks: dict[str, Kept],
     kept_vectors: dict[str, np.ndarray],
     choice: EmbedderChoice,
     rebuilding: bool,
 ) -> tuple[Opened, int]:
     """Chunk and embed what is new, keep what is not, and commit a new build."""
     settings = request.settings
-    stored = {e.doc_id: e for e in _readable_entries(request.folder)}
-    parts: list[tuple[Document, list[Chunk], np.ndarray | None]] = []
+    stored = {e.doc_id: e for e in (listed or _readable_entries(request.folder))}
+    parts: list[tuple[Document, Kept | list[Chunk], np.ndarray | None]] = []
     for doc in target.documents:
         old = stored.get(doc.doc_id)
         if not rebuilding and old is not None and old.sha256 == doc.sha256 and doc.doc_id in kept_chunks:
@@ -283,7 +284,7 @@ def _write(
         entries.append(
             DocumentEntry(doc.doc_id, doc.sha256, where[0], where[1], where[2], len(doc.text), len(doc_chunks))
         )
-    chunks = ChunkTable.of(target.documents, [c for _, doc_chunks, _ in parts for c in doc_chunks])
+    chunks = assemble(target.documents, [doc_chunks for _, doc_chunks, _ in parts])
     manifest = Manifest(
         collection=request.name,
         chunking=request.wanted.chunking,
@@ -305,12 +306,21 @@ def _write(
 
 
 def _vectors(
-    choice: EmbedderChoice, parts: list[tuple[Document, list[Chunk], np.ndarray | None]]
+    choice: EmbedderChoice, parts: list[tuple[Document, Kept | list[Chunk], np.ndarray | None]]
 ) -> tuple[np.ndarray | None, int]:
     """The collection's vectors in chunk order (kept rows as they were, new ones embedded in one batch)."""
     if choice.embedder is None:
         return None, 0
-    fresh = [indexed_text(c, doc) for doc, doc_chunks, rows in parts if rows is None for c in doc_chunks]
+    fresh = [
+        indexed_text(c, doc)
+        for doc, doc_chunks, rows in parts
+        if rows is None
+        for c in (
+            doc_chunks.table[doc_chunks.rows.start : doc_chunks.rows.stop]
+            if isinstance(doc_chunks, Kept)
+            else doc_chunks
+        )
+    ]
     encoded = choice.embedder.encode_documents(fresh) if fresh else np.zeros((0, choice.embedder.dim), np.float32)
     blocks, taken = [], 0
     for _, doc_chunks, rows in parts:
@@ -320,14 +330,12 @@ def _vectors(
     return np.concatenate(blocks) if blocks else encoded, len(fresh)
 
 
-def _by_document(
-    chunks: ChunkTable, vectors: np.ndarray | None
-) -> tuple[dict[str, list[Chunk]], dict[str, np.ndarray]]:
-    """Chunks and vector rows by document (a build lists each document's chunks together)."""
+def _by_document(chunks: ChunkTable, vectors: np.ndarray | None) -> tuple[dict[str, Kept], dict[str, np.ndarray]]:
+    """Each document's rows of the table and of the vectors (a build lists a document's chunks together)."""
     spans = {d.doc_id: chunks.of_document(d.doc_id) for d in chunks.documents}
-    by_chunk = {d: chunks[r.start : r.stop] for d, r in spans.items()}
+    kept = {d: Kept(chunks, r) for d, r in spans.items()}
     rows = {} if vectors is None else {d: vectors[r.start : r.stop] for d, r in spans.items()}
-    return by_chunk, rows
+    return kept, rows
 
 
 def _readable_entries(folder: Path) -> tuple[DocumentEntry, ...]:

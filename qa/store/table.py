@@ -6,6 +6,7 @@ A million chunks load as one array in milliseconds, and no chunk text is stored 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
@@ -82,3 +83,36 @@ class ChunkTable(Sequence[Chunk]):
         if np.any(rows["start"][1:][same] <= rows["start"][:-1][same]):
             return "a document's chunks are out of order"
         return None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A document's chunks taken over from an earlier table as they are (rows, not chunk objects)."""
+
+    table: ChunkTable
+    rows: range
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def assemble(documents: Sequence[Document], pieces: Sequence[Kept | Sequence[Chunk]]) -> ChunkTable:
+    """The table of `documents`, one piece each: rows kept from an earlier table, or new chunks."""
+    sections: dict[str, int] = {}
+    blocks = []
+    for at, piece in enumerate(pieces):
+        if isinstance(piece, Kept):
+            block = piece.table.rows[piece.rows.start : piece.rows.stop].copy()
+            used = np.unique(block["section"])
+            mapping = np.zeros(max(int(used.max()) + 1, 1) if len(used) else 1, dtype=np.int32)
+            for old in used.tolist():
+                mapping[old] = sections.setdefault(piece.table.sections[old], len(sections))
+            block["section"] = mapping[block["section"]]
+        else:
+            block = np.empty(len(piece), dtype=ROW)
+            for i, c in enumerate(piece):
+                block[i] = (at, c.start, c.end, sections.setdefault(c.section, len(sections)))
+        block["doc"] = at
+        blocks.append(block)
+    rows = np.concatenate(blocks) if blocks else np.empty(0, dtype=ROW)
+    return ChunkTable(documents, rows, list(sections))
