@@ -9,6 +9,7 @@ never a mix. Nothing is unpickled: JSON lines and a NumPy array loaded with `all
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -17,9 +18,9 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,6 +44,17 @@ class StoredIndex:
     documents: list[Document]
     chunks: ChunkTable
     vectors: np.ndarray | None
+    lines: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # each document's bytes in documents.jsonl
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """Documents whose lines an update copies byte for byte from the build before it, rather than encoding
+    their text again (`lines`: where each sits in `path`, that build's documents.jsonl)."""
+
+    path: Path
+    lines: Mapping[str, tuple[int, int]]
+    doc_ids: frozenset[str]
 
 
 def sha256_file(path: Path) -> str:
@@ -81,7 +93,10 @@ def load_index(folder: Path, manifest: Manifest) -> StoredIndex:
     if "vectors.npy" in manifest.files:
         _verify_file(build / "vectors.npy", manifest.files["vectors.npy"])
     try:
-        documents = [_document(row) for row in _parse_jsonl(data["documents.jsonl"])]
+        documents, lines = [], {}
+        for row, start, end in _parse_jsonl_at(data["documents.jsonl"]):
+            documents.append(_document(row))
+            lines[documents[-1].doc_id] = (start, end)
         rows = _load_array(data["chunks.npy"], (manifest.chunks,), ROW, "chunks.npy")
         sections = json.loads(data["sections.json"])
         if not isinstance(sections, list) or not all(isinstance(s, str) for s in sections):
@@ -96,7 +111,7 @@ def load_index(folder: Path, manifest: Manifest) -> StoredIndex:
     except Exception as exc:  # see the docstring
         raise IndexCorruptError(f"{build} holds malformed data ({type(exc).__name__}: {exc}): {REBUILD}") from None
     _check_consistent(build, manifest, documents, chunks, vectors)
-    return StoredIndex(manifest, documents, chunks, vectors)
+    return StoredIndex(manifest, documents, chunks, vectors, lines)
 
 
 def _document(row: dict[str, object]) -> Document:
@@ -189,6 +204,20 @@ def _build_dir(folder: Path, manifest: Manifest) -> Path:
     return folder / manifest.build
 
 
+def _parse_jsonl_at(raw: bytes) -> Iterator[tuple[dict[str, Any], int, int]]:
+    """Each row with the byte offsets of its line (newline included)."""
+    start = 0
+    while start < len(raw):
+        end = raw.find(b"\n", start)
+        end = len(raw) if end < 0 else end + 1
+        if raw[start:end].strip():
+            row = json.loads(raw[start:end])
+            if not isinstance(row, dict):
+                raise ValueError(f"a row is {type(row).__name__}, not an object")
+            yield row, start, end
+        start = end
+
+
 def _parse_jsonl(raw: bytes) -> Iterator[dict[str, Any]]:
     # Split on the newline byte only: JSON escapes it inside strings, unlike U+2028 and friends.
     for line in raw.split(b"\n"):
@@ -200,16 +229,22 @@ def _parse_jsonl(raw: bytes) -> Iterator[dict[str, Any]]:
 
 
 def save_index(
-    folder: Path, manifest: Manifest, documents: list[Document], chunks: Sequence[Chunk], vectors: np.ndarray | None
-) -> Manifest:
-    """Write a new build folder, then swap the manifest in atomically; returns the manifest written.
+    folder: Path,
+    manifest: Manifest,
+    documents: list[Document],
+    chunks: Sequence[Chunk],
+    vectors: np.ndarray | None,
+    reuse: Reuse | None = None,
+) -> tuple[Manifest, dict[str, tuple[int, int]]]:
+    """Write a new build folder, then swap the manifest in atomically; returns the manifest written and where each
+    document's line sits in the new documents.jsonl.
 
     The caller holds `build_lock(folder)`. A failure leaves the previous build in place.
     """
     build_name = f"build-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     tmp = folder / f".tmp-{build_name}"
     try:
-        full = _write_build(folder, tmp, build_name, manifest, documents, chunks, vectors)
+        full = _write_build(folder, tmp, build_name, manifest, documents, chunks, vectors, reuse)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(
@@ -228,18 +263,10 @@ def _write_build(
     documents: list[Document],
     chunks: Sequence[Chunk],
     vectors: np.ndarray | None,
-) -> Manifest:
+    reuse: Reuse | None,
+) -> tuple[Manifest, dict[str, tuple[int, int]]]:
     tmp.mkdir(parents=True)
-    with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
-        for doc in documents:
-            row = {
-                "doc_id": doc.doc_id,
-                "sha256": doc.sha256,
-                "structure": doc.structure.to_dict(),
-                "page_starts": list(doc.page_starts),
-                "text": doc.text,
-            }
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    lines = _write_documents(tmp / "documents.jsonl", documents, reuse)
     table = chunks if isinstance(chunks, ChunkTable) else ChunkTable.of(documents, chunks)
     np.save(tmp / "chunks.npy", table.rows, allow_pickle=False)
     (tmp / "sections.json").write_text(json.dumps(table.sections, ensure_ascii=False), encoding="utf-8")
@@ -251,12 +278,41 @@ def _write_build(
     os.replace(tmp, folder / build_name)
     full = replace(manifest, build=build_name, files=files)
     staged = folder / f".{MANIFEST}.{build_name}"
-    staged.write_text(json.dumps(full.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # One line, not indented: json's C encoder skips indented output, which costs more than the rest of an add.
+    staged.write_text(json.dumps(full.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
     _fsync(staged)
     _fsync(folder)  # the build folder's rename is on disk before the manifest points at it
     os.replace(staged, folder / MANIFEST)
     _fsync(folder)
-    return full
+    return full, lines
+
+
+def _write_documents(path: Path, documents: list[Document], reuse: Reuse | None) -> dict[str, tuple[int, int]]:
+    """documents.jsonl: a JSON line per document, copied from the build before when `reuse` names it (its text
+    is then unchanged, and checked against its sha256 at every load like any other)."""
+    lines: dict[str, tuple[int, int]] = {}
+    with contextlib.ExitStack() as stack:
+        fh = stack.enter_context(path.open("wb"))
+        old = stack.enter_context(reuse.path.open("rb")) if reuse is not None else None
+        at = 0
+        for doc in documents:
+            if old is not None and reuse is not None and doc.doc_id in reuse.doc_ids:
+                start, end = reuse.lines[doc.doc_id]
+                old.seek(start)
+                line = old.read(end - start)
+            else:
+                row = {
+                    "doc_id": doc.doc_id,
+                    "sha256": doc.sha256,
+                    "structure": doc.structure.to_dict(),
+                    "page_starts": list(doc.page_starts),
+                    "text": doc.text,
+                }
+                line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+            fh.write(line)
+            lines[doc.doc_id] = (at, at + len(line))
+            at += len(line)
+    return lines
 
 
 def _fsync(path: Path) -> None:

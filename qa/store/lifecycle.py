@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import shutil
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_
 from qa.errors import IndexCorruptError, InputError
 from qa.loading import load_file
 from qa.settings import INDEX_TEXT_VERSION, Settings
-from qa.store.files import MANIFEST, build_lock, load_index, read_manifest, save_index, sha256_file
+from qa.store.files import MANIFEST, Reuse, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, dense_entry
 from qa.store.sources import SourceFile, stamp
 from qa.store.table import ChunkTable, Kept, assemble
@@ -41,6 +41,7 @@ class Opened:
     chunks: ChunkTable
     vectors: np.ndarray | None
     choice: EmbedderChoice
+    lines: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # each document's bytes in documents.jsonl
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def update(
                 f"that would leave collection {request.name!r} empty: remove fewer documents, "
                 f"or delete it with `qa drop {request.name}`"
             )
-        opened, embedded = _write(request, target, listed, chunks, vectors, choice, bool(why))
+        opened, embedded = _write(request, target, current, chunks, vectors, choice, bool(why))
         return opened, Change(**{**change.__dict__, "embedded_chunks": embedded})
 
 
@@ -157,7 +158,7 @@ def _current(request: Request, loaded: Opened | None = None, attempts: int = 2) 
         choice = EmbedderChoice(None, NONE)
     elif choice.notice:
         log.info("%s", choice.notice)
-    opened = Opened(request.folder, manifest, stored.documents, stored.chunks, stored.vectors, choice)
+    opened = Opened(request.folder, manifest, stored.documents, stored.chunks, stored.vectors, choice, stored.lines)
     return opened, why or ""
 
 
@@ -257,7 +258,7 @@ def _change(documents: list[Document], target: _Target, current: Opened | None, 
 def _write(
     request: Request,
     target: _Target,
-    listed: Sequence[DocumentEntry],
+    current: Opened | None,
     kept_chunks: dict[str, Kept],
     kept_vectors: dict[str, np.ndarray],
     choice: EmbedderChoice,
@@ -265,7 +266,8 @@ def _write(
 ) -> tuple[Opened, int]:
     """Chunk and embed what is new, keep what is not, and commit a new build."""
     settings = request.settings
-    stored = {e.doc_id: e for e in (listed or _readable_entries(request.folder))}
+    listed = current.manifest.documents if current is not None else _readable_entries(request.folder)
+    stored = {e.doc_id: e for e in listed}
     parts: list[tuple[Document, Kept | list[Chunk], np.ndarray | None]] = []
     for doc in target.documents:
         old = stored.get(doc.doc_id)
@@ -301,8 +303,12 @@ def _write(
         dense=dense_entry(len(chunks)),
         settings=settings.to_dict(),
     )
-    written = save_index(request.folder, manifest, target.documents, chunks, vectors)
-    return Opened(request.folder, written, target.documents, chunks, vectors, choice), embedded
+    kept = frozenset(doc.doc_id for doc, doc_chunks, _ in parts if isinstance(doc_chunks, Kept))
+    reuse = None
+    if current is not None and kept and kept <= set(current.lines):
+        reuse = Reuse(request.folder / current.manifest.build / "documents.jsonl", current.lines, kept)
+    written, lines = save_index(request.folder, manifest, target.documents, chunks, vectors, reuse)
+    return Opened(request.folder, written, target.documents, chunks, vectors, choice, lines), embedded
 
 
 def _vectors(

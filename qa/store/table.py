@@ -99,9 +99,15 @@ class Kept:
 def assemble(documents: Sequence[Document], pieces: Sequence[Kept | Sequence[Chunk]]) -> ChunkTable:
     """The table of `documents`, one piece each: rows kept from an earlier table, or new chunks."""
     sections: dict[str, int] = {}
+    # Rows kept from one earlier table keep its section numbers: its names come first, in its order.
+    base = next((p.table for p in pieces if isinstance(p, Kept)), None)
+    for name in base.sections if base is not None else ():
+        sections.setdefault(name, len(sections))
     blocks = []
     for at, piece in enumerate(pieces):
-        if isinstance(piece, Kept):
+        if isinstance(piece, Kept) and piece.table is base:
+            block = piece.table.rows[piece.rows.start : piece.rows.stop].copy()
+        elif isinstance(piece, Kept):
             block = piece.table.rows[piece.rows.start : piece.rows.stop].copy()
             used = np.unique(block["section"])
             mapping = np.zeros(max(int(used.max()) + 1, 1) if len(used) else 1, dtype=np.int32)
