@@ -1,0 +1,391 @@
+"""The chat page's logic, without Gradio: `ChatPage` answers, lists and changes collections; `Library` keeps
+one open `QA` per collection. `app.py` wires them to Gradio components (and tests drive them directly)."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from qa import QA, Answer, InputError, QAError, render, web
+from qa.api import LETTER
+from qa.loading import SUFFIXES, load_file
+from qa.store import MANIFEST, check_name
+
+# Questions the bundled letter answers, and one it does not, to show what an abstention looks like.
+LETTER_EXAMPLES = (
+    "郑州市有多少所中职学校通过标准化验收？",
+    "2024年全市中等职业学校共开设多少个专业？",
+    "哪些大学在郑州建了研究院？",
+    "这封信是写给谁的？",
+    "郑州市今年的财政预算是多少？",
+)
+MAX_HISTORY = 20  # earlier questions passed to `ask`; follow-ups only look back a few turns
+MAX_FILE_BYTES = 2**20  # per uploaded file: Gradio refuses a larger one before sending it, the page checks again
+MAX_FILES = 20  # per upload: each is read and embedded while the person waits
+MAX_VIEWS = 8  # documents the panel holds at once: the most recently cited
+
+PageUpdate = tuple[str, list[dict[str, str]], str, str, list[Answer]]
+
+
+class Library:
+    """The page's collections: one open `QA` per collection, opened on first use and kept.
+
+    A lock per collection orders its questions and its changes: `QA.add` and `QA.remove` reload the bot in
+    place, and a question read half-way through would see the new documents with the old index.
+    """
+
+    def __init__(self, default: QA) -> None:
+        self.default = default.collection
+        self.settings = default.settings
+        self._bots: dict[str, QA] = {self.default: default}
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+
+    def _overrides(self) -> dict[str, Any]:
+        """The default collection's settings, so every collection opens and builds the same way."""
+        settings = {f.name: getattr(self.settings, f.name) for f in fields(self.settings)}
+        return {**settings, "index_dir": self.settings.resolved_index_dir}
+
+    def _lock(self, name: str) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault(name, threading.RLock())
+
+    @contextlib.contextmanager
+    def using(self, name: str | None) -> Iterator[QA]:
+        """The open `QA` of collection `name` (None: the default), held for this block alone."""
+        name = name or self.default
+        with self._lock(name):
+            bot = self._bots.get(name)
+            if bot is None:
+                bot = self._bots[name] = QA.from_path(collection=name, **self._overrides())
+            yield bot
+
+    def bot(self, name: str | None = None) -> QA:
+        with self.using(name) as bot:
+            return bot
+
+    def choices(self) -> list[tuple[str, str]]:
+        """The collections to pick from, as (label, name): readable ones, plus those open here."""
+        found = {c.name: c.documents for c in QA.collections(**self._overrides()) if not c.problem}
+        for name, bot in list(self._bots.items()):
+            found[name] = len(bot.documents)
+        order = [self.default, *sorted(n for n in found if n != self.default)]
+        return [(f"{n}（{found[n]} 篇）", n) for n in order]
+
+    def put(self, name: str, paths: Sequence[Path]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+        """Add files to collection `name`, creating it when there is none; (created, added ids, updated ids)."""
+        with self._lock(name):
+            folder = self.settings.resolved_index_dir / name
+            if name not in self._bots and not (folder / MANIFEST).exists():
+                bot = QA.create(name, paths, keep_copies=True, **self._overrides())
+                self._bots[name] = bot
+                return True, tuple(bot.documents), ()
+        with self.using(name) as bot:
+            change = bot.add(paths, keep_copies=True)
+            return False, change.added, change.updated
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """What the page shows after a switch, upload or removal; `build` turns it into component updates."""
+
+    collection: str
+    choices: list[tuple[str, str]]
+    note: str  # one line of HTML: what happened, or what to fix
+    documents: str  # the document list as HTML
+    doc_ids: list[str]
+    answers: list[Answer] = field(default_factory=list)
+    messages: list[dict[str, str]] = field(default_factory=list)
+    letter: str = ""
+    passages: str = ""
+    new_name: str = ""  # what the new-collection box holds afterwards
+
+
+class ChatPage:
+    """What the page shows for a conversation over a collection; the conversation is a list of `Answer`s.
+
+    Page events name the collection they are about (the picker's value in that browser tab); `None` is
+    the default one, which the `/chat` and `/ask` API calls also use.
+    """
+
+    def __init__(self, bot: QA) -> None:
+        self.library = Library(bot)
+
+    @property
+    def bot(self) -> QA:
+        """The default collection's `QA`."""
+        return self.library.bot()
+
+    def reply(self, message: object, history: Sequence[str] = (), collection: str | None = None) -> Answer:
+        """The answer to `message`; `history` holds earlier questions, oldest first, for follow-ups."""
+        text = message if isinstance(message, str) else ("" if message is None else str(message))
+        try:
+            with self.library.using(collection) as bot:
+                limit = bot.settings.max_question_chars
+                if len(text) > limit:
+                    # API callers skip the browser's maxlength: refuse before the text goes anywhere else.
+                    note = f"问题太长（{len(text)} 字），请缩短到 {limit} 字以内再问。"
+                    return Answer(text[:limit] + "…", note, (), (), abstained=True)
+                earlier = [h[:limit] for h in history if isinstance(h, str)][-MAX_HISTORY:]
+                return bot.ask(text, history=earlier)
+        except QAError as exc:
+            return Answer(text, f"无法回答：{exc}", (), (), abstained=True)
+
+    def chat(self, question: object, history: object = None, collection: object = None) -> str:
+        """The `/chat` API: the answer text with its `[n]` markers; `history` lists earlier questions."""
+        asked = self.checked(question, history)
+        with self.library.using(_collection(collection)) as bot:
+            return bot.ask(*asked).text
+
+    def ask(self, question: object, history: object = None, collection: object = None) -> dict[str, Any]:
+        """The `/ask` API: the whole `Answer` as JSON, its citations with offsets into the document text."""
+        asked = self.checked(question, history)
+        with self.library.using(_collection(collection)) as bot:
+            return bot.ask(*asked).to_dict()
+
+    def checked(self, question: object, history: object) -> tuple[str, list[str]]:
+        """An API call's question and history (None: no history), or an `InputError` saying what to fix.
+
+        The page's textbox enforces these limits itself; API callers get one error line instead.
+        """
+        limit = self.bot.settings.max_question_chars
+        if not isinstance(question, str):
+            raise InputError(f"question must be a string, got {_kind(question)}: send the question as text")
+        if len(question) > limit:
+            raise InputError(f"question is {len(question)} characters, over the {limit} limit: shorten it")
+        if history is None:
+            return question, []
+        if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+            raise InputError(
+                f"history must be a list of strings (earlier questions, oldest first), got {_kind(history)}: "
+                "send [] when there are none"
+            )
+        if len(history) > MAX_HISTORY:
+            raise InputError(
+                f"history has {len(history)} questions, over the {MAX_HISTORY} limit: send the latest {MAX_HISTORY}"
+            )
+        for n, earlier in enumerate(history):
+            if len(earlier) > limit:
+                raise InputError(f"history[{n}] is {len(earlier)} characters, over the {limit} limit: shorten it")
+        return question, history
+
+    def respond(self, message: object, answers: list[Answer] | None, collection: str | None = None) -> PageUpdate:
+        """The page event: clear the textbox, extend the chat, re-mark the document, list the passages."""
+        answers = list(answers or [])
+        history = [a.question for a in answers if a.passages]  # refused questions are not context
+        answers.append(self.reply(message, history, collection))
+        messages, letter, passages = self.shown(answers, collection)
+        return "", messages, letter, passages, answers
+
+    def clear(self, collection: str | None = None) -> PageUpdate:
+        return "", [], self.letter([], collection), self.passages([]), []
+
+    def shown(self, answers: Sequence[Answer], collection: str | None) -> tuple[list[dict[str, str]], str, str]:
+        """The chat, the document panel and the passages for `answers` over `collection`."""
+        try:
+            with self.library.using(collection) as bot:
+                documents = bot.documents  # replaced whole by an update, never edited: one consistent view
+        except QAError:
+            documents = {}
+        return self.messages(answers, len(documents)), self.letter(answers, collection), self.passages(answers)
+
+    def messages(self, answers: Sequence[Answer], documents: int = 1) -> list[dict[str, str]]:
+        """The chat as Gradio messages whose content is inert HTML."""
+        out = []
+        for turn, answer in enumerate(answers):
+            out.append({"role": "user", "content": render.question_html(answer.question)})
+            out.append({"role": "assistant", "content": render.answer_html(answer, turn, documents)})
+        return out
+
+    def letter(self, answers: Sequence[Answer], collection: str | None = None) -> str:
+        """The document panel: every cited document with its spans marked, the latest cited one shown."""
+        try:
+            with self.library.using(collection) as bot:
+                documents = bot.documents
+        except QAError as exc:
+            return render.error_html(f"无法打开文集 {collection}：{exc}")
+        return render.documents_panel_html(documents, answers, next(iter(documents)), MAX_VIEWS)
+
+    def passages(self, answers: Sequence[Answer]) -> str:
+        return render.passages_html(answers[-1].passages if answers else ())
+
+    def examples(self, bundled: bool) -> list[str]:
+        """Curated questions for the bundled letter; for other documents, one per top-level heading."""
+        if bundled:
+            return list(LETTER_EXAMPLES)
+        document = next(iter(self.bot.documents.values()))
+        topics = [h.title.split("、", 1)[-1] for h in document.structure.headings if h.level == 1]
+        return [f"关于“{t}”，信中怎么说？" for t in topics[:4] if t]
+
+    # The collection shelf: switching, uploading, removing. Each returns the whole `Shelf` to show.
+
+    def shelf(
+        self,
+        collection: str | None,
+        answers: Sequence[Answer] = (),
+        note: str = "",
+        ok: bool = True,
+        new_name: str = "",
+    ) -> Shelf:
+        """What the page shows of `collection` (None: the default) with this conversation and note."""
+        name = collection or self.library.default
+        try:
+            with self.library.using(name) as bot:
+                counts = {e.doc_id: e.chunks for e in bot.manifest.documents}
+                if not counts:
+                    counts = dict(Counter(c.doc_id for c in bot.chunks))
+                rows = render.document_rows(sorted(bot.documents.values(), key=lambda d: d.doc_id), counts)
+        except QAError as exc:
+            if name == self.library.default:
+                raise
+            problem = f"无法打开文集 {name}，已回到 {self.library.default}：{exc}"
+            return self.shelf(None, (), problem, ok=False)
+        kept = list(answers)
+        messages, letter, passages = self.shown(kept, name)
+        return Shelf(
+            collection=name,
+            choices=self.library.choices(),
+            note=render.note_html(note, ok),
+            documents=render.documents_table_html(name, rows),
+            doc_ids=[r.doc_id for r in rows],
+            answers=kept,
+            messages=messages,
+            letter=letter,
+            passages=passages,
+            new_name=new_name,
+        )
+
+    def switch(self, collection: str | None) -> Shelf:
+        """The picker event: show `collection` and start a new conversation over it."""
+        shelf = self.shelf(collection)
+        if not shelf.note:
+            count = len(shelf.doc_ids)
+            shelf = self.shelf(shelf.collection, note=f"已切换到文集 {shelf.collection}（{count} 篇文档）。")
+        return shelf
+
+    def upload(
+        self, files: Sequence[object] | None, collection: str | None, new_name: str | None, answers: Sequence[Answer]
+    ) -> Shelf:
+        """The upload event: add the files to the collection named in the new-name box, else the current one.
+
+        A new name creates the collection. Every upload is taken off the upload budget first; any problem
+        (format, size, count, a file the loaders refuse, the bundled letter) is one Chinese line, and the
+        collection stays as it was.
+        """
+        current = collection or self.library.default
+        wanted = (new_name or "").strip()
+        with tempfile.TemporaryDirectory(prefix="qa-upload-") as staging:
+            taken = web.take_uploads([_upload_path(f) for f in files or ()], Path(staging))
+            try:
+                target = self._checked_target(wanted or current)
+                self._check_files(taken)
+                created, added, updated = self.library.put(target, taken)
+            except QAError as exc:
+                return self.shelf(current, answers, str(exc), ok=False, new_name=wanted)
+        if created:
+            note = f"已新建文集 {target}，收录 {len(added)} 篇：{'、'.join(added)}。"
+        else:
+            parts = [f"新增 {len(added)} 篇"] + ([f"更新 {len(updated)} 篇"] if updated else [])
+            note = (
+                f"已加入文集 {target}：{'，'.join(parts)}。"
+                if added or updated
+                else f"文集 {target} 里已有相同的文件。"
+            )
+        return self.shelf(target, answers if target == current else (), note)
+
+    def _checked_target(self, name: str) -> str:
+        if name == LETTER:
+            raise InputError(
+                f"文集 {LETTER} 只收录内置的答复函，不能加入文件：请在“新文集名称”里填一个名字，上传会新建文集。"
+            )
+        try:
+            return check_name(name)
+        except InputError:
+            raise InputError(
+                f"文集名称“{name}”不可用：请用 1 到 64 个汉字、字母、数字、“-”或“_”，不以“-”或“_”开头。"
+            ) from None
+
+    def _check_files(self, taken: Sequence[Path]) -> None:
+        """Refuse the upload unless every file has a known suffix and size and reads with the library's loaders.
+
+        The files are read here, before the collection is touched: `QA.add` copies files into the collection
+        before it reads them, so a bad file found there could already have replaced a good copy of the same name.
+        """
+        if not taken:
+            raise InputError("请先选择要上传的文件（.txt、.md、.pdf、.docx）。")
+        if len(taken) > MAX_FILES:
+            raise InputError(f"一次最多上传 {MAX_FILES} 个文件，这次选了 {len(taken)} 个：请分批上传。")
+        names = Counter(p.name for p in taken)
+        twice = [n for n, k in names.items() if k > 1]
+        if twice:
+            raise InputError(f"有 {names[twice[0]]} 个文件都叫 {twice[0]}：请改名后再上传。")
+        kinds = "、".join(SUFFIXES)
+        for path in taken:
+            if path.suffix.lower() == ".doc":
+                raise InputError(f"{path.name} 是旧版 Word（.doc）文件：请用 Word 或 WPS 另存为 .docx 再上传。")
+            if path.suffix.lower() not in SUFFIXES:
+                raise InputError(f"{path.name} 不是支持的格式：只能上传 {kinds} 文件。")
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputError(
+                    f"{path.name} 有 {size / 2**20:.1f} MB，超过每个文件 {MAX_FILE_BYTES / 2**20:.0f} MB 的上限："
+                    "请拆分后再上传。"
+                )
+        for path in taken:
+            try:
+                load_file(path, path.name, self.library.settings.max_file_bytes)
+            except InputError as exc:
+                # The library names the staged temp path; the person knows the file by its name.
+                reason = str(exc).replace(str(path), path.name)
+                raise InputError(f"{path.name} 无法读取，文集没有改动：{reason}") from None
+
+    def remove(self, doc_id: str | None, collection: str | None, answers: Sequence[Answer]) -> Shelf:
+        """The remove event: take document `doc_id` out of the collection (never its last one)."""
+        name = collection or self.library.default
+        if not doc_id:
+            return self.shelf(name, answers, "请先在“选择文档”里选一篇要删除的文档。", ok=False)
+        if name == LETTER:
+            return self.shelf(name, answers, f"文集 {LETTER} 只收录内置的答复函，不能删除。", ok=False)
+        try:
+            with self.library.using(name) as bot:
+                if doc_id not in bot.documents:
+                    raise InputError(f"文集 {name} 里没有 {doc_id}，可能已被删除。")
+                if len(bot.documents) == 1:
+                    raise InputError(f"{doc_id} 是文集 {name} 的最后一篇文档，不能删除：文集不能为空。")
+                try:
+                    bot.remove([doc_id])
+                except QAError as exc:
+                    raise InputError(f"删除失败，文集没有改动：{exc}") from None
+        except QAError as exc:
+            return self.shelf(name, answers, str(exc), ok=False)
+        return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。")
+
+
+def _upload_path(file: object) -> str:
+    """The stored path of one uploaded file as Gradio passes it (a path string, or an object with `.path`)."""
+    return str(getattr(file, "path", None) or getattr(file, "name", None) or file)
+
+
+def _kind(value: object) -> str:
+    """How an error message names a value's JSON type: `null`, `dict`, `a list holding int`."""
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        odd = [v for v in value if not isinstance(v, str)]
+        return f"a list holding {_kind(odd[0])}" if odd else "list"
+    return type(value).__name__
+
+
+def _collection(value: object) -> str | None:
+    """An API call's collection: None or '' for the page's default, else a name `qa collections` lists."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"collection must be a string, got {_kind(value)}: send a name, or leave it out")
+    return value
