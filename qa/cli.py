@@ -136,8 +136,15 @@ def _run(args: argparse.Namespace) -> int:
         from qa import store
         from qa.settings import Settings
 
-        store.drop(Settings.load(index_dir=args.index_dir).resolved_index_dir / store.check_name(args.name))
-        _emit(args.json, {"dropped": args.name}, f"dropped collection {args.name}")
+        settings = Settings.load(index_dir=args.index_dir, store=args.store)
+        folder = settings.resolved_index_dir / store.check_name(args.name)
+        store.drop(folder)
+        note = ""
+        if settings.store != "local":
+            from qa import milvus
+
+            note = " and its Milvus collection" if milvus.drop(settings.store, folder, args.name) else ""
+        _emit(args.json, {"dropped": args.name}, f"dropped collection {args.name}{note}")
         return 0
     if args.command in ("add", "remove"):
         return _change(args, options)

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,8 +58,6 @@ class Target:
     def parse(cls, store: str) -> Target:
         """`milvus:PATH.db` (Milvus Lite, a file) or `http(s)://HOST:PORT` (a server)."""
         if store.startswith("milvus:") and store.endswith(".db") and len(store) > len("milvus:.db"):
-            from pathlib import Path
-
             return cls(str(Path(store.removeprefix("milvus:")).expanduser().resolve()))
         if store.startswith(("http://", "https://")):
             return cls(store, os.environ.get(TOKEN_ENV, ""))
@@ -87,8 +86,6 @@ def connect(target: Target, timeout_s: float = CONNECT_TIMEOUT_S) -> MilvusClien
     for name in ("pymilvus", "milvus_lite"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     if target.lite:
-        from pathlib import Path
-
         try:
             Path(target.uri).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -111,8 +108,24 @@ def connect(target: Target, timeout_s: float = CONNECT_TIMEOUT_S) -> MilvusClien
 def collection_name(opened: Opened) -> str:
     """The Milvus collection for a `qa` collection: its name plus a hash of its folder (Milvus allows only
     letters, digits and '_'; two index folders with a collection of one name must not share one)."""
-    digest = hashlib.sha256(str(opened.folder.resolve()).encode("utf-8")).hexdigest()[:10]
-    return f"qa_{opened.manifest.collection.replace('-', '_')}_{digest}"
+    return _name(opened.folder, opened.manifest.collection)
+
+
+def _name(folder: Path, collection: str) -> str:
+    digest = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:10]
+    return f"qa_{collection.replace('-', '_')}_{digest}"
+
+
+def drop(store: str, folder: Path, collection: str) -> bool:
+    """Delete the Milvus collection of the `qa` collection in `folder`; whether there was one."""
+    target = Target.parse(store)
+    client = connect(target)
+    name = _name(folder, collection)
+    with _calls(target):
+        if not client.has_collection(name):
+            return False
+        client.drop_collection(name)
+    return True
 
 
 class MilvusRanker:
@@ -308,4 +321,4 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(message).split())
 
 
-__all__ = ["MilvusRanker", "Target", "collection_name", "connect"]
+__all__ = ["MilvusRanker", "Target", "collection_name", "connect", "drop"]

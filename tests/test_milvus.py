@@ -187,3 +187,20 @@ def test_store_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
         Settings.load(store="milvus:x")
     monkeypatch.setenv("QA_STORE", "milvus:/tmp/x.db")
     assert Settings.load().store == "milvus:/tmp/x.db"
+
+
+def test_drop_deletes_the_milvus_collection_too(
+    tmp_path: Path, milvus_store: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qa.milvus import MilvusRanker
+
+    source = tmp_path / "pool.txt"
+    source.write_text("游泳馆每天早上六点开门，晚上九点关门。", encoding="utf-8")
+    index = tmp_path / "index"
+    bot = QA.create("pool", [source], index_dir=index, embed_model="wordllama", store=milvus_store)
+    assert "六点" in bot.ask("游泳馆几点开门？").text
+    ranker = bot.retriever.ranker
+    assert isinstance(ranker, MilvusRanker) and ranker.client.has_collection(ranker.name)
+    assert main(["drop", "pool", "--index-dir", str(index), "--store", milvus_store]) == 0
+    assert capsys.readouterr().out.strip() == "dropped collection pool and its Milvus collection"
+    assert not ranker.client.has_collection(ranker.name) and not (index / "pool").exists()
