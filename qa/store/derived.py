@@ -41,21 +41,21 @@ def lexical_index(opened: Opened, texts: Callable[[], Sequence[str]], corpus: Ca
                 "the saved BM25 index %s cannot be read (%s: %s); rebuilding it", saved, type(exc).__name__, exc
             )
     index = LexicalIndex(texts(), corpus)
-    _save(index, cache, opened.manifest.build)
+    _cache(cache, opened.manifest.build, index.save, "BM25 index")
     return index
 
 
-def _save(index: LexicalIndex, cache: Path, build: str) -> None:
-    """Write the cache atomically (a folder renamed into place) and drop caches of other builds; a folder that
-    cannot be written (read-only, full) only means the next open builds the index again."""
+def _cache(cache: Path, build: str, write: Callable[[Path], None], what: str) -> None:
+    """Write one build's cache atomically (`write` fills a fresh folder, renamed into place) and drop the caches
+    of other builds; a folder that cannot be written (read-only, full) only means the next open makes it again."""
     tmp = cache / f".tmp-{build}-{uuid.uuid4().hex[:8]}"
     try:
-        cache.mkdir(exist_ok=True)
-        index.save(tmp)
+        tmp.mkdir(parents=True)
+        write(tmp)
         shutil.rmtree(cache / build, ignore_errors=True)
         os.replace(tmp, cache / build)
     except OSError as exc:
-        log.info("could not cache the BM25 index in %s (%s): it is rebuilt at the next open", cache, exc.strerror)
+        log.info("could not cache the %s in %s (%s): it is made again at the next open", what, cache, exc)
         shutil.rmtree(tmp, ignore_errors=True)
         return
     for entry in cache.iterdir():
@@ -87,7 +87,7 @@ def dense_index(opened: Opened) -> DenseIndex | None:
             index = None
     if index is None:
         index = _encode(vectors)
-        _save_dense(index, cache, opened.manifest.build)
+        _cache(cache, opened.manifest.build, lambda folder: _write_faiss(index, folder / "index.faiss"), "dense index")
     return DenseIndex(approximate=index)
 
 
@@ -105,19 +105,10 @@ def _encode(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def _save_dense(index: faiss.Index, cache: Path, build: str) -> None:
+def _write_faiss(index: faiss.Index, path: Path) -> None:
     import faiss
 
-    tmp = cache / f".tmp-{build}-{uuid.uuid4().hex[:8]}"
     try:
-        tmp.mkdir(parents=True)
-        faiss.write_index(index, str(tmp / "index.faiss"))
-        shutil.rmtree(cache / build, ignore_errors=True)
-        os.replace(tmp, cache / build)
-    except (OSError, RuntimeError) as exc:
-        log.info("could not cache the dense index in %s (%s): it is rebuilt at the next open", cache, exc)
-        shutil.rmtree(tmp, ignore_errors=True)
-        return
-    for entry in cache.iterdir():
-        if entry.name != build and not entry.name.startswith(".tmp-"):
-            shutil.rmtree(entry, ignore_errors=True)
+        faiss.write_index(index, str(path))
+    except RuntimeError as exc:  # FAISS reports a failed write (a full disk) as RuntimeError
+        raise OSError(str(exc)) from None
