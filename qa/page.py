@@ -238,8 +238,6 @@ class ChatPage:
         try:
             with self.library.using(name) as bot:
                 counts = {e.doc_id: e.chunks for e in bot.manifest.documents}
-                if not counts:
-                    counts = dict(Counter(c.doc_id for c in bot.chunks))
                 rows = render.document_rows(sorted(bot.documents.values(), key=lambda d: d.doc_id), counts)
         except QAError as exc:
             if name == self.library.default:

@@ -218,16 +218,6 @@ def _parse_jsonl_at(raw: bytes) -> Iterator[tuple[dict[str, Any], int, int]]:
         start = end
 
 
-def _parse_jsonl(raw: bytes) -> Iterator[dict[str, Any]]:
-    # Split on the newline byte only: JSON escapes it inside strings, unlike U+2028 and friends.
-    for line in raw.split(b"\n"):
-        if line.strip():
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise ValueError(f"a row is {type(row).__name__}, not an object")
-            yield row
-
-
 def save_index(
     folder: Path,
     manifest: Manifest,

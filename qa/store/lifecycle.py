@@ -179,15 +179,9 @@ def _base(
 
 def _recover(request: Request) -> list[Document]:
     """Documents of a damaged or missing build, read again from the sources its manifest names."""
-    try:
-        manifest = read_manifest(request.folder)
-    except IndexCorruptError:
-        manifest = None
-    if manifest is None:
-        return []
     mirrored = {s.doc_id for s in request.mirror or ()}
     documents, lost = [], []
-    for entry in manifest.documents:
+    for entry in _readable_entries(request.folder):
         if entry.doc_id in mirrored:
             continue  # read from the mirror below
         source = Path(entry.source) if entry.source else None
@@ -345,6 +339,7 @@ def _by_document(chunks: ChunkTable, vectors: np.ndarray | None) -> tuple[dict[s
 
 
 def _readable_entries(folder: Path) -> tuple[DocumentEntry, ...]:
+    """The documents a manifest lists, or none when there is no manifest or it cannot be read."""
     try:
         manifest = read_manifest(folder)
     except IndexCorruptError:

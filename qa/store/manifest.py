@@ -114,9 +114,6 @@ class Manifest:
             return f"the embedder changed from {self.embedder.requested!r} to {wanted.embedder!r}"
         return None
 
-    def document(self, doc_id: str) -> DocumentEntry | None:
-        return next((d for d in self.documents if d.doc_id == doc_id), None)
-
     def to_dict(self) -> dict[str, Any]:
         # Field by field: dataclasses.asdict deep-copies, which costs more than the rest of a small update.
         return {
