@@ -54,11 +54,12 @@ def bm25_dir(n: int) -> Path:
 
 
 def bm25_build(n: int, from_tokens: bool) -> dict[str, Any]:
-    """Build BM25 over `n` texts and save it with bm25s; `from_tokens` uses `BM25.index` as `qa` does."""
+    """Build BM25 over `n` texts and save it with bm25s: one text at a time as `qa.lexical` does, or with
+    `from_tokens` through `BM25.index` over every text's token list."""
     import bm25s
     from tqdm import tqdm
 
-    from qa.lexical import tokenize
+    from qa.lexical import score_arrays, tokenize
 
     texts, _ = corpus(n)
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -69,7 +70,7 @@ def bm25_build(n: int, from_tokens: bool) -> dict[str, Any]:
         retriever.index(tokens, show_progress=False)
         del tokens
     else:
-        retriever.scores, retriever.vocab_dict = _streamed_scores(texts, tokenize)
+        retriever.scores, retriever.vocab_dict = score_arrays(texts)
         retriever.nonoccurrence_array = None
     build_s, build_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
     del texts
@@ -87,43 +88,6 @@ def bm25_build(n: int, from_tokens: bool) -> dict[str, Any]:
         "vocab": len(retriever.vocab_dict),
         "build_peak_rss_mb": round(rss_mb(key="VmHWM")),
     }
-
-
-def _streamed_scores(texts: list[str], tokenize: Any) -> tuple[dict[str, Any], dict[str, int]]:
-    """bm25s's CSC score arrays (Lucene BM25), built one text at a time: no list of every token is held."""
-    from tqdm import tqdm
-
-    vocab: dict[str, int] = {}
-    terms, tfs = [], []
-    lengths = np.empty(len(texts), dtype=np.float32)
-    per_doc = np.empty(len(texts), dtype=np.int64)
-    for i, text in enumerate(tqdm(texts, desc="tokenize+count", mininterval=5)):
-        tokens = tokenize(text) or ["\u2205"]
-        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int32, count=len(tokens))
-        unique, counts = np.unique(ids, return_counts=True)
-        terms.append(unique)
-        tfs.append(counts.astype(np.float32))
-        lengths[i] = len(tokens)
-        per_doc[i] = len(unique)
-    term = np.concatenate(terms)
-    del terms
-    tf = np.concatenate(tfs)
-    del tfs
-    n_docs, n_vocab = len(texts), len(vocab)
-    df = np.bincount(term, minlength=n_vocab)
-    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    norm = (K1 * (1 - B + B * lengths / lengths.mean())).astype(np.float32)
-    doc = np.repeat(np.arange(n_docs, dtype=np.int32), per_doc)
-    tf /= norm[doc] + tf
-    tf *= idf[term]
-    order = np.argsort(term, kind="stable")  # by token, documents ascending within each (CSC)
-    del term
-    data = tf[order]
-    del tf
-    indices = doc[order]
-    del doc, order
-    indptr = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
-    return {"data": data, "indices": indices, "indptr": indptr, "num_docs": n_docs}, vocab
 
 
 def bm25_query(n: int, mmap: bool, backend: str, questions_limit: int) -> dict[str, Any]:
@@ -382,7 +346,7 @@ def lexical_chunked(n: int) -> dict[str, Any]:
     import bm25s
 
     from qa.chunking import chunk_document
-    from qa.lexical import tokenize
+    from qa.lexical import score_arrays, tokenize
     from qa.loading import document_from_bytes
 
     articles = json.loads(TRIAL.read_text(encoding="utf-8"))["data"]
@@ -399,7 +363,7 @@ def lexical_chunked(n: int) -> dict[str, Any]:
         texts.extend(chunks)
     start = time.process_time()
     bm25 = bm25s.BM25(k1=K1, b=B)
-    bm25.scores, bm25.vocab_dict = _streamed_scores(texts, tokenize)
+    bm25.scores, bm25.vocab_dict = score_arrays(texts)
     bm25.nonoccurrence_array = None
     build_cpu_s = time.process_time() - start
     del texts

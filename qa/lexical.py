@@ -47,12 +47,12 @@ def bigrams(text: str) -> list[str]:
 K1, B = 1.5, 0.75
 
 
-def _score_arrays(texts: Sequence[str]) -> tuple[dict[str, Any], dict[str, int]]:
+def score_arrays(texts: Sequence[str]) -> tuple[dict[str, Any], dict[str, int]]:
     """bm25s's sparse score matrix (CSC: a column of BM25 weights per token), made one text at a time.
 
     The same numbers as `bm25s.BM25().index(...)` (checked to float precision in tests/test_retrieval.py),
     without holding a list of every token of every text: that list is ~20 GB at a million chunks, this ~8 GB
-    at its peak (measured by bench/ann.py, which this follows).
+    at its peak (measured by bench/ann.py).
     """
     vocab: dict[str, int] = {}
     terms, counts = [], []
@@ -97,7 +97,7 @@ class LexicalIndex:
         import bm25s
 
         bm25 = bm25s.BM25(k1=K1, b=B)  # Lucene BM25, bm25s's default
-        bm25.scores, bm25.vocab_dict = _score_arrays(texts)
+        bm25.scores, bm25.vocab_dict = score_arrays(texts)
         bm25.nonoccurrence_array = None
         self._setup(bm25, len(texts), corpus or (lambda: "\n".join(texts)))
 
@@ -109,6 +109,12 @@ class LexicalIndex:
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Document frequencies are the column lengths of bm25s's sparse score matrix (one column per token).
         self._dfs = np.diff(bm25.scores["indptr"])
+
+    @property
+    def bm25(self) -> bm25s.BM25:
+        """The bm25s index: its weight matrix (`scores`, one column per token id in `vocab_dict`) is what a
+        Milvus collection stores as sparse vectors."""
+        return self._bm25
 
     def save(self, folder: Path) -> None:
         """Write the index with bm25s's own format (NumPy arrays and JSON, no pickle)."""

@@ -165,7 +165,7 @@ class MilvusRanker:
                         log.info("filling %s collection %s for build %s", target, name, opened.manifest.build)
                         _fill(client, name, opened, lexical, dense, stamp)
             client.load_collection(name)
-        return cls(client, target, name, _bm25(lexical).vocab_dict, dense)
+        return cls(client, target, name, lexical.bm25.vocab_dict, dense)
 
     def _query(self, query: str) -> dict[int, float]:
         # A repeated token counts as often as it occurs, as bm25s sums its column once per occurrence.
@@ -278,17 +278,9 @@ class _Rows:
     indptr: np.ndarray
 
 
-def _bm25(lexical: LexicalIndex) -> Any:
-    """The bm25s index inside `lexical`: its weight matrix and token ids are what the sparse vectors hold."""
-    bm25 = getattr(lexical, "_bm25", None)
-    if bm25 is None or not hasattr(bm25, "scores") or not hasattr(bm25, "vocab_dict"):
-        raise RuntimeError("LexicalIndex no longer exposes its bm25s index: qa.milvus needs its weights")
-    return bm25
-
-
 def _rows(lexical: LexicalIndex) -> _Rows:
     """bm25s keeps its weights by token (one column per token id); the sparse vectors need them by chunk."""
-    scores = _bm25(lexical).scores
+    scores = lexical.bm25.scores
     data, docs, indptr = (np.asarray(scores[k]) for k in ("data", "indices", "indptr"))
     tokens = np.repeat(np.arange(len(indptr) - 1, dtype=np.int64), np.diff(indptr))
     order = np.argsort(docs, kind="stable")
