@@ -144,7 +144,7 @@ class QA:
                 )
             request = Request(folder, name, settings, embedder)
         else:
-            mirror = store.scan([path], settings.max_file_bytes)
+            mirror = store.scan([path], settings.max_file_bytes, store.known_sources(folder))
             request = Request(folder, name, settings, embedder, mirror, str(Path(path).expanduser().resolve()))
         return cls(settings, store.open_or_build(request), embedder)
 
@@ -193,7 +193,7 @@ class QA:
         """
         if self.collection == LETTER:
             raise InputError(f"collection {LETTER!r} holds the bundled letter only: add to another --collection")
-        sources = store.scan(paths, self.settings.max_file_bytes)
+        sources = store.scan(paths, self.settings.max_file_bytes, store.known(self.manifest.documents))
         if keep_copies:
             sources = _copies(self.opened.folder, sources)
         return self._update(sources, ())
@@ -208,7 +208,7 @@ class QA:
         """Make the collection mirror `folder`: add new and changed files, remove those no longer there."""
         if self.collection == LETTER:
             raise InputError(f"collection {LETTER!r} holds the bundled letter only: sync another --collection")
-        sources = store.scan([folder], self.settings.max_file_bytes)
+        sources = store.scan([folder], self.settings.max_file_bytes, store.known(self.manifest.documents))
         return self._update(sources, (), mirror=str(Path(folder).expanduser().resolve()))
 
     def _update(self, sources: Sequence[store.SourceFile], remove: set[str] | tuple[()], mirror: str = "") -> Change:

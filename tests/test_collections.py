@@ -267,3 +267,22 @@ def test_a_whole_question_on_a_new_subject_is_not_merged_into_the_last_one(index
     answer = bot.ask("食堂几点开门？", history=["游泳馆几点开门？"])
     assert answer.resolved_question == "食堂几点开门？" and "七点" in answer.text
     assert "市级" in bot.ask("市级的呢？", history=["省级的有几个？"]).resolved_question  # a fragment still swaps
+
+
+def test_an_unchanged_source_is_not_read_again_when_a_mirror_opens(
+    index: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from qa.store import sources
+
+    first = _open(index, path=folder)
+    hashed: list[str] = []
+    real = sources.file_sha256
+    monkeypatch.setattr(sources, "file_sha256", lambda path, *a: hashed.append(path.name) or real(path, *a))
+    assert _open(index, path=folder).manifest.build == first.manifest.build
+    assert hashed == []  # size and modification time as recorded: the recorded sha256 stands
+    pool = folder / "pool.txt"
+    os.utime(pool, ns=(pool.stat().st_atime_ns, pool.stat().st_mtime_ns + 10**9))
+    assert _open(index, path=folder).manifest.build == first.manifest.build  # touched, same bytes: no rebuild
+    assert hashed == ["pool.txt"]

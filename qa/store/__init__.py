@@ -9,12 +9,13 @@ from qa.store.lifecycle import (
     Opened,
     Request,
     drop,
+    known_sources,
     list_collections,
     open_or_build,
     update,
 )
 from qa.store.manifest import FORMAT, Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, check_name
-from qa.store.sources import SourceFile, file_sha256, scan
+from qa.store.sources import SourceFile, file_sha256, known, scan
 from qa.store.table import ChunkTable
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "dense_index",
     "drop",
     "file_sha256",
+    "known",
+    "known_sources",
     "lexical_index",
     "list_collections",
     "load_index",

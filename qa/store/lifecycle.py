@@ -24,7 +24,7 @@ from qa.loading import load_file
 from qa.settings import INDEX_TEXT_VERSION, Settings
 from qa.store.files import MANIFEST, Reuse, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, dense_entry
-from qa.store.sources import SourceFile, stamp
+from qa.store.sources import SourceFile, known, stamp
 from qa.store.table import ChunkTable, Kept, assemble
 from qa.types import Chunk, Document
 
@@ -336,6 +336,11 @@ def _by_document(chunks: ChunkTable, vectors: np.ndarray | None) -> tuple[dict[s
     kept = {d: Kept(chunks, r) for d, r in spans.items()}
     rows = {} if vectors is None else {d: vectors[r.start : r.stop] for d, r in spans.items()}
     return kept, rows
+
+
+def known_sources(folder: Path) -> dict[str, tuple[str, str]]:
+    """The stamps and sha256 of the source files the collection in `folder` was last built from (see `scan`)."""
+    return known(_readable_entries(folder))
 
 
 def _readable_entries(folder: Path) -> tuple[DocumentEntry, ...]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import InputError
 from qa.loading import DEFAULT_MAX_BYTES, SUFFIXES
+from qa.store.manifest import DocumentEntry
 
 _KINDS = "/".join(SUFFIXES)
 
@@ -32,11 +33,19 @@ def stamp(path: Path) -> str:
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
-def scan(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> list[SourceFile]:
+def known(entries: Iterable[DocumentEntry]) -> dict[str, tuple[str, str]]:
+    """Each source file's stamp and sha256 as a manifest recorded them, for `scan` to trust while they hold."""
+    return {e.source: (e.source_stamp, e.source_sha256) for e in entries if e.source and e.source_stamp}
+
+
+def scan(
+    paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES, seen: Mapping[str, tuple[str, str]] | None = None
+) -> list[SourceFile]:
     """Every supported file given or below a folder given; ids are file names, or paths inside the folder.
 
     Oversized and unreadable files are refused here, before anything is read into memory; two files that
-    would get the same id are refused too, since one would silently replace the other.
+    would get the same id are refused too, since one would silently replace the other. A file whose size and
+    modification time are those `seen` recorded (see `known`) keeps its recorded sha256 instead of being read.
     """
     found: dict[str, SourceFile] = {}
     for given in paths:
@@ -59,7 +68,11 @@ def scan(paths: Sequence[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> lis
                     "to different collections, or rename one"
                 )
             before = stamp(path)
-            found[doc_id] = SourceFile(doc_id, path, file_sha256(path, max_bytes), before)
+            recorded_stamp, recorded_sha = (seen or {}).get(str(path), ("", ""))
+            if before and before == recorded_stamp and int(before.partition(":")[0]) <= max_bytes:
+                found[doc_id] = SourceFile(doc_id, path, recorded_sha, before)
+            else:
+                found[doc_id] = SourceFile(doc_id, path, file_sha256(path, max_bytes), before)
     return list(found.values())
 
 
