@@ -3,13 +3,13 @@ dev questions, a Milvus collection re-filled when its build changes, and an unre
 
 from __future__ import annotations
 
-import re
 import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_answering import _assert_exact_citations
 
 from qa import QA
 from qa.cli import main
@@ -67,10 +67,7 @@ def test_factoid_is_retrieved_and_answered_with_an_exact_citation(bot: QA, quest
     answer = bot.ask(question)
     assert not answer.abstained and key in answer.text
     assert answer.citations and key in answer.citations[0].text
-    for citation in answer.citations:
-        assert citation.text == bot.document_text(citation.doc_id)[citation.start : citation.end]
-    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
-    assert markers == set(range(1, len(answer.citations) + 1))
+    _assert_exact_citations(bot, answer)
 
 
 @pytest.mark.parametrize(
