@@ -29,12 +29,11 @@ class ChunkTable(Sequence[Chunk]):
 
     @classmethod
     def of(cls, documents: Sequence[Document], chunks: Sequence[Chunk]) -> ChunkTable:
-        index = {d.doc_id: i for i, d in enumerate(documents)}
-        sections: dict[str, int] = {}
-        rows = np.empty(len(chunks), dtype=ROW)
-        for i, c in enumerate(chunks):
-            rows[i] = (index[c.doc_id], c.start, c.end, sections.setdefault(c.section, len(sections)))
-        return cls(documents, rows, list(sections))
+        """The table of `chunks`, each document's chunks taken in their order."""
+        by_document: dict[str, list[Chunk]] = {d.doc_id: [] for d in documents}
+        for chunk in chunks:
+            by_document[chunk.doc_id].append(chunk)
+        return assemble(documents, list(by_document.values()))
 
     def __len__(self) -> int:
         return len(self.rows)
