@@ -180,8 +180,15 @@ def test_scroll_button_leaves_the_last_answer_readable(browser: Any, letter_url:
         tab.ask("郑州市今年的财政预算是多少？")
         tab.ask("哪些大学在郑州建了研究院？")
         page = tab.page
-        page.evaluate("() => { const log = document.querySelector('#qa-chat .bubble-wrap'); log.scrollTop -= 150; }")
         button = page.locator("#qa-chat .scroll-down-button-container button")
+        # Scroll up the way a person does, with the wheel over the log: Gradio may still be scrolling the last
+        # answer into view, and a scrollTop set from script can be undone by that before the button shows.
+        page.locator("#qa-chat .bubble-wrap").hover()
+        for _ in range(10):
+            page.mouse.wheel(0, -150)
+            page.wait_for_timeout(300)
+            if button.is_visible():
+                break
         button.wait_for()
         covered = page.evaluate(
             """() => {
