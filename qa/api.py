@@ -321,6 +321,7 @@ class QA:
             already_said=already_said,
             where=self._where,
             threshold=self.settings.abstain_threshold,
+            models_dir=self.settings.models_dir,
         )
 
     def _neighbours(self, passages: Sequence[Passage]) -> list[Passage]:

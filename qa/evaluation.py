@@ -363,13 +363,20 @@ def _question(row: Any) -> Question:
 
 
 def squad_questions(
-    path: Path, folder: Path, absent: int = 0, seed: int = 0, convert: Callable[[str], str] | None = None
+    path: Path,
+    folder: Path,
+    absent: int = 0,
+    seed: int = 0,
+    convert: Callable[[str], str] | None = None,
+    fold: Fold | None = None,
 ) -> list[Question]:
     """Write each SQuAD paragraph to `folder` as `pNNNN.txt` and return its questions, hits by paragraph.
 
     With `absent`, the articles `absent_articles` picks are not written: their questions come back as
     unanswerable `absent` ones, which the system should abstain on. `convert` rewrites the contexts and
-    gold answers (an OpenCC script conversion, which keeps lengths).
+    gold answers (an OpenCC script conversion, which keeps lengths). With `fold`, only the questions of
+    that fold's articles are asked; every article is still written (cross-validation against models trained
+    without the fold, `qa train --leave-out`).
     """
     convert = convert or str
     try:
@@ -387,6 +394,8 @@ def squad_questions(
         gone = article in left_out
         if not gone:
             (folder / doc_id).write_text(convert(paragraph["context"]), encoding="utf-8")
+        if fold is not None and not fold.holds(article):
+            continue
         for qa in paragraph.get("qas", ()):
             golds = tuple(dict.fromkeys(convert(a["text"]) for a in qa.get("answers", ()) if a.get("text")))
             if gone:
@@ -396,6 +405,42 @@ def squad_questions(
             keys = (golds,) if golds else ()
             questions.append(Question(str(qa["id"]), qa["question"], keys, golds, "squad", doc_id=doc_id))
     return questions
+
+
+OFF_TOPIC_LETTER = Path("letter")  # `--off-topic` without a path: the bundled letter
+
+
+def off_topic_questions(path: Path) -> list[Question]:
+    """The questions of a SQuAD-format file as ones to abstain on: they are asked of documents without their articles."""
+    try:
+        articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+        rows = [qa for article in articles for p in article["paragraphs"] for qa in p.get("qas", ())]
+        return [Question(str(qa["id"]), qa["question"], type="absent", absent=True) for qa in rows]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{path} is not a SQuAD-format JSON file ({exc}): need data[].paragraphs[]") from None
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Fold `number` of `count`: the articles whose index modulo `count` is `number`."""
+
+    number: int
+    count: int
+
+    def holds(self, article: int) -> bool:
+        return article % self.count == self.number
+
+    @classmethod
+    def parse(cls, text: str) -> Fold:
+        """`K/N`, e.g. `0/2`; one clear line when it is not."""
+        number, _, count = text.partition("/")
+        try:
+            fold = cls(int(number), int(count))
+        except ValueError:
+            fold = cls(-1, 0)
+        if not 0 <= fold.number < fold.count:
+            raise InputError(f"fold {text!r} must be K/N with 0 <= K < N, e.g. 0/2")
+        return fold
 
 
 def absent_articles(question_counts: Sequence[int], n: int, seed: int = 0) -> list[int]:
@@ -531,6 +576,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "questions as ones to abstain on (sampled over the whole file, before --skip/--limit)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed of the --absent sample (default 0)")
+    parser.add_argument(
+        "--articles",
+        type=Fold.parse,
+        metavar="K/N",
+        help="with --squad: ask only the questions of articles whose index modulo N is K (every article stays in "
+        "the corpus); with models from `qa train --leave-out K/N` this is cross-validation",
+    )
+    parser.add_argument(
+        "--off-topic",
+        nargs="?",
+        type=Path,
+        const=OFF_TOPIC_LETTER,
+        metavar="PATH",
+        help="with --squad: ask its questions of PATH (default: the bundled letter), which holds none of their "
+        "articles, so each is one to abstain on",
+    )
+    parser.add_argument("--models", type=Path, help="read the ranker and answerability models from this folder")
     parser.add_argument("--limit", type=int, help="score only the first N questions (after --skip)")
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N questions (e.g. a tuning half)")
     parser.add_argument("--embed-model", help="dense model, as for `qa ask` ('none' = lexical only)")
@@ -568,6 +630,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--skip {args.skip} must not be negative")
     if args.absent is not None and (args.squad is None or args.absent < 1):
         raise InputError(f"--absent {args.absent} needs --squad and N of at least 1")
+    if args.articles is not None and args.squad is None:
+        raise InputError("--articles needs --squad")
+    if args.off_topic is not None and (args.squad is None or args.absent or args.articles):
+        raise InputError("--off-topic needs --squad, and asks every question elsewhere: drop --absent and --articles")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -585,7 +651,7 @@ def run(args: argparse.Namespace) -> int:
         if not questions:
             raise InputError(f"{source} holds no usable questions")
         started = time.perf_counter()
-        bot = QA.from_path(doc, index_dir=index_dir, embed_model=args.embed_model)
+        bot = QA.from_path(doc, index_dir=index_dir, embed_model=args.embed_model, models_dir=args.models)
         index_s = time.perf_counter() - started
         texts = [bot.document_text(d.doc_id) for d in bot.manifest.documents]
         warnings = evidence_warnings(questions, texts)
@@ -605,6 +671,9 @@ def run(args: argparse.Namespace) -> int:
         "doc_script": args.doc_script,
         "absent": args.absent,
         "absent_seed": args.seed if args.absent else None,
+        "articles": f"{args.articles.number}/{args.articles.count}" if args.articles else None,
+        "off_topic": str(args.off_topic) if args.off_topic is not None else None,
+        "models": str(args.models or "qa/models"),
         "absent_questions": sum(o.question.absent for o in outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
         "skipped_questions": args.skip,
@@ -631,10 +700,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Path | None, list[Question], list[str]]:
     """The set's file, the document path to index (None: bundled letter), its questions and skipped lines."""
+    if args.off_topic is not None:
+        doc = None if args.off_topic == OFF_TOPIC_LETTER else args.off_topic
+        return args.squad, doc, off_topic_questions(args.squad), []
     if args.squad is not None:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory("-squad")))
         convert = _script_converter(args.doc_script) if args.doc_script else None
-        return args.squad, folder, squad_questions(args.squad, folder, args.absent or 0, args.seed, convert), []
+        asked = squad_questions(args.squad, folder, args.absent or 0, args.seed, convert, args.articles)
+        return args.squad, folder, asked, []
     source = args.questions or DEFAULT_QUESTIONS
     if not source.is_file():
         raise InputError(f"question file {source} does not exist: give a JSONL file (see eval/README.md)")

@@ -41,6 +41,7 @@ class Settings:
     max_question_chars: int = 500
     max_file_bytes: int = 50 * 1024 * 1024
     abstain_threshold: float | None = None  # None: the answerability threshold chosen on validation (model card)
+    models_dir: Path | None = None  # None: the ranker and answerability models shipped in qa/models/
     store: str = "local"  # where search runs: 'local' files, 'milvus:PATH.db' (Milvus Lite) or a Milvus server URI
 
     def __post_init__(self) -> None:
@@ -75,6 +76,7 @@ class Settings:
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["index_dir"] = str(self.resolved_index_dir)
+        out["models_dir"] = str(self.models_dir) if self.models_dir is not None else None
         return out
 
     @classmethod
@@ -101,6 +103,6 @@ def _coerce(name: str, raw: str) -> Any:
             return float(raw)
     except ValueError:
         raise InputError(f"QA_{name.upper()}={raw!r} is not a {kind}: set a number or unset it") from None
-    if name == "index_dir":
+    if name in ("index_dir", "models_dir"):
         return Path(raw).expanduser()
     return raw

@@ -12,6 +12,7 @@ import pytest
 from qa.errors import InputError
 from qa.evaluation import (
     METRICS,
+    Fold,
     Outcome,
     Question,
     absent_articles,
@@ -445,6 +446,53 @@ def test_squad_absent_run_abstains_on_left_out_articles(tmp_path: Path) -> None:
     assert all("confidence" in r for r in rows) and all(r["gold"] for r in absent)
     assert "abstain_rate_absent" in (out / "report.md").read_text(encoding="utf-8")
     assert main(["--absent", "3", "--out", str(out)]) == 2  # needs --squad
+
+
+def test_a_fold_asks_only_its_articles_questions_against_every_article(tmp_path: Path) -> None:
+    path = _squad(tmp_path)
+    everything = tmp_path / "all"
+    everything.mkdir()
+    asked = {q.id for q in squad_questions(path, everything, fold=None)}
+    ids = [{qid for _, qas in article for qid, _, _ in qas} for article in ARTICLES]
+    folds = []
+    for number in range(2):
+        folder = tmp_path / f"fold{number}"
+        folder.mkdir()
+        questions = squad_questions(path, folder, fold=Fold(number, 2))
+        assert {f.name for f in folder.iterdir()} == {f.name for f in everything.iterdir()}  # the corpus is whole
+        folds.append({q.id for q in questions})
+        assert folds[-1] == set().union(*ids[number::2])
+    assert folds[0] | folds[1] == asked and not folds[0] & folds[1]
+    out = tmp_path / "out"
+    assert main(["--squad", str(path), "--articles", "1/2", "--out", str(out), "--embed-model", "none"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["articles"] == "1/2" and {r["id"] for r in _rows(out)} == folds[1]
+
+
+@pytest.mark.parametrize("text", ["2/2", "-1/2", "1", "a/b", "0/0"])
+def test_a_fold_that_is_not_k_of_n_is_refused_in_one_line(text: str) -> None:
+    with pytest.raises(InputError, match="must be K/N"):
+        Fold.parse(text)
+
+
+def test_eval_reads_the_models_it_is_told_to_and_names_a_missing_folder(tmp_path: Path, capsys) -> None:
+    path = _squad(tmp_path)
+    out = tmp_path / "out"
+    assert main(["--squad", str(path), "--models", str(tmp_path / "nowhere"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "qa train" in err and "Traceback" not in err
+
+
+def test_off_topic_asks_every_squad_question_of_the_letter_as_one_to_abstain_on(tmp_path: Path) -> None:
+    path = _squad(tmp_path)
+    out = tmp_path / "out"
+    assert main(["--squad", str(path), "--off-topic", "--out", str(out), "--embed-model", "none"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    rows = _rows(out)
+    assert metrics["absent_questions"] == metrics["questions"] == 8 and {r["type"] for r in rows} == {"absent"}
+    assert metrics["manifest"]["collection"] == "letter"  # asked of the bundled letter, not the set's paragraphs
+    assert metrics["abstain_rate_absent"] == pytest.approx(sum(r["abstained"] for r in rows) / 8, abs=1e-4)
+    assert main(["--squad", str(path), "--off-topic", "--absent", "2", "--out", str(out)]) == 2
 
 
 def test_squad_contexts_and_golds_can_be_indexed_in_traditional_characters(tmp_path: Path) -> None:

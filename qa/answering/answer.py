@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.kinds import KINDS
-from qa.answering.models import Models, load_models
+from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.query import FILLER, Query, analyse, meta_intent, part_heading, section_number
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
@@ -50,6 +51,7 @@ class AnswerContext:
     already_said: AlreadySaid | None = None
     where: str = "信中"  # names the source in an abstention (`信中` for a letter, `文中` otherwise)
     threshold: float | None = None  # abstain below this answerability; None: the one chosen on validation
+    models_dir: Path | None = None  # the ranker and answerability models; None: the shipped ones
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         meta = answer_meta(asked, intent, ctx.document(ctx.passages[0].doc_id), ctx.passages)
         if meta is not None:
             return replace(meta, resolved_question=question)
-    models = models or load_models()
+    models = models or load_models(Path(ctx.models_dir) if ctx.models_dir is not None else MODELS_DIR)
     reading = read(question, ctx)
     # Nothing the question says occurs in any document (`<script>alert(1)</script>`, `你好`): no sentence can answer.
     if not reading.candidates or not reading.query.terms or reading.query.missing >= 1.0:
