@@ -11,8 +11,20 @@ import pytest
 
 from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES
 from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, load_models, read_card
-from qa.answering.training import DATA_DIR, TRAIN_SQUAD, VALID_SQUAD, auc, choose_threshold, rename, train
+from qa.answering.training import (
+    DATA_DIR,
+    TRADITIONAL_SQUAD,
+    TRAIN_SQUAD,
+    VALID_SQUAD,
+    auc,
+    choose_threshold,
+    read_articles,
+    rename,
+    small_corpus_examples,
+    train,
+)
 from qa.errors import ModelError
+from qa.evaluation import Fold
 from qa.lexical import LexicalIndex
 
 
@@ -24,8 +36,14 @@ def test_shipped_models_load_and_were_trained_on_this_codes_features() -> None:
     for name in (RANKER, ANSWERABLE):
         card = read_card(MODELS_DIR, name)
         assert len(card["training_data"][TRAIN_SQUAD]) == 64, "the card names the training data by sha256"
+        assert len(card["training_data"][TRADITIONAL_SQUAD]) == 64 and card["left_out"] is None
         assert card["params"]["seed"] and card["params"]["num_threads"] == 1 and card["qa_version"]
-        assert {f["name"] for f in card["validation"]} == {"cmrc2018_trial", "fresh2"}
+        assert {f["name"] for f in card["validation"]} == {
+            "cmrc2018_trial",
+            "cmrc2018_trial/without",
+            "cmrc2018_trial/small",
+            "fresh2",
+        }
 
 
 def test_a_model_card_listing_other_features_is_refused_with_the_fix(tmp_path: Path) -> None:
@@ -36,6 +54,46 @@ def test_a_model_card_listing_other_features_is_refused_with_the_fix(tmp_path: P
     (folder / "ranker.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="qa train"):
         load_models(folder)
+
+
+def test_leaving_out_a_fold_drops_exactly_its_articles(tmp_path: Path) -> None:
+    articles = [
+        {"paragraphs": [{"context": f"第{i}篇。", "qas": [{"question": f"问{i}？", "answers": [{"text": f"{i}"}]}]}]}
+        for i in range(5)
+    ]
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps({"data": articles}, ensure_ascii=False), encoding="utf-8")
+    assert [a.number for a in read_articles(path)] == [0, 1, 2, 3, 4]
+    assert [a.number for a in read_articles(path, leave_out=Fold(1, 2))] == [0, 2, 4]
+    assert [a.number for a in read_articles(path, limit=3, leave_out=Fold(0, 2))] == [1]
+
+
+def test_small_collections_ask_their_own_questions_and_strangers_of_every_size(tmp_path: Path) -> None:
+    import random
+
+    towns = ["郑州", "洛阳", "开封", "安阳", "新乡", "焦作", "许昌", "南阳"]
+    articles = [
+        {
+            "paragraphs": [
+                {
+                    "context": f"{t}有{i + 3}所大学，{t}的市花是月季。",
+                    "qas": [{"question": f"{t}有几所大学？", "answers": [{"text": f"{i + 3}所"}]}],
+                }
+            ]
+        }
+        for i, t in enumerate(towns)
+    ]
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps({"data": articles}, ensure_ascii=False), encoding="utf-8")
+    examples = small_corpus_examples("set", read_articles(path), tmp_path / "work", random.Random(0), "none")
+    own = [e for e in examples if e.source == "set/small"]
+    strangers = [e for e in examples if e.source == "set/small-absent"]
+    assert len(own) == 1 + 2 + 3  # collections of 1, 2 and 3 articles; one of 5 would leave no stranger
+    assert len(strangers) == 1 + 2 + 2  # as many strangers as own questions, while other articles last
+    assert all(e.answerable and e.labels.any() for e in own)
+    assert not any(e.answerable or e.labels.any() for e in strangers)
+    sizes = sorted({e.reading.query.chunks for e in own})
+    assert len(sizes) == 3 and sizes[0] < sizes[-1]  # the size feature sees each collection's size
 
 
 def test_a_missing_model_is_refused_with_the_fix(tmp_path: Path) -> None:

@@ -65,6 +65,7 @@ LIST_FEATURES: tuple[str, ...] = (
     "q_terms",
     "rarest_top",  # the best candidate holds the question's rarest term (highest IDF): `洛阳市` in 洛阳市有多少所…
     "kind_held_share",  # share of the candidates holding every kind asked for (1 when none is asked)
+    "corpus_chunks",  # log10 of the collection's chunk count: a letter and a Wikipedia dump are calibrated apart
 )
 # `rarest_top` and `kind_held_share` read "topic present, detail absent": the letter names the topic but not
 # the rarest thing asked (`洛阳市`), or few sentences hold a number, date, name… of the kind asked. Kept by
@@ -133,6 +134,7 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
     out[LIST_FEATURES.index("missing")] = query.missing
     out[LIST_FEATURES.index("q_length")] = len(query.text)
     out[LIST_FEATURES.index("q_terms")] = len(query.terms)
+    out[LIST_FEATURES.index("corpus_chunks")] = math.log10(max(1, query.chunks))
     if not found:
         out[LIST_FEATURES.index("score_top")] = -10.0
         return out

@@ -59,6 +59,7 @@ class Query:
     defines: str  # what a definition question (`什么是棱柱？`) asks to have defined
     missing: float  # share of the term weight that no document contains (`洛阳市` in a Zhengzhou letter)
     bound: float  # the most BM25 could score the question in this corpus (`LexicalIndex.upper_bound`)
+    chunks: int = 0  # how many chunks the corpus holds
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
@@ -107,6 +108,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         defines=defined_term(plain_focus or plain),
         missing=unseen / total if total > 0 else 0.0,
         bound=lexical.upper_bound(question),
+        chunks=lexical.size,
     )
 
 

@@ -1,10 +1,16 @@
 """Training: rebuild the sentence ranker and the answerability model from public reading-comprehension data
 (CMRC 2018, in `../shared/data/`) and the letter's question sets, and write them with their model cards.
 
-Train on CMRC 2018 train and `eval/questions.jsonl`; choose (early stopping, the abstention threshold) on
-CMRC 2018 trial and `eval/fresh2.jsonl`. Unanswerable examples are made three ways: the question asked
-against the corpus without its article (folds of articles left out), the question with its rarest name
-replaced by one the corpus never holds, and the letter sets' own unanswerable questions.
+Train on CMRC 2018 train, DRCD dev (traditional Wikipedia, from Taiwan) and `eval/questions.jsonl`; choose
+(early stopping, the abstention threshold) on CMRC 2018 trial and `eval/fresh2.jsonl`. `--leave-out K/N`
+trains without DRCD's fold K, so `eval/run.py --squad drcd_dev.json --articles K/N --models OUT` scores
+those articles unseen: DRCD's figures are cross-validated (`eval/cross_validate.py`).
+
+Unanswerable examples are made five ways: the question asked against the corpus without its article
+(folds of articles left out); with its rarest name replaced by one the corpus never holds; read with the
+sentences holding its answer taken out; asked of a small collection of other articles (collections of 1
+to 700 articles, so the model sees every size of collection); and Wikipedia questions asked of the letter.
+The letter sets' own unanswerable questions count too.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, card_path, impor
 from qa.answering.query import meta_intent, rewrite
 from qa.api import QA
 from qa.errors import InputError
-from qa.evaluation import key_found, naive_answer, read_questions
+from qa.evaluation import Fold, key_found, naive_answer, read_questions
 from qa.lexical import LexicalIndex
 from qa.settings import PACKAGE_DIR
 
@@ -41,6 +47,7 @@ REPO = PACKAGE_DIR.parent
 DATA_DIR = REPO.parent / "shared" / "data"
 TRAIN_SQUAD = "cmrc2018_train.json"
 VALID_SQUAD = "cmrc2018_trial.json"
+TRADITIONAL_SQUAD = "drcd_dev.json"  # trained on too; its figures are cross-validated over folds of articles
 LETTER_TRAIN = REPO / "eval" / "questions.jsonl"
 LETTER_VALID = REPO / "eval" / "fresh2.jsonl"
 SEED = 13
@@ -48,6 +55,22 @@ FOLDS = 4  # the articles left out together when a question is asked without its
 ABSENT_SHARE = 0.5  # of the questions also asked without their article
 RENAMED_SHARE = 0.3  # of the questions also asked with their rarest name replaced
 DROPPED_SHARE = 0.3  # of the questions also read with the sentences holding their answer taken out
+# Articles per small collection, one collection of each size (while articles last), about 1.5 times apart.
+# With the `corpus_chunks` feature they let the answerability model calibrate by collection size. Chosen on
+# validation (eval/run.py at the threshold giving 3% false abstention, mean of training seeds 13 and 14,
+# DRCD fold 1 left out; "before" is DRCD + foreign questions without either): CMRC trial `--absent 300`
+# abstains on 0.814 -> 0.921 of absent questions (AUC 0.977 -> 0.987), fresh2 on 0.447 -> 0.816 of its
+# unanswerable ones (AUC 0.900 -> 0.957). Either alone does not do it: the size feature with only the
+# letter and the big Wikipedia corpora (no small collections) drops CMRC trial's AUC to 0.965, as trial's
+# size falls between the sizes trained on; small collections without the size feature leave fresh2's AUC
+# at 0.86-0.87 (0.37 abstention at 3%). The cost: DRCD fold 0, asked of the whole DRCD (twice the size of the DRCD collections its
+# model was trained on), falsely abstains on 7.2-7.9% at the chosen threshold, against 1.8-6.0% before.
+SMALL_CORPORA = (1, 2, 3, 5, 8, 12, 18, 27, 40, 60, 90, 135, 200, 300, 450, 700)
+# Wikipedia questions asked of the letter: off-topic questions against a small collection. Against DRCD in
+# training alone (seed 13): CMRC trial questions asked of the letter (`eval/run.py --off-topic`) are refused
+# 0.835 -> 0.933 of the time, and a letter question sharing one term of 13 with the letter (`从郑州东站坐
+# 地铁…`) stopped scoring 0.48 answerable (0.01).
+FOREIGN_QUESTIONS = 500
 # A letter question weighs as much as this many Wikipedia ones, for the ranker and for the answerability
 # model. Chosen on validation: 20 over 5 for answerability (the letter's unanswerables abstained on 0.42
 # against 0.37, CMRC trial's 0.71 against 0.64, at <= 3% false abstention); 5 for the ranker (at 20 CMRC
@@ -121,20 +144,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where the models and cards are written")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles of each set (a quick run)")
     parser.add_argument("--embed-model", default="wordllama", help="the embedder retrieval uses while training")
+    parser.add_argument(
+        "--leave-out",
+        type=Fold.parse,
+        metavar="K/N",
+        help=f"train without the {TRADITIONAL_SQUAD} articles whose index modulo N is K (for cross-validation)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """`qa train`: rebuild both models and their cards; prints the validation figures, one JSON line per set."""
-    for figures in train(args.data, args.out, limit=args.limit, embed_model=args.embed_model):
+    trained = train(args.data, args.out, limit=args.limit, embed_model=args.embed_model, leave_out=args.leave_out)
+    for figures in trained:
         print(json.dumps(figures.__dict__, ensure_ascii=False))
     return 0
 
 
 def train(
-    data: Path, out: Path, limit: int | None = None, embed_model: str = "wordllama", log: Any = sys.stderr
+    data: Path,
+    out: Path,
+    limit: int | None = None,
+    embed_model: str = "wordllama",
+    log: Any = sys.stderr,
+    leave_out: Fold | None = None,
 ) -> list[SetFigures]:
     """Build the examples, fit both models, choose the threshold on validation, write models and cards to `out`."""
-    for name in (TRAIN_SQUAD, VALID_SQUAD):
+    for name in (TRAIN_SQUAD, VALID_SQUAD, TRADITIONAL_SQUAD):
         if not (data / name).is_file():
             raise InputError(
                 f"{data / name} is missing: `qa train` reads CMRC 2018 from {data} (see ../shared/data/README.md)"
@@ -144,8 +179,12 @@ def train(
     with tempfile.TemporaryDirectory(prefix="qa-train-") as tmp:
         work = Path(tmp)
         train_set = squad_examples(data / TRAIN_SQUAD, work / "train", rng, limit, embed_model, log)
+        train_set += squad_examples(
+            data / TRADITIONAL_SQUAD, work / "traditional", rng, limit, embed_model, log, leave_out
+        )
         valid_set = squad_examples(data / VALID_SQUAD, work / "valid", rng, limit, embed_model, log)
         letter_train = letter_examples(LETTER_TRAIN, work / "letter", embed_model)
+        letter_train += foreign_examples(data / TRAIN_SQUAD, work / "letter", rng, limit, embed_model)
         letter_valid = letter_examples(LETTER_VALID, work / "letter", embed_model)
     print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
     train_all = train_set + letter_train
@@ -164,8 +203,8 @@ def train(
         for name, part in _validation_sets(valid_set, letter_valid)
     ]
     print(f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}", file=log)
-    sources = [data / TRAIN_SQUAD, data / VALID_SQUAD, LETTER_TRAIN, LETTER_VALID]
-    write_models(out, ranker, answerable, threshold, figures, sources, limit, embed_model)
+    sources = [data / TRAIN_SQUAD, data / TRADITIONAL_SQUAD, data / VALID_SQUAD, LETTER_TRAIN, LETTER_VALID]
+    write_models(out, ranker, answerable, threshold, figures, sources, limit, embed_model, leave_out)
     return figures
 
 
@@ -179,11 +218,13 @@ class _Article:
     questions: tuple[tuple[str, tuple[str, ...]], ...]  # (question, gold answers)
 
 
-def read_articles(path: Path, limit: int | None = None) -> list[_Article]:
-    """The articles of a SQuAD-format file, each with its paragraphs and answerable questions."""
+def read_articles(path: Path, limit: int | None = None, leave_out: Fold | None = None) -> list[_Article]:
+    """The articles of a SQuAD-format file, each with its paragraphs and answerable questions (not `leave_out`'s)."""
     data = json.loads(path.read_text(encoding="utf-8"))["data"]
     articles = []
     for number, article in enumerate(data[:limit]):
+        if leave_out is not None and leave_out.holds(number):
+            continue
         paragraphs = tuple(p["context"] for p in article["paragraphs"])
         questions = tuple(
             (qa["question"], tuple(dict.fromkeys(a["text"] for a in qa["answers"] if a.get("text"))))
@@ -203,11 +244,17 @@ def _corpus(folder: Path, articles: Sequence[_Article], embed_model: str) -> QA:
 
 
 def squad_examples(
-    path: Path, work: Path, rng: random.Random, limit: int | None, embed_model: str, log: Any
+    path: Path,
+    work: Path,
+    rng: random.Random,
+    limit: int | None,
+    embed_model: str,
+    log: Any,
+    leave_out: Fold | None = None,
 ) -> list[Example]:
     """Every question asked against the whole corpus; some also without their article, some renamed."""
     name = path.stem
-    articles = read_articles(path, limit)
+    articles = read_articles(path, limit, leave_out)
     bot = _corpus(work / "all", articles, embed_model)
     examples = []
     for article in _progress(articles, f"{name}", log):
@@ -222,11 +269,47 @@ def squad_examples(
     for number, left_out in enumerate(folds):
         kept = [a for i, fold in enumerate(folds) if i != number for a in fold]
         without = _corpus(work / f"without-{number}", kept, embed_model)
-        for article in left_out:
-            for question, _golds in article.questions:
-                if rng.random() < ABSENT_SHARE:
-                    query = rewrite(question, without.lexical)
-                    examples.append(_example(without, query, (), f"{name}/absent", asked=question))
+        absent = [q for article in left_out for q, _golds in article.questions if rng.random() < ABSENT_SHARE]
+        for question in absent:
+            query = rewrite(question, without.lexical)
+            examples.append(_example(without, query, (), f"{name}/absent", asked=question))
+        # As many questions the corpus does answer, so that no collection size is a sign of absence. Against
+        # absent questions only (seed 13, DRCD fold 0/2 left out): at 3% false abstention CMRC trial
+        # `--absent 300` 0.917 -> 0.930, fresh2 0.842 -> 0.895; DRCD fold 0 `--absent 1000` AUC 0.968 -> 0.971.
+        answered = [(q, golds) for article in kept for q, golds in article.questions]
+        for question, golds in rng.sample(answered, min(len(absent), len(answered))):
+            query = rewrite(question, without.lexical)
+            examples.append(_example(without, query, (golds,), f"{name}/kept", asked=question, naive=True))
+    return examples + small_corpus_examples(name, articles, work, rng, embed_model)
+
+
+def small_corpus_examples(
+    name: str, articles: Sequence[_Article], work: Path, rng: random.Random, embed_model: str
+) -> list[Example]:
+    """Questions asked of small collections: a few articles each, from one to `SMALL_CORPORA[-1]`.
+
+    A user's collection may be one letter or thousands of pages; the answerability model reads the
+    collection's size (`corpus_chunks`), so it sees both answerable questions and questions from other
+    articles asked of collections of every size between.
+    """
+    shuffled = list(articles)
+    rng.shuffle(shuffled)
+    examples = []
+    start = 0
+    for size in SMALL_CORPORA:
+        group, start = shuffled[start : start + size], start + size
+        others = shuffled[start:]
+        if not group or not others:
+            break
+        bot = _corpus(work / f"small-{size}", group, embed_model)
+        asked = [(q, golds) for article in group for q, golds in article.questions]
+        for question, golds in asked:
+            query = rewrite(question, bot.lexical)
+            examples.append(_example(bot, query, (golds,), f"{name}/small", asked=question, naive=True))
+        strangers = [q for article in others for q, _golds in article.questions]
+        for question in rng.sample(strangers, min(len(asked), len(strangers))):
+            query = rewrite(question, bot.lexical)
+            examples.append(_example(bot, query, (), f"{name}/small-absent", asked=question))
     return examples
 
 
@@ -297,6 +380,19 @@ def letter_examples(path: Path, work: Path, embed_model: str) -> list[Example]:
         question, focus = rewrite(resolved.text, bot.lexical), rewrite(resolved.focus, bot.lexical)
         examples.append(_example(bot, question, q.keys, "letter", focus, q.question, naive=True))
     return examples
+
+
+def foreign_examples(path: Path, work: Path, rng: random.Random, limit: int | None, embed_model: str) -> list[Example]:
+    """Questions of a Wikipedia set asked of the letter, which answers none of them.
+
+    Wikipedia questions asked without their article still find most of their words in a corpus of
+    thousands of articles; against one letter almost none are found, the scale a user's small
+    collection is at when asked something it does not cover.
+    """
+    bot = QA.from_path(index_dir=work / "index", embed_model=embed_model)
+    questions = [q for article in read_articles(path, limit) for q, _golds in article.questions]
+    chosen = rng.sample(questions, min(FOREIGN_QUESTIONS, len(questions)))
+    return [_example(bot, rewrite(q, bot.lexical), (), "foreign", asked=q) for q in chosen]
 
 
 def _progress(items: Sequence[Any], desc: str, log: Any) -> Iterator[Any]:
@@ -374,7 +470,17 @@ def fit_answerable(lightgbm: Any, ranker: Any, train_set: Sequence[Example], val
 
 
 def _validation_sets(squad: Sequence[Example], letter: Sequence[Example]) -> list[tuple[str, list[Example]]]:
-    return [(VALID_SQUAD.removesuffix(".json"), list(squad)), (LETTER_VALID.stem, list(letter))]
+    """CMRC trial by the corpus it was asked of, and the letter: each keeps to the false-abstention bound.
+
+    The whole trial corpus (its questions as `eval/run.py --squad` asks them, renamed, and with their answer
+    taken out), the corpora without a fold of articles, and the small collections.
+    """
+    name = VALID_SQUAD.removesuffix(".json")
+    without = {f"{name}/absent", f"{name}/kept"}
+    small = [e for e in squad if e.source.startswith(f"{name}/small")]
+    other = [e for e in squad if e.source in without]
+    whole = [e for e in squad if e.source not in without and not e.source.startswith(f"{name}/small")]
+    return [(name, whole), (f"{name}/without", other), (f"{name}/small", small), (LETTER_VALID.stem, list(letter))]
 
 
 def _probabilities(ranker: Any, answerable: Any, examples: Sequence[Example]) -> np.ndarray:
@@ -433,6 +539,7 @@ def write_models(
     sources: Sequence[Path],
     limit: int | None,
     embed_model: str,
+    leave_out: Fold | None = None,
 ) -> None:
     """Both boosters as LightGBM text files, each with a JSON card saying how to rebuild and trust it."""
     lightgbm = import_lightgbm()
@@ -442,6 +549,7 @@ def write_models(
         "lightgbm_version": lightgbm.__version__,
         "training_data": {p.name: sha256(p) for p in sources if p.is_file()},
         "articles_per_set": limit,
+        "left_out": f"{TRADITIONAL_SQUAD} articles {leave_out.number}/{leave_out.count}" if leave_out else None,
         "retrieval_embedder": embed_model,
         "validation": [f.__dict__ for f in figures],
         "rebuild": "qa train  (or make train)",
