@@ -83,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             command = ["--squad", str(args.data / TRADITIONAL_SQUAD), "--articles", f"{number}/{args.folds}"]
             command += ["--models", str(models), "--out", str(results), "--seed", str(args.seed)]
             command += ["--absent", str(args.absent)] if args.absent else []
-            if evaluate_main(command, prog="eval/run.py") != 0:
-                return 1
+            code = evaluate_main(command, prog="eval/run.py")
+            if code != 0:
+                return code
             rows += fold_rows(results)
     except QAError as exc:
         print(f"cross_validate: {exc}", file=sys.stderr)

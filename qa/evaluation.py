@@ -443,6 +443,14 @@ class Fold:
         return fold
 
 
+def fold_option(text: str) -> Fold:
+    """`Fold.parse` for argparse: a bad fold is a usage error, not a traceback."""
+    try:
+        return Fold.parse(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def absent_articles(question_counts: Sequence[int], n: int, seed: int = 0) -> list[int]:
     """Indexes of the articles to leave out: shuffled with `random.Random(seed)`, taken in that order
     until they hold at least `n` questions. At least one article must stay in the corpus."""
@@ -578,7 +586,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed of the --absent sample (default 0)")
     parser.add_argument(
         "--articles",
-        type=Fold.parse,
+        type=fold_option,
         metavar="K/N",
         help="with --squad: ask only the questions of articles whose index modulo N is K (every article stays in "
         "the corpus); with models from `qa train --leave-out K/N` this is cross-validation",

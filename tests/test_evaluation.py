@@ -475,6 +475,13 @@ def test_a_fold_that_is_not_k_of_n_is_refused_in_one_line(text: str) -> None:
         Fold.parse(text)
 
 
+def test_a_bad_fold_option_is_a_usage_error_not_a_traceback(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--squad", "x.json", "--articles", "3/2"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "must be K/N" in err and "Traceback" not in err
+
+
 def test_eval_reads_the_models_it_is_told_to_and_names_a_missing_folder(tmp_path: Path, capsys) -> None:
     path = _squad(tmp_path)
     out = tmp_path / "out"

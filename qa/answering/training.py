@@ -39,7 +39,7 @@ from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, card_path, impor
 from qa.answering.query import meta_intent, rewrite
 from qa.api import QA
 from qa.errors import InputError
-from qa.evaluation import Fold, key_found, naive_answer, read_questions
+from qa.evaluation import Fold, fold_option, key_found, naive_answer, read_questions
 from qa.lexical import LexicalIndex
 from qa.settings import PACKAGE_DIR
 
@@ -146,7 +146,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--embed-model", default="wordllama", help="the embedder retrieval uses while training")
     parser.add_argument(
         "--leave-out",
-        type=Fold.parse,
+        type=fold_option,
         metavar="K/N",
         help=f"train without the {TRADITIONAL_SQUAD} articles whose index modulo N is K (for cross-validation)",
     )
