@@ -379,11 +379,7 @@ def squad_questions(
     without the fold, `qa train --leave-out`).
     """
     convert = convert or str
-    try:
-        articles = json.loads(path.read_text(encoding="utf-8"))["data"]
-        counts = [sum(len(p.get("qas", ())) for p in article["paragraphs"]) for article in articles]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"{path} is not a SQuAD-format JSON file ({exc}): need data[].paragraphs[]") from None
+    articles, counts = _squad_articles(path)
     left_out = set(absent_articles(counts, absent, seed)) if absent else set()
     paragraphs = [(i, p) for i, article in enumerate(articles) for p in article["paragraphs"]]
     width = max(4, len(str(len(paragraphs))))
@@ -412,12 +408,22 @@ OFF_TOPIC_LETTER = Path("letter")  # `--off-topic` without a path: the bundled l
 
 def off_topic_questions(path: Path) -> list[Question]:
     """The questions of a SQuAD-format file as ones to abstain on: they are asked of documents without their articles."""
+    articles, _counts = _squad_articles(path)
+    rows = [qa for article in articles for p in article["paragraphs"] for qa in p.get("qas", ())]
+    try:
+        return [Question(str(qa["id"]), qa["question"], type="absent", absent=True) for qa in rows]
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"{path} has a question without an id or text ({exc}): need qas[].id and .question") from None
+
+
+def _squad_articles(path: Path) -> tuple[list[Any], list[int]]:
+    """`data` of a SQuAD-format JSON file and each article's question count; one clear line when it is not one."""
     try:
         articles = json.loads(path.read_text(encoding="utf-8"))["data"]
-        rows = [qa for article in articles for p in article["paragraphs"] for qa in p.get("qas", ())]
-        return [Question(str(qa["id"]), qa["question"], type="absent", absent=True) for qa in rows]
+        counts = [sum(len(p.get("qas", ())) for p in article["paragraphs"]) for article in articles]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{path} is not a SQuAD-format JSON file ({exc}): need data[].paragraphs[]") from None
+    return articles, counts
 
 
 @dataclass(frozen=True)
@@ -434,12 +440,13 @@ class Fold:
     def parse(cls, text: str) -> Fold:
         """`K/N`, e.g. `0/2`; one clear line when it is not."""
         number, _, count = text.partition("/")
+        problem = InputError(f"fold {text!r} must be K/N with 0 <= K < N, e.g. 0/2")
         try:
             fold = cls(int(number), int(count))
         except ValueError:
-            fold = cls(-1, 0)
+            raise problem from None
         if not 0 <= fold.number < fold.count:
-            raise InputError(f"fold {text!r} must be K/N with 0 <= K < N, e.g. 0/2")
+            raise problem
         return fold
 
 

@@ -78,7 +78,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         meta = answer_meta(asked, intent, ctx.document(ctx.passages[0].doc_id), ctx.passages)
         if meta is not None:
             return replace(meta, resolved_question=question)
-    models = models or load_models(Path(ctx.models_dir) if ctx.models_dir is not None else MODELS_DIR)
+    models = models or load_models(ctx.models_dir or MODELS_DIR)
     reading = read(question, ctx)
     # Nothing the question says occurs in any document (`<script>alert(1)</script>`, `你好`): no sentence can answer.
     if not reading.candidates or not reading.query.terms or reading.query.missing >= 1.0:

@@ -58,13 +58,14 @@ DROPPED_SHARE = 0.3  # of the questions also read with the sentences holding the
 # Articles per small collection, one collection of each size (while articles last), about 1.5 times apart.
 # With the `corpus_chunks` feature they let the answerability model calibrate by collection size. Chosen on
 # validation (eval/run.py at the threshold giving 3% false abstention, mean of training seeds 13 and 14,
-# DRCD fold 1 left out; "before" is DRCD + foreign questions without either): CMRC trial `--absent 300`
-# abstains on 0.814 -> 0.921 of absent questions (AUC 0.977 -> 0.987), fresh2 on 0.447 -> 0.816 of its
-# unanswerable ones (AUC 0.900 -> 0.957). Either alone does not do it: the size feature with only the
+# DRCD fold 0 of 2 left out; "before" is DRCD + foreign questions without either): CMRC trial `--absent
+# 300` abstains on 0.814 -> 0.921 of absent questions (AUC 0.977 -> 0.987), fresh2 on 0.447 -> 0.816 of
+# its unanswerable ones (AUC 0.900 -> 0.957). Either alone does not do it: the size feature with only the
 # letter and the big Wikipedia corpora (no small collections) drops CMRC trial's AUC to 0.965, as trial's
 # size falls between the sizes trained on; small collections without the size feature leave fresh2's AUC
-# at 0.86-0.87 (0.37 abstention at 3%). The cost: DRCD fold 0, asked of the whole DRCD (twice the size of the DRCD collections its
-# model was trained on), falsely abstains on 7.2-7.9% at the chosen threshold, against 1.8-6.0% before.
+# at 0.86-0.87 (0.37 abstention at 3%). The cost: DRCD fold 0, asked of the whole DRCD (twice the size of
+# the DRCD collections its model was trained on), falsely abstains on 7.2-7.9% at the chosen threshold,
+# against 1.8-6.0% before.
 SMALL_CORPORA = (1, 2, 3, 5, 8, 12, 18, 27, 40, 60, 90, 135, 200, 300, 450, 700)
 # Wikipedia questions asked of the letter: off-topic questions against a small collection. Against DRCD in
 # training alone (seed 13): CMRC trial questions asked of the letter (`eval/run.py --off-topic`) are refused
@@ -172,7 +173,7 @@ def train(
     for name in (TRAIN_SQUAD, VALID_SQUAD, TRADITIONAL_SQUAD):
         if not (data / name).is_file():
             raise InputError(
-                f"{data / name} is missing: `qa train` reads CMRC 2018 from {data} (see ../shared/data/README.md)"
+                f"{data / name} is missing: `qa train` reads CMRC 2018 and DRCD from {data} (see ../shared/data/README.md)"
             )
     started = time.perf_counter()
     rng = random.Random(SEED)
@@ -192,16 +193,10 @@ def train(
     lightgbm = import_lightgbm()
     ranker = fit_ranker(lightgbm, train_all, valid_all)
     answerable = fit_answerable(lightgbm, ranker, train_all, valid_all)
-    probabilities = {
-        name: _probabilities(ranker, answerable, part) for name, part in _validation_sets(valid_set, letter_valid)
-    }
-    threshold = choose_threshold(
-        [probabilities[name][[e.answerable for e in part]] for name, part in _validation_sets(valid_set, letter_valid)]
-    )
-    figures = [
-        _figures(name, part, ranker, probabilities[name], threshold)
-        for name, part in _validation_sets(valid_set, letter_valid)
-    ]
+    sets = _validation_sets(valid_set, letter_valid)
+    probabilities = {name: _probabilities(ranker, answerable, part) for name, part in sets}
+    threshold = choose_threshold([probabilities[name][[e.answerable for e in part]] for name, part in sets])
+    figures = [_figures(name, part, ranker, probabilities[name], threshold) for name, part in sets]
     print(f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}", file=log)
     sources = [data / TRAIN_SQUAD, data / TRADITIONAL_SQUAD, data / VALID_SQUAD, LETTER_TRAIN, LETTER_VALID]
     write_models(out, ranker, answerable, threshold, figures, sources, limit, embed_model, leave_out)
