@@ -283,18 +283,11 @@ def dense(n: int, configs: list[str], threads: int, build_threads: int) -> list[
 # ---- (d) the store as designed, end to end: mmap BM25 top-k + SQ8 dense + qa's own fusion ----------------
 
 
-def fused(n: int, questions_limit: int, dense_kind: str) -> dict[str, Any]:
-    """Lexical top-50 from the mmap'd bm25s index, dense top-50, fused by `qa.retrieval.Retriever`'s rule."""
-    import bm25s
+def _dense_index(n: int, dense_kind: str) -> Any:
+    """The cached vectors of `n` chunks in a one-thread FAISS index: exact (`flat`) or 8-bit scalar-quantised (`sq8`)."""
     import faiss
 
-    from qa.embedding import WordLlamaEmbedder
-    from qa.lexical import tokenize
-    from qa.retrieval import Retriever
-
     faiss.omp_set_num_threads(1)
-    start, cpu_start = time.perf_counter(), time.process_time()
-    bm25 = bm25s.BM25.load(str(bm25_dir(n)), mmap=True)
     base = np.load(CACHE / f"vectors-{n}.npy", mmap_mode="r")
     if dense_kind == "sq8":
         index = faiss.IndexScalarQuantizer(base.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
@@ -303,24 +296,47 @@ def fused(n: int, questions_limit: int, dense_kind: str) -> dict[str, Any]:
         index = faiss.IndexFlatIP(base.shape[1])
     for s in range(0, n, 100_000):
         index.add(np.ascontiguousarray(base[s : s + 100_000]))
+    return index
+
+
+def _fused_top5(
+    question: str, n: int, bm25: Any, index: Any, embedder: Any, rule: Any
+) -> tuple[list[int], np.ndarray, dict[int, float], dict[int, float], list[int]]:
+    """Lexical top-50 by BM25, dense top-50, fused by qa's rule: (lexical order, BM25 scores, dense, fused, top 5)."""
+    from qa.lexical import tokenize
+
+    vocab = bm25.vocab_dict
+    ids = [vocab[t] for t in tokenize(question) if t in vocab]
+    scores = bm25.get_scores_from_ids(ids) if ids else np.zeros(n, dtype=np.float32)
+    top = np.argpartition(-scores, 50)[:50]
+    lex_order = [int(i) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
+    found, ids50 = index.search(embedder.encode_queries([question]), 50)
+    dense = {int(i): float(s) for i, s in zip(ids50[0], found[0], strict=True) if i >= 0}
+    # As `Retriever.retrieve` does: BM25's score of the lexical and the dense candidates alike.
+    merged = rule._fuse(lex_order, {i: float(scores[i]) for i in (*lex_order, *dense)}, dense)
+    return lex_order, scores, dense, merged, sorted(merged, key=lambda i: (-merged[i], i))[:5]
+
+
+def fused(n: int, questions_limit: int, dense_kind: str) -> dict[str, Any]:
+    """Lexical top-50 from the mmap'd bm25s index, dense top-50, fused by `qa.retrieval.Retriever`'s rule."""
+    import bm25s
+
+    from qa.embedding import WordLlamaEmbedder
+    from qa.retrieval import Retriever
+
+    start, cpu_start = time.perf_counter(), time.process_time()
+    bm25 = bm25s.BM25.load(str(bm25_dir(n)), mmap=True)
+    index = _dense_index(n, dense_kind)
     embedder = WordLlamaEmbedder()
     open_s, open_cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
     rss_open = rss_mb()
     rule = Retriever(range(n), lexical=None, fusion="weighted", dense_weight=embedder.fusion_weight)  # type: ignore[arg-type]
     _, questions = corpus(n)
     questions = questions[:questions_limit]
-    vocab = bm25.vocab_dict
     cpu, hits, lex_hits = [], [], []
     for question, row in questions:
         c0 = time.process_time()
-        ids = [vocab[t] for t in tokenize(question) if t in vocab]
-        scores = bm25.get_scores_from_ids(ids) if ids else np.zeros(n, dtype=np.float32)
-        top = np.argpartition(-scores, 50)[:50]
-        lex_order = [int(i) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
-        found, ids50 = index.search(embedder.encode_queries([question]), 50)
-        dense = {int(i): float(s) for i, s in zip(ids50[0], found[0], strict=True) if i >= 0}
-        merged = rule._fuse(lex_order, scores, dense)
-        best = sorted(merged, key=lambda i: (-merged[i], i))[:5]
+        lex_order, _scores, _dense, _merged, best = _fused_top5(question, n, bm25, index, embedder, rule)
         cpu.append((time.process_time() - c0) * 1e3)
         hits.append(row in best)
         lex_hits.append(row in lex_order[:5])
@@ -421,18 +437,15 @@ class MmapLexical:
 def ask(n: int, questions_limit: int) -> dict[str, Any]:
     """Full answering at `n` chunks on the designed store: mmap BM25 top-50, SQ8 dense, qa's fusion and answerer."""
     import bm25s
-    import faiss
 
     from qa.answering import AnswerContext, answer_question
     from qa.answering.query import rewrite
     from qa.embedding import WordLlamaEmbedder
     from qa.evaluation import key_found, strip_markers
-    from qa.lexical import tokenize
     from qa.loading import detect_structure
     from qa.retrieval import Retriever
     from qa.types import Chunk, Document, Passage
 
-    faiss.omp_set_num_threads(1)
     texts, questions = corpus(n)
     golds = [
         tuple(a["text"] for a in qa["answers"])
@@ -442,32 +455,20 @@ def ask(n: int, questions_limit: int) -> dict[str, Any]:
     ]
     start, cpu_start = time.perf_counter(), time.process_time()
     bm25 = bm25s.BM25.load(str(bm25_dir(n)), mmap=True)
-    base = np.load(CACHE / f"vectors-{n}.npy", mmap_mode="r")
-    index = faiss.IndexScalarQuantizer(base.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
-    index.train(np.ascontiguousarray(base[:: max(1, n // 100_000)]))
-    for s in range(0, n, 100_000):
-        index.add(np.ascontiguousarray(base[s : s + 100_000]))
+    index = _dense_index(n, "sq8")
     embedder = WordLlamaEmbedder()
     joined_start = time.process_time()
     lexical = MmapLexical(bm25, "\n".join(texts))
     joined_cpu_s = time.process_time() - joined_start
     open_cpu_s = time.process_time() - cpu_start
     rule = Retriever(range(n), lexical=None, fusion="weighted", dense_weight=embedder.fusion_weight)  # type: ignore[arg-type]
-    vocab = bm25.vocab_dict
 
     def document(doc_id: str) -> Document:
         text = texts[int(doc_id)]
         return Document(doc_id, text, "", detect_structure(text))
 
     def retrieve(question: str) -> list[Passage]:
-        ids = [vocab[t] for t in tokenize(question) if t in vocab]
-        scores = bm25.get_scores_from_ids(ids) if ids else np.zeros(n, dtype=np.float32)
-        top = np.argpartition(-scores, 50)[:50]
-        lex_order = [int(i) for i in top[np.argsort(-scores[top], kind="stable")] if scores[i] > 0]
-        found, ids50 = index.search(embedder.encode_queries([question]), 50)
-        dense = {int(i): float(s) for i, s in zip(ids50[0], found[0], strict=True) if i >= 0}
-        merged = rule._fuse(lex_order, scores, dense)
-        best = sorted(merged, key=lambda i: (-merged[i], i))[:5]
+        _lex_order, scores, dense, merged, best = _fused_top5(question, n, bm25, index, embedder, rule)
         return [
             Passage.of(
                 Chunk(str(i), 0, len(texts[i]), texts[i], "开头"),
