@@ -25,15 +25,16 @@ def _assert_exact_citations(bot: QA, answer: Answer) -> None:
     assert markers == set(range(1, len(answer.citations) + 1))
 
 
-@pytest.mark.parametrize(
-    ("question", "key"),
-    [
-        ("郑州市有多少个专业被列进了省级高水平专业建设序列？", "7个"),
-        ("2024年郑州市中职学校新增备案了几个专业？", "83个"),
-        ("市级高技能人才公共实训基地建了多少家？", "18家"),
-        ("郑州旅游职业学院开设了哪些订单班？", "同程旅行网订单班"),
-    ],
-)
+# Letter questions each answered by one fact, with the fact (`7个`) the answer must hold; test_milvus asks them too.
+FACTOIDS = [
+    ("郑州市有多少个专业被列进了省级高水平专业建设序列？", "7个"),
+    ("2024年郑州市中职学校新增备案了几个专业？", "83个"),
+    ("市级高技能人才公共实训基地建了多少家？", "18家"),
+    ("郑州旅游职业学院开设了哪些订单班？", "同程旅行网订单班"),
+]
+
+
+@pytest.mark.parametrize(("question", "key"), FACTOIDS)
 def test_factoid_answer_is_short_contains_the_fact_and_cites_an_exact_span(bot: QA, question: str, key: str) -> None:
     answer = bot.ask(question)
     assert not answer.abstained

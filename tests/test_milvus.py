@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_answering import _assert_exact_citations
+from test_answering import FACTOIDS, _assert_exact_citations
 
 from qa import QA
 from qa.cli import main
@@ -53,15 +53,7 @@ def bot(request: pytest.FixtureRequest) -> QA:
     return request.getfixturevalue(request.param)
 
 
-@pytest.mark.parametrize(
-    ("question", "key"),
-    [
-        ("郑州市有多少个专业被列进了省级高水平专业建设序列？", "7个"),
-        ("2024年郑州市中职学校新增备案了几个专业？", "83个"),
-        ("市级高技能人才公共实训基地建了多少家？", "18家"),
-        ("郑州旅游职业学院开设了哪些订单班？", "同程旅行网订单班"),
-    ],
-)
+@pytest.mark.parametrize(("question", "key"), FACTOIDS)
 def test_factoid_is_retrieved_and_answered_with_an_exact_citation(bot: QA, question: str, key: str) -> None:
     assert any(key in p.text for p in bot.retrieve(question, k=3))
     answer = bot.ask(question)
