@@ -20,7 +20,7 @@ from pathlib import Path
 
 from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, train
 from qa.errors import QAError
-from qa.evaluation import Fold, key_found, parse_key, strip_markers
+from qa.evaluation import Fold, abstention_at, answerability, key_found, parse_key, strip_markers
 from qa.evaluation import main as evaluate_main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,6 +56,9 @@ def pooled(rows: list[dict]) -> dict[str, float | int | None]:
         if answered
         else None,
         "recall@5": mean([r["hit_rank"] is not None and r["hit_rank"] <= 5 for r in answerable]),
+        "abstention_at_3pct_false": abstention_at(
+            [(answerability(r["confidence"], r["abstained"]), r["type"] != "absent") for r in rows]
+        ),
     }
 
 

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
 from qa.chunking import split_spans
 from qa.errors import InputError, QAError
 from qa.script import TO_SIMPLIFIED, TO_TRADITIONAL, converter
@@ -34,6 +36,7 @@ DEPTH = 10  # passages retrieved per question for Recall@k and MRR@10
 ANSWER_READS = 5  # passages `ask` reads; evidence ranked below this cannot be in the answer
 SUPPORT_SHARE = 0.5  # share of an evidence occurrence the cited spans must cover
 TRADEOFF_STEPS = 21  # thresholds of the abstention sweep kept in metrics.json (0, 0.05, …, 1)
+AT_FALSE_ABSTAIN = 0.03  # `abstention_at`: the false-abstention rate the issue's targets are stated at
 METRICS = (
     "recall@1",
     "recall@3",
@@ -300,6 +303,46 @@ def abstention_tradeoff(outcomes: Sequence[Outcome], steps: int = TRADEOFF_STEPS
         right_rate = sum(abstains(a, t) for a in unanswerable) / len(unanswerable)
         points.append(TradeoffPoint(round(t, 4), round(false_rate, 4), round(right_rate, 4)))
     return points
+
+
+def highest_cut(scores: Sequence[float], most: float) -> float:
+    """The highest threshold that leaves at most `most` of `scores` below it (0.5 for no scores)."""
+    ordered = sorted(scores)
+    return float(ordered[int(most * len(ordered))]) if ordered else 0.5
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve: the chance a random positive scores above a random negative (ties half)."""
+    pos, neg = scores[positive], scores[~positive]
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
+
+
+def abstention_at(scored: Sequence[tuple[float, bool]], most: float = AT_FALSE_ABSTAIN) -> dict[str, float] | None:
+    """Abstention had the threshold been the highest refusing at most `most` of the answerable questions.
+
+    `scored` holds (answerability, answerable) per question; the AUC says how well the scores separate the
+    two kinds whatever the threshold. None without both kinds of question.
+    """
+    scores = np.array([s for s, _ in scored], dtype=np.float64)
+    positive = np.array([a for _, a in scored], dtype=bool)
+    if positive.all() or not positive.any():
+        return None
+    threshold = highest_cut(list(scores[positive]), most)
+    return {
+        "most_false_abstain": most,
+        "threshold": round(threshold, 4),
+        "false_abstain_rate": round(float((scores[positive] < threshold).mean()), 4),
+        "abstain_rate_unanswerable": round(float((scores[~positive] < threshold).mean()), 4),
+        "auc": round(auc(scores, positive), 4),
+    }
+
+
+def answerability(confidence: float | None, abstained: bool) -> float:
+    """An answer's confidence; without one (a question the model did not score), 0 if it abstained, else 1."""
+    if confidence is not None:
+        return float(confidence)
+    return 0.0 if abstained else 1.0
 
 
 def by_type(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
@@ -691,6 +734,9 @@ def run(args: argparse.Namespace) -> int:
         "models": str(args.models or "qa/models"),
         "absent_questions": sum(o.question.absent for o in outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
+        "abstention_at_3pct_false": abstention_at(
+            [(answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in outcomes]
+        ),
         "skipped_questions": args.skip,
         "skipped_lines": problems,
         "evidence_warnings": warnings,

@@ -16,7 +16,9 @@ from qa.evaluation import (
     Outcome,
     Question,
     absent_articles,
+    abstention_at,
     abstention_tradeoff,
+    answerability,
     by_type,
     check_floors,
     hit_rank,
@@ -408,6 +410,18 @@ def test_absent_sample_leaves_out_whole_articles_holding_n_questions(tmp_path: P
     assert len(samples) > 1  # the seed matters
     with pytest.raises(InputError, match="--absent 8 would leave no article"):
         absent_articles([1, 2, 3, 2], 8)
+
+
+def test_abstention_at_a_false_abstention_rate_takes_the_highest_threshold_within_it() -> None:
+    answerable = [(i / 10, True) for i in range(1, 11)]  # 0.1 … 1.0: 10% is one question below the threshold
+    scored = [*answerable, (0.05, False), (0.15, False), (0.95, False)]
+    at = abstention_at(scored, most=0.1)
+    assert at is not None and at["threshold"] == 0.2 and at["false_abstain_rate"] == 0.1
+    assert at["abstain_rate_unanswerable"] == pytest.approx(2 / 3, abs=1e-4)
+    assert at["auc"] == pytest.approx((10 + 9 + 1) / 30, abs=1e-4)  # pairs ordered right, of 10 x 3
+    assert abstention_at(answerable) is None  # no unanswerable question to count
+    assert answerability(None, abstained=True) == 0.0 and answerability(None, abstained=False) == 1.0
+    assert answerability(0.4, abstained=True) == 0.4
 
 
 def test_absent_questions_count_only_in_the_abstention_metrics() -> None:

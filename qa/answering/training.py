@@ -39,7 +39,7 @@ from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, card_path, impor
 from qa.answering.query import meta_intent, rewrite
 from qa.api import QA
 from qa.errors import InputError
-from qa.evaluation import Fold, fold_option, key_found, naive_answer, read_questions
+from qa.evaluation import Fold, auc, fold_option, highest_cut, key_found, naive_answer, read_questions
 from qa.lexical import LexicalIndex
 from qa.settings import PACKAGE_DIR
 
@@ -486,12 +486,7 @@ def _probabilities(ranker: Any, answerable: Any, examples: Sequence[Example]) ->
 
 def choose_threshold(answerable_probabilities: Sequence[np.ndarray], most: float = MAX_FALSE_ABSTAIN) -> float:
     """The highest threshold that abstains on at most `most` of the answerable questions of every validation set."""
-    cuts = []
-    for probs in answerable_probabilities:
-        if len(probs):
-            ordered = np.sort(probs)
-            cuts.append(float(ordered[int(most * len(ordered))]))  # fewer than that many lie below it
-    return min(cuts, default=0.5)
+    return min((highest_cut(list(probs), most) for probs in answerable_probabilities if len(probs)), default=0.5)
 
 
 def _figures(name: str, examples: Sequence[Example], ranker: Any, probs: np.ndarray, threshold: float) -> SetFigures:
@@ -512,13 +507,6 @@ def _figures(name: str, examples: Sequence[Example], ranker: Any, probs: np.ndar
         abstain_unanswerable=round(float(abstain[~answerable].mean()), 4) if (~answerable).any() else None,
         auc=round(auc(probs, answerable), 4) if answerable.any() and (~answerable).any() else None,
     )
-
-
-def auc(scores: np.ndarray, positive: np.ndarray) -> float:
-    """Area under the ROC curve: the chance a random positive scores above a random negative (ties half)."""
-    pos, neg = scores[positive], scores[~positive]
-    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
-    return float(greater / (len(pos) * len(neg)))
 
 
 def sha256(path: Path) -> str:
