@@ -322,6 +322,7 @@ class QA:
             where=self._where,
             threshold=self.settings.abstain_threshold,
             models_dir=self.settings.models_dir,
+            doc_ids=tuple(self.documents),
         )
 
     def _neighbours(self, passages: Sequence[Passage]) -> list[Passage]:

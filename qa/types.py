@@ -170,10 +170,14 @@ class Answer:
     # The answerability model's probability that the documents answer the question (None: not scored,
     # e.g. an empty question or one about the letter itself); `abstained` compares it with the threshold.
     confidence: float | None = None
+    # The answer's shape (`qa.answering.scope`): one fact, or an outline, summary, section, gathering or several
+    # asks, whose items are the citations in order, one `[n]` each.
+    scope: str = "fact"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
+            "scope": self.scope,
             "resolved_question": self.resolved_question or self.question,
             "text": self.text,
             "abstained": self.abstained,

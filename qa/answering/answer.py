@@ -10,11 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answering import broad
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.kinds import KINDS
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.query import FILLER, Query, analyse, meta_intent, part_heading, section_number
+from qa.answering.query import FILLER, Query, analyse, meta_intents, part_heading, section_number
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
 from qa.script import in_script_of
@@ -52,6 +53,7 @@ class AnswerContext:
     where: str = "信中"  # names the source in an abstention (`信中` for a letter, `文中` otherwise)
     threshold: float | None = None  # abstain below this answerability; None: the one chosen on validation
     models_dir: Path | None = None  # the ranker and answerability models; None: the shipped ones
+    doc_ids: Sequence[str] = ()  # the collection's documents: a broad question with no passage reads its only one
 
 
 @dataclass(frozen=True)
@@ -63,23 +65,30 @@ class Reading:
     rows: np.ndarray = field(repr=False)
 
 
-def read(question: str, ctx: AnswerContext) -> Reading:
-    """Analyse the question once and turn every candidate sentence into a feature row."""
-    query = analyse(question, ctx.lexical, ctx.focus)
+def read(question: str, ctx: AnswerContext, query: Query | None = None) -> Reading:
+    """Analyse the question once (unless given its analysis) and turn every candidate sentence into a feature row."""
+    query = query or analyse(question, ctx.lexical, ctx.focus)
     found = candidates(ctx.passages, ctx.neighbours, ctx.document)
     return Reading(query, found, candidate_matrix(query, found))
 
 
 def answer_question(question: str, ctx: AnswerContext, models: Models | None = None) -> Answer:
-    """The best candidate sentence (cut to its answering clauses for a number or date), or an abstention."""
+    """A broad answer when the question's scope asks for one; else the best candidate sentence (cut to its
+    answering clauses for a number or date, widened to its section when it is a bare heading), or an abstention."""
     asked = ctx.asked or question
+    doc = _subject_document(ctx)
     # A follow-up's own words decide whether it asks about the letter itself, not the earlier question's.
-    if ctx.passages and (intent := meta_intent(ctx.focus or question)) is not None:
-        meta = answer_meta(asked, intent, ctx.document(ctx.passages[0].doc_id), ctx.passages)
+    if doc is not None and (intents := meta_intents(ctx.focus or question)):
+        meta = answer_meta(asked, intents, doc, ctx.passages)
         if meta is not None:
             return replace(meta, resolved_question=question)
+    query = analyse(question, ctx.lexical, ctx.focus)
+    if doc is not None and query.scope != "fact":
+        shaped = _broad(asked, query, doc, ctx)
+        if shaped is not None:
+            return replace(shaped, resolved_question=question)
     models = models or load_models(ctx.models_dir or MODELS_DIR)
-    reading = read(question, ctx)
+    reading = read(question, ctx, query)
     # Nothing the question says occurs in any document (`<script>alert(1)</script>`, `你好`): no sentence can answer.
     if not reading.candidates or not reading.query.terms or reading.query.missing >= 1.0:
         return _abstain(asked, question, reading.query, ctx, None)
@@ -90,6 +99,12 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return _abstain(asked, question, reading.query, ctx, confidence)
     best = reading.candidates[int(np.argmax(scores))]
     doc = ctx.document(best.doc_id)
+    # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
+    heading = broad.heading_at(doc, best.span)
+    if heading is not None:
+        return replace(
+            broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
+        )
     said = ctx.already_said.citation if ctx.already_said is not None else None
     span = _trim(reading.query, doc, best.span, said if said is not None and said.doc_id == doc.doc_id else None)
     if "reason" in reading.query.kinds:
@@ -113,26 +128,80 @@ def _overlap(citation: Citation, span: Span) -> bool:
     return citation.start < span.end and span.start < citation.end
 
 
-def answer_meta(question: str, intent: str, doc: Document, passages: Sequence[Passage]) -> Answer | None:
-    """Answer from the letter's detected structure, citing the span it came from."""
-    if intent == "section":
+def answer_meta(
+    question: str, intents: str | Sequence[str], doc: Document, passages: Sequence[Passage]
+) -> Answer | None:
+    """Answer from the letter's detected structure, citing the span it came from; several asks (`谁写给谁`) each
+    get their own sentence and citation. None when the letter's structure lacks what is asked."""
+    intents = [intents] if isinstance(intents, str) else list(intents)
+    if intents == ["section"]:
         heading = part_heading(doc, section_number(question))
         if heading is None:
             return None
-        span = Span(heading.start, heading.end)
-        section = heading.title
-    else:
+        # The part's title and what it holds: a heading is never an answer by itself.
+        part = broad.section(question, doc, heading, passages)
+        text = META_TEMPLATES["section"].format(part.citations[0].text, "[1]")
+        rest = part.text.split("\n", 1)[1] if "\n" in part.text else ""
+        return replace(part, text=text + ("\n" + rest if rest else ""), scope="fact")
+    sentences: list[str] = []
+    citations: list[Citation] = []
+    for intent in (i for i in _META_ORDER if i in intents and i != "section"):
         span = getattr(doc.structure, intent)
         if span is None:
-            return None
+            continue
         section = "落款" if intent == "date" else "开头"
-    citation = Citation(
-        doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section, doc.page_at(span.start)
+        citations.append(
+            Citation(
+                doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section, doc.page_at(span.start)
+            )
+        )
+        text = META_TEMPLATES[intent].format(citations[-1].text, f"[{len(citations)}]")
+        if intent == "sender" and not _is_signature(doc, span):
+            text = text[:-1] + SENDER_INFERRED + "。"
+        sentences.append(text)
+    if not citations:
+        return None
+    scope = "multi" if len(citations) > 1 else "fact"
+    return Answer(question, "".join(sentences), tuple(citations), tuple(passages), abstained=False, scope=scope)
+
+
+_META_ORDER = ("sender", "addressee", "proposal", "date", "section")
+
+
+def _subject_document(ctx: AnswerContext) -> Document | None:
+    """The document a question is about: that of the best passage, or the collection's only one."""
+    if ctx.passages:
+        return ctx.document(ctx.passages[0].doc_id)
+    if len(ctx.doc_ids) == 1:
+        return ctx.document(ctx.doc_ids[0])
+    return None
+
+
+def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answer | None:
+    """The shape the question's scope asks for; None hands it to the fact answerer (`哪些举措` naming no section)."""
+    if query.scope == "outline":
+        return broad.outline(asked, doc, ctx.passages, ctx.where) or _refuse_shape(asked, ctx, "分部分的标题")
+    if query.scope == "summary":
+        return broad.summary(asked, doc, ctx.passages, ctx.where)
+    if query.scope == "gather" and query.gather:
+        found = broad.gathered(asked, doc, query.gather, query.gather_noun, ctx.passages, ctx.where)
+        return found or _refuse_shape(asked, ctx, query.gather_noun)
+    if query.scope == "section":
+        if broad.is_document_topic(query, doc) and broad.top_level(doc):
+            return broad.outline(asked, doc, ctx.passages, ctx.where)
+        heading = broad.section_for(query, doc)
+        if heading is not None:
+            return broad.section(asked, doc, heading, ctx.passages)
+    return None
+
+
+def _refuse_shape(asked: str, ctx: AnswerContext, missing: str) -> Answer:
+    """A broad question the document cannot answer in its shape: say what it lacks."""
+    where = ctx.where
+    text = in_script_of(
+        f"{where}没有提到{missing}。下面是最接近的段落，供参考。", "".join(p.text for p in ctx.passages)
     )
-    text = META_TEMPLATES[intent].format(citation.text, "[1]")
-    if intent == "sender" and not _is_signature(doc, span):
-        text = text[:-1] + SENDER_INFERRED + "。"
-    return Answer(question, text, (citation,), tuple(passages), abstained=False)
+    return Answer(asked, text, (), tuple(ctx.passages), abstained=True)
 
 
 def _is_signature(doc: Document, span: Span) -> bool:

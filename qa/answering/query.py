@@ -4,9 +4,10 @@ and questions about the letter itself."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qa.answering.kinds import COUNT_ASKED, UNITS, asked_kinds
+from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_type, question_scope
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
 from qa.types import Document, Heading
@@ -60,6 +61,12 @@ class Query:
     missing: float  # share of the term weight that no document contains (`洛阳市` in a Zhengzhou letter)
     bound: float  # the most BM25 could score the question in this corpus (`LexicalIndex.upper_bound`)
     chunks: int = 0  # how many chunks the corpus holds
+    scope: Scope = "fact"  # how much of the documents it asks for (`qa.answering.scope`)
+    topic: dict[str, float] = field(
+        default_factory=dict
+    )  # the terms left once scope words go (`校企合作` of 在校企合作方面有哪些举措)
+    gather: str = ""  # the kind of thing a gathering question collects (`company`), '' for other scopes
+    gather_noun: str = ""  # … as the question names it (`企业`)
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
@@ -97,18 +104,27 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     count = COUNT_ASKED.search(plain)
     total = sum(terms.values())
     unseen = sum(w for t, w in terms.items() if lexical.df(t) == 0)
+    kinds = asked_kinds(kind_text)
+    own = plain_focus if focus else plain  # a follow-up's scope is what it says itself
+    scope = question_scope(own, kinds, aligned_simplified(content))
+    topic_text = SCOPE_WORDS.sub(" ", _without_filler(focus or question))
+    topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
     return Query(
         text=question,
         plain=plain,
         terms=terms,
         chars=chars,
-        kinds=asked_kinds(kind_text),
+        kinds=kinds,
         count_unit=count.group(1) if count else "",
         head=head_noun(plain_focus or plain),
         defines=defined_term(plain_focus or plain),
         missing=unseen / total if total > 0 else 0.0,
         bound=lexical.upper_bound(question),
         chunks=lexical.size,
+        scope=scope,
+        topic=topic,
+        gather=gather_type(own) if scope == "gather" else "",
+        gather_noun=gather_noun(own) if scope == "gather" else "",
     )
 
 
@@ -185,13 +201,13 @@ def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
     value = chinese_number(number)
     if not value:
         return number + unit
-    for form in (str(value), _chinese_numeral(value)):
+    for form in (str(value), chinese_numeral(value)):
         if lexical.occurs(form + unit):
             return form + unit
     return number + unit
 
 
-def _chinese_numeral(value: int) -> str:
+def chinese_numeral(value: int) -> str:
     """7 → `七`, 12 → `十二`, 30 → `三十`; '' past 99."""
     if value < 10:
         return _DIGITS[value]
@@ -199,6 +215,12 @@ def _chinese_numeral(value: int) -> str:
         tens, ones = divmod(value, 10)
         return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
     return ""
+
+
+def meta_intents(question: str) -> list[str]:
+    """Every question about the letter itself this asks (`谁写给谁` asks for the sender and the addressee)."""
+    question = simplified(question)
+    return [intent for intent, pattern in META_PATTERNS.items() if pattern.search(question)]
 
 
 def meta_intent(question: str) -> str | None:

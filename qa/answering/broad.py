@@ -1,0 +1,238 @@
+"""Broad answers: an outline, a summary, a section's content, a gathering across a document — several items,
+each an exact citation.
+
+The document's parsed structure (numbered headings, the proposal a letter replies to) gives outlines and
+sections; a document without headings is summarised by its most central sentences (TextRank over sentence
+similarity); gatherings come from `qa.answering.gather`. A heading is never an answer by itself: a question
+that lands on one is answered from the section under it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.answering.gather import Mention, gather
+from qa.answering.query import Query, chinese_numeral, share
+from qa.chunking import split_spans
+from qa.lexical import bigrams
+from qa.types import Answer, Citation, Document, Heading, Passage, Span
+
+SUMMARY_SENTENCES = 3  # a document without headings is summarised by this many central sentences
+SECTION_SENTENCES = 3  # a section without sub-headings is given by this many of its sentences
+SECTION_CHARS = 400  # … and at most about this many characters of them
+SECTION_MATCH = 0.5  # share of the question's term weight a heading must hold to be the section asked about
+TOPIC_HEADINGS = 3  # a topic named in this many headings is the document's own topic: its outline answers
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a broad answer: words of our own (`prefix`) and the exact span it cites."""
+
+    span: Span
+    prefix: str = ""
+
+
+def heading_at(doc: Document, span: Span) -> Heading | None:
+    """The heading `span` is (a candidate sentence that is only a heading line), if any."""
+    for h in doc.structure.headings:
+        if span.start <= h.start < span.end or h.start <= span.start < h.end:
+            rest = doc.text[span.start : span.end].replace(doc.text[h.start : h.end], "")
+            if not rest.strip(" 。.，,：:；;\n"):
+                return h
+    return None
+
+
+def top_level(doc: Document) -> list[Heading]:
+    """The document's parts: its headings of the highest level it has."""
+    if not doc.structure.headings:
+        return []
+    level = min(h.level for h in doc.structure.headings)
+    return [h for h in doc.structure.headings if h.level == level]
+
+
+def children(doc: Document, heading: Heading) -> list[Heading]:
+    """The headings one level below `heading`, up to the next heading of its level or above."""
+    out = []
+    after = [h for h in doc.structure.headings if h.start > heading.start]
+    for h in after:
+        if h.level <= heading.level:
+            break
+        if h.level == heading.level + 1:
+            out.append(h)
+    return out
+
+
+def section_end(doc: Document, heading: Heading) -> int:
+    """Where the section under `heading` ends: the next heading of its level or above, else the signature."""
+    for h in doc.structure.headings:
+        if h.start > heading.start and h.level <= heading.level:
+            return h.start
+    ends = [s.start for s in (doc.structure.sender, doc.structure.date) if s is not None and s.start > heading.end]
+    return min(ends) if ends else len(doc.text)
+
+
+def section_path(doc: Document, offset: int) -> str:
+    """The titles of the headings `offset` sits under (`一、… › (二)…`), '' before the first."""
+    path: list[Heading] = []
+    for h in doc.structure.headings:
+        if h.start > offset:
+            break
+        path = [p for p in path if p.level < h.level] + [h]
+    return " › ".join(h.title for h in path)
+
+
+def section_for(query: Query, doc: Document) -> Heading | None:
+    """The heading whose title holds at least `SECTION_MATCH` of the question's topic weight; of several, the
+    highest in the outline (`四、促进校企深度合作` over its own `(三)…校企合作…`), then the best covered."""
+    best: tuple[int, float, Heading] | None = None
+    for h in doc.structure.headings:
+        covered = share(query.topic, h.title, empty=0.0)
+        if covered >= SECTION_MATCH and (best is None or (-h.level, covered) > best[:2]):
+            best = (-h.level, covered, h)
+    return best[2] if best else None
+
+
+def is_document_topic(query: Query, doc: Document) -> bool:
+    """Whether the question names nothing narrower than the document's own topic (`产教融合` in a letter
+    replying to a proposal on it): no topic at all, or its rarest term in the proposal or in many headings."""
+    known = {t: w for t, w in query.topic.items() if t in doc.text}
+    if not known:
+        return not query.topic
+    rarest = max(known, key=known.__getitem__)
+    proposal = doc.structure.proposal
+    in_proposal = proposal is not None and rarest in doc.text[proposal.start : proposal.end]
+    return in_proposal or sum(rarest in h.title for h in doc.structure.headings) >= TOPIC_HEADINGS
+
+
+# ---- the shapes ----------------------------------------------------------------------------------
+
+
+def outline(question: str, doc: Document, passages: Sequence[Passage], where: str) -> Answer | None:
+    """`共分为七个部分：` and each top-level heading, cited; None for a document without headings."""
+    parts = top_level(doc)
+    if not parts:
+        return None
+    head = f"共分为{chinese_numeral(len(parts)) or len(parts)}个部分："
+    return _answer(question, doc, head, [Item(Span(h.start, h.end)) for h in parts], passages, "outline")
+
+
+def summary(question: str, doc: Document, passages: Sequence[Passage], where: str) -> Answer:
+    """What the document answers (a letter's proposal) and its parts; without headings, its central sentences."""
+    parts = top_level(doc)
+    proposal = doc.structure.proposal
+    if parts:
+        items = []
+        if proposal is not None:
+            items.append(Item(Span(proposal.start, proposal.end), "这是对以下提案的答复："))
+        else:
+            first = _first_sentence(doc)
+            if first is not None:
+                items.append(Item(first, "开篇："))
+        count = chinese_numeral(len(parts)) or str(len(parts))
+        items += [Item(Span(h.start, h.end), f"正文分为{count}个部分：" if i == 0 else "") for i, h in enumerate(parts)]
+        return _answer(question, doc, "", items, passages, "summary")
+    central = textrank(doc, SUMMARY_SENTENCES)
+    return _answer(question, doc, "要点：", [Item(s) for s in central], passages, "summary")
+
+
+def section(question: str, doc: Document, heading: Heading, passages: Sequence[Passage]) -> Answer:
+    """The section under `heading`: its title, then its sub-headings, or its first sentences when it has none."""
+    subs = children(doc, heading)
+    items = [Item(Span(heading.start, heading.end))]
+    if subs:
+        count = chinese_numeral(len(subs)) or str(len(subs))
+        items += [Item(Span(h.start, h.end), f"下分{count}项：" if i == 0 else "") for i, h in enumerate(subs)]
+    else:
+        used = 0
+        for span in split_spans(doc.text, heading.end, section_end(doc, heading)):
+            if len(items) > SECTION_SENTENCES or (used and used + span.end - span.start > SECTION_CHARS):
+                break
+            items.append(Item(span))
+            used += span.end - span.start
+    return _answer(question, doc, "", items, passages, "section")
+
+
+def gathered(
+    question: str, doc: Document, kind: str, noun: str, passages: Sequence[Passage], where: str
+) -> Answer | None:
+    """The things of `kind` the document names, grouped by the sentence naming them; None when it names none."""
+    found = gather(doc, kind)
+    if not found:
+        return None
+    items = [Item(m.span) for m in found] if kind in ("document", "figure") else _grouped(doc.text, found)
+    head = f"{where}提到的{noun}有：" if noun else f"{where}提到："
+    return _answer(question, doc, head, items, passages, "gather")
+
+
+_JOINS = re.compile(r"[、，,和及与以 ]{1,3}")
+
+
+def _grouped(text: str, found: Sequence[Mention]) -> list[Item]:
+    """Mentions only a `、` or `和` apart cited together, as the run of text from the first to the last of them."""
+    items: list[Item] = []
+    group: list[Mention] = []
+    for m in [*found, None]:
+        if m is not None and group and _JOINS.fullmatch(text[group[-1].span.end : m.span.start]):
+            group.append(m)
+            continue
+        if group:
+            items.append(Item(Span(group[0].span.start, group[-1].span.end)))
+        group = [m] if m is not None else []
+    return items
+
+
+def _first_sentence(doc: Document) -> Span | None:
+    start = doc.structure.addressee.end if doc.structure.addressee is not None else 0
+    spans = split_spans(doc.text, start, len(doc.text))
+    return spans[0] if spans else None
+
+
+def textrank(doc: Document, k: int) -> list[Span]:
+    """The `k` most central sentences (PageRank over shared character bigrams), in document order."""
+    spans = [s for s in split_spans(doc.text, 0, len(doc.text)) if s.end - s.start >= 8]
+    if len(spans) <= k:
+        return spans
+    grams = [set(bigrams(doc.text[s.start : s.end])) for s in spans]
+    n = len(spans)
+    sim = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            shared = len(grams[i] & grams[j])
+            if shared:
+                sim[i, j] = sim[j, i] = shared / (np.log(1 + len(grams[i])) + np.log(1 + len(grams[j])))
+    rows = sim.sum(axis=1, keepdims=True)
+    walk = np.divide(sim, rows, out=np.full_like(sim, 1.0 / n), where=rows > 0)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(50):
+        rank = 0.15 / n + 0.85 * walk.T @ rank
+    best = sorted(np.argsort(-rank)[:k])
+    return [spans[i] for i in best]
+
+
+def _answer(
+    question: str, doc: Document, head: str, items: Sequence[Item], passages: Sequence[Passage], scope: str
+) -> Answer:
+    """The items as lines, each ending in its `[n]` marker, and the citations in the same order."""
+    citations = []
+    lines = [head] if head else []
+    for n, item in enumerate(items, 1):
+        text = doc.text[item.span.start : item.span.end]
+        citations.append(
+            Citation(
+                doc.doc_id,
+                item.span.start,
+                item.span.end,
+                text,
+                section_path(doc, item.span.start) or "开头",
+                doc.page_at(item.span.start),
+            )
+        )
+        body = text.strip().rstrip("。；;，,：:")
+        if item.prefix:
+            lines.append(item.prefix)
+        lines.append(f"{body}[{n}]")
+    return Answer(question, "\n".join(lines), tuple(citations), tuple(passages), False, scope=scope)

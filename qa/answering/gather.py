@@ -1,0 +1,243 @@
+"""Gathering: the things of one type a document names (companies, cities, schools, documents, figures…), each
+found at a mention whose exact span can be cited.
+
+Three signals, each generic: an enumeration (`宇通、郑州日产、富士康等知名企业`) whose trailing type phrase names
+the type; a run of nouns ending in the type's suffix (`郑州财税金融职业学院`); a pattern for the types that have
+one (`《…》` for documents, a number with its unit for figures, `YYYY年M月` for dates). Words are cut and tagged by
+jieba's part-of-speech tagger (imported on the first gathering question, its tags cached per document).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa.chunking import split_clauses, split_spans
+from qa.types import Document, Span
+
+# Per type: the words a trailing type phrase holds, and the suffixes that make a noun run one of them.
+TYPE_PHRASE: dict[str, tuple[str, ...]] = {
+    "company": ("企业", "公司", "集团", "酒店", "厂商", "品牌"),
+    "city": ("城市", "地", "地区", "省市"),
+    "school": ("大学", "学院", "学校", "院校", "高校", "研究院"),
+    "department": ("部门", "局", "委", "办"),
+    "major": ("专业", "专业群", "学科"),
+    "activity": ("活动", "模式", "平台", "基地", "项目", "行动"),
+    "person": ("同志", "委员", "领导"),
+}
+SUFFIXES: dict[str, re.Pattern[str]] = {
+    "company": re.compile(r"(?:公司|集团|股份|有限)$"),
+    "school": re.compile(r"(?:大学|学院|学校|职业大学|研究院|技校|中学|小学)$"),
+    "city": re.compile(r"^[\u4e00-\u9fff]{2,4}(?:市|省)$"),
+    "department": re.compile(r"(?:局|委员会|办公厅|办公室|部)$"),
+}
+PROPER = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"}
+_NOUNISH = re.compile(r"^(?:n|nr|nrt|nrfg|ns|nt|nz|j|eng|vn|an|l|b)")
+_NUMBERED_TYPE = re.compile(r"^[一二三四五六七八九十两\d]+[个所家位项地类种座批]")
+_SEPARATOR = {"、"}
+_LAST_JOIN = {"和", "及", "与", "以及"}
+GENERIC = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}[市省])?(?:全市|知名|重点|龙头|相关|有关|各类?|多家|部分|骨干|主要|其他|优质|行业|本地|"
+    r"中职|高职|职业|技工|本科|中等职业|高等)*(?:企业|公司|学校|院校|高校|大学|学院|部门|单位)$"
+)
+
+_DOCUMENT = re.compile(r"《[^《》\n]{2,60}》")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:多|余)?(?:个|所|家|项|名|人|条|批|类|种|位|届|亿元|万元|元|亿|万|%|％)")
+_DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One thing of the asked type, where it is named first, and the sentence that names it."""
+
+    name: str
+    span: Span
+    sentence: Span
+
+
+def gather(doc: Document, kind: str) -> list[Mention]:
+    """Every distinct thing of `kind` the document names, in the order it first names them."""
+    if kind == "document":
+        found = _pattern_mentions(doc, _DOCUMENT)
+    elif kind == "figure":
+        found = _figure_mentions(doc)
+    elif kind == "date":
+        found = _pattern_mentions(doc, _DATE)
+    else:
+        found = _word_mentions(doc, kind)
+    seen: set[str] = set()
+    out = []
+    for m in sorted(found, key=lambda m: m.span.start):
+        if m.name in seen or any(m.name in s and m.name != s for s in seen):
+            continue
+        seen.add(m.name)
+        out.append(m)
+    return out
+
+
+def _sentences(doc: Document) -> list[Span]:
+    return split_spans(doc.text, 0, len(doc.text))
+
+
+def _pattern_mentions(doc: Document, pattern: re.Pattern[str]) -> list[Mention]:
+    out = []
+    for sentence in _sentences(doc):
+        for m in pattern.finditer(doc.text, sentence.start, sentence.end):
+            out.append(Mention(m.group(0), Span(m.start(), m.end()), sentence))
+    return out
+
+
+def _figure_mentions(doc: Document) -> list[Mention]:
+    """Each clause that states a counted figure (`市级重点建设专业30个`), named by the clause itself."""
+    out = []
+    for sentence in _sentences(doc):
+        for clause in split_clauses(doc.text, sentence.start, sentence.end):
+            text = doc.text[clause.start : clause.end]
+            if _FIGURE.search(text) and not _DATE.fullmatch(text.strip("，,。；;")):
+                body = text.rstrip("，,。；;：:")
+                out.append(Mention(body, Span(clause.start, clause.start + len(body)), sentence))
+    return out
+
+
+def _word_mentions(doc: Document, kind: str) -> list[Mention]:
+    phrase_words = TYPE_PHRASE.get(kind, ())
+    suffix = SUFFIXES.get(kind)
+    out: list[Mention] = []
+    for sentence in _sentences(doc):
+        words = _tagged(doc.text, sentence.start, sentence.end)
+        for items, type_phrase in _enumerations(words):
+            if any(w in type_phrase for w in phrase_words):
+                out.extend(Mention(doc.text[s:e], Span(s, e), sentence) for s, e in items)
+        if suffix is not None:
+            for s, e, opens_proper in _noun_runs(words):
+                name = doc.text[s:e]
+                if suffix.search(name) and opens_proper and not GENERIC.match(name):
+                    out.append(Mention(name, Span(s, e), sentence))
+    return [m for m in out if 2 <= len(m.name) <= 20 and not GENERIC.match(m.name)]
+
+
+Word = tuple[int, int, str, str]  # start, end, text, part-of-speech tag
+
+
+def _tagged(text: str, start: int, end: int) -> list[Word]:
+    return [(start + s, start + e, w, f) for s, e, w, f in _tag(text[start:end])]
+
+
+@lru_cache(maxsize=4096)
+def _tag(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    out = []
+    pos = 0
+    for word, flag in jieba.posseg.cut(sentence):
+        out.append((pos, pos + len(word), word, flag))
+        pos += len(word)
+    return tuple(out)
+
+
+def _is_item_word(word: Word) -> bool:
+    return bool(_NOUNISH.match(word[3])) and not _NUMBERED_TYPE.match(word[2]) and word[2] not in _LAST_JOIN
+
+
+def _enumerations(words: list[Word]) -> list[tuple[list[tuple[int, int]], str]]:
+    """Runs `A、B、C和D等…`: the items' spans and the type phrase after them (`知名企业`, `三地`).
+
+    Items after a `、` run to the next `、`, `等` or punctuation; the first one is the noun run before the
+    first `、`, and holds a `与` only when the second does too (`人工智能技术与应用、大数据技术与应用`).
+    """
+    out: list[tuple[list[tuple[int, int]], str]] = []
+    i = 0
+    n = len(words)
+    while i < n:
+        if words[i][2] not in _SEPARATOR:
+            i += 1
+            continue
+        second = _run_forward(words, i + 1)
+        if second is None:
+            i += 1
+            continue
+        joins = {w[2] for w in words[i + 1 : second[1]] if w[2] in _LAST_JOIN}
+        first = _run_back(words, i - 1, joins)
+        if first is None:
+            i += 1
+            continue
+        items = [first, second[0]]
+        j = second[1]
+        while j < n and words[j][2] in _SEPARATOR:
+            nxt = _run_forward(words, j + 1)
+            if nxt is None:
+                break
+            items.append(nxt[0])
+            j = nxt[1]
+        items[-1:] = _split_last(words, items[-1], joins)
+        phrase = ""
+        typed = j < n and (words[j][2] == "等" or bool(_NUMBERED_TYPE.match(words[j][2])))
+        if j < n and words[j][2] == "等":
+            j += 1
+        while typed and j < n and (_NOUNISH.match(words[j][3]) or words[j][3] in ("m", "a", "q", "mq", "uj")):
+            phrase += words[j][2]
+            j += 1
+            if len(phrase) > 12:
+                break
+        out.append((items, phrase))
+        i = max(j, i + 1)
+    return out
+
+
+_PUNCT = re.compile(r"^[，,。；;：:、！？!?（）()“”\"《》<>\s]$")
+MAX_ITEM = 12
+
+
+def _run_back(words: list[Word], k: int, joins: set[str]) -> tuple[int, int] | None:
+    end = k
+    if k < 0 or _PUNCT.match(words[k][2]) or words[k][2] == "等":
+        return None
+    k -= 1  # the word touching the `、` belongs to the item whatever its tag (`技术与应用`: 应用 is tagged a verb)
+    while k >= 0 and (_is_item_word(words[k]) or (words[k][2] in joins and k > 0 and _is_item_word(words[k - 1]))):
+        k -= 1
+    if k == end or words[end][2] in joins:
+        return None
+    return words[k + 1][0], words[end][1]
+
+
+def _run_forward(words: list[Word], k: int) -> tuple[tuple[int, int], int] | None:
+    start = k
+    while (
+        k < len(words)
+        and not _PUNCT.match(words[k][2])
+        and words[k][2] != "等"
+        and not _NUMBERED_TYPE.match(words[k][2])
+        and words[k][1] - words[start][0] <= MAX_ITEM
+    ):
+        k += 1
+    if k == start:
+        return None
+    return (words[start][0], words[k - 1][1]), k
+
+
+def _split_last(words: list[Word], item: tuple[int, int], joins: set[str]) -> list[tuple[int, int]]:
+    """The last item split at its `和`/`及` (`香港理工和香港大学`), unless every item holds that word."""
+    inside = [w for w in words if item[0] <= w[0] and w[1] <= item[1]]
+    for w in reversed(inside):
+        if w[2] in _LAST_JOIN and w[2] not in joins and item[0] < w[0] and w[1] < item[1]:
+            return [(item[0], w[0]), (w[1], item[1])]
+    return [item]
+
+
+def _noun_runs(words: list[Word]) -> list[tuple[int, int, bool]]:
+    """Maximal runs of noun-like words, and whether the run opens with a proper noun (`郑州…学院`, not `大学郑州研究院`)."""
+    out = []
+    i = 0
+    while i < len(words):
+        if not _is_item_word(words[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(words) and _is_item_word(words[j]):
+            j += 1
+        out.append((words[i][0], words[j - 1][1], words[i][3] in PROPER))
+        i = j
+    return out

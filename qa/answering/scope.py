@@ -1,0 +1,149 @@
+"""Scope: how much of the documents a question asks for — one fact, a section, the whole document's outline or
+gist, a gathering of things of one type across it, or several asks at once.
+
+Each scope is a row of data (the words that ask for it), tried in order; `bench/scope_ablation.py` measures
+what each row adds on the broad and fact question sets. A question no row claims is a fact question and takes
+the learned answerer's path; a fact answer that lands on a bare heading is widened to its section there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Scope = Literal["fact", "outline", "summary", "section", "gather", "multi"]
+
+# What a gathering question asks to collect (`提到了哪些企业`): the type noun after the wh-word.
+GATHER_TYPES: dict[str, tuple[str, ...]] = {
+    "company": ("企业", "公司", "集团", "厂商", "合作企业", "知名企业", "酒店", "品牌"),
+    "city": ("城市", "地方", "地区", "省份", "省市", "地点", "地市"),
+    "school": ("大学", "高校", "学校", "院校", "学院", "研究院", "职业学校"),
+    "document": ("文件", "政策", "政策文件", "规划", "方案", "意见", "通知", "法规", "书籍", "文献"),
+    "figure": ("数字", "数据", "数量", "指标", "统计数字", "具体数字"),
+    "department": ("部门", "单位", "机构", "委员会"),
+    "person": ("人物", "人名", "领导", "人员", "委员", "负责人"),
+    "major": ("专业", "专业群", "学科"),
+    "activity": ("活动", "项目", "平台", "基地", "模式", "举措名称"),
+    "date": ("日期", "时间点", "年份"),
+}
+_TYPE_WORD = {word: kind for kind, words in GATHER_TYPES.items() for word in words}
+_TYPE_ALT = "|".join(sorted(_TYPE_WORD, key=len, reverse=True))
+
+# Verbs of "naming" that make `哪些X` a gathering across the document rather than a question about one fact.
+_MENTION = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名|包括|包含|有|是|合作)"
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """A scope and the words that ask for it."""
+
+    scope: Scope
+    asks: re.Pattern[str]
+
+
+SCOPE_RULES: tuple[ScopeRule, ...] = (
+    ScopeRule(
+        "outline",
+        re.compile(
+            r"(?:分为|分成|分了|划分为|包括|包含|由)(?:几|哪几|多少)(?:个)?(?:大)?(?:部分|方面|板块|章|节|块)|"
+            r"(?:几|哪几|多少)(?:个)?(?:大)?(?:部分|方面|板块)(?:组成|构成|内容)?[？?]?$|"
+            r"结构(?:是)?(?:怎样|怎么样|什么|如何)|提纲|目录|大纲|"
+            r"(?:有|分)?哪(?:几|些)(?:个)?(?:大)?(?:部分|章节|板块)|(?:各|每个?)(?:部分|章节)的?(?:标题|内容)|小标题"
+        ),
+    ),
+    ScopeRule(
+        "summary",
+        re.compile(
+            r"主要(?:讲|说|谈|写|内容|介绍|涉及|意思|回答|答复)|(?:讲|说|谈|写)了(?:些|一些)?(?:什么|啥)|"
+            r"概括|总结一下|概述|大意|中心(?:思想|内容|意思)|核心内容|要点是|摘要|"
+            r"(?:简要|简单)(?:介绍|说明|说说|讲讲)(?:一下)?(?:这封信|这份|这篇|本文|全文|文件|答复|内容)?[？?]?$|"
+            r"^(?:这封信|这份答复|这份文件|这篇文章|本文|全文|这个文件|这份材料|文件|答复)(?:的)?(?:内容)?是(?:关于)?什么|"
+            r"(?:这封信|这份答复|这份文件|这篇文章|本文|全文|文件)是关于什么"
+        ),
+    ),
+    ScopeRule(
+        "gather",
+        re.compile(
+            rf"(?:{_MENTION}了?|共|一共|都|总共)?(?:哪些|哪几[个家所位类项种]?|什么|多少)(?:样的)?(?:具体的?)?(?:{_TYPE_ALT})"
+            rf"|(?:所有|全部|各个?)(?:的)?(?:{_TYPE_ALT})"
+        ),
+    ),
+    ScopeRule(
+        "section",
+        re.compile(
+            r"哪些(?:举措|措施|工作|做法|成效|成绩|成果|经验|打算|计划|任务|安排|方面|内容|办法|行动|政策措施)|"
+            r"(?:有|做了|采取了?|开展了?|取得了?)(?:什么|哪些|些什么)(?:样的)?(?:举措|措施|工作|做法|成效|成绩|打算|计划|安排|行动)|"
+            r"(?:什么|啥)(?:打算|计划|安排|举措|措施)|(?:打算|计划|安排)(?:是什么|有哪些|如何)|"
+            r"下一步|今后|未来(?:将|要|会)?(?:怎么|如何|做什么|有什么)|"
+            r"^(?:请)?(?:介绍|说说|讲讲|谈谈)(?:一下)?"
+        ),
+    ),
+)
+
+# Words that name the scope, not the topic: `在校企合作方面有哪些举措` is about 校企合作.
+SCOPE_WORDS = re.compile(
+    r"举措|措施|工作|做法|方面|打算|计划|安排|内容|成效|成绩|成果|经验|任务|行动|办法|情况|介绍|说说|讲讲|谈谈|"
+    r"一下|做了|采取|开展|取得|进行|关于|概括|总结|主要|讲了|说了|写了|提到|提及|涉及|列出|列举|出现|所有|全部|一共|总共|共|各个|各"
+)
+
+# Two asks joined in one question (`谁写给谁`, `什么时候去了哪里`, `提案人是谁、答复单位是哪个`).
+_WH = re.compile(r"谁|什么时候|何时|哪里|哪儿|哪[个家所位年天]|什么|多少|几[个所家位年月号]")
+_JOIN = re.compile(r"[，,、；;]|以及|还有|并且|和(?=[^，,、]{0,8}(?:谁|哪|什么|多少|几))")
+
+
+GATHER_REST = 3  # a gathering names at most this many characters besides the type (`郑州市` of 郑州市有哪些大学)
+
+
+def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content: str = "") -> Scope:
+    """The scope a question (in simplified characters) asks for; `fact` when no row claims it.
+
+    `content` is the question with its question words and filler blanked. A gathering names nothing but the
+    type: `郑州大学有哪些学科属于一流建设学科` asks about one sentence, `信里提到了哪些企业` about the whole
+    letter. A question asking for a number (`提到了多少家企业`) counts, it does not gather.
+    """
+    if len(asks(plain)) >= 2:
+        return "multi"
+    for rule in SCOPE_RULES:
+        if not rule.asks.search(plain):
+            continue
+        if rule.scope == "gather":
+            if "count" in fact_kinds and re.search(r"多少|几", plain):
+                continue
+            rest = re.sub(_TYPE_ALT, " ", SCOPE_WORDS.sub(" ", content))
+            if len(re.findall(r"[\u4e00-\u9fff]", rest)) > GATHER_REST:
+                continue
+        return rule.scope
+    return "fact"
+
+
+def gather_type(plain: str) -> str:
+    """The kind of thing a gathering question collects (`company`, `city`…), '' when it names none."""
+    m = re.search(
+        rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?({_TYPE_ALT})", plain
+    )
+    return _TYPE_WORD[m.group(1)] if m else ""
+
+
+def gather_noun(plain: str) -> str:
+    """The type noun as the question says it (`企业`), for naming it in an answer or a refusal."""
+    m = re.search(
+        rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?({_TYPE_ALT})", plain
+    )
+    return m.group(1) if m else ""
+
+
+def asks(plain: str) -> list[str]:
+    """The separate asks of a question: parts joined by a comma or `以及` that each hold a wh-word.
+
+    `谁写给谁` is two asks in one clause (a writer and an addressee); it is split by the letter's meta
+    patterns, not here. A part without a subject of its own borrows the first part's (`考察组什么时候去的，去了哪里`).
+    """
+    body = plain.strip().rstrip("？?。！!")
+    parts = [p for p in _JOIN.split(body) if p.strip()]
+    if len(parts) < 2:
+        return [body] if body else []
+    asking = [p for p in parts if _WH.search(p)]
+    if len(asking) < 2 or len(asking) != len(parts):
+        return [body]
+    return asking
