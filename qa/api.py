@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa import store
-from qa.answering import AlreadySaid, AnswerContext, answer_question
+from qa.answering import AlreadySaid, AnswerContext, answer_question, combine
 from qa.answering.followup import resolve
-from qa.answering.query import meta_intent, part_heading, rewrite, section_number
+from qa.answering.query import meta_intent, meta_intents, part_heading, rewrite, section_number
+from qa.answering.scope import asks
 from qa.chunking import indexed_text
 from qa.embedding import Embedder
 from qa.errors import InputError
@@ -283,7 +284,20 @@ class QA:
             if earlier_answer.citations:
                 already_said = AlreadySaid(earlier_answer.citations[0])
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
+        parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []
+        if len(parts) >= 2:
+            return self._answer_parts(asked, parts)
         return self._answer(question, focus, asked, already_said)
+
+    def _answer_parts(self, asked: str, parts: Sequence[str]) -> Answer:
+        """Several asks in one question, each answered on its own; a later part without a subject of its own
+        (`去了哪些地方`) is resolved against the first, as a follow-up would be."""
+        answers = []
+        for i, part in enumerate(parts):
+            sub = resolve(part, parts[:1]) if i else resolve(part)
+            text, focus = (rewrite(t, self.lexical) for t in (sub.text, sub.focus))
+            answers.append(self._answer(text, focus, part))
+        return combine(asked, answers)
 
     def _across_languages(self, asked: str) -> Answer:
         """A question not in Chinese, matched by the multilingual embedder; its chunk vectors are encoded on the

@@ -2,6 +2,6 @@
 (`features`), a learned ranker and answerability model (`models`) choose one or abstain (`answer`).
 Follow-ups are resolved first (`followup`); `training` rebuilds the models."""
 
-from qa.answering.answer import AlreadySaid, AnswerContext, answer_question
+from qa.answering.answer import AlreadySaid, AnswerContext, answer_question, combine
 
-__all__ = ["AlreadySaid", "AnswerContext", "answer_question"]
+__all__ = ["AlreadySaid", "AnswerContext", "answer_question", "combine"]

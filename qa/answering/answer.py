@@ -195,6 +195,40 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
     return None
 
 
+def combine(asked: str, parts: Sequence[Answer]) -> Answer:
+    """Several asks answered one by one (`活动什么时候开始，联系人是谁？`), in the order asked, each with its own
+    citations; a span cited twice keeps its first number. All refused: the first refusal stands for them."""
+    answered = [a for a in parts if not a.abstained]
+    if not answered:
+        return replace(parts[0], question=asked)
+    citations: list[Citation] = []
+    lines = []
+    for part in parts:
+        if part.abstained:
+            lines.append(f"（{part.question}：{part.text.split('。')[0]}。）")
+            continue
+        for c in part.citations:
+            if c not in citations:
+                citations.append(c)
+        lines.append(_renumbered(part, citations))
+    confidences = [a.confidence for a in answered if a.confidence is not None]
+    return Answer(
+        asked,
+        "\n".join(lines),
+        tuple(citations),
+        answered[0].passages,
+        False,
+        confidence=min(confidences) if confidences else None,
+        scope="multi",
+    )
+
+
+def _renumbered(part: Answer, citations: Sequence[Citation]) -> str:
+    """`part.text` with its `[n]` markers numbered as its citations stand in `citations`."""
+    numbers = {n: citations.index(c) + 1 for n, c in enumerate(part.citations, 1)}
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", part.text)
+
+
 def _refuse_shape(asked: str, ctx: AnswerContext, missing: str) -> Answer:
     """A broad question the document cannot answer in its shape: say what it lacks."""
     where = ctx.where

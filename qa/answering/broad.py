@@ -22,8 +22,8 @@ from qa.lexical import bigrams
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
 SUMMARY_SENTENCES = 3  # a document without headings is summarised by this many central sentences
-SECTION_SENTENCES = 3  # a section without sub-headings is given by this many of its sentences
-SECTION_CHARS = 400  # … and at most about this many characters of them
+SECTION_CHARS = 600  # a section without sub-headings this short is given whole; a longer one by its central sentences
+SECTION_SENTENCES = 4
 SECTION_MATCH = 0.5  # share of the question's term weight a heading must hold to be the section asked about
 TOPIC_HEADINGS = 3  # a topic named in this many headings is the document's own topic: its outline answers
 
@@ -147,23 +147,22 @@ def section(question: str, doc: Document, heading: Heading, passages: Sequence[P
         count = chinese_numeral(len(subs)) or str(len(subs))
         items += [Item(Span(h.start, h.end), f"下分{count}项：" if i == 0 else "") for i, h in enumerate(subs)]
     else:
-        used = 0
-        for span in split_spans(doc.text, heading.end, section_end(doc, heading)):
-            if len(items) > SECTION_SENTENCES or (used and used + span.end - span.start > SECTION_CHARS):
-                break
-            items.append(Item(span))
-            used += span.end - span.start
+        spans = split_spans(doc.text, heading.end, section_end(doc, heading))
+        if sum(s.end - s.start for s in spans) > SECTION_CHARS:
+            spans = textrank(doc, SECTION_SENTENCES, spans)
+        items += [Item(s) for s in spans]
     return _answer(question, doc, "", items, passages, "section")
 
 
 def gathered(
-    question: str, doc: Document, kind: str, noun: str, passages: Sequence[Passage], where: str
+    question: str, doc: Document, kinds: tuple[str, ...], noun: str, passages: Sequence[Passage], where: str
 ) -> Answer | None:
-    """The things of `kind` the document names, grouped by the sentence naming them; None when it names none."""
-    found = gather(doc, kind)
+    """The things of `kinds` the document names, those side by side cited together; None when it names none."""
+    found = gather(doc, kinds)
     if not found:
         return None
-    items = [Item(m.span) for m in found] if kind in ("document", "figure") else _grouped(doc.text, found)
+    apart = set(kinds) <= {"document", "figure"}
+    items = [Item(m.span) for m in found] if apart else _grouped(doc.text, found)
     head = f"{where}提到的{noun}有：" if noun else f"{where}提到："
     return _answer(question, doc, head, items, passages, "gather")
 
@@ -191,9 +190,10 @@ def _first_sentence(doc: Document) -> Span | None:
     return spans[0] if spans else None
 
 
-def textrank(doc: Document, k: int) -> list[Span]:
-    """The `k` most central sentences (PageRank over shared character bigrams), in document order."""
-    spans = [s for s in split_spans(doc.text, 0, len(doc.text)) if s.end - s.start >= 8]
+def textrank(doc: Document, k: int, among: Sequence[Span] | None = None) -> list[Span]:
+    """The `k` most central sentences (PageRank over shared character bigrams) of the document, or of the
+    sentences `among`, in document order."""
+    spans = [s for s in (among or split_spans(doc.text, 0, len(doc.text))) if s.end - s.start >= 8]
     if len(spans) <= k:
         return spans
     grams = [set(bigrams(doc.text[s.start : s.end])) for s in spans]

@@ -25,14 +25,19 @@ TYPE_PHRASE: dict[str, tuple[str, ...]] = {
     "major": ("专业", "专业群", "学科"),
     "activity": ("活动", "模式", "平台", "基地", "项目", "行动"),
     "person": ("同志", "委员", "领导"),
+    "organisation": ("企业", "公司", "单位", "机构", "学校", "高校", "医院"),
+    "venue": ("景区", "场所", "场馆", "景点", "公园"),
 }
 SUFFIXES: dict[str, re.Pattern[str]] = {
     "company": re.compile(r"(?:公司|集团|股份|有限)$"),
     "school": re.compile(r"(?:大学|学院|学校|职业大学|研究院|技校|中学|小学)$"),
     "city": re.compile(r"^[\u4e00-\u9fff]{2,4}(?:市|省)$"),
     "department": re.compile(r"(?:局|委员会|办公厅|办公室|部)$"),
+    "organisation": re.compile(r"(?:公司|集团|大学|学院|学校|中学|小学|医院|中心|研究院|研究所|委员会|局)$"),
+    "venue": re.compile(r"(?:景区|公园|广场|场馆|体育馆|博物馆|纪念馆|古城|湿地|剧院|中心)$"),
 }
 PROPER = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"}
+PROPAGATES = {"company", "organisation"}  # the types whose bare proper nouns join a typed list in the same sentence
 _NOUNISH = re.compile(r"^(?:n|nr|nrt|nrfg|ns|nt|nz|j|eng|vn|an|l|b)")
 _NUMBERED_TYPE = re.compile(r"^[一二三四五六七八九十两\d]+[个所家位项地类种座批]")
 _SEPARATOR = {"、"}
@@ -56,16 +61,18 @@ class Mention:
     sentence: Span
 
 
-def gather(doc: Document, kind: str) -> list[Mention]:
-    """Every distinct thing of `kind` the document names, in the order it first names them."""
-    if kind == "document":
-        found = _pattern_mentions(doc, _DOCUMENT)
-    elif kind == "figure":
-        found = _figure_mentions(doc)
-    elif kind == "date":
-        found = _pattern_mentions(doc, _DATE)
-    else:
-        found = _word_mentions(doc, kind)
+def gather(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
+    """Every distinct thing of the kind(s) the document names, in the order it first names them."""
+    found: list[Mention] = []
+    for kind in (kinds,) if isinstance(kinds, str) else kinds:
+        if kind == "document":
+            found += _pattern_mentions(doc, _DOCUMENT)
+        elif kind == "figure":
+            found += _figure_mentions(doc)
+        elif kind == "date":
+            found += _pattern_mentions(doc, _DATE)
+        else:
+            found += _word_mentions(doc, kind)
     seen: set[str] = set()
     out = []
     for m in sorted(found, key=lambda m: m.span.start):
@@ -74,6 +81,11 @@ def gather(doc: Document, kind: str) -> list[Mention]:
         seen.add(m.name)
         out.append(m)
     return out
+
+
+def _is_place(doc: Document, word: str) -> bool:
+    """A place name (`郑州` where the document says 郑州市) is not a company, whatever sentence it is in."""
+    return word.endswith(("市", "省", "区", "县")) or any(word + suffix in doc.text for suffix in ("市", "省"))
 
 
 def _sentences(doc: Document) -> list[Span]:
@@ -100,20 +112,47 @@ def _figure_mentions(doc: Document) -> list[Mention]:
     return out
 
 
+_QUOTED_RUN = re.compile(r"(?:“[^“”\n]{2,16}”[、和及与]?){2,}")
+_QUOTED = re.compile(r"“([^“”\n]{2,16})”")
+
+
 def _word_mentions(doc: Document, kind: str) -> list[Mention]:
     phrase_words = TYPE_PHRASE.get(kind, ())
     suffix = SUFFIXES.get(kind)
     out: list[Mention] = []
     for sentence in _sentences(doc):
         words = _tagged(doc.text, sentence.start, sentence.end)
+        typed = len(out)
         for items, type_phrase in _enumerations(words):
             if any(w in type_phrase for w in phrase_words):
                 out.extend(Mention(doc.text[s:e], Span(s, e), sentence) for s, e in items)
+        # Quoted names side by side (`“大国工匠进校园”“杰出校友回母校”系列活动`), typed by what follows them.
+        for run in _QUOTED_RUN.finditer(doc.text, sentence.start, sentence.end):
+            after = doc.text[run.end() : min(sentence.end, run.end() + 8)]
+            if any(w in re.split(r"[，,。；;：:]", after)[0] for w in phrase_words):
+                out.extend(
+                    Mention(q.group(1), Span(q.start(1), q.end(1)), sentence)
+                    for q in _QUOTED.finditer(doc.text, run.start(), run.end())
+                )
+        # A sentence that names things of the type in a typed list names more of them bare (`打造比亚迪、丹尼斯
+        # 工匠学院等样板模式` beside `与宇通、郑州日产…等知名企业`): its other proper nouns join them.
+        if kind in PROPAGATES and len(out) > typed:
+            named = [m.span for m in out[typed:]]
+            for s, e, w, f in words:
+                if (
+                    f in PROPER
+                    and len(w) >= 2
+                    and not _is_place(doc, w)
+                    and not any(sp.start <= s < sp.end for sp in named)
+                ):
+                    out.append(Mention(w, Span(s, e), sentence))
         if suffix is not None:
-            for s, e, opens_proper in _noun_runs(words):
-                name = doc.text[s:e]
-                if suffix.search(name) and opens_proper and not GENERIC.match(name):
-                    out.append(Mention(name, Span(s, e), sentence))
+            for s, e in _suffixed_runs(words, suffix):
+                out.append(Mention(doc.text[s:e], Span(s, e), sentence))
+            # Items of one list share a type: `青河古城景区、白鹭湖湿地公园和市文化广场` are all venues once one is.
+            for items, _ in _enumerations(words):
+                if any(suffix.search(doc.text[a:b]) for a, b in items):
+                    out.extend(Mention(doc.text[a:b], Span(a, b), sentence) for a, b in items)
     return [m for m in out if 2 <= len(m.name) <= 20 and not GENERIC.match(m.name)]
 
 
@@ -188,7 +227,7 @@ def _enumerations(words: list[Word]) -> list[tuple[list[tuple[int, int]], str]]:
 
 
 _PUNCT = re.compile(r"^[，,。；;：:、！？!?（）()“”\"《》<>\s]$")
-MAX_ITEM = 12
+MAX_ITEM = 16
 
 
 def _run_back(words: list[Word], k: int, joins: set[str]) -> tuple[int, int] | None:
@@ -213,9 +252,15 @@ def _run_forward(words: list[Word], k: int) -> tuple[tuple[int, int], int] | Non
         and words[k][1] - words[start][0] <= MAX_ITEM
     ):
         k += 1
+    stop = k
+    # The last item ends before a verb that ends the list (`清华大学、北京大学录取。`), not one inside a name
+    # (`大数据技术与应用、`), told apart by what follows the verb.
+    if k >= len(words) or (words[k][2] not in _SEPARATOR and words[k][2] != "等"):
+        while k > start + 1 and words[k - 1][3] in ("v", "vd", "vi"):
+            k -= 1
     if k == start:
         return None
-    return (words[start][0], words[k - 1][1]), k
+    return (words[start][0], words[k - 1][1]), stop
 
 
 def _split_last(words: list[Word], item: tuple[int, int], joins: set[str]) -> list[tuple[int, int]]:
@@ -227,8 +272,9 @@ def _split_last(words: list[Word], item: tuple[int, int], joins: set[str]) -> li
     return [item]
 
 
-def _noun_runs(words: list[Word]) -> list[tuple[int, int, bool]]:
-    """Maximal runs of noun-like words, and whether the run opens with a proper noun (`郑州…学院`, not `大学郑州研究院`)."""
+def _suffixed_runs(words: list[Word], suffix: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Names: runs of noun-like words opening with a proper noun and ending, at a word boundary, in the type's
+    suffix (`华中数控股份有限公司` out of `华中数控股份有限公司合作`), generic ones (`知名企业`) left out."""
     out = []
     i = 0
     while i < len(words):
@@ -238,6 +284,13 @@ def _noun_runs(words: list[Word]) -> list[tuple[int, int, bool]]:
         j = i
         while j < len(words) and _is_item_word(words[j]):
             j += 1
-        out.append((words[i][0], words[j - 1][1], words[i][3] in PROPER))
+        if words[i][3] in PROPER:
+            ends = [k for k in range(i, j) if suffix.search(_joined(words, i, k))]
+            if ends and not GENERIC.match(_joined(words, i, ends[-1])):
+                out.append((words[i][0], words[ends[-1]][1]))
         i = j
     return out
+
+
+def _joined(words: list[Word], i: int, k: int) -> str:
+    return "".join(w[2] for w in words[i : k + 1])

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.answering.kinds import COUNT_ASKED, UNITS, asked_kinds
-from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_type, question_scope
+from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_types, question_scope
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
 from qa.types import Document, Heading
@@ -65,7 +65,7 @@ class Query:
     topic: dict[str, float] = field(
         default_factory=dict
     )  # the terms left once scope words go (`校企合作` of 在校企合作方面有哪些举措)
-    gather: str = ""  # the kind of thing a gathering question collects (`company`), '' for other scopes
+    gather: tuple[str, ...] = ()  # the kinds of thing a gathering question collects (`company`), () for other scopes
     gather_noun: str = ""  # … as the question names it (`企业`)
 
     def coverage(self, text: str) -> float:
@@ -123,7 +123,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         chunks=lexical.size,
         scope=scope,
         topic=topic,
-        gather=gather_type(own) if scope == "gather" else "",
+        gather=gather_types(own) if scope == "gather" else (),
         gather_noun=gather_noun(own) if scope == "gather" else "",
     )
 

@@ -21,7 +21,9 @@ GATHER_TYPES: dict[str, tuple[str, ...]] = {
     "school": ("大学", "高校", "学校", "院校", "学院", "研究院", "职业学校"),
     "document": ("文件", "政策", "政策文件", "规划", "方案", "意见", "通知", "法规", "书籍", "文献"),
     "figure": ("数字", "数据", "数量", "指标", "统计数字", "具体数字"),
-    "department": ("部门", "单位", "机构", "委员会"),
+    "department": ("部门", "委员会"),
+    "organisation": ("单位", "机构", "组织"),
+    "venue": ("景区", "场所", "活动场所", "场馆", "景点"),
     "person": ("人物", "人名", "领导", "人员", "委员", "负责人"),
     "major": ("专业", "专业群", "学科"),
     "activity": ("活动", "项目", "平台", "基地", "模式", "举措名称"),
@@ -65,7 +67,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
     ScopeRule(
         "gather",
         re.compile(
-            rf"(?:{_MENTION}了?|共|一共|都|总共)?(?:哪些|哪几[个家所位类项种]?|什么|多少)(?:样的)?(?:具体的?)?(?:{_TYPE_ALT})"
+            rf"(?:{_MENTION}了?|共|一共|都|总共)?(?:哪些|哪几[个家所位类项种]?|什么|多少)(?:样的)?(?:具体的?)?[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT})(?:(?:和|或|及|与|、|或者)[\u4e00-\u9fff]{{0,2}}?(?:{_TYPE_ALT}))?[？?]?$"
             rf"|(?:所有|全部|各个?)(?:的)?(?:{_TYPE_ALT})"
         ),
     ),
@@ -76,6 +78,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"(?:有|做了|采取了?|开展了?|取得了?)(?:什么|哪些|些什么)(?:样的)?(?:举措|措施|工作|做法|成效|成绩|打算|计划|安排|行动)|"
             r"(?:什么|啥)(?:打算|计划|安排|举措|措施)|(?:打算|计划|安排)(?:是什么|有哪些|如何)|"
             r"下一步|今后|未来(?:将|要|会)?(?:怎么|如何|做什么|有什么)|"
+            r"在[^，,。？?]{2,12}方面[^，,。？?]{0,8}(?:什么|哪些|如何|怎样|怎么)|(?:做了|采取了|开展了)(?:什么|哪些)[？?]?$|"
             r"^(?:请)?(?:介绍|说说|讲讲|谈谈)(?:一下)?"
         ),
     ),
@@ -84,7 +87,9 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
 # Words that name the scope, not the topic: `在校企合作方面有哪些举措` is about 校企合作.
 SCOPE_WORDS = re.compile(
     r"举措|措施|工作|做法|方面|打算|计划|安排|内容|成效|成绩|成果|经验|任务|行动|办法|情况|介绍|说说|讲讲|谈谈|"
-    r"一下|做了|采取|开展|取得|进行|关于|概括|总结|主要|讲了|说了|写了|提到|提及|涉及|列出|列举|出现|所有|全部|一共|总共|共|各个|各"
+    r"一下|做了|采取|开展|取得|进行|关于|概括|总结|主要|讲了|说了|写了|提到|提及|涉及|列出|列举|出现|所有|全部|一共|总共|共|各个|各|"
+    # the document itself and joining words: `报告里提到了哪些单位或企业` names nothing but the types
+    r"(?:这份|这篇|这个|该|本)?(?:报告|计划|通知|文件|文章|材料|答复|回信|回复|文档|方案|信)(?:里|中|内)?|或者|或|和|及|与"
 )
 
 # Two asks joined in one question (`谁写给谁`, `什么时候去了哪里`, `提案人是谁、答复单位是哪个`).
@@ -117,20 +122,26 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
     return "fact"
 
 
-def gather_type(plain: str) -> str:
-    """The kind of thing a gathering question collects (`company`, `city`…), '' when it names none."""
-    m = re.search(
-        rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?({_TYPE_ALT})", plain
-    )
-    return _TYPE_WORD[m.group(1)] if m else ""
+_GATHERED = re.compile(
+    rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?[\u4e00-\u9fff]{{0,3}}?({_TYPE_ALT})"
+    rf"(?:(?:和|或|及|与|、|或者)[\u4e00-\u9fff]{{0,2}}?({_TYPE_ALT}))?"
+)
+
+
+def gather_types(plain: str) -> tuple[str, ...]:
+    """The kinds of thing a gathering question collects (`company`; `哪些企业和机构` two), () when it names none."""
+    m = _GATHERED.search(plain)
+    if m is None:
+        return ()
+    return tuple(dict.fromkeys(_TYPE_WORD[w] for w in m.groups() if w))
 
 
 def gather_noun(plain: str) -> str:
-    """The type noun as the question says it (`企业`), for naming it in an answer or a refusal."""
-    m = re.search(
-        rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?({_TYPE_ALT})", plain
-    )
-    return m.group(1) if m else ""
+    """The type nouns as the question says them (`企业和机构`), for naming them in an answer or a refusal."""
+    m = _GATHERED.search(plain)
+    if m is None:
+        return ""
+    return "和".join(w for w in m.groups() if w)
 
 
 def asks(plain: str) -> list[str]:
