@@ -284,12 +284,17 @@ class QA:
             if earlier_answer.citations:
                 already_said = AlreadySaid(earlier_answer.citations[0])
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
+        whole = self._answer(question, focus, asked, already_said)
         parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []
         if len(parts) >= 2:
-            return self._answer_parts(asked, parts)
-        return self._answer(question, focus, asked, already_said)
+            answers = self._answer_parts(parts)
+            # A part the documents do not answer keeps a refused whole refused (`经办人是谁，联系电话是多少？`):
+            # answering the other part alone would pass over what was asked.
+            if not all(a.abstained for a in answers) and not (whole.abstained and any(a.abstained for a in answers)):
+                return combine(asked, answers)
+        return whole
 
-    def _answer_parts(self, asked: str, parts: Sequence[str]) -> Answer:
+    def _answer_parts(self, parts: Sequence[str]) -> list[Answer]:
         """Several asks in one question, each answered on its own; a later part without a subject of its own
         (`去了哪些地方`) is resolved against the first, as a follow-up would be."""
         answers = []
@@ -297,7 +302,7 @@ class QA:
             sub = resolve(part, parts[:1]) if i else resolve(part)
             text, focus = (rewrite(t, self.lexical) for t in (sub.text, sub.focus))
             answers.append(self._answer(text, focus, part))
-        return combine(asked, answers)
+        return answers
 
     def _across_languages(self, asked: str) -> Answer:
         """A question not in Chinese, matched by the multilingual embedder; its chunk vectors are encoded on the

@@ -37,8 +37,23 @@ def resolve(question: str, history: Sequence[str] = ()) -> Resolved:
     return _resolve_one(question.strip(), context)
 
 
-def is_elliptical(question: str) -> bool:
-    """Short questions, `…呢` questions and those opening with `那…` lean on what was asked before."""
+# A question opening with a verb, an adverb or a question word has no subject of its own: `去了哪些城市？`,
+# `是谁带队去的？`, `一共有多少家？` lean on the earlier question's subject.
+_NO_SUBJECT = re.compile(
+    r"^(?:是|去|到|在|有|由|被|从|给|对|跟|又|还|也|都|共|一共|总共|主要|分别|各|具体|为什么|为何|怎么|如何|"
+    r"能|可以|要|将|会|已经|曾|另外|此外|以及|什么|哪|谁|几|多少)"
+)
+_ASKS = re.compile(r"什么|哪|谁|几|多少|多[高大长重远深宽久厚]|怎|如何|何|为什么|是否|有没有|是不是|吗|呢|么")
+
+
+def is_elliptical(question: str, rule: str = "subject") -> bool:
+    """Whether a question leans on what was asked before: `…呢`, a leading `那…` or a pronoun say so; so does a
+    question with no subject of its own (`去了哪些城市？`), or one that asks nothing (`市级的？`).
+
+    A question with its own subject and predicate stands alone however short (`学校的游泳池有多大？`): merged with
+    an unrelated earlier question it would be answered from that question's sentence. `rule="length"` is the
+    rule this replaced (short questions lean back), kept for the ablation in `bench/followup_ablation.py`.
+    """
     fragment = fragment_of(question)
     if not fragment:
         return True
@@ -46,7 +61,17 @@ def is_elliptical(question: str) -> bool:
         return True
     if not _CJK.search(fragment):
         return False  # an English (or digits-only) question is taken as it stands
-    return len(_CJK.findall(FILLER.sub("", fragment))) <= SHORT
+    if rule == "length":
+        return len(_CJK.findall(FILLER.sub("", fragment))) <= SHORT
+    if not _ASKS.search(fragment):
+        return True
+    # A question word opening a long question is its subject (`哪六所大学的郑州研究院签定了合作协议？`).
+    opens_with_wh = re.match(r"什么|哪|谁|几|多少", fragment) is not None
+    return bool(_NO_SUBJECT.match(fragment)) and not (opens_with_wh and _content_chars(fragment) > SHORT)
+
+
+def _content_chars(fragment: str) -> int:
+    return len(_CJK.findall(FILLER.sub("", fragment)))
 
 
 def fragment_of(question: str) -> str:
