@@ -20,8 +20,10 @@ from pathlib import Path
 
 from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, train
 from qa.errors import QAError
-from qa.evaluation import Fold, abstention_at, answerability, key_found, parse_key, strip_markers
-from qa.evaluation import main as evaluate_main
+from qa.evaluation.cli import main as evaluate_main
+from qa.evaluation.metrics import abstention_at, answerability
+from qa.evaluation.outcomes import key_found, strip_markers
+from qa.evaluation.questions import Fold, parse_key
 
 REPO = Path(__file__).resolve().parent.parent
 

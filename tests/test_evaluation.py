@@ -36,7 +36,7 @@ from qa.evaluation import (
     strip_markers,
     supports,
 )
-from qa.report import write_plots
+from qa.evaluation.report import write_plots
 from qa.types import Answer, Citation, Passage
 
 ROWS = [

@@ -8,16 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qa.evaluation import (
-    DEPTH,
-    METRICS,
-    SUPPORT_SHARE,
-    Outcome,
-    TradeoffPoint,
-    abstention_tradeoff,
-    recall_at,
-    strip_markers,
-)
+from qa.evaluation.metrics import METRICS, SUPPORT_SHARE, TradeoffPoint, abstention_tradeoff, recall_at
+from qa.evaluation.outcomes import DEPTH, Outcome, strip_markers
 
 _RECALL_NOTE = "answerable; hit = a top-k passage holds an evidence string (SQuAD: is the question's paragraph)"
 
