@@ -21,6 +21,7 @@ from qa.evaluation.metrics import (
     by_type,
     check_floors,
     load_floors,
+    lookalike_figures,
     score,
 )
 from qa.evaluation.questions import (
@@ -39,6 +40,7 @@ from qa.evaluation.questions import (
 )
 from qa.evaluation.report import summary, write_results
 from qa.evaluation.runner import evaluate
+from qa.evaluation.twins import POOL_TEXTS, Twins, make_twins, pool_texts
 from qa.settings import PACKAGE_DIR
 
 EVAL_DIR = PACKAGE_DIR.parent / "eval"
@@ -60,7 +62,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --squad: leave random whole articles holding >= N questions out of the corpus and ask their "
         "questions as ones to abstain on (sampled over the whole file, before --skip/--limit)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed of the --absent sample (default 0)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random seed of the --absent sample and the --twins recipes (default 0)"
+    )
+    parser.add_argument(
+        "--twins",
+        action="store_true",
+        help="with --squad: also ask each answerable question's look-alike (its entity, number, year or asked "
+        "attribute swapped for one the corpus never holds; its article kept) as one to abstain on",
+    )
+    parser.add_argument(
+        "--twins-pool",
+        type=Path,
+        metavar="FILE",
+        help=f"texts the --twins replacements are harvested from, not the asked set (a SQuAD JSON or a text file, "
+        f"first {POOL_TEXTS} texts; default {DEFAULT_POOL})",
+    )
     parser.add_argument(
         "--articles",
         type=fold_option,
@@ -119,6 +136,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--articles needs --squad")
     if args.off_topic is not None and (args.squad is None or args.absent or args.articles):
         raise InputError("--off-topic needs --squad, and asks every question elsewhere: drop --absent and --articles")
+    if (args.twins or args.twins_pool) and (args.squad is None or args.off_topic is not None):
+        raise InputError("--twins needs --squad (without --off-topic): look-alikes keep their article in the corpus")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -128,6 +147,9 @@ def run(args: argparse.Namespace) -> int:
         for note in problems:
             print(f"eval: skipped {source} {note}", file=sys.stderr)
         questions = questions[args.skip :][: args.limit]
+        twins = _twins(args, doc, questions) if args.twins else None
+        if twins is not None:
+            questions = [*questions, *twins.questions]
         if args.script is not None:
             questions = in_script(questions, args.script)
         if args.doc_script is not None and args.squad is None:  # a SQuAD set is converted as it is written
@@ -160,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
         "off_topic": str(args.off_topic) if args.off_topic is not None else None,
         "models": str(args.models or "qa/models"),
         "absent_questions": sum(o.question.absent for o in outcomes),
+        "twins": None if twins is None else {"seed": args.seed, "pool": str(_pool_path(args)), "unmade": twins.unmade},
+        "lookalikes": lookalike_figures(outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
         "abstention_at_3pct_false": abstention_at(
             [(answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in outcomes]
@@ -182,6 +206,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"eval: floor failed: {line}", file=sys.stderr)
     print(f"floors ({args.check_floors}): {'FAILED' if failures else 'all met'}")
     return 1 if failures else 0
+
+
+DEFAULT_POOL = PACKAGE_DIR.parent.parent / "shared" / "data" / "cmrc2018_train.json"
+
+
+def _pool_path(args: argparse.Namespace) -> Path:
+    return args.twins_pool or DEFAULT_POOL
+
+
+def _twins(args: argparse.Namespace, folder: Path | None, questions: Sequence[Question]) -> Twins:
+    """The look-alikes of the asked questions, replacements harvested from `--twins-pool`, absent from `folder`."""
+    from qa.answering.lookalikes import Pool
+
+    pool = _pool_path(args)
+    if not pool.is_file():
+        raise InputError(f"--twins harvests replacements from {pool}, which does not exist: give --twins-pool FILE")
+    if pool.resolve() == args.squad.resolve():
+        raise InputError(f"--twins-pool {pool} is the asked set: replacements must come from other texts")
+    assert folder is not None  # a --squad set is written to a folder
+    documents = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    return make_twins(questions, documents, Pool.from_texts(pool_texts(pool)), args.seed)
 
 
 def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Path | None, list[Question], list[str]]:

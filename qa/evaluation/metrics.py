@@ -109,6 +109,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "citation_offsets_valid": _mean(citations),
         "abstain_rate_unanswerable": _mean([o.answer.abstained for o in unanswerable]),
         "abstain_rate_absent": _mean([o.answer.abstained for o in outcomes if o.question.absent]),
+        "abstain_rate_lookalike": _mean([o.answer.abstained for o in outcomes if o.question.lookalike]),
         "false_abstain_rate": _mean([o.answer.abstained for o in answerable]),
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
@@ -188,6 +189,34 @@ def answerability(confidence: float | None, abstained: bool) -> float:
     if confidence is not None:
         return float(confidence)
     return 0.0 if abstained else 1.0
+
+
+def lookalike_figures(outcomes: Sequence[Outcome]) -> dict[str, Any] | None:
+    """`--twins`: refusal on the look-alikes, overall and per recipe, and the abstention at 3% false abstention
+    over the originals (answerable questions of the set) and their look-alikes alone; None without look-alikes."""
+    twins = [o for o in outcomes if o.question.lookalike]
+    if not twins:
+        return None
+    kinds: dict[str, list[Outcome]] = {}
+    for o in twins:
+        kinds.setdefault(str(o.question.lookalike), []).append(o)
+    originals = [o for o in outcomes if o.question.answerable]
+    scored = [
+        (answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in originals + twins
+    ]
+    return {
+        "questions": len(twins),
+        "abstain_rate": _rounded(_mean([o.answer.abstained for o in twins])),
+        "by_kind": {
+            kind: {"questions": len(group), "abstain_rate": _rounded(_mean([o.answer.abstained for o in group]))}
+            for kind, group in sorted(kinds.items())
+        },
+        "abstention_at_3pct_false": abstention_at(scored),
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def by_type(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:

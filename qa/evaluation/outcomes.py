@@ -98,6 +98,8 @@ class Outcome:
         }
         if q.doc_id is not None:
             row["doc_id"] = q.doc_id
+        if q.lookalike is not None:
+            row["lookalike"] = q.lookalike
         return row
 
 

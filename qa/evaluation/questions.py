@@ -29,6 +29,7 @@ class Question:
     history: tuple[str, ...] = ()
     doc_id: str | None = None
     absent: bool = False  # its document was left out of the corpus on purpose (`--absent`): must abstain
+    lookalike: str | None = None  # the recipe that made it from an answerable one (`--twins`): must abstain
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
