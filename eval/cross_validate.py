@@ -8,6 +8,7 @@ metric, printed beside the naive baseline and written to `OUT/metrics.json`.
     python eval/cross_validate.py                       # DRCD dev, 2 folds
     python eval/cross_validate.py --absent 1000         # also ask 1,000+ questions without their article
     python eval/cross_validate.py --models-from OUT     # re-use the fold models of an earlier run
+    python eval/cross_validate.py --twins               # also ask each question's look-alike (article kept)
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from pathlib import Path
 
 from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, train
 from qa.errors import QAError
-from qa.evaluation import Fold, abstention_at, answerability, key_found, parse_key, strip_markers
-from qa.evaluation import main as evaluate_main
+from qa.evaluation.cli import main as evaluate_main
+from qa.evaluation.metrics import abstention_at, answerability
+from qa.evaluation.outcomes import key_found, strip_markers
+from qa.evaluation.questions import Fold, parse_key
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,8 +41,9 @@ def _all_keys(keys: list[str], text: str) -> bool:
 
 def pooled(rows: list[dict]) -> dict[str, float | int | None]:
     """The eval's headline answering metrics over the pooled per-question rows of every fold."""
-    answerable = [r for r in rows if r["type"] != "absent"]
+    answerable = [r for r in rows if r["type"] not in ("absent", "lookalike")]
     absent = [r for r in rows if r["type"] == "absent"]
+    twins = [r for r in rows if r["type"] == "lookalike"]
     answered = [r for r in answerable if not r["abstained"]]
 
     def mean(values: list[bool]) -> float | None:
@@ -56,10 +60,36 @@ def pooled(rows: list[dict]) -> dict[str, float | int | None]:
         if answered
         else None,
         "recall@5": mean([r["hit_rank"] is not None and r["hit_rank"] <= 5 for r in answerable]),
-        "abstention_at_3pct_false": abstention_at(
-            [(answerability(r["confidence"], r["abstained"]), r["type"] != "absent") for r in rows]
-        ),
+        "abstention_at_3pct_false": abstention_at(_scored(answerable, absent)),
+        **(_lookalikes(answerable, twins) if twins else {}),
     }
+
+
+def _lookalikes(answerable: list[dict], twins: list[dict]) -> dict[str, object]:
+    """`--twins`: refusal on the look-alikes, per recipe, and at 3% false abstention on the originals."""
+    kinds = sorted({r["lookalike"] for r in twins})
+    return {
+        "lookalike_questions": len(twins),
+        "abstain_rate_lookalike": round(sum(r["abstained"] for r in twins) / len(twins), 4),
+        "lookalike_by_kind": {
+            kind: {
+                "questions": sum(r["lookalike"] == kind for r in twins),
+                "abstain_rate": round(
+                    sum(r["abstained"] for r in twins if r["lookalike"] == kind)
+                    / sum(r["lookalike"] == kind for r in twins),
+                    4,
+                ),
+            }
+            for kind in kinds
+        },
+        "lookalike_abstention_at_3pct_false": abstention_at(_scored(answerable, twins)),
+    }
+
+
+def _scored(answerable: list[dict], refuse: list[dict]) -> list[tuple[float, bool]]:
+    """(answerability, answerable) of each row, for `abstention_at`."""
+    rows = [(r, True) for r in answerable] + [(r, False) for r in refuse]
+    return [(answerability(r["confidence"], r["abstained"]), positive) for r, positive in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder with the training sets (../shared/data)")
     parser.add_argument("--folds", type=int, default=2, help="how many folds of articles (default 2)")
     parser.add_argument("--absent", type=int, help="as eval/run.py --absent: leave articles out, ask their questions")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the --absent sample (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the --absent sample and --twins (default 0)")
+    parser.add_argument("--twins", action="store_true", help="as eval/run.py --twins: also ask look-alikes")
+    parser.add_argument("--twins-pool", type=Path, help="as eval/run.py --twins-pool")
     parser.add_argument("--out", type=Path, default=REPO / "eval" / "results" / "cross-validated", help="results")
     parser.add_argument("--models-from", type=Path, help="fold models already trained into FOLDER/models-K")
     args = parser.parse_args(argv)
@@ -86,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             command = ["--squad", str(args.data / TRADITIONAL_SQUAD), "--articles", f"{number}/{args.folds}"]
             command += ["--models", str(models), "--out", str(results), "--seed", str(args.seed)]
             command += ["--absent", str(args.absent)] if args.absent else []
+            command += ["--twins"] if args.twins else []
+            command += ["--twins-pool", str(args.twins_pool)] if args.twins_pool else []
             code = evaluate_main(command, prog="eval/run.py")
             if code != 0:
                 return code
@@ -93,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except QAError as exc:
         print(f"cross_validate: {exc}", file=sys.stderr)
         return 2
-    metrics = pooled(rows) | {"folds": args.folds, "absent": args.absent, "seed": args.seed}
+    metrics = pooled(rows) | {"folds": args.folds, "absent": args.absent, "seed": args.seed, "twins": args.twins}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\n{TRADITIONAL_SQUAD}, {args.folds}-fold cross-validated (pooled over the folds):")

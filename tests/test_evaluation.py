@@ -36,7 +36,7 @@ from qa.evaluation import (
     strip_markers,
     supports,
 )
-from qa.report import write_plots
+from qa.evaluation.report import write_plots
 from qa.types import Answer, Citation, Passage
 
 ROWS = [
@@ -564,3 +564,40 @@ def test_tradeoff_sweep_abstains_below_the_threshold_and_keeps_unscored_decision
     assert (out / "abstention_tradeoff.png").stat().st_size > 0
     unscored = [replace(o, answer=replace(o.answer, confidence=None)) for o in outcomes]
     assert "abstention_tradeoff.png" not in write_plots(tmp_path, metrics, unscored)
+
+
+def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path, capsys) -> None:
+    path = _squad(tmp_path)
+    pool = tmp_path / "pool.txt"
+    pool.write_text("黄山位于安徽省黄山市，主峰莲花峰海拔1864米。\n洛阳市的白马寺建于东汉。\n", encoding="utf-8")
+    out, fold_out = tmp_path / "out", tmp_path / "fold"
+    common = ["--squad", str(path), "--twins", "--twins-pool", str(pool), "--seed", "3", "--embed-model", "none"]
+    assert main([*common, "--out", str(out)]) == 0
+    metrics, rows = json.loads((out / "metrics.json").read_text(encoding="utf-8")), _rows(out)
+    twins = [r for r in rows if r["type"] == "lookalike"]
+    originals = {r["id"]: r for r in rows if r["type"] == "squad"}
+    corpus = "".join(context for article in ARTICLES for context, _ in article)
+    assert len(originals) == 8 and len(twins) + metrics["twins"]["unmade"] == 8 and twins
+    for twin in twins:
+        original = originals[twin["twin_of"]]
+        assert twin["question"] == original["question"].replace(twin["original"], twin["replacement"], 1)
+        assert twin["replacement"] not in corpus and twin["doc_id"] == original["doc_id"]
+        assert twin["answers"] == [] and twin["id"] == f"{twin['twin_of']}~{twin['lookalike']}"
+    figures = metrics["lookalikes"]
+    assert figures["questions"] == len(twins)
+    assert figures["abstain_rate"] == pytest.approx(sum(t["abstained"] for t in twins) / len(twins), abs=1e-4)
+    assert sum(k["questions"] for k in figures["by_kind"].values()) == len(twins)
+    assert metrics["abstain_rate_lookalike"] == figures["abstain_rate"]
+    assert metrics["false_abstain_rate"] == pytest.approx(
+        sum(r["abstained"] for r in originals.values()) / 8, abs=1e-4
+    )  # the originals alone count as answerable
+    assert "## Look-alikes (--twins)" in (out / "report.md").read_text(encoding="utf-8")
+    # A fold's questions get the twins they get in the whole set: the recipe is seeded per question.
+    assert main([*common, "--articles", "0/2", "--out", str(fold_out)]) == 0
+    fold_twins = {r["id"]: r["question"] for r in _rows(fold_out) if r["type"] == "lookalike"}
+    assert fold_twins and fold_twins == {t["id"]: t["question"] for t in twins if t["id"] in fold_twins}
+    capsys.readouterr()
+    assert main(["--twins", "--out", str(out)]) == 2
+    assert "--twins needs --squad" in capsys.readouterr().err
+    assert main(["--squad", str(path), "--twins", "--twins-pool", str(path), "--out", str(out)]) == 2
+    assert "is the asked set" in capsys.readouterr().err

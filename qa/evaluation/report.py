@@ -8,16 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from qa.evaluation import (
-    DEPTH,
-    METRICS,
-    SUPPORT_SHARE,
-    Outcome,
-    TradeoffPoint,
-    abstention_tradeoff,
-    recall_at,
-    strip_markers,
-)
+from qa.evaluation.metrics import METRICS, SUPPORT_SHARE, TradeoffPoint, abstention_tradeoff, recall_at
+from qa.evaluation.outcomes import DEPTH, Outcome, strip_markers
 
 _RECALL_NOTE = "answerable; hit = a top-k passage holds an evidence string (SQuAD: is the question's paragraph)"
 
@@ -33,6 +25,8 @@ _COUNTED_OVER = {
     "citation_offsets_valid": "every citation given; its text equals the document at its offsets",
     "abstain_rate_unanswerable": "unanswerable; abstained",
     "abstain_rate_absent": "SQuAD --absent; questions whose article was left out of the corpus; abstained",
+    "abstain_rate_lookalike": "--twins; look-alikes of answerable questions (one term swapped for one the corpus "
+    "never holds, article kept); abstained",
     "false_abstain_rate": "answerable; abstained",
     "latency_ms_p50": "every question; wall time of `ask`",
     "latency_ms_p95": "every question; wall time of `ask`",
@@ -180,6 +174,7 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
         lines += ["", f"### {cause} ({count})", "", f"| {' | '.join(_FAILURE_COLUMNS)} |", "|---" * 6 + "|"]
         for o in (o for o in failed if o.cause == cause):
             lines.append("| " + " | ".join(_cell(x) for x in _failure_row(o)) + " |")
+    lines += _lookalike_section(metrics)
     problems = [*metrics["skipped_lines"], *metrics["evidence_warnings"]]
     if problems:
         lines += ["", "## Problems in the question set", "", *(f"- {_cell(p)}" for p in problems)]
@@ -194,6 +189,29 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
     if plots:
         lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
     return "\n".join(lines) + "\n"
+
+
+def _lookalike_section(metrics: dict[str, Any]) -> list[str]:
+    """`--twins`: refusal per recipe, and at the threshold giving 3% false abstention on the originals."""
+    figures, twins = metrics.get("lookalikes"), metrics.get("twins")
+    if not figures or not twins:
+        return []
+    lines = ["", "## Look-alikes (--twins)", ""]
+    lines.append(
+        f"{figures['questions']} look-alikes (seed {twins['seed']}, replacements from `{twins['pool']}`; "
+        f"{twins['unmade']} answerable questions had no recipe that applied). Refused: {_fmt(figures['abstain_rate'])}."
+    )
+    lines += ["", "| recipe | n | refused |", "|---|---|---|"]
+    lines += [f"| {k} | {v['questions']} | {_fmt(v['abstain_rate'])} |" for k, v in figures["by_kind"].items()]
+    at = figures.get("abstention_at_3pct_false")
+    if at:
+        lines += [
+            "",
+            f"At the threshold refusing at most {at['most_false_abstain']:.0%} of the originals ({at['threshold']}): "
+            f"{_fmt(at['abstain_rate_unanswerable'])} of look-alikes refused, {_fmt(at['false_abstain_rate'])} of "
+            f"originals refused (AUC {at['auc']}).",
+        ]
+    return lines
 
 
 def _failure_row(o: Outcome) -> tuple[str, ...]:
@@ -220,7 +238,7 @@ def _headline(metrics: dict[str, Any]) -> list[str]:
     """The metrics shown first: the fixed ones, the baseline beside key recall, the SQuAD ones when present."""
     names = [*METRICS, "baseline_all_keys", "answer_median_chars"]
     names += [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
-    return names + (["abstain_rate_absent"] if metrics.get("abstain_rate_absent") is not None else [])
+    return names + [n for n in ("abstain_rate_absent", "abstain_rate_lookalike") if metrics.get(n) is not None]
 
 
 def summary(metrics: dict[str, Any]) -> str:

@@ -1,0 +1,494 @@
+"""Look-alike unanswerable questions (SQuAD 2.0's lesson): the topic stays in the collection, the asked entity,
+number, year or attribute does not.
+
+`郑州市有多少所中职学校通过了标准化建设工程验收？` has look-alikes `洛阳市有多少所…` (entity), `郑州市…2019年…`
+(year), `…有37所…` (number) and `郑州大学的董事长是谁？` for `郑州大学的校长是谁？` (attribute). Each
+replacement is one the collection never holds (`occurs` is False), so an honest answerer must refuse while every
+other word still points at the gold sentence. Used for training data (`qa/answering/training.py`) and for
+`eval/run.py --twins`.
+
+Term types come from jieba's POS tagger (`nr` person, `ns` place, `nt` organisation, `nz` other proper noun) plus
+suffix patterns that join a proper noun with the words before an organisation's or a place's suffix
+(`宇通` + `客车` + `公司`). jieba is imported on first use: importing `qa` never pays for its dictionary.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from qa.script import TO_TRADITIONAL, aligned_simplified, converter, is_han, is_traditional
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The space-separated words of `text`: long word lists read better as one string."""
+    return tuple(text.split())
+
+
+Kind = Literal["entity", "number", "year", "attribute"]
+KINDS: tuple[Kind, ...] = ("entity", "number", "year", "attribute")
+EntityType = Literal["person", "place", "org", "other"]
+
+SAMPLE = 200  # pool candidates tried per swap before giving up: `occurs` may scan a large collection
+YEAR_SPREAD = 30  # a replacement year lies within this many years of the original (`2023年` → `2009年`)
+
+# jieba's proper-noun tags and the entity type each stands for.
+_TAGS: dict[str, EntityType] = {
+    "nr": "person",
+    "nrt": "person",
+    "nrfg": "person",
+    "ns": "place",
+    "nt": "org",
+    "nz": "other",
+}
+# Words that end an organisation's or a place's name when jieba leaves them apart from it (`宇通/客车/公司`).
+_SUFFIXES: dict[str, EntityType] = {
+    **dict.fromkeys(
+        _words(
+            "大学 学院 公司 有限公司 集团 银行 医院 研究院 研究所 委员会 协会 学会 基金会 出版社 电视台 酒店 中学 小学 俱乐部"
+        ),
+        "org",
+    ),
+    **dict.fromkeys(_words("市 省 县 区 镇 乡 村 州 岛 山 河 湖"), "place"),
+}
+_NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
+_NOUNS = ("n", "vn", "nz", "j", "eng")  # tags that may sit inside a merged name (`客车`, `汽车`)
+_MERGE_WORDS = 3  # words joined before a suffix at most
+
+# A number with its unit (`41所`, `3.5万名`, `十二个`); a 4-digit year followed by 年 is the year kind instead.
+_UNITS = _words(
+    "平方公里 平方米 平方千米 公顷 公里 千米 厘米 毫米 米 万元 亿元 美元 元 人次 人 名 位 所 个 家 座 项 条 次 届 倍 岁 "
+    "天 小时 分钟 秒 周 月 年 吨 公斤 千克 克 台 辆 架 艘 本 册 篇 部 种 门 批 期 户 亩 张 件 套 场 层 间 床 %"
+)
+_DIGITS = r"\d+(?:\.\d+)?"
+_CHINESE_DIGITS = "零一二两三四五六七八九十百千"
+_NUMBER = re.compile(
+    rf"(?<![\d.{_CHINESE_DIGITS}])(?P<value>(?:{_DIGITS}|[{_CHINESE_DIGITS}]+)(?:万|亿)?)"
+    rf"(?P<unit>{'|'.join(sorted(map(re.escape, _UNITS), key=len, reverse=True))})"
+)
+_YEAR = re.compile(r"(?<!\d)(?P<value>1[5-9]\d\d|20\d\d)(?P<unit>年)(?!代)")  # `2000年代` is a decade
+LATEST_YEAR = 2030  # a replacement year is no later: `2037年` reads as a typo, not a look-alike
+
+# Attribute nouns by what asks for them; a swap stays inside one group so the question still reads
+# (`校长是谁` → `董事长是谁`, never `面积是谁`).
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "quantity": _words(
+        "人数 面积 预算 人口 经费 投资额 产值 营业收入 利润 长度 高度 海拔 重量 价格 票价 学费 注册资本 市值 占地面积 "
+        "建筑面积 就业率 升学率 增长率 平均工资 年产量 床位数 藏书量 录取分数线 票房 销量 排名 总投资 税收 GDP"
+    ),
+    "person": _words(
+        "校长 院长 董事长 总经理 创始人 负责人 主席 市长 书记 局长 作者 导演 主编 教练 队长 设计师 发明者 "
+        "法定代表人 继任者 代言人 主持人"
+    ),
+    "time": _words("成立时间 建校时间 开工时间 竣工时间 截止日期 出生日期 去世时间 开幕时间 发布时间 上市时间"),
+    "place": _words("地址 总部 所在地 出生地 首都 发源地 校址 举办地 产地 注册地"),
+    "thing": _words("校训 口号 全称 别名 英文名 吉祥物 主要产品 代表作 官方语言 货币 主营业务 宗旨 座右铭 标志"),
+    # What `多少名…`, `多少所…`, `多少个…` count, by the classifier before them (`多少所中职学校` → `多少所本科院校`).
+    "people": _words(
+        "教师 学生 员工 医生 护士 院士 博士生 研究生 志愿者 运动员 党员 会员 游客 居民 留学生 毕业生 工程师 技师 "
+        "辅导员 班主任"
+    ),
+    "institutions": _words(
+        "技工院校 高职院校 本科院校 中小学 幼儿园 医院 企业 工厂 银行 酒店 分店 子公司 研究院 养老院 图书馆 博物馆 "
+        "体育馆 民办学校 特殊教育学校"
+    ),
+    "counted": _words("专业 课程 项目 实训基地 社团 专利 奖项 班级 实验室 分校 校区 教材 岗位 床位 车位 论文"),
+}
+_GROUP_OF = {word: group for group, words in ATTRIBUTES.items() for word in words}
+# What follows the head noun of the asked attribute, and the group it asks for when the noun is in no list:
+# `校长是谁` (person), `财政预算是多少` (quantity), `校训是什么` (thing).
+_ASKS_AFTER = (
+    ("是多少", "quantity"),
+    ("有多少", "quantity"),
+    ("为多少", "quantity"),
+    ("有多大", "quantity"),
+    ("有多高", "quantity"),
+    ("有多长", "quantity"),
+    ("是谁", "person"),
+    ("为谁", "person"),
+    ("是什么时候", "time"),
+    ("是何时", "time"),
+    ("是哪一年", "time"),
+    ("是哪里", "place"),
+    ("是什么", "thing"),
+    ("叫什么", "thing"),
+    ("是哪", "thing"),
+)
+# A wh-word followed by the noun it asks for, and the group the classifier says it is in: `有多少名教师`
+# (people), `有多少所中职学校` (institutions); `什么奖` is too vague to swap.
+_ASKS_BEFORE = re.compile(r"(?:多少|(?<!第)几)(?P<classifier>[个名位所家座项条种门批户张件]?)$")
+_COUNTED_BY = {"名": "people", "位": "people", "所": "institutions", "家": "institutions", "座": "institutions"}
+
+
+@dataclass(frozen=True)
+class Lookalike:
+    """One look-alike of a question: `original` replaced by `replacement`, which the collection never holds."""
+
+    question: str  # the look-alike
+    kind: Kind
+    original: str  # the part of the question replaced
+    replacement: str  # what replaced it (occurs nowhere in the collection; an attribute: not in the article)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Replacement candidates by type, harvested from other texts than the collection (in simplified script).
+
+    `entities` maps an entity type (person, place, org, other) to names; `numbers` maps a unit to the numbers
+    written with it (`所` → `12`, `三`, `1.5万`).
+    """
+
+    entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    numbers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], limit: int = 5000) -> Pool:
+        """Harvest entities and numbers from `texts`, keeping at most `limit` of each type or unit (first seen)."""
+        entities: dict[str, dict[str, None]] = {t: {} for t in ("person", "place", "org", "other")}
+        numbers: dict[str, dict[str, None]] = {}
+        for text in texts:
+            plain = aligned_simplified(text)
+            for _, _, name, kind in tagged_entities(plain):
+                if len(entities[kind]) < limit and _plausible(name, kind):
+                    entities[kind][name] = None
+            for m in _NUMBER.finditer(plain):
+                found = numbers.setdefault(m["unit"], {})
+                if len(found) < limit and not _is_year(m):
+                    found[m["value"]] = None
+        return cls(
+            {k: tuple(v) for k, v in entities.items() if v},
+            {k: tuple(v) for k, v in numbers.items()},
+        )
+
+
+def make_lookalike(
+    question: str,
+    evidence: str,
+    occurs: Callable[[str], bool],
+    pool: Pool,
+    rng: random.Random,
+    kinds: Sequence[str] = KINDS,
+) -> Lookalike | None:
+    """A look-alike of `question` by one recipe picked at random (`rng`) among `kinds` that apply; None if none does.
+
+    `evidence` is the gold answer's sentence or article: a swapped entity, number or year is taken from it when
+    the question shares one with it (the hardest look-alike: every other word still points at the answer), else
+    from those the collection holds. An attribute's replacement must not occur in `evidence` (pass the article).
+    """
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown look-alike kinds {sorted(unknown)}: use some of {list(KINDS)}")
+    recipes: dict[str, Callable[[], Lookalike | None]] = {
+        "entity": lambda: _swap_entity(question, evidence, occurs, pool, rng),
+        "number": lambda: _swap_number(question, evidence, occurs, pool, rng),
+        "year": lambda: _swap_year(question, evidence, occurs, rng),
+        "attribute": lambda: _swap_attribute(question, evidence, occurs, rng),
+    }
+    left = [k for k in KINDS if k in kinds]
+    while left:
+        kind = rng.choice(left)
+        made = recipes[kind]()
+        if made is not None:
+            return made
+        left.remove(kind)
+    return None
+
+
+# ---- finding the parts of a question ----------------------------------------------------------------
+
+
+def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
+    """(start, end, name, type) of each proper name jieba tags in `text` (simplified), suffix-joined names included."""
+    words = _tag(text)
+    starts = [0]
+    for word, _ in words:
+        starts.append(starts[-1] + len(word))
+    skip_until = 0
+    for i, (word, flag) in enumerate(words):
+        kind = _merged_kind(words, i)
+        if kind is not None:
+            first = kind[0]
+            if starts[first] >= skip_until:
+                yield starts[first], starts[i + 1], text[starts[first] : starts[i + 1]], kind[1]
+                skip_until = starts[i + 1]
+            continue
+        tagged = _TAGS.get(flag)
+        if tagged is not None and len(word) >= 2 and starts[i] >= skip_until and not _is_numeric(word):
+            # A name followed by its suffix is yielded whole at the suffix (`宇通` waits for `宇通客车公司`).
+            merged = _merged_kind(words, _suffix_end(words, i))
+            if merged is not None and merged[0] <= i:
+                continue
+            yield starts[i], starts[i + 1], word, tagged
+
+
+def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityType] | None:
+    """When word `i` is a suffix after up to `_MERGE_WORDS` name words, one proper: (first word, the type)."""
+    if i < 1 or i >= len(words) or words[i][0] not in _SUFFIXES:
+        return None
+    first = i
+    while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
+        first -= 1
+    proper = [j for j in range(first, i) if words[j][1] in _NAME_PARTS]
+    if not proper:
+        return None
+    return proper[0], _SUFFIXES[words[i][0]]
+
+
+def _suffix_end(words: Sequence[tuple[str, str]], i: int) -> int:
+    """The first suffix word within `_MERGE_WORDS` after word `i` (or `i + 1`)."""
+    for j in range(i + 1, min(len(words), i + 1 + _MERGE_WORDS)):
+        if words[j][0] in _SUFFIXES:
+            return j
+        if not words[j][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
+            break
+    return i + 1
+
+
+# The commonest Chinese surnames: jieba tags many words `nr` (`修道院`, `望远镜`); a harvested Chinese name must
+# start with one. Transliterated names (`汤姆森`, tagged `nrt`) are not checked.
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
+    "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易"
+    "乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍"
+)
+_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "慕容", "令狐", "长孙", "宇文")
+
+
+def _plausible(name: str, kind: EntityType) -> bool:
+    """Whether a harvested name is likely a real one of its type (a replacement must read like the original)."""
+    if kind == "person" and all(is_han(ch) for ch in name):
+        return 2 <= len(name) <= 4 and (name[0] in _SURNAMES or name.startswith(_COMPOUND_SURNAMES))
+    if name[-1] in _SUFFIXES and _SUFFIXES[name[-1]] == "place":
+        return len(name) >= 3  # `泽市` is jieba cutting `润泽市场`
+    return len(name) >= 2
+
+
+def _is_numeric(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _is_year(m: re.Match[str]) -> bool:
+    return m["unit"] == "年" and _YEAR.fullmatch(m.group()) is not None
+
+
+_jieba: Any = None
+
+
+def _tag(text: str) -> list[tuple[str, str]]:
+    """jieba's (word, POS flag) pairs; jieba is imported and its dictionary loaded on first use."""
+    global _jieba
+    if _jieba is None:
+        try:
+            import jieba
+            import jieba.posseg
+        except ImportError as exc:  # a dependency of qa: only a broken install lacks it
+            raise ImportError("look-alikes need jieba: pip install 'jieba>=0.42'") from exc
+        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes go to stderr otherwise
+        _jieba = jieba.posseg
+    return [(w.word, w.flag) for w in _jieba.cut(text)]
+
+
+# ---- the four recipes ---------------------------------------------------------------------------------
+
+
+def _swap_entity(
+    question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
+) -> Lookalike | None:
+    plain = aligned_simplified(question)
+    found = [(s, e, question[s:e], kind) for s, e, _, kind in tagged_entities(plain)]
+    spot = _pick_original(found, evidence, occurs, rng)
+    if spot is None:
+        return None
+    start, end, original, kind = spot
+    names = pool.entities.get(kind, ())
+    # A name with the original's last character first (a city for a city: `郑州市` → `洛阳市`).
+    same_end = [n for n in names if n[-1] == plain[end - 1]]
+    for candidates in (same_end, names):
+        new = _first_absent(candidates, (), question, occurs, rng)
+        if new is not None:
+            return Lookalike(question[:start] + new + question[end:], "entity", original, new)
+    return None
+
+
+def _swap_number(
+    question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
+) -> Lookalike | None:
+    plain = aligned_simplified(question)
+    # A lone `一` before a classifier is mostly an article (`一个城市`), not a count.
+    found = [
+        (m.start(), m.end(), question[m.start() : m.end()], m)
+        for m in _NUMBER.finditer(plain)
+        if not _is_year(m) and m["value"] != "一"
+    ]
+    spot = _pick_original(found, evidence, occurs, rng)
+    if spot is None:
+        return None
+    start, end, original, m = spot
+    unit, value = question[m.start("unit") : m.end("unit")], m["value"]
+    digits = value[0].isdigit()
+    # Harvested numbers of the same unit and size (`41所` → `12所`); Chinese numerals and months are only
+    # perturbed, since a harvested `一百` for `两年制` or `15` for `6月` no longer reads as a count.
+    near = [v for v in pool.numbers.get(m["unit"], ()) if v != value and digits and _same_magnitude(v, value)]
+    if m["unit"] == "月":
+        near = []
+    new = _first_absent(
+        [v + unit for v in near], [v + unit for v in _perturbed(value, m["unit"], rng)], question, occurs, rng
+    )
+    if new is None:
+        return None
+    return Lookalike(question[:start] + new + question[end:], "number", original, new)
+
+
+def _swap_year(question: str, evidence: str, occurs: Callable[[str], bool], rng: random.Random) -> Lookalike | None:
+    found = [(m.start(), m.end(), m.group(), m) for m in _YEAR.finditer(question)]
+    spot = _pick_original(found, evidence, occurs, rng)
+    if spot is None:
+        return None
+    start, end, original, m = spot
+    year = int(m["value"])
+    years = [y for y in range(year - YEAR_SPREAD, year + YEAR_SPREAD + 1) if y != year and 1500 <= y <= LATEST_YEAR]
+    rng.shuffle(years)
+    # The bare number must be absent too: `2019` in `2019-2020学年` is that year.
+    new = next((f"{y}年" for y in years if not occurs(str(y)) and str(y) not in question), None)
+    if new is None:
+        return None
+    return Lookalike(question[:start] + new + question[end:], "year", original, new)
+
+
+def _swap_attribute(
+    question: str, evidence: str, occurs: Callable[[str], bool], rng: random.Random
+) -> Lookalike | None:
+    plain = aligned_simplified(question)
+    spot = _asked_attribute(plain)
+    if spot is None:
+        return None
+    start, end, group = spot
+    original = question[start:end]
+    to_script = _script_of(question)
+    choices = [to_script(a) for a in ATTRIBUTES[group] if a != plain[start:end] and a not in plain]
+    choices = [a for a in choices if a not in evidence]
+    rng.shuffle(choices)
+    # Absent from the whole collection when one is (always, in a small one); else absent from the article.
+    new = next((a for a in choices if not occurs(a)), choices[0] if choices else None)
+    if new is None:
+        return None
+    return Lookalike(question[:start] + new + question[end:], "attribute", original, new)
+
+
+def _asked_attribute(plain: str) -> tuple[int, int, str] | None:
+    """(start, end, group) of the noun the question asks for: the head before `是多少`/`是谁`…, or the nouns after
+    `多少名`/`几个` (`多少所中职学校` → `中职学校`); None when neither is a noun of two characters or more."""
+    words = _tag(plain)
+    starts = [0]
+    for word, _ in words:
+        starts.append(starts[-1] + len(word))
+
+    def common_noun(i: int) -> bool:
+        return i < len(words) and words[i][1].startswith(("n", "vn")) and words[i][1] not in _TAGS
+
+    for i, (word, _) in enumerate(words):
+        if i == 0 or len(word) < 2 or not common_noun(i):
+            continue
+        after, before = plain[starts[i + 1] :], plain[: starts[i]]
+        asked = next((group for ask, group in _ASKS_AFTER if _asks(after, ask)), None)
+        if asked is not None:
+            return starts[i], starts[i + 1], _GROUP_OF.get(_listed(word) or "", asked)
+        counted = _ASKS_BEFORE.search(before)
+        if counted is not None:
+            last = i
+            while common_noun(last + 1):
+                last += 1
+            noun = plain[starts[i] : starts[last + 1]]
+            group = _COUNTED_BY.get(counted["classifier"]) or _GROUP_OF.get(_listed(noun) or "", "counted")
+            return starts[i], starts[last + 1], group
+    return None
+
+
+def _asks(after: str, ask: str) -> bool:
+    """Whether `after` opens with `ask` ending the question: `校长是谁？`, `校训是什么呢`, not `树叶是什么形状`."""
+    rest = after[len(ask) :]
+    return after.startswith(ask) and (not rest or not is_han(rest[0]) or rest[0] in "的呢啊")
+
+
+def _listed(word: str) -> str | None:
+    """The listed attribute `word` is or ends with (`财政预算` → `预算`)."""
+    return next((a for a in sorted(_GROUP_OF, key=len, reverse=True) if word.endswith(a)), None)
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _pick_original(found: list[Any], evidence: str, occurs: Callable[[str], bool], rng: random.Random) -> Any:
+    """One of `found` (tuples with the text at [2]): among those in `evidence` if any, else those the collection
+    holds; a term the collection lacks already makes the question unanswerable, so swapping it tests nothing."""
+    in_evidence = [f for f in found if f[2] in evidence]
+    pool = in_evidence or [f for f in found if occurs(f[2])]
+    return rng.choice(pool) if pool else None
+
+
+def _first_absent(
+    preferred: Sequence[str], rest: Sequence[str], question: str, occurs: Callable[[str], bool], rng: random.Random
+) -> str | None:
+    """A candidate, written in the question's script, that the collection never holds and the question lacks.
+
+    Up to `SAMPLE` of `preferred` are tried in random order, then up to `SAMPLE` of `rest` in theirs.
+    """
+    to_script = _script_of(question)
+    tried = rng.sample(list(preferred), min(SAMPLE, len(preferred))) + list(rest[:SAMPLE])
+    for candidate in tried:
+        new = to_script(candidate)
+        if new and new not in question and not occurs(new):
+            return new
+    return None
+
+
+def _script_of(question: str) -> Callable[[str], str]:
+    """How a simplified replacement is written in `question`: converted to traditional for a traditional one."""
+    convert = converter(TO_TRADITIONAL) if is_traditional(question) else None
+    return convert if convert is not None else str
+
+
+def _same_magnitude(a: str, b: str) -> bool:
+    """Both plain numbers within a factor of ten (`41` and `12`, not `41` and `3000`); `万`/`亿` must agree."""
+    if a[-1:] in "万亿" or b[-1:] in "万亿":
+        if a[-1:] != b[-1:]:
+            return False
+        a, b = a[:-1], b[:-1]
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return x > 0 and y > 0 and 0.1 <= x / y <= 10
+
+
+def _perturbed(value: str, unit: str, rng: random.Random) -> list[str]:
+    """Numbers near `value` in its own writing (`41` → `37`, `3.5万` → `4.2万`, `三` → `五`), shuffled; a month stays
+    a month (`6月` → `9月`)."""
+    multiplier = value[-1] if value[-1] in "万亿" else ""
+    number = value[: len(value) - len(multiplier)]
+    if unit == "月" and not multiplier:
+        digits = number[:1].isdigit()
+        months = [str(n) if digits else _CHINESE_MONTHS[n - 1] for n in range(1, 13)]
+        options = [n for n in months if n != number]
+        rng.shuffle(options)
+        return options
+    if not number or not number[0].isdigit():
+        options = [n for n in (*"两三四五六七八九", "十一", "十二", "二十", "三十") if n != number]
+        rng.shuffle(options)
+        return [n + multiplier for n in options]
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    x = float(number)
+    out = []
+    for _ in range(12):
+        y = x * rng.uniform(0.5, 2.0)
+        text = str(max(1, round(y))) if decimals == 0 else f"{y:.{decimals}f}"
+        if text != number:
+            out.append(text + multiplier)
+    return list(dict.fromkeys(out))
+
+
+_CHINESE_MONTHS = _words("一 二 三 四 五 六 七 八 九 十 十一 十二")

@@ -1,0 +1,125 @@
+"""What the system did with one question (`Outcome`) and the per-question facts it is scored on: keys found in
+the answer, the rank of the first retrieved hit, why it failed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qa.evaluation.questions import Question
+from qa.types import Answer, Passage
+
+DEPTH = 10  # passages retrieved per question for Recall@k and MRR@10
+ANSWER_READS = 5  # passages `ask` reads; evidence ranked below this cannot be in the answer
+_MARKER = re.compile(r"\[\d+\]")
+Cause = Literal[
+    "wrong retrieval",
+    "wrong clause",
+    "unsupported citation",
+    "false abstention",
+    "missed abstention",
+    "follow-up not resolved",
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the system did with one question, and the facts it is scored on."""
+
+    question: Question
+    answer: Answer
+    query: str  # what retrieval was asked: the follow-up resolved against its history
+    retrieved: tuple[Passage, ...]
+    latency_ms: float
+    citations_valid: tuple[bool, ...]
+    supported: bool | None  # None when abstained or there is no evidence to support
+    baseline: str = ""  # the naive baseline's answer to the same question (`naive_answer`)
+
+    @property
+    def text(self) -> str:
+        """The answer without `[n]` markers; empty when the system abstained."""
+        return "" if self.answer.abstained else strip_markers(self.answer.text)
+
+    @property
+    def hit_rank(self) -> int | None:
+        return hit_rank(self.question, self.retrieved)
+
+    @property
+    def keys_found(self) -> int:
+        return sum(key_found(alternatives, self.text) for alternatives in self.question.keys)
+
+    @property
+    def baseline_has_keys(self) -> bool:
+        return all(key_found(alternatives, self.baseline) for alternatives in self.question.keys)
+
+    @property
+    def cause(self) -> Cause | None:
+        """Why this question counts as failed (None when it passed)."""
+        q, abstained = self.question, self.answer.abstained
+        if not q.answerable:
+            return "missed abstention" if not abstained else None
+        if abstained:
+            cause: Cause = "false abstention"
+        elif self.keys_found < len(q.keys):
+            rank = self.hit_rank
+            cause = "wrong retrieval" if rank is None or rank > ANSWER_READS else "wrong clause"
+        elif self.supported is False:
+            cause = "unsupported citation"
+        else:
+            return None
+        # A follow-up that failed and was not rewritten at all most likely needed its history.
+        return "follow-up not resolved" if q.history and self.query == q.question.strip() else cause
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.question
+        row = {
+            **q.extra,
+            "id": q.id,
+            "type": q.type,
+            "question": q.question,
+            "history": list(q.history),
+            "answers": ["|".join(k) for k in q.keys],
+            "evidence": list(q.evidence),
+            "query": self.query,
+            "answer": self.answer.text,
+            "abstained": self.answer.abstained,
+            "confidence": self.answer.confidence,
+            "keys_found": self.keys_found,
+            "baseline": self.baseline,
+            "hit_rank": self.hit_rank,
+            "citation_supported": self.supported,
+            "citations_valid": all(self.citations_valid),
+            "latency_ms": round(self.latency_ms, 3),
+            "cause": self.cause,
+            "citations": [c.to_dict() for c in self.answer.citations],
+            "retrieved": [[p.doc_id, p.start, p.end] for p in self.retrieved],
+        }
+        if q.doc_id is not None:
+            row["doc_id"] = q.doc_id
+        if q.lookalike is not None:
+            row["lookalike"] = q.lookalike
+        return row
+
+
+def strip_markers(text: str) -> str:
+    """`text` without its `[n]` citation markers."""
+    return _MARKER.sub("", text)
+
+
+def key_found(alternatives: Sequence[str], text: str) -> bool:
+    """True when any alternative occurs in `text`."""
+    return any(a in text for a in alternatives)
+
+
+def is_hit(question: Question, passage: Passage) -> bool:
+    """A passage of the question's own document, or (without one) a passage holding an evidence string."""
+    if question.doc_id is not None:
+        return passage.doc_id == question.doc_id
+    return any(e in passage.text for e in question.evidence)
+
+
+def hit_rank(question: Question, passages: Sequence[Passage]) -> int | None:
+    """The 1-based rank of the first hit among `passages`, None when there is none."""
+    return next((rank for rank, p in enumerate(passages, 1) if is_hit(question, p)), None)

@@ -1,0 +1,119 @@
+"""Look-alike unanswerable questions: each recipe on a tiny corpus, absence of the replacement, determinism."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+
+import pytest
+
+from qa.answering.lookalikes import ATTRIBUTES, KINDS, Lookalike, Pool, make_lookalike
+from qa.script import is_traditional, simplified
+
+ARTICLE = (
+    "郑州市共有41所中职学校通过了标准化建设工程验收。2023年，郑州大学的校长出席了职业教育活动周。"
+    "全市开设了38个专业，在校生3.5万人。"
+)
+COLLECTION = [ARTICLE, "开封市的体育馆有一个游泳池。"]
+OTHER_TEXTS = [
+    "洛阳市有很多中职学校，成都市也有。王小明是北京大学的学生，李华在清华大学读书。",
+    "新乡市建有12所学校，招收了300名学生。宇通客车公司和南阳酒店合作。",
+]
+
+
+def occurs(text: str) -> bool:
+    return any(text in doc for doc in COLLECTION)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Pool:
+    return Pool.from_texts(OTHER_TEXTS)
+
+
+def swap(question: str, pool: Pool, kind: str, seed: int = 0, evidence: str = ARTICLE) -> Lookalike:
+    made = make_lookalike(question, evidence, occurs, pool, random.Random(seed), kinds=[kind])
+    assert made is not None, f"no {kind} look-alike of {question}"
+    assert made.kind == kind
+    assert made.question == question.replace(made.original, made.replacement, 1)
+    return made
+
+
+def test_pool_harvests_typed_entities_and_numbers_from_other_texts(pool: Pool) -> None:
+    assert {"洛阳市", "成都市", "新乡市"} <= set(pool.entities["place"])
+    assert {"北京大学", "清华大学", "宇通客车公司"} <= set(pool.entities["org"])
+    assert "王小明" in pool.entities["person"]
+    assert "12" in pool.numbers["所"] and "300" in pool.numbers["名"]
+    limited = Pool.from_texts(OTHER_TEXTS, limit=1)
+    assert all(len(names) == 1 for names in limited.entities.values())
+
+
+def test_entity_is_swapped_for_a_pool_name_of_the_same_type_absent_from_the_collection(pool: Pool) -> None:
+    made = swap("郑州市有多少所中职学校通过了标准化建设工程验收？", pool, "entity")
+    assert made.original == "郑州市"
+    assert made.replacement in {"洛阳市", "成都市"}  # a city for a city: 新乡市 too, but 开封市 is in the collection
+    made = swap("郑州大学的校长是谁？", pool, "entity")
+    assert made.original == "郑州大学" and made.replacement in {"北京大学", "清华大学"}
+
+
+def test_number_keeps_its_unit_and_takes_a_value_the_collection_lacks(pool: Pool) -> None:
+    for seed in range(10):
+        made = swap("郑州市41所中职学校都通过验收了吗？", pool, "number", seed)
+        assert made.original == "41所"
+        assert re.fullmatch(r"\d+所", made.replacement) and not occurs(made.replacement)
+
+
+def test_year_is_swapped_for_a_year_the_collection_never_mentions(pool: Pool) -> None:
+    for seed in range(10):
+        made = swap("2023年郑州大学的校长出席了什么活动？", pool, "year", seed)
+        assert made.original == "2023年"
+        assert re.fullmatch(r"\d{4}年", made.replacement) and not occurs(made.replacement[:4])
+
+
+def test_attribute_is_swapped_within_its_group_for_one_the_article_lacks(pool: Pool) -> None:
+    made = swap("郑州大学的校长是谁？", pool, "attribute")
+    assert made.original == "校长" and made.replacement in ATTRIBUTES["person"]
+    assert made.replacement not in ARTICLE
+    made = swap("郑州市职业教育的财政预算是多少？", pool, "attribute")
+    assert made.original == "财政预算" and made.replacement in ATTRIBUTES["quantity"]
+    made = swap("郑州市有多少所中职学校？", pool, "attribute")
+    assert made.original == "中职学校" and made.replacement in ATTRIBUTES["institutions"]
+
+
+def test_no_recipe_applies_gives_none(pool: Pool) -> None:
+    assert make_lookalike("请问怎么样？", ARTICLE, occurs, pool, random.Random(0)) is None
+    # A year the collection does not hold is not swapped: the question is already unanswerable.
+    assert make_lookalike("1990年发生了什么？", ARTICLE, occurs, pool, random.Random(0), kinds=["year"]) is None
+    # `是什么形状` asks for a shape, not for the noun before it: no attribute to swap.
+    assert (
+        make_lookalike("郑州大学的树叶是什么形状？", ARTICLE, occurs, pool, random.Random(0), kinds=["attribute"])
+        is None
+    )
+    with pytest.raises(ValueError, match="unknown look-alike kinds"):
+        make_lookalike("郑州大学的校长是谁？", ARTICLE, occurs, pool, random.Random(0), kinds=["colour"])
+
+
+def test_same_seed_same_lookalike_and_seeds_vary_the_recipe(pool: Pool) -> None:
+    question = "2023年郑州大学的校长出席了什么活动？"
+    made = [make_lookalike(question, ARTICLE, occurs, pool, random.Random(seed)) for seed in range(12)]
+    again = [make_lookalike(question, ARTICLE, occurs, pool, random.Random(seed)) for seed in range(12)]
+    assert made == again
+    assert all(m is not None and not occurs(m.replacement) for m in made)
+    assert {m.kind for m in made if m is not None} >= {"entity", "year"}
+    assert set(KINDS) == {"entity", "number", "year", "attribute"}
+
+
+def test_traditional_question_gets_a_traditional_replacement(pool: Pool) -> None:
+    article = "鄭州市共有41所中職學校通過了標準化建設工程驗收。"
+    made = make_lookalike(
+        "鄭州市有多少所中職學校？", article, lambda s: s in article, pool, random.Random(0), kinds=["entity"]
+    )
+    assert made is not None and made.original == "鄭州市"
+    assert simplified(made.replacement) in {"洛阳市", "成都市", "新乡市"}
+    assert is_traditional(made.question)
+
+
+def test_importing_the_module_does_not_load_jieba() -> None:
+    code = "import sys, qa.answering.lookalikes; sys.exit('jieba' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
