@@ -6,11 +6,13 @@ Train on CMRC 2018 train, DRCD dev (traditional Wikipedia, from Taiwan) and `eva
 trains without DRCD's fold K, so `eval/run.py --squad drcd_dev.json --articles K/N --models OUT` scores
 those articles unseen: DRCD's figures are cross-validated (`eval/cross_validate.py`).
 
-Unanswerable examples are made five ways: the question asked against the corpus without its article
+Unanswerable examples are made six ways: the question asked against the corpus without its article
 (folds of articles left out); with its rarest name replaced by one the corpus never holds; read with the
 sentences holding its answer taken out; asked of a small collection of other articles (collections of 1
-to 700 articles, so the model sees every size of collection); and Wikipedia questions asked of the letter.
-The letter sets' own unanswerable questions count too.
+to 700 articles, so the model sees every size of collection); Wikipedia questions asked of the letter; and
+look-alikes (`qa.answering.lookalikes`: the entity, number, year or attribute asked swapped for one the
+collection lacks, the article kept). The letter sets' own unanswerable questions count too, and the
+hand-written letter look-alikes (`eval/lookalikes.jsonl`) are validation data.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from qa._version import __version__
 from qa.answering.answer import Reading, read
 from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES, candidate_matrix, list_vector
 from qa.answering.followup import resolve
+from qa.answering.lookalikes import Pool, make_lookalike
 from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, card_path, import_lightgbm, model_path
 from qa.answering.query import meta_intent, rewrite
 from qa.api import QA
@@ -50,11 +53,14 @@ VALID_SQUAD = "cmrc2018_trial.json"
 TRADITIONAL_SQUAD = "drcd_dev.json"  # trained on too; its figures are cross-validated over folds of articles
 LETTER_TRAIN = REPO / "eval" / "questions.jsonl"
 LETTER_VALID = REPO / "eval" / "fresh2.jsonl"
+LOOKALIKES_VALID = REPO / "eval" / "lookalikes.jsonl"  # hand-written look-alikes of letter questions, with originals
 SEED = 13
 FOLDS = 4  # the articles left out together when a question is asked without its own
 ABSENT_SHARE = 0.5  # of the questions also asked without their article
 RENAMED_SHARE = 0.3  # of the questions also asked with their rarest name replaced
 DROPPED_SHARE = 0.3  # of the questions also read with the sentences holding their answer taken out
+LOOKALIKE_SHARE = 0.4  # of the questions also asked as a look-alike, article kept
+POOL_TEXTS = 400  # paragraphs of another set the look-alikes' replacements are harvested from
 # Articles per small collection, one collection of each size (while articles last), about 1.5 times apart.
 # With the `corpus_chunks` feature they let the answerability model calibrate by collection size. Chosen on
 # validation (eval/run.py at the threshold giving 3% false abstention, mean of training seeds 13 and 14,
@@ -177,16 +183,19 @@ def train(
             )
     started = time.perf_counter()
     rng = random.Random(SEED)
+    # Look-alikes draw on their own random stream, so adding them leaves every other example as it was.
+    twins = Twins(random.Random(SEED + 1), _pool(data / TRADITIONAL_SQUAD), _pool(data / TRAIN_SQUAD))
     with tempfile.TemporaryDirectory(prefix="qa-train-") as tmp:
         work = Path(tmp)
-        train_set = squad_examples(data / TRAIN_SQUAD, work / "train", rng, limit, embed_model, log)
+        train_set = squad_examples(data / TRAIN_SQUAD, work / "train", rng, limit, embed_model, log, twins=twins.cmrc)
         train_set += squad_examples(
-            data / TRADITIONAL_SQUAD, work / "traditional", rng, limit, embed_model, log, leave_out
+            data / TRADITIONAL_SQUAD, work / "traditional", rng, limit, embed_model, log, leave_out, twins.drcd
         )
-        valid_set = squad_examples(data / VALID_SQUAD, work / "valid", rng, limit, embed_model, log)
-        letter_train = letter_examples(LETTER_TRAIN, work / "letter", embed_model)
+        valid_set = squad_examples(data / VALID_SQUAD, work / "valid", rng, limit, embed_model, log, twins=twins.cmrc)
+        letter_train = letter_examples(LETTER_TRAIN, work / "letter", embed_model, twins.cmrc)
         letter_train += foreign_examples(data / TRAIN_SQUAD, work / "letter", rng, limit, embed_model)
         letter_valid = letter_examples(LETTER_VALID, work / "letter", embed_model)
+        letter_valid += letter_examples(LOOKALIKES_VALID, work / "letter", embed_model, source="lookalikes")
     print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
     train_all = train_set + letter_train
     valid_all = valid_set + letter_valid
@@ -198,12 +207,46 @@ def train(
     threshold = choose_threshold([probabilities[name][[e.answerable for e in part]] for name, part in sets])
     figures = [_figures(name, part, ranker, probabilities[name], threshold) for name, part in sets]
     print(f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}", file=log)
-    sources = [data / TRAIN_SQUAD, data / TRADITIONAL_SQUAD, data / VALID_SQUAD, LETTER_TRAIN, LETTER_VALID]
+    sources = [
+        data / TRAIN_SQUAD,
+        data / TRADITIONAL_SQUAD,
+        data / VALID_SQUAD,
+        LETTER_TRAIN,
+        LETTER_VALID,
+        LOOKALIKES_VALID,
+    ]
     write_models(out, ranker, answerable, threshold, figures, sources, limit, embed_model, leave_out)
     return figures
 
 
 # ---- examples -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Twins:
+    """What look-alikes are made with: their random stream and the replacements for each set's corpus.
+
+    A set's replacements come from the other set (CMRC's from DRCD, DRCD's and the letter's from CMRC), so
+    a replacement is a real name or number, just not one the collection holds.
+    """
+
+    rng: random.Random
+    cmrc_pool: Pool
+    drcd_pool: Pool
+
+    @property
+    def cmrc(self) -> tuple[random.Random, Pool]:
+        return self.rng, self.cmrc_pool
+
+    @property
+    def drcd(self) -> tuple[random.Random, Pool]:
+        return self.rng, self.drcd_pool
+
+
+def _pool(path: Path) -> Pool:
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    texts = [p["context"] for article in data for p in article["paragraphs"]]
+    return Pool.from_texts(texts[:POOL_TEXTS])
 
 
 @dataclass(frozen=True)
@@ -246,8 +289,10 @@ def squad_examples(
     embed_model: str,
     log: Any,
     leave_out: Fold | None = None,
+    twins: tuple[random.Random, Pool] | None = None,
 ) -> list[Example]:
-    """Every question asked against the whole corpus; some also without their article, some renamed."""
+    """Every question asked against the whole corpus; some also without their article, some renamed, some as
+    look-alikes (article kept)."""
     name = path.stem
     articles = read_articles(path, limit, leave_out)
     bot = _corpus(work / "all", articles, embed_model)
@@ -260,6 +305,8 @@ def squad_examples(
                 examples.append(without_answer(present, f"{name}/dropped"))
             if rng.random() < RENAMED_SHARE and (renamed := rename(question, bot.lexical, rng)) is not None:
                 examples.append(_example(bot, rewrite(renamed, bot.lexical), (), f"{name}/renamed", asked=renamed))
+            if twins is not None and (twin := _lookalike(question, "\n".join(article.paragraphs), bot, twins)):
+                examples.append(_example(bot, rewrite(twin, bot.lexical), (), f"{name}/lookalike", asked=twin))
     folds = [articles[i::FOLDS] for i in range(FOLDS)]
     for number, left_out in enumerate(folds):
         kept = [a for i, fold in enumerate(folds) if i != number for a in fold]
@@ -276,6 +323,15 @@ def squad_examples(
             query = rewrite(question, without.lexical)
             examples.append(_example(without, query, (golds,), f"{name}/kept", asked=question, naive=True))
     return examples + small_corpus_examples(name, articles, work, rng, embed_model)
+
+
+def _lookalike(question: str, article: str, bot: QA, twins: tuple[random.Random, Pool]) -> str | None:
+    """A look-alike of `question` for `LOOKALIKE_SHARE` of the questions (None for the rest, or when no recipe applies)."""
+    rng, pool = twins
+    if rng.random() >= LOOKALIKE_SHARE:
+        return None
+    made = make_lookalike(question, article, bot.lexical.occurs, pool, rng)
+    return made.question if made is not None else None
 
 
 def small_corpus_examples(
@@ -361,19 +417,29 @@ def rename(question: str, lexical: LexicalIndex, rng: random.Random) -> str | No
     return None
 
 
-def letter_examples(path: Path, work: Path, embed_model: str) -> list[Example]:
+def letter_examples(
+    path: Path,
+    work: Path,
+    embed_model: str,
+    twins: tuple[random.Random, Pool] | None = None,
+    source: str = "letter",
+) -> list[Example]:
     """The letter's questions (follow-ups resolved against their history); questions about the letter itself are skipped.
 
-    A candidate is labelled as answering when it holds every key (one of each key's alternatives).
+    A candidate is labelled as answering when it holds every key (one of each key's alternatives). With
+    `twins`, a share of the answerable questions that stand alone are also asked as look-alikes.
     """
     bot = QA.from_path(index_dir=work / "index", embed_model=embed_model)
+    letter = "\n".join(bot.document_text(d) for d in bot.documents)
     examples = []
     for q in read_questions(path)[0]:
         resolved = resolve(q.question, q.history)
         if meta_intent(resolved.focus or resolved.text) is not None:
             continue
         question, focus = rewrite(resolved.text, bot.lexical), rewrite(resolved.focus, bot.lexical)
-        examples.append(_example(bot, question, q.keys, "letter", focus, q.question, naive=True))
+        examples.append(_example(bot, question, q.keys, source, focus, q.question, naive=True))
+        if twins is not None and q.keys and not q.history and (twin := _lookalike(q.question, letter, bot, twins)):
+            examples.append(_example(bot, rewrite(twin, bot.lexical), (), f"{source}/lookalike", asked=twin))
     return examples
 
 
@@ -475,7 +541,15 @@ def _validation_sets(squad: Sequence[Example], letter: Sequence[Example]) -> lis
     small = [e for e in squad if e.source.startswith(f"{name}/small")]
     other = [e for e in squad if e.source in without]
     whole = [e for e in squad if e.source not in without and not e.source.startswith(f"{name}/small")]
-    return [(name, whole), (f"{name}/without", other), (f"{name}/small", small), (LETTER_VALID.stem, list(letter))]
+    fresh = [e for e in letter if e.source == "letter"]
+    lookalikes = [e for e in letter if e.source == "lookalikes"]
+    return [
+        (name, whole),
+        (f"{name}/without", other),
+        (f"{name}/small", small),
+        (LETTER_VALID.stem, fresh),
+        (LOOKALIKES_VALID.stem, lookalikes),
+    ]
 
 
 def _probabilities(ranker: Any, answerable: Any, examples: Sequence[Example]) -> np.ndarray:
