@@ -1,0 +1,167 @@
+"""Broad questions: outlines, summaries, sections, gatherings and several asks, each item an exact citation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa import QA, Answer
+from qa.answering.followup import is_elliptical, resolve
+from qa.answering.scope import question_scope
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    return QA.from_path(index_dir=tmp_path_factory.mktemp("index"), embed_model="wordllama")
+
+
+def _exact(bot: QA, answer: Answer) -> None:
+    """Every citation is the document's text at its offsets, and every `[n]` marker names one of them."""
+    for c in answer.citations:
+        assert c.text == bot.document_text(c.doc_id)[c.start : c.end]
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)} == set(range(1, len(answer.citations) + 1))
+
+
+def _headings(bot: QA, level: int) -> list[str]:
+    doc = next(iter(bot.documents.values()))
+    return [h.title for h in doc.structure.headings if h.level == level]
+
+
+def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
+    answer = bot.ask("这封答复一共分为几个部分？")
+    parts = _headings(bot, 1)
+    assert answer.scope == "outline" and not answer.abstained
+    assert "七个部分" in answer.text and len(parts) == 7
+    assert [c.text for c in answer.citations] == parts
+    _exact(bot, answer)
+
+
+def test_summary_names_the_proposal_and_the_parts(bot: QA) -> None:
+    answer = bot.ask("这封信主要讲了什么？")
+    assert answer.scope == "summary"
+    assert answer.citations[0].text == "关于深化产教融合提升人力资源质量的提案"
+    assert [c.text for c in answer.citations[1:]] == _headings(bot, 1)
+    _exact(bot, answer)
+
+
+def test_section_question_gets_the_sub_headings_under_it(bot: QA) -> None:
+    answer = bot.ask("下一步有什么打算？")
+    cited = [c.text for c in answer.citations]
+    assert answer.scope == "section"
+    assert cited[0] == "七、下一步工作打算"
+    assert [t[:3] for t in cited[1:]] == ["(一)", "(二)", "(三)"] and "加强顶层设计" in cited[1]
+    _exact(bot, answer)
+
+
+@pytest.mark.parametrize("question", ["如何加强专业建设？", "什么是市域产教联合体？"])
+def test_a_heading_is_never_the_whole_answer(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+    titles = set(_headings(bot, 1) + _headings(bot, 2))
+    assert len(answer.citations) >= 2
+    assert any(c.text not in titles for c in answer.citations)  # the section's own sentences are cited
+    _exact(bot, answer)
+
+
+def test_gathering_collects_companies_across_paragraphs_each_cited_at_a_mention(bot: QA) -> None:
+    answer = bot.ask("信里提到了哪些企业？")
+    assert answer.scope == "gather"
+    for name in ("宇通", "郑州日产", "富士康", "希尔顿", "阿里巴巴"):
+        assert name in answer.text
+        assert any(name in c.text for c in answer.citations), name
+    assert len({c.start for c in answer.citations}) >= 3  # more than one paragraph's mentions
+    _exact(bot, answer)
+
+
+def test_gathering_documents_cites_each_title(bot: QA) -> None:
+    answer = bot.ask("信中提到了哪些文件？")
+    assert answer.citations and all(c.text.startswith("《") and c.text.endswith("》") for c in answer.citations)
+    assert len(answer.citations) >= 5
+
+
+def test_a_type_the_letter_never_names_is_refused_naming_it(bot: QA) -> None:
+    answer = bot.ask("信里提到了哪些医院？")
+    assert answer.abstained and "医院" in answer.text
+
+
+def test_two_asks_about_the_letter_are_both_answered(bot: QA) -> None:
+    answer = bot.ask("这封信是谁写给谁的？")
+    assert answer.scope == "multi"
+    assert "郑州市教育局" in answer.text and "王素梅" in answer.text and len(answer.citations) == 2
+
+
+def test_a_list_question_about_one_sentence_stays_a_fact() -> None:
+    # It names much more than a type: one sentence answers it, not a gathering over the letter.
+    assert question_scope("郑州大学有哪些学科属于一流建设学科？", content="郑州大学 学科属于一流建设学科") == "fact"
+    assert question_scope("信里提到了哪些企业？", content="企业") == "gather"
+
+
+def _collection(tmp_path: Path, name: str, files: dict[str, str]) -> QA:
+    folder = tmp_path / name
+    folder.mkdir()
+    for file, text in files.items():
+        (folder / file).write_text(text, encoding="utf-8")
+    return QA.create(name, sorted(folder.iterdir()), index_dir=tmp_path / "idx", embed_model="wordllama")
+
+
+PLAIN = (
+    "青河市今年推进垃圾分类工作。全市新建分类投放点三百个，覆盖全部社区。\n"
+    "垃圾分类的关键在于居民参与，社区志愿者每天在投放点指导居民分类。\n"
+    "市环卫部门新购置分类运输车四十辆，做到分类收集、分类运输。\n"
+    "下一步，青河市将把垃圾分类纳入社区考核，推动居民养成分类习惯。\n"
+)
+
+
+def test_a_document_without_headings_is_summarised_by_its_central_sentences(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "plain", {"waste.txt": PLAIN})
+    answer = bot.ask("这篇文章主要讲了什么？")
+    assert answer.scope == "summary" and 1 <= len(answer.citations) <= 3
+    assert all("垃圾分类" in c.text or "分类" in c.text for c in answer.citations)
+    _exact(bot, answer)
+
+
+def test_word_heading_styles_give_the_outline(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for title, body in (("培训目标", "提升员工技能水平。"), ("培训内容", "开设数控课程。"), ("保障措施", "落实培训经费。")):
+        document.add_heading(title, level=1)
+        document.add_paragraph(body)
+    (tmp_path / "src").mkdir()
+    document.save(str(tmp_path / "src" / "plan.docx"))
+    bot = QA.create("plan", [tmp_path / "src" / "plan.docx"], index_dir=tmp_path / "idx", embed_model="wordllama")
+    answer = bot.ask("这份计划分为几个部分？")
+    assert [c.text for c in answer.citations] == ["培训目标", "培训内容", "保障措施"]
+    assert "三个部分" in answer.text
+
+
+def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) -> None:
+    bot = _collection(
+        tmp_path,
+        "school",
+        {"school.txt": "青河一中简介\n青河一中创办于1952年，位于滨河路。\n学校现有教职工112人。\n现任校长是李明，他于2019年到任。\n"},
+    )
+    answer = bot.ask("青河一中创办于哪一年，现任校长是谁？")
+    assert answer.scope == "multi" and not answer.abstained
+    assert "1952" in answer.text and "李明" in answer.text and len(answer.citations) == 2
+    _exact(bot, answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "leans_back"),
+    [
+        ("学校的游泳池有多大？", False),  # its own subject and predicate: never merged
+        ("郑州市一共有多少所普通高中？", False),
+        ("去了哪些城市？", True),  # no subject
+        ("是谁带队去的？", True),
+        ("那技工院校呢？", True),
+        ("市级的？", True),  # asks nothing of its own
+    ],
+)
+def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -> None:
+    assert is_elliptical(question) is leans_back
+
+
+def test_a_standalone_question_is_not_merged_with_an_unrelated_earlier_one() -> None:
+    assert resolve("学校的游泳池有多大？", ["机器人社团获得了什么奖？"]).text == "学校的游泳池有多大？"
