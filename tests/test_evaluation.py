@@ -22,6 +22,7 @@ from qa.evaluation import (
     by_type,
     check_floors,
     hit_rank,
+    in_conversation,
     in_script,
     key_found,
     load_floors,
@@ -601,3 +602,64 @@ def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path,
     assert "--twins needs --squad" in capsys.readouterr().err
     assert main(["--squad", str(path), "--twins", "--twins-pool", str(path), "--out", str(out)]) == 2
     assert "is the asked set" in capsys.readouterr().err
+
+
+def test_conversation_puts_the_k_questions_before_each_one_into_its_history() -> None:
+    asked = [
+        Question("a", "甲？"),
+        Question("b", "乙？"),
+        Question("c", "那丙呢？", history=("乙？",)),
+        Question("d", "丁？", history=("戊？",), unrelated_history=True),
+        Question("e", "己？"),
+    ]
+    talk = in_conversation(asked, 2)
+    assert [q.history for q in talk] == [
+        (),
+        ("甲？",),
+        ("甲？", "乙？", "乙？"),
+        ("乙？", "那丙呢？", "戊？"),
+        ("那丙呢？", "丁？"),
+    ]
+    # Standing alone after others (b, e), or flagged (d): compared with the question asked alone; the first
+    # question has no history and the follow-up (c) needs its own.
+    assert [q.unrelated_history for q in talk] == [False, True, False, True, True]
+
+
+def test_unrelated_history_changes_count_abstentions_and_answered_texts_not_refusal_wording() -> None:
+    q = Question("x", "郑州有多少所中职学校？", keys=(("41所",),), evidence=("41所",), unrelated_history=True)
+    answered, refused = (
+        Answer(q.question, "共有41所[1]。", (), (), False),
+        Answer(q.question, "没有找到。", (), (), True),
+    )
+    other_refusal = Answer(q.question, "没有找到：信中没有提到。", (), (), True)
+    base = _outcome(q, "共有41所[1]。")
+    cases = [(answered, answered, False), (answered, refused, True), (refused, other_refusal, False)]
+    outcomes = [replace(base, answer=with_history, alone=alone) for with_history, alone, _ in cases]
+    assert [o.changed_by_history for o in outcomes] == [changed for _, _, changed in cases]
+    moved = replace(base, answer=Answer(q.question, "共有42所[1]。", (), (), False), alone=answered)
+    assert moved.changed_by_history is True and base.changed_by_history is None
+    assert score([*outcomes, moved, base])["changed_by_unrelated_history"] == 0.5
+    assert score([base])["changed_by_unrelated_history"] is None
+
+
+def test_conversation_run_asks_standalone_questions_again_alone(tmp_path: Path, capsys) -> None:
+    rows = [*ROWS, {**ROWS[0], "id": "q6", "history": ["这封答复是写给谁的？"], "unrelated_history": True}]
+    questions = _jsonl(tmp_path / "six.jsonl", rows)
+    out = tmp_path / "out"
+    assert main([str(questions), "--conversation", "2", "--out", str(out), "--embed-model", "none"]) == 0
+    metrics, scored = json.loads((out / "metrics.json").read_text(encoding="utf-8")), _rows(out)
+    assert metrics["conversation"] == 2
+    compared = {r["id"] for r in scored if "alone_answer" in r}
+    assert compared == {"q2", "q4", "q5", "q6"}  # q1 comes first, q3 is a follow-up
+    assert scored[3]["history"] == [ROWS[1]["question"], ROWS[2]["question"]]
+    changed = [r["changed_by_history"] for r in scored if r["id"] in compared]
+    assert metrics["changed_by_unrelated_history"] == pytest.approx(sum(changed) / 4, abs=1e-4)
+    assert "## Changed by unrelated history" in (out / "report.md").read_text(encoding="utf-8")
+    # Without --conversation, only the flagged row is asked again alone.
+    assert main([str(questions), "--out", str(out), "--embed-model", "none"]) == 0
+    assert {r["id"] for r in _rows(out) if "alone_answer" in r} == {"q6"}
+    capsys.readouterr()
+    assert main([str(questions), "--conversation", "0", "--out", str(out)]) == 2
+    assert "--conversation 0 needs a JSONL set" in capsys.readouterr().err
+    bad = _jsonl(tmp_path / "bad.jsonl", [{**ROWS[0], "unrelated_history": "yes"}, ROWS[1]])
+    assert read_questions(bad)[1] == ["line 1: 'unrelated_history' must be true or false"]

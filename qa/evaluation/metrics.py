@@ -110,6 +110,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "abstain_rate_unanswerable": _mean([o.answer.abstained for o in unanswerable]),
         "abstain_rate_absent": _mean([o.answer.abstained for o in outcomes if o.question.absent]),
         "abstain_rate_lookalike": _mean([o.answer.abstained for o in outcomes if o.question.lookalike]),
+        "changed_by_unrelated_history": _mean([c for o in outcomes if (c := o.changed_by_history) is not None]),
         "false_abstain_rate": _mean([o.answer.abstained for o in answerable]),
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),

@@ -28,6 +28,8 @@ _COUNTED_OVER = {
     "abstain_rate_lookalike": "--twins; look-alikes of answerable questions (one term swapped for one the corpus "
     "never holds, article kept); abstained",
     "false_abstain_rate": "answerable; abstained",
+    "changed_by_unrelated_history": "questions standing alone asked after unrelated ones (--conversation K, or "
+    "`unrelated_history: true`); the answer text or the abstention differs from the question asked alone",
     "latency_ms_p50": "every question; wall time of `ask`",
     "latency_ms_p95": "every question; wall time of `ask`",
     "answer_median_chars": "answered answerable; characters without [n] markers",
@@ -175,6 +177,7 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
         for o in (o for o in failed if o.cause == cause):
             lines.append("| " + " | ".join(_cell(x) for x in _failure_row(o)) + " |")
     lines += _lookalike_section(metrics)
+    lines += _history_section(outcomes)
     problems = [*metrics["skipped_lines"], *metrics["evidence_warnings"]]
     if problems:
         lines += ["", "## Problems in the question set", "", *(f"- {_cell(p)}" for p in problems)]
@@ -189,6 +192,22 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
     if plots:
         lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
     return "\n".join(lines) + "\n"
+
+
+def _history_section(outcomes: Sequence[Outcome]) -> list[str]:
+    """Questions whose answer changed when unrelated earlier questions were sent with them."""
+    compared = [o for o in outcomes if o.alone is not None]
+    if not compared:
+        return []
+    changed = [o for o in compared if o.changed_by_history]
+    lines = ["", f"## Changed by unrelated history ({len(changed)} of {len(compared)})"]
+    if changed:
+        lines += ["", "| id | question | after | answer | asked alone |", "|---|---|---|---|---|"]
+        for o in changed:
+            alone = o.alone.text if o.alone is not None else ""
+            row = (o.question.id, o.question.question, " / ".join(o.question.history), o.answer.text, alone)
+            lines.append("| " + " | ".join(_cell(x) for x in row) + " |")
+    return lines
 
 
 def _lookalike_section(metrics: dict[str, Any]) -> list[str]:
@@ -238,15 +257,17 @@ def _headline(metrics: dict[str, Any]) -> list[str]:
     """The metrics shown first: the fixed ones, the baseline beside key recall, the SQuAD ones when present."""
     names = [*METRICS, "baseline_all_keys", "answer_median_chars"]
     names += [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
-    return names + [n for n in ("abstain_rate_absent", "abstain_rate_lookalike") if metrics.get(n) is not None]
+    extra = ("abstain_rate_absent", "abstain_rate_lookalike", "changed_by_unrelated_history")
+    return names + [n for n in extra if metrics.get(n) is not None]
 
 
 def summary(metrics: dict[str, Any]) -> str:
     """The headline metrics as a small aligned table."""
     names = _headline(metrics)
-    lines = [f"{'metric':<26}value"]
-    lines += [f"{n:<26}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
+    w = max(26, *(len(n) + 2 for n in names))
+    lines = [f"{'metric':<{w}}value"]
+    lines += [f"{n:<{w}}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
     embedder = metrics["embedder"]
-    lines.append(f"{'questions':<26}{metrics['questions']}")
-    lines.append(f"{'embedder':<26}{embedder['id']}" + (" (fallback)" if embedder["notice"] else ""))
+    lines.append(f"{'questions':<{w}}{metrics['questions']}")
+    lines.append(f"{'embedder':<{w}}{embedder['id']}" + (" (fallback)" if embedder["notice"] else ""))
     return "\n".join(lines)
