@@ -20,10 +20,13 @@ from qa.evaluation import (
     abstention_tradeoff,
     answerability,
     by_type,
+    calibration,
     check_floors,
+    claimed_probability,
     hit_rank,
     in_conversation,
     in_script,
+    is_right,
     key_found,
     load_floors,
     main,
@@ -225,6 +228,9 @@ def test_end_to_end_run_writes_every_output(tmp_path: Path, _offline: Path) -> N
     assert rows[0]["source"] == "hand-written"  # unknown fields are kept
     assert rows[2]["query"] != rows[2]["question"]  # the follow-up was retrieved as resolved
     assert "## By type" in (out / "report.md").read_text(encoding="utf-8")
+    calibrated = metrics["calibration"]  # the letter's questions are scored by the answerability model
+    assert calibrated["questions"] >= 3 and 0.0 <= calibrated["ece"] <= 1.0 and len(calibrated["bins"]) == 10
+    assert (out / "reliability.png").stat().st_size > 0 and "## Calibration" in (out / "report.md").read_text()
     # The eval indexes into a temporary folder: nothing left in --out, nothing in the user's index.
     assert not [p for p in out.iterdir() if p.is_dir()]
     assert not _offline.exists()
@@ -663,3 +669,33 @@ def test_conversation_run_asks_standalone_questions_again_alone(tmp_path: Path, 
     assert "--conversation 0 needs a JSONL set" in capsys.readouterr().err
     bad = _jsonl(tmp_path / "bad.jsonl", [{**ROWS[0], "unrelated_history": "yes"}, ROWS[1]])
     assert read_questions(bad)[1] == ["line 1: 'unrelated_history' must be true or false"]
+
+
+def test_calibration_error_weighs_each_bins_gap_between_claimed_and_right() -> None:
+    fact = Question("a", "?", keys=(("41",),), evidence=("41",))
+    none = Question("u", "?")
+
+    def asked(q: Question, text: str, abstained: bool, confidence: float | None) -> Outcome:
+        return replace(
+            _outcome(q, text, abstained), answer=Answer(q.question, text, (), (), abstained, confidence=confidence)
+        )
+
+    outcomes = [
+        asked(fact, "共有41所[1]。", False, 0.95),  # right, claims 0.95
+        asked(fact, "共有40所[1]。", False, 0.91),  # answered without the key: wrong, claims 0.91
+        asked(none, "没有找到。", True, 0.2),  # refused an unanswerable one: right, claims 1 - 0.2 = 0.8
+        asked(fact, "没有找到。", True, 0.35),  # refused an answerable one: wrong, claims 0.65
+        asked(fact, "共有41所[1]。", False, None),  # not scored by the model: left out
+    ]
+    assert [is_right(o) for o in outcomes] == [True, False, True, False, True]
+    assert [claimed_probability(o.answer) for o in outcomes] == [0.95, 0.91, pytest.approx(0.8), 0.65, None]
+    figures = calibration(outcomes)
+    assert figures is not None and figures["questions"] == 4 and figures["accuracy"] == 0.5
+    # Bins: [0.9, 1.0] holds 0.95 (right) and 0.91 (wrong): mean 0.93, right 0.5; [0.8, 0.9) holds 0.8 (right);
+    # [0.6, 0.7) holds 0.65 (wrong). ECE = 2/4 * 0.43 + 1/4 * 0.2 + 1/4 * 0.65.
+    assert figures["ece"] == pytest.approx(0.5 * 0.43 + 0.25 * 0.2 + 0.25 * 0.65, abs=1e-4)
+    top = figures["bins"][9]
+    assert top["questions"] == 2 and top["accuracy"] == 0.5 and top["mean_probability"] == pytest.approx(0.93)
+    # Raw confidence against answerable: 0.95, 0.91, 0.35 answerable, 0.2 not.
+    assert figures["ece_answerable"] == pytest.approx(0.25 * 0.05 + 0.25 * 0.09 + 0.25 * 0.65 + 0.25 * 0.2, abs=1e-4)
+    assert calibration(outcomes[4:]) is None

@@ -19,6 +19,7 @@ from qa.evaluation.metrics import (
     abstention_tradeoff,
     answerability,
     by_type,
+    calibration,
     check_floors,
     load_floors,
     lookalike_figures,
@@ -198,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
         "conversation": args.conversation,
         "twins": None if twins is None else {"seed": args.seed, "pool": str(_pool_path(args)), "unmade": twins.unmade},
         "lookalikes": lookalike_figures(outcomes),
+        "calibration": calibration(outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
         "abstention_at_3pct_false": abstention_at(
             [(answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in outcomes]
