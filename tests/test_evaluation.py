@@ -20,9 +20,13 @@ from qa.evaluation import (
     abstention_tradeoff,
     answerability,
     by_type,
+    calibration,
     check_floors,
+    claimed_probability,
     hit_rank,
+    in_conversation,
     in_script,
+    is_right,
     key_found,
     load_floors,
     main,
@@ -224,6 +228,9 @@ def test_end_to_end_run_writes_every_output(tmp_path: Path, _offline: Path) -> N
     assert rows[0]["source"] == "hand-written"  # unknown fields are kept
     assert rows[2]["query"] != rows[2]["question"]  # the follow-up was retrieved as resolved
     assert "## By type" in (out / "report.md").read_text(encoding="utf-8")
+    calibrated = metrics["calibration"]  # the letter's questions are scored by the answerability model
+    assert calibrated["questions"] >= 3 and 0.0 <= calibrated["ece"] <= 1.0 and len(calibrated["bins"]) == 10
+    assert (out / "reliability.png").stat().st_size > 0 and "## Calibration" in (out / "report.md").read_text()
     # The eval indexes into a temporary folder: nothing left in --out, nothing in the user's index.
     assert not [p for p in out.iterdir() if p.is_dir()]
     assert not _offline.exists()
@@ -601,3 +608,94 @@ def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path,
     assert "--twins needs --squad" in capsys.readouterr().err
     assert main(["--squad", str(path), "--twins", "--twins-pool", str(path), "--out", str(out)]) == 2
     assert "is the asked set" in capsys.readouterr().err
+
+
+def test_conversation_puts_the_k_questions_before_each_one_into_its_history() -> None:
+    asked = [
+        Question("a", "甲？"),
+        Question("b", "乙？"),
+        Question("c", "那丙呢？", history=("乙？",)),
+        Question("d", "丁？", history=("戊？",), unrelated_history=True),
+        Question("e", "己？"),
+    ]
+    talk = in_conversation(asked, 2)
+    assert [q.history for q in talk] == [
+        (),
+        ("甲？",),
+        ("甲？", "乙？", "乙？"),
+        ("乙？", "那丙呢？", "戊？"),
+        ("那丙呢？", "丁？"),
+    ]
+    # Standing alone after others (b, e), or flagged (d): compared with the question asked alone; the first
+    # question has no history and the follow-up (c) needs its own.
+    assert [q.unrelated_history for q in talk] == [False, True, False, True, True]
+
+
+def test_unrelated_history_changes_count_abstentions_and_answered_texts_not_refusal_wording() -> None:
+    q = Question("x", "郑州有多少所中职学校？", keys=(("41所",),), evidence=("41所",), unrelated_history=True)
+    answered, refused = (
+        Answer(q.question, "共有41所[1]。", (), (), False),
+        Answer(q.question, "没有找到。", (), (), True),
+    )
+    other_refusal = Answer(q.question, "没有找到：信中没有提到。", (), (), True)
+    base = _outcome(q, "共有41所[1]。")
+    cases = [(answered, answered, False), (answered, refused, True), (refused, other_refusal, False)]
+    outcomes = [replace(base, answer=with_history, alone=alone) for with_history, alone, _ in cases]
+    assert [o.changed_by_history for o in outcomes] == [changed for _, _, changed in cases]
+    moved = replace(base, answer=Answer(q.question, "共有42所[1]。", (), (), False), alone=answered)
+    assert moved.changed_by_history is True and base.changed_by_history is None
+    assert score([*outcomes, moved, base])["changed_by_unrelated_history"] == 0.5
+    assert score([base])["changed_by_unrelated_history"] is None
+
+
+def test_conversation_run_asks_standalone_questions_again_alone(tmp_path: Path, capsys) -> None:
+    rows = [*ROWS, {**ROWS[0], "id": "q6", "history": ["这封答复是写给谁的？"], "unrelated_history": True}]
+    questions = _jsonl(tmp_path / "six.jsonl", rows)
+    out = tmp_path / "out"
+    assert main([str(questions), "--conversation", "2", "--out", str(out), "--embed-model", "none"]) == 0
+    metrics, scored = json.loads((out / "metrics.json").read_text(encoding="utf-8")), _rows(out)
+    assert metrics["conversation"] == 2
+    compared = {r["id"] for r in scored if "alone_answer" in r}
+    assert compared == {"q2", "q4", "q5", "q6"}  # q1 comes first, q3 is a follow-up
+    assert scored[3]["history"] == [ROWS[1]["question"], ROWS[2]["question"]]
+    changed = [r["changed_by_history"] for r in scored if r["id"] in compared]
+    assert metrics["changed_by_unrelated_history"] == pytest.approx(sum(changed) / 4, abs=1e-4)
+    assert "## Changed by unrelated history" in (out / "report.md").read_text(encoding="utf-8")
+    # Without --conversation, only the flagged row is asked again alone.
+    assert main([str(questions), "--out", str(out), "--embed-model", "none"]) == 0
+    assert {r["id"] for r in _rows(out) if "alone_answer" in r} == {"q6"}
+    capsys.readouterr()
+    assert main([str(questions), "--conversation", "0", "--out", str(out)]) == 2
+    assert "--conversation 0 needs a JSONL set" in capsys.readouterr().err
+    bad = _jsonl(tmp_path / "bad.jsonl", [{**ROWS[0], "unrelated_history": "yes"}, ROWS[1]])
+    assert read_questions(bad)[1] == ["line 1: 'unrelated_history' must be true or false"]
+
+
+def test_calibration_error_weighs_each_bins_gap_between_claimed_and_right() -> None:
+    fact = Question("a", "?", keys=(("41",),), evidence=("41",))
+    none = Question("u", "?")
+
+    def asked(q: Question, text: str, abstained: bool, confidence: float | None) -> Outcome:
+        return replace(
+            _outcome(q, text, abstained), answer=Answer(q.question, text, (), (), abstained, confidence=confidence)
+        )
+
+    outcomes = [
+        asked(fact, "共有41所[1]。", False, 0.95),  # right, claims 0.95
+        asked(fact, "共有40所[1]。", False, 0.91),  # answered without the key: wrong, claims 0.91
+        asked(none, "没有找到。", True, 0.2),  # refused an unanswerable one: right, claims 1 - 0.2 = 0.8
+        asked(fact, "没有找到。", True, 0.35),  # refused an answerable one: wrong, claims 0.65
+        asked(fact, "共有41所[1]。", False, None),  # not scored by the model: left out
+    ]
+    assert [is_right(o) for o in outcomes] == [True, False, True, False, True]
+    assert [claimed_probability(o.answer) for o in outcomes] == [0.95, 0.91, pytest.approx(0.8), 0.65, None]
+    figures = calibration(outcomes)
+    assert figures is not None and figures["questions"] == 4 and figures["accuracy"] == 0.5
+    # Bins: [0.9, 1.0] holds 0.95 (right) and 0.91 (wrong): mean 0.93, right 0.5; [0.8, 0.9) holds 0.8 (right);
+    # [0.6, 0.7) holds 0.65 (wrong). ECE = 2/4 * 0.43 + 1/4 * 0.2 + 1/4 * 0.65.
+    assert figures["ece"] == pytest.approx(0.5 * 0.43 + 0.25 * 0.2 + 0.25 * 0.65, abs=1e-4)
+    top = figures["bins"][9]
+    assert top["questions"] == 2 and top["accuracy"] == 0.5 and top["mean_probability"] == pytest.approx(0.93)
+    # Raw confidence against answerable: 0.95, 0.91, 0.35 answerable, 0.2 not.
+    assert figures["ece_answerable"] == pytest.approx(0.25 * 0.05 + 0.25 * 0.09 + 0.25 * 0.65 + 0.25 * 0.2, abs=1e-4)
+    assert calibration(outcomes[4:]) is None

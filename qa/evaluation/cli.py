@@ -19,6 +19,7 @@ from qa.evaluation.metrics import (
     abstention_tradeoff,
     answerability,
     by_type,
+    calibration,
     check_floors,
     load_floors,
     lookalike_figures,
@@ -32,6 +33,7 @@ from qa.evaluation.questions import (
     evidence_warnings,
     expected_in_script,
     fold_option,
+    in_conversation,
     in_script,
     off_topic_questions,
     read_questions,
@@ -64,6 +66,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="random seed of the --absent sample and the --twins recipes (default 0)"
+    )
+    parser.add_argument(
+        "--conversation",
+        type=int,
+        metavar="K",
+        help="with a JSONL set: ask each question after the K questions before it in the file (then its own "
+        "history), as the page sends them; a question standing alone is also asked alone, to count the answers "
+        "the unrelated history changed",
     )
     parser.add_argument(
         "--twins",
@@ -138,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--off-topic needs --squad, and asks every question elsewhere: drop --absent and --articles")
     if (args.twins or args.twins_pool) and (args.squad is None or args.off_topic is not None):
         raise InputError("--twins needs --squad (without --off-topic): look-alikes keep their article in the corpus")
+    if args.conversation is not None and (args.squad is not None or args.conversation < 1):
+        raise InputError(f"--conversation {args.conversation} needs a JSONL set (not --squad) and K of at least 1")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -146,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
         source, doc, questions, problems = _question_set(args, stack)
         for note in problems:
             print(f"eval: skipped {source} {note}", file=sys.stderr)
+        if args.conversation:
+            questions = in_conversation(questions, args.conversation)
         questions = questions[args.skip :][: args.limit]
         twins = _twins(args, doc, questions) if args.twins else None
         if twins is not None:
@@ -182,8 +196,10 @@ def run(args: argparse.Namespace) -> int:
         "off_topic": str(args.off_topic) if args.off_topic is not None else None,
         "models": str(args.models or "qa/models"),
         "absent_questions": sum(o.question.absent for o in outcomes),
+        "conversation": args.conversation,
         "twins": None if twins is None else {"seed": args.seed, "pool": str(_pool_path(args)), "unmade": twins.unmade},
         "lookalikes": lookalike_figures(outcomes),
+        "calibration": calibration(outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
         "abstention_at_3pct_false": abstention_at(
             [(answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in outcomes]

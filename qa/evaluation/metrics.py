@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "abstain_rate_unanswerable": _mean([o.answer.abstained for o in unanswerable]),
         "abstain_rate_absent": _mean([o.answer.abstained for o in outcomes if o.question.absent]),
         "abstain_rate_lookalike": _mean([o.answer.abstained for o in outcomes if o.question.lookalike]),
+        "changed_by_unrelated_history": _mean([c for o in outcomes if (c := o.changed_by_history) is not None]),
         "false_abstain_rate": _mean([o.answer.abstained for o in answerable]),
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
@@ -217,6 +218,84 @@ def lookalike_figures(outcomes: Sequence[Outcome]) -> dict[str, Any] | None:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+CALIBRATION_BINS = 10
+
+
+def is_right(o: Outcome) -> bool:
+    """Whether the system's decision was right: an answerable question answered with every key (a SQuAD question:
+    its gold), or an unanswerable one refused. An answerable question refused, or answered without every key,
+    and an unanswerable one answered, are wrong."""
+    q = o.question
+    if not q.answerable:
+        return o.answer.abstained
+    return not o.answer.abstained and o.keys_found == len(q.keys)
+
+
+def claimed_probability(answer: Answer) -> float | None:
+    """How sure the system was of the decision it made: `confidence` (the probability the question is answerable)
+    when it answered, 1 - `confidence` when it refused; None when the model did not score it."""
+    if answer.confidence is None:
+        return None
+    return float(answer.confidence) if not answer.abstained else 1.0 - float(answer.confidence)
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    """Questions whose claimed probability fell in [low, high) (the last bin includes 1)."""
+
+    low: float
+    high: float
+    questions: int
+    mean_probability: float | None
+    accuracy: float | None  # share of them `is_right`
+
+
+def calibration(outcomes: Sequence[Outcome], bins: int = CALIBRATION_BINS) -> dict[str, Any] | None:
+    """Expected calibration error of the claimed probability (`claimed_probability`) against `is_right`.
+
+    ECE = sum over `bins` equal-width bins of (share of questions in the bin) x |accuracy - mean probability|:
+    0 when "90% sure" is right 90% of the time. `ece_answerable` does the same for the raw `confidence`
+    against whether the question is answerable (what the answerability model is trained to predict). Questions
+    without a confidence are left out; None when none has one.
+    """
+    scored = [(p, is_right(o), o) for o in outcomes if (p := claimed_probability(o.answer)) is not None]
+    if not scored:
+        return None
+    groups = _binned([(p, right) for p, right, _ in scored], bins)
+    raw = _binned([(float(o.answer.confidence or 0.0), o.question.answerable) for _, _, o in scored], bins)
+    return {
+        "questions": len(scored),
+        "ece": round(_ece(groups), 4),
+        "accuracy": round(sum(right for _, right, _ in scored) / len(scored), 4),
+        "ece_answerable": round(_ece(raw), 4),
+        "bins": [
+            asdict(
+                CalibrationBin(
+                    round(i / bins, 4),
+                    round((i + 1) / bins, 4),
+                    len(group),
+                    _rounded(_mean([p for p, _ in group])),
+                    _rounded(_mean([right for _, right in group])),
+                )
+            )
+            for i, group in enumerate(groups)
+        ],
+    }
+
+
+def _binned(scored: Sequence[tuple[float, bool]], bins: int) -> list[list[tuple[float, bool]]]:
+    """(probability, right) pairs in `bins` equal-width bins over [0, 1]."""
+    groups: list[list[tuple[float, bool]]] = [[] for _ in range(bins)]
+    for p, right in scored:
+        groups[min(int(p * bins), bins - 1)].append((p, right))
+    return groups
+
+
+def _ece(groups: Sequence[Sequence[tuple[float, bool]]]) -> float:
+    total = sum(len(g) for g in groups)
+    return sum(len(g) / total * abs(sum(r for _, r in g) / len(g) - sum(p for p, _ in g) / len(g)) for g in groups if g)
 
 
 def by_type(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:

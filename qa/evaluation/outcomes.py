@@ -36,6 +36,17 @@ class Outcome:
     citations_valid: tuple[bool, ...]
     supported: bool | None  # None when abstained or there is no evidence to support
     baseline: str = ""  # the naive baseline's answer to the same question (`naive_answer`)
+    alone: Answer | None = None  # a question with unrelated history, asked again without any
+
+    @property
+    def changed_by_history(self) -> bool | None:
+        """Whether unrelated history changed the answer: one of the two abstained, or both answered with different
+        text (two refusals count as the same, whatever passages they list); None when not asked alone."""
+        if self.alone is None:
+            return None
+        if self.alone.abstained or self.answer.abstained:
+            return self.alone.abstained != self.answer.abstained
+        return self.alone.text != self.answer.text
 
     @property
     def text(self) -> str:
@@ -100,6 +111,11 @@ class Outcome:
             row["doc_id"] = q.doc_id
         if q.lookalike is not None:
             row["lookalike"] = q.lookalike
+        if q.unrelated_history:
+            row["unrelated_history"] = True
+        if self.alone is not None:
+            row |= {"alone_answer": self.alone.text, "alone_abstained": self.alone.abstained}
+            row["changed_by_history"] = self.changed_by_history
         return row
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from qa.errors import InputError
 from qa.script import TO_SIMPLIFIED, TO_TRADITIONAL, converter
 
-_FIELDS = ("id", "question", "answers", "evidence", "type", "history")
+_FIELDS = ("id", "question", "answers", "evidence", "type", "history", "unrelated_history")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class Question:
     doc_id: str | None = None
     absent: bool = False  # its document was left out of the corpus on purpose (`--absent`): must abstain
     lookalike: str | None = None  # the recipe that made it from an answerable one (`--twins`): must abstain
+    # Its history is unrelated to it (`"unrelated_history": true`, or earlier questions `--conversation` put
+    # before a question that stands alone): it is also asked alone, and the two answers should be the same.
+    unrelated_history: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -76,6 +79,8 @@ def _question(row: Any) -> Question:
         raise ValueError("'id' is missing")
     if not isinstance(row.get("question"), str) or not row["question"].strip():
         raise ValueError("'question' is missing or empty")
+    if not isinstance(row.get("unrelated_history", False), bool):
+        raise ValueError("'unrelated_history' must be true or false")
     for name in ("answers", "evidence", "history"):
         value = row.get(name, [] if name == "history" else None)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -87,8 +92,23 @@ def _question(row: Any) -> Question:
         evidence=tuple(e for e in row["evidence"] if e),
         type=str(row.get("type") or "untyped"),
         history=tuple(row.get("history", ())),
+        unrelated_history=row.get("unrelated_history", False),
         extra={k: v for k, v in row.items() if k not in _FIELDS},
     )
+
+
+def in_conversation(questions: Sequence[Question], k: int) -> list[Question]:
+    """Each question asked after the `k` questions before it in the set (oldest first, as the page sends them),
+    then its own history. A question without a history of its own stands alone, so the earlier ones are
+    unrelated to it: it is marked `unrelated_history` and will also be asked alone."""
+    return [
+        replace(
+            q,
+            history=(*(p.question for p in questions[max(0, i - k) : i]), *q.history),
+            unrelated_history=q.unrelated_history or (not q.history and i > 0 and k > 0),
+        )
+        for i, q in enumerate(questions)
+    ]
 
 
 def squad_questions(

@@ -28,6 +28,8 @@ _COUNTED_OVER = {
     "abstain_rate_lookalike": "--twins; look-alikes of answerable questions (one term swapped for one the corpus "
     "never holds, article kept); abstained",
     "false_abstain_rate": "answerable; abstained",
+    "changed_by_unrelated_history": "questions standing alone asked after unrelated ones (--conversation K, or "
+    "`unrelated_history: true`); the answer text or the abstention differs from the question asked alone",
     "latency_ms_p50": "every question; wall time of `ask`",
     "latency_ms_p95": "every question; wall time of `ask`",
     "answer_median_chars": "answered answerable; characters without [n] markers",
@@ -106,7 +108,32 @@ def write_plots(out: Path, metrics: dict[str, Any], outcomes: Sequence[Outcome])
     tradeoff = abstention_tradeoff(outcomes, _PLOT_STEPS)
     if tradeoff:
         written.append(_tradeoff_plot(out / "abstention_tradeoff.png", tradeoff, metrics))
+    if metrics.get("calibration"):
+        written.append(_reliability_plot(out / "reliability.png", metrics["calibration"]))
     return written
+
+
+def _reliability_plot(path: Path, calibration: dict[str, Any]) -> str:
+    """Reliability diagram: per bin of claimed probability, the share of decisions that were right, with the
+    diagonal a calibrated system sits on, and below it how many questions each bin holds."""
+    from matplotlib.figure import Figure
+
+    bins = calibration["bins"]
+    fig = Figure(figsize=(5, 5.2))
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    width = bins[0]["high"] - bins[0]["low"]
+    lows = [b["low"] for b in bins]
+    accuracy = [float("nan") if b["accuracy"] is None else b["accuracy"] for b in bins]
+    top.bar(lows, accuracy, width, align="edge", edgecolor="black", alpha=0.7, label="right (share of the bin)")
+    means = [(b["mean_probability"], b["accuracy"]) for b in bins if b["accuracy"] is not None]
+    top.plot([m for m, _ in means], [a for _, a in means], "o", color="tab:red", markersize=4, label="bin mean")
+    top.plot([0, 1], [0, 1], color="tab:gray", linestyle=":", label="calibrated")
+    top.set(ylim=(0, 1.02), ylabel="decisions right", title=f"Reliability (ECE {calibration['ece']:.3f})")
+    top.legend(fontsize="small", loc="upper left")
+    bottom.bar(lows, [b["questions"] for b in bins], width, align="edge", color="tab:gray", edgecolor="black")
+    bottom.set(xlim=(0, 1), xlabel="claimed probability of the decision")
+    bottom.set(ylabel="questions")
+    return _save(fig, path)
 
 
 def _tradeoff_plot(path: Path, points: Sequence[TradeoffPoint], metrics: dict[str, Any]) -> str:
@@ -174,7 +201,9 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
         lines += ["", f"### {cause} ({count})", "", f"| {' | '.join(_FAILURE_COLUMNS)} |", "|---" * 6 + "|"]
         for o in (o for o in failed if o.cause == cause):
             lines.append("| " + " | ".join(_cell(x) for x in _failure_row(o)) + " |")
+    lines += _calibration_section(metrics)
     lines += _lookalike_section(metrics)
+    lines += _history_section(outcomes)
     problems = [*metrics["skipped_lines"], *metrics["evidence_warnings"]]
     if problems:
         lines += ["", "## Problems in the question set", "", *(f"- {_cell(p)}" for p in problems)]
@@ -189,6 +218,48 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
     if plots:
         lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
     return "\n".join(lines) + "\n"
+
+
+_CALIBRATION_NOTE = (
+    "A decision is right when an answerable question is answered with every key (SQuAD: its gold) or an "
+    "unanswerable one is refused. Its claimed probability is `confidence` when the system answered and "
+    "1 - `confidence` when it refused; questions without a confidence are left out. ECE = sum over 10 equal "
+    "bins of (share of questions) x |share right - mean claimed probability|. `ece_answerable` compares the raw "
+    "`confidence` with whether the question is answerable."
+)
+
+
+def _calibration_section(metrics: dict[str, Any]) -> list[str]:
+    figures = metrics.get("calibration")
+    if not figures:
+        return []
+    lines = ["", "## Calibration", "", _CALIBRATION_NOTE, ""]
+    lines.append(
+        f"ECE {_fmt(figures['ece'])} over {figures['questions']} questions ({_fmt(figures['accuracy'])} of the "
+        f"decisions right); ece_answerable {_fmt(figures['ece_answerable'])}. See `reliability.png`."
+    )
+    lines += ["", "| claimed probability | questions | mean claimed | right |", "|---|---|---|---|"]
+    lines += [
+        f"| {b['low']:.1f}–{b['high']:.1f} | {b['questions']} | {_fmt(b['mean_probability'])} | {_fmt(b['accuracy'])} |"
+        for b in figures["bins"]
+    ]
+    return lines
+
+
+def _history_section(outcomes: Sequence[Outcome]) -> list[str]:
+    """Questions whose answer changed when unrelated earlier questions were sent with them."""
+    compared = [o for o in outcomes if o.alone is not None]
+    if not compared:
+        return []
+    changed = [o for o in compared if o.changed_by_history]
+    lines = ["", f"## Changed by unrelated history ({len(changed)} of {len(compared)})"]
+    if changed:
+        lines += ["", "| id | question | after | answer | asked alone |", "|---|---|---|---|---|"]
+        for o in changed:
+            alone = o.alone.text if o.alone is not None else ""
+            row = (o.question.id, o.question.question, " / ".join(o.question.history), o.answer.text, alone)
+            lines.append("| " + " | ".join(_cell(x) for x in row) + " |")
+    return lines
 
 
 def _lookalike_section(metrics: dict[str, Any]) -> list[str]:
@@ -238,15 +309,19 @@ def _headline(metrics: dict[str, Any]) -> list[str]:
     """The metrics shown first: the fixed ones, the baseline beside key recall, the SQuAD ones when present."""
     names = [*METRICS, "baseline_all_keys", "answer_median_chars"]
     names += [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
-    return names + [n for n in ("abstain_rate_absent", "abstain_rate_lookalike") if metrics.get(n) is not None]
+    extra = ("abstain_rate_absent", "abstain_rate_lookalike", "changed_by_unrelated_history")
+    return names + [n for n in extra if metrics.get(n) is not None]
 
 
 def summary(metrics: dict[str, Any]) -> str:
     """The headline metrics as a small aligned table."""
     names = _headline(metrics)
-    lines = [f"{'metric':<26}value"]
-    lines += [f"{n:<26}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
+    w = max(26, *(len(n) + 2 for n in names))
+    lines = [f"{'metric':<{w}}value"]
+    lines += [f"{n:<{w}}{'-' if metrics.get(n) is None else metrics[n]}" for n in names]
     embedder = metrics["embedder"]
-    lines.append(f"{'questions':<26}{metrics['questions']}")
-    lines.append(f"{'embedder':<26}{embedder['id']}" + (" (fallback)" if embedder["notice"] else ""))
+    if metrics.get("calibration"):
+        lines.append(f"{'expected_calibration_error':<{w}}{metrics['calibration']['ece']}")
+    lines.append(f"{'questions':<{w}}{metrics['questions']}")
+    lines.append(f"{'embedder':<{w}}{embedder['id']}" + (" (fallback)" if embedder["notice"] else ""))
     return "\n".join(lines)

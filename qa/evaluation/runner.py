@@ -22,7 +22,8 @@ def evaluate(bot: QA, questions: Sequence[Question], progress: bool = True) -> l
     """Ask every question through the public API and record what scoring needs.
 
     Retrieval is scored on the question `ask` answered (`Answer.resolved_question`: a follow-up resolved
-    against its history), so the eval does not re-derive it. Latency is the wall time of `ask` alone.
+    against its history), so the eval does not re-derive it. Latency is the wall time of `ask` alone. A
+    question whose history is unrelated to it is asked a second time without it (untimed), to compare.
     """
     outcomes = []
     for q in _progress(questions, progress):
@@ -36,7 +37,9 @@ def evaluate(bot: QA, questions: Sequence[Question], progress: bool = True) -> l
         if not answer.abstained and q.evidence:
             cited = [c for c in answer.citations if q.doc_id in (None, c.doc_id)]
             supported = supports(cited, q.evidence, bot.document_text)
-        outcomes.append(Outcome(q, answer, query, retrieved, latency_ms, valid, supported, naive_answer(bot, query)))
+        alone = bot.ask(q.question) if q.unrelated_history and q.history else None
+        baseline = naive_answer(bot, query)
+        outcomes.append(Outcome(q, answer, query, retrieved, latency_ms, valid, supported, baseline, alone))
     return outcomes
 
 
