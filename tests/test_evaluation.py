@@ -30,6 +30,7 @@ from qa.evaluation import (
     is_right,
     key_found,
     load_floors,
+    lookalike_figures,
     main,
     mrr,
     parse_key,
@@ -599,7 +600,7 @@ def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path,
     assert metrics["false_abstain_rate"] == pytest.approx(
         sum(r["abstained"] for r in originals.values()) / 8, abs=1e-4
     )  # the originals alone count as answerable
-    assert "## Look-alikes (--twins)" in (out / "report.md").read_text(encoding="utf-8")
+    assert "look-alikes made by `--twins`" in (out / "report.md").read_text(encoding="utf-8")
     # A fold's questions get the twins they get in the whole set: the recipe is seeded per question.
     assert main([*common, "--articles", "0/2", "--out", str(fold_out)]) == 0
     fold_twins = {r["id"]: r["question"] for r in _rows(fold_out) if r["type"] == "lookalike"}
@@ -792,3 +793,49 @@ def test_rows_with_a_document_are_asked_of_a_collection_holding_only_it(tmp_path
     assert scored[0]["keys_found"] == 1 and scored[2]["citations"][0]["doc_id"] != "plan.txt"
     assert set(metrics["by_scope"]) == {"section"} and "key_phrase_recall" in metrics
     assert "## By scope (broad questions)" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_floors_reach_nested_figures_by_a_dotted_path() -> None:
+    metrics = {"lookalikes": {"abstention_at_3pct_false": {"abstain_rate_unanswerable": 0.6}}, "by_type": {}}
+    name = "lookalikes.abstention_at_3pct_false.abstain_rate_unanswerable"
+    assert check_floors(metrics, {"min": {name: 0.5}}) == []
+    assert check_floors(metrics, {"min": {name: 0.85}}) == [f"{name} = 0.6 is below the floor 0.85"]
+    missing = "by_type.followup.answer_all_keys"
+    assert check_floors(metrics, {"min": {missing: 0.9}}) == [f"{missing} was not measured (its min is 0.9)"]
+
+
+def test_a_written_lookalike_names_its_swap_and_counts_with_the_twins(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": "lo1",
+            "question": "郑州市有多少所中职学校？",
+            "answers": ["41所"],
+            "evidence": ["41所"],
+            "type": "fact",
+        },
+        {
+            "id": "la1",
+            "question": "洛阳市有多少所中职学校？",
+            "answers": [],
+            "evidence": [],
+            "type": "unanswerable",
+            "swap": "entity",
+            "source_id": "lo1",
+        },
+        {"id": "la2", "question": "郑州市有多少所技工院校？", "answers": [], "evidence": [], "swap": 3},
+    ]
+    questions, problems = read_questions(_jsonl(tmp_path / "la.jsonl", rows))
+    assert [q.lookalike for q in questions] == [None, "entity"] and not questions[1].answerable
+    assert problems == ["line 3: 'swap' must be a string (what a look-alike swapped: entity, year, number, attribute…)"]
+    outcomes = [_outcome(questions[0], "共有41所[1]。"), _outcome(questions[1], "没有找到。", abstained=True)]
+    figures = lookalike_figures(outcomes)
+    assert figures is not None and figures["by_kind"] == {"entity": {"questions": 1, "abstain_rate": 1.0}}
+
+
+def test_issue_target_files_load_and_say_how_to_check_them() -> None:
+    folder = Path(__file__).resolve().parents[1] / "eval" / "targets"
+    files = sorted(folder.glob("*.json"))
+    assert len(files) >= 6
+    for path in files:
+        assert load_floors(path), path.name
+        assert "--check-floors eval/targets/" in json.loads(path.read_text(encoding="utf-8"))["command"], path.name

@@ -359,13 +359,27 @@ def load_floors(path: Path) -> dict[str, dict[str, float]]:
     return bounds
 
 
+def _lookup(metrics: dict[str, Any], name: str) -> Any:
+    """`metrics[name]`, or for a dotted name the nested value it leads to; None when a step is missing."""
+    if name in metrics:
+        return metrics[name]
+    value: Any = metrics
+    for step in name.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
 def check_floors(metrics: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:
-    """One line per metric outside its bound (or not measured); empty when every bound holds."""
+    """One line per metric outside its bound (or not measured); empty when every bound holds.
+
+    A name may be a dotted path into nested figures: `lookalikes.abstention_at_3pct_false.abstain_rate_unanswerable`,
+    `by_type.followup.answer_all_keys`.
+    """
     failures = []
     for bound, limits in floors.items():
         for name, limit in limits.items():
-            value = metrics.get(name)
-            if value is None:
+            value = _lookup(metrics, name)
+            if not isinstance(value, int | float) or isinstance(value, bool):
                 failures.append(f"{name} was not measured (its {bound} is {limit})")
             elif (value < limit) if bound == "min" else (value > limit):
                 word = "below the floor" if bound == "min" else "above the ceiling"

@@ -104,6 +104,8 @@ def _question(row: Any, folder: Path) -> Question:
         isinstance(item, list) and item and all(isinstance(a, str) and a for a in item) for item in items
     ):
         raise ValueError('\'items\' must be a list of lists of alternative phrases ([["宇通"], ["郑州日产"]])')
+    if not isinstance(row.get("swap", ""), str):
+        raise ValueError("'swap' must be a string (what a look-alike swapped: entity, year, number, attribute…)")
     document = None
     if row.get("document") is not None:
         if not isinstance(row["document"], str) or not (folder / row["document"]).is_file():
@@ -121,6 +123,8 @@ def _question(row: Any, folder: Path) -> Question:
         type=str(row.get("type") or "untyped"),
         history=tuple(row.get("history", ())),
         unrelated_history=row.get("unrelated_history", False),
+        # A hand-written look-alike names what it swapped; it counts with `--twins`' look-alikes.
+        lookalike=(row.get("swap") or None) if not (row["answers"] or row["evidence"] or items) else None,
         scope=row.get("scope") or None,
         items=tuple(tuple(item) for item in items),
         document=document,

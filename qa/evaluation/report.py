@@ -300,13 +300,17 @@ def _history_section(outcomes: Sequence[Outcome]) -> list[str]:
 def _lookalike_section(metrics: dict[str, Any]) -> list[str]:
     """`--twins`: refusal per recipe, and at the threshold giving 3% false abstention on the originals."""
     figures, twins = metrics.get("lookalikes"), metrics.get("twins")
-    if not figures or not twins:
+    if not figures:
         return []
-    lines = ["", "## Look-alikes (--twins)", ""]
-    lines.append(
-        f"{figures['questions']} look-alikes (seed {twins['seed']}, replacements from `{twins['pool']}`; "
-        f"{twins['unmade']} answerable questions had no recipe that applied). Refused: {_fmt(figures['abstain_rate'])}."
-    )
+    lines = ["", "## Look-alikes", ""]
+    if twins:
+        lines.append(
+            f"{figures['questions']} look-alikes made by `--twins` (seed {twins['seed']}, replacements from "
+            f"`{twins['pool']}`; {twins['unmade']} answerable questions had no recipe that applied)."
+        )
+    else:
+        lines.append(f"{figures['questions']} look-alikes written in the set (rows with a `swap`).")
+    lines[-1] += f" Refused: {_fmt(figures['abstain_rate'])}."
     lines += ["", "| recipe | n | refused |", "|---|---|---|"]
     lines += [f"| {k} | {v['questions']} | {_fmt(v['abstain_rate'])} |" for k, v in figures["by_kind"].items()]
     at = figures.get("abstention_at_3pct_false")
