@@ -22,7 +22,7 @@ from pathlib import Path
 from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, train
 from qa.errors import QAError
 from qa.evaluation.cli import main as evaluate_main
-from qa.evaluation.metrics import abstention_at, answerability
+from qa.evaluation.metrics import abstention_at, answerability, check_floors, load_floors
 from qa.evaluation.outcomes import key_found, strip_markers
 from qa.evaluation.questions import Fold, parse_key
 
@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--twins-pool", type=Path, help="as eval/run.py --twins-pool")
     parser.add_argument("--out", type=Path, default=REPO / "eval" / "results" / "cross-validated", help="results")
     parser.add_argument("--models-from", type=Path, help="fold models already trained into FOLDER/models-K")
+    parser.add_argument(
+        "--check-floors", type=Path, metavar="FILE", help="exit 1 when a pooled figure is outside FILE's bounds"
+    )
     args = parser.parse_args(argv)
     if args.folds < 2:
         print("cross_validate: --folds must be at least 2", file=sys.stderr)
@@ -109,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     models_root = args.models_from or args.out
     rows: list[dict] = []
     try:
+        floors = load_floors(args.check_floors) if args.check_floors is not None else None
         for number in range(args.folds):
             fold = Fold(number, args.folds)
             models = models_root / f"models-{number}"
@@ -133,7 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{TRADITIONAL_SQUAD}, {args.folds}-fold cross-validated (pooled over the folds):")
     for name, value in metrics.items():
         print(f"{name:24} {value}")
-    return 0
+    if floors is None:
+        return 0
+    failures = check_floors(metrics, floors)
+    for line in failures:
+        print(f"cross_validate: floor failed: {line}", file=sys.stderr)
+    print(f"floors ({args.check_floors}): {'FAILED' if failures else 'all met'}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

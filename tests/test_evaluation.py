@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ from qa.evaluation import (
     abstention_at,
     abstention_tradeoff,
     answerability,
+    by_scope,
     by_type,
     calibration,
     check_floors,
@@ -29,6 +30,7 @@ from qa.evaluation import (
     is_right,
     key_found,
     load_floors,
+    lookalike_figures,
     main,
     mrr,
     parse_key,
@@ -598,7 +600,7 @@ def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path,
     assert metrics["false_abstain_rate"] == pytest.approx(
         sum(r["abstained"] for r in originals.values()) / 8, abs=1e-4
     )  # the originals alone count as answerable
-    assert "## Look-alikes (--twins)" in (out / "report.md").read_text(encoding="utf-8")
+    assert "look-alikes made by `--twins`" in (out / "report.md").read_text(encoding="utf-8")
     # A fold's questions get the twins they get in the whole set: the recipe is seeded per question.
     assert main([*common, "--articles", "0/2", "--out", str(fold_out)]) == 0
     fold_twins = {r["id"]: r["question"] for r in _rows(fold_out) if r["type"] == "lookalike"}
@@ -699,3 +701,141 @@ def test_calibration_error_weighs_each_bins_gap_between_claimed_and_right() -> N
     # Raw confidence against answerable: 0.95, 0.91, 0.35 answerable, 0.2 not.
     assert figures["ece_answerable"] == pytest.approx(0.25 * 0.05 + 0.25 * 0.09 + 0.25 * 0.65 + 0.25 * 0.2, abs=1e-4)
     assert calibration(outcomes[4:]) is None
+
+
+@dataclass(frozen=True)
+class _ScopedAnswer(Answer):
+    scope: str = "fact"  # the field the lead's Answer gains; the eval reads it with getattr
+
+
+def test_broad_questions_score_items_named_cited_and_the_shape_given() -> None:
+    q = Question("b", "信里提到了哪些企业？", items=(("宇通",), ("郑州日产", "日产")), scope="gather", type="broad")
+    cite = Citation("d.txt", 0, 6, "宇通客车公司", "")
+    both = _ScopedAnswer(
+        q.question, "宇通[1]、郑州日产[2]。", (cite, replace(cite, text="其他")), (), False, scope="gather"
+    )
+    half = Answer(q.question, "宇通[1]。", (cite,), (), False)
+    outcomes = [replace(_outcome(q, ""), answer=a) for a in (both, half)]
+    outcomes.append(replace(_outcome(q, ""), answer=Answer(q.question, "没有找到。", (), (), True)))
+    assert [o.item_recall for o in outcomes] == [1.0, 0.5, 0.0]
+    # 郑州日产 is named but inside no cited span: half of both's named items are supported.
+    assert [o.item_citation_support for o in outcomes] == [0.5, 1.0, None]
+    assert [o.multi_citation for o in outcomes] == [True, False, False]
+    assert [o.answer_scope for o in outcomes] == ["gather", "fact", "fact"]
+    assert [o.cause for o in outcomes] == ["uncited items", "missing items", "false abstention"]
+    metrics = score(outcomes)
+    assert metrics["key_phrase_recall"] == 0.5 and metrics["item_citation_support"] == 0.75
+    assert metrics["multi_citation_rate"] == 0.5 and metrics["scope_agreement"] == pytest.approx(1 / 3, abs=1e-4)
+    assert metrics["recall@1"] is None  # a broad question has no one passage to find
+    refused = _outcome(Question("u", "信里提到了哪些医院？", scope="gather", type="unanswerable"), "没有。", True)
+    scopes = by_scope([*outcomes, refused])
+    assert scopes["gather"]["questions"] == 4 and scopes["gather"]["abstain_rate_unanswerable"] == 1.0
+    assert scopes["gather"]["false_abstain_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert "key_phrase_recall" not in score([refused])
+
+
+def test_broad_rows_are_read_with_items_and_a_document_next_to_the_set(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "plan.txt").write_text("一、目标\n提高技能。\n二、措施\n加强培训。\n", encoding="utf-8")
+    broad = {
+        "id": "b1",
+        "question": "分为几个部分？",
+        "type": "broad",
+        "scope": "outline",
+        "answers": [],
+        "evidence": [],
+    }
+    rows = [
+        {**broad, "items": [["目标"], ["措施"]], "document": "docs/plan.txt"},
+        {**broad, "id": "b2", "items": [["目标"]], "document": "docs/missing.txt"},
+        {**broad, "id": "b3", "items": [["目标", 3]]},
+    ]
+    questions, problems = read_questions(_jsonl(tmp_path / "broad.jsonl", rows))
+    assert [q.id for q in questions] == ["b1"] and questions[0].answerable
+    assert questions[0].items == (("目标",), ("措施",)) and questions[0].scope == "outline"
+    assert questions[0].document == (tmp_path / "docs" / "plan.txt").resolve()
+    assert problems[0].startswith("line 2: 'document' 'docs/missing.txt' is not a file")
+    assert problems[1].startswith("line 3: 'items' must be a list of lists")
+
+
+def test_rows_with_a_document_are_asked_of_a_collection_holding_only_it(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    plan = "员工培训计划\n一、培训目标\n全年培训员工300人次，考核通过率达到95%。\n二、培训内容\n开设数控技术培训和安全生产培训。\n"
+    (tmp_path / "docs" / "plan.txt").write_text(plan, encoding="utf-8")
+    rows = [
+        {
+            "id": "d1",
+            "question": "全年培训员工多少人次？",
+            "answers": ["300人次"],
+            "evidence": ["全年培训员工300人次"],
+            "type": "fact",
+            "document": "docs/plan.txt",
+        },
+        {
+            "id": "d2",
+            "question": "培训内容有哪些？",
+            "answers": [],
+            "evidence": [],
+            "type": "broad",
+            "scope": "section",
+            "items": [["数控技术培训"], ["安全生产培训"]],
+            "document": "docs/plan.txt",
+        },
+        {**ROWS[0]},
+    ]
+    out = tmp_path / "out"
+    assert main([str(_jsonl(tmp_path / "set.jsonl", rows)), "--out", str(out), "--embed-model", "none"]) == 0
+    metrics, scored = json.loads((out / "metrics.json").read_text(encoding="utf-8")), _rows(out)
+    assert metrics["documents"] == [str((tmp_path / "docs" / "plan.txt").resolve())]
+    assert metrics["document"] == "bundled letter" and metrics["manifest"]["counts"]["documents"] == 1
+    # The plan's questions are answered from the plan alone, the letter's from the letter.
+    assert {c["doc_id"] for r in scored[:2] for c in r["citations"]} <= {"plan.txt"}
+    assert scored[0]["keys_found"] == 1 and scored[2]["citations"][0]["doc_id"] != "plan.txt"
+    assert set(metrics["by_scope"]) == {"section"} and "key_phrase_recall" in metrics
+    assert "## By scope (broad questions)" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_floors_reach_nested_figures_by_a_dotted_path() -> None:
+    metrics = {"lookalikes": {"abstention_at_3pct_false": {"abstain_rate_unanswerable": 0.6}}, "by_type": {}}
+    name = "lookalikes.abstention_at_3pct_false.abstain_rate_unanswerable"
+    assert check_floors(metrics, {"min": {name: 0.5}}) == []
+    assert check_floors(metrics, {"min": {name: 0.85}}) == [f"{name} = 0.6 is below the floor 0.85"]
+    missing = "by_type.followup.answer_all_keys"
+    assert check_floors(metrics, {"min": {missing: 0.9}}) == [f"{missing} was not measured (its min is 0.9)"]
+
+
+def test_a_written_lookalike_names_its_swap_and_counts_with_the_twins(tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": "lo1",
+            "question": "郑州市有多少所中职学校？",
+            "answers": ["41所"],
+            "evidence": ["41所"],
+            "type": "fact",
+        },
+        {
+            "id": "la1",
+            "question": "洛阳市有多少所中职学校？",
+            "answers": [],
+            "evidence": [],
+            "type": "unanswerable",
+            "swap": "entity",
+            "source_id": "lo1",
+        },
+        {"id": "la2", "question": "郑州市有多少所技工院校？", "answers": [], "evidence": [], "swap": 3},
+    ]
+    questions, problems = read_questions(_jsonl(tmp_path / "la.jsonl", rows))
+    assert [q.lookalike for q in questions] == [None, "entity"] and not questions[1].answerable
+    assert problems == ["line 3: 'swap' must be a string (what a look-alike swapped: entity, year, number, attribute…)"]
+    outcomes = [_outcome(questions[0], "共有41所[1]。"), _outcome(questions[1], "没有找到。", abstained=True)]
+    figures = lookalike_figures(outcomes)
+    assert figures is not None and figures["by_kind"] == {"entity": {"questions": 1, "abstain_rate": 1.0}}
+
+
+def test_issue_target_files_load_and_say_how_to_check_them() -> None:
+    folder = Path(__file__).resolve().parents[1] / "eval" / "targets"
+    files = sorted(folder.glob("*.json"))
+    assert len(files) >= 6
+    for path in files:
+        assert load_floors(path), path.name
+        assert "--check-floors eval/targets/" in json.loads(path.read_text(encoding="utf-8"))["command"], path.name

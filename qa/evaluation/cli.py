@@ -18,6 +18,7 @@ from qa.evaluation.metrics import (
     abstention_at,
     abstention_tradeoff,
     answerability,
+    by_scope,
     by_type,
     calibration,
     check_floors,
@@ -25,6 +26,7 @@ from qa.evaluation.metrics import (
     lookalike_figures,
     score,
 )
+from qa.evaluation.outcomes import Outcome
 from qa.evaluation.questions import (
     OFF_TOPIC_LETTER,
     SCRIPTS,
@@ -40,7 +42,7 @@ from qa.evaluation.questions import (
     script_converter,
     squad_questions,
 )
-from qa.evaluation.report import summary, write_results
+from qa.evaluation.report import EACH_DOCUMENT, summary, write_results
 from qa.evaluation.runner import evaluate
 from qa.evaluation.twins import POOL_TEXTS, Twins, make_twins, pool_texts
 from qa.settings import PACKAGE_DIR
@@ -171,23 +173,38 @@ def run(args: argparse.Namespace) -> int:
             questions = [expected_in_script(q, args.doc_script) for q in questions]
         if not questions:
             raise InputError(f"{source} holds no usable questions")
-        started = time.perf_counter()
-        bot = QA.from_path(doc, index_dir=index_dir, embed_model=args.embed_model, models_dir=args.models)
-        index_s = time.perf_counter() - started
-        texts = [bot.document_text(d.doc_id) for d in bot.manifest.documents]
-        warnings = evidence_warnings(questions, texts)
-        started = time.perf_counter()
-        outcomes = evaluate(bot, questions)
-        run_s = time.perf_counter() - started
+        # Questions with a `document` are asked of a collection holding only it, one per document.
+        groups: dict[Path | None, list[int]] = {}
+        for i, q in enumerate(questions):
+            groups.setdefault(q.document, []).append(i)
+        answered: dict[int, Outcome] = {}
+        opened: dict[Path | None, QA] = {}
+        warnings: list[str] = []
+        index_s = run_s = 0.0
+        for document, indexes in groups.items():
+            started = time.perf_counter()
+            folder = index_dir if document is None else index_dir / f"document-{len(opened)}"
+            bot = QA.from_path(document or doc, index_dir=folder, embed_model=args.embed_model, models_dir=args.models)
+            opened[document] = bot
+            index_s += time.perf_counter() - started
+            group = [questions[i] for i in indexes]
+            warnings += evidence_warnings(group, [bot.document_text(d.doc_id) for d in bot.manifest.documents])
+            started = time.perf_counter()
+            answered |= dict(zip(indexes, evaluate(bot, group), strict=True))
+            run_s += time.perf_counter() - started
+        outcomes = [answered[i] for i in range(len(questions))]
+        bot = opened.get(None) or next(iter(opened.values()))
     metrics: dict[str, Any] = score(outcomes)
     if args.squad is not None:
         metrics["answer_contains_gold"] = metrics["answer_all_keys"]
         metrics["baseline_contains_gold"] = metrics["baseline_all_keys"]
     metrics |= {
         "by_type": by_type(outcomes),
+        "by_scope": by_scope(outcomes),
+        "documents": sorted(str(d) for d in opened if d is not None),
         "questions": len(outcomes),
         "questions_file": str(source),
-        "document": str(args.squad or doc or "bundled letter"),
+        "document": str(args.squad or doc or "bundled letter") if None in opened else EACH_DOCUMENT,
         "script": args.script,
         "doc_script": args.doc_script,
         "absent": args.absent,

@@ -93,7 +93,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
     """The headline metrics over `outcomes`; None where a metric has no questions to count."""
     answerable = [o for o in outcomes if o.question.answerable]
     unanswerable = [o for o in outcomes if not o.question.answerable]
-    ranks = [o.hit_rank for o in answerable]
+    ranks = [o.hit_rank for o in answerable if not o.question.items]  # a broad question has no one passage
     keyed = [o for o in answerable if o.question.keys]
     answered = [o for o in answerable if not o.answer.abstained]
     citations = [ok for o in outcomes for ok in o.citations_valid]
@@ -111,6 +111,7 @@ def score(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "abstain_rate_absent": _mean([o.answer.abstained for o in outcomes if o.question.absent]),
         "abstain_rate_lookalike": _mean([o.answer.abstained for o in outcomes if o.question.lookalike]),
         "changed_by_unrelated_history": _mean([c for o in outcomes if (c := o.changed_by_history) is not None]),
+        **broad_scores(outcomes),
         "false_abstain_rate": _mean([o.answer.abstained for o in answerable]),
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
@@ -192,6 +193,42 @@ def answerability(confidence: float | None, abstained: bool) -> float:
     return 0.0 if abstained else 1.0
 
 
+def broad_scores(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
+    """Broad questions (with items): key-phrase recall (an abstention names none), item citation support over
+    the answers naming an item, the share of answered ones citing several spans, and the share answered in
+    the shape asked (`Answer.scope` == the question's scope). Empty when the set has no broad question."""
+    broad = [o for o in outcomes if o.question.items]
+    if not broad:
+        return {}
+    answered = [o for o in broad if not o.answer.abstained]
+    return {
+        "key_phrase_recall": _mean([o.item_recall or 0.0 for o in broad]),
+        "item_citation_support": _mean([s for o in broad if (s := o.item_citation_support) is not None]),
+        "multi_citation_rate": _mean([o.multi_citation for o in answered]),
+        "scope_agreement": _mean([o.answer_scope == o.question.scope for o in broad if o.question.scope]),
+    }
+
+
+def by_scope(outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """For each scope asked (broad questions, and unanswerable ones with a scope): the broad figures, false
+    abstention on its broad questions and refusal on its unanswerable ones."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        if o.question.scope:
+            groups.setdefault(o.question.scope, []).append(o)
+    return {
+        scope: {
+            "questions": len(group),
+            **{k: _rounded(v) for k, v in broad_scores(group).items()},
+            "false_abstain_rate": _rounded(_mean([o.answer.abstained for o in group if o.question.answerable])),
+            "abstain_rate_unanswerable": _rounded(
+                _mean([o.answer.abstained for o in group if not o.question.answerable])
+            ),
+        }
+        for scope, group in sorted(groups.items())
+    }
+
+
 def lookalike_figures(outcomes: Sequence[Outcome]) -> dict[str, Any] | None:
     """`--twins`: refusal on the look-alikes, overall and per recipe, and the abstention at 3% false abstention
     over the originals (answerable questions of the set) and their look-alikes alone; None without look-alikes."""
@@ -225,12 +262,12 @@ CALIBRATION_BINS = 10
 
 def is_right(o: Outcome) -> bool:
     """Whether the system's decision was right: an answerable question answered with every key (a SQuAD question:
-    its gold), or an unanswerable one refused. An answerable question refused, or answered without every key,
-    and an unanswerable one answered, are wrong."""
+    its gold; a broad question: every item), or an unanswerable one refused. An answerable question refused, or
+    answered without every key, and an unanswerable one answered, are wrong."""
     q = o.question
     if not q.answerable:
         return o.answer.abstained
-    return not o.answer.abstained and o.keys_found == len(q.keys)
+    return not o.answer.abstained and o.keys_found == len(q.keys) and len(o.found_items) == len(q.items)
 
 
 def claimed_probability(answer: Answer) -> float | None:
@@ -322,13 +359,27 @@ def load_floors(path: Path) -> dict[str, dict[str, float]]:
     return bounds
 
 
+def _lookup(metrics: dict[str, Any], name: str) -> Any:
+    """`metrics[name]`, or for a dotted name the nested value it leads to; None when a step is missing."""
+    if name in metrics:
+        return metrics[name]
+    value: Any = metrics
+    for step in name.split("."):
+        value = value.get(step) if isinstance(value, dict) else None
+    return value
+
+
 def check_floors(metrics: dict[str, Any], floors: dict[str, dict[str, float]]) -> list[str]:
-    """One line per metric outside its bound (or not measured); empty when every bound holds."""
+    """One line per metric outside its bound (or not measured); empty when every bound holds.
+
+    A name may be a dotted path into nested figures: `lookalikes.abstention_at_3pct_false.abstain_rate_unanswerable`,
+    `by_type.followup.answer_all_keys`.
+    """
     failures = []
     for bound, limits in floors.items():
         for name, limit in limits.items():
-            value = metrics.get(name)
-            if value is None:
+            value = _lookup(metrics, name)
+            if not isinstance(value, int | float) or isinstance(value, bool):
                 failures.append(f"{name} was not measured (its {bound} is {limit})")
             elif (value < limit) if bound == "min" else (value > limit):
                 word = "below the floor" if bound == "min" else "above the ceiling"

@@ -21,7 +21,10 @@ Cause = Literal[
     "false abstention",
     "missed abstention",
     "follow-up not resolved",
+    "missing items",
+    "uncited items",
 ]
+MULTI_CITATION = 2  # a broad answer citing at least this many spans counts as `multi_citation`
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,39 @@ class Outcome:
         return sum(key_found(alternatives, self.text) for alternatives in self.question.keys)
 
     @property
+    def found_items(self) -> list[tuple[str, ...]]:
+        """A broad question's items the answer names (any alternative, markers stripped), each as the
+        alternatives that occur in it; none when it abstained."""
+        text = self.text
+        found = [tuple(a for a in item if a in text) for item in self.question.items]
+        return [alternatives for alternatives in found if alternatives]
+
+    @property
+    def item_recall(self) -> float | None:
+        """Key-phrase recall: the share of a broad question's items the answer names; None without items."""
+        items = self.question.items
+        return len(self.found_items) / len(items) if items else None
+
+    @property
+    def item_citation_support(self) -> float | None:
+        """The share of named items that occur inside some cited span's text; None when no item is named."""
+        found = self.found_items
+        if not found:
+            return None
+        cited = [c.text for c in self.answer.citations]
+        return sum(any(a in text for a in alternatives for text in cited) for alternatives in found) / len(found)
+
+    @property
+    def multi_citation(self) -> bool:
+        """The answer cites at least `MULTI_CITATION` spans (and did not abstain)."""
+        return not self.answer.abstained and len(self.answer.citations) >= MULTI_CITATION
+
+    @property
+    def answer_scope(self) -> str:
+        """The shape of answer given ("fact", "outline", "summary", "section", "gather", "multi")."""
+        return str(getattr(self.answer, "scope", "fact"))  # `Answer.scope` is new: "fact" before it exists
+
+    @property
     def baseline_has_keys(self) -> bool:
         return all(key_found(alternatives, self.baseline) for alternatives in self.question.keys)
 
@@ -73,6 +109,10 @@ class Outcome:
             return "missed abstention" if not abstained else None
         if abstained:
             cause: Cause = "false abstention"
+        elif q.items:
+            if len(self.found_items) < len(q.items):
+                return "missing items"
+            return "uncited items" if self.item_citation_support != 1.0 else None
         elif self.keys_found < len(q.keys):
             rank = self.hit_rank
             cause = "wrong retrieval" if rank is None or rank > ANSWER_READS else "wrong clause"
@@ -111,6 +151,18 @@ class Outcome:
             row["doc_id"] = q.doc_id
         if q.lookalike is not None:
             row["lookalike"] = q.lookalike
+        if q.scope is not None or q.items:
+            row |= {
+                "scope": q.scope,
+                "items": ["|".join(item) for item in q.items],
+                "items_found": len(self.found_items),
+                "item_recall": self.item_recall,
+                "item_citation_support": self.item_citation_support,
+                "multi_citation": self.multi_citation,
+                "answer_scope": self.answer_scope,
+            }
+        if q.document is not None:
+            row["document"] = str(q.document)
         if q.unrelated_history:
             row["unrelated_history"] = True
         if self.alone is not None:

@@ -14,7 +14,18 @@ from typing import Any
 from qa.errors import InputError
 from qa.script import TO_SIMPLIFIED, TO_TRADITIONAL, converter
 
-_FIELDS = ("id", "question", "answers", "evidence", "type", "history", "unrelated_history")
+_FIELDS = (
+    "id",
+    "question",
+    "answers",
+    "evidence",
+    "type",
+    "history",
+    "unrelated_history",
+    "scope",
+    "items",
+    "document",
+)
 
 
 @dataclass(frozen=True)
@@ -33,11 +44,16 @@ class Question:
     # Its history is unrelated to it (`"unrelated_history": true`, or earlier questions `--conversation` put
     # before a question that stands alone): it is also asked alone, and the two answers should be the same.
     unrelated_history: bool = False
+    # A broad question (a summary, an outline, a section, a list gathered across a document, several asks):
+    # the scope asked for, and the items a full answer names, each a tuple of alternatives.
+    scope: str | None = None
+    items: tuple[tuple[str, ...], ...] = ()
+    document: Path | None = None  # asked of a collection holding only this document (absolute path)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def answerable(self) -> bool:
-        return bool(self.keys or self.evidence)
+        return bool(self.keys or self.evidence or self.items)
 
 
 def parse_key(key: str) -> tuple[str, ...]:
@@ -58,7 +74,7 @@ def read_questions(path: Path) -> tuple[list[Question], list[str]]:
         if not line.strip():
             continue
         try:
-            question = _question(json.loads(line))
+            question = _question(json.loads(line), path.parent)
             if question.id in seen:
                 raise ValueError(f"duplicate id {question.id!r}")
         except json.JSONDecodeError as exc:
@@ -72,7 +88,7 @@ def read_questions(path: Path) -> tuple[list[Question], list[str]]:
     return questions, problems
 
 
-def _question(row: Any) -> Question:
+def _question(row: Any, folder: Path) -> Question:
     if not isinstance(row, dict):
         raise ValueError("not a JSON object")
     if not isinstance(row.get("id"), str | int) or not str(row["id"]).strip():
@@ -81,6 +97,20 @@ def _question(row: Any) -> Question:
         raise ValueError("'question' is missing or empty")
     if not isinstance(row.get("unrelated_history", False), bool):
         raise ValueError("'unrelated_history' must be true or false")
+    if not isinstance(row.get("scope", ""), str):
+        raise ValueError("'scope' must be a string")
+    items = row.get("items", [])
+    if not isinstance(items, list) or not all(
+        isinstance(item, list) and item and all(isinstance(a, str) and a for a in item) for item in items
+    ):
+        raise ValueError('\'items\' must be a list of lists of alternative phrases ([["宇通"], ["郑州日产"]])')
+    if not isinstance(row.get("swap", ""), str):
+        raise ValueError("'swap' must be a string (what a look-alike swapped: entity, year, number, attribute…)")
+    document = None
+    if row.get("document") is not None:
+        if not isinstance(row["document"], str) or not (folder / row["document"]).is_file():
+            raise ValueError(f"'document' {row['document']!r} is not a file next to the set (paths are relative to it)")
+        document = (folder / row["document"]).resolve()
     for name in ("answers", "evidence", "history"):
         value = row.get(name, [] if name == "history" else None)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -93,6 +123,11 @@ def _question(row: Any) -> Question:
         type=str(row.get("type") or "untyped"),
         history=tuple(row.get("history", ())),
         unrelated_history=row.get("unrelated_history", False),
+        # A hand-written look-alike names what it swapped; it counts with `--twins`' look-alikes.
+        lookalike=(row.get("swap") or None) if not (row["answers"] or row["evidence"] or items) else None,
+        scope=row.get("scope") or None,
+        items=tuple(tuple(item) for item in items),
+        document=document,
         extra={k: v for k, v in row.items() if k not in _FIELDS},
     )
 

@@ -11,6 +11,7 @@ from typing import Any
 from qa.evaluation.metrics import METRICS, SUPPORT_SHARE, TradeoffPoint, abstention_tradeoff, recall_at
 from qa.evaluation.outcomes import DEPTH, Outcome, strip_markers
 
+EACH_DOCUMENT = "each question's own document"  # metrics.json `document` when every question names one
 _RECALL_NOTE = "answerable; hit = a top-k passage holds an evidence string (SQuAD: is the question's paragraph)"
 
 _COUNTED_OVER = {
@@ -28,6 +29,11 @@ _COUNTED_OVER = {
     "abstain_rate_lookalike": "--twins; look-alikes of answerable questions (one term swapped for one the corpus "
     "never holds, article kept); abstained",
     "false_abstain_rate": "answerable; abstained",
+    "key_phrase_recall": "broad questions; share of their items (any alternative) named in the answer, markers "
+    "stripped (abstained = none)",
+    "item_citation_support": "broad questions naming an item; share of the named items inside some cited span",
+    "multi_citation_rate": "broad questions answered; the answer cites 2 spans or more",
+    "scope_agreement": "broad questions; the answer's shape (`Answer.scope`) is the scope asked",
     "changed_by_unrelated_history": "questions standing alone asked after unrelated ones (--conversation K, or "
     "`unrelated_history: true`); the answer text or the abstention differs from the question asked alone",
     "latency_ms_p50": "every question; wall time of `ask`",
@@ -177,7 +183,13 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
         "",
         f"- questions: `{metrics['questions_file']}` ({metrics['questions']} scored, "
         f"{len(metrics['skipped_lines'])} malformed lines skipped)",
-        f"- document: {metrics['document']} ({counts.get('documents')} document(s), {counts.get('chunks')} chunks)",
+        f"- document: {metrics['document']} ({counts.get('documents')} document(s), {counts.get('chunks')} chunks"
+        + (", the first collection opened)" if metrics["document"] == EACH_DOCUMENT else ")"),
+        *(
+            [f"- asked of a collection each: {', '.join(f'`{d}`' for d in metrics['documents'])}"]
+            if metrics.get("documents")
+            else []
+        ),
         f"- embedder: `{embedder['id']}` (requested `{manifest.get('embedder', {}).get('requested')}`)",
         *([f"- note: {embedder['notice']}"] if embedder["notice"] else []),
         f"- index {manifest.get('build')}, qa {manifest.get('qa_version')}, chunking {manifest.get('chunking')}; "
@@ -195,6 +207,7 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
     lines.append("|---" * (len(_TYPE_COLUMNS) + 2) + "|")
     for t, row in metrics["by_type"].items():
         lines.append(f"| {t} | {row['questions']} | " + " | ".join(_fmt(row.get(c)) for c in _TYPE_COLUMNS) + " |")
+    lines += _scope_section(metrics)
     failed = [o for o in outcomes if o.cause is not None]
     lines += ["", f"## Failing questions ({len(failed)} of {len(outcomes)})"]
     for cause, count in Counter(o.cause for o in failed).most_common():
@@ -218,6 +231,28 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
     if plots:
         lines += ["", "## Plots", "", *(f"![{p}]({p})" for p in plots)]
     return "\n".join(lines) + "\n"
+
+
+_SCOPE_COLUMNS = (
+    "key_phrase_recall",
+    "item_citation_support",
+    "multi_citation_rate",
+    "scope_agreement",
+    "false_abstain_rate",
+    "abstain_rate_unanswerable",
+)
+
+
+def _scope_section(metrics: dict[str, Any]) -> list[str]:
+    """Broad questions per scope asked (outline, summary, section, gather, multi)."""
+    scopes = metrics.get("by_scope") or {}
+    if not scopes:
+        return []
+    lines = ["", "## By scope (broad questions)", "", "| scope | n | " + " | ".join(_SCOPE_COLUMNS) + " |"]
+    lines.append("|---" * (len(_SCOPE_COLUMNS) + 2) + "|")
+    for scope, row in scopes.items():
+        lines.append(f"| {scope} | {row['questions']} | " + " | ".join(_fmt(row.get(c)) for c in _SCOPE_COLUMNS) + " |")
+    return lines
 
 
 _CALIBRATION_NOTE = (
@@ -265,13 +300,17 @@ def _history_section(outcomes: Sequence[Outcome]) -> list[str]:
 def _lookalike_section(metrics: dict[str, Any]) -> list[str]:
     """`--twins`: refusal per recipe, and at the threshold giving 3% false abstention on the originals."""
     figures, twins = metrics.get("lookalikes"), metrics.get("twins")
-    if not figures or not twins:
+    if not figures:
         return []
-    lines = ["", "## Look-alikes (--twins)", ""]
-    lines.append(
-        f"{figures['questions']} look-alikes (seed {twins['seed']}, replacements from `{twins['pool']}`; "
-        f"{twins['unmade']} answerable questions had no recipe that applied). Refused: {_fmt(figures['abstain_rate'])}."
-    )
+    lines = ["", "## Look-alikes", ""]
+    if twins:
+        lines.append(
+            f"{figures['questions']} look-alikes made by `--twins` (seed {twins['seed']}, replacements from "
+            f"`{twins['pool']}`; {twins['unmade']} answerable questions had no recipe that applied)."
+        )
+    else:
+        lines.append(f"{figures['questions']} look-alikes written in the set (rows with a `swap`).")
+    lines[-1] += f" Refused: {_fmt(figures['abstain_rate'])}."
     lines += ["", "| recipe | n | refused |", "|---|---|---|"]
     lines += [f"| {k} | {v['questions']} | {_fmt(v['abstain_rate'])} |" for k, v in figures["by_kind"].items()]
     at = figures.get("abstention_at_3pct_false")
@@ -290,7 +329,11 @@ def _failure_row(o: Outcome) -> tuple[str, ...]:
     asked = q.question
     if q.history:
         asked += f" (after: {' / '.join(q.history)}; resolved: {o.query})"
-    expected = " + ".join("|".join(k) for k in q.keys) if q.answerable else "(abstain)"
+    expected = " + ".join("|".join(k) for k in q.keys or q.items) if q.answerable else "(abstain)"
+    if q.items:  # a broad question: which items are missing, not a passage rank
+        found = {alternatives for alternatives in o.found_items}
+        missing = [item for item in q.items if not any(set(alternatives) <= set(item) for alternatives in found)]
+        return q.id, f"{q.type}/{q.scope}", asked, strip_markers(o.answer.text), expected, f"missing {len(missing)}"
     rank = "–" if not q.answerable else str(o.hit_rank or f">{DEPTH}")
     return q.id, q.type, asked, strip_markers(o.answer.text), expected, rank
 
@@ -309,7 +352,15 @@ def _headline(metrics: dict[str, Any]) -> list[str]:
     """The metrics shown first: the fixed ones, the baseline beside key recall, the SQuAD ones when present."""
     names = [*METRICS, "baseline_all_keys", "answer_median_chars"]
     names += [n for n in ("answer_contains_gold", "baseline_contains_gold") if n in metrics]
-    extra = ("abstain_rate_absent", "abstain_rate_lookalike", "changed_by_unrelated_history")
+    extra = (
+        "abstain_rate_absent",
+        "abstain_rate_lookalike",
+        "changed_by_unrelated_history",
+        "key_phrase_recall",
+        "item_citation_support",
+        "multi_citation_rate",
+        "scope_agreement",
+    )
     return names + [n for n in extra if metrics.get(n) is not None]
 
 
