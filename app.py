@@ -353,10 +353,7 @@ def launch(
 
     `allowed_hosts` adds Host names to loopback and `host`; any other Host header gets HTTP 400.
     """
-    from starlette.middleware import Middleware
-
-    guard = Middleware(
-        web.Guard,
+    guard = web.outermost(
         hosts=web.allowed_hosts(host, allowed_hosts),
         uploads=web.UploadBudget(UPLOAD_VOLUME, demo.upload_file_set),
     )
@@ -367,7 +364,7 @@ def launch(
         share=False,
         allowed_paths=[],  # nothing beyond Gradio's own assets: not index/, the source folder or home
         max_file_size=MAX_FILE_BYTES,  # per file, refused before it is stored; UPLOAD_VOLUME caps them all
-        app_kwargs={"middleware": [guard]},
+        app_kwargs={"lifespan": guard},
         ssr_mode=False,
         mcp_server=False,
         footer_links=["api"],

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from qa.errors import QAError
+from qa.errors import InputError, QAError
 
 if TYPE_CHECKING:
     from qa import QA
@@ -98,10 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _log_notes_to_stderr(getattr(args, "verbose", False))
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `qa ask … | head -1`: the reader has what it wanted. Python would print a traceback flushing stdout
+        # at exit, so stdout is pointed at /dev/null first (the recipe in the `signal` module's docs).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a shell reports for a process ended by SIGPIPE
 
 
 def _log_notes_to_stderr(verbose: bool) -> None:
@@ -134,9 +143,12 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "drop":
         from qa import store
+        from qa.api import LETTER
         from qa.settings import Settings
 
         settings = Settings.load(index_dir=args.index_dir, store=args.store)
+        if args.name == LETTER:
+            raise InputError(f"collection {LETTER!r} holds the bundled letter and cannot be dropped")
         folder = settings.resolved_index_dir / store.check_name(args.name)
         store.drop(folder)
         note = ""
@@ -184,7 +196,9 @@ def _change(args: argparse.Namespace, options: dict[str, Any]) -> int:
     from qa.settings import Settings
 
     folder = Settings.load(**options).resolved_index_dir / store.check_name(args.collection)
-    if args.command == "add" and not (folder / store.MANIFEST).exists():
+    if args.command == "add" and not store.readable(folder):
+        # No collection yet, or one whose manifest is damaged: `create` builds it anew from these files (and
+        # the kept copies of earlier uploads, when there are any).
         bot = QA.create(args.collection, args.paths, **options)
         _emit(args.json, bot.manifest.to_dict(), f"created collection {args.collection}\n" + _describe_index(bot))
         return 0

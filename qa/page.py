@@ -147,7 +147,8 @@ class ChatPage:
         """The `/ask` API: the whole `Answer` as JSON, its citations with offsets into the document text."""
         asked = self.checked(question, history)
         with self.library.using(_collection(collection)) as bot:
-            return bot.ask(*asked).to_dict()
+            # `stale`: documents whose file changed on disk since it was read; the answer quotes what was read.
+            return {**bot.ask(*asked).to_dict(), "stale": bot.stale()}
 
     def checked(self, question: object, history: object) -> tuple[str, list[str]]:
         """An API call's question and history (None: no history), or an `InputError` saying what to fix.
@@ -181,7 +182,19 @@ class ChatPage:
         history = [a.question for a in answers if a.passages]  # refused questions are not context
         answers.append(self.reply(message, history, collection))
         messages, letter, passages = self.shown(answers, collection)
+        stale = self._stale(collection)
+        if stale and messages:
+            names = "、".join(stale[:3]) + (f" 等 {len(stale)} 篇" if len(stale) > 3 else "")
+            note = f"注意：{names} 在磁盘上已有改动，这里的回答仍按之前读入的内容；重新上传或同步后才会更新。"
+            messages[-1] = {**messages[-1], "content": messages[-1]["content"] + render.note_html(note, ok=False)}
         return "", messages, letter, passages, answers
+
+    def _stale(self, collection: str | None) -> list[str]:
+        try:
+            with self.library.using(collection) as bot:
+                return bot.stale()
+        except QAError:
+            return []
 
     def clear(self, collection: str | None = None) -> PageUpdate:
         return "", [], self.letter([], collection), self.passages([]), []
