@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from qa import QA, QAError, render, web
+from qa.accounts import Accounts, users_path
 from qa.api import LETTER
+from qa.audit import AUDIT_FILE, AuditLog, Event
 from qa.loading import SUFFIXES
 from qa.page import LETTER_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Library, Shelf
 
@@ -64,22 +66,26 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                 inputs.extend([None] * (len(block_fn.inputs) - len(inputs)))
             super().validate_inputs(block_fn, inputs)
 
-    def one_line(call: Any, question: object, history: object, collection: object) -> Any:
+    def one_line(call: Any, question: object, history: object, collection: object, user: str | None) -> Any:
         """`call`'s result; an error a person can act on reaches the API caller as its message alone."""
         try:
-            return call(question, history, collection)
+            return call(question, history, collection, user)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
-    def chat_api(question: str, history: list[str] | None = None, collection: str | None = None) -> str:
+    def chat_api(
+        question: str, history: list[str] | None = None, collection: str | None = None, request: Any = None
+    ) -> str:
         """The answer text with [n] markers; history lists earlier questions, oldest first; collection: by name
         (default: the page's)."""
-        return str(one_line(page.chat, question, history, collection))
+        return str(one_line(page.chat, question, history, collection, _user(request)))
 
-    def ask_api(question: str, history: list[str] | None = None, collection: str | None = None) -> dict[str, Any]:
-        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages;
-        collection: by name (default: the page's)."""
-        return dict(one_line(page.ask, question, history, collection))
+    def ask_api(
+        question: str, history: list[str] | None = None, collection: str | None = None, request: Any = None
+    ) -> dict[str, Any]:
+        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages,
+        stale (documents changed on disk since read); collection: by name (default: the page's)."""
+        return dict(one_line(page.ask, question, history, collection, _user(request)))
 
     bot = page.bot
     with Page(title=TITLE, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
@@ -164,9 +170,13 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                 letter = gr.HTML(shelf.letter, elem_id="qa-letter", js_on_load=None)
 
         outputs = [question, chatbot, letter, passages, answers]
+
+        def respond(message: Any, kept: Any, name: Any, request: Any = None) -> Any:
+            return page.respond(message, kept, name, _user(request))
+
         gr.on(
             [question.submit, ask.click],
-            page.respond,
+            respond,
             inputs=[question, answers, collection],
             outputs=outputs,
             api_visibility="private",
@@ -174,7 +184,7 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
         )
         for button in example_buttons:
             button.click(
-                page.respond, [button, answers, collection], outputs, api_visibility="private", show_progress="hidden"
+                respond, [button, answers, collection], outputs, api_visibility="private", show_progress="hidden"
             )
         clear.click(page.clear, [collection], outputs, api_visibility="private", queue=False)
 
@@ -198,31 +208,50 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
 
         # `input`, not `change`: the picker also changes when an upload creates a collection, and that
         # event already shows it.
+        def switch(name: Any, request: Any = None) -> Any:
+            return shown(page.switch(name, _user(request)))
+
+        def upload(up: Any, name: Any, new: Any, kept: Any, request: Any = None) -> Any:
+            return shown(page.upload(up, name, new, kept, _user(request)))
+
+        def remove_document(doc: Any, name: Any, kept: Any, request: Any = None) -> Any:
+            return shown(page.remove(doc, name, kept, _user(request)))
+
+        def choices(request: Any = None) -> Any:
+            return gr.update(choices=page.choices(_user(request)))
+
         collection.input(
-            lambda name: shown(page.switch(name)),
+            switch,
             [collection],
             [*shelf_outputs, examples_row],
             api_visibility="private",
         )
         files.upload(
-            lambda up, name, new, kept: shown(page.upload(up, name, new, kept)),
+            upload,
             [files, collection, new_name, answers],
             [*shelf_outputs, examples_row],
             api_visibility="private",
         )
         remove.click(
-            lambda doc, name, kept: shown(page.remove(doc, name, kept)),
+            remove_document,
             [doc_pick, collection, answers],
             [*shelf_outputs, examples_row],
             api_visibility="private",
         )
         # A tab opened later lists the collections made since the page was built.
-        demo.load(
-            lambda: gr.update(choices=page.library.choices()), None, [collection], api_visibility="private", queue=False
-        )
+        demo.load(choices, None, [collection], api_visibility="private", queue=False)
+        # Gradio hands a handler the request (and so the logged-in user) when a parameter is annotated
+        # `gr.Request`; the annotations here are strings naming a module that is not imported at run time.
+        for handler in (chat_api, ask_api, respond, switch, upload, remove_document, choices):
+            handler.__annotations__["request"] = gr.Request
         gr.api(chat_api, api_name="chat")
         gr.api(ask_api, api_name="ask")
     return demo
+
+
+def _user(request: Any) -> str | None:
+    """The logged-in user of a request (None when accounts are off)."""
+    return getattr(request, "username", None) if request is not None else None
 
 
 def theme() -> gr.themes.Base:
@@ -348,11 +377,23 @@ def launch(
     port: int | None = None,
     block: bool = True,
     allowed_hosts: Sequence[str] = (),
+    accounts: Accounts | None = None,
+    audit: AuditLog | None = None,
 ) -> None:
     """Serve `demo` with the safe defaults: loopback, no share link, no file routes, bounded queue and bodies.
 
-    `allowed_hosts` adds Host names to loopback and `host`; any other Host header gets HTTP 400.
+    `allowed_hosts` adds Host names to loopback and `host`; any other Host header gets HTTP 400. With
+    `accounts` holding any, every page and API request needs a login (Gradio's `auth`); failed logins go to
+    `audit`.
     """
+
+    def login(name: str, password: str) -> bool:
+        if accounts is not None and accounts.verify(name, password) is not None:
+            return True
+        if audit is not None:
+            audit.record(Event(name[:64], "login-failed", detail="wrong name or password"))
+        return False
+
     guard = web.outermost(
         hosts=web.allowed_hosts(host, allowed_hosts),
         uploads=web.UploadBudget(UPLOAD_VOLUME, demo.upload_file_set),
@@ -368,6 +409,8 @@ def launch(
         ssr_mode=False,
         mcp_server=False,
         footer_links=["api"],
+        auth=login if accounts is not None and accounts.on else None,
+        auth_message="请用管理员为你建立的账号登录。" if accounts is not None and accounts.on else None,
         prevent_thread_lock=not block,
         quiet=not block,
         theme=theme(),
@@ -395,6 +438,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--index-dir", help="where the index lives (default: index/ in a checkout; QA_INDEX_DIR)")
     parser.add_argument("--embed-model", help="dense model id, folder, 'wordllama' or 'none' (QA_EMBED_MODEL)")
+    parser.add_argument("--users", help="the users file (default: users.json in the index folder; QA_USERS)")
+    parser.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="serve an address other than loopback without accounts: anyone who reaches it can upload and remove",
+    )
     return parser
 
 
@@ -421,9 +470,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QAError as exc:
         print(f"app: error: {exc}", file=sys.stderr)
         return 2
-    page = ChatPage(bot)
+    index_dir = bot.settings.resolved_index_dir
+    try:
+        accounts = Accounts.load(users_path(index_dir, args.users))
+    except QAError as exc:
+        print(f"app: error: {exc}", file=sys.stderr)
+        return 2
+    if not accounts.on and web.bare(args.host) not in web.LOOPBACK and not args.allow_anonymous:
+        print(
+            f"app: error: --host {args.host} opens the page to the network, and there are no accounts in "
+            f"{accounts.path}: anyone could upload and remove documents. Add one with `qa users add NAME --role "
+            "admin`, or pass --allow-anonymous if that is what you want",
+            file=sys.stderr,
+        )
+        return 2
+    audit = AuditLog(index_dir / AUDIT_FILE)
+    page = ChatPage(bot, accounts, audit)
     bundled = bot.collection == LETTER
-    launch(build(page, page.examples(bundled=bundled)), args.host, args.port, allowed_hosts=args.allowed_host)
+    launch(
+        build(page, page.examples(bundled=bundled)),
+        args.host,
+        args.port,
+        allowed_hosts=args.allowed_host,
+        accounts=accounts,
+        audit=audit,
+    )
     return 0
 
 

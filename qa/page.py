@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from qa import QA, Answer, InputError, QAError, render, web
+from qa.accounts import Accounts, Action
 from qa.api import LETTER
+from qa.audit import AuditLog, Event, Kind, file_hashes
 from qa.loading import SUFFIXES, load_file
 from qa.store import MANIFEST, check_name
 
@@ -30,6 +32,7 @@ MAX_FILE_BYTES = 2**20  # per uploaded file: Gradio refuses a larger one before 
 MAX_FILES = 20  # per upload: each is read and embedded while the person waits
 MAX_VIEWS = 8  # documents the panel holds at once: the most recently cited
 
+ROLE_NAMES = {"viewer": "只读", "editor": "编辑", "admin": "管理员"}
 PageUpdate = tuple[str, list[dict[str, str]], str, str, list[Answer]]
 
 
@@ -70,13 +73,18 @@ class Library:
         with self.using(name) as bot:
             return bot
 
-    def choices(self) -> list[tuple[str, str]]:
-        """The collections to pick from, as (label, name): readable ones, plus those open here."""
+    def choices(self, only: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """The collections to pick from, as (label, name): readable ones, plus those open here (`only`: of these)."""
         found = {c.name: c.documents for c in QA.collections(**self._overrides()) if not c.problem}
         for name, bot in list(self._bots.items()):
             found[name] = len(bot.documents)
         order = [self.default, *sorted(n for n in found if n != self.default)]
+        order = [n for n in order if not only or n in only]
         return [(f"{n}（{found[n]} 篇）", n) for n in order]
+
+    def names(self) -> set[str]:
+        """The collections there are (readable or open here)."""
+        return {c.name for c in QA.collections(**self._overrides())} | set(self._bots)
 
     def put(self, name: str, paths: Sequence[Path]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
         """Add files to collection `name`, creating it when there is none; (created, added ids, updated ids)."""
@@ -114,18 +122,48 @@ class ChatPage:
     the default one, which the `/chat` and `/ask` API calls also use.
     """
 
-    def __init__(self, bot: QA) -> None:
+    def __init__(self, bot: QA, accounts: Accounts | None = None, audit: AuditLog | None = None) -> None:
         self.library = Library(bot)
+        self.accounts = accounts if accounts is not None and accounts.on else None  # None: no logins
+        self.audit = audit
+
+    def allow(self, user: str | None, action: Action, collection: str | None) -> None:
+        """Refuse (InputError, in Chinese) unless `user` may do `action` on `collection`; open when accounts are off."""
+        if self.accounts is None:
+            return
+        account = self.accounts.get(user)
+        name = collection or self.library.default
+        if account is None:
+            raise InputError("请先登录。")
+        if account.may(action, name):
+            return
+        if action == "ask" or not account.may(action):
+            what = {"ask": f"使用文集 {name}", "change": "上传或删除文档", "create": "新建文集"}[action]
+            raise InputError(f"账号 {account.name}（{ROLE_NAMES[account.role]}）不能{what}。")
+        raise InputError(f"账号 {account.name} 不能改动文集 {name}。")
+
+    def record(self, user: str | None, action: Kind, collection: str, paths: Sequence[Path] = (), **more: Any) -> None:
+        if self.audit is not None:
+            names = tuple(p.name for p in paths) + tuple(more.pop("documents", ()))
+            self.audit.record(Event(user or "(anonymous)", action, collection, names, file_hashes(paths), **more))
+
+    def choices(self, user: str | None = None) -> list[tuple[str, str]]:
+        """The collections `user` may pick."""
+        account = self.accounts.get(user) if self.accounts is not None else None
+        return self.library.choices(account.collections if account is not None else ())
 
     @property
     def bot(self) -> QA:
         """The default collection's `QA`."""
         return self.library.bot()
 
-    def reply(self, message: object, history: Sequence[str] = (), collection: str | None = None) -> Answer:
+    def reply(
+        self, message: object, history: Sequence[str] = (), collection: str | None = None, user: str | None = None
+    ) -> Answer:
         """The answer to `message`; `history` holds earlier questions, oldest first, for follow-ups."""
         text = message if isinstance(message, str) else ("" if message is None else str(message))
         try:
+            self.allow(user, "ask", collection)
             with self.library.using(collection) as bot:
                 limit = bot.settings.max_question_chars
                 if len(text) > limit:
@@ -137,15 +175,19 @@ class ChatPage:
         except QAError as exc:
             return Answer(text, f"无法回答：{exc}", (), (), abstained=True)
 
-    def chat(self, question: object, history: object = None, collection: object = None) -> str:
+    def chat(self, question: object, history: object = None, collection: object = None, user: str | None = None) -> str:
         """The `/chat` API: the answer text with its `[n]` markers; `history` lists earlier questions."""
         asked = self.checked(question, history)
+        self.allow(user, "ask", _collection(collection))
         with self.library.using(_collection(collection)) as bot:
             return bot.ask(*asked).text
 
-    def ask(self, question: object, history: object = None, collection: object = None) -> dict[str, Any]:
+    def ask(
+        self, question: object, history: object = None, collection: object = None, user: str | None = None
+    ) -> dict[str, Any]:
         """The `/ask` API: the whole `Answer` as JSON, its citations with offsets into the document text."""
         asked = self.checked(question, history)
+        self.allow(user, "ask", _collection(collection))
         with self.library.using(_collection(collection)) as bot:
             # `stale`: documents whose file changed on disk since it was read; the answer quotes what was read.
             return {**bot.ask(*asked).to_dict(), "stale": bot.stale()}
@@ -176,11 +218,13 @@ class ChatPage:
                 raise InputError(f"history[{n}] is {len(earlier)} characters, over the {limit} limit: shorten it")
         return question, history
 
-    def respond(self, message: object, answers: list[Answer] | None, collection: str | None = None) -> PageUpdate:
+    def respond(
+        self, message: object, answers: list[Answer] | None, collection: str | None = None, user: str | None = None
+    ) -> PageUpdate:
         """The page event: clear the textbox, extend the chat, re-mark the document, list the passages."""
         answers = list(answers or [])
         history = [a.question for a in answers if a.passages]  # refused questions are not context
-        answers.append(self.reply(message, history, collection))
+        answers.append(self.reply(message, history, collection, user))
         messages, letter, passages = self.shown(answers, collection)
         stale = self._stale(collection)
         if stale and messages:
@@ -245,6 +289,7 @@ class ChatPage:
         note: str = "",
         ok: bool = True,
         new_name: str = "",
+        user: str | None = None,
     ) -> Shelf:
         """What the page shows of `collection` (None: the default) with this conversation and note."""
         name = collection or self.library.default
@@ -261,7 +306,7 @@ class ChatPage:
         messages, letter, passages = self.shown(kept, name)
         return Shelf(
             collection=name,
-            choices=self.library.choices(),
+            choices=self.choices(user),
             note=render.note_html(note, ok),
             documents=render.documents_table_html(name, rows),
             doc_ids=[r.doc_id for r in rows],
@@ -272,16 +317,25 @@ class ChatPage:
             new_name=new_name,
         )
 
-    def switch(self, collection: str | None) -> Shelf:
+    def switch(self, collection: str | None, user: str | None = None) -> Shelf:
         """The picker event: show `collection` and start a new conversation over it."""
-        shelf = self.shelf(collection)
+        try:
+            self.allow(user, "ask", collection)
+        except InputError as exc:
+            return self.shelf(None, (), str(exc), ok=False, user=user)
+        shelf = self.shelf(collection, user=user)
         if not shelf.note:
             count = len(shelf.doc_ids)
-            shelf = self.shelf(shelf.collection, note=f"已切换到文集 {shelf.collection}（{count} 篇文档）。")
+            shelf = self.shelf(shelf.collection, note=f"已切换到文集 {shelf.collection}（{count} 篇文档）。", user=user)
         return shelf
 
     def upload(
-        self, files: Sequence[object] | None, collection: str | None, new_name: str | None, answers: Sequence[Answer]
+        self,
+        files: Sequence[object] | None,
+        collection: str | None,
+        new_name: str | None,
+        answers: Sequence[Answer],
+        user: str | None = None,
     ) -> Shelf:
         """The upload event: add the files to the collection named in the new-name box, else the current one.
 
@@ -293,12 +347,17 @@ class ChatPage:
         wanted = (new_name or "").strip()
         with tempfile.TemporaryDirectory(prefix="qa-upload-") as staging:
             taken = web.take_uploads([_upload_path(f) for f in files or ()], Path(staging))
+            target = wanted or current
             try:
-                target = self._checked_target(wanted or current)
+                target = self._checked_target(target)
+                exists = target in self.library.names()
+                self.allow(user, "change" if exists else "create", target)
                 self._check_files(taken)
                 created, added, updated = self.library.put(target, taken)
             except QAError as exc:
-                return self.shelf(current, answers, str(exc), ok=False, new_name=wanted)
+                self.record(user, "upload", target, taken, ok=False, detail=str(exc)[:300])
+                return self.shelf(current, answers, str(exc), ok=False, new_name=wanted, user=user)
+            self.record(user, "create" if created else "upload", target, taken)
         if created:
             note = f"已新建文集 {target}，收录 {len(added)} 篇：{'、'.join(added)}。"
         else:
@@ -308,7 +367,7 @@ class ChatPage:
                 if added or updated
                 else f"文集 {target} 里已有相同的文件。"
             )
-        return self.shelf(target, answers if target == current else (), note)
+        return self.shelf(target, answers if target == current else (), note, user=user)
 
     def _checked_target(self, name: str) -> str:
         if name == LETTER:
@@ -356,9 +415,16 @@ class ChatPage:
                 reason = str(exc).replace(str(path), path.name)
                 raise InputError(f"{path.name} 无法读取，文集没有改动：{reason}") from None
 
-    def remove(self, doc_id: str | None, collection: str | None, answers: Sequence[Answer]) -> Shelf:
+    def remove(
+        self, doc_id: str | None, collection: str | None, answers: Sequence[Answer], user: str | None = None
+    ) -> Shelf:
         """The remove event: take document `doc_id` out of the collection (never its last one)."""
         name = collection or self.library.default
+        try:
+            self.allow(user, "change", name)
+        except InputError as exc:
+            self.record(user, "remove", name, documents=(doc_id or "",), ok=False, detail=str(exc))
+            return self.shelf(name, answers, str(exc), ok=False, user=user)
         if not doc_id:
             return self.shelf(name, answers, "请先在“选择文档”里选一篇要删除的文档。", ok=False)
         if name == LETTER:
@@ -374,8 +440,9 @@ class ChatPage:
                 except QAError as exc:
                     raise InputError(f"删除失败，文集没有改动：{exc}") from None
         except QAError as exc:
-            return self.shelf(name, answers, str(exc), ok=False)
-        return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。")
+            return self.shelf(name, answers, str(exc), ok=False, user=user)
+        self.record(user, "remove", name, documents=(doc_id,))
+        return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。", user=user)
 
 
 def _upload_path(file: object) -> str:

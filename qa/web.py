@@ -126,10 +126,10 @@ def take_uploads(paths: Iterable[str | Path], folder: Path) -> list[Path]:
 
 def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
     """The Host names served: loopback, the bind address, and `extra` (e.g. the name a LAN uses)."""
-    return frozenset(_bare(h) for h in (*LOOPBACK, bind, *extra) if h.strip())
+    return frozenset(bare(h) for h in (*LOOPBACK, bind, *extra) if h.strip())
 
 
-def _bare(host: str) -> str:
+def bare(host: str) -> str:
     """`host` without its port and IPv6 brackets, lower-cased: `[::1]:7860` -> `::1`."""
     host = host.strip().lower()
     if host.startswith("["):
@@ -153,7 +153,7 @@ class Guard:
         self, app: ASGIApp, *, hosts: Iterable[str], max_body: int = MAX_BODY, uploads: UploadBudget | None = None
     ) -> None:
         self.app = app
-        self.hosts = frozenset(_bare(h) for h in hosts)
+        self.hosts = frozenset(bare(h) for h in hosts)
         self.max_body = max_body
         self.uploads = uploads
 
@@ -195,7 +195,7 @@ class Guard:
 
     def _refusal(self, scope: Scope) -> tuple[int, str] | None:
         """Why this request is refused before the app sees it, or None."""
-        host = _bare(_header(scope, b"host"))
+        host = bare(_header(scope, b"host"))
         if host not in self.hosts:
             shown = host or "(none)"
             return 400, f"Host {shown!r} is not served here: start app.py with --allowed-host {shown}"
@@ -247,7 +247,7 @@ def outermost(**options: Any) -> Callable[[Any], contextlib.AbstractAsyncContext
 
 def _origin_host(origin: str) -> str:
     """`http://localhost:7860` -> `localhost`; '' for `null` and anything without a host."""
-    return _bare(urlsplit(origin.strip()).netloc.rsplit("@", 1)[-1]) if "://" in origin else ""
+    return bare(urlsplit(origin.strip()).netloc.rsplit("@", 1)[-1]) if "://" in origin else ""
 
 
 def _has_body(scope: Scope) -> bool:
