@@ -20,18 +20,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from qa import QA, QAError, render, web
 from qa.accounts import Accounts, users_path
-from qa.api import LETTER
 from qa.audit import AUDIT_FILE, AuditLog, Event
 from qa.loading import SUFFIXES
-from qa.page import LETTER_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Library, Shelf
+from qa.page import LETTER_EXAMPLES, MAX_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Library, Shelf
 
 __all__ = ["LETTER_EXAMPLES", "ChatPage", "Library", "build", "launch", "main"]
 
 if TYPE_CHECKING:
     import gradio as gr
 
-TITLE = "郑州市教育局答复函 · 问答"
-PLACEHOLDER = "输入问题，例如：郑州市有多少所中职学校通过标准化验收？"
 BUSY = "服务器繁忙，请稍后再试"
 CONCURRENCY = 4  # an answer takes about a millisecond of CPU; a few at once keeps the page responsive
 QUEUE_SIZE = 64  # past this Gradio refuses new questions (HTTP 503) instead of letting them wait
@@ -40,9 +37,16 @@ UPLOAD_VOLUME = 16 * 2**20  # all uploads held at once, checked by `web.Guard`; 
 DELETE_UPLOADS = (300, 900)  # every 5 minutes Gradio deletes this app's uploads older than 15 minutes
 
 
-def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
-    """The Gradio page over `page`: chat and examples on the left, the letter on the right."""
+def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
+    """The Gradio page over `page`: chat and examples on the left, the letter on the right.
+
+    Title, hints and examples follow the collection picked (`ChatPage.intro`); `examples` replaces those of
+    the default collection.
+    """
     import gradio as gr
+
+    intro = page.intro(None)
+    first_examples = list(intro.examples if examples is None else examples)[:MAX_EXAMPLES]
 
     class Page(gr.Blocks):
         """Blocks whose API calls with too few inputs get one error line."""
@@ -88,11 +92,13 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
         return dict(one_line(page.ask, question, history, collection, _user(request)))
 
     bot = page.bot
-    with Page(title=TITLE, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
-        gr.HTML(
-            f'<h1 class="qa-title">{render.escape(TITLE)}</h1>{render.status_html(bot.embedder_id, bot.choice.fallback)}',
-            js_on_load=None,
-        )
+    status = render.status_html(bot.embedder_id, bot.choice.fallback)
+
+    def heading(title: str) -> str:
+        return f'<h1 class="qa-title">{render.escape(title)}</h1>{status}'
+
+    with Page(title=intro.title, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
+        title = gr.HTML(heading(intro.title), js_on_load=None, elem_id="qa-heading")
         answers = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=360):
@@ -107,11 +113,11 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                     latex_delimiters=[],
                     buttons=["copy"],
                     feedback_options=None,
-                    placeholder="问一个关于这封信的问题，答案里的 [1] 可以点击，右侧会定位到原文。",
+                    placeholder=intro.hint,
                 )
                 with gr.Row():
                     question = gr.Textbox(
-                        placeholder=PLACEHOLDER,
+                        placeholder=intro.placeholder,
                         show_label=False,
                         max_length=bot.settings.max_question_chars,
                         scale=6,
@@ -120,10 +126,11 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                     )
                     ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
                     clear = gr.Button("清空", scale=1, min_width=80, elem_id="qa-clear")
-                # The examples are about the default collection: shown only while it is the one picked.
-                with gr.Row(elem_id="qa-examples", visible=bool(examples)) as examples_row:
+                # The examples are about the collection picked: a switch fills the buttons anew.
+                with gr.Row(elem_id="qa-examples", visible=bool(first_examples)) as examples_row:
                     gr.HTML('<span class="qa-muted">示例问题：</span>', js_on_load=None)
-                    example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in examples]
+                    padded = first_examples + [""] * (MAX_EXAMPLES - len(first_examples))
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary", visible=bool(q)) for q in padded]
                 with gr.Accordion("检索到的段落", open=False, elem_id="qa-passages"):
                     passages = gr.HTML(page.passages([]), js_on_load=None)
             with gr.Column(scale=4, min_width=320):
@@ -154,7 +161,7 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                         label=f"上传到当前文集（{' '.join(SUFFIXES)}；每个不超过 {MAX_FILE_BYTES // 2**20} MB，"
                         f"一次最多 {MAX_FILES} 个）",
                         elem_id="qa-upload",
-                        height=120,
+                        height=150,
                     )
                     documents = gr.HTML(shelf.documents, elem_id="qa-documents", js_on_load=None)
                     with gr.Row(equal_height=True):
@@ -188,10 +195,13 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
             )
         clear.click(page.clear, [collection], outputs, api_visibility="private", queue=False)
 
-        default = page.library.default
         shelf_outputs = [collection, new_name, files, note, documents, doc_pick, chatbot, letter, passages, answers]
+        shelf_outputs += [title, question, *example_buttons, examples_row]
 
         def shown(shelf: Shelf) -> tuple[Any, ...]:
+            about = page.intro(shelf.collection)
+            shown_examples = list(about.examples)[:MAX_EXAMPLES]
+            shown_examples += [""] * (MAX_EXAMPLES - len(shown_examples))
             return (
                 gr.update(choices=shelf.choices, value=shelf.collection),
                 shelf.new_name,
@@ -199,11 +209,14 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                 shelf.note,
                 shelf.documents,
                 gr.update(choices=shelf.doc_ids, value=None),
-                shelf.messages,
+                gr.update(value=shelf.messages, placeholder=about.hint),
                 shelf.letter,
                 shelf.passages,
                 shelf.answers,
-                gr.update(visible=bool(examples) and shelf.collection == default),
+                heading(about.title),
+                gr.update(placeholder=about.placeholder),
+                *(gr.update(value=q, visible=bool(q)) for q in shown_examples),
+                gr.update(visible=bool(about.examples)),
             )
 
         # `input`, not `change`: the picker also changes when an upload creates a collection, and that
@@ -223,19 +236,19 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
         collection.input(
             switch,
             [collection],
-            [*shelf_outputs, examples_row],
+            shelf_outputs,
             api_visibility="private",
         )
         files.upload(
             upload,
             [files, collection, new_name, answers],
-            [*shelf_outputs, examples_row],
+            shelf_outputs,
             api_visibility="private",
         )
         remove.click(
             remove_document,
             [doc_pick, collection, answers],
-            [*shelf_outputs, examples_row],
+            shelf_outputs,
             api_visibility="private",
         )
         # A tab opened later lists the collections made since the page was built.
@@ -272,6 +285,8 @@ CSS = """
 #qa-chat .bubble-wrap { flex: 1 1 auto; height: auto; min-height: 0; }
 #qa-chat .scroll-down-button-container { bottom: 4px; }
 .qa-muted { color: var(--body-text-color-subdued); font-size: 0.9rem; }
+/* Gradio floats the upload box's label over the top of the box, where the upload icon sits: room for both. */
+#qa-upload .upload-container { padding-top: 30px; }
 #qa-examples { align-items: center; gap: 6px; flex-wrap: wrap; }
 #qa-examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
 .qa-answer .qa-text { line-height: 1.7; }
@@ -319,6 +334,49 @@ mark.qa-active { outline: 2px solid #f59e0b; background: rgba(251, 146, 60, 0.7)
 # Citation links show the document they cite (the panel holds one view per cited document) and scroll that
 # view (not the page) to their span and outline it; after each answer the panel opens at the newest
 # citation; Gradio's fixed English "busy" and "file too large" messages are shown in Chinese.
+# Gradio picks its own widgets' language (`Drop File Here`, `Copy message`...) from the browser's, and has
+# Chinese for all of them; this page is Chinese whatever the browser's language. `web.Guard` puts this first
+# in the page's <head>, since Gradio adds `head=` only after its scripts have chosen.
+CHINESE_WIDGETS = """<script>
+(() => {
+  for (const [key, value] of [["language", "zh-CN"], ["languages", ["zh-CN", "zh"]]]) {
+    try { Object.defineProperty(navigator, key, { get: () => value, configurable: true }); } catch (e) {}
+  }
+  // Labels Gradio writes in English whatever the language (tooltips, screen-reader names).
+  const WORDS = {
+    "Copy message": "复制消息", "Copy": "复制", "Copied!": "已复制", "Copied": "已复制", "Clear": "清空",
+    "Click to upload or drop files": "点击上传或拖入文件", "File upload": "上传文件", "Textbox": "输入框",
+    "Gradio footer navigation": "页脚", "chatbot conversation": "对话", "Scroll down": "滚到底部",
+    "Remove": "移除", "Download": "下载", "Share": "分享", "Retry": "重试", "Undo": "撤销", "Close": "关闭",
+  };
+  const NAMED = ["title", "aria-label", "placeholder", "alt"];
+  function fix(element) {
+    for (const name of NAMED) {
+      const value = element.getAttribute(name);
+      if (value && WORDS[value.trim()]) element.setAttribute(name, WORDS[value.trim()]);
+    }
+  }
+  function fixAll(node) {
+    if (node.nodeType === 3) {
+      const said = WORDS[node.nodeValue.trim()];
+      const inside = node.parentElement && node.parentElement.closest("#qa-letter, #qa-chat .message, .qa-doc");
+      if (said && !inside) node.nodeValue = said;
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    fix(node);
+    node.querySelectorAll("[title], [aria-label], [placeholder], [alt]").forEach(fix);
+    const walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) fixAll(walk.currentNode);
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") fix(record.target);
+      else record.addedNodes.forEach(fixAll);
+    }
+  }).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: NAMED });
+})();
+</script>"""
 HEAD = """
 <script>
 (() => {
@@ -397,6 +455,7 @@ def launch(
     guard = web.outermost(
         hosts=web.allowed_hosts(host, allowed_hosts),
         uploads=web.UploadBudget(UPLOAD_VOLUME, demo.upload_file_set),
+        head=CHINESE_WIDGETS,
     )
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     demo.launch(
@@ -486,9 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     audit = AuditLog(index_dir / AUDIT_FILE)
     page = ChatPage(bot, accounts, audit)
-    bundled = bot.collection == LETTER
     launch(
-        build(page, page.examples(bundled=bundled)),
+        build(page),
         args.host,
         args.port,
         allowed_hosts=args.allowed_host,

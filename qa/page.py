@@ -8,14 +8,15 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from qa import QA, Answer, InputError, QAError, render, web
+from qa import QA, Answer, Document, InputError, QAError, render, web
 from qa.accounts import Accounts, Action
 from qa.api import LETTER
 from qa.audit import AuditLog, Event, Kind, file_hashes
+from qa.chunking import OPENING
 from qa.loading import SUFFIXES, load_file
 from qa.store import MANIFEST, check_name
 
@@ -99,6 +100,19 @@ class Library:
             return False, change.added, change.updated
 
 
+MAX_EXAMPLES = 5  # example buttons the page holds; a collection fills as many as it has questions for
+
+
+@dataclass(frozen=True)
+class Intro:
+    """What the page says about the collection picked: title, hints and example questions, all from its documents."""
+
+    title: str
+    placeholder: str  # in the question box
+    hint: str  # in the empty chat
+    examples: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Shelf:
     """What the page shows after a switch, upload or removal; `build` turns it into component updates."""
@@ -171,7 +185,7 @@ class ChatPage:
                     note = f"问题太长（{len(text)} 字），请缩短到 {limit} 字以内再问。"
                     return Answer(text[:limit] + "…", note, (), (), abstained=True)
                 earlier = [h[:limit] for h in history if isinstance(h, str)][-MAX_HISTORY:]
-                return bot.ask(text, history=earlier)
+                return labelled(bot.ask(text, history=earlier), bot.documents)
         except QAError as exc:
             return Answer(text, f"无法回答：{exc}", (), (), abstained=True)
 
@@ -272,13 +286,41 @@ class ChatPage:
     def passages(self, answers: Sequence[Answer]) -> str:
         return render.passages_html(answers[-1].passages if answers else ())
 
-    def examples(self, bundled: bool) -> list[str]:
+    def examples(self, bundled: bool, collection: str | None = None) -> list[str]:
         """Curated questions for the bundled letter; for other documents, one per top-level heading."""
         if bundled:
             return list(LETTER_EXAMPLES)
-        document = next(iter(self.bot.documents.values()))
-        topics = [h.title.split("、", 1)[-1] for h in document.structure.headings if h.level == 1]
-        return [f"关于“{t}”，信中怎么说？" for t in topics[:4] if t]
+        with self.library.using(collection) as bot:
+            documents = list(bot.documents.values())
+        where = "信中" if _is_letter(documents) else "文中" if len(documents) == 1 else "文档中"
+        topics = [h.title.split("、", 1)[-1].strip() for d in documents for h in d.structure.headings if h.level == 1]
+        if not topics:  # no headings: what each document is about, by its subject or its first words
+            topics = [d.subject or _first_words(d.text) for d in documents]
+        unique = list(dict.fromkeys(t for t in topics if t))
+        return [f"关于“{t}”，{where}怎么说？" for t in unique[: MAX_EXAMPLES - 1]]
+
+    def intro(self, collection: str | None = None) -> Intro:
+        """Title, hints and examples for `collection` (None: the default), taken from its documents: the
+        bundled letter's title names its sender, as the letter does; another collection is named by its name."""
+        name = collection or self.library.default
+        with self.library.using(name) as bot:
+            documents = list(bot.documents.values())
+        letter = _is_letter(documents)
+        examples = self.examples(bundled=name == LETTER, collection=name)
+        if letter:
+            sender = documents[0].structure.sender
+            who = documents[0].text[sender.start : sender.end] if sender is not None else ""
+            title = f"{who}答复函 · 问答" if who else f"{render.display_name(documents[0])} · 问答"
+            about = "这封信"
+        elif len(documents) == 1:
+            title = f"{render.display_name(documents[0])} · 问答"
+            about = "这篇文档"
+        else:
+            title = f"文集 {name}（{len(documents)} 篇）· 问答"
+            about = "这些文档"
+        placeholder = f"输入问题，例如：{examples[0]}" if examples else f"输入一个关于{about}的问题"
+        hint = f"问一个关于{about}的问题，答案里的 [1] 可以点击，右侧会定位到原文。"
+        return Intro(title, placeholder, hint, tuple(examples))
 
     # The collection shelf: switching, uploading, removing. Each returns the whole `Shelf` to show.
 
@@ -443,6 +485,30 @@ class ChatPage:
             return self.shelf(name, answers, str(exc), ok=False, user=user)
         self.record(user, "remove", name, documents=(doc_id,))
         return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。", user=user)
+
+
+def labelled(answer: Answer, documents: dict[str, Document]) -> Answer:
+    """`answer` with each citation from before a document's first heading labelled by where it is (`第3段：
+    全市共有…`) instead of `开头`: in a Word file without headings every citation would read `开头`."""
+    cited = []
+    for c in answer.citations:
+        document = documents.get(c.doc_id)
+        if c.section == OPENING and document is not None and not document.structure.headings:
+            number = 1 + sum(1 for line in document.text[: c.start].split("\n")[:-1] if line.strip())
+            start = document.text.rfind("\n", 0, c.start) + 1
+            c = replace(c, section=f"第{number}段：{_first_words(document.text[start:], 10)}")
+        cited.append(c)
+    return replace(answer, citations=tuple(cited))
+
+
+def _is_letter(documents: Sequence[Document]) -> bool:
+    """One document with a letter's addressee or signing date: the page speaks of it as 这封信 (`QA` does too)."""
+    return len(documents) == 1 and bool(documents[0].structure.addressee or documents[0].structure.date)
+
+
+def _first_words(text: str, limit: int = 16) -> str:
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 def _upload_path(file: object) -> str:

@@ -150,12 +150,19 @@ class Guard:
     """
 
     def __init__(
-        self, app: ASGIApp, *, hosts: Iterable[str], max_body: int = MAX_BODY, uploads: UploadBudget | None = None
+        self,
+        app: ASGIApp,
+        *,
+        hosts: Iterable[str],
+        max_body: int = MAX_BODY,
+        uploads: UploadBudget | None = None,
+        head: str = "",
     ) -> None:
         self.app = app
         self.hosts = frozenset(bare(h) for h in hosts)
         self.max_body = max_body
         self.uploads = uploads
+        self.head = head.encode()  # put first in the <head> of the page (GET /), so it runs before any of its scripts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -173,6 +180,13 @@ class Guard:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
+        if self.head and scope.get("method") == "GET" and scope["path"] == "/":
+            # The page uncompressed, so that the snippet can go in; it is small and served once per visit.
+            scope = {
+                **scope,
+                "headers": [(k, v) for k, v in scope["headers"] if bytes(k).lower() != b"accept-encoding"],
+            }
+            send = _inserting_head(send, self.head)
         upload = self.uploads is not None and scope["path"] == UPLOAD_PATH
         limit = self.uploads.remaining() if self.uploads is not None and upload else self.max_body
         declared = _content_length(scope)
@@ -243,6 +257,36 @@ def outermost(**options: Any) -> Callable[[Any], contextlib.AbstractAsyncContext
         yield
 
     return lifespan
+
+
+def _inserting_head(send: Send, snippet: bytes) -> Send:
+    """A `send` that puts `snippet` right after `<head>` in an HTML response (its Content-Length fixed)."""
+    start: Message | None = None
+    body: list[bytes] = []
+
+    async def sending(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            named = {bytes(k).lower(): bytes(v) for k, v in message.get("headers", ())}
+            if not named.get(b"content-type", b"").startswith(b"text/html") or b"content-encoding" in named:
+                await send(message)
+                return
+            start = message
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        body.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        page = b"".join(body)
+        at = page.find(b"<head>")
+        page = page[: at + 6] + snippet + page[at + 6 :] if at >= 0 else page
+        headers = [(k, v) for k, v in start.get("headers", ()) if bytes(k).lower() != b"content-length"]
+        await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+        await send({"type": "http.response.body", "body": page})
+
+    return sending
 
 
 def _origin_host(origin: str) -> str:

@@ -203,7 +203,8 @@ def test_examples_come_from_headings_for_other_documents(tmp_path: Path) -> None
     letter = tmp_path / "other.txt"
     letter.write_text("一、第一部分\n正文一。\n二、第二部分\n正文二。\n", encoding="utf-8")
     page = app.ChatPage(QA.from_path(letter, index_dir=tmp_path / "index", embed_model="none"))
-    assert page.examples(bundled=False) == ["关于“第一部分”，信中怎么说？", "关于“第二部分”，信中怎么说？"]
+    # One document that is not a letter is 文中, as its answers say.
+    assert page.examples(bundled=False) == ["关于“第一部分”，文中怎么说？", "关于“第二部分”，文中怎么说？"]
     assert page.examples(bundled=True) == list(app.LETTER_EXAMPLES)
 
 
