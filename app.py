@@ -337,7 +337,7 @@ mark.qa-active { outline: 2px solid #f59e0b; background: rgba(251, 146, 60, 0.7)
 # Gradio picks its own widgets' language (`Drop File Here`, `Copy message`...) from the browser's, and has
 # Chinese for all of them; this page is Chinese whatever the browser's language. `web.Guard` puts this first
 # in the page's <head>, since Gradio adds `head=` only after its scripts have chosen.
-CHINESE_WIDGETS = """<script>
+CHINESE_WIDGETS = r"""<script>
 (() => {
   for (const [key, value] of [["language", "zh-CN"], ["languages", ["zh-CN", "zh"]]]) {
     try { Object.defineProperty(navigator, key, { get: () => value, configurable: true }); } catch (e) {}
@@ -348,19 +348,43 @@ CHINESE_WIDGETS = """<script>
     "Click to upload or drop files": "点击上传或拖入文件", "File upload": "上传文件", "Textbox": "输入框",
     "Gradio footer navigation": "页脚", "chatbot conversation": "对话", "Scroll down": "滚到底部",
     "Remove": "移除", "Download": "下载", "Share": "分享", "Retry": "重试", "Undo": "撤销", "Close": "关闭",
+    "Stop Recording": "停止录音", "Record": "录音", "Pause": "暂停", "Play": "播放",
   };
+  // The chat's screen-reader names: "user's message: <div …>…" with the message's markup; said in Chinese, as text.
+  const SPEAKERS = [["user's message: ", "提问："], ["bot's message: ", "回答："]];
+  function named(value) {
+    for (const [english, chinese] of SPEAKERS) {
+      if (!value.startsWith(english)) continue;
+      const text = new DOMParser().parseFromString(value.slice(english.length), "text/html").body.textContent;
+      return chinese + text.trim();
+    }
+    return WORDS[value.trim()];
+  }
+  // Gradio's own pop-ups: the file-type check of the upload box, and the title of its error toasts.
+  const SENTENCES = [
+    [/^Invalid file types?: (.+)\. Only (.+) allowed\.$/,
+     "$1 的格式不支持：只能上传 $2 文件（旧版 Word 的 .doc 请另存为 .docx）。"],
+    [/^Error$/, "错误"], [/^Warning$/, "注意"], [/^Info$/, "提示"],
+  ];
+  function said(text) {
+    const trimmed = text.trim();
+    if (WORDS[trimmed]) return WORDS[trimmed];
+    for (const [pattern, chinese] of SENTENCES) if (pattern.test(trimmed)) return trimmed.replace(pattern, chinese);
+    return null;
+  }
   const NAMED = ["title", "aria-label", "placeholder", "alt"];
   function fix(element) {
     for (const name of NAMED) {
       const value = element.getAttribute(name);
-      if (value && WORDS[value.trim()]) element.setAttribute(name, WORDS[value.trim()]);
+      const chinese = value && named(value);
+      if (chinese && chinese !== value) element.setAttribute(name, chinese);
     }
   }
   function fixAll(node) {
     if (node.nodeType === 3) {
-      const said = WORDS[node.nodeValue.trim()];
+      const chinese = said(node.nodeValue);
       const inside = node.parentElement && node.parentElement.closest("#qa-letter, #qa-chat .message, .qa-doc");
-      if (said && !inside) node.nodeValue = said;
+      if (chinese && !inside) node.nodeValue = chinese;
       return;
     }
     if (node.nodeType !== 1) return;
