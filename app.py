@@ -22,7 +22,7 @@ from qa import QA, QAError, render, web
 from qa.accounts import Accounts, users_path
 from qa.audit import AUDIT_FILE, AuditLog, Event
 from qa.loading import SUFFIXES
-from qa.page import LETTER_EXAMPLES, MAX_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Library, Shelf
+from qa.page import LETTER_EXAMPLES, MAX_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Intro, Library, Shelf
 
 __all__ = ["LETTER_EXAMPLES", "ChatPage", "Library", "build", "launch", "main"]
 
@@ -45,7 +45,10 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
     """
     import gradio as gr
 
-    intro = page.intro(None)
+    # With accounts, what a tab shows depends on who opened it: the page is built empty and filled when it
+    # loads, so that no collection's documents reach someone who may not read them.
+    guarded = page.accounts is not None
+    intro = Intro("问答", "", "", ()) if guarded else page.intro(None)
     first_examples = list(intro.examples if examples is None else examples)[:MAX_EXAMPLES]
 
     class Page(gr.Blocks):
@@ -134,7 +137,7 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                 with gr.Accordion("检索到的段落", open=False, elem_id="qa-passages"):
                     passages = gr.HTML(page.passages([]), js_on_load=None)
             with gr.Column(scale=4, min_width=320):
-                shelf = page.shelf(None)
+                shelf = Shelf(page.library.default, [], "", "", []) if guarded else page.shelf(None)
                 with gr.Row(elem_id="qa-shelf", equal_height=True):
                     collection = gr.Dropdown(
                         shelf.choices,
@@ -230,8 +233,8 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
         def remove_document(doc: Any, name: Any, kept: Any, request: Any = None) -> Any:
             return shown(page.remove(doc, name, kept, _user(request)))
 
-        def choices(request: Any = None) -> Any:
-            return gr.update(choices=page.choices(_user(request)))
+        def opening(request: Any = None) -> Any:
+            return shown(page.opening(_user(request)))
 
         collection.input(
             switch,
@@ -251,11 +254,11 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
             shelf_outputs,
             api_visibility="private",
         )
-        # A tab opened later lists the collections made since the page was built.
-        demo.load(choices, None, [collection], api_visibility="private", queue=False)
+        # A tab that opens shows what its user may read, and the collections made since the page was built.
+        demo.load(opening, None, shelf_outputs, api_visibility="private", queue=False)
         # Gradio hands a handler the request (and so the logged-in user) when a parameter is annotated
         # `gr.Request`; the annotations here are strings naming a module that is not imported at run time.
-        for handler in (chat_api, ask_api, respond, switch, upload, remove_document, choices):
+        for handler in (chat_api, ask_api, respond, switch, upload, remove_document, opening):
             handler.__annotations__["request"] = gr.Request
         gr.api(chat_api, api_name="chat")
         gr.api(ask_api, api_name="ask")

@@ -222,7 +222,7 @@ def upload_case(work: Path, scale: float) -> None:
     shelf = page.upload([str(stored)], None, "bombs", [])
     took = time.monotonic() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    ok = "zip bomb" in shelf.note and took <= MAX_SECONDS and "bombs" not in [c for _, c in shelf.choices]
+    ok = "压缩炸弹" in shelf.note and took <= MAX_SECONDS and "bombs" not in [c for _, c in shelf.choices]
     report(
         "a docx bomb uploaded on the page is refused",
         ok,

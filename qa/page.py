@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from qa import QA, Answer, Document, InputError, QAError, render, web
+from qa import QA, Answer, Document, InputError, QAError, chinese, render, web
 from qa.accounts import Accounts, Action
 from qa.api import LETTER
 from qa.audit import AuditLog, Event, Kind, file_hashes
@@ -163,8 +163,10 @@ class ChatPage:
 
     def choices(self, user: str | None = None) -> list[tuple[str, str]]:
         """The collections `user` may pick."""
-        account = self.accounts.get(user) if self.accounts is not None else None
-        return self.library.choices(account.collections if account is not None else ())
+        if self.accounts is None:
+            return self.library.choices()
+        account = self.accounts.get(user)
+        return self.library.choices(account.collections) if account is not None else []
 
     @property
     def bot(self) -> QA:
@@ -359,6 +361,14 @@ class ChatPage:
             new_name=new_name,
         )
 
+    def opening(self, user: str | None = None) -> Shelf:
+        """What a tab shows when it opens: the default collection, else the first one `user` may use."""
+        names = [name for _, name in self.choices(user)]
+        if self.accounts is not None and not names:
+            note = f"账号 {user} 还没有可用的文集，请联系管理员。" if user else "请先登录。"
+            return Shelf(self.library.default, [], render.note_html(note, False), "", [])
+        return self.shelf(names[0] if names else None, user=user)
+
     def switch(self, collection: str | None, user: str | None = None) -> Shelf:
         """The picker event: show `collection` and start a new conversation over it."""
         try:
@@ -454,8 +464,8 @@ class ChatPage:
                 load_file(path, path.name, self.library.settings.max_file_bytes)
             except InputError as exc:
                 # The library names the staged temp path; the person knows the file by its name.
-                reason = str(exc).replace(str(path), path.name)
-                raise InputError(f"{path.name} 无法读取，文集没有改动：{reason}") from None
+                reason = chinese.reason(str(exc).replace(str(path), path.name))
+                raise InputError(f"{path.name} 无法读取，文集没有改动：{reason}。") from None
 
     def remove(
         self, doc_id: str | None, collection: str | None, answers: Sequence[Answer], user: str | None = None

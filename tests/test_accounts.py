@@ -114,6 +114,13 @@ def test_collections_can_be_limited_to_some_users(page: ChatPage) -> None:
     assert "不能使用文集 letter" in page.switch("letter", "sam").note
 
 
+def test_a_tab_opens_on_a_collection_its_user_may_read(page: ChatPage) -> None:
+    assert page.opening("vera").collection == "letter"
+    opened = page.opening("sam")  # limited to sports: never shown the default collection
+    assert opened.collection == "sports" and "王素梅" not in opened.letter + opened.documents
+    assert "请先登录" in page.opening(None).note and page.opening(None).letter == ""
+
+
 def test_editors_upload_and_remove_admins_also_create_and_all_is_audited(
     page: ChatPage, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

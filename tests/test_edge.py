@@ -249,3 +249,13 @@ def test_a_damaged_manifest_is_rebuilt_by_sync_and_from_kept_copies(tmp_path: Pa
     library.write_text(LIBRARY, encoding="utf-8")
     bot = QA.create("uploaded", [library], index_dir=index, embed_model="none")
     assert sorted(bot.documents) == ["gym.txt", "library.txt"]  # gym.txt from its kept copy
+
+
+def test_a_bomb_uploaded_on_the_page_is_refused_in_chinese(tmp_path: Path) -> None:
+    page = ChatPage(QA.from_path(index_dir=tmp_path / "index", embed_model="none"))
+    stored = tmp_path / "gradio" / "report.docx"
+    stored.parent.mkdir()
+    bombs.docx_huge_text(stored, LIMITS.docx_xml_bytes + 2**20)
+    shelf = page.upload([str(stored)], None, "reports", [])
+    assert "report.docx 无法读取，文集没有改动：解压后远超正常文件（可能是“压缩炸弹”）" in shelf.note
+    assert "reports" not in {name for _, name in shelf.choices} and not stored.exists()
