@@ -93,14 +93,14 @@ def cli_cases(work: Path) -> None:
     )
     drop = qa("drop", "letter", "--index-dir", index)
     report("qa drop letter is refused", drop.returncode == 2, drop.stderr.strip()[:100])
-    piped = subprocess.run(
-        f"{sys.executable} -m qa.cli retrieve 学校 -k 50 --index-dir {index} | head -1",
-        shell=True,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    report("qa … | head -1 ends quietly", "Traceback" not in piped.stderr, piped.stderr.strip()[:100] or "(no stderr)")
+    # Like `qa … | head -1`, but certain: the reader is gone before qa writes a byte.
+    command = [sys.executable, "-m", "qa.cli", "retrieve", "学校", "-k", "50", "--index-dir", index]
+    piped = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert piped.stdout is not None and piped.stderr is not None
+    piped.stdout.close()
+    error = piped.stderr.read()
+    code = piped.wait()
+    report("qa … | head -1 ends quietly", "Traceback" not in error, f"exit {code}, {error.strip()[:80] or 'no stderr'}")
     options = ["--collection", "damaged", "--index-dir", index, "--embed-model", "none"]
     qa("add", str(folder / "gym.txt"), *options)
     (work / "index" / "damaged" / "manifest.json").write_text("{", encoding="utf-8")
