@@ -19,17 +19,16 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from qa import QA, QAError, render, web
-from qa.api import LETTER
+from qa.accounts import Accounts, users_path
+from qa.audit import AUDIT_FILE, AuditLog, Event
 from qa.loading import SUFFIXES
-from qa.page import LETTER_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Library, Shelf
+from qa.page import LETTER_EXAMPLES, MAX_EXAMPLES, MAX_FILE_BYTES, MAX_FILES, ChatPage, Intro, Library, Shelf
 
 __all__ = ["LETTER_EXAMPLES", "ChatPage", "Library", "build", "launch", "main"]
 
 if TYPE_CHECKING:
     import gradio as gr
 
-TITLE = "郑州市教育局答复函 · 问答"
-PLACEHOLDER = "输入问题，例如：郑州市有多少所中职学校通过标准化验收？"
 BUSY = "服务器繁忙，请稍后再试"
 CONCURRENCY = 4  # an answer takes about a millisecond of CPU; a few at once keeps the page responsive
 QUEUE_SIZE = 64  # past this Gradio refuses new questions (HTTP 503) instead of letting them wait
@@ -38,9 +37,19 @@ UPLOAD_VOLUME = 16 * 2**20  # all uploads held at once, checked by `web.Guard`; 
 DELETE_UPLOADS = (300, 900)  # every 5 minutes Gradio deletes this app's uploads older than 15 minutes
 
 
-def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
-    """The Gradio page over `page`: chat and examples on the left, the letter on the right."""
+def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
+    """The Gradio page over `page`: chat and examples on the left, the letter on the right.
+
+    Title, hints and examples follow the collection picked (`ChatPage.intro`); `examples` replaces those of
+    the default collection.
+    """
     import gradio as gr
+
+    # With accounts, what a tab shows depends on who opened it: the page is built empty and filled when it
+    # loads, so that no collection's documents reach someone who may not read them.
+    guarded = page.accounts is not None
+    intro = Intro("问答", "", "", ()) if guarded else page.intro(None)
+    first_examples = list(intro.examples if examples is None else examples)[:MAX_EXAMPLES]
 
     class Page(gr.Blocks):
         """Blocks whose API calls with too few inputs get one error line."""
@@ -64,29 +73,35 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                 inputs.extend([None] * (len(block_fn.inputs) - len(inputs)))
             super().validate_inputs(block_fn, inputs)
 
-    def one_line(call: Any, question: object, history: object, collection: object) -> Any:
+    def one_line(call: Any, question: object, history: object, collection: object, user: str | None) -> Any:
         """`call`'s result; an error a person can act on reaches the API caller as its message alone."""
         try:
-            return call(question, history, collection)
+            return call(question, history, collection, user)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
-    def chat_api(question: str, history: list[str] | None = None, collection: str | None = None) -> str:
+    def chat_api(
+        question: str, history: list[str] | None = None, collection: str | None = None, request: Any = None
+    ) -> str:
         """The answer text with [n] markers; history lists earlier questions, oldest first; collection: by name
         (default: the page's)."""
-        return str(one_line(page.chat, question, history, collection))
+        return str(one_line(page.chat, question, history, collection, _user(request)))
 
-    def ask_api(question: str, history: list[str] | None = None, collection: str | None = None) -> dict[str, Any]:
-        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages;
-        collection: by name (default: the page's)."""
-        return dict(one_line(page.ask, question, history, collection))
+    def ask_api(
+        question: str, history: list[str] | None = None, collection: str | None = None, request: Any = None
+    ) -> dict[str, Any]:
+        """The answer as JSON: text, abstained, confidence, citations (doc_id, start, end, section, page), passages,
+        stale (documents changed on disk since read); collection: by name (default: the page's)."""
+        return dict(one_line(page.ask, question, history, collection, _user(request)))
 
     bot = page.bot
-    with Page(title=TITLE, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
-        gr.HTML(
-            f'<h1 class="qa-title">{render.escape(TITLE)}</h1>{render.status_html(bot.embedder_id, bot.choice.fallback)}',
-            js_on_load=None,
-        )
+    status = render.status_html(bot.embedder_id, bot.choice.fallback)
+
+    def heading(title: str) -> str:
+        return f'<h1 class="qa-title">{render.escape(title)}</h1>{status}'
+
+    with Page(title=intro.title, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
+        title = gr.HTML(heading(intro.title), js_on_load=None, elem_id="qa-heading")
         answers = gr.State([])
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=360):
@@ -101,11 +116,11 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                     latex_delimiters=[],
                     buttons=["copy"],
                     feedback_options=None,
-                    placeholder="问一个关于这封信的问题，答案里的 [1] 可以点击，右侧会定位到原文。",
+                    placeholder=intro.hint,
                 )
                 with gr.Row():
                     question = gr.Textbox(
-                        placeholder=PLACEHOLDER,
+                        placeholder=intro.placeholder,
                         show_label=False,
                         max_length=bot.settings.max_question_chars,
                         scale=6,
@@ -114,14 +129,15 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                     )
                     ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
                     clear = gr.Button("清空", scale=1, min_width=80, elem_id="qa-clear")
-                # The examples are about the default collection: shown only while it is the one picked.
-                with gr.Row(elem_id="qa-examples", visible=bool(examples)) as examples_row:
+                # The examples are about the collection picked: a switch fills the buttons anew.
+                with gr.Row(elem_id="qa-examples", visible=bool(first_examples)) as examples_row:
                     gr.HTML('<span class="qa-muted">示例问题：</span>', js_on_load=None)
-                    example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in examples]
+                    padded = first_examples + [""] * (MAX_EXAMPLES - len(first_examples))
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary", visible=bool(q)) for q in padded]
                 with gr.Accordion("检索到的段落", open=False, elem_id="qa-passages"):
                     passages = gr.HTML(page.passages([]), js_on_load=None)
             with gr.Column(scale=4, min_width=320):
-                shelf = page.shelf(None)
+                shelf = Shelf(page.library.default, [], "", "", []) if guarded else page.shelf(None)
                 with gr.Row(elem_id="qa-shelf", equal_height=True):
                     collection = gr.Dropdown(
                         shelf.choices,
@@ -148,7 +164,7 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                         label=f"上传到当前文集（{' '.join(SUFFIXES)}；每个不超过 {MAX_FILE_BYTES // 2**20} MB，"
                         f"一次最多 {MAX_FILES} 个）",
                         elem_id="qa-upload",
-                        height=120,
+                        height=150,
                     )
                     documents = gr.HTML(shelf.documents, elem_id="qa-documents", js_on_load=None)
                     with gr.Row(equal_height=True):
@@ -164,9 +180,13 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                 letter = gr.HTML(shelf.letter, elem_id="qa-letter", js_on_load=None)
 
         outputs = [question, chatbot, letter, passages, answers]
+
+        def respond(message: Any, kept: Any, name: Any, request: Any = None) -> Any:
+            return page.respond(message, kept, name, _user(request))
+
         gr.on(
             [question.submit, ask.click],
-            page.respond,
+            respond,
             inputs=[question, answers, collection],
             outputs=outputs,
             api_visibility="private",
@@ -174,14 +194,17 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
         )
         for button in example_buttons:
             button.click(
-                page.respond, [button, answers, collection], outputs, api_visibility="private", show_progress="hidden"
+                respond, [button, answers, collection], outputs, api_visibility="private", show_progress="hidden"
             )
         clear.click(page.clear, [collection], outputs, api_visibility="private", queue=False)
 
-        default = page.library.default
         shelf_outputs = [collection, new_name, files, note, documents, doc_pick, chatbot, letter, passages, answers]
+        shelf_outputs += [title, question, *example_buttons, examples_row]
 
         def shown(shelf: Shelf) -> tuple[Any, ...]:
+            about = page.intro(shelf.collection)
+            shown_examples = list(about.examples)[:MAX_EXAMPLES]
+            shown_examples += [""] * (MAX_EXAMPLES - len(shown_examples))
             return (
                 gr.update(choices=shelf.choices, value=shelf.collection),
                 shelf.new_name,
@@ -189,40 +212,62 @@ def build(page: ChatPage, examples: Sequence[str] = ()) -> gr.Blocks:
                 shelf.note,
                 shelf.documents,
                 gr.update(choices=shelf.doc_ids, value=None),
-                shelf.messages,
+                gr.update(value=shelf.messages, placeholder=about.hint),
                 shelf.letter,
                 shelf.passages,
                 shelf.answers,
-                gr.update(visible=bool(examples) and shelf.collection == default),
+                heading(about.title),
+                gr.update(placeholder=about.placeholder),
+                *(gr.update(value=q, visible=bool(q)) for q in shown_examples),
+                gr.update(visible=bool(about.examples)),
             )
 
         # `input`, not `change`: the picker also changes when an upload creates a collection, and that
         # event already shows it.
+        def switch(name: Any, request: Any = None) -> Any:
+            return shown(page.switch(name, _user(request)))
+
+        def upload(up: Any, name: Any, new: Any, kept: Any, request: Any = None) -> Any:
+            return shown(page.upload(up, name, new, kept, _user(request)))
+
+        def remove_document(doc: Any, name: Any, kept: Any, request: Any = None) -> Any:
+            return shown(page.remove(doc, name, kept, _user(request)))
+
+        def opening(request: Any = None) -> Any:
+            return shown(page.opening(_user(request)))
+
         collection.input(
-            lambda name: shown(page.switch(name)),
+            switch,
             [collection],
-            [*shelf_outputs, examples_row],
+            shelf_outputs,
             api_visibility="private",
         )
         files.upload(
-            lambda up, name, new, kept: shown(page.upload(up, name, new, kept)),
+            upload,
             [files, collection, new_name, answers],
-            [*shelf_outputs, examples_row],
+            shelf_outputs,
             api_visibility="private",
         )
         remove.click(
-            lambda doc, name, kept: shown(page.remove(doc, name, kept)),
+            remove_document,
             [doc_pick, collection, answers],
-            [*shelf_outputs, examples_row],
+            shelf_outputs,
             api_visibility="private",
         )
-        # A tab opened later lists the collections made since the page was built.
-        demo.load(
-            lambda: gr.update(choices=page.library.choices()), None, [collection], api_visibility="private", queue=False
-        )
+        # A tab that opens shows what its user may read, and the collections made since the page was built.
+        demo.load(opening, None, shelf_outputs, api_visibility="private", queue=False)
+        # Gradio hands a handler the request (and so the logged-in user) when a parameter is annotated
+        # `gr.Request`; the annotations here are strings naming a module that is not imported at run time.
+        for handler in (chat_api, ask_api, respond, switch, upload, remove_document, opening):
+            handler.__annotations__["request"] = gr.Request
         gr.api(chat_api, api_name="chat")
         gr.api(ask_api, api_name="ask")
     return demo
+
+
+def _user(request: Any) -> str | None:
+    """The logged-in user of a request (None when accounts are off)."""
+    return getattr(request, "username", None) if request is not None else None
 
 
 def theme() -> gr.themes.Base:
@@ -243,6 +288,8 @@ CSS = """
 #qa-chat .bubble-wrap { flex: 1 1 auto; height: auto; min-height: 0; }
 #qa-chat .scroll-down-button-container { bottom: 4px; }
 .qa-muted { color: var(--body-text-color-subdued); font-size: 0.9rem; }
+/* Gradio floats the upload box's label over the top of the box, where the upload icon sits: room for both. */
+#qa-upload .upload-container { padding-top: 30px; }
 #qa-examples { align-items: center; gap: 6px; flex-wrap: wrap; }
 #qa-examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
 .qa-answer .qa-text { line-height: 1.7; white-space: pre-line; }  /* a broad answer lists one item a line */
@@ -290,6 +337,73 @@ mark.qa-active { outline: 2px solid #f59e0b; background: rgba(251, 146, 60, 0.7)
 # Citation links show the document they cite (the panel holds one view per cited document) and scroll that
 # view (not the page) to their span and outline it; after each answer the panel opens at the newest
 # citation; Gradio's fixed English "busy" and "file too large" messages are shown in Chinese.
+# Gradio picks its own widgets' language (`Drop File Here`, `Copy message`...) from the browser's, and has
+# Chinese for all of them; this page is Chinese whatever the browser's language. `web.Guard` puts this first
+# in the page's <head>, since Gradio adds `head=` only after its scripts have chosen.
+CHINESE_WIDGETS = r"""<script>
+(() => {
+  for (const [key, value] of [["language", "zh-CN"], ["languages", ["zh-CN", "zh"]]]) {
+    try { Object.defineProperty(navigator, key, { get: () => value, configurable: true }); } catch (e) {}
+  }
+  // Labels Gradio writes in English whatever the language (tooltips, screen-reader names).
+  const WORDS = {
+    "Copy message": "复制消息", "Copy": "复制", "Copied!": "已复制", "Copied": "已复制", "Clear": "清空",
+    "Click to upload or drop files": "点击上传或拖入文件", "File upload": "上传文件", "Textbox": "输入框",
+    "Gradio footer navigation": "页脚", "chatbot conversation": "对话", "Scroll down": "滚到底部",
+    "Remove": "移除", "Download": "下载", "Share": "分享", "Retry": "重试", "Undo": "撤销", "Close": "关闭",
+    "Stop Recording": "停止录音", "Record": "录音", "Pause": "暂停", "Play": "播放",
+  };
+  // The chat's screen-reader names: "user's message: <div …>…" with the message's markup; said in Chinese, as text.
+  const SPEAKERS = [["user's message: ", "提问："], ["bot's message: ", "回答："]];
+  function named(value) {
+    for (const [english, chinese] of SPEAKERS) {
+      if (!value.startsWith(english)) continue;
+      const text = new DOMParser().parseFromString(value.slice(english.length), "text/html").body.textContent;
+      return chinese + text.trim();
+    }
+    return WORDS[value.trim()];
+  }
+  // Gradio's own pop-ups: the file-type check of the upload box, and the title of its error toasts.
+  const SENTENCES = [
+    [/^Invalid file types?: (.+)\. Only (.+) allowed\.$/,
+     "$1 的格式不支持：只能上传 $2 文件（旧版 Word 的 .doc 请另存为 .docx）。"],
+    [/^Error$/, "错误"], [/^Warning$/, "注意"], [/^Info$/, "提示"],
+  ];
+  function said(text) {
+    const trimmed = text.trim();
+    if (WORDS[trimmed]) return WORDS[trimmed];
+    for (const [pattern, chinese] of SENTENCES) if (pattern.test(trimmed)) return trimmed.replace(pattern, chinese);
+    return null;
+  }
+  const NAMED = ["title", "aria-label", "placeholder", "alt"];
+  function fix(element) {
+    for (const name of NAMED) {
+      const value = element.getAttribute(name);
+      const chinese = value && named(value);
+      if (chinese && chinese !== value) element.setAttribute(name, chinese);
+    }
+  }
+  function fixAll(node) {
+    if (node.nodeType === 3) {
+      const chinese = said(node.nodeValue);
+      const inside = node.parentElement && node.parentElement.closest("#qa-letter, #qa-chat .message, .qa-doc");
+      if (chinese && !inside) node.nodeValue = chinese;
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    fix(node);
+    node.querySelectorAll("[title], [aria-label], [placeholder], [alt]").forEach(fix);
+    const walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) fixAll(walk.currentNode);
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") fix(record.target);
+      else record.addedNodes.forEach(fixAll);
+    }
+  }).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: NAMED });
+})();
+</script>"""
 HEAD = """
 <script>
 (() => {
@@ -348,17 +462,27 @@ def launch(
     port: int | None = None,
     block: bool = True,
     allowed_hosts: Sequence[str] = (),
+    accounts: Accounts | None = None,
+    audit: AuditLog | None = None,
 ) -> None:
     """Serve `demo` with the safe defaults: loopback, no share link, no file routes, bounded queue and bodies.
 
-    `allowed_hosts` adds Host names to loopback and `host`; any other Host header gets HTTP 400.
+    `allowed_hosts` adds Host names to loopback and `host`; any other Host header gets HTTP 400. With
+    `accounts` holding any, every page and API request needs a login (Gradio's `auth`); failed logins go to
+    `audit`.
     """
-    from starlette.middleware import Middleware
 
-    guard = Middleware(
-        web.Guard,
+    def login(name: str, password: str) -> bool:
+        if accounts is not None and accounts.verify(name, password) is not None:
+            return True
+        if audit is not None:
+            audit.record(Event(name[:64], "login-failed", detail="wrong name or password"))
+        return False
+
+    guard = web.outermost(
         hosts=web.allowed_hosts(host, allowed_hosts),
         uploads=web.UploadBudget(UPLOAD_VOLUME, demo.upload_file_set),
+        head=CHINESE_WIDGETS,
     )
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     demo.launch(
@@ -367,10 +491,12 @@ def launch(
         share=False,
         allowed_paths=[],  # nothing beyond Gradio's own assets: not index/, the source folder or home
         max_file_size=MAX_FILE_BYTES,  # per file, refused before it is stored; UPLOAD_VOLUME caps them all
-        app_kwargs={"middleware": [guard]},
+        app_kwargs={"lifespan": guard},
         ssr_mode=False,
         mcp_server=False,
         footer_links=["api"],
+        auth=login if accounts is not None and accounts.on else None,
+        auth_message="请用管理员为你建立的账号登录。" if accounts is not None and accounts.on else None,
         prevent_thread_lock=not block,
         quiet=not block,
         theme=theme(),
@@ -398,6 +524,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--index-dir", help="where the index lives (default: index/ in a checkout; QA_INDEX_DIR)")
     parser.add_argument("--embed-model", help="dense model id, folder, 'wordllama' or 'none' (QA_EMBED_MODEL)")
+    parser.add_argument("--users", help="the users file (default: users.json in the index folder; QA_USERS)")
+    parser.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="serve an address other than loopback without accounts: anyone who reaches it can upload and remove",
+    )
     return parser
 
 
@@ -424,9 +556,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QAError as exc:
         print(f"app: error: {exc}", file=sys.stderr)
         return 2
-    page = ChatPage(bot)
-    bundled = bot.collection == LETTER
-    launch(build(page, page.examples(bundled=bundled)), args.host, args.port, allowed_hosts=args.allowed_host)
+    index_dir = bot.settings.resolved_index_dir
+    try:
+        accounts = Accounts.load(users_path(index_dir, args.users))
+    except QAError as exc:
+        print(f"app: error: {exc}", file=sys.stderr)
+        return 2
+    if not accounts.on and web.bare(args.host) not in web.LOOPBACK and not args.allow_anonymous:
+        print(
+            f"app: error: --host {args.host} opens the page to the network, and there are no accounts in "
+            f"{accounts.path}: anyone could upload and remove documents. Add one with `qa users add NAME --role "
+            "admin`, or pass --allow-anonymous if that is what you want",
+            file=sys.stderr,
+        )
+        return 2
+    audit = AuditLog(index_dir / AUDIT_FILE)
+    page = ChatPage(bot, accounts, audit)
+    launch(
+        build(page),
+        args.host,
+        args.port,
+        allowed_hosts=args.allowed_host,
+        accounts=accounts,
+        audit=audit,
+    )
     return 0
 
 

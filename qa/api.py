@@ -76,6 +76,7 @@ class QA:
         self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
         self._retriever: Retriever | None = None
         self._cross_lingual: CrossLingual | None = None  # made on the first question not in Chinese
+        self._source_hashes: dict[str, tuple[str, str]] = {}
 
     @property
     def retriever(self) -> Retriever:
@@ -164,7 +165,7 @@ class QA:
         if name == LETTER:
             raise InputError(f"collection {LETTER!r} holds the bundled letter: name another one")
         folder = settings.resolved_index_dir / name
-        if (folder / store.MANIFEST).exists():
+        if store.readable(folder):  # one whose manifest is damaged is built anew (from these files and kept copies)
             raise InputError(f"collection {name!r} exists already: add to it, or delete it with `qa drop {name}`")
         sources = store.scan(paths, settings.max_file_bytes)
         if keep_copies:
@@ -222,6 +223,11 @@ class QA:
         self._load(opened)
         _prune_copies(opened.folder, opened.manifest)
         return change
+
+    def stale(self) -> list[str]:
+        """Documents whose source file changed on disk since it was read: answers still quote what was read
+        until `add` or `sync` reads it again. A stat per document; a file is hashed only when its stamp moved."""
+        return store.stale_documents(self.manifest, self._source_hashes)
 
     @property
     def embedder_id(self) -> str:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from qa.errors import QAError
+from qa.errors import InputError, QAError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from qa import QA
-    from qa.store import Change, CollectionInfo
+    from qa.audit import Kind
+    from qa.store import Change, CollectionInfo, DocumentEntry
 
 EXIT_USAGE = 2
 
@@ -72,6 +76,29 @@ def _parser() -> argparse.ArgumentParser:
     drop = sub.add_parser("drop", parents=[common], help="delete a collection")
     drop.add_argument("name")
 
+    users = sub.add_parser(
+        "users", help="page accounts: add, list or remove (the page turns accounts on when any exist)"
+    )
+    users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    where = _Parser(add_help=False)
+    where.add_argument("--index-dir", help="where the index lives (default: index/ in a checkout; QA_INDEX_DIR)")
+    where.add_argument("--users", help="the users file (default: users.json in the index folder; QA_USERS)")
+    user_add = users_sub.add_parser(
+        "add", parents=[where], help="add an account (or change one); the password is read from a prompt or stdin"
+    )
+    user_add.add_argument("name")
+    user_add.add_argument("--role", choices=["viewer", "editor", "admin"], required=True)
+    user_add.add_argument(
+        "--collections", default="", help="comma-separated collections the account may use (default: all)"
+    )
+    users_sub.add_parser("list", parents=[where], help="list the accounts")
+    user_remove = users_sub.add_parser("remove", parents=[where], help="remove an account")
+    user_remove.add_argument("name")
+    audit = sub.add_parser("audit", help="print the audit log (changes, uploads, failed logins)")
+    audit.add_argument("--index-dir", help="where the index lives (default: index/ in a checkout; QA_INDEX_DIR)")
+    audit.add_argument("--last", type=_positive, help="only the last N events")
+    audit.add_argument("--json", action="store_true", help="print JSON lines instead of text")
+
     train = sub.add_parser("train", help="rebuild the answering models from ../shared/data and the letter sets")
     from qa.answering.training import add_arguments as add_training_arguments
 
@@ -98,10 +125,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _log_notes_to_stderr(getattr(args, "verbose", False))
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
     except QAError as exc:
         print(f"qa: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # `qa ask … | head -1`: the reader has what it wanted. Python would print a traceback flushing stdout
+        # at exit, so stdout is pointed at /dev/null first (the recipe in the `signal` module's docs).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a shell reports for a process ended by SIGPIPE
 
 
 def _log_notes_to_stderr(verbose: bool) -> None:
@@ -125,6 +160,10 @@ def _run(args: argparse.Namespace) -> int:
         from qa.evaluation import run
 
         return run(args)
+    if args.command == "users":
+        return _users(args)
+    if args.command == "audit":
+        return _audit(args)
     from qa import QA
 
     options = {"index_dir": args.index_dir, "embed_model": args.embed_model, "store": args.store}
@@ -134,11 +173,15 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "drop":
         from qa import store
+        from qa.api import LETTER
         from qa.settings import Settings
 
         settings = Settings.load(index_dir=args.index_dir, store=args.store)
+        if args.name == LETTER:
+            raise InputError(f"collection {LETTER!r} holds the bundled letter and cannot be dropped")
         folder = settings.resolved_index_dir / store.check_name(args.name)
         store.drop(folder)
+        _record(settings.resolved_index_dir, "drop", args.name)
         note = ""
         if settings.store != "local":
             from qa import milvus
@@ -150,6 +193,8 @@ def _run(args: argparse.Namespace) -> int:
         return _change(args, options)
     if args.command == "sync":
         bot = QA.from_path(args.folder, collection=args.collection, **options).prepare()
+        entries = bot.manifest.documents
+        _record(bot.settings.resolved_index_dir, "sync", bot.collection, entries)
         _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
         return 0
     bot = QA.from_path(getattr(args, "path", None), collection=args.collection, **options)
@@ -184,13 +229,97 @@ def _change(args: argparse.Namespace, options: dict[str, Any]) -> int:
     from qa.settings import Settings
 
     folder = Settings.load(**options).resolved_index_dir / store.check_name(args.collection)
-    if args.command == "add" and not (folder / store.MANIFEST).exists():
+    if args.command == "add" and not store.readable(folder):
+        # No collection yet, or one whose manifest is damaged: `create` builds it anew from these files (and
+        # the kept copies of earlier uploads, when there are any).
         bot = QA.create(args.collection, args.paths, **options)
+        _record(bot.settings.resolved_index_dir, "create", bot.collection, bot.manifest.documents)
         _emit(args.json, bot.manifest.to_dict(), f"created collection {args.collection}\n" + _describe_index(bot))
         return 0
     bot = QA.from_path(collection=args.collection, **options)
     change = bot.add(args.paths) if args.command == "add" else bot.remove(args.doc_ids)
+    if args.command == "add":
+        came = set(change.added + change.updated)
+        _record(
+            bot.settings.resolved_index_dir,
+            "add",
+            bot.collection,
+            [e for e in bot.manifest.documents if e.doc_id in came],
+        )
+    else:
+        _record(bot.settings.resolved_index_dir, "remove", bot.collection, removed=change.removed)
     _emit(args.json, asdict(change), _describe_change(bot, change))
+    return 0
+
+
+def _record(
+    index_dir: Path, action: Kind, collection: str, entries: Sequence[DocumentEntry] = (), removed: Sequence[str] = ()
+) -> None:
+    """One audit line for a change made from the command line."""
+    from qa.audit import AUDIT_FILE, AuditLog, Event, cli_user
+
+    documents = tuple(e.doc_id for e in entries) + tuple(removed)
+    hashes = tuple(e.source_sha256 for e in entries)
+    AuditLog(index_dir / AUDIT_FILE).record(Event(cli_user(), action, collection, documents, hashes))
+
+
+def _users(args: argparse.Namespace) -> int:
+    """`qa users add|list|remove`."""
+    from qa.accounts import Accounts, users_path
+    from qa.settings import Settings
+
+    path = users_path(Settings.load(index_dir=args.index_dir).resolved_index_dir, args.users)
+    accounts = Accounts.load(path)
+    if args.users_command == "list":
+        rows = [
+            f"{a.name}\t{a.role}\t{','.join(a.collections) or '(all collections)'}" for a in accounts.accounts.values()
+        ]
+        print("\n".join(rows) if rows else f"(no accounts in {path}: the page runs without logins)")
+        return 0
+    if args.users_command == "remove":
+        accounts.remove(args.name)
+        print(f"removed {args.name} from {path}")
+        return 0
+    password = _read_password(args.name)
+    collections = tuple(c.strip() for c in args.collections.split(",") if c.strip())
+    account = accounts.add(args.name, password, args.role, collections)
+    print(f"{account.name}: {account.role} in {path}")
+    return 0
+
+
+def _read_password(name: str) -> str:
+    """From a prompt (asked twice) on a terminal, else the first line of stdin; never from argv."""
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass(f"password for {name}: ")
+        if getpass.getpass("again: ") != first:
+            raise InputError("the two passwords differ: run the command again")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from qa.audit import AUDIT_FILE, AuditLog
+    from qa.settings import Settings
+
+    log = AuditLog(Settings.load(index_dir=args.index_dir).resolved_index_dir / AUDIT_FILE)
+    events = list(log.events())
+    if args.last:
+        events = events[-args.last :]
+    for e in events:
+        if args.json:
+            print(json.dumps(asdict(e), ensure_ascii=False))
+            continue
+        files = ", ".join(
+            f"{d} sha256:{h[:16]}" if h else d
+            for d, h in zip(e.documents, (*e.sha256, *[""] * len(e.documents)), strict=False)
+        )
+        status = "" if e.ok else " REFUSED"
+        detail = f" ({e.detail})" if e.detail else ""
+        print(f"{e.when} {e.who} {e.action}{status} {e.collection} {files}{detail}".rstrip())
+    if not events:
+        print(f"(no events in {log.path})")
     return 0
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,34 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-3])$", re.IGNORECASE)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc files, and .docx files saved with a password
 _CID = re.compile(r"\(cid:\d+\)")
 _CELL_SEP = "\t"  # what Word puts between cells when a table row is copied as text
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may expand to before its parser sees it: a small file can hold a huge one (a "zip bomb").
+
+    A .docx is a zip of XML parts: a 1 MB file can inflate to gigabytes, or to millions of tiny paragraphs
+    that python-docx turns into millions of objects. A PDF's streams are zlib-compressed the same way. The
+    sizes are counted while inflating, in bounded pieces, and the file is refused as soon as one is passed;
+    a size a header declares is never trusted. Measured by `python bench/hardening_probe.py`: refusing a
+    1.1 GB bomb takes well under a second and 100 MB.
+    """
+
+    docx_parts: int = 2000  # zip members; Word writes a few dozen
+    docx_xml_bytes: int = 32 * 2**20  # all XML parts inflated; a 300-page Word report has ~5 MB
+    docx_elements: int = 400_000  # XML start tags in all parts; that report has ~150,000 (python-docx: ~4 s)
+    # One inflated stream by what its dictionary says it is. Page content is what pdfminer parses operator by
+    # operator: 15 MB of path operators took it 58 s and 409 MB, 4 MB about a quarter of that; a text page
+    # has 5-50 KB. Fonts (a whole embedded CJK font is 10-20 MB), object streams and images are only
+    # inflated (images not even that), so they may be larger; all count toward the total.
+    pdf_content_bytes: int = 4 * 2**20
+    pdf_font_bytes: int = 64 * 2**20
+    pdf_image_bytes: int = 128 * 2**20
+    pdf_total_bytes: int = 512 * 2**20
+
+
+LIMITS = Limits()
+_INFLATE_STEP = 2**20  # bytes inflated at a time while counting
 
 
 @dataclass(frozen=True)
@@ -41,7 +71,7 @@ class Extracted:
     hard_wrapped: bool = False  # lines break where the page ran out, mid-sentence included (PDF)
 
 
-def extract_pdf(raw: bytes, where: str) -> Extracted:
+def extract_pdf(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:
     """The lines of every page of a PDF; refuses encrypted and damaged files in one line.
 
     pdfplumber, not pypdf: on Chromium-printed Chinese PDFs both get every character, but pypdf puts spaces
@@ -56,6 +86,7 @@ def extract_pdf(raw: bytes, where: str) -> Extracted:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if b"%PDF" not in raw[:1024]:  # the header may follow up to 1 KB of junk
         raise InputError(f"{where} is not a PDF (no %PDF header): give the original PDF file")
+    _check_pdf_streams(raw, where, limits)
     pages: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:
@@ -89,25 +120,27 @@ def extract_pdf(raw: bytes, where: str) -> Extracted:
     return Extracted(blocks, pages=len(pages), hard_wrapped=True)
 
 
-def extract_docx(raw: bytes, where: str) -> Extracted:
+def extract_docx(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:
     """Word paragraphs and simple table rows in order, headings marked by their style."""
     if raw.startswith(_OLE_MAGIC):
         raise InputError(
             f"{where} is an old-format Word file or a password-protected one: "
             "open it in Word or WPS, remove any password, save it as .docx and give that"
         )
+    package = _bounded_docx(raw, where, limits)
     import docx
     from docx.table import Table
 
     try:
-        document = docx.Document(io.BytesIO(raw))
+        document = docx.Document(io.BytesIO(package))
+        levels = _heading_styles(document)
         blocks: list[Block] = []
         for item in document.iter_inner_content():
             if isinstance(item, Table):
                 blocks.extend(Block(row) for row in _table_rows(item))
             else:
                 # A soft line break (Shift+Enter, `\n` in the text) ends a line the author meant as one.
-                level = _heading_level(item)
+                level = levels.get(item._p.style or "", 0)
                 blocks.extend(Block(line.strip(), level=level) for line in item.text.split("\n") if line.strip())
     except Exception as exc:  # not a zip, a zip without word/document.xml, broken XML, ...
         raise InputError(
@@ -116,10 +149,137 @@ def extract_docx(raw: bytes, where: str) -> Extracted:
     return Extracted(tuple(blocks))
 
 
-def _heading_level(paragraph: Any) -> int:
-    style = paragraph.style
-    match = _HEADING_STYLE.match(style.name.strip()) if style is not None and style.name else None
-    return int(match.group(1)) if match else 0
+def _bounded_docx(raw: bytes, where: str, limits: Limits) -> bytes:
+    """The .docx rewritten with only its XML parts (inflated within `limits`, else refused) and every other
+    part (pictures, fonts, embedded files) emptied, since python-docx reads every part it finds into memory."""
+    entries = _zip_entries(raw)
+    if entries is None:
+        raise InputError(
+            f"{where} is not a readable .docx file (BadZipFile: not a zip archive): open it in Word or WPS and save it again"
+        )
+    if entries > limits.docx_parts:
+        raise InputError(
+            f"{where} holds {entries} parts, over the {limits.docx_parts} a Word file has: "
+            "it is not a normal .docx; open it in Word or WPS and save it again"
+        )
+    xml_bytes = 0
+    elements = 0
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+            members = {info.filename: info for info in source.infolist() if not info.is_dir()}  # the last wins
+            for name, info in members.items():
+                if not name.lower().endswith((".xml", ".rels")):
+                    target.writestr(name, b"")
+                    continue
+                pieces = []
+                with source.open(info) as member:
+                    while piece := member.read(_INFLATE_STEP):
+                        xml_bytes += len(piece)
+                        elements += piece.count(b"<") - piece.count(b"</") - piece.count(b"<?") - piece.count(b"<!")
+                        if xml_bytes > limits.docx_xml_bytes or elements > limits.docx_elements:
+                            raise _TooBig(xml_bytes, elements)
+                        pieces.append(piece)
+                target.writestr(name, b"".join(pieces))
+    except _TooBig as big:
+        what = (
+            f"expands to over {limits.docx_xml_bytes // 2**20} MB of XML"
+            if big.size > limits.docx_xml_bytes
+            else f"holds over {limits.docx_elements:,} XML elements"
+        )
+        raise InputError(
+            f"{where} {what}, far beyond a normal Word file (a zip bomb?): split the document, or open it in "
+            "Word or WPS and save it again"
+        ) from None
+    except Exception as exc:  # a damaged archive: bad CRC, truncated member, unsupported compression, ...
+        raise InputError(
+            f"{where} is not a readable .docx file ({_first_line(exc)}): open it in Word or WPS and save it again"
+        ) from None
+    return out.getvalue()
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int, elements: int) -> None:
+        super().__init__(size, elements)
+        self.size = size
+        self.elements = elements
+
+
+def _zip_entries(raw: bytes) -> int | None:
+    """The entry count a zip's end record declares (read before `zipfile` builds one object per entry), or None
+    when there is no end record; a zip64 archive, which no Word file needs, counts as too many."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65_557))  # the record is 22 bytes plus a comment < 64 KB
+    if end < 0 or end + 22 > len(raw):
+        return None
+    count = int.from_bytes(raw[end + 10 : end + 12], "little")
+    return 2**32 if count == 0xFFFF else count
+
+
+# A stream's data starts after the `stream` keyword and its end of line; `endstream` is not a start.
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_FONT_OR_OBJECTS = re.compile(rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)\b|/Type\s*/ObjStm\b")
+
+
+def _check_pdf_streams(raw: bytes, where: str, limits: Limits) -> None:
+    """Refuse a PDF whose zlib streams inflate past `limits`, before pdfminer inflates them whole in memory.
+
+    Every stream is inflated here a megabyte at a time and only counted; a stream that is not zlib data
+    (a JPEG picture, plain text) stops at its first byte. A stream's kind (and so its cap) comes from its
+    dictionary, the bytes between the last `<<` before it and the keyword.
+    """
+    total = 0
+    for match in _STREAM.finditer(raw):
+        head = raw[max(0, match.start() - 2048) : match.start()]
+        head = head[head.rfind(b"<<") :]
+        if _IMAGE.search(head):
+            cap, kind = limits.pdf_image_bytes, "a picture"
+        elif _FONT_OR_OBJECTS.search(head):
+            cap, kind = limits.pdf_font_bytes, "a font or object stream"
+        else:
+            cap, kind = limits.pdf_content_bytes, "page content"
+        size = _inflated_size(raw, match.end(), cap + 1)
+        total += size
+        if size > cap or total > limits.pdf_total_bytes:
+            what = (
+                f"{kind} that inflates to over {cap // 2**20} MB"
+                if size > cap
+                else f"streams that inflate to over {limits.pdf_total_bytes // 2**20} MB in all"
+            )
+            raise InputError(
+                f"{where} holds {what}, far beyond a normal PDF's (a compression bomb?): "
+                "print it to a new PDF, or split it, and give that"
+            )
+
+
+def _inflated_size(raw: bytes, start: int, cap: int) -> int:
+    """Bytes the zlib data at `raw[start:]` inflates to, counted up to `cap`; 0 when it is not zlib data."""
+    inflater = zlib.decompressobj()
+    size = 0
+    pos = start
+    try:
+        while pos < len(raw) and not inflater.eof and size < cap:
+            pending = raw[pos : pos + _INFLATE_STEP]
+            pos += len(pending)
+            while pending and size < cap:
+                size += len(inflater.decompress(pending, _INFLATE_STEP))
+                pending = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+    except zlib.error:
+        pass  # not zlib (or damaged): pdfminer says so, or its data ends here
+    return size
+
+
+def _heading_styles(document: Any) -> dict[str, int]:
+    """The heading level of each paragraph style id that makes a heading, read once: python-docx looks a
+    paragraph's style up by walking every style, which took 60% of the time on a long document."""
+    levels = {}
+    for style in document.styles:
+        match = _HEADING_STYLE.match(style.name.strip()) if style.name else None
+        if match and style.style_id:
+            levels[style.style_id] = int(match.group(1))
+    return levels
 
 
 def _table_rows(table: Any) -> list[str]:

@@ -74,7 +74,7 @@ def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Docu
         raise InputError(f"{root} does not exist: give a {FORMATS} file or a folder of them")
     if root.is_file():
         return [load_file(root, root.name, max_bytes)]
-    found = sorted(p for p in root.rglob("*") if p.is_file())
+    found = files_below(root)
     files = [p for p in found if p.suffix.lower() in SUFFIXES]
     old_word = [p.relative_to(root).as_posix() for p in found if p.suffix.lower() == ".doc"]
     if not files:
@@ -83,6 +83,26 @@ def load_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Docu
     for name in old_word:
         log.warning("skipped %s: old Word .doc files are not read; save it as .docx to include it", name)
     return [load_file(p, p.relative_to(root).as_posix(), max_bytes) for p in files]
+
+
+def files_below(root: Path) -> list[Path]:
+    """Every file below folder `root`, sorted; a symlink that leads out of `root` is skipped with a note.
+
+    A folder handed over for indexing says what may be read: a link in it to `/etc/passwd` or `~/.ssh`
+    would otherwise put that file's text in the collection, where every question can quote it.
+    """
+    inside = root.resolve()
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        target = path.resolve()
+        if not target.is_relative_to(inside):
+            shown = path.relative_to(root).as_posix()
+            log.warning("skipped %s: it links to %s, outside %s; copy the file in to include it", shown, target, root)
+            continue
+        found.append(path)
+    return found
 
 
 def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

@@ -8,12 +8,15 @@ import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from qa import QA, Answer, InputError, QAError, render, web
+from qa import QA, Answer, Document, InputError, QAError, chinese, render, web
+from qa.accounts import Accounts, Action
 from qa.api import LETTER
+from qa.audit import AuditLog, Event, Kind, file_hashes
+from qa.chunking import OPENING
 from qa.loading import SUFFIXES, load_file
 from qa.store import MANIFEST, check_name
 
@@ -30,6 +33,7 @@ MAX_FILE_BYTES = 2**20  # per uploaded file: Gradio refuses a larger one before 
 MAX_FILES = 20  # per upload: each is read and embedded while the person waits
 MAX_VIEWS = 8  # documents the panel holds at once: the most recently cited
 
+ROLE_NAMES = {"viewer": "只读", "editor": "编辑", "admin": "管理员"}
 PageUpdate = tuple[str, list[dict[str, str]], str, str, list[Answer]]
 
 
@@ -70,13 +74,18 @@ class Library:
         with self.using(name) as bot:
             return bot
 
-    def choices(self) -> list[tuple[str, str]]:
-        """The collections to pick from, as (label, name): readable ones, plus those open here."""
+    def choices(self, only: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """The collections to pick from, as (label, name): readable ones, plus those open here (`only`: of these)."""
         found = {c.name: c.documents for c in QA.collections(**self._overrides()) if not c.problem}
         for name, bot in list(self._bots.items()):
             found[name] = len(bot.documents)
         order = [self.default, *sorted(n for n in found if n != self.default)]
+        order = [n for n in order if not only or n in only]
         return [(f"{n}（{found[n]} 篇）", n) for n in order]
+
+    def names(self) -> set[str]:
+        """The collections there are (readable or open here)."""
+        return {c.name for c in QA.collections(**self._overrides())} | set(self._bots)
 
     def put(self, name: str, paths: Sequence[Path]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
         """Add files to collection `name`, creating it when there is none; (created, added ids, updated ids)."""
@@ -89,6 +98,19 @@ class Library:
         with self.using(name) as bot:
             change = bot.add(paths, keep_copies=True)
             return False, change.added, change.updated
+
+
+MAX_EXAMPLES = 5  # example buttons the page holds; a collection fills as many as it has questions for
+
+
+@dataclass(frozen=True)
+class Intro:
+    """What the page says about the collection picked: title, hints and example questions, all from its documents."""
+
+    title: str
+    placeholder: str  # in the question box
+    hint: str  # in the empty chat
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,18 +136,50 @@ class ChatPage:
     the default one, which the `/chat` and `/ask` API calls also use.
     """
 
-    def __init__(self, bot: QA) -> None:
+    def __init__(self, bot: QA, accounts: Accounts | None = None, audit: AuditLog | None = None) -> None:
         self.library = Library(bot)
+        self.accounts = accounts if accounts is not None and accounts.on else None  # None: no logins
+        self.audit = audit
+
+    def allow(self, user: str | None, action: Action, collection: str | None) -> None:
+        """Refuse (InputError, in Chinese) unless `user` may do `action` on `collection`; open when accounts are off."""
+        if self.accounts is None:
+            return
+        account = self.accounts.get(user)
+        name = collection or self.library.default
+        if account is None:
+            raise InputError("请先登录。")
+        if account.may(action, name):
+            return
+        if action == "ask" or not account.may(action):
+            what = {"ask": f"使用文集 {name}", "change": "上传或删除文档", "create": "新建文集"}[action]
+            raise InputError(f"账号 {account.name}（{ROLE_NAMES[account.role]}）不能{what}。")
+        raise InputError(f"账号 {account.name} 不能改动文集 {name}。")
+
+    def record(self, user: str | None, action: Kind, collection: str, paths: Sequence[Path] = (), **more: Any) -> None:
+        if self.audit is not None:
+            names = tuple(p.name for p in paths) + tuple(more.pop("documents", ()))
+            self.audit.record(Event(user or "(anonymous)", action, collection, names, file_hashes(paths), **more))
+
+    def choices(self, user: str | None = None) -> list[tuple[str, str]]:
+        """The collections `user` may pick."""
+        if self.accounts is None:
+            return self.library.choices()
+        account = self.accounts.get(user)
+        return self.library.choices(account.collections) if account is not None else []
 
     @property
     def bot(self) -> QA:
         """The default collection's `QA`."""
         return self.library.bot()
 
-    def reply(self, message: object, history: Sequence[str] = (), collection: str | None = None) -> Answer:
+    def reply(
+        self, message: object, history: Sequence[str] = (), collection: str | None = None, user: str | None = None
+    ) -> Answer:
         """The answer to `message`; `history` holds earlier questions, oldest first, for follow-ups."""
         text = message if isinstance(message, str) else ("" if message is None else str(message))
         try:
+            self.allow(user, "ask", collection)
             with self.library.using(collection) as bot:
                 limit = bot.settings.max_question_chars
                 if len(text) > limit:
@@ -133,21 +187,26 @@ class ChatPage:
                     note = f"问题太长（{len(text)} 字），请缩短到 {limit} 字以内再问。"
                     return Answer(text[:limit] + "…", note, (), (), abstained=True)
                 earlier = [h[:limit] for h in history if isinstance(h, str)][-MAX_HISTORY:]
-                return bot.ask(text, history=earlier)
+                return labelled(bot.ask(text, history=earlier), bot.documents)
         except QAError as exc:
             return Answer(text, f"无法回答：{exc}", (), (), abstained=True)
 
-    def chat(self, question: object, history: object = None, collection: object = None) -> str:
+    def chat(self, question: object, history: object = None, collection: object = None, user: str | None = None) -> str:
         """The `/chat` API: the answer text with its `[n]` markers; `history` lists earlier questions."""
         asked = self.checked(question, history)
+        self.allow(user, "ask", _collection(collection))
         with self.library.using(_collection(collection)) as bot:
             return bot.ask(*asked).text
 
-    def ask(self, question: object, history: object = None, collection: object = None) -> dict[str, Any]:
+    def ask(
+        self, question: object, history: object = None, collection: object = None, user: str | None = None
+    ) -> dict[str, Any]:
         """The `/ask` API: the whole `Answer` as JSON, its citations with offsets into the document text."""
         asked = self.checked(question, history)
+        self.allow(user, "ask", _collection(collection))
         with self.library.using(_collection(collection)) as bot:
-            return bot.ask(*asked).to_dict()
+            # `stale`: documents whose file changed on disk since it was read; the answer quotes what was read.
+            return {**bot.ask(*asked).to_dict(), "stale": bot.stale()}
 
     def checked(self, question: object, history: object) -> tuple[str, list[str]]:
         """An API call's question and history (None: no history), or an `InputError` saying what to fix.
@@ -175,13 +234,27 @@ class ChatPage:
                 raise InputError(f"history[{n}] is {len(earlier)} characters, over the {limit} limit: shorten it")
         return question, history
 
-    def respond(self, message: object, answers: list[Answer] | None, collection: str | None = None) -> PageUpdate:
+    def respond(
+        self, message: object, answers: list[Answer] | None, collection: str | None = None, user: str | None = None
+    ) -> PageUpdate:
         """The page event: clear the textbox, extend the chat, re-mark the document, list the passages."""
         answers = list(answers or [])
         history = [a.question for a in answers if a.passages]  # refused questions are not context
-        answers.append(self.reply(message, history, collection))
+        answers.append(self.reply(message, history, collection, user))
         messages, letter, passages = self.shown(answers, collection)
+        stale = self._stale(collection)
+        if stale and messages:
+            names = "、".join(stale[:3]) + (f" 等 {len(stale)} 篇" if len(stale) > 3 else "")
+            note = f"注意：{names} 在磁盘上已有改动，这里的回答仍按之前读入的内容；重新上传或同步后才会更新。"
+            messages[-1] = {**messages[-1], "content": messages[-1]["content"] + render.note_html(note, ok=False)}
         return "", messages, letter, passages, answers
+
+    def _stale(self, collection: str | None) -> list[str]:
+        try:
+            with self.library.using(collection) as bot:
+                return bot.stale()
+        except QAError:
+            return []
 
     def clear(self, collection: str | None = None) -> PageUpdate:
         return "", [], self.letter([], collection), self.passages([]), []
@@ -215,13 +288,41 @@ class ChatPage:
     def passages(self, answers: Sequence[Answer]) -> str:
         return render.passages_html(answers[-1].passages if answers else ())
 
-    def examples(self, bundled: bool) -> list[str]:
+    def examples(self, bundled: bool, collection: str | None = None) -> list[str]:
         """Curated questions for the bundled letter; for other documents, one per top-level heading."""
         if bundled:
             return list(LETTER_EXAMPLES)
-        document = next(iter(self.bot.documents.values()))
-        topics = [h.title.split("、", 1)[-1] for h in document.structure.headings if h.level == 1]
-        return [f"关于“{t}”，信中怎么说？" for t in topics[:4] if t]
+        with self.library.using(collection) as bot:
+            documents = list(bot.documents.values())
+        where = "信中" if _is_letter(documents) else "文中" if len(documents) == 1 else "文档中"
+        topics = [h.title.split("、", 1)[-1].strip() for d in documents for h in d.structure.headings if h.level == 1]
+        if not topics:  # no headings: what each document is about, by its subject or its first words
+            topics = [d.subject or _first_words(d.text) for d in documents]
+        unique = list(dict.fromkeys(t for t in topics if t))
+        return [f"关于“{t}”，{where}怎么说？" for t in unique[: MAX_EXAMPLES - 1]]
+
+    def intro(self, collection: str | None = None) -> Intro:
+        """Title, hints and examples for `collection` (None: the default), taken from its documents: the
+        bundled letter's title names its sender, as the letter does; another collection is named by its name."""
+        name = collection or self.library.default
+        with self.library.using(name) as bot:
+            documents = list(bot.documents.values())
+        letter = _is_letter(documents)
+        examples = self.examples(bundled=name == LETTER, collection=name)
+        if letter:
+            sender = documents[0].structure.sender
+            who = documents[0].text[sender.start : sender.end] if sender is not None else ""
+            title = f"{who}答复函 · 问答" if who else f"{render.display_name(documents[0])} · 问答"
+            about = "这封信"
+        elif len(documents) == 1:
+            title = f"{render.display_name(documents[0])} · 问答"
+            about = "这篇文档"
+        else:
+            title = f"文集 {name}（{len(documents)} 篇）· 问答"
+            about = "这些文档"
+        placeholder = f"输入问题，例如：{examples[0]}" if examples else f"输入一个关于{about}的问题"
+        hint = f"问一个关于{about}的问题，答案里的 [1] 可以点击，右侧会定位到原文。"
+        return Intro(title, placeholder, hint, tuple(examples))
 
     # The collection shelf: switching, uploading, removing. Each returns the whole `Shelf` to show.
 
@@ -232,6 +333,7 @@ class ChatPage:
         note: str = "",
         ok: bool = True,
         new_name: str = "",
+        user: str | None = None,
     ) -> Shelf:
         """What the page shows of `collection` (None: the default) with this conversation and note."""
         name = collection or self.library.default
@@ -248,7 +350,7 @@ class ChatPage:
         messages, letter, passages = self.shown(kept, name)
         return Shelf(
             collection=name,
-            choices=self.library.choices(),
+            choices=self.choices(user),
             note=render.note_html(note, ok),
             documents=render.documents_table_html(name, rows),
             doc_ids=[r.doc_id for r in rows],
@@ -259,16 +361,33 @@ class ChatPage:
             new_name=new_name,
         )
 
-    def switch(self, collection: str | None) -> Shelf:
+    def opening(self, user: str | None = None) -> Shelf:
+        """What a tab shows when it opens: the default collection, else the first one `user` may use."""
+        names = [name for _, name in self.choices(user)]
+        if self.accounts is not None and not names:
+            note = f"账号 {user} 还没有可用的文集，请联系管理员。" if user else "请先登录。"
+            return Shelf(self.library.default, [], render.note_html(note, False), "", [])
+        return self.shelf(names[0] if names else None, user=user)
+
+    def switch(self, collection: str | None, user: str | None = None) -> Shelf:
         """The picker event: show `collection` and start a new conversation over it."""
-        shelf = self.shelf(collection)
+        try:
+            self.allow(user, "ask", collection)
+        except InputError as exc:
+            return self.shelf(None, (), str(exc), ok=False, user=user)
+        shelf = self.shelf(collection, user=user)
         if not shelf.note:
             count = len(shelf.doc_ids)
-            shelf = self.shelf(shelf.collection, note=f"已切换到文集 {shelf.collection}（{count} 篇文档）。")
+            shelf = self.shelf(shelf.collection, note=f"已切换到文集 {shelf.collection}（{count} 篇文档）。", user=user)
         return shelf
 
     def upload(
-        self, files: Sequence[object] | None, collection: str | None, new_name: str | None, answers: Sequence[Answer]
+        self,
+        files: Sequence[object] | None,
+        collection: str | None,
+        new_name: str | None,
+        answers: Sequence[Answer],
+        user: str | None = None,
     ) -> Shelf:
         """The upload event: add the files to the collection named in the new-name box, else the current one.
 
@@ -280,12 +399,17 @@ class ChatPage:
         wanted = (new_name or "").strip()
         with tempfile.TemporaryDirectory(prefix="qa-upload-") as staging:
             taken = web.take_uploads([_upload_path(f) for f in files or ()], Path(staging))
+            target = wanted or current
             try:
-                target = self._checked_target(wanted or current)
+                target = self._checked_target(target)
+                exists = target in self.library.names()
+                self.allow(user, "change" if exists else "create", target)
                 self._check_files(taken)
                 created, added, updated = self.library.put(target, taken)
             except QAError as exc:
-                return self.shelf(current, answers, str(exc), ok=False, new_name=wanted)
+                self.record(user, "upload", target, taken, ok=False, detail=str(exc)[:300])
+                return self.shelf(current, answers, str(exc), ok=False, new_name=wanted, user=user)
+            self.record(user, "create" if created else "upload", target, taken)
         if created:
             note = f"已新建文集 {target}，收录 {len(added)} 篇：{'、'.join(added)}。"
         else:
@@ -295,7 +419,7 @@ class ChatPage:
                 if added or updated
                 else f"文集 {target} 里已有相同的文件。"
             )
-        return self.shelf(target, answers if target == current else (), note)
+        return self.shelf(target, answers if target == current else (), note, user=user)
 
     def _checked_target(self, name: str) -> str:
         if name == LETTER:
@@ -340,12 +464,19 @@ class ChatPage:
                 load_file(path, path.name, self.library.settings.max_file_bytes)
             except InputError as exc:
                 # The library names the staged temp path; the person knows the file by its name.
-                reason = str(exc).replace(str(path), path.name)
-                raise InputError(f"{path.name} 无法读取，文集没有改动：{reason}") from None
+                reason = chinese.reason(str(exc).replace(str(path), path.name))
+                raise InputError(f"{path.name} 无法读取，文集没有改动：{reason}。") from None
 
-    def remove(self, doc_id: str | None, collection: str | None, answers: Sequence[Answer]) -> Shelf:
+    def remove(
+        self, doc_id: str | None, collection: str | None, answers: Sequence[Answer], user: str | None = None
+    ) -> Shelf:
         """The remove event: take document `doc_id` out of the collection (never its last one)."""
         name = collection or self.library.default
+        try:
+            self.allow(user, "change", name)
+        except InputError as exc:
+            self.record(user, "remove", name, documents=(doc_id or "",), ok=False, detail=str(exc))
+            return self.shelf(name, answers, str(exc), ok=False, user=user)
         if not doc_id:
             return self.shelf(name, answers, "请先在“选择文档”里选一篇要删除的文档。", ok=False)
         if name == LETTER:
@@ -361,8 +492,33 @@ class ChatPage:
                 except QAError as exc:
                     raise InputError(f"删除失败，文集没有改动：{exc}") from None
         except QAError as exc:
-            return self.shelf(name, answers, str(exc), ok=False)
-        return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。")
+            return self.shelf(name, answers, str(exc), ok=False, user=user)
+        self.record(user, "remove", name, documents=(doc_id,))
+        return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。", user=user)
+
+
+def labelled(answer: Answer, documents: dict[str, Document]) -> Answer:
+    """`answer` with each citation from before a document's first heading labelled by where it is (`第3段：
+    全市共有…`) instead of `开头`: in a Word file without headings every citation would read `开头`."""
+    cited = []
+    for c in answer.citations:
+        document = documents.get(c.doc_id)
+        if c.section == OPENING and document is not None and not document.structure.headings:
+            number = 1 + sum(1 for line in document.text[: c.start].split("\n")[:-1] if line.strip())
+            start = document.text.rfind("\n", 0, c.start) + 1
+            c = replace(c, section=f"第{number}段：{_first_words(document.text[start:], 10)}")
+        cited.append(c)
+    return replace(answer, citations=tuple(cited))
+
+
+def _is_letter(documents: Sequence[Document]) -> bool:
+    """One document with a letter's addressee or signing date: the page speaks of it as 这封信 (`QA` does too)."""
+    return len(documents) == 1 and bool(documents[0].structure.addressee or documents[0].structure.date)
+
+
+def _first_words(text: str, limit: int = 16) -> str:
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 def _upload_path(file: object) -> str:

@@ -218,11 +218,24 @@ def status_html(embedder_id: str, fallback: bool) -> str:
     return f'<div class="qa-status">{line}{note}</div>'
 
 
+def display_name(document: Document) -> str:
+    """How the page names a document: its file name, unless that is a machine name (the bundled letter is
+    `000_9783093694a0541d.txt`), then what the text says it is (a letter's proposal, else its first words)."""
+    stem = document.doc_id.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if not re.fullmatch(r"[0-9_]*[0-9a-f]{12,}", stem):
+        return document.doc_id
+    proposal = document.structure.proposal
+    if proposal is not None:
+        return f"“{document.text[proposal.start : proposal.end]}”的答复"
+    line = next((line.strip() for line in document.text.split("\n") if line.strip()), document.doc_id)
+    return line if len(line) <= 16 else line[:16] + "…"
+
+
 def letter_header_html(document: Document, count: int) -> str:
     """The caption above a document in the panel: its id, its pages, how many documents the collection holds."""
     pages = f" · {len(document.page_starts) + 1} 页" if document.page_starts else ""
     others = f"（共 {count} 篇，点击引用切换到它所在的一篇）" if count > 1 else ""
-    return f'<div class="qa-doc-title">{escape(document.doc_id)}{pages}{others}</div>'
+    return f'<div class="qa-doc-title">{escape(display_name(document))}{pages}{others}</div>'
 
 
 def citation_document(answers: Sequence[Answer], default: str, present: Container[str] = ()) -> str:
@@ -273,6 +286,7 @@ class DocumentRow:
     doc_id: str
     chunks: int
     pages: int | None  # PDFs only
+    name: str = ""  # how the page names it (`display_name`), when not its id
 
 
 def document_rows(documents: Iterable[Document], chunks: Mapping[str, int]) -> list[DocumentRow]:
@@ -282,6 +296,7 @@ def document_rows(documents: Iterable[Document], chunks: Mapping[str, int]) -> l
             d.doc_id,
             chunks.get(d.doc_id, 0),
             len(d.page_starts) + 1 if d.doc_id.lower().endswith(".pdf") else None,
+            display_name(d),
         )
         for d in documents
     ]
@@ -290,7 +305,7 @@ def document_rows(documents: Iterable[Document], chunks: Mapping[str, int]) -> l
 def documents_table_html(collection: str, rows: Sequence[DocumentRow]) -> str:
     """The collection's documents as a table: id, chunks, pages."""
     body = "".join(
-        f"<tr><td>{escape(r.doc_id)}</td><td>{r.chunks}</td><td>{'—' if r.pages is None else r.pages}</td></tr>"
+        f"<tr><td>{escape(r.name or r.doc_id)}</td><td>{r.chunks}</td><td>{'—' if r.pages is None else r.pages}</td></tr>"
         for r in rows
     )
     head = "<tr><th>文档</th><th>段落数</th><th>页数</th></tr>"

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import shutil
-from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("qa")
 
 MAX_BODY = 64 * 1024  # a question and 20 earlier ones, JSON-escaped, fit in ~63 KB
 UPLOAD_PATH = "/gradio_api/upload"
@@ -122,10 +126,10 @@ def take_uploads(paths: Iterable[str | Path], folder: Path) -> list[Path]:
 
 def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
     """The Host names served: loopback, the bind address, and `extra` (e.g. the name a LAN uses)."""
-    return frozenset(_bare(h) for h in (*LOOPBACK, bind, *extra) if h.strip())
+    return frozenset(bare(h) for h in (*LOOPBACK, bind, *extra) if h.strip())
 
 
-def _bare(host: str) -> str:
+def bare(host: str) -> str:
     """`host` without its port and IPv6 brackets, lower-cased: `[::1]:7860` -> `::1`."""
     host = host.strip().lower()
     if host.startswith("["):
@@ -135,24 +139,30 @@ def _bare(host: str) -> str:
     return host
 
 
-class BodyTooLarge(Exception):
-    """The body being received went past its cap."""
-
-
 class Guard:
-    """ASGI middleware: refuse unknown Hosts (400) and oversized bodies (413), add the security headers.
+    """ASGI middleware, outermost: refuse unknown Hosts (400), foreign Origins (403) and oversized bodies (413),
+    answer a failing app with one JSON line (500), and put the security headers on every response.
 
     API and page calls may send `max_body` bytes; uploads to `UPLOAD_PATH` may send what `uploads` has left
-    (Gradio still applies its per-file cap). A body without Content-Length is counted as it arrives.
+    (Gradio still applies its per-file cap). A body sent without Content-Length (chunked) is read here, up to
+    its cap, before the app sees any of it: past the cap it is refused at once and the app never starts
+    (Gradio would otherwise have written temp files for an upload it never finishes).
     """
 
     def __init__(
-        self, app: ASGIApp, *, hosts: Iterable[str], max_body: int = MAX_BODY, uploads: UploadBudget | None = None
+        self,
+        app: ASGIApp,
+        *,
+        hosts: Iterable[str],
+        max_body: int = MAX_BODY,
+        uploads: UploadBudget | None = None,
+        head: str = "",
     ) -> None:
         self.app = app
-        self.hosts = frozenset(_bare(h) for h in hosts)
+        self.hosts = frozenset(bare(h) for h in hosts)
         self.max_body = max_body
         self.uploads = uploads
+        self.head = head.encode()  # put first in the <head> of the page (GET /), so it runs before any of its scripts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -160,72 +170,160 @@ class Guard:
             return
         if scope["type"] == "http":
             send = _with_security_headers(send)
-        host = _bare(_header(scope, b"host"))
-        if host not in self.hosts:
+        refusal = self._refusal(scope)
+        if refusal is not None:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
-                return
-            shown = host or "(none)"
-            await _refuse(send, 400, f"Host {shown!r} is not served here: start app.py with --allowed-host {shown}")
+            else:
+                await _refuse(send, *refusal)
             return
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
+        if self.head and scope.get("method") == "GET" and scope["path"] == "/":
+            # The page uncompressed, so that the snippet can go in; it is small and served once per visit.
+            scope = {
+                **scope,
+                "headers": [(k, v) for k, v in scope["headers"] if bytes(k).lower() != b"accept-encoding"],
+            }
+            send = _inserting_head(send, self.head)
+        upload = self.uploads is not None and scope["path"] == UPLOAD_PATH
+        limit = self.uploads.remaining() if self.uploads is not None and upload else self.max_body
         declared = _content_length(scope)
-        if self.uploads is not None and scope["path"] == UPLOAD_PATH:
-            limit = self.uploads.remaining()
-            if declared is not None and declared > limit:
-                budget = self.uploads.max_bytes / 2**20
-                await _drain(receive)
-                await _refuse(
-                    send, 413, f"uploads are capped at {budget:.0f} MB in all: wait until earlier ones are read"
-                )
-                return
-            with self.uploads.reserve(declared or 0):
-                await self._capped(scope, receive, send, limit)
-            return
-        if declared is not None and declared > self.max_body:
+        if declared is not None and declared > limit:
             await _drain(receive)
-            await _refuse(send, 413, self._too_large())
+            await _refuse(send, 413, self._too_large(upload))
             return
-        await self._capped(scope, receive, send, self.max_body)
+        if declared is None and _has_body(scope):
+            body = await _read_capped(receive, limit)
+            if body is None:
+                await _refuse(send, 413, self._too_large(upload))
+                return
+            receive = _replaying(body, receive)
+            declared = sum(len(m.get("body", b"")) for m in body)
+        if upload and self.uploads is not None:
+            with self.uploads.reserve(declared or 0):
+                await self._run(scope, receive, send)
+        else:
+            await self._run(scope, receive, send)
 
-    def _too_large(self) -> str:
+    def _refusal(self, scope: Scope) -> tuple[int, str] | None:
+        """Why this request is refused before the app sees it, or None."""
+        host = bare(_header(scope, b"host"))
+        if host not in self.hosts:
+            shown = host or "(none)"
+            return 400, f"Host {shown!r} is not served here: start app.py with --allowed-host {shown}"
+        origin = _header(scope, b"origin")
+        # A browser names the page a request comes from; one from another site (a page the user happens to
+        # visit) must not upload, ask or change anything here. Scripts and gradio_client send no Origin.
+        if origin and _origin_host(origin) not in self.hosts:
+            return 403, f"requests from {origin[:100]!r} are refused: open the page itself to use it"
+        return None
+
+    def _too_large(self, upload: bool) -> str:
+        if upload and self.uploads is not None:
+            budget = self.uploads.max_bytes / 2**20
+            return f"uploads are capped at {budget:.0f} MB in all: wait until earlier ones are read"
         return f"request body over the {self.max_body // 1024} KB limit: send a shorter question and history"
 
-    async def _capped(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        """Run the app, answering 413 instead once more than `limit` body bytes have arrived."""
-        received = 0
-        over = False
+    async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app; an exception it lets out becomes one 500 line (with the headers), logged in one line."""
         started = False
 
-        async def counted() -> Message:
-            nonlocal received, over
-            if over:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    over = True
-                    raise BodyTooLarge
-            return message
-
-        async def unless_over(message: Message) -> None:
+        async def sending(message: Message) -> None:
             nonlocal started
-            if over and not started:
-                return  # the app's reply to a cut-off body (FastAPI: 400 "error parsing the body") is dropped
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, counted, unless_over)
-        except Exception:
-            if not over:
-                raise
-        if over and not started:
-            await _drain(receive)
-            await _refuse(send, 413, self._too_large())
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            log.error("%s %s failed: %s: %s", scope.get("method", ""), scope.get("path", ""), type(exc).__name__, exc)
+            if not started:
+                await _refuse(send, 500, "the server failed on this request; it is logged")
+
+
+def outermost(**options: Any) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
+    """A FastAPI `lifespan` that puts a `Guard(**options)` around the app's whole middleware stack.
+
+    Middleware passed to FastAPI runs inside Starlette's error handler and inside whatever the app adds later
+    (Gradio adds its CORS middleware, which answered `OPTIONS` from any Host before the guard saw it), so
+    the guard replaces the built stack at startup, before the server takes its first request.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        app.middleware_stack = Guard(app.middleware_stack or app.build_middleware_stack(), **options)
+        yield
+
+    return lifespan
+
+
+def _inserting_head(send: Send, snippet: bytes) -> Send:
+    """A `send` that puts `snippet` right after `<head>` in an HTML response (its Content-Length fixed)."""
+    start: Message | None = None
+    body: list[bytes] = []
+
+    async def sending(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            named = {bytes(k).lower(): bytes(v) for k, v in message.get("headers", ())}
+            if not named.get(b"content-type", b"").startswith(b"text/html") or b"content-encoding" in named:
+                await send(message)
+                return
+            start = message
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        body.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        page = b"".join(body)
+        at = page.find(b"<head>")
+        page = page[: at + 6] + snippet + page[at + 6 :] if at >= 0 else page
+        headers = [(k, v) for k, v in start.get("headers", ()) if bytes(k).lower() != b"content-length"]
+        await send({**start, "headers": [*headers, (b"content-length", str(len(page)).encode())]})
+        await send({"type": "http.response.body", "body": page})
+
+    return sending
+
+
+def _origin_host(origin: str) -> str:
+    """`http://localhost:7860` -> `localhost`; '' for `null` and anything without a host."""
+    return bare(urlsplit(origin.strip()).netloc.rsplit("@", 1)[-1]) if "://" in origin else ""
+
+
+def _has_body(scope: Scope) -> bool:
+    return scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS") or bool(_header(scope, b"transfer-encoding"))
+
+
+async def _read_capped(receive: Receive, limit: int) -> list[Message] | None:
+    """The body's messages, or None once more than `limit` bytes arrived (the rest drained, when it comes)."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages  # the client went away: the app sees that too
+        size += len(message.get("body", b""))
+        if size > limit:
+            if message.get("more_body"):
+                await _drain(receive)
+            return None
+        if not message.get("more_body"):
+            return messages
+
+
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that gives the buffered body first, then whatever the connection says next."""
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
 
 
 def _header(scope: Scope, name: bytes) -> str:

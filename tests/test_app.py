@@ -203,7 +203,8 @@ def test_examples_come_from_headings_for_other_documents(tmp_path: Path) -> None
     letter = tmp_path / "other.txt"
     letter.write_text("一、第一部分\n正文一。\n二、第二部分\n正文二。\n", encoding="utf-8")
     page = app.ChatPage(QA.from_path(letter, index_dir=tmp_path / "index", embed_model="none"))
-    assert page.examples(bundled=False) == ["关于“第一部分”，信中怎么说？", "关于“第二部分”，信中怎么说？"]
+    # One document that is not a letter is 文中, as its answers say.
+    assert page.examples(bundled=False) == ["关于“第一部分”，文中怎么说？", "关于“第二部分”，文中怎么说？"]
     assert page.examples(bundled=True) == list(app.LETTER_EXAMPLES)
 
 
@@ -306,9 +307,11 @@ def test_one_argument_call_is_one_error_not_a_traceback(
     assert "event: complete" in call_raw(served[0], api_name, [QUESTION, []])
 
 
-def send(url: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+def send(
+    url: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None
+) -> tuple[int, Any]:
     """One request; the status and the response headers, whatever the status."""
-    request = urllib.request.Request(url + path, data=body, headers=headers or {})
+    request = urllib.request.Request(url + path, data=body, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return int(response.status), response.headers
@@ -336,6 +339,48 @@ def test_body_without_length_is_cut_off_at_the_cap(served: tuple[str, Any]) -> N
     response = connection.getresponse()
     assert response.status == 413 and b"64 KB" in response.read()
     connection.close()
+
+
+def test_one_chunk_over_the_cap_and_a_chunked_upload_over_the_budget_get_413_at_once(
+    served: tuple[str, Any],
+) -> None:
+    host, port = served[0].removeprefix("http://").split(":")
+    cases = [
+        ("/gradio_api/call/chat", [b"x" * 70_000], b"64 KB"),
+        (web.UPLOAD_PATH, [b"--qa\r\n", *[b"x" * 2**16] * 300, b"--qa--\r\n"], b"uploads are capped"),
+    ]
+    temp = Path(served[1].GRADIO_CACHE)
+    before = sum(1 for p in temp.rglob("*") if p.is_file()) if temp.is_dir() else 0
+    for path, chunks, said in cases:
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        headers = {"Content-Type": "multipart/form-data; boundary=qa"}
+        connection.request("POST", path, iter(chunks), headers, encode_chunked=True)
+        response = connection.getresponse()
+        assert response.status == 413 and said in response.read()
+        connection.close()
+    after = sum(1 for p in temp.rglob("*") if p.is_file()) if temp.is_dir() else 0
+    assert after == before  # nothing written for the refused upload
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "GET"])
+def test_preflight_and_errors_pass_the_host_check_and_carry_the_headers(served: tuple[str, Any], method: str) -> None:
+    headers = {"Host": "evil.example", "Origin": "http://evil.example", "Access-Control-Request-Method": "POST"}
+    status, got = send(served[0], "/gradio_api/upload", method=method, headers=headers)
+    assert status == 400 and "Access-Control-Allow-Origin" not in got
+    assert got["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in got["Content-Security-Policy"]
+
+
+def test_an_upload_from_a_foreign_page_is_refused(served: tuple[str, Any]) -> None:
+    boundary = "qa-upload"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="note.txt"\r\n\r\n'
+        f"一封信。\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": "http://evil.example"}
+    request = urllib.request.Request(served[0] + web.UPLOAD_PATH, body, headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
 
 
 @pytest.mark.parametrize("path", ["/", "/gradio_api/info", "/config"])

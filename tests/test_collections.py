@@ -217,7 +217,9 @@ def test_damage_without_sources_is_one_line(index: Path, folder: Path, capsys: p
         path.unlink()
     code = main(["ask", "图书馆的电话是多少？", "--collection", "town", "--index-dir", str(index)])
     err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2 and err[-1].startswith("qa: error: collection 'town' is damaged and its source files are gone")
+    assert code == 2 and err[-1].startswith(
+        "qa: error: collection 'town' is damaged and its source files are unreadable or gone"
+    )
     assert "qa sync FOLDER --collection town" in err[-1]
 
 

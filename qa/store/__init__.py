@@ -12,6 +12,8 @@ from qa.store.lifecycle import (
     known_sources,
     list_collections,
     open_or_build,
+    readable,
+    stale_documents,
     update,
 )
 from qa.store.manifest import FORMAT, Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, check_name
@@ -45,8 +47,10 @@ __all__ = [
     "load_index",
     "open_or_build",
     "read_manifest",
+    "readable",
     "save_index",
     "scan",
     "sha256_file",
+    "stale_documents",
     "update",
 ]

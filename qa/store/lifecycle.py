@@ -101,17 +101,24 @@ def update(
     """
     with build_lock(request.folder):
         current, why = _current(request, loaded)
-        documents, chunks, vectors, choice = _base(request, current, why)
+        documents, chunks, vectors, choice, recovered = _base(request, current, why)
         listed = current.manifest.documents if current is not None else ()
         target = _target(documents, listed, add, remove, sync, request.settings.max_file_bytes)
+        target = _Target(target.documents, {**recovered, **target.sources})
         change = _change(documents, target, current, why)
         if current is not None and not change.changed and request.mirror_path == current.manifest.mirror:
             _warn_stale(current.manifest)
             return current, change
         if not target.documents and why.startswith("it was damaged"):
+            lost = (
+                "its manifest, the list of its files, is"
+                if _manifest_damaged(request.folder)
+                else "its source files are"
+            )
             raise InputError(
-                f"collection {request.name!r} is damaged and its source files are gone: rebuild it with "
-                f"`qa sync FOLDER --collection {request.name}`, or delete it with `qa drop {request.name}`"
+                f"collection {request.name!r} is damaged and {lost} unreadable or gone: rebuild it with "
+                f"`qa add FILE... --collection {request.name}` or `qa sync FOLDER --collection {request.name}`, "
+                f"or delete it with `qa drop {request.name}`"
             )
         if not target.documents:
             raise InputError(
@@ -164,22 +171,42 @@ def _current(request: Request, loaded: Opened | None = None, attempts: int = 2) 
 
 def _base(
     request: Request, current: Opened | None, why: str
-) -> tuple[list[Document], dict[str, Kept], dict[str, np.ndarray], EmbedderChoice]:
-    """The documents to start from, with their chunks and vectors when those can be kept, and the embedder.
+) -> tuple[list[Document], dict[str, Kept], dict[str, np.ndarray], EmbedderChoice, dict[str, SourceFile]]:
+    """The documents to start from, with their chunks and vectors when those can be kept, the embedder, and
+    the files recovered documents were read from.
 
     A build that needs a rebuild still lends its texts; a damaged one lends nothing, and its documents come
     back from their source files, when those are still there.
     """
     if current is not None and not why:
-        return current.documents, *_by_document(current.chunks, current.vectors), current.choice
-    documents = current.documents if current is not None else _recover(request)
+        return current.documents, *_by_document(current.chunks, current.vectors), current.choice, {}
+    documents, recovered = (current.documents, {}) if current is not None else _recover(request)
     choice = _new_choice(request)
-    return documents, {}, {}, choice
+    return documents, {}, {}, choice, recovered
 
 
-def _recover(request: Request) -> list[Document]:
-    """Documents of a damaged or missing build, read again from the sources its manifest names."""
+def _manifest_damaged(folder: Path) -> bool:
+    try:
+        read_manifest(folder)
+    except IndexCorruptError:
+        return True
+    return False
+
+
+def readable(folder: Path) -> bool:
+    """Whether `folder` holds a collection whose manifest reads (not: none there, or a damaged one)."""
+    try:
+        return read_manifest(folder) is not None
+    except IndexCorruptError:
+        return False
+
+
+def _recover(request: Request) -> tuple[list[Document], dict[str, SourceFile]]:
+    """Documents of a damaged or missing build, read again from the sources its manifest names; when the
+    manifest itself is unreadable, from the copies of uploaded files kept in the collection's `sources/`."""
     mirrored = {s.doc_id for s in request.mirror or ()}
+    if _manifest_damaged(request.folder):
+        return _recover_copies(request, mirrored)
     documents, lost = [], []
     for entry in _readable_entries(request.folder):
         if entry.doc_id in mirrored:
@@ -196,7 +223,37 @@ def _recover(request: Request) -> list[Document]:
             len(lost),
             ", ".join(lost[:5]),
         )
-    return documents
+    return documents, {}
+
+
+def _recover_copies(request: Request, mirrored: set[str]) -> tuple[list[Document], dict[str, SourceFile]]:
+    """Documents from the kept copies (`sources/<sha256 prefix>/<doc id>`, see `qa.api`), the newest copy of
+    each id; a copy that no longer reads is left out with a note."""
+    kept = request.folder / "sources"
+    copies: dict[str, Path] = {}
+    for path in sorted(kept.glob("*/**/*"), key=lambda p: p.stat().st_mtime if p.is_file() else 0.0):
+        if path.is_file() and not path.is_symlink():
+            doc_id = path.relative_to(kept).as_posix().split("/", 1)[1]
+            if doc_id not in mirrored:
+                copies[doc_id] = path
+    documents, sources = [], {}
+    for doc_id, path in copies.items():
+        try:
+            documents.append(load_file(path, doc_id, request.settings.max_file_bytes))
+        except InputError as exc:
+            log.warning(
+                "collection %s: the kept copy of %s does not read (%s); add it again", request.name, doc_id, exc
+            )
+            continue
+        sources[doc_id] = SourceFile(doc_id, path, sha256_file(path), stamp(path))
+    if documents:
+        log.warning(
+            "collection %s: its manifest is damaged; %d document(s) read again from the copies kept in %s",
+            request.name,
+            len(documents),
+            kept,
+        )
+    return documents, sources
 
 
 @dataclass(frozen=True)
@@ -360,14 +417,7 @@ def _differs(manifest: Manifest, mirror: Sequence[SourceFile]) -> bool:
 
 def _warn_stale(manifest: Manifest) -> None:
     """Say when source files changed on disk since they were read (the collection still serves what it read)."""
-    changed = [
-        e.doc_id
-        for e in manifest.documents
-        if e.source
-        and Path(e.source).is_file()
-        and not (e.source_stamp and stamp(Path(e.source)) == e.source_stamp)
-        and _sha_or_empty(Path(e.source)) != e.source_sha256
-    ]
+    changed = stale_documents(manifest)
     if changed:
         log.warning(
             "collection %s: %d document(s) changed on disk since they were indexed (%s): run `qa add` on them "
@@ -376,6 +426,29 @@ def _warn_stale(manifest: Manifest) -> None:
             len(changed),
             ", ".join(changed[:3]),
         )
+
+
+def stale_documents(manifest: Manifest, hashed: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """The documents whose source file is there but holds other bytes than when it was read.
+
+    A file whose size and modification time are unchanged is not read; one whose stamp changed is hashed,
+    and `hashed` (path -> (stamp, sha256)), when given, keeps that hash for the next call with the same stamp.
+    """
+    changed = []
+    for entry in manifest.documents:
+        path = Path(entry.source) if entry.source else None
+        if path is None or not path.is_file():
+            continue
+        now = stamp(path)
+        if entry.source_stamp and now == entry.source_stamp:
+            continue
+        cached = (hashed or {}).get(entry.source)
+        sha = cached[1] if cached is not None and cached[0] == now else _sha_or_empty(path)
+        if hashed is not None:
+            hashed[entry.source] = (now, sha)
+        if sha != entry.source_sha256:
+            changed.append(entry.doc_id)
+    return changed
 
 
 def _sha_or_empty(path: Path) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import InputError
-from qa.loading import DEFAULT_MAX_BYTES, SUFFIXES
+from qa.loading import DEFAULT_MAX_BYTES, SUFFIXES, files_below
 from qa.store.manifest import DocumentEntry
 
 _KINDS = "/".join(SUFFIXES)
@@ -55,7 +55,7 @@ def scan(
         if root.is_file():
             files = [(root.name, root)]
         elif root.is_dir():
-            below = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            below = [p for p in files_below(root) if p.suffix.lower() in SUFFIXES]
             if not below:
                 raise InputError(f"{given} holds no {_KINDS} files: point at a file or a folder of them")
             files = [(p.relative_to(root).as_posix(), p) for p in below]
