@@ -83,6 +83,7 @@ english: setup
 
 screenshot: setup browser
 	$(PY) docs/make_screenshot.py
+	$(PY) docs/make_screenshot.py --broad
 
 train: setup
 	$(PY) -m qa.cli train

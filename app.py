@@ -293,6 +293,9 @@ CSS = """
 #qa-examples { align-items: center; gap: 6px; flex-wrap: wrap; }
 #qa-examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
 .qa-answer .qa-text { line-height: 1.7; white-space: pre-line; }  /* a broad answer lists one item a line */
+.qa-certainty { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 0.2rem 0; }
+.qa-certainty-low, .qa-unsure { color: #b45309; }
+.qa-unsure { margin: 0.4rem 0; }
 .qa-abstain .qa-text { color: var(--body-text-color-subdued); font-style: italic; }
 .qa-abstain { border-left: 3px solid #94a3b8; padding-left: 10px; }
 .qa-error { border-left: 3px solid #dc2626; padding-left: 10px; }

@@ -31,7 +31,7 @@ RULES: dict[str, Callable[[], mock._patch]] = {
         answer, "_with_its_cause", lambda doc, span: span
     ),
     "no questions about the letter itself answered from its structure": lambda: mock.patch.object(
-        answer, "meta_intent", lambda question: None
+        answer, "meta_intents", lambda question: []
     ),
 }
 

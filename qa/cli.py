@@ -211,6 +211,8 @@ def _run(args: argparse.Namespace) -> int:
     else:
         answer = bot.ask(args.question, history=args.history)
         lines = [answer.text]
+        if answer.certainty == "low":
+            lines.append("（把握较低：文档可能没有直接回答这个问题，请核对引用的原文。）")
         if answer.citations:
             lines.append("")
         for i, c in enumerate(answer.citations, 1):

@@ -140,7 +140,31 @@ def answer_html(answer: Answer, turn: int, documents: int = 1) -> str:
         _snippet(c.section, c.text, c.doc_id, cite_key(turn, n), n, c.page, documents > 1)
         for n, c in enumerate(answer.citations, 1)
     )
-    return f'<div class="qa-answer"><div class="qa-text">{text}</div><ul class="qa-snippets">{cited}</ul></div>'
+    unsure = ""
+    if answer.certainty == "low":
+        # A low-confidence answer says so, and shows what else the documents hold, as an abstention does.
+        closest = "".join(_snippet(p.section, p.text, p.doc_id) for p in answer.passages[:3])
+        unsure = (
+            f'<div class="qa-unsure" role="note">{UNSURE_NOTE}</div>'
+            f'<div class="qa-sub">最接近的段落：</div><ul class="qa-snippets">{closest}</ul>'
+        )
+    certainty = _certainty_label(answer)
+    return (
+        f'<div class="qa-answer"><div class="qa-text">{text}</div>{certainty}'
+        f'<ul class="qa-snippets">{cited}</ul>{unsure}</div>'
+    )
+
+
+UNSURE_NOTE = "把握较低：文档可能没有直接回答这个问题，请核对引用的原文和下面最接近的段落。"
+CERTAINTY_WORDS = {"high": "把握较高", "medium": "把握一般", "low": "把握较低"}
+
+
+def _certainty_label(answer: Answer) -> str:
+    """The calibrated confidence in words (`把握较高 · 0.93`); nothing for an answer that was not scored."""
+    if answer.certainty is None or answer.confidence is None:
+        return ""
+    words = CERTAINTY_WORDS[answer.certainty]
+    return f'<div class="qa-certainty qa-certainty-{answer.certainty}">{words} · {answer.confidence:.2f}</div>'
 
 
 def _marker_link(match: re.Match[str], turn: int, count: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from qa.script import aligned_simplified
 
@@ -157,6 +157,13 @@ class Citation:
         return asdict(self)
 
 
+# Calibrated answerability (`qa.answering.models`): of the validation answers scored at least this, about that
+# share were answered by their documents. Below `UNSURE` an answer is shown as a low-confidence one.
+CERTAIN = 0.85
+UNSURE = 0.6
+Certainty = Literal["high", "medium", "low"]
+
+
 @dataclass(frozen=True)
 class Answer:
     """The reply to one question: text with `[n]` markers, the spans they cite, and what was retrieved."""
@@ -174,10 +181,18 @@ class Answer:
     # asks, whose items are the citations in order, one `[n]` each.
     scope: str = "fact"
 
+    @property
+    def certainty(self) -> Certainty | None:
+        """The confidence in words: `low` answers are marked as such, with the closest passages; None unscored."""
+        if self.abstained or self.confidence is None:
+            return None
+        return "high" if self.confidence >= CERTAIN else "medium" if self.confidence >= UNSURE else "low"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "scope": self.scope,
+            "certainty": self.certainty,
             "resolved_question": self.resolved_question or self.question,
             "text": self.text,
             "abstained": self.abstained,

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from qa.answering.candidates import NEIGHBOUR, Candidate
-from qa.answering.kinds import KIND_NAMES, counted, kind_signals
+from qa.answering.kinds import KIND_NAMES, NUMERAL, counted, kind_signals
 from qa.answering.query import Query, share
 
 _RELATIVE = ("terms", "terms_local", "chars", "raw_chars", "run", "context")
@@ -44,6 +45,10 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "q_length",
     "q_terms",
     "q_missing",  # share of the question's term weight no document contains
+    # The candidate checked against what the question names (issue: look-alikes, `2023年…` asked of a 2024 sentence):
+    "year_held",  # 1 a year the question names is in the sentence or its passage; -1 the sentence names only others; 0 none asked
+    "count_held",  # the same for a number with its unit (`41所`) against the sentence's numbers in that unit
+    "absent_known",  # IDF share of the question's terms some document holds that neither the sentence nor its passage does
 )
 LIST_FEATURES: tuple[str, ...] = (
     "score_top",
@@ -66,6 +71,10 @@ LIST_FEATURES: tuple[str, ...] = (
     "rarest_top",  # the best candidate holds the question's rarest term (highest IDF): `洛阳市` in 洛阳市有多少所…
     "kind_held_share",  # share of the candidates holding every kind asked for (1 when none is asked)
     "corpus_chunks",  # log10 of the collection's chunk count: a letter and a Wikipedia dump are calibrated apart
+    "year_held_top",  # the best candidate's `year_held`, `count_held` and `absent_known`
+    "count_held_top",
+    "absent_known_top",
+    "rarest_known_context_top",  # the rarest term some document holds is in the best candidate's passage
 )
 # `rarest_top` and `kind_held_share` read "topic present, detail absent": the letter names the topic but not
 # the rarest thing asked (`洛阳市`), or few sentences hold a number, date, name… of the kind asked. Kept by
@@ -125,7 +134,38 @@ def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
     rows[:, _COLUMN["q_length"]] = len(query.text)
     rows[:, _COLUMN["q_terms"]] = len(query.terms)
     rows[:, _COLUMN["q_missing"]] = query.missing
+    for i, cand in enumerate(found):
+        rows[i, _COLUMN["year_held"]] = _held(query.years, cand, _YEARS_IN)
+        rows[i, _COLUMN["count_held"]] = _held(query.counts, cand, _counts_like)
+        rows[i, _COLUMN["absent_known"]] = _absent_share(query.known, cand)
     return rows
+
+
+_YEARS_IN = re.compile(r"(?:1[5-9]|20)\d{2}")
+
+
+def _counts_like(asked: str) -> re.Pattern[str]:
+    """Numbers in the unit of `asked` (`41所` → any number followed by 所)."""
+    return re.compile(rf"{NUMERAL}多?余?{re.escape(asked[-1])}")
+
+
+def _held(asked: Sequence[str], cand: Candidate, others: Any) -> float:
+    """1 when something asked (a year, a counted number) is in the sentence or its passage; -1 when the sentence
+    names only others of its kind (`2024年` for `2023年`, `41所` for `37所`); 0 when nothing of the kind is asked."""
+    if not asked:
+        return 0.0
+    if any(a in cand.plain or a in cand.context for a in asked):
+        return 1.0
+    patterns = [others if isinstance(others, re.Pattern) else others(a) for a in asked]
+    return -1.0 if any(p.search(cand.plain) for p in patterns) else 0.0
+
+
+def _absent_share(known: dict[str, float], cand: Candidate) -> float:
+    """IDF share of the known terms in neither the candidate (read with its subject) nor its passage."""
+    total = sum(known.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in known.items() if t not in cand.seen and t not in cand.context) / total
 
 
 def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -163,6 +203,12 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
         float(max(query.terms, key=query.terms.__getitem__) in row_seen) if query.terms else 1.0
     )
     out[LIST_FEATURES.index("kind_held_share")] = float((rows[:, _KINDS] >= 0).all(axis=1).mean())
+    out[LIST_FEATURES.index("year_held_top")] = row[_COLUMN["year_held"]]
+    out[LIST_FEATURES.index("count_held_top")] = row[_COLUMN["count_held"]]
+    out[LIST_FEATURES.index("absent_known_top")] = row[_COLUMN["absent_known"]]
+    out[LIST_FEATURES.index("rarest_known_context_top")] = (
+        float(max(query.known, key=query.known.__getitem__) in found[best].context) if query.known else 1.0
+    )
     return out
 
 

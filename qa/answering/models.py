@@ -33,7 +33,10 @@ class Models:
 
     ranker: lightgbm.Booster
     answerable: lightgbm.Booster
-    threshold: float
+    threshold: float  # on the calibrated probability
+    # Isotonic map from the booster's output to the share of validation questions so scored that the documents
+    # answered (raw points, calibrated points); None for a card written before calibration.
+    calibration: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
     def rank(self, rows: np.ndarray) -> np.ndarray:
         """A score per candidate row; higher is likelier to hold the answer."""
@@ -42,8 +45,18 @@ class Models:
         return np.asarray(self.ranker.predict(rows, num_threads=1), dtype=np.float64)
 
     def probability(self, vector: np.ndarray) -> float:
-        """The probability that the documents answer the question, from its ranked list's features."""
-        return float(self.answerable.predict(vector.reshape(1, -1), num_threads=1)[0])
+        """The probability that the documents answer the question, from its ranked list's features, calibrated on
+        validation: of the validation questions given 0.7, about 70% were answered by their documents."""
+        raw = float(self.answerable.predict(vector.reshape(1, -1), num_threads=1)[0])
+        return calibrated(raw, self.calibration)
+
+
+def calibrated(raw: float, calibration: tuple[tuple[float, ...], tuple[float, ...]] | None) -> float:
+    """`raw` through the isotonic map (`np.interp` between its points); `raw` itself without one."""
+    if calibration is None:
+        return raw
+    xs, ys = calibration
+    return float(np.interp(raw, xs, ys))
 
 
 def card_path(folder: Path, name: str) -> Path:
@@ -68,7 +81,20 @@ def load_models(folder: Path = MODELS_DIR) -> Models:
     threshold = cards[ANSWERABLE].get("threshold")
     if not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
         raise ModelError(f"{card_path(folder, ANSWERABLE)} has no threshold in [0, 1]: rebuild with `qa train`")
-    return Models(boosters[RANKER], boosters[ANSWERABLE], float(threshold))
+    return Models(boosters[RANKER], boosters[ANSWERABLE], float(threshold), _calibration(cards[ANSWERABLE], folder))
+
+
+def _calibration(card: dict[str, Any], folder: Path) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    table = card.get("calibration")
+    if table is None:
+        return None
+    try:
+        xs, ys = tuple(float(x) for x in table["raw"]), tuple(float(y) for y in table["calibrated"])
+    except (KeyError, TypeError, ValueError):
+        xs, ys = (), ()
+    if len(xs) < 2 or len(xs) != len(ys) or list(xs) != sorted(xs):
+        raise ModelError(f"{card_path(folder, ANSWERABLE)} has a malformed calibration table: rebuild with `qa train`")
+    return xs, ys
 
 
 def read_card(folder: Path, name: str) -> dict[str, Any]:

@@ -67,6 +67,9 @@ class Query:
     )  # the terms left once scope words go (`校企合作` of 在校企合作方面有哪些举措)
     gather: tuple[str, ...] = ()  # the kinds of thing a gathering question collects (`company`), () for other scopes
     gather_noun: str = ""  # … as the question names it (`企业`)
+    years: tuple[str, ...] = ()  # years the question names (`2023`): a sentence about another year does not answer
+    counts: tuple[str, ...] = ()  # numbers it names with their unit (`41所`)
+    known: dict[str, float] = field(default_factory=dict)  # its terms some document holds, by IDF
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
@@ -109,6 +112,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     scope = question_scope(own, kinds, aligned_simplified(content))
     topic_text = SCOPE_WORDS.sub(" ", _without_filler(focus or question))
     topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
+    years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
+    counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
     return Query(
         text=question,
         plain=plain,
@@ -125,7 +130,13 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         topic=topic,
         gather=gather_types(own) if scope == "gather" else (),
         gather_noun=gather_noun(own) if scope == "gather" else "",
+        years=years,
+        counts=counts,
+        known={t: w for t, w in terms.items() if lexical.df(t) > 0},
     )
+
+
+_YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
 
 
 # `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)

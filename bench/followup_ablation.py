@@ -1,0 +1,62 @@
+"""Ablation of the follow-up rule: which questions lean on the earlier ones (`qa.answering.followup.is_elliptical`).
+
+`length` is the rule before (a question with at most six content characters leans back); `subject` the rule now (it
+leans back only when it says so, has no subject of its own, or asks nothing). Each letter set is asked as the page
+asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
+written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
+history changed.
+
+    python bench/followup_ablation.py
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+from qa import QA
+from qa.answering import followup
+from qa.evaluation import evaluate, read_questions, score
+from qa.evaluation.questions import in_conversation
+
+REPO = Path(__file__).resolve().parent.parent
+SETS = ("questions", "fresh2", "conversations")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = QA.from_path(index_dir=Path(tmp) / "index", embed_model="wordllama")
+        print("| rule | set | follow-ups all keys | unanswerable follow-ups refused | changed by unrelated history |")
+        print("|---|---|---|---|---|")
+        for rule in ("length", "subject"):
+            patched = functools.partial(followup.is_elliptical, rule=rule)
+            with mock.patch.object(followup, "is_elliptical", patched):
+                for name in SETS:
+                    questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]
+                    if name != "conversations":
+                        questions = in_conversation(questions, 3)
+                    outcomes = evaluate(bot, questions, progress=False)
+                    follow = [o for o in outcomes if o.question.type == "followup"]
+                    unanswerable_follow = [
+                        o
+                        for o in outcomes
+                        if o.question.history and not o.question.answerable and not o.question.unrelated_history
+                    ]
+                    changed = score(outcomes).get("changed_by_unrelated_history")
+                    keys = _share([o.keys_found == len(o.question.keys) and not o.answer.abstained for o in follow])
+                    refused = _share([o.answer.abstained for o in unanswerable_follow])
+                    print(f"| {rule} | {name} | {keys} | {refused} | {_fmt(changed)} |")
+
+
+def _share(flags: list[bool]) -> str:
+    return f"{sum(flags) / len(flags):.3f} ({sum(flags)}/{len(flags)})" if flags else "–"
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+if __name__ == "__main__":
+    main()
