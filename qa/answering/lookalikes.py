@@ -157,7 +157,8 @@ class Pool:
                     entities[kind][name] = None
             for m in _NUMBER.finditer(plain):
                 found = numbers.setdefault(m["unit"], {})
-                if len(found) < limit and not _is_year(m):
+                # `057` (a rank, a code) does not read as a count
+                if len(found) < limit and not _is_year(m) and not re.match(r"0\d", m["value"]):
                     found[m["value"]] = None
         return cls(
             {k: tuple(v) for k, v in entities.items() if v},
@@ -403,8 +404,10 @@ def _asked_attribute(plain: str) -> tuple[int, int, str] | None:
             while common_noun(last + 1):
                 last += 1
             noun = plain[starts[i] : starts[last + 1]]
-            group = _COUNTED_BY.get(counted["classifier"]) or _GROUP_OF.get(_listed(noun) or "", "counted")
-            return starts[i], starts[last + 1], group
+            # Only a classifier or a listed noun says what is counted: `多少時間` → `多少車位` does not read.
+            group = _COUNTED_BY.get(counted["classifier"]) or _GROUP_OF.get(_listed(noun) or "")
+            if group is not None:
+                return starts[i], starts[last + 1], group
     return None
 
 
