@@ -6,7 +6,6 @@ import argparse
 import logging
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -26,13 +25,11 @@ from qa.evaluation.metrics import (
     lookalike_figures,
     score,
 )
-from qa.evaluation.outcomes import Outcome
 from qa.evaluation.questions import (
     OFF_TOPIC_LETTER,
     SCRIPTS,
     Question,
     document_in_script,
-    evidence_warnings,
     expected_in_script,
     fold_option,
     in_conversation,
@@ -43,7 +40,7 @@ from qa.evaluation.questions import (
     squad_questions,
 )
 from qa.evaluation.report import EACH_DOCUMENT, summary, write_results
-from qa.evaluation.runner import evaluate
+from qa.evaluation.runner import ask_all
 from qa.evaluation.twins import POOL_TEXTS, Twins, make_twins, pool_texts
 from qa.settings import PACKAGE_DIR
 
@@ -173,27 +170,13 @@ def run(args: argparse.Namespace) -> int:
             questions = [expected_in_script(q, args.doc_script) for q in questions]
         if not questions:
             raise InputError(f"{source} holds no usable questions")
-        # Questions with a `document` are asked of a collection holding only it, one per document.
-        groups: dict[Path | None, list[int]] = {}
-        for i, q in enumerate(questions):
-            groups.setdefault(q.document, []).append(i)
-        answered: dict[int, Outcome] = {}
-        opened: dict[Path | None, QA] = {}
-        warnings: list[str] = []
-        index_s = run_s = 0.0
-        for document, indexes in groups.items():
-            started = time.perf_counter()
-            folder = index_dir if document is None else index_dir / f"document-{len(opened)}"
-            bot = QA.from_path(document or doc, index_dir=folder, embed_model=args.embed_model, models_dir=args.models)
-            opened[document] = bot
-            index_s += time.perf_counter() - started
-            group = [questions[i] for i in indexes]
-            warnings += evidence_warnings(group, [bot.document_text(d.doc_id) for d in bot.manifest.documents])
-            started = time.perf_counter()
-            answered |= dict(zip(indexes, evaluate(bot, group), strict=True))
-            run_s += time.perf_counter() - started
-        outcomes = [answered[i] for i in range(len(questions))]
-        bot = opened.get(None) or next(iter(opened.values()))
+
+        def open_collection(document: Path | None, number: int) -> QA:
+            folder = index_dir if document is None else index_dir / f"document-{number}"
+            return QA.from_path(document or doc, index_dir=folder, embed_model=args.embed_model, models_dir=args.models)
+
+        asked = ask_all(questions, open_collection)
+    outcomes, bot = asked.outcomes, asked.bot
     metrics: dict[str, Any] = score(outcomes)
     if args.squad is not None:
         metrics["answer_contains_gold"] = metrics["answer_all_keys"]
@@ -201,10 +184,10 @@ def run(args: argparse.Namespace) -> int:
     metrics |= {
         "by_type": by_type(outcomes),
         "by_scope": by_scope(outcomes),
-        "documents": sorted(str(d) for d in opened if d is not None),
+        "documents": [str(d) for d in asked.documents],
         "questions": len(outcomes),
         "questions_file": str(source),
-        "document": str(args.squad or doc or "bundled letter") if None in opened else EACH_DOCUMENT,
+        "document": str(args.squad or doc or "bundled letter") if asked.main else EACH_DOCUMENT,
         "script": args.script,
         "doc_script": args.doc_script,
         "absent": args.absent,
@@ -223,9 +206,9 @@ def run(args: argparse.Namespace) -> int:
         ),
         "skipped_questions": args.skip,
         "skipped_lines": problems,
-        "evidence_warnings": warnings,
-        "index_seconds": round(index_s, 3),
-        "run_seconds": round(run_s, 3),
+        "evidence_warnings": asked.warnings,
+        "index_seconds": round(asked.index_seconds, 3),
+        "run_seconds": round(asked.run_seconds, 3),
         "embedder": {"id": bot.embedder_id, "notice": bot.notice},
         "manifest": bot.manifest.to_dict(),
     }
