@@ -42,7 +42,7 @@ from qa.evaluation.questions import (
 from qa.evaluation.report import EACH_DOCUMENT, summary, write_results
 from qa.evaluation.runner import ask_all
 from qa.evaluation.twins import POOL_TEXTS, Twins, make_twins, pool_texts
-from qa.settings import PACKAGE_DIR
+from qa.settings import BUNDLED_LETTER, PACKAGE_DIR
 
 EVAL_DIR = PACKAGE_DIR.parent / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
@@ -77,8 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--twins",
         action="store_true",
-        help="with --squad: also ask each answerable question's look-alike (its entity, number, year or asked "
-        "attribute swapped for one the corpus never holds; its article kept) as one to abstain on",
+        help="also ask each answerable question's look-alike (its entity, number, year or asked attribute swapped "
+        "for one the corpus never holds; its article kept) as one to abstain on: with --squad, or a JSONL set "
+        "about the letter or one text file (follow-ups and broad questions get none)",
     )
     parser.add_argument(
         "--twins-pool",
@@ -145,8 +146,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--articles needs --squad")
     if args.off_topic is not None and (args.squad is None or args.absent or args.articles):
         raise InputError("--off-topic needs --squad, and asks every question elsewhere: drop --absent and --articles")
-    if (args.twins or args.twins_pool) and (args.squad is None or args.off_topic is not None):
-        raise InputError("--twins needs --squad (without --off-topic): look-alikes keep their article in the corpus")
+    if (args.twins or args.twins_pool) and args.off_topic is not None:
+        raise InputError("--twins keeps each question's article in the corpus: drop --off-topic")
     if args.conversation is not None and (args.squad is not None or args.conversation < 1):
         raise InputError(f"--conversation {args.conversation} needs a JSONL set (not --squad) and K of at least 1")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
@@ -238,10 +239,15 @@ def _twins(args: argparse.Namespace, folder: Path | None, questions: Sequence[Qu
     pool = _pool_path(args)
     if not pool.is_file():
         raise InputError(f"--twins harvests replacements from {pool}, which does not exist: give --twins-pool FILE")
-    if pool.resolve() == args.squad.resolve():
+    if args.squad is not None and pool.resolve() == args.squad.resolve():
         raise InputError(f"--twins-pool {pool} is the asked set: replacements must come from other texts")
-    assert folder is not None  # a --squad set is written to a folder
-    documents = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    if args.squad is not None and folder is not None:  # each paragraph written as a file
+        documents = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    else:  # a JSONL set about the letter or one text file
+        source = folder or BUNDLED_LETTER
+        if not source.is_file() or source.suffix.lower() not in (".txt", ".md"):
+            raise InputError(f"--twins with a JSONL set needs one .txt or .md --doc (or the letter), not {source}")
+        documents = {source.name: source.read_text(encoding="utf-8")}
     return make_twins(questions, documents, Pool.from_texts(pool_texts(pool)), args.seed)
 
 
