@@ -259,11 +259,24 @@ _SURNAMES = frozenset(
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "慕容", "令狐", "长孙", "宇文")
 
 
+# Common words jieba's dictionary tags as names (`城市` ns, `联合体` nt, `申报` nz, `博士后` nr): never swapped
+# as entities, nor harvested.
+_NOT_NAMES = frozenset(
+    _words(
+        "城市 东西 大国 中考 上岗 普通高中 联合体 国防科技 中专学校 印发 申报 正宗 本科生 培训基地 博士后 宣传周 "
+        "高新区 高水平 胡辣汤 连成 封信 国家 全国 世界 地方 中央 政府 学校 公司 企业 社会"
+    )
+)
+
+
 def _plausible(name: str, kind: EntityType) -> bool:
-    """Whether a harvested name is likely a real one of its type (a replacement must read like the original)."""
+    """Whether a tagged name is likely a real one of its type (a replacement must read like the original, and
+    an original must be a name: jieba tags `博士后` a person and `城市` a place)."""
+    if name in _NOT_NAMES:
+        return False
     if kind == "person" and all(is_han(ch) for ch in name):
         return 2 <= len(name) <= 4 and (name[0] in _SURNAMES or name.startswith(_COMPOUND_SURNAMES))
-    if name[-1] in _SUFFIXES and _SUFFIXES[name[-1]] == "place":
+    if name[-1] in "市省县区镇乡村":
         return len(name) >= 3  # `泽市` is jieba cutting `润泽市场`
     return len(name) >= 2
 
@@ -300,15 +313,22 @@ def _swap_entity(
     question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
 ) -> Lookalike | None:
     plain = aligned_simplified(question)
-    found = [(s, e, question[s:e], kind) for s, e, _, kind in tagged_entities(plain)]
+    # The surname check of `_plausible` would drop foreign and Japanese names (`尤金`, `松平康忠`) here.
+    found = [(s, e, question[s:e], kind) for s, e, name, kind in tagged_entities(plain) if name not in _NOT_NAMES]
     spot = _pick_original(found, evidence, occurs, rng)
     if spot is None:
         return None
     start, end, original, kind = spot
     names = pool.entities.get(kind, ())
-    # A name with the original's last character first (a city for a city: `郑州市` → `洛阳市`).
-    same_end = [n for n in names if n[-1] == plain[end - 1]]
-    for candidates in (same_end, names):
+    # Names like the original first: with its suffix (a city for a city: `郑州市` → `洛阳市`), else as long
+    # (`郑州` → `洛阳`, not `阿肯色州`).
+    name = plain[start:end]
+    # (A suffix needs two characters before it: `广州`'s 州 is part of the name.)
+    suffix = next(
+        (s for s in sorted(_SUFFIXES, key=len, reverse=True) if name.endswith(s) and len(name) > len(s) + 1), ""
+    )
+    alike = [n for n in names if n.endswith(suffix)] if suffix else [n for n in names if len(n) == len(name)]
+    for candidates in (alike, names):
         new = _first_absent(candidates, (), question, occurs, rng)
         if new is not None:
             return Lookalike(question[:start] + new + question[end:], "entity", original, new)
