@@ -147,7 +147,11 @@ class Pool:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], limit: int = 5000) -> Pool:
-        """Harvest entities and numbers from `texts`, keeping at most `limit` of each type or unit (first seen)."""
+        """Harvest entities and numbers from `texts`, keeping at most `limit` of each type or unit (first seen).
+
+        jieba's tagger reads about 18,000 characters a second here: 400 Wikipedia paragraphs take ~10 s and
+        give over a thousand names of each common type; the whole of CMRC train (2,403 paragraphs) ~70 s.
+        """
         entities: dict[str, dict[str, None]] = {t: {} for t in ("person", "place", "org", "other")}
         numbers: dict[str, dict[str, None]] = {}
         for text in texts:
