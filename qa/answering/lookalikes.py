@@ -282,6 +282,10 @@ def _plausible(name: str, kind: EntityType) -> bool:
         return 2 <= len(name) <= 4 and (name[0] in _SURNAMES or name.startswith(_COMPOUND_SURNAMES))
     if name[-1] in "市省县区镇乡村":
         return len(name) >= 3  # `泽市` is jieba cutting `润泽市场`
+    if kind == "place" and all(is_han(ch) for ch in name):
+        # Without a suffix, a place must be one jieba's dictionary knows (`巴黎`, `宣城`): its guesses for unknown
+        # words (`之沟`, `陕新`, `镇域`) are rarely places.
+        return _tag_in_dictionary(name) == "ns"
     return len(name) >= 2
 
 
@@ -294,6 +298,13 @@ def _is_year(m: re.Match[str]) -> bool:
 
 
 _jieba: Any = None
+
+
+def _tag_in_dictionary(word: str) -> str | None:
+    """The POS tag jieba's dictionary gives `word`, None for a word it does not list."""
+    _tag("")  # loads jieba
+    tag = _jieba.dt.word_tag_tab.get(word)
+    return str(tag) if tag is not None else None
 
 
 def _tag(text: str) -> list[tuple[str, str]]:
