@@ -606,8 +606,8 @@ def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path,
     fold_twins = {r["id"]: r["question"] for r in _rows(fold_out) if r["type"] == "lookalike"}
     assert fold_twins and fold_twins == {t["id"]: t["question"] for t in twins if t["id"] in fold_twins}
     capsys.readouterr()
-    assert main(["--twins", "--out", str(out)]) == 2
-    assert "--twins needs --squad" in capsys.readouterr().err
+    assert main(["--squad", str(path), "--twins", "--off-topic", "--out", str(out)]) == 2
+    assert "drop --off-topic" in capsys.readouterr().err
     assert main(["--squad", str(path), "--twins", "--twins-pool", str(path), "--out", str(out)]) == 2
     assert "is the asked set" in capsys.readouterr().err
 
@@ -839,3 +839,17 @@ def test_issue_target_files_load_and_say_how_to_check_them() -> None:
     for path in files:
         assert load_floors(path), path.name
         assert "--check-floors eval/targets/" in json.loads(path.read_text(encoding="utf-8"))["command"], path.name
+
+
+def test_twins_of_a_letter_set_swap_what_the_letter_never_holds(tmp_path: Path) -> None:
+    from qa.settings import BUNDLED_LETTER
+
+    pool = tmp_path / "pool.txt"
+    pool.write_text("洛阳市有很多中职学校。\n北京大学的校长出席了会议。\n", encoding="utf-8")
+    questions, out = _jsonl(tmp_path / "five.jsonl", ROWS), tmp_path / "out"
+    assert main([str(questions), "--twins", "--twins-pool", str(pool), "--out", str(out), "--embed-model", "none"]) == 0
+    twins = [r for r in _rows(out) if r["type"] == "lookalike"]
+    letter = BUNDLED_LETTER.read_text(encoding="utf-8")
+    assert twins and all(t["replacement"] not in letter for t in twins)
+    assert "q3" not in {t["twin_of"] for t in twins}  # a follow-up gets no look-alike
+    assert main([str(questions), "--twins", "--doc", str(pool.with_suffix(".pdf")), "--out", str(out)]) == 2

@@ -117,3 +117,16 @@ def test_traditional_question_gets_a_traditional_replacement(pool: Pool) -> None
 def test_importing_the_module_does_not_load_jieba() -> None:
     code = "import sys, qa.answering.lookalikes; sys.exit('jieba' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_an_entity_is_swapped_for_one_shaped_like_it_and_common_words_are_not_names() -> None:
+    pool = Pool.from_texts(["洛阳和阿肯色州都有很多学校。"])
+    assert {"洛阳", "阿肯色州"} <= set(pool.entities["place"])
+    article = "郑州出台了很多政策，城市面貌一新。"
+    for seed in range(5):
+        made = make_lookalike("郑州出台了哪些政策？", article, lambda s: s in article, pool, random.Random(seed))
+        assert made is not None and made.replacement == "洛阳"  # as long as 郑州, not 阿肯色州
+    # jieba's dictionary tags 城市 a place; it is a common word, not a name to swap.
+    assert (
+        make_lookalike("城市面貌怎么样？", article, lambda s: s in article, pool, random.Random(0), ["entity"]) is None
+    )

@@ -6,7 +6,6 @@ import argparse
 import logging
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -26,13 +25,11 @@ from qa.evaluation.metrics import (
     lookalike_figures,
     score,
 )
-from qa.evaluation.outcomes import Outcome
 from qa.evaluation.questions import (
     OFF_TOPIC_LETTER,
     SCRIPTS,
     Question,
     document_in_script,
-    evidence_warnings,
     expected_in_script,
     fold_option,
     in_conversation,
@@ -43,9 +40,9 @@ from qa.evaluation.questions import (
     squad_questions,
 )
 from qa.evaluation.report import EACH_DOCUMENT, summary, write_results
-from qa.evaluation.runner import evaluate
+from qa.evaluation.runner import ask_all
 from qa.evaluation.twins import POOL_TEXTS, Twins, make_twins, pool_texts
-from qa.settings import PACKAGE_DIR
+from qa.settings import BUNDLED_LETTER, PACKAGE_DIR
 
 EVAL_DIR = PACKAGE_DIR.parent / "eval"
 DEFAULT_QUESTIONS = EVAL_DIR / "questions.jsonl"
@@ -80,8 +77,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--twins",
         action="store_true",
-        help="with --squad: also ask each answerable question's look-alike (its entity, number, year or asked "
-        "attribute swapped for one the corpus never holds; its article kept) as one to abstain on",
+        help="also ask each answerable question's look-alike (its entity, number, year or asked attribute swapped "
+        "for one the corpus never holds; its article kept) as one to abstain on: with --squad, or a JSONL set "
+        "about the letter or one text file (follow-ups and broad questions get none)",
     )
     parser.add_argument(
         "--twins-pool",
@@ -148,8 +146,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--articles needs --squad")
     if args.off_topic is not None and (args.squad is None or args.absent or args.articles):
         raise InputError("--off-topic needs --squad, and asks every question elsewhere: drop --absent and --articles")
-    if (args.twins or args.twins_pool) and (args.squad is None or args.off_topic is not None):
-        raise InputError("--twins needs --squad (without --off-topic): look-alikes keep their article in the corpus")
+    if (args.twins or args.twins_pool) and args.off_topic is not None:
+        raise InputError("--twins keeps each question's article in the corpus: drop --off-topic")
     if args.conversation is not None and (args.squad is not None or args.conversation < 1):
         raise InputError(f"--conversation {args.conversation} needs a JSONL set (not --squad) and K of at least 1")
     floors = load_floors(args.check_floors) if args.check_floors is not None else None
@@ -173,27 +171,13 @@ def run(args: argparse.Namespace) -> int:
             questions = [expected_in_script(q, args.doc_script) for q in questions]
         if not questions:
             raise InputError(f"{source} holds no usable questions")
-        # Questions with a `document` are asked of a collection holding only it, one per document.
-        groups: dict[Path | None, list[int]] = {}
-        for i, q in enumerate(questions):
-            groups.setdefault(q.document, []).append(i)
-        answered: dict[int, Outcome] = {}
-        opened: dict[Path | None, QA] = {}
-        warnings: list[str] = []
-        index_s = run_s = 0.0
-        for document, indexes in groups.items():
-            started = time.perf_counter()
-            folder = index_dir if document is None else index_dir / f"document-{len(opened)}"
-            bot = QA.from_path(document or doc, index_dir=folder, embed_model=args.embed_model, models_dir=args.models)
-            opened[document] = bot
-            index_s += time.perf_counter() - started
-            group = [questions[i] for i in indexes]
-            warnings += evidence_warnings(group, [bot.document_text(d.doc_id) for d in bot.manifest.documents])
-            started = time.perf_counter()
-            answered |= dict(zip(indexes, evaluate(bot, group), strict=True))
-            run_s += time.perf_counter() - started
-        outcomes = [answered[i] for i in range(len(questions))]
-        bot = opened.get(None) or next(iter(opened.values()))
+
+        def open_collection(document: Path | None, number: int) -> QA:
+            folder = index_dir if document is None else index_dir / f"document-{number}"
+            return QA.from_path(document or doc, index_dir=folder, embed_model=args.embed_model, models_dir=args.models)
+
+        asked = ask_all(questions, open_collection)
+    outcomes, bot = asked.outcomes, asked.bot
     metrics: dict[str, Any] = score(outcomes)
     if args.squad is not None:
         metrics["answer_contains_gold"] = metrics["answer_all_keys"]
@@ -201,10 +185,10 @@ def run(args: argparse.Namespace) -> int:
     metrics |= {
         "by_type": by_type(outcomes),
         "by_scope": by_scope(outcomes),
-        "documents": sorted(str(d) for d in opened if d is not None),
+        "documents": [str(d) for d in asked.documents],
         "questions": len(outcomes),
         "questions_file": str(source),
-        "document": str(args.squad or doc or "bundled letter") if None in opened else EACH_DOCUMENT,
+        "document": str(args.squad or doc or "bundled letter") if asked.main else EACH_DOCUMENT,
         "script": args.script,
         "doc_script": args.doc_script,
         "absent": args.absent,
@@ -223,9 +207,9 @@ def run(args: argparse.Namespace) -> int:
         ),
         "skipped_questions": args.skip,
         "skipped_lines": problems,
-        "evidence_warnings": warnings,
-        "index_seconds": round(index_s, 3),
-        "run_seconds": round(run_s, 3),
+        "evidence_warnings": asked.warnings,
+        "index_seconds": round(asked.index_seconds, 3),
+        "run_seconds": round(asked.run_seconds, 3),
         "embedder": {"id": bot.embedder_id, "notice": bot.notice},
         "manifest": bot.manifest.to_dict(),
     }
@@ -255,10 +239,15 @@ def _twins(args: argparse.Namespace, folder: Path | None, questions: Sequence[Qu
     pool = _pool_path(args)
     if not pool.is_file():
         raise InputError(f"--twins harvests replacements from {pool}, which does not exist: give --twins-pool FILE")
-    if pool.resolve() == args.squad.resolve():
+    if args.squad is not None and pool.resolve() == args.squad.resolve():
         raise InputError(f"--twins-pool {pool} is the asked set: replacements must come from other texts")
-    assert folder is not None  # a --squad set is written to a folder
-    documents = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    if args.squad is not None and folder is not None:  # each paragraph written as a file
+        documents = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
+    else:  # a JSONL set about the letter or one text file
+        source = folder or BUNDLED_LETTER
+        if not source.is_file() or source.suffix.lower() not in (".txt", ".md"):
+            raise InputError(f"--twins with a JSONL set needs one .txt or .md --doc (or the letter), not {source}")
+        documents = {source.name: source.read_text(encoding="utf-8")}
     return make_twins(questions, documents, Pool.from_texts(pool_texts(pool)), args.seed)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.chunking import split_spans
 from qa.errors import InputError
 from qa.evaluation.metrics import supports
 from qa.evaluation.outcomes import DEPTH, Outcome
-from qa.evaluation.questions import Question
+from qa.evaluation.questions import Question, evidence_warnings
 from qa.types import Citation
 
 if TYPE_CHECKING:
@@ -41,6 +43,47 @@ def evaluate(bot: QA, questions: Sequence[Question], progress: bool = True) -> l
         baseline = naive_answer(bot, query)
         outcomes.append(Outcome(q, answer, query, retrieved, latency_ms, valid, supported, baseline, alone))
     return outcomes
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A whole set asked: its outcomes in the set's order, and the collections that answered."""
+
+    outcomes: list[Outcome]
+    bot: QA  # the set's own collection (without one: the first document's), whose manifest the report shows
+    main: bool  # some questions were asked of the set's own collection (not only of their `document`)
+    documents: list[Path]  # the documents asked one collection each, in the order first named
+    warnings: list[str]  # evidence strings found in no document of the collection asked
+    index_seconds: float
+    run_seconds: float
+
+
+def ask_all(questions: Sequence[Question], open_collection: Callable[[Path | None, int], QA]) -> Asked:
+    """Ask every question of the collection it belongs to: its `document` alone, or the set's own (None).
+
+    `open_collection(document, number)` builds one collection per document (numbered in order), reused by
+    all of that document's questions.
+    """
+    groups: dict[Path | None, list[int]] = {}
+    for i, q in enumerate(questions):
+        groups.setdefault(q.document, []).append(i)
+    answered: dict[int, Outcome] = {}
+    opened: dict[Path | None, QA] = {}
+    warnings: list[str] = []
+    index_s = run_s = 0.0
+    for document, indexes in groups.items():
+        started = time.perf_counter()
+        bot = opened[document] = open_collection(document, len(opened))
+        index_s += time.perf_counter() - started
+        group = [questions[i] for i in indexes]
+        warnings += evidence_warnings(group, [bot.document_text(d.doc_id) for d in bot.manifest.documents])
+        started = time.perf_counter()
+        answered |= dict(zip(indexes, evaluate(bot, group), strict=True))
+        run_s += time.perf_counter() - started
+    main = opened.get(None) or next(iter(opened.values()))
+    documents = [d for d in opened if d is not None]
+    outcomes = [answered[i] for i in range(len(questions))]
+    return Asked(outcomes, main, None in opened, documents, warnings, index_s, run_s)
 
 
 def naive_answer(bot: QA, question: str) -> str:

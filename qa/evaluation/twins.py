@@ -30,7 +30,8 @@ class Twins:
 
 
 def make_twins(questions: Sequence[Question], documents: Mapping[str, str], pool: Pool, seed: int) -> Twins:
-    """A look-alike of each answerable question with a `doc_id`, its document the evidence.
+    """A look-alike of each answerable question, its document the evidence: its `doc_id`'s, or the collection's
+    only document (a letter set). Follow-ups (with a history) and broad questions get none.
 
     `documents` is the whole collection (doc id → text, as indexed): a replacement occurs in none of them.
     `pool` holds replacements harvested from other texts (`pool_texts`).
@@ -41,10 +42,12 @@ def make_twins(questions: Sequence[Question], documents: Mapping[str, str], pool
         return text in collection
 
     made, unmade = [], 0
+    only = next(iter(documents.values())) if len(documents) == 1 else None
     for q in questions:
-        if not q.answerable or q.doc_id is None or q.doc_id not in documents:
+        evidence = documents.get(q.doc_id) if q.doc_id is not None else only
+        if not q.answerable or q.history or q.items or q.document or evidence is None:
             continue
-        twin = make_lookalike(q.question, documents[q.doc_id], occurs, pool, random.Random(f"{seed}:{q.id}"))
+        twin = make_lookalike(q.question, evidence, occurs, pool, random.Random(f"{seed}:{q.id}"))
         if twin is None:
             unmade += 1
             continue
