@@ -125,7 +125,11 @@ def test_word_heading_styles_give_the_outline(tmp_path: Path) -> None:
     import docx
 
     document = docx.Document()
-    for title, body in (("培训目标", "提升员工技能水平。"), ("培训内容", "开设数控课程。"), ("保障措施", "落实培训经费。")):
+    for title, body in (
+        ("培训目标", "提升员工技能水平。"),
+        ("培训内容", "开设数控课程。"),
+        ("保障措施", "落实培训经费。"),
+    ):
         document.add_heading(title, level=1)
         document.add_paragraph(body)
     (tmp_path / "src").mkdir()
@@ -140,7 +144,9 @@ def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) 
     bot = _collection(
         tmp_path,
         "school",
-        {"school.txt": "青河一中简介\n青河一中创办于1952年，位于滨河路。\n学校现有教职工112人。\n现任校长是李明，他于2019年到任。\n"},
+        {
+            "school.txt": "青河一中简介\n青河一中创办于1952年，位于滨河路。\n学校现有教职工112人。\n现任校长是李明，他于2019年到任。\n"
+        },
     )
     answer = bot.ask("青河一中创办于哪一年，现任校长是谁？")
     assert answer.scope == "multi" and not answer.abstained

@@ -43,7 +43,29 @@ def test_shipped_models_load_and_were_trained_on_this_codes_features() -> None:
             "cmrc2018_trial/without",
             "cmrc2018_trial/small",
             "fresh2",
+            "lookalikes",
         }
+
+
+def test_shipped_answerability_is_calibrated_and_stricter_on_small_collections() -> None:
+    models = load_models(MODELS_DIR)
+    assert models.calibration is not None
+    xs, ys = models.calibration
+    assert list(xs) == sorted(xs) and list(ys) == sorted(ys) and 0.0 <= ys[0] <= ys[-1] <= 1.0  # isotonic
+    assert models.small_threshold is not None
+    assert models.threshold_for(25) == models.small_threshold  # a letter
+    assert models.threshold_for(100_000) == models.threshold
+
+
+def test_a_malformed_calibration_table_is_refused_with_the_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, folder)
+    card = json.loads((folder / "answerable.json").read_text(encoding="utf-8"))
+    card["calibration"]["raw"] = card["calibration"]["raw"][::-1]
+    (folder / "answerable.json").write_text(json.dumps(card), encoding="utf-8")
+    load_models.cache_clear()
+    with pytest.raises(ModelError, match="calibration table"):
+        load_models(folder)
 
 
 def test_a_model_card_listing_other_features_is_refused_with_the_fix(tmp_path: Path) -> None:

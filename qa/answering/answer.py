@@ -94,7 +94,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return _abstain(asked, question, reading.query, ctx, None)
     scores = models.rank(reading.rows)
     confidence = models.probability(list_vector(reading.query, reading.candidates, reading.rows, scores))
-    threshold = models.threshold if ctx.threshold is None else ctx.threshold
+    threshold = models.threshold_for(reading.query.chunks) if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
     best = reading.candidates[int(np.argmax(scores))]

@@ -25,6 +25,7 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 RANKER = "ranker"
 ANSWERABLE = "answerable"
 FEATURES = {RANKER: CANDIDATE_FEATURES, ANSWERABLE: LIST_FEATURES}
+SMALL_COLLECTION = 100  # chunks: a letter is 25, ten Wikipedia articles about 100
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,15 @@ class Models:
     # Isotonic map from the booster's output to the share of validation questions so scored that the documents
     # answered (raw points, calibrated points); None for a card written before calibration.
     calibration: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    # The threshold for collections of at most `SMALL_COLLECTION` chunks (a letter, a handful of files), chosen on
+    # validation collections of that size; None: `threshold` for every size.
+    small_threshold: float | None = None
+
+    def threshold_for(self, chunks: int) -> float:
+        """The abstention threshold for a collection of `chunks` chunks."""
+        if self.small_threshold is not None and chunks <= SMALL_COLLECTION:
+            return self.small_threshold
+        return self.threshold
 
     def rank(self, rows: np.ndarray) -> np.ndarray:
         """A score per candidate row; higher is likelier to hold the answer."""
@@ -81,7 +91,18 @@ def load_models(folder: Path = MODELS_DIR) -> Models:
     threshold = cards[ANSWERABLE].get("threshold")
     if not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
         raise ModelError(f"{card_path(folder, ANSWERABLE)} has no threshold in [0, 1]: rebuild with `qa train`")
-    return Models(boosters[RANKER], boosters[ANSWERABLE], float(threshold), _calibration(cards[ANSWERABLE], folder))
+    small = cards[ANSWERABLE].get("small_threshold")
+    if small is not None and (not isinstance(small, int | float) or not 0.0 <= small <= 1.0):
+        raise ModelError(
+            f"{card_path(folder, ANSWERABLE)} has a small_threshold outside [0, 1]: rebuild with `qa train`"
+        )
+    return Models(
+        boosters[RANKER],
+        boosters[ANSWERABLE],
+        float(threshold),
+        _calibration(cards[ANSWERABLE], folder),
+        float(small) if small is not None else None,
+    )
 
 
 def _calibration(card: dict[str, Any], folder: Path) -> tuple[tuple[float, ...], tuple[float, ...]] | None:

@@ -38,7 +38,16 @@ from qa.answering.answer import Reading, read
 from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES, candidate_matrix, list_vector
 from qa.answering.followup import resolve
 from qa.answering.lookalikes import Pool, make_lookalike
-from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, calibrated, card_path, import_lightgbm, model_path
+from qa.answering.models import (
+    ANSWERABLE,
+    MODELS_DIR,
+    RANKER,
+    SMALL_COLLECTION,
+    calibrated,
+    card_path,
+    import_lightgbm,
+    model_path,
+)
 from qa.answering.query import meta_intent, rewrite
 from qa.api import QA
 from qa.errors import InputError
@@ -216,9 +225,20 @@ def train(
         np.concatenate([[e.answerable for e in part] for _, part in sets]),
     )
     probabilities = {name: np.array([calibrated(p, calibration) for p in raw[name]]) for name, _ in sets}
-    threshold = choose_threshold([probabilities[name][[e.answerable for e in part]] for name, part in sets])
-    figures = [_figures(name, part, ranker, probabilities[name], threshold) for name, part in sets]
-    print(f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}", file=log)
+    # One threshold per band of collection size: the model reads the size, but one threshold held Wikipedia-sized
+    # collections and a letter to the same cut, and the large ones bound it.
+    threshold = choose_threshold([probabilities[n][_answered(part, small=False)] for n, part in sets])
+    small_threshold = choose_threshold([probabilities[n][_answered(part, small=True)] for n, part in sets])
+    thresholds = {
+        name: np.where([e.reading.query.chunks <= SMALL_COLLECTION for e in part], small_threshold, threshold)
+        for name, part in sets
+    }
+    figures = [_figures(name, part, ranker, probabilities[name], thresholds[name]) for name, part in sets]
+    print(
+        f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}, "
+        f"{small_threshold:.3f} up to {SMALL_COLLECTION} chunks",
+        file=log,
+    )
     sources = [
         data / TRAIN_SQUAD,
         data / TRADITIONAL_SQUAD,
@@ -227,7 +247,18 @@ def train(
         LETTER_VALID,
         LOOKALIKES_VALID,
     ]
-    write_models(out, ranker, answerable, threshold, figures, sources, limit, embed_model, leave_out, calibration)
+    write_models(
+        out,
+        ranker,
+        answerable,
+        (threshold, small_threshold),
+        figures,
+        sources,
+        limit,
+        embed_model,
+        leave_out,
+        calibration,
+    )
     return figures
 
 
@@ -575,7 +606,17 @@ def choose_threshold(answerable_probabilities: Sequence[np.ndarray], most: float
     return min((highest_cut(list(probs), most) for probs in answerable_probabilities if len(probs)), default=0.5)
 
 
-def _figures(name: str, examples: Sequence[Example], ranker: Any, probs: np.ndarray, threshold: float) -> SetFigures:
+def _answered(examples: Sequence[Example], small: bool) -> np.ndarray:
+    """A mask of the answerable examples asked of collections in the size band (`small`: at most
+    `SMALL_COLLECTION` chunks)."""
+    return np.array(
+        [e.answerable and (e.reading.query.chunks <= SMALL_COLLECTION) == small for e in examples], dtype=bool
+    )
+
+
+def _figures(
+    name: str, examples: Sequence[Example], ranker: Any, probs: np.ndarray, threshold: float | np.ndarray
+) -> SetFigures:
     answerable = np.array([e.answerable for e in examples], dtype=bool)
     top1 = []
     for e in (e for e in examples if e.answerable):
@@ -607,9 +648,13 @@ def fit_calibration(raw: np.ndarray, answered: np.ndarray) -> tuple[tuple[float,
 
 
 def _answerable_extra(
-    threshold: float, calibration: tuple[tuple[float, ...], tuple[float, ...]] | None
+    thresholds: tuple[float, float], calibration: tuple[tuple[float, ...], tuple[float, ...]] | None
 ) -> dict[str, Any]:
-    extra: dict[str, Any] = {"threshold": round(threshold, 4)}
+    extra: dict[str, Any] = {
+        "threshold": round(thresholds[0], 4),
+        "small_threshold": round(thresholds[1], 4),
+        "small_collection_chunks": SMALL_COLLECTION,
+    }
     if calibration is not None:
         extra["calibration"] = {
             "method": "isotonic regression on the validation sets (qa.answering.training.fit_calibration)",
@@ -627,7 +672,7 @@ def write_models(
     out: Path,
     ranker: Any,
     answerable: Any,
-    threshold: float,
+    thresholds: tuple[float, float],
     figures: Sequence[SetFigures],
     sources: Sequence[Path],
     limit: int | None,
@@ -650,7 +695,7 @@ def write_models(
     }
     for name, booster, params, features, extra in (
         (RANKER, ranker, RANKER_PARAMS, CANDIDATE_FEATURES, {}),
-        (ANSWERABLE, answerable, ANSWERABLE_PARAMS, LIST_FEATURES, _answerable_extra(threshold, calibration)),
+        (ANSWERABLE, answerable, ANSWERABLE_PARAMS, LIST_FEATURES, _answerable_extra(thresholds, calibration)),
     ):
         booster.save_model(str(model_path(out, name)), num_iteration=booster.best_iteration or None)
         card = {
