@@ -114,7 +114,7 @@ def _gutter(lines: list[PageLine]) -> float | None:
         crossing = sum(1 for ln in lines if ln.box[0] < x < ln.box[2])
         left = [ln for ln in lines if ln.box[2] <= x]
         right = [ln for ln in lines if ln.box[0] >= x]
-        if len(left) < 3 or len(right) < 3 or crossing > 0.2 * len(lines):
+        if len(left) < 3 or len(right) < 3 or crossing > max(2, 0.2 * len(lines)):
             continue
         beside = sum(1 for r in right if any(_same_row(r, ln) for ln in left))
         if beside < 0.5 * len(right):

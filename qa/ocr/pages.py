@@ -8,6 +8,7 @@ memory stays bounded whatever the file claims. How many pages may be read is the
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -32,18 +33,23 @@ def image_pages(raw: bytes, where: str) -> tuple[int, Iterator[Raster]]:
     """The page count of an image file (a TIFF may hold several) and its pages, decoded one at a time."""
     from PIL import Image, UnidentifiedImageError
 
+    too_big = (
+        f"over the {MAX_PIXELS / 1e6:.0f}-megapixel limit for OCR: scale it down (300 dpi is plenty) and add it again"
+    )
     try:
-        image = Image.open(io.BytesIO(raw))  # reads the header only
+        with warnings.catch_warnings():  # Pillow warns from 89 megapixels; the limit here is MAX_PIXELS
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))  # reads the header only
+    except Image.DecompressionBombError:  # Pillow's own refusal, from twice its warning size
+        over = 2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+        raise InputError(f"{where} is an image of over {over:.0f} megapixels, {too_big}") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise InputError(
             f"{where} is not a readable image ({type(exc).__name__}): export it again as PNG or JPEG"
         ) from None
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise InputError(
-            f"{where} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels), over the "
-            f"{MAX_PIXELS / 1e6:.0f}-megapixel limit for OCR: scale it down (300 dpi is plenty) and add it again"
-        )
+        raise InputError(f"{where} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels), {too_big}")
     count = getattr(image, "n_frames", 1)
 
     def pages() -> Iterator[Raster]:
@@ -85,7 +91,8 @@ def _bounded(image: object) -> np.ndarray:
     from PIL import Image
 
     assert isinstance(image, Image.Image)
-    picture = image.convert("RGB")
-    if max(picture.size) > MAX_SIDE:
-        picture.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    return np.asarray(picture)
+    if image.mode not in ("1", "L", "RGB"):
+        image = image.convert("RGB")  # palette, RGBA, CMYK, 16-bit: what the engine cannot take
+    if max(image.size) > MAX_SIDE:
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)  # shrinks before any copy in colour
+    return np.asarray(image.convert("RGB"))
