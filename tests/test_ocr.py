@@ -419,13 +419,14 @@ def test_upload_a_scan_ask_click_the_citation_and_see_the_box_on_the_page_image(
     from local_app import running_app
 
     with running_app(index_dir=tmp_path / "idx", log=tmp_path / "app.log", env={"QA_OCR_CACHE": str(ocr_cache)}) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
         page.goto(url + "/")
         page.wait_for_selector("#qa-question textarea")
-        page.locator("#qa-manage").click()
+        page.get_by_text("上传与管理文档").click()
         page.locator("#qa-new-name").locator("textarea, input").first.fill("scan-browser")
         page.locator("#qa-upload input[type=file]").set_input_files(str(letter_scans["pdf"]))
         page.locator("#qa-note").get_by_text("scan-browser").wait_for(timeout=600_000)
+        page.get_by_text("上传与管理文档").click()  # fold the upload box away again
         page.fill("#qa-question textarea", QUESTION)
         page.click("#qa-ask")
         answer = page.locator("#qa-chat .qa-answer").first
