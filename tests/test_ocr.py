@@ -24,7 +24,7 @@ from qa import QA, InputError
 from qa.cli import main
 from qa.formats import Block, Extracted
 from qa.loading import document_from_extracted, load_file
-from qa.ocr.cited import layout_of, with_boxes
+from qa.ocr.cited import forget_layouts, layout_of, with_boxes
 from qa.ocr.engine import RawLine, available
 from qa.ocr.layout import Page, reading_order
 from qa.types import Answer, Citation
@@ -45,7 +45,7 @@ def ocr_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _session_cache(monkeypatch: pytest.MonkeyPatch, ocr_cache: Path) -> None:
     """One OCR cache for the session: the letter is OCR'd once, whatever test asks first."""
     monkeypatch.setenv("QA_OCR_CACHE", str(ocr_cache))
-    layout_of.cache_clear()
+    forget_layouts()
 
 
 def line(text: str, x0: float, y0: float, x1: float, y1: float, score: float = 0.99) -> RawLine:

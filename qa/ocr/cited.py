@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import lru_cache
 
 from qa.ocr.cache import Layout, load_layout
 from qa.types import Answer, Document
@@ -14,10 +13,27 @@ LOW_CONFIDENCE = 0.8  # a line the engine read with less confidence than this ma
 NOTE = "（注意：引用的文字来自扫描件，识别把握不大，请核对原件第 {pages} 页。）"
 
 
-@lru_cache(maxsize=256)
+_FOUND: dict[str, Layout] = {}
+
+
 def layout_of(text_sha: str) -> Layout | None:
-    """The saved layout of a scanned document, by the sha256 of its text (None for any other document)."""
-    return load_layout(text_sha)
+    """The saved layout of a scanned document, by the sha256 of its text (None for any other document).
+
+    Found layouts are kept (a few hundred bytes a line); a miss is not, so a layout written later is found then.
+    """
+    if text_sha not in _FOUND:
+        layout = load_layout(text_sha)
+        if layout is None:
+            return None
+        if len(_FOUND) >= 256:
+            _FOUND.pop(next(iter(_FOUND)))
+        _FOUND[text_sha] = layout
+    return _FOUND[text_sha]
+
+
+def forget_layouts() -> None:
+    """Drop the kept layouts (tests that switch caches)."""
+    _FOUND.clear()
 
 
 def with_boxes(answer: Answer, documents: Mapping[str, Document]) -> Answer:
