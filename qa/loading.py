@@ -28,7 +28,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # read by OCR (`qa.
 OCR = find_spec("rapidocr_onnxruntime") is not None
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", *(IMAGE_SUFFIXES if OCR else ()))
 TEXT_SUFFIXES = SUFFIXES  # the older name, which qa/api.py lists a folder's files by
-FORMATS = ".txt, .md, .pdf, .docx or image (.png/.jpg/.tif)" if OCR else ".txt, .md, .pdf or .docx"  # for messages
+FORMATS = ".txt, .md, .pdf or .docx"  # for messages (images, when OCR reads them, are the rarer case)
 SAMPLE_CHARS = 20000  # how much of a decode the checks for garbage read
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
