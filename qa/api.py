@@ -270,7 +270,13 @@ class QA:
         return [Passage.of(structural, passages[0].score), *rest][:k]
 
     def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
-        """Answer `question` (resolving follow-ups against `history`) with exact cited spans."""
+        """Answer `question` (resolving follow-ups against `history`) with exact cited spans; a span of a scanned
+        document also says where it is on the page (`Citation.boxes`)."""
+        from qa.ocr.cited import with_boxes  # numpy and JSON only: the OCR engine is never imported here
+
+        return with_boxes(self._ask(question, history), self.documents)
+
+    def _ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         asked = clean_question(question)
         limit = self.settings.max_question_chars
         if not asked:

@@ -355,7 +355,8 @@ def _describe_collection(info: CollectionInfo) -> str:
     if info.problem:
         return f"{info.name}: damaged ({info.problem})"
     mirror = f", mirrors {info.mirror}" if info.mirror else ""
-    return f"{info.name}: {info.documents} document(s), {info.chunks} chunks, embedder {info.embedder}{mirror}"
+    unsure = f"; low OCR confidence (check against the scan): {', '.join(info.unsure)}" if info.unsure else ""
+    return f"{info.name}: {info.documents} document(s), {info.chunks} chunks, embedder {info.embedder}{mirror}{unsure}"
 
 
 def _emit(as_json: bool, data: Any, text: str) -> None:

@@ -60,6 +60,8 @@ class Block:
     text: str
     page: int = 0  # 1-based page of a PDF line; 0 for formats without pages
     level: int = 0  # 1-3 when Word styles the paragraph `Heading n` / `标题 n`; 0 otherwise
+    box: tuple[float, float, float, float] | None = None  # where OCR read the line: fractions of the page
+    score: float | None = None  # OCR's confidence in the line
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class Extracted:
     blocks: tuple[Block, ...]
     pages: int = 0  # a PDF's page count, blank pages included; 0 for formats without pages
     hard_wrapped: bool = False  # lines break where the page ran out, mid-sentence included (PDF)
+    scanned: tuple[int, ...] = ()  # pages without a text layer but with images: read by OCR (`qa.ocr`)
+    source: str = ""  # the sha256 of a scanned file's bytes, which its OCR is kept under
 
 
 def extract_pdf(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:
@@ -88,10 +92,13 @@ def extract_pdf(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:
         raise InputError(f"{where} is not a PDF (no %PDF header): give the original PDF file")
     _check_pdf_streams(raw, where, limits)
     pages: list[str] = []
+    scanned: list[int] = []
     try:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:
-            for page in pdf.pages:
+            for number, page in enumerate(pdf.pages, 1):
                 pages.append(page.extract_text() or "")
+                if not pages[-1].strip() and page.images:
+                    scanned.append(number)
                 page.close()  # drop the page's parsed objects: a long PDF would otherwise keep them all
     except Exception as exc:  # pdfminer raises many kinds (PSSyntaxError, KeyError, ...) on damaged files
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc  # pdfplumber's wrapper
@@ -117,7 +124,7 @@ def extract_pdf(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:
         for line in text.split("\n")
         if line.strip()
     )
-    return Extracted(blocks, pages=len(pages), hard_wrapped=True)
+    return Extracted(blocks, pages=len(pages), hard_wrapped=True, scanned=tuple(scanned))
 
 
 def extract_docx(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("qa")
 
-SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # read by OCR (`qa.ocr`, the `ocr` extra)
+# Images count as documents only when the OCR extra is installed: without it a folder's pictures are not
+# documents, and the page does not offer image uploads. (find_spec looks the package up without importing it.)
+OCR = find_spec("rapidocr_onnxruntime") is not None
+SUFFIXES = (".txt", ".md", ".pdf", ".docx", *(IMAGE_SUFFIXES if OCR else ()))
 TEXT_SUFFIXES = SUFFIXES  # the older name, which qa/api.py lists a folder's files by
-FORMATS = ".txt, .md, .pdf or .docx"  # for messages
+FORMATS = ".txt, .md, .pdf or .docx"  # for messages (images, when OCR reads them, are the rarer case)
 SAMPLE_CHARS = 20000  # how much of a decode the checks for garbage read
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -120,7 +125,16 @@ def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     if suffix == ".pdf":
         from qa.formats import extract_pdf
 
-        return document_from_extracted(extract_pdf(raw, str(path)), doc_id, where=str(path))
+        extracted = extract_pdf(raw, str(path))
+        if extracted.scanned:  # pages without a text layer: a scan, whole or in part
+            from qa.ocr.scan import read_pdf_scans
+
+            extracted = read_pdf_scans(raw, extracted, str(path))
+        return document_from_extracted(extracted, doc_id, where=str(path))
+    if suffix in IMAGE_SUFFIXES:
+        from qa.ocr.scan import read_image
+
+        return document_from_extracted(read_image(raw, str(path)), doc_id, where=str(path))
     if suffix == ".docx":
         from qa.formats import extract_docx
 
@@ -142,8 +156,10 @@ def document_from_extracted(extracted: Extracted, doc_id: str, where: str = "inp
 
     Word headings (by style) join the numbered ones `detect_structure` finds in the text.
     """
-    text, page_starts, styled = _assemble(extracted)
+    text, page_starts, styled, placed = _assemble(extracted)
     if not text.strip():
+        if extracted.scanned:
+            raise InputError(f"{where}: OCR found no text on its {len(extracted.scanned)} scanned page(s)")
         if extracted.pages:
             raise InputError(f"{where} has no text layer (a scan?): run OCR first, then add the text")
         raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
@@ -152,11 +168,20 @@ def document_from_extracted(extracted: Extracted, doc_id: str, where: str = "inp
         by_start = {h.start: h for h in structure.headings} | {h.start: h for h in styled}
         structure = replace(structure, headings=tuple(sorted(by_start.values(), key=lambda h: h.start)))
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if extracted.source and placed:  # OCR'd lines: keep where each one is, for citations' boxes
+        from qa.ocr.cache import placed as layout
+        from qa.ocr.cache import save_layout
+
+        save_layout(sha, layout(placed, extracted.source))
     return Document(doc_id=doc_id, text=text, sha256=sha, structure=structure, page_starts=page_starts)
 
 
-def _assemble(extracted: Extracted) -> tuple[str, tuple[int, ...], tuple[Heading, ...]]:
-    """The text of the blocks, where each page after the first starts in it, and the styled headings."""
+Placement = tuple[int, int, int, tuple[float, float, float, float], float]  # start, end, page, box, score
+
+
+def _assemble(extracted: Extracted) -> tuple[str, tuple[int, ...], tuple[Heading, ...], list[Placement]]:
+    """The text of the blocks, where each page after the first starts in it, the styled headings, and where
+    each OCR'd line (a block with a box) landed in the text."""
     lines = [(fold_compatibility(clean_text(block.text).strip()), block) for block in extracted.blocks]
     lines = [(line, block) for line, block in lines if line]
     if extracted.hard_wrapped:
@@ -166,6 +191,7 @@ def _assemble(extracted: Extracted) -> tuple[str, tuple[int, ...], tuple[Heading
     pos = 0
     page_start: dict[int, int] = {}
     headings: list[Heading] = []
+    placed: list[Placement] = []
     for i, (line, block) in enumerate(lines):
         if i:
             before = lines[i - 1][0]
@@ -175,6 +201,8 @@ def _assemble(extracted: Extracted) -> tuple[str, tuple[int, ...], tuple[Heading
         page_start.setdefault(block.page, pos)
         if block.level:
             headings.append(Heading(block.level, pos, pos + len(line), line))
+        if block.box is not None:
+            placed.append((pos, pos + len(line), block.page, block.box, block.score or 0.0))
         parts.append(line)
         pos += len(line)
     # A page without text (a picture, a blank) starts where the next page with text does.
@@ -182,7 +210,7 @@ def _assemble(extracted: Extracted) -> tuple[str, tuple[int, ...], tuple[Heading
         min((at for page, at in page_start.items() if page >= number), default=pos)
         for number in range(2, extracted.pages + 1)
     )
-    return "".join(parts), starts, tuple(headings)
+    return "".join(parts), starts, tuple(headings), placed
 
 
 # Code points that CJK fonts map some glyphs to instead of the everyday character: Kangxi radicals (`⾼`

@@ -280,6 +280,13 @@ def cited_documents(answers: Sequence[Answer], limit: int) -> list[str]:
     return list(seen)[:limit]
 
 
+def with_scan(document: Document, answers: Sequence[Answer], body: str) -> str:
+    """A scanned document's view: its cited page images with the boxes marked, above the text (`qa.ocr.view`)."""
+    from qa.ocr.view import with_scan
+
+    return with_scan(document, answers, body)
+
+
 def documents_panel_html(
     documents: Mapping[str, Document], answers: Sequence[Answer], default: str, limit: int = 8
 ) -> str:
@@ -294,7 +301,7 @@ def documents_panel_html(
     for doc_id in wanted:
         document = documents[doc_id]
         header = letter_header_html(document, len(documents))
-        body = document_html(document, highlights_for(answers, doc_id))
+        body = with_scan(document, answers, document_html(document, highlights_for(answers, doc_id)))
         hidden = "" if doc_id == shown else " hidden"
         views.append(
             f'<section class="qa-doc-view" data-doc="{escape(doc_id)}"{hidden}>{header}'

@@ -143,6 +143,17 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Box:
+    """Where some characters sit on a scanned page: fractions (0-1) of its width and height, origin top left."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
 class Citation:
     """An exact span of a document: `text == document_text(doc_id)[start:end]`."""
 
@@ -152,6 +163,7 @@ class Citation:
     text: str
     section: str
     page: int | None = None  # 1-based page of `start` in a PDF; None for formats without pages
+    boxes: tuple[Box, ...] = ()  # where the cited characters are on a scanned page (OCR); () for text layers
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -140,7 +140,8 @@ def test_ask_api_returns_the_answer_with_citations_as_offsets(page: Any) -> None
     assert set(answer) >= {"text", "abstained", "confidence", "citations", "passages"}
     assert not answer["abstained"] and "[1]" in answer["text"]
     [cited] = answer["citations"]
-    assert set(cited) == {"doc_id", "start", "end", "text", "section", "page"}
+    assert set(cited) == {"doc_id", "start", "end", "text", "section", "page", "boxes"}
+    assert not cited["boxes"]  # a text document: no page boxes (a scan's are in tests/test_ocr.py)
     assert page.bot.document_text(cited["doc_id"])[cited["start"] : cited["end"]] == cited["text"]
     assert "41所中职学校" in cited["text"] and answer["passages"]
     assert page.ask(" ")["text"] == "请输入一个问题。"  # a blank question is the library's to answer
@@ -585,7 +586,7 @@ def test_a_page_opens_collections_made_elsewhere_lazily(shelf_page: Any, tmp_pat
 @pytest.mark.parametrize(
     ("files", "error"),
     [
-        ([("notes.exe", b"MZ")], "notes.exe 不是支持的格式：只能上传 .txt、.md、.pdf、.docx 文件。"),
+        ([("notes.exe", b"MZ")], "notes.exe 不是支持的格式：只能上传 .txt、.md、.pdf、.docx"),  # (and images with OCR)
         ([("old.doc", b"\xd0\xcf\x11\xe0")], "old.doc 是旧版 Word（.doc）文件"),
         ([("big.txt", "说".encode() * (2**20 // 3 + 10))], "big.txt 有 1.0 MB，超过每个文件 1 MB 的上限"),
         ([(f"{n}.txt", None) for n in range(21)], "一次最多上传 20 个文件，这次选了 21 个：请分批上传。"),

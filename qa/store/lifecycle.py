@@ -494,6 +494,7 @@ class CollectionInfo:
     embedder: str = ""
     mirror: str = ""
     problem: str = ""
+    unsure: tuple[str, ...] = ()  # scanned pages OCR read with low confidence, as `doc_id p.N`
 
 
 def list_collections(root: Path) -> list[CollectionInfo]:
@@ -510,10 +511,32 @@ def list_collections(root: Path) -> list[CollectionInfo]:
         if manifest is not None:
             found.append(
                 CollectionInfo(
-                    folder.name, len(manifest.documents), manifest.chunks, manifest.embedder.id, manifest.mirror
+                    folder.name,
+                    len(manifest.documents),
+                    manifest.chunks,
+                    manifest.embedder.id,
+                    manifest.mirror,
+                    unsure=_unsure_pages(manifest),
                 )
             )
     return found
+
+
+def _unsure_pages(manifest: Manifest) -> tuple[str, ...]:
+    """The scanned pages whose lines OCR read with low mean confidence (only PDFs and images can have any)."""
+    from qa.loading import IMAGE_SUFFIXES
+
+    scans = [d for d in manifest.documents if Path(d.source or d.doc_id).suffix.lower() in (".pdf", *IMAGE_SUFFIXES)]
+    if not scans:
+        return ()
+    from qa.ocr.cited import LOW_CONFIDENCE, layout_of
+
+    out = []
+    for entry in scans:
+        layout = layout_of(entry.sha256)
+        if layout is not None:
+            out += [f"{entry.doc_id} p.{p}" for p, score in layout.page_scores().items() if score < LOW_CONFIDENCE]
+    return tuple(out)
 
 
 def drop(folder: Path) -> None:
