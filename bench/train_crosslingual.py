@@ -9,7 +9,7 @@ the answerability model's features (every subset of `LIST_FEATURES`, by the shar
 questions refused at the rule; so that figure is optimistic) and the abstention threshold, by the stated rule: the highest threshold that refuses at most `MAX_FALSE_REFUSAL` of
 the validation set's answerable questions. The held-out set (`eval/english_heldout.jsonl`) is not read here.
 
-Both models are logistic regressions over standardised features (`qa.crosslingual_features`), fitted by Newton's
+Both models are logistic regressions over standardised features (`qa.answering.crosslingual_features`), fitted by Newton's
 method with numpy; the ranker is pointwise: a candidate is positive when it holds the most answer keys any
 candidate of its question holds (and at least one). Prints the figures and writes the model with its card.
 """
@@ -33,9 +33,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qa.api import QA  # noqa: E402
-from qa.crosslingual import CrossLingual, Reading, meta_intent  # noqa: E402
-from qa.crosslingual_features import (  # noqa: E402
+from qa.answering.crosslingual import CrossLingual, Reading, meta_intent  # noqa: E402
+from qa.answering.crosslingual_features import (  # noqa: E402
     CANDIDATE_FEATURES,
     LIST_FEATURES,
     MODEL_PATH,
@@ -43,6 +42,7 @@ from qa.crosslingual_features import (  # noqa: E402
     Logistic,
     list_vector,
 )
+from qa.api import QA  # noqa: E402
 from qa.evaluation import Question, key_found, read_questions  # noqa: E402
 
 L2_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)  # penalty on the standardised weights, chosen on validation
@@ -188,7 +188,7 @@ def main() -> None:
     card = {
         "name": "crosslingual",
         "what": "English (non-Chinese) questions over Chinese documents: a sentence ranker and an answerability "
-        "model, logistic regressions over qa/crosslingual_features.py; abstain when P(answerable) < threshold",
+        "model, logistic regressions over qa/answering/crosslingual_features.py; abstain when P(answerable) < threshold",
         "trained_on": f"{args.train.relative_to(REPO)} ({len(train_q)} questions)",
         "chosen_on": f"{args.valid.relative_to(REPO)} ({len(valid_q)} questions): L2 by key recall of the best "
         f"sentence; threshold = highest refusing <= {MAX_FALSE_REFUSAL:.0%} of its answerable questions",

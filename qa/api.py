@@ -25,7 +25,7 @@ from qa.store.table import ChunkTable
 from qa.types import Answer, Chunk, Document, Passage
 
 if TYPE_CHECKING:
-    from qa.crosslingual import CrossLingual  # imported at run time only for a question not in Chinese
+    from qa.answering.crosslingual import CrossLingual  # imported at run time only for a question not in Chinese
 
 log = logging.getLogger("qa")
 
@@ -287,8 +287,8 @@ class QA:
 
     def _across_languages(self, asked: str) -> Answer:
         """A question not in Chinese, matched by the multilingual embedder; its chunk vectors are encoded on the
-        first such question and kept (`qa.crosslingual`, imported only then)."""
-        from qa.crosslingual import CrossLingual
+        first such question and kept (`qa.answering.crosslingual`, imported only then)."""
+        from qa.answering.crosslingual import CrossLingual
 
         if len(self.chunks) > CROSS_LINGUAL_MAX_CHUNKS:
             text = (
