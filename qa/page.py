@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qa import QA, Answer, InputError, QAError, render, web
-from qa.api import LETTER
+from qa.api import LETTER, VectorState
 from qa.loading import SUFFIXES, load_file
 from qa.store import MANIFEST, check_name
 
@@ -44,6 +44,7 @@ class Library:
         self.default = default.collection
         self.settings = default.settings
         self._bots: dict[str, QA] = {self.default: default}
+        default.build_vectors_in_background()  # deferred E5 vectors: BM25 answers until they are all made
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
 
@@ -64,6 +65,7 @@ class Library:
             bot = self._bots.get(name)
             if bot is None:
                 bot = self._bots[name] = QA.from_path(collection=name, **self._overrides())
+                bot.build_vectors_in_background()
             yield bot
 
     def bot(self, name: str | None = None) -> QA:
@@ -84,6 +86,7 @@ class Library:
             folder = self.settings.resolved_index_dir / name
             if name not in self._bots and not (folder / MANIFEST).exists():
                 bot = QA.create(name, paths, keep_copies=True, **self._overrides())
+                bot.build_vectors_in_background()
                 self._bots[name] = bot
                 return True, tuple(bot.documents), ()
         with self.using(name) as bot:
@@ -239,6 +242,7 @@ class ChatPage:
             with self.library.using(name) as bot:
                 counts = {e.doc_id: e.chunks for e in bot.manifest.documents}
                 rows = render.document_rows(sorted(bot.documents.values(), key=lambda d: d.doc_id), counts)
+                state = bot.vector_state
         except QAError as exc:
             if name == self.library.default:
                 raise
@@ -249,7 +253,7 @@ class ChatPage:
         return Shelf(
             collection=name,
             choices=self.library.choices(),
-            note=render.note_html(note, ok),
+            note=render.note_html(note + _vector_note(state), ok),
             documents=render.documents_table_html(name, rows),
             doc_ids=[r.doc_id for r in rows],
             answers=kept,
@@ -363,6 +367,15 @@ class ChatPage:
         except QAError as exc:
             return self.shelf(name, answers, str(exc), ok=False)
         return self.shelf(name, answers, f"已从文集 {name} 删除 {doc_id}。")
+
+
+def _vector_note(state: VectorState | None) -> str:
+    """One Chinese line while a collection's semantic vectors are still being made (empty once they are all)."""
+    if state is None:
+        return ""
+    share = state.done / state.total if state.total else 1.0
+    how = "后台生成中" if state.running else "尚未生成（运行 qa index 可一次生成）"
+    return f"语义向量{how}：{state.done:,}/{state.total:,} 段（{share:.0%}），完成前按关键词检索。"
 
 
 def _upload_path(file: object) -> str:
