@@ -150,10 +150,16 @@ class QA:
             self._stop_background()
             embedder = self.choice.embedder
             _threads(embedder, 0)
-            while self.opened.manifest.embedder.pending:
+            for _ in range(3):
                 done = backfill.complete(self.opened, embedder, self._progress)
                 # None: another process wrote a new build meanwhile; open it and go on (saved parts still serve).
                 self._load(done or self._reopened())
+                if not self.opened.manifest.embedder.pending:
+                    break
+            else:
+                raise InputError(
+                    f"collection {self.collection!r} kept changing while its vectors were made: run `qa index` again"
+                )
         _ = self.retriever
         return self
 

@@ -116,8 +116,9 @@ class E5Embedder:
 
     dim = 384
     chars_per_second = 1_900.0
-    # Chosen on validation by bench/e5_fusion.py (z-scored fusion with BM25): see the README.
-    fusion_weight = 1.0
+    # Chosen on validation by bench/e5_fusion.py (z-scored fusion with BM25; README "Offline semantic model"):
+    # CMRC 2018 trial paragraph R@1 0.990 at 0.5, against 0.986 at 0.25, 0.988 at 1.0 and 0.981 for BM25 alone.
+    fusion_weight = 0.5
 
     def __init__(self) -> None:
         try:

@@ -91,6 +91,20 @@ def test_an_interrupted_build_resumes_where_it_stopped(
     assert slow.encoded == total - 4  # only what was missing
 
 
+def test_a_damaged_part_is_made_again(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pending, "PART", 4)
+    monkeypatch.setattr(backfill, "PART", 4)
+    slow = SlowEmbedder(chars_per_second=100)
+    bot = QA.create("town", [docs], embedder=slow, index_dir=tmp_path / "index")
+    stop = threading.Event()
+    assert backfill.complete(bot.opened, slow, lambda done, _: stop.set() if done >= 4 else None, stop) is None
+    (part,) = (tmp_path / "index" / "town" / pending.VECTORS).glob("*.npy")
+    part.write_bytes(b"not an array")
+    slow.encoded = 0
+    bot.prepare()
+    assert not bot.manifest.embedder.pending and slow.encoded == bot.manifest.chunks
+
+
 def test_the_background_thread_builds_the_vectors_and_questions_then_use_them(docs: Path, tmp_path: Path) -> None:
     slow = SlowEmbedder(chars_per_second=100)
     bot = QA.create("town", [docs], embedder=slow, index_dir=tmp_path / "index")

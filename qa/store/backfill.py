@@ -19,7 +19,7 @@ from qa.embedding import Embedder
 from qa.store.files import Reuse, build_lock, read_manifest, save_index
 from qa.store.lifecycle import Opened
 from qa.store.manifest import dense_entry
-from qa.store.pending import BATCH, PART, VECTORS, Progress, cached, document_key, part_path, save_part
+from qa.store.pending import BATCH, PART, VECTORS, Progress, document_key, load_part, part_path, save_part
 from qa.types import Document
 
 log = logging.getLogger("qa")
@@ -43,31 +43,37 @@ def fill(
     embedder: Embedder,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
-) -> bool:
-    """Encode and save every missing part, in document order; False when `stop` was set first."""
+) -> dict[Path, np.ndarray] | None:
+    """Every part's vectors, by part file: read when saved and sound, else encoded and saved (a part that cannot
+    be saved is still returned); None when `stop` was set first."""
     entry, folder, total = opened.manifest.embedder, opened.folder, opened.manifest.chunks
     done = total - missing(opened)
     if progress is not None:
         progress(done, total)
+    parts: dict[Path, np.ndarray] = {}
     for doc in opened.documents:
         span = opened.chunks.of_document(doc.doc_id)
         key = document_key(entry.id, opened.manifest.chunking, doc.sha256)
         for part in range(math.ceil(len(span) / PART)):
             path = part_path(folder, key, part)
-            if path.is_file():
-                continue
             start = span.start + part * PART
-            texts = _texts(opened, doc, start, min(span.stop, start + PART))
+            stop_at = min(span.stop, start + PART)
+            saved = load_part(path, stop_at - start, entry.dim)
+            if saved is not None:
+                parts[path] = saved
+                continue
+            texts = _texts(opened, doc, start, stop_at)
             blocks = []
             for at in range(0, len(texts), BATCH):
                 if stop is not None and stop.is_set():
-                    return False
+                    return None
                 blocks.append(embedder.encode_documents(texts[at : at + BATCH]))
                 done += len(blocks[-1])
                 if progress is not None:
-                    progress(done, total)
-            save_part(path, np.concatenate(blocks))
-    return True
+                    progress(min(done, total), total)
+            parts[path] = np.concatenate(blocks).astype(np.float32)
+            save_part(path, parts[path])
+    return parts
 
 
 def _texts(opened: Opened, doc: Document, start: int, stop: int) -> list[str]:
@@ -84,16 +90,11 @@ def complete(
     the build meanwhile (its caller opens that one and completes it: the parts made so far still serve)."""
     if not opened.manifest.embedder.pending:
         return opened
-    if not fill(opened, embedder, progress, stop):
+    parts = fill(opened, embedder, progress, stop)
+    if parts is None:
         return None
     entry = opened.manifest.embedder
-    blocks = []
-    for doc in opened.documents:
-        count = len(opened.chunks.of_document(doc.doc_id))
-        rows = cached(opened.folder, document_key(entry.id, opened.manifest.chunking, doc.sha256), count, entry.dim)
-        if rows is None:  # a part vanished or was damaged since `fill` saw it: the next run makes it again
-            return None
-        blocks.append(rows)
+    blocks = [parts[path] for path in _paths(opened)]  # chunk order: documents in order, parts in order
     vectors = np.concatenate(blocks) if blocks else np.zeros((0, entry.dim), np.float32)
     with build_lock(opened.folder):
         current = read_manifest(opened.folder)
@@ -106,6 +107,16 @@ def complete(
     shutil.rmtree(opened.folder / VECTORS, ignore_errors=True)
     log.info("collection %s: all %d vectors are built", written.collection, len(vectors))
     return Opened(opened.folder, written, opened.documents, opened.chunks, vectors, opened.choice, lines)
+
+
+def _paths(opened: Opened) -> list[Path]:
+    entry = opened.manifest.embedder
+    paths: list[Path] = []
+    for doc in opened.documents:
+        key = document_key(entry.id, opened.manifest.chunking, doc.sha256)
+        count = len(opened.chunks.of_document(doc.doc_id))
+        paths.extend(part_path(opened.folder, key, part) for part in range(math.ceil(count / PART)))
+    return paths
 
 
 def _carry_lexical(folder: Path, old: str, new: str) -> None:

@@ -55,7 +55,7 @@ def part_path(folder: Path, key: str, part: int) -> Path:
     return folder / VECTORS / f"{key}.{part}.npy"
 
 
-def _load_part(path: Path, rows: int, dim: int) -> np.ndarray | None:
+def load_part(path: Path, rows: int, dim: int) -> np.ndarray | None:
     """One saved part, or None when it is missing or not what it should be (then it is made again)."""
     try:
         array = np.load(path, allow_pickle=False)
@@ -82,7 +82,7 @@ def cached(folder: Path, key: str, count: int, dim: int) -> np.ndarray | None:
     """A document's `count` vectors when every part of them is saved, else None."""
     parts = []
     for part in range(math.ceil(count / PART)):
-        rows = _load_part(part_path(folder, key, part), min(PART, count - part * PART), dim)
+        rows = load_part(part_path(folder, key, part), min(PART, count - part * PART), dim)
         if rows is None:
             return None
         parts.append(rows)
