@@ -89,7 +89,8 @@ class QA:
         self._embedder = embedder
         self._progress = progress
         self._background: tuple[threading.Thread, threading.Event] | None = None
-        self._built: Opened | None = None  # a build with every vector, made by the background thread
+        # (the build it started from, the build with every vector) once the background thread has made them
+        self._built: tuple[str, Opened] | None = None
         self._done = 0  # chunks the background thread has embedded
         self._wanted_background = False
         self._load(opened)
@@ -112,10 +113,11 @@ class QA:
     @property
     def retriever(self) -> Retriever:
         """Built on the first question, not at open: `qa add` and `qa index` never pay for BM25."""
-        built = self._built
-        if built is not None:  # the background thread finished the vectors: search them from now on
-            self._built = None
-            self._load(built, self._retriever.lexical if self._retriever is not None else self._lexical)
+        built, self._built = self._built, None
+        # The background thread finished the vectors of the build still open (not one an update replaced since):
+        # search them from now on, with the same BM25 index.
+        if built is not None and built[0] == self.opened.manifest.build:
+            self._load(built[1], self._retriever.lexical if self._retriever is not None else self._lexical)
         if self._retriever is None:
             lexical = self._lexical or store.lexical_index(
                 self.opened,
@@ -171,7 +173,8 @@ class QA:
     def vector_state(self) -> VectorState | None:
         """How far the dense vectors are while some are still being made (None when all are there, or there are
         none to make)."""
-        if not self.opened.manifest.embedder.pending or self.choice.embedder is None or self._built is not None:
+        finished = self._built is not None and self._built[0] == self.opened.manifest.build
+        if not self.opened.manifest.embedder.pending or self.choice.embedder is None or finished:
             return None
         running = self._background is not None and self._background[0].is_alive()
         done = self._done if running else self.opened.manifest.chunks - backfill.missing(self.opened)
@@ -204,8 +207,8 @@ class QA:
             except Exception as exc:  # a full disk, a lock held too long: BM25 still answers; say why once
                 log.warning("collection %s: building its vectors stopped (%s)", opened.manifest.collection, exc)
                 return
-            if built is not None and not stop.is_set():
-                self._built = built
+            if built is not None:
+                self._built = (opened.manifest.build, built)
 
         thread = threading.Thread(target=run, name=f"qa-vectors-{self.collection}", daemon=True)
         self._background = (thread, stop)
