@@ -160,6 +160,15 @@ def _run(args: argparse.Namespace) -> int:
         bot = QA.from_path(getattr(args, "path", None), collection=args.collection, progress=progress, **options)
         if args.command == "index":
             bot.prepare()  # every vector and the BM25 index are saved now, so no question waits for them
+    state = bot.vector_state
+    if state is not None and args.command != "index":
+        logging.getLogger("qa").info(
+            "collection %s: %d of %d vectors made, so BM25 answers alone; `qa index --collection %s` makes the rest",
+            bot.collection,
+            state.done,
+            state.total,
+            bot.collection,
+        )
     if args.command == "index":
         _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
     elif args.command == "retrieve":
