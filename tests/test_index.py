@@ -211,3 +211,20 @@ def test_e5_prefixes_queries_and_passages_differently_and_ranks_by_meaning() -> 
     same = "学校通过了标准化验收。"
     assert not np.allclose(e5.encode_queries([same])[0], e5.encode_documents([same])[0])
     assert e5.encode_documents([]).shape == (0, 384)
+
+
+def test_the_e5_engine_is_loaded_with_a_passive_openmp_policy_that_leaks_nowhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from qa.embedding import _passive_openmp
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    with _passive_openmp():
+        assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert "OMP_WAIT_POLICY" not in os.environ
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a person's own choice is kept
+    with _passive_openmp():
+        assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
