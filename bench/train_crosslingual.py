@@ -9,7 +9,7 @@ the answerability model's features (every subset of `LIST_FEATURES`, by the shar
 questions refused at the rule; so that figure is optimistic) and the abstention threshold, by the stated rule: the highest threshold that refuses at most `MAX_FALSE_REFUSAL` of
 the validation set's answerable questions. The held-out set (`eval/english_heldout.jsonl`) is not read here.
 
-Both models are logistic regressions over standardised features (`qa.crosslingual_features`), fitted by Newton's
+Both models are logistic regressions over standardised features (`qa.answering.crosslingual_features`), fitted by Newton's
 method with numpy; the ranker is pointwise: a candidate is positive when it holds the most answer keys any
 candidate of its question holds (and at least one). Prints the figures and writes the model with its card.
 """
@@ -33,9 +33,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qa.api import QA  # noqa: E402
-from qa.crosslingual import CrossLingual, Reading, meta_intent  # noqa: E402
-from qa.crosslingual_features import (  # noqa: E402
+from qa.answering import crosslingual  # noqa: E402
+from qa.answering.crosslingual import CrossLingual, Reading, meta_intent  # noqa: E402
+from qa.answering.crosslingual_features import (  # noqa: E402
     CANDIDATE_FEATURES,
     LIST_FEATURES,
     MODEL_PATH,
@@ -43,6 +43,8 @@ from qa.crosslingual_features import (  # noqa: E402
     Logistic,
     list_vector,
 )
+from qa.api import QA  # noqa: E402
+from qa.embedding import bundled_e5  # noqa: E402
 from qa.evaluation import Question, key_found, read_questions  # noqa: E402
 
 L2_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)  # penalty on the standardised weights, chosen on validation
@@ -139,7 +141,12 @@ def main() -> None:
     parser.add_argument("--train", type=Path, default=REPO / "eval" / "english.jsonl")
     parser.add_argument("--valid", type=Path, default=REPO / "eval" / "english_fresh2.jsonl")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument(
+        "--encoder", choices=("use", "e5"), default="use", help="the multilingual encoder (e5: compare, with --out)"
+    )
     args = parser.parse_args()
+    if args.encoder == "e5":
+        crosslingual.multilingual_embedder = bundled_e5  # type: ignore[assignment]
     train_q, _ = read_questions(args.train)
     valid_q, _ = read_questions(args.valid)
     with tempfile.TemporaryDirectory(prefix="qa-crosslingual-train-") as index_dir:
@@ -188,7 +195,7 @@ def main() -> None:
     card = {
         "name": "crosslingual",
         "what": "English (non-Chinese) questions over Chinese documents: a sentence ranker and an answerability "
-        "model, logistic regressions over qa/crosslingual_features.py; abstain when P(answerable) < threshold",
+        "model, logistic regressions over qa/answering/crosslingual_features.py; abstain when P(answerable) < threshold",
         "trained_on": f"{args.train.relative_to(REPO)} ({len(train_q)} questions)",
         "chosen_on": f"{args.valid.relative_to(REPO)} ({len(valid_q)} questions): L2 by key recall of the best "
         f"sentence; threshold = highest refusing <= {MAX_FALSE_REFUSAL:.0%} of its answerable questions",

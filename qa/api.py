@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +23,12 @@ from qa.lexical import LexicalIndex
 from qa.loading import clean_text
 from qa.retrieval import Retriever
 from qa.settings import BUNDLED_LETTER, Settings
-from qa.store import Change, CollectionInfo, Manifest, Opened, Request
+from qa.store import Change, CollectionInfo, Manifest, Opened, Request, backfill
 from qa.store.table import ChunkTable
 from qa.types import Answer, Chunk, Document, Passage
 
 if TYPE_CHECKING:
-    from qa.crosslingual import CrossLingual  # imported at run time only for a question not in Chinese
+    from qa.answering.crosslingual import CrossLingual  # imported at run time only for a question not in Chinese
 
 log = logging.getLogger("qa")
 
@@ -35,6 +37,26 @@ NEIGHBOURS = 2  # chunks on each side of the best passage that the answerer also
 # question not in Chinese; a larger collection would keep that question waiting for many minutes.
 CROSS_LINGUAL_MAX_CHUNKS = 20_000
 LETTER = "letter"  # the bundled letter's collection, the default
+# Above this many chunks a collection's deferred vectors are built in the background only when the model was asked
+# for by name (`--embed-model e5`), or by `qa index` / `QA.prepare()`: at ~10 chunks a second on 2 quiet cores,
+# 20,000 chunks keep one core busy for about an hour, 10^5 for half a day.
+BACKGROUND_MAX_CHUNKS = 20_000
+
+Progress = Callable[[int, int], None]  # chunks embedded, chunks to embed
+
+
+@dataclass(frozen=True)
+class VectorState:
+    """How far a collection's dense vectors are: `done` of `total` chunks; `running` while a thread builds them."""
+
+    done: int
+    total: int
+    running: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.total
+
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSAFE_NAME = re.compile(r"[^\w-]+")
@@ -61,12 +83,21 @@ def collection_for(path: str | Path | None, collection: str | None) -> str:
 class QA:
     """Question answering over one collection of documents."""
 
-    def __init__(self, settings: Settings, opened: Opened, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings, opened: Opened, embedder: Embedder | None = None, progress: Progress | None = None
+    ) -> None:
         self.settings = settings
         self._embedder = embedder
+        self._progress = progress
+        self._background: tuple[threading.Thread, threading.Event] | None = None
+        # (the build it started from, the build with every vector) once the background thread has made them
+        self._built: tuple[str, Opened] | None = None
+        self._done = 0  # chunks the background thread has embedded
+        self._wanted_background = False
         self._load(opened)
 
-    def _load(self, opened: Opened) -> None:
+    def _load(self, opened: Opened, lexical: LexicalIndex | None = None) -> None:
+        self._stop_background()
         self.opened = opened
         self.documents = {d.doc_id: d for d in opened.documents}
         self.chunks = opened.chunks
@@ -75,14 +106,22 @@ class QA:
         # One letter speaks of itself as 信; anything else is 文档.
         self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
         self._retriever: Retriever | None = None
+        self._lexical = lexical  # the BM25 index, when a build with the same chunks already made it
         self._cross_lingual: CrossLingual | None = None  # made on the first question not in Chinese
         self._source_hashes: dict[str, tuple[str, str]] = {}
+        if self._wanted_background:
+            self.build_vectors_in_background()
 
     @property
     def retriever(self) -> Retriever:
         """Built on the first question, not at open: `qa add` and `qa index` never pay for BM25."""
+        built, self._built = self._built, None
+        # The background thread finished the vectors of the build still open (not one an update replaced since):
+        # search them from now on, with the same BM25 index.
+        if built is not None and built[0] == self.opened.manifest.build:
+            self._load(built[1], self._retriever.lexical if self._retriever is not None else self._lexical)
         if self._retriever is None:
-            lexical = store.lexical_index(
+            lexical = self._lexical or store.lexical_index(
                 self.opened,
                 texts=lambda: [indexed_text(c, self.documents[c.doc_id]) for c in self.chunks],
                 corpus=lambda: "\n".join(d.text for d in self.opened.documents),
@@ -109,9 +148,82 @@ class QA:
         return self._retriever
 
     def prepare(self) -> QA:
-        """Build (or load) the search indexes now instead of at the first question; `qa index` does this."""
+        """Build (or load) the search indexes now instead of at the first question, every deferred vector included
+        (told to `progress`); `qa index` does this."""
+        if self.opened.manifest.embedder.pending and self.choice.embedder is not None:
+            self._stop_background()
+            embedder = self.choice.embedder
+            _threads(embedder, 0)
+            for _ in range(3):
+                done = backfill.complete(self.opened, embedder, self._progress)
+                # None: another process wrote a new build meanwhile; open it and go on (saved parts still serve).
+                self._load(done or self._reopened())
+                if not self.opened.manifest.embedder.pending:
+                    break
+            else:
+                raise InputError(
+                    f"collection {self.collection!r} kept changing while its vectors were made: run `qa index` again"
+                )
         _ = self.retriever
         return self
+
+    def _reopened(self) -> Opened:
+        request = Request(self.opened.folder, self.collection, self.settings, self._embedder)
+        return store.open_or_build(request)
+
+    @property
+    def vector_state(self) -> VectorState | None:
+        """How far the dense vectors are while some are still being made (None when all are there, or there are
+        none to make)."""
+        finished = self._built is not None and self._built[0] == self.opened.manifest.build
+        if not self.opened.manifest.embedder.pending or self.choice.embedder is None or finished:
+            return None
+        running = self._background is not None and self._background[0].is_alive()
+        done = self._done if running else self.opened.manifest.chunks - backfill.missing(self.opened)
+        return VectorState(done, self.opened.manifest.chunks, running)
+
+    def build_vectors_in_background(self) -> bool:
+        """Make the deferred vectors in a background thread (one core; BM25 answers meanwhile; each part saved as
+        it is made, so a restart resumes); questions use them once all are made. False when there are none to make,
+        or the collection is over `BACKGROUND_MAX_CHUNKS` and the model was not asked for by name."""
+        self._wanted_background = True
+        state = self.vector_state
+        if state is None or (self._background is not None and self._background[0].is_alive()):
+            return False
+        if state.total > BACKGROUND_MAX_CHUNKS and self.settings.embed_model.strip().lower() != "e5":
+            log.info(
+                "collection %s has %d chunks: its vectors are built by `qa index --collection %s`, or in the background "
+                "with --embed-model e5",
+                self.collection,
+                state.total,
+                self.collection,
+            )
+            return False
+        opened, embedder, stop = self.opened, self.choice.embedder, threading.Event()
+        assert embedder is not None
+
+        def run() -> None:
+            _threads(embedder, 1)
+            try:
+                built = backfill.complete(opened, embedder, self._count, stop)
+            except Exception as exc:  # a full disk, a lock held too long: BM25 still answers; say why once
+                log.warning("collection %s: building its vectors stopped (%s)", opened.manifest.collection, exc)
+                return
+            if built is not None:
+                self._built = (opened.manifest.build, built)
+
+        thread = threading.Thread(target=run, name=f"qa-vectors-{self.collection}", daemon=True)
+        self._background = (thread, stop)
+        thread.start()
+        return True
+
+    def _count(self, done: int, total: int) -> None:
+        self._done = done
+
+    def _stop_background(self) -> None:
+        if self._background is not None:
+            self._background[1].set()
+            self._background = None
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -123,9 +235,10 @@ class QA:
         path: str | Path | None = None,
         embedder: Embedder | None = None,
         collection: str | None = None,
+        progress: Progress | None = None,
         **overrides: Any,
     ) -> QA:
-        """Open a collection, building or updating it as needed.
+        """Open a collection, building or updating it as needed (`progress` is told how far embedding is).
 
         With `path` (a file or folder) the collection mirrors it: files added, changed or deleted there are
         added, updated or removed here. Without `path`, `collection` opens as it is, and no collection means the
@@ -144,11 +257,12 @@ class QA:
                 raise InputError(
                     f"there is no collection {name!r} (known: {known}): create it with `qa add PATH --collection {name}`"
                 )
-            request = Request(folder, name, settings, embedder)
+            request = Request(folder, name, settings, embedder, progress=progress)
         else:
             mirror = store.scan([path], settings.max_file_bytes, store.known_sources(folder))
-            request = Request(folder, name, settings, embedder, mirror, str(Path(path).expanduser().resolve()))
-        return cls(settings, store.open_or_build(request), embedder)
+            where = str(Path(path).expanduser().resolve())
+            request = Request(folder, name, settings, embedder, mirror, where, progress)
+        return cls(settings, store.open_or_build(request), embedder, progress)
 
     @classmethod
     def create(
@@ -157,6 +271,7 @@ class QA:
         paths: Sequence[str | Path],
         embedder: Embedder | None = None,
         keep_copies: bool = False,
+        progress: Progress | None = None,
         **overrides: Any,
     ) -> QA:
         """A new collection holding `paths` (files or folders); later `add`, `remove` and `sync` change it."""
@@ -170,9 +285,9 @@ class QA:
         sources = store.scan(paths, settings.max_file_bytes)
         if keep_copies:
             sources = _copies(folder, sources)
-        opened, _ = store.update(Request(folder, name, settings, embedder), add=sources, remove=())
+        opened, _ = store.update(Request(folder, name, settings, embedder, progress=progress), add=sources, remove=())
         _prune_copies(folder, opened.manifest)
-        return cls(settings, opened, embedder)
+        return cls(settings, opened, embedder, progress)
 
     @staticmethod
     def collections(**overrides: Any) -> list[CollectionInfo]:
@@ -214,7 +329,9 @@ class QA:
         return self._update(sources, (), mirror=str(Path(folder).expanduser().resolve()))
 
     def _update(self, sources: Sequence[store.SourceFile], remove: set[str] | tuple[()], mirror: str = "") -> Change:
-        request = Request(self.opened.folder, self.collection, self.settings, self._embedder, None, mirror)
+        request = Request(
+            self.opened.folder, self.collection, self.settings, self._embedder, None, mirror, self._progress
+        )
         try:
             opened, change = store.update(request, add=sources, remove=remove, sync=bool(mirror), loaded=self.opened)
         except Exception:
@@ -318,8 +435,8 @@ class QA:
 
     def _across_languages(self, asked: str) -> Answer:
         """A question not in Chinese, matched by the multilingual embedder; its chunk vectors are encoded on the
-        first such question and kept (`qa.crosslingual`, imported only then)."""
-        from qa.crosslingual import CrossLingual
+        first such question and kept (`qa.answering.crosslingual`, imported only then)."""
+        from qa.answering.crosslingual import CrossLingual
 
         if len(self.chunks) > CROSS_LINGUAL_MAX_CHUNKS:
             text = (
@@ -402,6 +519,13 @@ def _prune_copies(folder: Path, manifest: Manifest) -> None:
             shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
 
 
+def _threads(embedder: Embedder, count: int) -> None:
+    """Tell an embedder that can be told (E5) how many threads this thread's calls may use (0: all)."""
+    threads = getattr(embedder, "threads", None)
+    if callable(threads):
+        threads(count)
+
+
 def _dense_weight(settings: Settings, embedder: Embedder | None) -> float:
     """The setting when given, else the embedder's calibrated `fusion_weight`, else 1.0."""
     if settings.dense_weight is not None:
@@ -426,4 +550,4 @@ def structure_chunk(question: str, doc: Document, chunks: ChunkTable) -> Chunk |
     return next((c for c in chunks[rows.start : rows.stop] if c.start <= start < c.end), None)
 
 
-__all__ = ["LETTER", "QA", "clean_question", "collection_for"]
+__all__ = ["LETTER", "QA", "VectorState", "clean_question", "collection_for"]

@@ -167,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
     from qa import QA
 
     options = {"index_dir": args.index_dir, "embed_model": args.embed_model, "store": args.store}
+    bar = _ProgressBar()  # embedding a collection can take minutes: say how far it is
     if args.command == "collections":
         rows = QA.collections(index_dir=args.index_dir)
         _emit(args.json, [asdict(c) for c in rows], "\n".join(map(_describe_collection, rows)) or "(no collections)")
@@ -190,16 +191,30 @@ def _run(args: argparse.Namespace) -> int:
         _emit(args.json, {"dropped": args.name}, f"dropped collection {args.name}{note}")
         return 0
     if args.command in ("add", "remove"):
-        return _change(args, options)
+        with bar:
+            return _change(args, options, bar)
     if args.command == "sync":
-        bot = QA.from_path(args.folder, collection=args.collection, **options).prepare()
+        with bar:
+            bot = QA.from_path(args.folder, collection=args.collection, progress=bar, **options).prepare()
         entries = bot.manifest.documents
         _record(bot.settings.resolved_index_dir, "sync", bot.collection, entries)
         _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
         return 0
-    bot = QA.from_path(getattr(args, "path", None), collection=args.collection, **options)
+    with bar:
+        progress = bar if args.command == "index" else None
+        bot = QA.from_path(getattr(args, "path", None), collection=args.collection, progress=progress, **options)
+        if args.command == "index":
+            bot.prepare()  # every vector and the BM25 index are saved now, so no question waits for them
+    state = bot.vector_state
+    if state is not None and args.command != "index":
+        logging.getLogger("qa").info(
+            "collection %s: %d of %d vectors made, so BM25 answers alone; `qa index --collection %s` makes the rest",
+            bot.collection,
+            state.done,
+            state.total,
+            bot.collection,
+        )
     if args.command == "index":
-        bot.prepare()  # the BM25 index is saved now, so the first question does not wait for it
         _emit(args.json, bot.manifest.to_dict(), _describe_index(bot))
     elif args.command == "retrieve":
         passages = bot.retrieve(args.question, k=args.k)
@@ -225,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(args: argparse.Namespace, options: dict[str, Any]) -> int:
+def _change(args: argparse.Namespace, options: dict[str, Any], bar: _ProgressBar) -> int:
     """`qa add` and `qa remove`; the first `add` to a collection that does not exist creates it."""
     from qa import QA, store
     from qa.settings import Settings
@@ -234,11 +249,11 @@ def _change(args: argparse.Namespace, options: dict[str, Any]) -> int:
     if args.command == "add" and not store.readable(folder):
         # No collection yet, or one whose manifest is damaged: `create` builds it anew from these files (and
         # the kept copies of earlier uploads, when there are any).
-        bot = QA.create(args.collection, args.paths, **options)
+        bot = QA.create(args.collection, args.paths, progress=bar, **options)
         _record(bot.settings.resolved_index_dir, "create", bot.collection, bot.manifest.documents)
         _emit(args.json, bot.manifest.to_dict(), f"created collection {args.collection}\n" + _describe_index(bot))
         return 0
-    bot = QA.from_path(collection=args.collection, **options)
+    bot = QA.from_path(collection=args.collection, progress=bar, **options)
     change = bot.add(args.paths) if args.command == "add" else bot.remove(args.doc_ids)
     if args.command == "add":
         came = set(change.added + change.updated)
@@ -327,10 +342,41 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _describe_index(bot: QA) -> str:
     m = bot.manifest
+    state = bot.vector_state
+    pending = (
+        f"; vectors {state.done:,}/{state.total:,} made (BM25 answers until all are: `qa index --collection "
+        f"{m.collection}` finishes them)"
+        if state is not None
+        else ""
+    )
     return (
         f"collection {m.collection} ({m.build}): {len(m.documents)} document(s), {m.chunks} chunks, "
-        f"embedder {m.embedder.id} (dim {m.embedder.dim})"
+        f"embedder {m.embedder.id} (dim {m.embedder.dim}){pending}"
     )
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr while chunks are embedded (shown only on a terminal), closed when the command ends."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="chunk", desc="embedding", disable=None, leave=False)
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 def _describe_change(bot: QA, change: Change) -> str:
@@ -356,7 +402,11 @@ def _describe_collection(info: CollectionInfo) -> str:
         return f"{info.name}: damaged ({info.problem})"
     mirror = f", mirrors {info.mirror}" if info.mirror else ""
     unsure = f"; low OCR confidence (check against the scan): {', '.join(info.unsure)}" if info.unsure else ""
-    return f"{info.name}: {info.documents} document(s), {info.chunks} chunks, embedder {info.embedder}{mirror}{unsure}"
+    pending = ", vectors still being made (BM25 answers)" if info.pending else ""
+    return (
+        f"{info.name}: {info.documents} document(s), {info.chunks} chunks, embedder {info.embedder}"
+        f"{pending}{mirror}{unsure}"
+    )
 
 
 def _emit(as_json: bool, data: Any, text: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from qa import QA, Answer, Document, InputError, QAError, chinese, render, web
 from qa.accounts import Accounts, Action
-from qa.api import LETTER
+from qa.api import LETTER, VectorState
 from qa.audit import AuditLog, Event, Kind, file_hashes
 from qa.chunking import OPENING
 from qa.loading import SUFFIXES, load_file
@@ -48,6 +48,7 @@ class Library:
         self.default = default.collection
         self.settings = default.settings
         self._bots: dict[str, QA] = {self.default: default}
+        default.build_vectors_in_background()  # deferred E5 vectors: BM25 answers until they are all made
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
 
@@ -68,6 +69,7 @@ class Library:
             bot = self._bots.get(name)
             if bot is None:
                 bot = self._bots[name] = QA.from_path(collection=name, **self._overrides())
+                bot.build_vectors_in_background()
             yield bot
 
     def bot(self, name: str | None = None) -> QA:
@@ -93,6 +95,7 @@ class Library:
             folder = self.settings.resolved_index_dir / name
             if name not in self._bots and not (folder / MANIFEST).exists():
                 bot = QA.create(name, paths, keep_copies=True, **self._overrides())
+                bot.build_vectors_in_background()
                 self._bots[name] = bot
                 return True, tuple(bot.documents), ()
         with self.using(name) as bot:
@@ -341,6 +344,7 @@ class ChatPage:
             with self.library.using(name) as bot:
                 counts = {e.doc_id: e.chunks for e in bot.manifest.documents}
                 rows = render.document_rows(sorted(bot.documents.values(), key=lambda d: d.doc_id), counts)
+                state = bot.vector_state
         except QAError as exc:
             if name == self.library.default:
                 raise
@@ -351,7 +355,7 @@ class ChatPage:
         return Shelf(
             collection=name,
             choices=self.choices(user),
-            note=render.note_html(note, ok),
+            note=render.note_html(note + _vector_note(state), ok),
             documents=render.documents_table_html(name, rows),
             doc_ids=[r.doc_id for r in rows],
             answers=kept,
@@ -519,6 +523,15 @@ def _is_letter(documents: Sequence[Document]) -> bool:
 def _first_words(text: str, limit: int = 16) -> str:
     line = next((line.strip() for line in text.split("\n") if line.strip()), "")
     return line if len(line) <= limit else line[:limit] + "…"
+
+
+def _vector_note(state: VectorState | None) -> str:
+    """One Chinese line while a collection's semantic vectors are still being made (empty once they are all)."""
+    if state is None:
+        return ""
+    share = state.done / state.total if state.total else 1.0
+    how = "后台生成中" if state.running else "尚未生成（运行 qa index 可一次生成）"
+    return f"语义向量{how}：{state.done:,}/{state.total:,} 段（{share:.0%}），完成前按关键词检索。"
 
 
 def _upload_path(file: object) -> str:

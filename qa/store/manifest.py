@@ -44,6 +44,7 @@ class EmbedderEntry:
     dim: int
     fallback: bool = False
     notice: str = ""
+    pending: bool = False  # the build holds no vectors yet: they are being made (`qa.store.pending`)
 
 
 @dataclass(frozen=True)

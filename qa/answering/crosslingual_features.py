@@ -26,7 +26,7 @@ from qa.answering.kinds import asked_kinds, kind_signals
 from qa.dictionary import Translation, content_words
 from qa.errors import ModelError
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "crosslingual.json"
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "crosslingual.json"
 
 CANDIDATE_FEATURES: tuple[str, ...] = (
     "use_sentence",  # cosine of the question and the sentence (multilingual USE)

@@ -22,9 +22,7 @@ import numpy as np
 
 from qa.answering.answer import answer_meta
 from qa.answering.candidates import NEIGHBOUR, Candidate, candidates
-from qa.answering.query import chinese_number
-from qa.chunking import indexed_text
-from qa.crosslingual_features import (
+from qa.answering.crosslingual_features import (
     CrossModel,
     Signals,
     candidate_matrix,
@@ -33,6 +31,8 @@ from qa.crosslingual_features import (
     load_model,
     sigmoid,
 )
+from qa.answering.query import chinese_number
+from qa.chunking import indexed_text
 from qa.dictionary import Dictionary, Translation
 from qa.embedding import Embedder, multilingual_embedder
 from qa.lexical import LexicalIndex
