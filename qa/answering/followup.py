@@ -52,7 +52,7 @@ def is_elliptical(question: str, rule: str = "subject") -> bool:
 
     A question with its own subject and predicate stands alone however short (`学校的游泳池有多大？`): merged with
     an unrelated earlier question it would be answered from that question's sentence. `rule="length"` is the
-    rule this replaced (short questions lean back), kept for the ablation in `bench/followup_ablation.py`.
+    rule this refined (every short question leans back), kept for the ablation in `bench/followup_ablation.py`.
     """
     fragment = fragment_of(question)
     if not fragment:
@@ -61,13 +61,13 @@ def is_elliptical(question: str, rule: str = "subject") -> bool:
         return True
     if not _CJK.search(fragment):
         return False  # an English (or digits-only) question is taken as it stands
+    short = _content_chars(fragment) <= SHORT
     if rule == "length":
-        return len(_CJK.findall(FILLER.sub("", fragment))) <= SHORT
-    if not _ASKS.search(fragment):
-        return True
-    # A question word opening a long question is its subject (`哪六所大学的郑州研究院签定了合作协议？`).
-    opens_with_wh = re.match(r"什么|哪|谁|几|多少", fragment) is not None
-    return bool(_NO_SUBJECT.match(fragment)) and not (opens_with_wh and _content_chars(fragment) > SHORT)
+        return short
+    # Short and without a subject of its own, or asking nothing: `去了哪些城市？`, `市级的？`. A long question is
+    # taken as it stands whatever it opens with (`哪六所大学的郑州研究院签定了合作协议？`), and a short one with its
+    # own subject too (`学校的游泳池有多大？`).
+    return short and (not _ASKS.search(fragment) or bool(_NO_SUBJECT.match(fragment)))
 
 
 def _content_chars(fragment: str) -> int:
