@@ -11,9 +11,15 @@ from qa.answering.query import FILLER
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _PRONOUN = re.compile(
-    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|都是|别的|其他|其余|除了|^其|^该|"
+    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
     r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
 )
+# Words that point back only where they open the question: `别的` inside `界别的`, `除了` in a question that names
+# what it excepts (`除了汽车和电子商务还有哪些行业`) do not.
+_OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该)")
+# A pronoun deep in a long question refers inside it (`让学校和企业都当主体，这种做法叫什么`): past this many
+# content characters only an opening pronoun leans back.
+PRONOUN_REACH = 12
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHORT = 6  # content characters left once question words are removed
 MAX_SWAP = 6  # only short fragments (`市级的呢`) stand in for a part of the earlier question
@@ -103,7 +109,10 @@ def _restates(fragment: str, earlier: str) -> bool:
 
 def _leans_back(question: str, fragment: str) -> bool:
     """`…呢`, a leading `那`, or a pronoun: the question points at what was asked before."""
-    return bool(re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _PRONOUN.search(fragment))
+    if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _OPENING_PRONOUN.match(fragment):
+        return True
+    found = _PRONOUN.search(fragment)
+    return found is not None and (found.start() == 0 or _content_chars(fragment) <= PRONOUN_REACH)
 
 
 def _swap_aligned(fragment: str, context: str) -> str | None:
