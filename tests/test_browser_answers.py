@@ -11,7 +11,8 @@ import pytest
 import test_browser
 from test_browser import Visit, serve
 
-shared_browser = test_browser.browser  # the module-scoped Chromium fixture (`browser`), shared with test_browser
+# test_browser's module-scoped Chromium fixture, registered here under this name.
+shared_browser = test_browser.browser
 
 pytestmark = pytest.mark.browser
 
@@ -40,8 +41,10 @@ def _click_each_citation(tab: Visit, answer: Any) -> list[str]:
     return shown
 
 
-def test_summary_and_plans_list_their_items_and_each_citation_highlights_its_span(browser: Any, page_url: str) -> None:
-    tab = Visit(browser, page_url)
+def test_summary_and_plans_list_their_items_and_each_citation_highlights_its_span(
+    shared_browser: Any, page_url: str
+) -> None:
+    tab = Visit(shared_browser, page_url)
     try:
         tab.ask("这封信主要讲了什么？")
         summary = tab.page.locator("#qa-chat .qa-answer").last
@@ -72,11 +75,11 @@ SCHOOL = (
 
 
 def test_after_a_question_it_answers_a_question_it_does_not_is_refused(
-    browser: Any, page_url: str, tmp_path: Path
+    shared_browser: Any, page_url: str, tmp_path: Path
 ) -> None:
     upload = tmp_path / "school.txt"
     upload.write_text(SCHOOL, encoding="utf-8")
-    tab = Visit(browser, page_url)
+    tab = Visit(shared_browser, page_url)
     try:
         page = tab.page
         page.locator("#qa-new-name").locator("textarea, input").first.fill("school-browser")
