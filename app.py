@@ -137,7 +137,11 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                 with gr.Accordion("检索到的段落", open=False, elem_id="qa-passages"):
                     passages = gr.HTML(page.passages([]), js_on_load=None)
             with gr.Column(scale=4, min_width=320):
-                shelf = Shelf(page.library.default, [], "", "", []) if guarded else page.shelf(None)
+                # With accounts the page is filled for its user at load. Until then the default collection is its
+                # one choice (its name only): a question sent before the load is still a valid choice, and every
+                # handler checks the user may read the collection it is asked about.
+                default = page.library.default
+                shelf = Shelf(default, [(default, default)], "", "", []) if guarded else page.shelf(None)
                 with gr.Row(elem_id="qa-shelf", equal_height=True):
                     collection = gr.Dropdown(
                         shelf.choices,
