@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -134,9 +133,12 @@ def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
     rows[:, _COLUMN["q_length"]] = len(query.text)
     rows[:, _COLUMN["q_terms"]] = len(query.terms)
     rows[:, _COLUMN["q_missing"]] = query.missing
+    # What else a sentence may name in the asked years' and numbers' place, compiled once per question.
+    other_years = [_YEARS_IN] * len(query.years)
+    other_counts = [_counts_like(asked) for asked in query.counts]
     for i, cand in enumerate(found):
-        rows[i, _COLUMN["year_held"]] = _held(query.years, cand, _YEARS_IN)
-        rows[i, _COLUMN["count_held"]] = _held(query.counts, cand, _counts_like)
+        rows[i, _COLUMN["year_held"]] = _held(query.years, cand, other_years)
+        rows[i, _COLUMN["count_held"]] = _held(query.counts, cand, other_counts)
         rows[i, _COLUMN["absent_known"]] = _absent_share(query.known, cand)
     return rows
 
@@ -149,15 +151,15 @@ def _counts_like(asked: str) -> re.Pattern[str]:
     return re.compile(rf"{NUMERAL}多?余?{re.escape(asked[-1])}")
 
 
-def _held(asked: Sequence[str], cand: Candidate, others: Any) -> float:
+def _held(asked: Sequence[str], cand: Candidate, others: Sequence[re.Pattern[str]]) -> float:
     """1 when something asked (a year, a counted number) is in the sentence or its passage; -1 when the sentence
-    names only others of its kind (`2024年` for `2023年`, `41所` for `37所`); 0 when nothing of the kind is asked."""
+    names only others of its kind (`others`: `2024年` for `2023年`, `41所` for `37所`); 0 when nothing of the kind
+    is asked."""
     if not asked:
         return 0.0
     if any(a in cand.plain or a in cand.context for a in asked):
         return 1.0
-    patterns = [others if isinstance(others, re.Pattern) else others(a) for a in asked]
-    return -1.0 if any(p.search(cand.plain) for p in patterns) else 0.0
+    return -1.0 if any(p.search(cand.plain) for p in others) else 0.0
 
 
 def _absent_share(known: dict[str, float], cand: Candidate) -> float:

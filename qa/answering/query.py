@@ -110,7 +110,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     kinds = asked_kinds(kind_text)
     own = plain_focus if focus else plain  # a follow-up's scope is what it says itself
     scope = question_scope(own, kinds, aligned_simplified(content))
-    topic_text = SCOPE_WORDS.sub(" ", _without_filler(focus or question))
+    topic_text = SCOPE_WORDS.sub(" ", _without_filler(focus) if focus else content)
     topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
@@ -235,15 +235,11 @@ def meta_intents(question: str) -> list[str]:
 
 
 def meta_intent(question: str) -> str | None:
-    """Which question about the letter itself this is (to whom, from whom, when, which proposal, a part).
+    """The first question about the letter itself this asks (to whom, from whom, when, which proposal, a part).
 
     The patterns are simplified Chinese; a question in traditional characters is read in simplified ones.
     """
-    question = simplified(question)
-    for intent, pattern in META_PATTERNS.items():
-        if pattern.search(question):
-            return intent
-    return None
+    return next(iter(meta_intents(question)), None)
 
 
 def section_number(question: str) -> int:
