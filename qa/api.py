@@ -411,7 +411,7 @@ class QA:
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))
             if earlier_answer.citations:
-                already_said = AlreadySaid(earlier_answer.citations[0])
+                already_said = AlreadySaid(earlier_answer.citations[0], resolved.swapped_in)
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         whole = self._answer(question, focus, asked, already_said)
         parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []

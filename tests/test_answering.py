@@ -81,6 +81,14 @@ def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
     assert "24个" not in answer.text, "a number answer is cut to its own clause, not its neighbours"
 
 
+def test_follow_up_takes_its_own_clause_when_the_earlier_answer_cited_it_too(bot: QA) -> None:
+    earlier = "郑州市有多少个省级专业技能工作室？"
+    assert "市级专业技能工作室38个" in bot.ask(earlier).text, "the earlier answer cites both clauses"
+    answer = bot.ask("那市级的呢？", history=[earlier])
+    assert "市级专业技能工作室38个" in answer.text, "the clause naming what was swapped in is new, though cited before"
+    assert "30个" not in answer.text
+
+
 def test_follow_up_answer_leaves_out_what_was_already_said(bot: QA) -> None:
     first = bot.ask("2024年全市中等职业学校共开设多少个专业？")
     assert "163个" in first.text

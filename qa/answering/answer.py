@@ -37,6 +37,7 @@ class AlreadySaid:
     """The answer to the earlier question a follow-up leans on: a follow-up asks for something new."""
 
     citation: Citation
+    new: str = ""  # what the follow-up put in place of a part of the earlier question (`市级`): a clause naming it is new
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
         )
     said = ctx.already_said.citation if ctx.already_said is not None else None
-    span = _trim(reading.query, doc, best.span, said if said is not None and said.doc_id == doc.doc_id else None)
+    span = _trim(reading.query, doc, best.span, ctx.already_said if said is not None and said.doc_id == doc.doc_id else None)
     if "reason" in reading.query.kinds:
         span = _with_its_cause(doc, span)
     citation = Citation(
@@ -246,13 +247,15 @@ def _is_signature(doc: Document, span: Span) -> bool:
 _TYPED = {kind.name: kind for kind in KINDS if kind.name in ("count", "date", "measure")}
 
 
-def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = None) -> Span:
+def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None = None) -> Span:
     """A long sentence answering a number or date cut to the shortest run of clauses holding it and the question's terms.
 
-    A follow-up (`那技工院校呢？`) asks for something new: clauses the earlier answer (`avoid`) cited are left
-    out when a run without them holds the number too, however short the sentence.
+    A follow-up (`那技工院校呢？`) asks for something new: clauses the earlier answer cited are left out when a run
+    without them holds the number too, however short the sentence. A cited clause that names what the follow-up
+    swapped in (`市级专业技能工作室38个` of an earlier `市级…38个,省级…9个`) is new all the same.
     """
     wanted = [_TYPED[name] for name in query.kinds if name in _TYPED]
+    avoid = said.citation if said is not None else None
     repeats = avoid is not None and _overlap(avoid, sentence)
     if not wanted or (sentence.end - sentence.start <= SHORT_ANSWER and not repeats):
         return sentence
@@ -266,7 +269,10 @@ def _trim(query: Query, doc: Document, sentence: Span, avoid: Citation | None = 
             plain = doc.plain_text[span.start : span.end]
             if not all(kind.holds.search(plain) for kind in wanted):
                 continue
-            if avoid is not None and _overlap(avoid, span):
+            if avoid is not None and any(
+                _overlap(avoid, c) and not (said.new and said.new in doc.text[c.start : c.end])
+                for c in clauses[i : j + 1]
+            ):
                 continue
             window = doc.text[span.start : span.end]
             score = query.coverage(window) + query.char_coverage(window) - 0.001 * (span.end - span.start)

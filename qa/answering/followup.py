@@ -30,8 +30,9 @@ class Resolved:
     """The question to answer, and the part of it the person actually typed last (its focus)."""
 
     text: str
-    focus: str = ""
+    focus: str = ""  # what a follow-up merged with the earlier question said itself ('' when it swapped a part)
     previous: str = ""  # the earlier question it was resolved against
+    swapped_in: str = ""  # the part that took its counterpart's place in the earlier question (`市级` for `省级`)
 
 
 def resolve(question: str, history: Sequence[str] = ()) -> Resolved:
@@ -94,7 +95,9 @@ def _resolve_one(question: str, context: str) -> Resolved:
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     if swapped is not None:
-        return Resolved(swapped, fragment, previous=context)
+        # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
+        # `市级` alone would pick `市级重点建设专业30个`.
+        return Resolved(swapped, previous=context, swapped_in=fragment)
     return Resolved(f"{fragment} {context}", fragment, previous=context)
 
 
