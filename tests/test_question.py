@@ -76,6 +76,9 @@ def test_counted_numbers_are_written_as_the_documents_write_them() -> None:
     assert rewrite("哪所学校共建了五个产业学院？", corpus) == "哪所学校共建了5个产业学院？"
     assert rewrite("签约的有6所吗？", corpus) == "签约的有六所吗？"
     assert rewrite("有十二个专业吗？", corpus) == "有十二个专业吗？", "a number the documents lack stays as asked"
+    years = LexicalIndex(["截至2015年，该院有教师836人。"])
+    assert rewrite("截至2024年，该院有多少名教师？", years) == "截至2024年，该院有多少名教师？", "a year past 99 stays whole"
+    assert rewrite("有120名教师吗？", years) == "有120名教师吗？"
 
 
 def test_a_question_is_written_in_the_documents_script() -> None:

@@ -213,7 +213,7 @@ def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
     if not value:
         return number + unit
     for form in (str(value), chinese_numeral(value)):
-        if lexical.occurs(form + unit):
+        if form and lexical.occurs(form + unit):  # chinese_numeral is '' past 99: `2024年` must not become `年`
             return form + unit
     return number + unit
 
