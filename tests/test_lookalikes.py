@@ -114,7 +114,7 @@ def test_traditional_question_gets_a_traditional_replacement(pool: Pool) -> None
     assert is_traditional(made.question)
 
 
-def test_importing_the_module_does_not_load_jieba() -> None:
+def test_importing_the_module_does_not_load_the_tagger() -> None:
     code = "import sys, qa.answering.lookalikes; sys.exit('jieba' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 

@@ -4,7 +4,8 @@ found at a mention whose exact span can be cited.
 Three signals, each generic: an enumeration (`宇通、郑州日产、富士康等知名企业`) whose trailing type phrase names
 the type; a run of nouns ending in the type's suffix (`郑州财税金融职业学院`); a pattern for the types that have
 one (`《…》` for documents, a number with its unit for figures, `YYYY年M月` for dates). Words are cut and tagged by
-jieba's part-of-speech tagger (imported on the first gathering question, its tags cached per document).
+jieba's part-of-speech tags (`qa.answering.names.tag`, imported on the first gathering question, its tags cached per
+document).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.answering.names import tag
 from qa.chunking import split_clauses, split_spans
 from qa.types import Document, Span
 
@@ -165,13 +167,9 @@ def _tagged(text: str, start: int, end: int) -> list[Word]:
 
 @lru_cache(maxsize=4096)
 def _tag(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
     out = []
     pos = 0
-    for word, flag in jieba.posseg.cut(sentence):
+    for word, flag in tag(sentence):
         out.append((pos, pos + len(word), word, flag))
         pos += len(word)
     return tuple(out)

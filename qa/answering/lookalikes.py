@@ -7,20 +7,18 @@ replacement is one the collection never holds (`occurs` is False), so an honest 
 other word still points at the gold sentence. Used for training data (`qa/answering/training.py`) and for
 `eval/run.py --twins`.
 
-Term types come from jieba's POS tagger (`nr` person, `ns` place, `nt` organisation, `nz` other proper noun) plus
-suffix patterns that join a proper noun with the words before an organisation's or a place's suffix
-(`宇通` + `客车` + `公司`). jieba is imported on first use: importing `qa` never pays for its dictionary.
+The names swapped are those `qa.answering.names` finds with jieba's tagger, which is imported on first use.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qa.answering.names import NOT_NAMES, SUFFIXES, TAGS, plausible, tag, tagged_entities
 from qa.script import TO_TRADITIONAL, aligned_simplified, converter, is_han, is_traditional
 
 
@@ -31,33 +29,9 @@ def _words(text: str) -> tuple[str, ...]:
 
 Kind = Literal["entity", "number", "year", "attribute"]
 KINDS: tuple[Kind, ...] = ("entity", "number", "year", "attribute")
-EntityType = Literal["person", "place", "org", "other"]
 
 SAMPLE = 200  # pool candidates tried per swap before giving up: `occurs` may scan a large collection
 YEAR_SPREAD = 30  # a replacement year lies within this many years of the original (`2023年` → `2009年`)
-
-# jieba's proper-noun tags and the entity type each stands for.
-_TAGS: dict[str, EntityType] = {
-    "nr": "person",
-    "nrt": "person",
-    "nrfg": "person",
-    "ns": "place",
-    "nt": "org",
-    "nz": "other",
-}
-# Words that end an organisation's or a place's name when jieba leaves them apart from it (`宇通/客车/公司`).
-_SUFFIXES: dict[str, EntityType] = {
-    **dict.fromkeys(
-        _words(
-            "大学 学院 公司 有限公司 集团 银行 医院 研究院 研究所 委员会 协会 学会 基金会 出版社 电视台 酒店 中学 小学 俱乐部"
-        ),
-        "org",
-    ),
-    **dict.fromkeys(_words("市 省 县 区 镇 乡 村 州 岛 山 河 湖"), "place"),
-}
-_NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
-_NOUNS = ("n", "vn", "nz", "j", "eng")  # tags that may sit inside a merged name (`客车`, `汽车`)
-_MERGE_WORDS = 3  # words joined before a suffix at most
 
 # A number with its unit (`41所`, `3.5万名`, `十二个`); a 4-digit year followed by 年 is the year kind instead.
 _UNITS = _words(
@@ -157,7 +131,7 @@ class Pool:
         for text in texts:
             plain = aligned_simplified(text)
             for _, _, name, kind in tagged_entities(plain):
-                if len(entities[kind]) < limit and _plausible(name, kind):
+                if len(entities[kind]) < limit and plausible(name, kind):
                     entities[kind][name] = None
             for m in _NUMBER.finditer(plain):
                 found = numbers.setdefault(m["unit"], {})
@@ -206,119 +180,8 @@ def make_lookalike(
 # ---- finding the parts of a question ----------------------------------------------------------------
 
 
-def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
-    """(start, end, name, type) of each proper name jieba tags in `text` (simplified), suffix-joined names included."""
-    words = _tag(text)
-    starts = [0]
-    for word, _ in words:
-        starts.append(starts[-1] + len(word))
-    skip_until = 0
-    for i, (word, flag) in enumerate(words):
-        kind = _merged_kind(words, i)
-        if kind is not None:
-            first = kind[0]
-            if starts[first] >= skip_until:
-                yield starts[first], starts[i + 1], text[starts[first] : starts[i + 1]], kind[1]
-                skip_until = starts[i + 1]
-            continue
-        tagged = _TAGS.get(flag)
-        if tagged is not None and len(word) >= 2 and starts[i] >= skip_until and not _is_numeric(word):
-            # A name followed by its suffix is yielded whole at the suffix (`宇通` waits for `宇通客车公司`).
-            merged = _merged_kind(words, _suffix_end(words, i))
-            if merged is not None and merged[0] <= i:
-                continue
-            yield starts[i], starts[i + 1], word, tagged
-
-
-def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityType] | None:
-    """When word `i` is a suffix after up to `_MERGE_WORDS` name words, one proper: (first word, the type)."""
-    if i < 1 or i >= len(words) or words[i][0] not in _SUFFIXES:
-        return None
-    first = i
-    while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
-        first -= 1
-    proper = [j for j in range(first, i) if words[j][1] in _NAME_PARTS]
-    if not proper:
-        return None
-    return proper[0], _SUFFIXES[words[i][0]]
-
-
-def _suffix_end(words: Sequence[tuple[str, str]], i: int) -> int:
-    """The first suffix word within `_MERGE_WORDS` after word `i` (or `i + 1`)."""
-    for j in range(i + 1, min(len(words), i + 1 + _MERGE_WORDS)):
-        if words[j][0] in _SUFFIXES:
-            return j
-        if not words[j][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
-            break
-    return i + 1
-
-
-# The commonest Chinese surnames: jieba tags many words `nr` (`修道院`, `望远镜`); a harvested Chinese name must
-# start with one. Transliterated names (`汤姆森`, tagged `nrt`) are not checked.
-_SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟"
-    "谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易"
-    "乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍"
-)
-_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "慕容", "令狐", "长孙", "宇文")
-
-
-# Common words jieba's dictionary tags as names (`城市` ns, `联合体` nt, `申报` nz, `博士后` nr): never swapped
-# as entities, nor harvested.
-_NOT_NAMES = frozenset(
-    _words(
-        "城市 东西 大国 中考 上岗 普通高中 联合体 国防科技 中专学校 印发 申报 正宗 本科生 培训基地 博士后 宣传周 "
-        "高新区 高水平 胡辣汤 连成 封信 国家 全国 世界 地方 中央 政府 学校 公司 企业 社会"
-    )
-)
-
-
-def _plausible(name: str, kind: EntityType) -> bool:
-    """Whether a tagged name is likely a real one of its type (a replacement must read like the original, and
-    an original must be a name: jieba tags `博士后` a person and `城市` a place)."""
-    if name in _NOT_NAMES:
-        return False
-    if kind == "person" and all(is_han(ch) for ch in name):
-        return 2 <= len(name) <= 4 and (name[0] in _SURNAMES or name.startswith(_COMPOUND_SURNAMES))
-    if name[-1] in "市省县区镇乡村":
-        return len(name) >= 3  # `泽市` is jieba cutting `润泽市场`
-    if kind == "place" and all(is_han(ch) for ch in name):
-        # Without a suffix, a place must be one jieba's dictionary knows (`巴黎`, `宣城`): its guesses for unknown
-        # words (`之沟`, `陕新`, `镇域`) are rarely places.
-        return _tag_in_dictionary(name) == "ns"
-    return len(name) >= 2
-
-
-def _is_numeric(word: str) -> bool:
-    return any(ch.isdigit() for ch in word)
-
-
 def _is_year(m: re.Match[str]) -> bool:
     return m["unit"] == "年" and _YEAR.fullmatch(m.group()) is not None
-
-
-_jieba: Any = None
-
-
-def _tag_in_dictionary(word: str) -> str | None:
-    """The POS tag jieba's dictionary gives `word`, None for a word it does not list."""
-    _tag("")  # loads jieba
-    tag = _jieba.dt.word_tag_tab.get(word)
-    return str(tag) if tag is not None else None
-
-
-def _tag(text: str) -> list[tuple[str, str]]:
-    """jieba's (word, POS flag) pairs; jieba is imported and its dictionary loaded on first use."""
-    global _jieba
-    if _jieba is None:
-        try:
-            import jieba
-            import jieba.posseg
-        except ImportError as exc:  # a dependency of qa: only a broken install lacks it
-            raise ImportError("look-alikes need jieba: pip install 'jieba>=0.42'") from exc
-        jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes go to stderr otherwise
-        _jieba = jieba.posseg
-    return [(w.word, w.flag) for w in _jieba.cut(text)]
 
 
 # ---- the four recipes ---------------------------------------------------------------------------------
@@ -328,8 +191,8 @@ def _swap_entity(
     question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
 ) -> Lookalike | None:
     plain = aligned_simplified(question)
-    # The surname check of `_plausible` would drop foreign and Japanese names (`尤金`, `松平康忠`) here.
-    found = [(s, e, question[s:e], kind) for s, e, name, kind in tagged_entities(plain) if name not in _NOT_NAMES]
+    # The surname check of `plausible` would drop foreign and Japanese names (`尤金`, `松平康忠`) here.
+    found = [(s, e, question[s:e], kind) for s, e, name, kind in tagged_entities(plain) if name not in NOT_NAMES]
     spot = _pick_original(found, evidence, occurs, rng)
     if spot is None:
         return None
@@ -340,7 +203,7 @@ def _swap_entity(
     name = plain[start:end]
     # (A suffix needs two characters before it: `广州`'s 州 is part of the name.)
     suffix = next(
-        (s for s in sorted(_SUFFIXES, key=len, reverse=True) if name.endswith(s) and len(name) > len(s) + 1), ""
+        (s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s) and len(name) > len(s) + 1), ""
     )
     alike = [n for n in names if n.endswith(suffix)] if suffix else [n for n in names if len(n) == len(name)]
     for candidates in (alike, names):
@@ -418,13 +281,13 @@ def _swap_attribute(
 def _asked_attribute(plain: str) -> tuple[int, int, str] | None:
     """(start, end, group) of the noun the question asks for: the head before `是多少`/`是谁`…, or the nouns after
     `多少名`/`几个` (`多少所中职学校` → `中职学校`); None when neither is a noun of two characters or more."""
-    words = _tag(plain)
+    words = tag(plain)
     starts = [0]
     for word, _ in words:
         starts.append(starts[-1] + len(word))
 
     def common_noun(i: int) -> bool:
-        return i < len(words) and words[i][1].startswith(("n", "vn")) and words[i][1] not in _TAGS
+        return i < len(words) and words[i][1].startswith(("n", "vn")) and words[i][1] not in TAGS
 
     for i, (word, _) in enumerate(words):
         if i == 0 or len(word) < 2 or not common_noun(i):
