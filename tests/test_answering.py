@@ -138,11 +138,6 @@ def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:
     assert "“预算”" in bot.ask("职业教育的财政预算有多少？").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regression of the ranker retrained with the look-alike features (CMRC trial top-1 0.793 -> 0.795 overall): "
-    "this paraphrase now gets the 产教联合体 sentence at 0.62; strict, so a fix shows up as a failure to update",
-)
 def test_a_paraphrase_sharing_characters_but_no_words_is_answered_not_refused(bot: QA) -> None:
     answer = bot.ask("答复承认,厂商在联合培养学生这件事上存在什么短板?")
     assert not answer.abstained and "动力不足" in answer.text
@@ -290,3 +285,17 @@ def test_a_long_cause_is_cited_from_the_start_of_its_sentence(tmp_path: Path) ->
     answer = bot.ask("为什么猴面包树被称为超级水果？")
     assert answer.citations[0].text.startswith("其果实的钙含量")
     _assert_exact_citations(bot, answer)
+
+
+def test_a_candidate_is_checked_against_the_names_asked(bot: QA) -> None:
+    from qa.answering.answer import read
+    from qa.answering.features import CANDIDATE_FEATURES
+
+    def column(question: str, name: str, holding: str) -> float:
+        reading = read(question, bot.context(question))
+        row = next(i for i, c in enumerate(reading.candidates) if holding in c.text)
+        return float(reading.rows[row, CANDIDATE_FEATURES.index(name)])
+
+    assert column("郑州市国防科技学校与宇通公司建立了什么学院？", "names_unseen", "宇通产教融合学院") == 0.0
+    # Two names asked: the school is in the sentence, 华为公司 nowhere.
+    assert column("郑州市国防科技学校与华为公司建立了什么学院？", "names_unseen", "宇通产教融合学院") == 0.5

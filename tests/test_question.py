@@ -77,7 +77,9 @@ def test_counted_numbers_are_written_as_the_documents_write_them() -> None:
     assert rewrite("签约的有6所吗？", corpus) == "签约的有六所吗？"
     assert rewrite("有十二个专业吗？", corpus) == "有十二个专业吗？", "a number the documents lack stays as asked"
     years = LexicalIndex(["截至2015年，该院有教师836人。"])
-    assert rewrite("截至2024年，该院有多少名教师？", years) == "截至2024年，该院有多少名教师？", "a year past 99 stays whole"
+    assert rewrite("截至2024年，该院有多少名教师？", years) == "截至2024年，该院有多少名教师？", (
+        "a year past 99 stays whole"
+    )
     assert rewrite("有120名教师吗？", years) == "有120名教师吗？"
 
 
@@ -115,3 +117,16 @@ def test_question_words_are_never_named_as_missing_from_the_documents() -> None:
     for question in ("宇通公司何时成立？", "宇通公司在哪儿？", "宇通公司何处可以参观？", "宇通公司是哪类企业？"):
         named = missing_terms(question, CORPUS)
         assert not any(word in term for term in named for word in ("何时", "哪儿", "何处", "哪类")), named
+
+
+def test_the_names_a_question_asks_about_are_found_and_checked_against_the_documents() -> None:
+    asked = analyse("洛阳市有多少所学校与华为公司合作？", CORPUS)
+    assert set(asked.names) == {"洛阳市", "华为公司"}
+    assert asked.names_missing == 1.0, "neither name is in any document"
+    held = analyse("学校与宇通公司合作建了什么学院？", CORPUS)
+    assert held.names == ("宇通公司",) and held.names_missing == 0.0
+    assert analyse("这座城市有多少学校？", CORPUS).names == (), "城市 is a common word jieba tags as a place"
+
+
+def test_a_traditional_question_keeps_its_own_script_for_the_names_it_asks_about() -> None:
+    assert analyse("洛陽市有多少名教師？", CORPUS).names == ("洛陽市",)

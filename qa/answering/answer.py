@@ -37,7 +37,7 @@ class AlreadySaid:
     """The answer to the earlier question a follow-up leans on: a follow-up asks for something new."""
 
     citation: Citation
-    new: str = ""  # what the follow-up put in place of a part of the earlier question (`市级`): a clause naming it is new
+    new: str = ""  # what a follow-up swapped in for a part of the earlier question (`市级`): a clause naming it is new
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return replace(
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
         )
-    said = ctx.already_said.citation if ctx.already_said is not None else None
-    span = _trim(reading.query, doc, best.span, ctx.already_said if said is not None and said.doc_id == doc.doc_id else None)
+    said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
+    span = _trim(reading.query, doc, best.span, said)
     if "reason" in reading.query.kinds:
         span = _with_its_cause(doc, span)
     citation = Citation(

@@ -48,6 +48,7 @@ CANDIDATE_FEATURES: tuple[str, ...] = (
     "year_held",  # 1 a year the question names is in the sentence or its passage; -1 the sentence names only others; 0 none asked
     "count_held",  # the same for a number with its unit (`41所`) against the sentence's numbers in that unit
     "absent_known",  # IDF share of the question's terms some document holds that neither the sentence nor its passage does
+    "names_unseen",  # share of the proper names asked (`清华大学`) in neither the sentence nor its passage
 )
 LIST_FEATURES: tuple[str, ...] = (
     "score_top",
@@ -74,6 +75,9 @@ LIST_FEATURES: tuple[str, ...] = (
     "count_held_top",
     "absent_known_top",
     "rarest_known_context_top",  # the rarest term some document holds is in the best candidate's passage
+    "names_asked",  # how many proper names the question says (jieba's tagger: `qa.answering.names`)
+    "names_missing",  # share of them no document holds (`华为公司` of a letter that never names it)
+    "names_unseen_top",  # the best candidate's `names_unseen`
 )
 # `rarest_top` and `kind_held_share` read "topic present, detail absent": the letter names the topic but not
 # the rarest thing asked (`洛阳市`), or few sentences hold a number, date, name… of the kind asked. Kept by
@@ -140,6 +144,10 @@ def candidate_matrix(query: Query, found: Sequence[Candidate]) -> np.ndarray:
         rows[i, _COLUMN["year_held"]] = _held(query.years, cand, other_years)
         rows[i, _COLUMN["count_held"]] = _held(query.counts, cand, other_counts)
         rows[i, _COLUMN["absent_known"]] = _absent_share(query.known, cand)
+        if query.names:
+            rows[i, _COLUMN["names_unseen"]] = sum(
+                n not in cand.seen and n not in cand.context for n in query.names
+            ) / len(query.names)
     return rows
 
 
@@ -208,6 +216,9 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
     out[LIST_FEATURES.index("year_held_top")] = row[_COLUMN["year_held"]]
     out[LIST_FEATURES.index("count_held_top")] = row[_COLUMN["count_held"]]
     out[LIST_FEATURES.index("absent_known_top")] = row[_COLUMN["absent_known"]]
+    out[LIST_FEATURES.index("names_asked")] = len(query.names)
+    out[LIST_FEATURES.index("names_missing")] = query.names_missing
+    out[LIST_FEATURES.index("names_unseen_top")] = row[_COLUMN["names_unseen"]]
     out[LIST_FEATURES.index("rarest_known_context_top")] = (
         float(max(query.known, key=query.known.__getitem__) in found[best].context) if query.known else 1.0
     )

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.answering.kinds import COUNT_ASKED, UNITS, asked_kinds
+from qa.answering.names import NOT_NAMES, tagged_entities
 from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_types, question_scope
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
@@ -70,6 +71,8 @@ class Query:
     years: tuple[str, ...] = ()  # years the question names (`2023`): a sentence about another year does not answer
     counts: tuple[str, ...] = ()  # numbers it names with their unit (`41所`)
     known: dict[str, float] = field(default_factory=dict)  # its terms some document holds, by IDF
+    names: tuple[str, ...] = ()  # the proper names it asks about (`洛阳市`, `华为公司`), as the documents write
+    names_missing: float = 0.0  # share of them no document holds (one of a name's bigrams is in none)
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
@@ -114,6 +117,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
+    names = question_names(question)
     return Query(
         text=question,
         plain=plain,
@@ -133,10 +137,21 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         years=years,
         counts=counts,
         known={t: w for t, w in terms.items() if lexical.df(t) > 0},
+        names=names,
+        names_missing=sum(any(lexical.df(t) == 0 for t in bigrams(n) if len(t) == 2) for n in names) / len(names)
+        if names
+        else 0.0,
     )
 
 
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
+
+
+def question_names(question: str) -> tuple[str, ...]:
+    """The proper names a question says (`洛阳市`, `清华大学`), found by jieba's tagger on its simplified form and
+    taken back in its own script; common words jieba tags as names (`城市`) are not."""
+    found = tagged_entities(aligned_simplified(question))
+    return tuple(dict.fromkeys(question[s:e] for s, e, name, _ in found if name not in NOT_NAMES))
 
 
 # `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)
