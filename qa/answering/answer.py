@@ -256,6 +256,7 @@ def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None 
     """
     wanted = [_TYPED[name] for name in query.kinds if name in _TYPED]
     avoid = said.citation if said is not None else None
+    new = said.new if said is not None else ""
     repeats = avoid is not None and _overlap(avoid, sentence)
     if not wanted or (sentence.end - sentence.start <= SHORT_ANSWER and not repeats):
         return sentence
@@ -270,7 +271,7 @@ def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None 
             if not all(kind.holds.search(plain) for kind in wanted):
                 continue
             if avoid is not None and any(
-                _overlap(avoid, c) and not (said.new and said.new in doc.text[c.start : c.end])
+                _overlap(avoid, c) and not (new and new in doc.text[c.start : c.end])
                 for c in clauses[i : j + 1]
             ):
                 continue
