@@ -271,8 +271,7 @@ def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None 
             if not all(kind.holds.search(plain) for kind in wanted):
                 continue
             if avoid is not None and any(
-                _overlap(avoid, c) and not (new and new in doc.text[c.start : c.end])
-                for c in clauses[i : j + 1]
+                _overlap(avoid, c) and not (new and new in doc.text[c.start : c.end]) for c in clauses[i : j + 1]
             ):
                 continue
             window = doc.text[span.start : span.end]
