@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answering.names import tag
+from qa.answering.names import offsets, tag
 from qa.chunking import split_clauses, split_spans
 from qa.types import Document, Span
 
@@ -167,12 +167,9 @@ def _tagged(text: str, start: int, end: int) -> list[Word]:
 
 @lru_cache(maxsize=4096)
 def _tag(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
-    out = []
-    pos = 0
-    for word, flag in tag(sentence):
-        out.append((pos, pos + len(word), word, flag))
-        pos += len(word)
-    return tuple(out)
+    words = tag(sentence)
+    starts = offsets(words)
+    return tuple((starts[i], starts[i + 1], word, flag) for i, (word, flag) in enumerate(words))
 
 
 def _is_item_word(word: Word) -> bool:

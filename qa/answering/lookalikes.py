@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from qa.answering.names import NOT_NAMES, SUFFIXES, TAGS, plausible, tag, tagged_entities
+from qa.answering.names import NOT_NAMES, SUFFIXES, TAGS, offsets, plausible, tag, tagged_entities
 from qa.script import TO_TRADITIONAL, aligned_simplified, converter, is_han, is_traditional
 
 
@@ -282,9 +282,7 @@ def _asked_attribute(plain: str) -> tuple[int, int, str] | None:
     """(start, end, group) of the noun the question asks for: the head before `是多少`/`是谁`…, or the nouns after
     `多少名`/`几个` (`多少所中职学校` → `中职学校`); None when neither is a noun of two characters or more."""
     words = tag(plain)
-    starts = [0]
-    for word, _ in words:
-        starts.append(starts[-1] + len(word))
+    starts = offsets(words)
 
     def common_noun(i: int) -> bool:
         return i < len(words) and words[i][1].startswith(("n", "vn")) and words[i][1] not in TAGS

@@ -50,9 +50,7 @@ _MERGE_WORDS = 3  # words joined before a suffix at most
 def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
     """(start, end, name, type) of each proper name jieba tags in `text` (simplified), suffix-joined names included."""
     words = tag(text)
-    starts = [0]
-    for word, _ in words:
-        starts.append(starts[-1] + len(word))
+    starts = offsets(words)
     skip_until = 0
     for i, (word, flag) in enumerate(words):
         kind = _merged_kind(words, i)
@@ -142,6 +140,14 @@ def tag_in_dictionary(word: str) -> str | None:
     tag("")  # loads jieba
     flag = _jieba.dt.word_tag_tab.get(word)
     return str(flag) if flag is not None else None
+
+
+def offsets(words: Sequence[tuple[str, str]]) -> list[int]:
+    """Where each of `tag`'s words starts in the text it cut, then where the last one ends."""
+    starts = [0]
+    for word, _ in words:
+        starts.append(starts[-1] + len(word))
+    return starts
 
 
 def tag(text: str) -> list[tuple[str, str]]:
