@@ -21,8 +21,9 @@ from pathlib import Path
 
 from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, train
 from qa.errors import QAError
+from qa.evaluation.cli import floors_verdict
 from qa.evaluation.cli import main as evaluate_main
-from qa.evaluation.metrics import abstention_at, answerability, check_floors, load_floors
+from qa.evaluation.metrics import abstention_at, answerability, load_floors
 from qa.evaluation.outcomes import key_found, strip_markers
 from qa.evaluation.questions import Fold, parse_key
 
@@ -137,13 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{TRADITIONAL_SQUAD}, {args.folds}-fold cross-validated (pooled over the folds):")
     for name, value in metrics.items():
         print(f"{name:24} {value}")
-    if floors is None:
-        return 0
-    failures = check_floors(metrics, floors)
-    for line in failures:
-        print(f"cross_validate: floor failed: {line}", file=sys.stderr)
-    print(f"floors ({args.check_floors}): {'FAILED' if failures else 'all met'}")
-    return 1 if failures else 0
+    return floors_verdict(metrics, floors, args.check_floors, "cross_validate")
 
 
 if __name__ == "__main__":

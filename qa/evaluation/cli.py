@@ -216,12 +216,20 @@ def run(args: argparse.Namespace) -> int:
     report = write_results(out, metrics, outcomes)
     print(summary(metrics))
     print(f"report: {report}")
+    return floors_verdict(metrics, floors, args.check_floors, "eval")
+
+
+def floors_verdict(
+    metrics: dict[str, Any], floors: dict[str, dict[str, float]] | None, source: Path | None, prog: str
+) -> int:
+    """The exit code of a run checked against `floors` (read from `source`): each failure one `PROG: floor failed`
+    line on stderr, then one verdict line; 0 when every bound holds or none was asked for, 1 otherwise."""
     if floors is None:
         return 0
     failures = check_floors(metrics, floors)
     for line in failures:
-        print(f"eval: floor failed: {line}", file=sys.stderr)
-    print(f"floors ({args.check_floors}): {'FAILED' if failures else 'all met'}")
+        print(f"{prog}: floor failed: {line}", file=sys.stderr)
+    print(f"floors ({source}): {'FAILED' if failures else 'all met'}")
     return 1 if failures else 0
 
 
