@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from qa.errors import InputError, QAError
+from qa.errors import InputError, QAError, notes_to_stderr
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -123,7 +123,9 @@ def _positive(value: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    _log_notes_to_stderr(getattr(args, "verbose", False))
+    # Warnings (a damaged collection rebuilt, a source changed on disk) are one `qa: note:` line each on stderr;
+    # with -v, so are notes such as the offline embedder standing in for the default model.
+    notes_to_stderr().setLevel(logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
     try:
         code = _run(args)
         sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
@@ -137,18 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141  # what a shell reports for a process ended by SIGPIPE
-
-
-def _log_notes_to_stderr(verbose: bool) -> None:
-    """Warnings (a damaged collection rebuilt, a source changed on disk) become one `qa: note:` line each on
-    stderr; with -v, so do notes such as the offline embedder standing in for the default model."""
-    logger = logging.getLogger("qa")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("qa: note: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from qa.errors import InputError, QAError
+from qa.errors import InputError, QAError, notes_to_stderr
 from qa.evaluation.metrics import (
     abstention_at,
     abstention_tradeoff,
@@ -280,12 +279,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
     parser = argparse.ArgumentParser(prog=prog, description="Score qa on a question set and write a report.")
     add_arguments(parser)
     args = parser.parse_args(argv)
-    logger = logging.getLogger("qa")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("qa: note: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
+    notes_to_stderr()
     try:
         return run(args)
     except QAError as exc:
