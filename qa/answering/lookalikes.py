@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from qa.answering.names import NOT_NAMES, SUFFIXES, TAGS, offsets, plausible, tag, tagged_entities
+from qa.answering.names import SUFFIXES, TAGS, asked_names, offsets, plausible, tag, tagged_entities
 from qa.script import TO_TRADITIONAL, aligned_simplified, converter, is_han, is_traditional
 
 
@@ -191,9 +191,7 @@ def _swap_entity(
     question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
 ) -> Lookalike | None:
     plain = aligned_simplified(question)
-    # The surname check of `plausible` would drop foreign and Japanese names (`尤金`, `松平康忠`) here.
-    found = [(s, e, question[s:e], kind) for s, e, name, kind in tagged_entities(plain) if name not in NOT_NAMES]
-    spot = _pick_original(found, evidence, occurs, rng)
+    spot = _pick_original(asked_names(question), evidence, occurs, rng)
     if spot is None:
         return None
     start, end, original, kind = spot

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.answering.kinds import COUNT_ASKED, UNITS, asked_kinds
-from qa.answering.names import NOT_NAMES, tagged_entities
+from qa.answering.names import asked_names
 from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_types, question_scope
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
@@ -117,7 +117,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
-    names = question_names(question)
+    names = tuple(dict.fromkeys(name for _, _, name, _ in asked_names(question)))
     return Query(
         text=question,
         plain=plain,
@@ -145,13 +145,6 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
 
 
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
-
-
-def question_names(question: str) -> tuple[str, ...]:
-    """The proper names a question says (`洛阳市`, `清华大学`), found by jieba's tagger on its simplified form and
-    taken back in its own script; common words jieba tags as names (`城市`) are not."""
-    found = tagged_entities(aligned_simplified(question))
-    return tuple(dict.fromkeys(question[s:e] for s, e, name, _ in found if name not in NOT_NAMES))
 
 
 # `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)
