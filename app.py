@@ -579,9 +579,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     audit = AuditLog(index_dir / AUDIT_FILE)
     page = ChatPage(bot, accounts, audit)
-    from qa.answering.names import load_in_background  # jieba itself is imported on that thread
-
-    load_in_background()
     launch(
         build(page),
         args.host,

@@ -171,11 +171,3 @@ def tag(text: str) -> list[tuple[str, str]]:
         jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes go to stderr otherwise
         _jieba = jieba.posseg
     return [(w.word, w.flag) for w in _jieba.cut(text)]
-
-
-def load_in_background() -> None:
-    """Load jieba's tagger on a daemon thread: a page that starts it at launch answers its first question without
-    the second it takes."""
-    import threading
-
-    threading.Thread(target=tag, args=("",), name="load-jieba", daemon=True).start()
