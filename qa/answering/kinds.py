@@ -13,6 +13,19 @@ from dataclasses import dataclass
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 UNITS = "个所家项名人次条座批类种位届年月天亿万元"
 
+# A number with its measure word (`41所`, `3.5万名`, `十二个`, `100米`, `15%`): a detail a question names, which
+# a sentence must hold to answer it (`qa.answering.query`), and what the number look-alikes swap.
+_MEASURE_WORDS = (
+    "平方公里 平方米 平方千米 公顷 公里 千米 厘米 毫米 米 万元 亿元 美元 元 人次 人 名 位 所 个 家 座 项 条 次 届 倍 岁 "
+    "天 小时 分钟 秒 周 月 年 吨 公斤 千克 克 台 辆 架 艘 本 册 篇 部 种 门 批 期 户 亩 张 件 套 场 层 间 床 %"
+)
+MEASURES = tuple(_MEASURE_WORDS.split())
+CHINESE_DIGITS = "零一二两三四五六七八九十百千"
+NUMBER_WITH_UNIT = re.compile(
+    rf"(?<![\d.{CHINESE_DIGITS}])(?P<value>(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)(?:万|亿)?)"
+    rf"(?P<unit>{'|'.join(sorted(map(re.escape, MEASURES), key=len, reverse=True))})"
+)
+
 
 @dataclass(frozen=True)
 class Kind:

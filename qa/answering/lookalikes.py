@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qa.answering.kinds import NUMBER_WITH_UNIT as _NUMBER
 from qa.answering.names import SUFFIXES, TAGS, asked_names, offsets, plausible, tag, tagged_entities
 from qa.script import TO_TRADITIONAL, aligned_simplified, converter, is_han, is_traditional
 
@@ -33,17 +34,6 @@ KINDS: tuple[Kind, ...] = ("entity", "number", "year", "attribute")
 SAMPLE = 200  # pool candidates tried per swap before giving up: `occurs` may scan a large collection
 YEAR_SPREAD = 30  # a replacement year lies within this many years of the original (`2023年` → `2009年`)
 
-# A number with its unit (`41所`, `3.5万名`, `十二个`); a 4-digit year followed by 年 is the year kind instead.
-_UNITS = _words(
-    "平方公里 平方米 平方千米 公顷 公里 千米 厘米 毫米 米 万元 亿元 美元 元 人次 人 名 位 所 个 家 座 项 条 次 届 倍 岁 "
-    "天 小时 分钟 秒 周 月 年 吨 公斤 千克 克 台 辆 架 艘 本 册 篇 部 种 门 批 期 户 亩 张 件 套 场 层 间 床 %"
-)
-_DIGITS = r"\d+(?:\.\d+)?"
-_CHINESE_DIGITS = "零一二两三四五六七八九十百千"
-_NUMBER = re.compile(
-    rf"(?<![\d.{_CHINESE_DIGITS}])(?P<value>(?:{_DIGITS}|[{_CHINESE_DIGITS}]+)(?:万|亿)?)"
-    rf"(?P<unit>{'|'.join(sorted(map(re.escape, _UNITS), key=len, reverse=True))})"
-)
 _YEAR = re.compile(r"(?<!\d)(?P<value>1[5-9]\d\d|20\d\d)(?P<unit>年)(?!代)")  # `2000年代` is a decade
 LATEST_YEAR = 2030  # a replacement year is no later: `2037年` reads as a typo, not a look-alike
 
