@@ -100,6 +100,9 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
     def heading(title: str) -> str:
         return f'<h1 class="qa-title">{render.escape(title)}</h1>{status}'
 
+    # What a person asks, names or picks starts closed and opens when the tab's load has filled the page
+    # (`shown`): an event sent before the load ends would be undone by it (the chat and the new collection's
+    # name emptied, the cited spans unmarked), since Gradio applies each event's result when it arrives.
     with Page(title=intro.title, fill_width=True, delete_cache=DELETE_UPLOADS) as demo:
         title = gr.HTML(heading(intro.title), js_on_load=None, elem_id="qa-heading")
         answers = gr.State([])
@@ -126,14 +129,19 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                         scale=6,
                         elem_id="qa-question",
                         autofocus=True,
+                        interactive=False,
                     )
-                    ask = gr.Button("提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask")
+                    ask = gr.Button(
+                        "提问", variant="primary", scale=1, min_width=80, elem_id="qa-ask", interactive=False
+                    )
                     clear = gr.Button("清空", scale=1, min_width=80, elem_id="qa-clear")
                 # The examples are about the collection picked: a switch fills the buttons anew.
                 with gr.Row(elem_id="qa-examples", visible=bool(first_examples)) as examples_row:
                     gr.HTML('<span class="qa-muted">示例问题：</span>', js_on_load=None)
                     padded = first_examples + [""] * (MAX_EXAMPLES - len(first_examples))
-                    example_buttons = [gr.Button(q, size="sm", variant="secondary", visible=bool(q)) for q in padded]
+                    example_buttons = [
+                        gr.Button(q, size="sm", variant="secondary", visible=bool(q), interactive=False) for q in padded
+                    ]
                 with gr.Accordion("检索到的段落", open=False, elem_id="qa-passages"):
                     passages = gr.HTML(page.passages([]), js_on_load=None)
             with gr.Column(scale=4, min_width=320):
@@ -151,6 +159,7 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                         scale=3,
                         min_width=160,
                         filterable=False,
+                        interactive=False,
                     )
                     new_name = gr.Textbox(
                         label="新文集名称（填写后上传即新建）",
@@ -159,6 +168,7 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                         elem_id="qa-new-name",
                         scale=3,
                         min_width=160,
+                        interactive=False,
                     )
                 note = gr.HTML("", elem_id="qa-note", js_on_load=None)
                 with gr.Accordion("上传与管理文档", open=False, elem_id="qa-manage"):
@@ -169,6 +179,7 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                         f"一次最多 {MAX_FILES} 个）",
                         elem_id="qa-upload",
                         height=150,
+                        interactive=False,
                     )
                     documents = gr.HTML(shelf.documents, elem_id="qa-documents", js_on_load=None)
                     with gr.Row(equal_height=True):
@@ -179,6 +190,7 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
                             elem_id="qa-doc-pick",
                             scale=3,
                             filterable=False,
+                            interactive=False,
                         )
                         remove = gr.Button("删除所选文档", variant="stop", elem_id="qa-remove", scale=1, min_width=100)
                 letter = gr.HTML(shelf.letter, elem_id="qa-letter", js_on_load=None)
@@ -203,27 +215,28 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
         clear.click(page.clear, [collection], outputs, api_visibility="private", queue=False)
 
         shelf_outputs = [collection, new_name, files, note, documents, doc_pick, chatbot, letter, passages, answers]
-        shelf_outputs += [title, question, *example_buttons, examples_row]
+        shelf_outputs += [title, question, *example_buttons, examples_row, ask]
 
         def shown(shelf: Shelf) -> tuple[Any, ...]:
             about = page.intro(shelf.collection)
             shown_examples = list(about.examples)[:MAX_EXAMPLES]
             shown_examples += [""] * (MAX_EXAMPLES - len(shown_examples))
             return (
-                gr.update(choices=shelf.choices, value=shelf.collection),
-                shelf.new_name,
-                None,  # the file box empties: its uploads are taken
+                gr.update(choices=shelf.choices, value=shelf.collection, interactive=True),
+                gr.update(value=shelf.new_name, interactive=True),
+                gr.update(value=None, interactive=True),  # the file box empties: its uploads are taken
                 shelf.note,
                 shelf.documents,
-                gr.update(choices=shelf.doc_ids, value=None),
+                gr.update(choices=shelf.doc_ids, value=None, interactive=True),
                 gr.update(value=shelf.messages, placeholder=about.hint),
                 shelf.letter,
                 shelf.passages,
                 shelf.answers,
                 heading(about.title),
-                gr.update(placeholder=about.placeholder),
-                *(gr.update(value=q, visible=bool(q)) for q in shown_examples),
+                gr.update(placeholder=about.placeholder, interactive=True),
+                *(gr.update(value=q, visible=bool(q), interactive=True) for q in shown_examples),
                 gr.update(visible=bool(about.examples)),
+                gr.update(interactive=True),
             )
 
         # `input`, not `change`: the picker also changes when an upload creates a collection, and that
@@ -259,7 +272,9 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
             api_visibility="private",
         )
         # A tab that opens shows what its user may read, and the collections made since the page was built.
-        demo.load(opening, None, shelf_outputs, api_visibility="private", queue=False)
+        demo.load(opening, None, shelf_outputs, api_visibility="private", queue=False).then(
+            None, js=FOCUS_QUESTION, queue=False
+        )
         # Gradio hands a handler the request (and so the logged-in user) when a parameter is annotated
         # `gr.Request`; the annotations here are strings naming a module that is not imported at run time.
         for handler in (chat_api, ask_api, respond, switch, upload, remove_document, opening):
@@ -267,6 +282,18 @@ def build(page: ChatPage, examples: Sequence[str] | None = None) -> gr.Blocks:
         gr.api(chat_api, api_name="chat")
         gr.api(ask_api, api_name="ask")
     return demo
+
+
+# The question box was closed when Gradio would have focused it (`autofocus`): focus it once it opens, unless the
+# person has put the focus elsewhere meanwhile.
+FOCUS_QUESTION = """() => {
+  const focus = (frames) => {
+    const box = document.querySelector("#qa-question textarea");
+    if (box && !box.disabled) { if (document.activeElement === document.body) box.focus(); }
+    else if (frames > 0) requestAnimationFrame(() => focus(frames - 1));
+  };
+  focus(120);
+}"""
 
 
 def _user(request: Any) -> str | None:

@@ -129,6 +129,35 @@ def test_ask_click_citation_and_see_the_span(visit: Visit) -> None:
     assert page.evaluate("() => window.location.hash") == ""  # the page itself did not jump
 
 
+def test_nothing_can_be_asked_before_the_tab_is_filled_and_an_answer_stays(browser: Any, letter_url: str) -> None:
+    # The load's result empties the chat and the new collection's name: it used to undo a question asked, or a
+    # name typed, in the moment before it arrived. Held here, it keeps the page closed until it lands.
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    held: list[Any] = []  # the load's call (queue=False), kept until the test lets it through
+    page.route("**/gradio_api/run/predict*", lambda route: route.continue_() if held else held.append(route))
+    try:
+        page.goto(letter_url + "/")
+        page.wait_for_selector("#qa-question textarea")
+        for _ in range(100):  # the route handler runs while the test waits
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the page made no load call"
+        closed = [page.locator("#qa-question textarea"), page.locator("#qa-ask")]
+        closed += [page.locator("#qa-new-name").locator("textarea, input").first, page.locator("#qa-collection input")]
+        closed += [page.get_by_role("button", name="郑州市今年的财政预算是多少？")]
+        assert all(c.is_disabled() for c in closed) and page.locator("#qa-upload input[type=file]").count() == 0
+        held[0].continue_()
+        page.wait_for_function("() => document.activeElement?.closest('#qa-question')")  # opened, and focused
+        page.fill("#qa-question textarea", QUESTION)
+        page.click("#qa-ask")
+        page.locator("#qa-chat .qa-answer").first.wait_for()
+        page.wait_for_timeout(500)
+        assert page.locator("#qa-chat .qa-answer").count() == 1 and page.locator("#qa-letter mark").count() > 0
+    finally:
+        page.close()
+
+
 def test_nothing_leaves_localhost(visit: Visit) -> None:
     visit.ask(QUESTION)
     outside = [u for u in visit.requests if not u.startswith(("http://127.0.0.1:", "data:", "blob:"))]
