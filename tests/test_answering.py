@@ -299,3 +299,22 @@ def test_a_candidate_is_checked_against_the_names_asked(bot: QA) -> None:
     assert column("郑州市国防科技学校与宇通公司建立了什么学院？", "names_unseen", "宇通产教融合学院") == 0.0
     # Two names asked: the school is in the sentence, 华为公司 nowhere.
     assert column("郑州市国防科技学校与华为公司建立了什么学院？", "names_unseen", "宇通产教融合学院") == 0.5
+
+
+def test_the_answerability_model_reads_whether_the_best_candidate_holds_the_years_and_numbers_asked(bot: QA) -> None:
+    import numpy as np
+
+    from qa.answering.answer import read
+    from qa.answering.features import LIST_FEATURES, list_vector
+
+    def top(question: str, name: str, holding: str) -> float:
+        reading = read(question, bot.context(question))
+        best = next(i for i, c in enumerate(reading.candidates) if holding in c.text)
+        scores = np.eye(len(reading.candidates))[best]  # that candidate ranked first
+        vector = list_vector(reading.query, reading.candidates, reading.rows, scores)
+        return float(vector[LIST_FEATURES.index(name)])
+
+    # In any form: the letter writes 7个 where the question says 七个; 2019 is nowhere near it, nor in the letter.
+    assert top("有七个专业列入省级高水平专业建设序列吗？", "details_unseen_top", "7个专业列入") == 0.0
+    assert top("2019年有7个专业列入省级高水平专业建设序列吗？", "details_unseen_top", "7个专业列入") == 0.5
+    assert top("2019年有7个专业列入省级高水平专业建设序列吗？", "details_missing", "7个专业列入") == 0.5

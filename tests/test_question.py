@@ -128,5 +128,27 @@ def test_the_names_a_question_asks_about_are_found_and_checked_against_the_docum
     assert analyse("这座城市有多少学校？", CORPUS).names == (), "城市 is a common word jieba tags as a place"
 
 
+def test_the_years_and_numbers_a_question_names_are_found_in_every_form_a_text_may_write_them() -> None:
+    asked = analyse("2023年郑州市有12个专业和94米跑道吗？", CORPUS)
+    assert asked.details == (("2023",), ("12个", "十二个"), ("94米", "九十四米"))
+    assert analyse("第二十张专辑是什么？", CORPUS).details == (("二十张", "20张"),)
+    assert analyse("一个城市有3.5万名学生吗？", CORPUS).details == (("3.5万名",),), "a lone 一 counts nothing"
+    assert analyse("郑州市有多少所中职学校？", CORPUS).details == ()
+    assert analyse("哪1个是2023年制定的？", CORPUS).details == (("2023",),), "rewrite writes 哪一个 as 哪1个"
+
+
+def test_a_follow_up_asks_for_the_details_it_names_itself_not_the_earlier_question_s() -> None:
+    merged = "它统筹实施了哪些重点任务 其中哪一个是2023年市政府制定的？"
+    assert analyse(merged, CORPUS, focus="它统筹实施了哪些重点任务").details == ()
+    assert analyse("2019年呢 " + merged, CORPUS, focus="2019年呢").details == (("2019",),)
+
+
+def test_a_detail_no_document_holds_in_any_form_is_missing() -> None:
+    letter = LexicalIndex(["2024年全市中等职业学校共开设163个专业。", "郑州市共有41所中职学校通过验收。"])
+    assert analyse("2024年开设了多少个专业？", letter).details_missing == 0.0
+    assert analyse("2019年有41所中职学校吗？", letter).details_missing == 0.5, "2019 is nowhere, 41所 is"
+    assert analyse("有四十一所中职学校通过验收吗？", letter).details_missing == 0.0, "the letter writes 41所"
+
+
 def test_a_traditional_question_keeps_its_own_script_for_the_names_it_asks_about() -> None:
     assert analyse("洛陽市有多少名教師？", CORPUS).names == ("洛陽市",)

@@ -78,6 +78,9 @@ LIST_FEATURES: tuple[str, ...] = (
     "names_asked",  # how many proper names the question says (jieba's tagger: `qa.answering.names`)
     "names_missing",  # share of them no document holds (`华为公司` of a letter that never names it)
     "names_unseen_top",  # the best candidate's `names_unseen`
+    "details_missing",  # share of the years and numbers asked that no document holds
+    "details_unseen_top",  # share of the years and numbers asked (`2023年`, `94米`) in neither the best candidate nor
+    # its passage, in any form; read by the answerability model only, so the ranker stays as it was
 )
 # `rarest_top` and `kind_held_share` read "topic present, detail absent": the letter names the topic but not
 # the rarest thing asked (`洛阳市`), or few sentences hold a number, date, name… of the kind asked. Kept by
@@ -219,10 +222,20 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
     out[LIST_FEATURES.index("names_asked")] = len(query.names)
     out[LIST_FEATURES.index("names_missing")] = query.names_missing
     out[LIST_FEATURES.index("names_unseen_top")] = row[_COLUMN["names_unseen"]]
+    out[LIST_FEATURES.index("details_missing")] = query.details_missing
+    out[LIST_FEATURES.index("details_unseen_top")] = _details_unseen(query, found[best])
     out[LIST_FEATURES.index("rarest_known_context_top")] = (
         float(max(query.known, key=query.known.__getitem__) in found[best].context) if query.known else 1.0
     )
     return out
+
+
+def _details_unseen(query: Query, cand: Candidate) -> float:
+    """Share of the years and numbers the question names that neither `cand` nor its passage holds in any form."""
+    if not query.details:
+        return 0.0
+    unseen = sum(not any(f in cand.seen or f in cand.context for f in forms) for forms in query.details)
+    return unseen / len(query.details)
 
 
 def _held_terms_max(rows: np.ndarray) -> float:

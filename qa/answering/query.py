@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.answering.kinds import COUNT_ASKED, UNITS, asked_kinds
+from qa.answering.kinds import COUNT_ASKED, NUMBER_WITH_UNIT, UNITS, asked_kinds
 from qa.answering.names import asked_names
 from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_types, question_scope
 from qa.lexical import LexicalIndex, bigrams, tokenize
@@ -73,6 +73,11 @@ class Query:
     known: dict[str, float] = field(default_factory=dict)  # its terms some document holds, by IDF
     names: tuple[str, ...] = ()  # the proper names it asks about (`洛阳市`, `华为公司`), as the documents write
     names_missing: float = 0.0  # share of them no document holds (one of a name's bigrams is in none)
+    # Each year and number with its unit it names (`2023`, `94米`), as the forms a text may write it in
+    # (`12个`, `十二个`): a sentence holding none of a detail's forms does not answer it. A follow-up's are the
+    # ones it says itself.
+    details: tuple[tuple[str, ...], ...] = ()
+    details_missing: float = 0.0  # share of them no document holds in any form
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
@@ -118,6 +123,11 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
     names = tuple(dict.fromkeys(name for _, _, name, _ in asked_names(question)))
+    # A follow-up's details are those it says itself: `它统筹实施了哪些重点任务？` after a question about 2023 does not
+    # ask that its answer name 2023.
+    detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
+    own_years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain)))
+    details = tuple((year,) for year in own_years) + _numbers_named(detail_text, detail_plain, own_years)
     return Query(
         text=question,
         plain=plain,
@@ -141,7 +151,29 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         names_missing=sum(any(lexical.df(t) == 0 for t in bigrams(n) if len(t) == 2) for n in names) / len(names)
         if names
         else 0.0,
+        details=details,
+        details_missing=sum(not any(lexical.occurs(f) for f in forms) for forms in details) / len(details)
+        if details
+        else 0.0,
     )
+
+
+def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The numbers with a unit `question` names (`94米`, `第10届`'s `10届`), each with the forms a text may write it
+    in: as asked, in digits and in Chinese numerals (`十二个`, `12个`). Not a lone `一` (`一个城市` counts nothing),
+    nor a year, which `years` holds; nor a lone 1, which is how `rewrite` may write that `一` (`哪1个`)."""
+    found: dict[tuple[str, ...], None] = {}
+    for m in NUMBER_WITH_UNIT.finditer(plain):
+        value = m["value"]
+        if value in ("一", "1") or (m["unit"] == "年" and value in years):
+            continue
+        unit = question[m.start("unit") : m.end("unit")]
+        forms = [question[m.start() : m.end()]]
+        if value.isdigit() or (len(value) <= 3 and all(c in "零一二两三四五六七八九十" for c in value)):
+            number = chinese_number(value)
+            forms += [f"{number}{unit}", f"{chinese_numeral(number)}{unit}"] if number else []
+        found[tuple(dict.fromkeys(f for f in forms if f != unit))] = None
+    return tuple(found)
 
 
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
