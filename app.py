@@ -386,6 +386,8 @@ CHINESE_WIDGETS = r"""<script>
     "Gradio footer navigation": "页脚", "chatbot conversation": "对话", "Scroll down": "滚到底部",
     "Remove": "移除", "Download": "下载", "Share": "分享", "Retry": "重试", "Undo": "撤销", "Close": "关闭",
     "Stop Recording": "停止录音", "Record": "录音", "Pause": "暂停", "Play": "播放",
+    // Keys Gradio's Chinese translation lacks, which its status messages show raw (`common.complete`).
+    "common.complete": "完成", "common.progress": "进度", "status.queue_position": "排队位置",
   };
   // The chat's screen-reader names: "user's message: <div …>…" with the message's markup; said in Chinese, as text.
   const SPEAKERS = [["user's message: ", "提问："], ["bot's message: ", "回答："]];
@@ -433,9 +435,12 @@ CHINESE_WIDGETS = r"""<script>
   new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === "attributes") fix(record.target);
+      else if (record.type === "characterData") fixAll(record.target);  // a text changed in place
       else record.addedNodes.forEach(fixAll);
     }
-  }).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: NAMED });
+  }).observe(document.documentElement, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: NAMED,
+  });
 })();
 </script>"""
 HEAD = """

@@ -112,6 +112,30 @@ def test_the_page_shows_no_english_and_fits(browser: Any, letter_url: str, width
     page.close()
 
 
+def test_keys_gradio_s_chinese_translation_lacks_are_said_in_chinese(browser: Any, letter_url: str) -> None:
+    # Gradio's status messages show `common.complete` raw (its Chinese translation lacks the key): added as a new
+    # text, or written over an existing one, it is said in Chinese.
+    page = open_page(browser, letter_url, 1440, 900)
+    page.evaluate(
+        """() => {
+          const added = document.createElement("span");
+          added.id = "qa-probe-added";
+          added.textContent = "common.complete";
+          document.body.append(added);
+          const changed = document.createElement("span");
+          changed.id = "qa-probe-changed";
+          changed.textContent = "准备";
+          document.body.append(changed);
+          setTimeout(() => { changed.firstChild.nodeValue = "status.queue_position"; }, 50);
+        }"""
+    )
+    page.wait_for_function("() => document.querySelector('#qa-probe-changed').textContent !== '准备'")
+    time.sleep(0.2)
+    assert page.locator("#qa-probe-added").text_content() == "完成"
+    assert page.locator("#qa-probe-changed").text_content() == "排队位置"
+    page.close()
+
+
 def test_a_refused_upload_says_so_in_chinese(browser: Any, letter_url: str, tmp_path: Path) -> None:
     page = open_page(browser, letter_url, 1440, 900)
     page.click("#qa-manage button")
