@@ -301,6 +301,11 @@ def test_a_candidate_is_checked_against_the_names_asked(bot: QA) -> None:
     assert column("郑州市国防科技学校与华为公司建立了什么学院？", "names_unseen", "宇通产教融合学院") == 0.5
 
 
+def test_a_refusal_names_the_year_no_document_holds(bot: QA) -> None:
+    answer = bot.ask("2019年郑州市中职学校共开设了多少个专业？")  # the letter gives 2024's count only
+    assert answer.abstained and "没有提到“2019年”" in answer.text
+
+
 def test_the_answerability_model_reads_whether_the_best_candidate_holds_the_years_and_numbers_asked(bot: QA) -> None:
     import numpy as np
 

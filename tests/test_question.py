@@ -146,7 +146,9 @@ def test_a_follow_up_asks_for_the_details_it_names_itself_not_the_earlier_questi
 def test_a_detail_no_document_holds_in_any_form_is_missing() -> None:
     letter = LexicalIndex(["2024年全市中等职业学校共开设163个专业。", "郑州市共有41所中职学校通过验收。"])
     assert analyse("2024年开设了多少个专业？", letter).details_missing == 0.0
-    assert analyse("2019年有41所中职学校吗？", letter).details_missing == 0.5, "2019 is nowhere, 41所 is"
+    asked = analyse("2019年有41所中职学校吗？", letter)
+    assert asked.details_missing == 0.5 and asked.details_absent == ("2019年",), "2019 is nowhere, 41所 is"
+    assert analyse("有94米吗？", letter).details_absent == ("94米",)
     assert analyse("有四十一所中职学校通过验收吗？", letter).details_missing == 0.0, "the letter writes 41所"
 
 

@@ -326,7 +326,8 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
 
 def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None) -> Answer:
     where = ctx.where
-    missing = missing_terms(query.text, ctx.lexical)
+    # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters.
+    missing = list(dict.fromkeys([*query.details_absent, *missing_terms(query.text, ctx.lexical)]))
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
         text = f"{where}没有找到答案：{where}没有提到{what}。下面是最接近的段落，供参考。"

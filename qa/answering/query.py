@@ -77,7 +77,12 @@ class Query:
     # (`12个`, `十二个`): a sentence holding none of a detail's forms does not answer it. A follow-up's are the
     # ones it says itself.
     details: tuple[tuple[str, ...], ...] = ()
-    details_missing: float = 0.0  # share of them no document holds in any form
+    details_absent: tuple[str, ...] = ()  # those no document holds in any form, as the question says them (`2019年`)
+
+    @property
+    def details_missing(self) -> float:
+        """Share of the years and numbers asked that no document holds in any form."""
+        return len(self.details_absent) / len(self.details) if self.details else 0.0
 
     def coverage(self, text: str) -> float:
         """Share of the question's term weight found in `text` (1.0 for a question with no terms)."""
@@ -152,10 +157,15 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         if names
         else 0.0,
         details=details,
-        details_missing=sum(not any(lexical.occurs(f) for f in forms) for forms in details) / len(details)
-        if details
-        else 0.0,
+        details_absent=tuple(
+            _as_said(forms[0], detail_text) for forms in details if not any(lexical.occurs(f) for f in forms)
+        ),
     )
+
+
+def _as_said(form: str, question: str) -> str:
+    """A detail as the question says it: a year with its 年 when the question writes one (`2019年`)."""
+    return form + "年" if form.isdigit() and form + "年" in question else form
 
 
 def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
