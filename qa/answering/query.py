@@ -179,7 +179,8 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
             continue
         unit = question[m.start("unit") : m.end("unit")]
         forms = [question[m.start() : m.end()]]
-        if value.isdigit() or (len(value) <= 3 and all(c in "零一二两三四五六七八九十" for c in value)):
+        # Only numerals `chinese_number` reads right: `一百二十` would come out as 10.
+        if value.isdigit() or (len(value) <= 3 and all(c in _DIGITS + "两十" for c in value)):
             number = chinese_number(value)
             forms += [f"{number}{unit}", f"{chinese_numeral(number)}{unit}"] if number else []
         found[tuple(dict.fromkeys(f for f in forms if f != unit))] = None
