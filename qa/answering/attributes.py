@@ -1,0 +1,123 @@
+"""The attribute a question asks for: the noun before `是多少`/`是谁` (`校长是谁` → `校长`) or after `多少名`/`几所`
+(`多少所中职学校` → `中职学校`), and the group of nouns that ask alike (a person, a quantity, a kind of institution).
+
+Question analysis checks the asked noun against the answer's sentence (`qa.answering.query`); the look-alike recipe
+swaps it for another of its group (`qa.answering.lookalikes`). Both read it here, so they read it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qa.answering.names import TAGS, offsets, tag
+from qa.script import is_han
+
+
+def _listed_words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Attribute nouns by what asks for them; a swap stays inside one group so the question still reads
+# (`校长是谁` → `董事长是谁`, never `面积是谁`).
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "quantity": _listed_words(
+        "人数 面积 预算 人口 经费 投资额 产值 营业收入 利润 长度 高度 海拔 重量 价格 票价 学费 注册资本 市值 占地面积 "
+        "建筑面积 就业率 升学率 增长率 平均工资 年产量 床位数 藏书量 录取分数线 票房 销量 排名 总投资 税收 GDP"
+    ),
+    "person": _listed_words(
+        "校长 院长 董事长 总经理 创始人 负责人 主席 市长 书记 局长 作者 导演 主编 教练 队长 设计师 发明者 "
+        "法定代表人 继任者 代言人 主持人"
+    ),
+    "time": _listed_words("成立时间 建校时间 开工时间 竣工时间 截止日期 出生日期 去世时间 开幕时间 发布时间 上市时间"),
+    "place": _listed_words("地址 总部 所在地 出生地 首都 发源地 校址 举办地 产地 注册地"),
+    "thing": _listed_words("校训 口号 全称 别名 英文名 吉祥物 主要产品 代表作 官方语言 货币 主营业务 宗旨 座右铭 标志"),
+    # What `多少名…`, `多少所…`, `多少个…` count, by the classifier before them (`多少所中职学校` → `多少所本科院校`).
+    "people": _listed_words(
+        "教师 学生 员工 医生 护士 院士 博士生 研究生 志愿者 运动员 党员 会员 游客 居民 留学生 毕业生 工程师 技师 "
+        "辅导员 班主任"
+    ),
+    "institutions": _listed_words(
+        "技工院校 高职院校 本科院校 中小学 幼儿园 医院 企业 工厂 银行 酒店 分店 子公司 研究院 养老院 图书馆 博物馆 "
+        "体育馆 民办学校 特殊教育学校"
+    ),
+    "counted": _listed_words("专业 课程 项目 实训基地 社团 专利 奖项 班级 实验室 分校 校区 教材 岗位 床位 车位 论文"),
+}
+_GROUP_OF = {word: group for group, words in ATTRIBUTES.items() for word in words}
+# What follows the head noun of the asked attribute, and the group it asks for when the noun is in no list:
+# `校长是谁` (person), `财政预算是多少` (quantity), `校训是什么` (thing).
+_ASKS_AFTER = (
+    ("是多少", "quantity"),
+    ("有多少", "quantity"),
+    ("为多少", "quantity"),
+    ("有多大", "quantity"),
+    ("有多高", "quantity"),
+    ("有多长", "quantity"),
+    ("是谁", "person"),
+    ("为谁", "person"),
+    ("是什么时候", "time"),
+    ("是何时", "time"),
+    ("是哪一年", "time"),
+    ("是哪里", "place"),
+    ("是什么", "thing"),
+    ("叫什么", "thing"),
+    ("是哪", "thing"),
+)
+# A wh-word followed by the noun it asks for, and the group the classifier says it is in: `有多少名教师`
+# (people), `有多少所中职学校` (institutions); `什么奖` is too vague to swap.
+_ASKS_BEFORE = re.compile(r"(?:多少|(?<!第)几)(?P<classifier>[个名位所家座项条种门批户张件]?)$")
+_COUNTED_BY = {"名": "people", "位": "people", "所": "institutions", "家": "institutions", "座": "institutions"}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A noun a question asks for, at `start:end` of its simplified text."""
+
+    start: int
+    end: int
+    group: str | None  # its `ATTRIBUTES` group; None when a bare `多少` counts a noun no list or classifier places
+
+
+def asked_attribute(plain: str) -> Asked | None:
+    """The first noun `plain` asks for whose group is known (the one a look-alike swaps)."""
+    return next((a for a in asked_attributes(plain) if a.group is not None), None)
+
+
+def asked_attributes(plain: str) -> Iterator[Asked]:
+    """Each noun `plain` (simplified) asks for, in order: the head before `是多少`/`是谁`…, or the nouns after
+    `多少名`/`几个` (`多少所中职学校` → `中职学校`); only nouns of two characters or more."""
+    words = tag(plain)
+    starts = offsets(words)
+
+    def common_noun(i: int) -> bool:
+        return i < len(words) and words[i][1].startswith(("n", "vn")) and words[i][1] not in TAGS
+
+    for i, (word, _) in enumerate(words):
+        if i == 0 or len(word) < 2 or not common_noun(i):
+            continue
+        after, before = plain[starts[i + 1] :], plain[: starts[i]]
+        asked = next((group for ask, group in _ASKS_AFTER if _asks(after, ask)), None)
+        if asked is not None:
+            yield Asked(starts[i], starts[i + 1], _GROUP_OF.get(_listed(word) or "", asked))
+            continue
+        counted = _ASKS_BEFORE.search(before)
+        if counted is not None:
+            last = i
+            while common_noun(last + 1):
+                last += 1
+            noun = plain[starts[i] : starts[last + 1]]
+            # Only a classifier or a listed noun says what is counted: `多少時間` → `多少車位` does not read.
+            group = _COUNTED_BY.get(counted["classifier"]) or _GROUP_OF.get(_listed(noun) or "")
+            yield Asked(starts[i], starts[last + 1], group)
+
+
+def _asks(after: str, ask: str) -> bool:
+    """Whether `after` opens with `ask` ending the question: `校长是谁？`, `校训是什么呢`, not `树叶是什么形状`."""
+    rest = after[len(ask) :]
+    return after.startswith(ask) and (not rest or not is_han(rest[0]) or rest[0] in "的呢啊")
+
+
+def _listed(word: str) -> str | None:
+    """The listed attribute `word` is or ends with (`财政预算` → `预算`)."""
+    return next((a for a in sorted(_GROUP_OF, key=len, reverse=True) if word.endswith(a)), None)
