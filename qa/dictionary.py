@@ -111,16 +111,10 @@ class Dictionary:
     def for_collection(cls, lexical: LexicalIndex) -> Dictionary:
         """Index the entries whose simplified or traditional form occurs in the collection."""
 
-        def held(word: str) -> bool:
-            if len(word) <= 2:
-                return lexical.df(word) > 0
-            # Bigrams first: a dictionary lookup each, so `occurs` scans the corpus only for likely words.
-            return all(lexical.df(word[i : i + 2]) > 0 for i in range(len(word) - 1)) and lexical.occurs(word)
-
         phrases: dict[tuple[str, ...], list[str]] = defaultdict(list)
         for traditional, simplified, proper, glosses in _entries():
             for word in dict.fromkeys((simplified, traditional)):
-                if held(word):
+                if lexical.holds(word):
                     for gloss in glosses:
                         for key in _gloss_keys(gloss, proper):
                             if word not in phrases[key]:

@@ -86,6 +86,9 @@ def score_arrays(texts: Sequence[str]) -> tuple[dict[str, Any], dict[str, int]]:
     return scores, vocab
 
 
+OCCURS_KEPT = 4096  # strings whose `LexicalIndex.occurs` answer is kept
+
+
 class LexicalIndex:
     """BM25 over a fixed list of texts; also knows each token's document frequency for IDF weights.
 
@@ -106,6 +109,7 @@ class LexicalIndex:
         self.size = size
         self._corpus = corpus
         self._joined: str | None = None
+        self._seen: dict[str, bool] = {}  # `occurs`' answers, kept so a question's analysis scans once per string
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Document frequencies are the column lengths of bm25s's sparse score matrix (one column per token).
         self._dfs = np.diff(bm25.scores["indptr"])
@@ -161,10 +165,28 @@ class LexicalIndex:
         at = self._vocab.get(token)
         return int(self._dfs[at]) if at is not None and at < len(self._dfs) else 0
 
+    def holds(self, word: str) -> bool:
+        """Whether some indexed text holds `word`: its bigrams are looked up first (a dictionary lookup each), so
+        the texts are scanned only for a word they likely hold."""
+        if len(word) <= 2:
+            return self.df(word) > 0
+        return all(self.df(word[i : i + 2]) > 0 for i in range(len(word) - 1)) and self.occurs(word)
+
     def occurs(self, text: str) -> bool:
-        """Whether `text` occurs verbatim in one of the indexed texts."""
+        """Whether `text` occurs verbatim in one of the indexed texts.
+
+        Each answer is kept (up to `OCCURS_KEPT` strings, then forgotten all at once): rewriting a question and
+        reading its details and the noun it asks for check the same strings, and on a large collection a string
+        it lacks costs a scan of every text.
+        """
         if not text:
             return False
+        known = self._seen.get(text)
+        if known is not None:
+            return known
         if self._joined is None:
             self._joined = self._corpus()
-        return text in self._joined
+        if len(self._seen) >= OCCURS_KEPT:
+            self._seen.clear()
+        found = self._seen[text] = text in self._joined
+        return found

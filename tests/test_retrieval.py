@@ -33,6 +33,20 @@ def test_lexical_only_returns_nothing_for_unknown_tokens() -> None:
     assert retriever.retrieve("xyz", k=3) == []
 
 
+def test_occurs_and_holds_answer_right_while_the_kept_answers_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.lexical
+
+    monkeypatch.setattr(qa.lexical, "OCCURS_KEPT", 2)
+    index = LexicalIndex(TEXTS)
+    for _ in range(3):  # each string asked again after the kept answers were cleared
+        assert index.occurs("中职学校") and index.occurs("南京、武汉")
+        assert not index.occurs("技工院校") and not index.occurs("41所技")
+        assert index.holds("技能工作室") and index.holds("学校") and not index.holds("院校")
+    assert len(index._seen) <= 2
+    split = LexicalIndex(["学校通过验收。", "验收学校。"])
+    assert not split.holds("通过验收学校"), "each of its bigrams occurs, the word nowhere"
+
+
 def test_rrf_puts_the_chunk_both_rankers_like_first() -> None:
     # Lexical prefers chunk 1 for "工作室", dense is scripted to prefer chunk 1 too, then chunk 2.
     table = {TEXTS[0]: [1.0, 0.0, 0.0], TEXTS[1]: [0.0, 1.0, 0.0], TEXTS[2]: [0.0, 0.7, 0.7], "工作室": [0.0, 1.0, 0.1]}
