@@ -323,3 +323,11 @@ def test_the_answerability_model_reads_whether_the_best_candidate_holds_the_year
     assert top("有七个专业列入省级高水平专业建设序列吗？", "details_unseen_top", "7个专业列入") == 0.0
     assert top("2019年有7个专业列入省级高水平专业建设序列吗？", "details_unseen_top", "7个专业列入") == 0.5
     assert top("2019年有7个专业列入省级高水平专业建设序列吗？", "details_missing", "7个专业列入") == 0.5
+    # Where the noun asked for is: 中职学校 in the sentence; 医院 and 高职学校 in no document (the sentence's 学校 is
+    # no match for the second); the letter names 技工院校 elsewhere, not in that sentence nor its passage; no noun asked.
+    sentence = "标准化建设工程验收"
+    assert top("郑州市有多少所中职学校通过了标准化建设工程验收？", "attribute_place_top", sentence) == 0.0
+    assert top("郑州市有多少所医院通过了标准化建设工程验收？", "attribute_place_top", sentence) == 1.0
+    assert top("郑州市有多少所高职学校通过了标准化建设工程验收？", "attribute_place_top", sentence) == 1.0
+    assert top("郑州市有多少所技工院校通过了标准化建设工程验收？", "attribute_place_top", sentence) == 4.0
+    assert top("标准化建设工程验收进展如何？", "attribute_place_top", sentence) == -1.0

@@ -293,12 +293,6 @@ def test_an_unchanged_source_is_not_read_again_when_a_mirror_opens(
     assert hashed == ["pool.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regression of the models trained with the names features: in this two-file collection the question "
-    "gets the swimming hall's phone number at 0.16, over the small-collection threshold (0.132; 0.242 before the "
-    "names features); strict, so a fix shows up as a failure to update",
-)
 def test_a_question_only_a_removed_document_answered_is_refused_naming_documents(index: Path) -> None:
     docs = index.parent / "two"
     docs.mkdir()

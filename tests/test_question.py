@@ -152,5 +152,16 @@ def test_a_detail_no_document_holds_in_any_form_is_missing() -> None:
     assert analyse("有四十一所中职学校通过验收吗？", letter).details_missing == 0.0, "the letter writes 41所"
 
 
+def test_the_noun_a_question_asks_for_is_found_and_checked_against_the_documents() -> None:
+    letter = LexicalIndex(["郑州市共有41所中职学校通过验收。", "学校有教职工112人。"])
+    counted = analyse("郑州市有多少所技工院校通过了验收？", letter)
+    assert counted.attribute == "技工院校" and not counted.attribute_known
+    held = analyse("学校有多少名教职工？", letter)
+    assert held.attribute == "教职工" and held.attribute_known
+    assert analyse("学校的校长是谁？", letter).attribute == "校长", "the head before 是谁"
+    assert analyse("学校的校長是誰？", letter).attribute == "校長", "said in the question's own script"
+    assert analyse("下一步有什么打算？", letter).attribute == "", "no noun is asked for"
+
+
 def test_a_traditional_question_keeps_its_own_script_for_the_names_it_asks_about() -> None:
     assert analyse("洛陽市有多少名教師？", CORPUS).names == ("洛陽市",)

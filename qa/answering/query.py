@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa.answering.attributes import asked_attributes
 from qa.answering.kinds import COUNT_ASKED, NUMBER_WITH_UNIT, UNITS, asked_kinds
 from qa.answering.names import asked_names
 from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_types, question_scope
@@ -78,6 +79,10 @@ class Query:
     # ones it says itself.
     details: tuple[tuple[str, ...], ...] = ()
     details_absent: tuple[str, ...] = ()  # those no document holds in any form, as the question says them (`2019年`)
+    # The noun it asks for (`校长` of 校长是谁, `技工院校` of 多少所技工院校), as it says it; '' when none. A sentence
+    # that does not name it may answer another attribute of the same topic.
+    attribute: str = ""
+    attribute_known: bool = False  # some document holds it
 
     @property
     def details_missing(self) -> float:
@@ -133,6 +138,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
     own_years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain)))
     details = tuple((year,) for year in own_years) + _numbers_named(detail_text, detail_plain, own_years)
+    asked = next(asked_attributes(aligned_simplified(question)), None)
+    attribute = question[asked.start : asked.end] if asked else ""
     return Query(
         text=question,
         plain=plain,
@@ -160,6 +167,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         details_absent=tuple(
             _as_said(forms[0], detail_text) for forms in details if not any(lexical.occurs(f) for f in forms)
         ),
+        attribute=attribute,
+        attribute_known=bool(attribute) and lexical.holds(attribute),
     )
 
 
