@@ -81,6 +81,13 @@ def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
     assert "24个" not in answer.text, "a number answer is cut to its own clause, not its neighbours"
 
 
+def test_a_name_swapped_in_where_a_wh_word_asked_takes_its_place_and_a_kind_of_thing_keeps_it() -> None:
+    earlier = "哪六所大学的郑州研究院签定了合作协议？"
+    assert resolve("那清华大学的呢？", [earlier]).text == "清华大学的郑州研究院签定了合作协议？"
+    kind = resolve("那技工学校呢？", ["哪些中职学校通过了验收？"]).text
+    assert kind == "哪些技工学校通过了验收？", "技工学校 is a kind of school, no name: 哪些 stays"
+
+
 def test_follow_up_takes_its_own_clause_when_the_earlier_answer_cited_it_too(bot: QA) -> None:
     earlier = "郑州市有多少个省级专业技能工作室？"
     assert "市级专业技能工作室38个" in bot.ask(earlier).text, "the earlier answer cites both clauses"

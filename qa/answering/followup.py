@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.answering.names import asked_names
 from qa.answering.query import FILLER
 
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
@@ -141,4 +142,17 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     if best is None or best[0] < 4:
         return None
     i = best[1]
-    return context[:i] + fragment + context[i + n :]
+    before = context[:i]
+    # A name put where a wh-word asked (`清华大学` for `哪六所大学`'s `六所大学`) takes the wh-word's place too:
+    # `哪清华大学` asks nothing, and a refusal would name `哪清华`. A kind of thing keeps it (`哪些学校` for `哪些企业`).
+    if _WH_BEFORE.search(before) and _is_name(fragment):
+        before = _WH_BEFORE.sub("", before)
+    return before + fragment + context[i + n :]
+
+
+def _is_name(fragment: str) -> bool:
+    """Whether the fragment is one proper name (`清华大学`), by jieba's tagger (`qa.answering.names`)."""
+    return any(start == 0 and end == len(fragment) for start, end, _, _ in asked_names(fragment))
+
+
+_WH_BEFORE = re.compile(r"(?:哪些|哪几|哪一|哪个|哪|什么)$")
