@@ -163,6 +163,9 @@ def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) 
         ("是谁带队去的？", True),
         ("那技工院校呢？", True),
         ("市级的？", True),  # asks nothing of its own
+        ("那些过时、质量差的专业会怎么处理？", False),  # a determiner before what the question itself describes
+        ("这些企业的名字是什么？", True),  # a determiner before a noun: the earlier question's companies
+        ("那些呢？", True),
     ],
 )
 def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -> None:

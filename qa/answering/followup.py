@@ -6,10 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.names import asked_names
+from qa.answering.names import asked_names, tag
 from qa.answering.query import FILLER
 
-_LEAD = re.compile(r"^(?:那么|那|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
+_LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _PRONOUN = re.compile(
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
@@ -116,7 +116,22 @@ def _leans_back(question: str, fragment: str) -> bool:
     if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _OPENING_PRONOUN.match(fragment):
         return True
     found = _PRONOUN.search(fragment)
-    return found is not None and (found.start() == 0 or _content_chars(fragment) <= PRONOUN_REACH)
+    if found is None or _describes(fragment, found):
+        return False
+    return found.start() == 0 or _content_chars(fragment) <= PRONOUN_REACH
+
+
+_DETERMINERS = ("那些", "这些", "那个", "这个", "那种", "这种")
+_DESCRIPTION = re.compile(r"[^，,？?。！!]{1,12}?的[\u4e00-\u9fff]")
+
+
+def _describes(fragment: str, found: re.Match[str]) -> bool:
+    """Whether a determiner is followed by what it describes (`那些过时、质量差的专业`, `那些面向社会的…场所`): a word
+    other than a noun opening a phrase that ends in 的 and a noun. `这些企业的名字` (a noun after it) points back."""
+    if found.group() not in _DETERMINERS or not _DESCRIPTION.match(fragment, found.end()):
+        return False
+    words = tag(fragment[found.end() :])
+    return bool(words) and not words[0][1].startswith(("n", "r"))
 
 
 def _swap_aligned(fragment: str, context: str) -> str | None:
