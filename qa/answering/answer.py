@@ -296,7 +296,7 @@ def _with_its_cause(doc: Document, span: Span) -> Span:
 
 _LOOSE_ENDS = "里上中下一这那个种些趟点"  # locatives and measure words that cling to a term's edges
 MAX_NAMED_TERM = 4
-_COUNTED_BY = re.compile(r"(?:多少|几)[所名家位座条项门批件张]")  # a wh-word and the classifier after it
+_ASKED_CLASSIFIER = re.compile(r"(?:多少|几)[所名家位座条项门批件张]")  # a wh-word and the classifier after it
 
 
 def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
@@ -306,7 +306,7 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     `财政预算` yields `预算` when only `财政` occurs.
     """
     found: list[str] = []
-    question = _COUNTED_BY.sub(" ", question)  # `多少所幼儿园` names `幼儿园`, not `所幼儿园`
+    question = _ASKED_CLASSIFIER.sub(" ", question)  # `多少所幼儿园` names `幼儿园`, not `所幼儿园`
     for run in re.findall(r"[\u4e00-\u9fff]+", FILLER.sub(" ", question)):
         present = [lexical.df(run[i : i + 2]) > 0 for i in range(len(run) - 1)]
         i = 0
@@ -333,7 +333,7 @@ def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confid
     # whose bigrams occurs elsewhere).
     runs = [t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in query.details_absent)]
     noun = query.attribute
-    unnamed = noun and not query.attribute_known and not any(t in noun or noun in t for t in runs)
+    unnamed = bool(noun) and not query.attribute_known and not any(t in noun or noun in t for t in runs)
     missing = list(dict.fromkeys([*query.details_absent, *runs, *([noun] if unnamed else [])]))
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
