@@ -4,15 +4,14 @@ found at a mention whose exact span can be cited.
 Three signals, each generic: an enumeration (`宇通、郑州日产、富士康等知名企业`) whose trailing type phrase names
 the type; a run of nouns ending in the type's suffix (`郑州财税金融职业学院`); a pattern for the types that have
 one (`《…》` for documents, a number with its unit for figures, `YYYY年M月` for dates). Words are cut and tagged by
-jieba's part-of-speech tags (`qa.answering.names.tag`, imported on the first gathering question, its tags cached per
-document).
+jieba's part-of-speech tags (`qa.answering.names.tag`, imported on the first gathering question, which keeps the
+tags of the last texts it cut).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from qa.answering.names import offsets, tag
 from qa.chunking import split_clauses, split_spans
@@ -165,7 +164,6 @@ def _tagged(text: str, start: int, end: int) -> list[Word]:
     return [(start + s, start + e, w, f) for s, e, w, f in _tag(text[start:end])]
 
 
-@lru_cache(maxsize=4096)
 def _tag(sentence: str) -> tuple[tuple[int, int, str, str], ...]:
     words = tag(sentence)
     starts = offsets(words)

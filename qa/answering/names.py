@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from qa.script import aligned_simplified, is_han
@@ -158,9 +159,13 @@ def offsets(words: Sequence[tuple[str, str]]) -> list[int]:
     return starts
 
 
-def tag(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def tag(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's (word, POS flag) pairs; jieba is imported and its dictionary loaded on first use (0.9–1.6 s, then
-    about 0.25 ms a question: `bench/results/taggers.md` compares the taggers that install offline)."""
+    about 0.25 ms a question: `bench/results/taggers.md` compares the taggers that install offline).
+
+    The last 4,096 texts' pairs are kept: question analysis reads a question's names and the noun it asks for from
+    one cut, and a gathering question re-reads the sentences of its document."""
     global _jieba
     if _jieba is None:
         try:
@@ -170,4 +175,4 @@ def tag(text: str) -> list[tuple[str, str]]:
             raise ImportError("names need jieba: pip install 'jieba>=0.42'") from exc
         jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes go to stderr otherwise
         _jieba = jieba.posseg
-    return [(w.word, w.flag) for w in _jieba.cut(text)]
+    return tuple((w.word, w.flag) for w in _jieba.cut(text))
