@@ -416,7 +416,6 @@ def small_corpus_examples(
         if not group or not others:
             break
         bot = _corpus(work / f"small-{size}", group, embed_model)
-        asked = [(q, golds) for article in group for q, golds in article.questions]
         for article in group:
             for question, golds in article.questions:
                 query = rewrite(question, bot.lexical)
@@ -426,7 +425,8 @@ def small_corpus_examples(
                         _example(bot, rewrite(twin, bot.lexical), (), f"{name}/small-lookalike", asked=twin)
                     )
         strangers = [q for article in others for q, _golds in article.questions]
-        for question in rng.sample(strangers, min(len(asked), len(strangers))):
+        asked = sum(len(article.questions) for article in group)
+        for question in rng.sample(strangers, min(asked, len(strangers))):
             query = rewrite(question, bot.lexical)
             examples.append(_example(bot, query, (), f"{name}/small-absent", asked=question))
     return examples
