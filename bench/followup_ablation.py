@@ -1,7 +1,8 @@
 """Ablation of the follow-up rule: which questions lean on the earlier ones (`qa.answering.followup.is_elliptical`).
 
-`length` is the rule before (a question with at most six content characters leans back); `subject` the rule now (it
-leans back only when it says so, has no subject of its own, or asks nothing). Each letter set is asked as the page
+`length` is the first rule (a question with at most six content characters leans back); `lead` the next (it leans
+back only when it says so, has no subject of its own, or asks nothing, and any question opening with `那` says so);
+`subject` the rule now (a leading `那` leans back only before a short question, or as `那一年`). Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
 history changed.
@@ -30,7 +31,7 @@ def main() -> None:
         bot = QA.from_path(index_dir=Path(tmp) / "index", embed_model="wordllama")
         print("| rule | set | follow-ups all keys | unanswerable follow-ups refused | changed by unrelated history |")
         print("|---|---|---|---|---|")
-        for rule in ("length", "subject"):
+        for rule in ("length", "lead", "subject"):
             patched = functools.partial(followup.is_elliptical, rule=rule)
             with mock.patch.object(followup, "is_elliptical", patched):
                 for name in SETS:

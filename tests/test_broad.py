@@ -166,6 +166,10 @@ def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) 
         ("那些过时、质量差的专业会怎么处理？", False),  # a determiner before what the question itself describes
         ("这些企业的名字是什么？", True),  # a determiner before a noun: the earlier question's companies
         ("那些呢？", True),
+        ("那省级的有几个？", True),  # a leading 那 before a short question
+        ("那郑州旅游职业学院开了哪些订单班？", False),  # ... but not before a whole one
+        ("那一年新增备案的专业有多少个？", True),  # `那一年` points back however long the question
+        ("其中哪一个是2023年市政府制定的？", True),
     ],
 )
 def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -> None:

@@ -10,6 +10,7 @@ from qa.answering.names import asked_names, tag
 from qa.answering.query import FILLER
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
+_LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _PRONOUN = re.compile(
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
@@ -55,17 +56,20 @@ _ASKS = re.compile(r"什么|哪|谁|几|多少|多[高大长重远深宽久厚]|
 
 
 def is_elliptical(question: str, rule: str = "subject") -> bool:
-    """Whether a question leans on what was asked before: `…呢`, a leading `那…` or a pronoun say so; so does a
-    question with no subject of its own (`去了哪些城市？`), or one that asks nothing (`市级的？`).
+    """Whether a question leans on what was asked before: `…呢` or a pronoun say so, and a leading `那…` before a
+    short question (`那省级的有几个？`); so does a question with no subject of its own (`去了哪些城市？`), or one
+    that asks nothing (`市级的？`).
 
-    A question with its own subject and predicate stands alone however short (`学校的游泳池有多大？`): merged with
-    an unrelated earlier question it would be answered from that question's sentence. `rule="length"` is the
-    rule this refined (every short question leans back), kept for the ablation in `bench/followup_ablation.py`.
+    A question with its own subject and predicate stands alone however short (`学校的游泳池有多大？`) and whatever
+    it opens with (`那郑州旅游职业学院开了哪些订单班？`): merged with an unrelated earlier question it would be
+    answered from that question's sentence. `rule="length"` (every short question leans back) and `rule="lead"`
+    (so does every question opening with `那`) are the rules this refined, kept for the ablation in
+    `bench/followup_ablation.py`.
     """
     fragment = fragment_of(question)
     if not fragment:
         return True
-    if _leans_back(question, fragment):
+    if _leans_back(question, fragment, lead_reaches=rule != "subject"):
         return True
     if not _CJK.search(fragment):
         return False  # an English (or digits-only) question is taken as it stands
@@ -111,9 +115,15 @@ def _restates(fragment: str, earlier: str) -> bool:
     return shared >= max(2, len(fragment) / 2) and len(fragment) > shared
 
 
-def _leans_back(question: str, fragment: str) -> bool:
-    """`…呢`, a leading `那`, or a pronoun: the question points at what was asked before."""
-    if re.search(r"呢[？?！!。.\s]*$", question) or _LEAD.match(question) or _OPENING_PRONOUN.match(fragment):
+def _leans_back(question: str, fragment: str, lead_reaches: bool = False) -> bool:
+    """`…呢`, a pronoun, or a leading `那` before a short question: the question points at what was asked before.
+
+    A leading `那` (`那么`, `还有`, …) joins on to the talk, as "and" or "so" would; past `SHORT` content
+    characters the question says what it asks itself (unless `lead_reaches`, the rule before). `其中` (among
+    them) and `那一年` point back however long the question."""
+    if re.search(r"呢[？?！!。.\s]*$", question) or _OPENING_PRONOUN.match(fragment):
+        return True
+    if _LEAD.match(question) and (lead_reaches or _content_chars(fragment) <= SHORT or _LEAD_POINTS.match(question)):
         return True
     found = _PRONOUN.search(fragment)
     if found is None or _describes(fragment, found):
