@@ -605,7 +605,16 @@ def test_twins_ask_each_answerable_questions_lookalike_beside_it(tmp_path: Path,
     assert main([*common, "--articles", "0/2", "--out", str(fold_out)]) == 0
     fold_twins = {r["id"]: r["question"] for r in _rows(fold_out) if r["type"] == "lookalike"}
     assert fold_twins and fold_twins == {t["id"]: t["question"] for t in twins if t["id"] in fold_twins}
+    # `--twin-kinds` picks the recipes; the report says which.
+    assert main([*common, "--twin-kinds", "entity,year", "--out", str(fold_out)]) == 0
+    picked = [r for r in _rows(fold_out) if r["type"] == "lookalike"]
+    assert picked and {r["lookalike"] for r in picked} <= {"entity", "year"}
+    assert json.loads((fold_out / "metrics.json").read_text(encoding="utf-8"))["twins"]["kinds"] == ["entity", "year"]
+    assert metrics["twins"]["kinds"] == ["entity", "number", "year", "attribute"]
     capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main([*common, "--twin-kinds", "colour", "--out", str(fold_out)])
+    assert "unknown look-alike kinds ['colour']" in capsys.readouterr().err
     assert main(["--squad", str(path), "--twins", "--off-topic", "--out", str(out)]) == 2
     assert "drop --off-topic" in capsys.readouterr().err
     assert main(["--squad", str(path), "--twins", "--twins-pool", str(path), "--out", str(out)]) == 2

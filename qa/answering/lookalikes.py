@@ -1,8 +1,9 @@
 """Look-alike unanswerable questions (SQuAD 2.0's lesson): the topic stays in the collection, the asked entity,
-number, year or attribute does not.
+number, year, attribute or kind of thing does not.
 
 `郑州市有多少所中职学校通过了标准化建设工程验收？` has look-alikes `洛阳市有多少所…` (entity), `郑州市…2019年…`
-(year), `…有37所…` (number) and `郑州大学的董事长是谁？` for `郑州大学的校长是谁？` (attribute). Each
+(year), `…有37所…` (number), `…多少所高职学校…` (noun: a sibling of the same last character) and
+`郑州大学的董事长是谁？` for `郑州大学的校长是谁？` (attribute). Each
 replacement is one the collection never holds (`occurs` is False), so an honest answerer must refuse while every
 other word still points at the gold sentence. Used for training data (`qa/answering/training.py`) and for
 `eval/run.py --twins`.
@@ -20,7 +21,16 @@ from typing import Any, Literal
 
 from qa.answering.attributes import ATTRIBUTES, asked_attribute
 from qa.answering.kinds import NUMBER_WITH_UNIT as _NUMBER
-from qa.answering.names import SUFFIXES, asked_names, plausible, tagged_entities
+from qa.answering.names import (
+    SUFFIXES,
+    asked_names,
+    common_nouns,
+    dictionary_frequency,
+    offsets,
+    plausible,
+    tag,
+    tagged_entities,
+)
 from qa.script import TO_TRADITIONAL, aligned_simplified, converter, is_traditional
 
 
@@ -29,13 +39,17 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-Kind = Literal["entity", "number", "year", "attribute"]
-KINDS: tuple[Kind, ...] = ("entity", "number", "year", "attribute")
+Kind = Literal["entity", "number", "year", "attribute", "noun"]
+KINDS: tuple[Kind, ...] = ("entity", "number", "year", "attribute")  # `eval/run.py --twins`'s recipes
+ALL_KINDS: tuple[Kind, ...] = (*KINDS, "noun")  # the noun recipe came later: `--twin-kinds noun` measures it apart
 
 SAMPLE = 200  # pool candidates tried per swap before giving up: `occurs` may scan a large collection
 YEAR_SPREAD = 30  # a replacement year lies within this many years of the original (`2023年` → `2009年`)
 
 _YEAR = re.compile(r"(?<!\d)(?P<value>1[5-9]\d\d|20\d\d)(?P<unit>年)(?!代)")  # `2000年代` is a decade
+# A replacement noun is a word jieba's dictionary counts this often (`体校` 51): rarer ones are mostly its tagger's
+# misreadings (`修院` 5, `足校` 3), and a look-alike asking for a non-word teaches nothing.
+NOUN_FREQUENCY = 50
 LATEST_YEAR = 2030  # a replacement year is no later: `2037年` reads as a typo, not a look-alike
 
 
@@ -54,11 +68,13 @@ class Pool:
     """Replacement candidates by type, harvested from other texts than the collection (in simplified script).
 
     `entities` maps an entity type (person, place, org, other) to names; `numbers` maps a unit to the numbers
-    written with it (`所` → `12`, `三`, `1.5万`).
+    written with it (`所` → `12`, `三`, `1.5万`); `nouns` maps a last character to the common nouns ending in it
+    (`院` → `医院`, `法院`, `设计院`).
     """
 
     entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     numbers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    nouns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], limit: int = 5000) -> Pool:
@@ -69,11 +85,16 @@ class Pool:
         """
         entities: dict[str, dict[str, None]] = {t: {} for t in ("person", "place", "org", "other")}
         numbers: dict[str, dict[str, None]] = {}
+        nouns: dict[str, dict[str, None]] = {}
         for text in texts:
             plain = aligned_simplified(text)
             for _, _, name, kind in tagged_entities(plain):
                 if len(entities[kind]) < limit and plausible(name, kind):
                     entities[kind][name] = None
+            for _, _, noun in common_nouns(plain):
+                ending = nouns.setdefault(noun[-1], {})
+                if len(ending) < limit and dictionary_frequency(noun) >= NOUN_FREQUENCY:
+                    ending[noun] = None
             for m in _NUMBER.finditer(plain):
                 found = numbers.setdefault(m["unit"], {})
                 # `057` (a rank, a code) does not read as a count
@@ -82,6 +103,7 @@ class Pool:
         return cls(
             {k: tuple(v) for k, v in entities.items() if v},
             {k: tuple(v) for k, v in numbers.items()},
+            {k: tuple(v) for k, v in nouns.items()},
         )
 
 
@@ -99,16 +121,17 @@ def make_lookalike(
     the question shares one with it (the hardest look-alike: every other word still points at the answer), else
     from those the collection holds. An attribute's replacement must not occur in `evidence` (pass the article).
     """
-    unknown = set(kinds) - set(KINDS)
+    unknown = set(kinds) - set(ALL_KINDS)
     if unknown:
-        raise ValueError(f"unknown look-alike kinds {sorted(unknown)}: use some of {list(KINDS)}")
+        raise ValueError(f"unknown look-alike kinds {sorted(unknown)}: use some of {list(ALL_KINDS)}")
     recipes: dict[str, Callable[[], Lookalike | None]] = {
         "entity": lambda: _swap_entity(question, evidence, occurs, pool, rng),
         "number": lambda: _swap_number(question, evidence, occurs, pool, rng),
         "year": lambda: _swap_year(question, evidence, occurs, rng),
         "attribute": lambda: _swap_attribute(question, evidence, occurs, rng),
+        "noun": lambda: _swap_noun(question, evidence, occurs, pool, rng),
     }
-    left = [k for k in KINDS if k in kinds]
+    left = [k for k in ALL_KINDS if k in kinds]
     while left:
         kind = rng.choice(left)
         made = recipes[kind]()
@@ -125,7 +148,7 @@ def _is_year(m: re.Match[str]) -> bool:
     return m["unit"] == "年" and _YEAR.fullmatch(m.group()) is not None
 
 
-# ---- the four recipes ---------------------------------------------------------------------------------
+# ---- the five recipes ---------------------------------------------------------------------------------
 
 
 def _swap_entity(
@@ -215,6 +238,46 @@ def _swap_attribute(
     if new is None:
         return None
     return Lookalike(question[:start] + new + question[end:], "attribute", original, new)
+
+
+def _swap_noun(
+    question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
+) -> Lookalike | None:
+    """A common noun swapped for a sibling of the same length and last character (`中职` → `高职`, `研究院` →
+    `设计院`): the same kind of thing, another one. The nouns it runs into (`高职学校`) must not occur together in
+    the collection when a replacement allows it, else not in the evidence: a `高职` named elsewhere in a letter
+    does not count `高职学校`."""
+    plain = aligned_simplified(question)
+    spot = _pick_original(common_nouns(plain), evidence, occurs, rng)
+    if spot is None:
+        return None
+    start, end, word = spot
+    first, last = _noun_run(plain, start, end)
+    to_script = _script_of(question)
+    siblings = [n for n in pool.nouns.get(word[-1], ()) if len(n) == len(word) and n != word]
+    phrases = []  # (the sibling, the nouns it runs into), none of them in the evidence
+    for sibling in map(to_script, rng.sample(siblings, min(SAMPLE, len(siblings)))):
+        phrase = question[first:start] + sibling + question[end:last]
+        if sibling not in question and phrase not in evidence:
+            phrases.append((sibling, phrase))
+    chosen = next((s for s, phrase in phrases if not occurs(phrase)), phrases[0][0] if phrases else None)
+    if chosen is None:
+        return None
+    return Lookalike(question[:start] + chosen + question[end:], "noun", question[start:end], chosen)
+
+
+def _noun_run(plain: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the nouns next to each other (`n*` tags) around the word at `start`-`end` of `plain`."""
+    words = tag(plain)
+    starts = offsets(words)
+    if start not in starts or end not in starts:
+        return start, end
+    i, j = starts.index(start), starts.index(end)
+    while i > 0 and words[i - 1][1].startswith("n"):
+        i -= 1
+    while j < len(words) and words[j][1].startswith("n"):
+        j += 1
+    return starts[i], starts[j]
 
 
 # ---- helpers ------------------------------------------------------------------------------------------

@@ -143,12 +143,37 @@ def tag_in_dictionary(word: str) -> str | None:
     return str(flag) if flag is not None else None
 
 
+def dictionary_frequency(word: str) -> int:
+    """How often jieba's dictionary counts `word` (0 for a word it does not list): `学校` 17,020, `修院` 5."""
+    tag("")  # loads jieba
+    return int(_jieba.dt.tokenizer.FREQ.get(word) or 0)
+
+
 def asked_names(question: str) -> list[tuple[int, int, str, EntityType]]:
     """(start, end, name, type) of each proper name a question says (`洛阳市`, `清华大学`), tagged on its simplified
     form and taken back in its own script; common words jieba tags as names (`城市`) are not. No surname check
     (`plausible`): foreign and Japanese names (`尤金`, `松平康忠`) are asked about too."""
     found = tagged_entities(aligned_simplified(question))
     return [(s, e, question[s:e], kind) for s, e, name, kind in found if name not in NOT_NAMES]
+
+
+NOUN_LENGTHS = (2, 4)  # a common noun's length in characters, fewest and most
+
+
+def common_nouns(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each common noun jieba tags in `text` (simplified): `n`, two to four Han characters,
+    outside the proper names (`中职` and `学校` of 多少所中职学校; not `学校` of 郑州市国防科技学校)."""
+    words = tag(text)
+    starts = offsets(words)
+    inside = [(s, e) for s, e, _, _ in tagged_entities(text)]
+    return [
+        (starts[i], starts[i + 1], word)
+        for i, (word, flag) in enumerate(words)
+        if flag == "n"
+        and NOUN_LENGTHS[0] <= len(word) <= NOUN_LENGTHS[1]
+        and all(is_han(ch) for ch in word)
+        and not any(s <= starts[i] < e for s, e in inside)
+    ]
 
 
 def offsets(words: Sequence[tuple[str, str]]) -> list[int]:

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from qa.answering.lookalikes import ALL_KINDS, KINDS
 from qa.errors import InputError, QAError, notes_to_stderr
 from qa.evaluation.metrics import (
     abstention_at,
@@ -79,6 +80,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also ask each answerable question's look-alike (its entity, number, year or asked attribute swapped "
         "for one the corpus never holds; its article kept) as one to abstain on: with --squad, or a JSONL set "
         "about the letter or one text file (follow-ups and broad questions get none)",
+    )
+    parser.add_argument(
+        "--twin-kinds",
+        type=_twin_kinds,
+        default=None,
+        metavar="KINDS",
+        help="with --twins: the recipes, comma-separated, among entity, number, year, attribute (the default four) "
+        "and noun (a common noun swapped for a sibling of the same last character: `中职` for `高职`)",
     )
     parser.add_argument(
         "--twins-pool",
@@ -197,7 +206,14 @@ def run(args: argparse.Namespace) -> int:
         "models": str(args.models or "qa/models"),
         "absent_questions": sum(o.question.absent for o in outcomes),
         "conversation": args.conversation,
-        "twins": None if twins is None else {"seed": args.seed, "pool": str(_pool_path(args)), "unmade": twins.unmade},
+        "twins": None
+        if twins is None
+        else {
+            "seed": args.seed,
+            "pool": str(_pool_path(args)),
+            "unmade": twins.unmade,
+            "kinds": list(args.twin_kinds or KINDS),
+        },
         "lookalikes": lookalike_figures(outcomes),
         "calibration": calibration(outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
@@ -255,7 +271,15 @@ def _twins(args: argparse.Namespace, folder: Path | None, questions: Sequence[Qu
         if not source.is_file() or source.suffix.lower() not in (".txt", ".md"):
             raise InputError(f"--twins with a JSONL set needs one .txt or .md --doc (or the letter), not {source}")
         documents = {source.name: source.read_text(encoding="utf-8")}
-    return make_twins(questions, documents, Pool.from_texts(pool_texts(pool)), args.seed)
+    return make_twins(questions, documents, Pool.from_texts(pool_texts(pool)), args.seed, args.twin_kinds)
+
+
+def _twin_kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in ALL_KINDS]
+    if not kinds or unknown:
+        raise argparse.ArgumentTypeError(f"unknown look-alike kinds {unknown}: use some of {', '.join(ALL_KINDS)}")
+    return kinds
 
 
 def _question_set(args: argparse.Namespace, stack: ExitStack) -> tuple[Path, Path | None, list[Question], list[str]]:

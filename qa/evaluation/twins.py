@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qa.answering.lookalikes import Pool, make_lookalike
+from qa.answering.lookalikes import KINDS, Pool, make_lookalike
 from qa.errors import InputError
 from qa.evaluation.questions import Question
 
@@ -29,7 +29,13 @@ class Twins:
     unmade: int
 
 
-def make_twins(questions: Sequence[Question], documents: Mapping[str, str], pool: Pool, seed: int) -> Twins:
+def make_twins(
+    questions: Sequence[Question],
+    documents: Mapping[str, str],
+    pool: Pool,
+    seed: int,
+    kinds: Sequence[str] | None = None,
+) -> Twins:
     """A look-alike of each answerable question, its document the evidence: its `doc_id`'s, or the collection's
     only document (a letter set). Follow-ups (with a history) and broad questions get none.
 
@@ -47,7 +53,7 @@ def make_twins(questions: Sequence[Question], documents: Mapping[str, str], pool
         evidence = documents.get(q.doc_id) if q.doc_id is not None else only
         if not q.answerable or q.history or q.items or q.document or evidence is None:
             continue
-        twin = make_lookalike(q.question, evidence, occurs, pool, random.Random(f"{seed}:{q.id}"))
+        twin = make_lookalike(q.question, evidence, occurs, pool, random.Random(f"{seed}:{q.id}"), kinds or KINDS)
         if twin is None:
             unmade += 1
             continue
