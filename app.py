@@ -321,6 +321,12 @@ CSS = """
 .qa-muted { color: var(--body-text-color-subdued); font-size: 0.9rem; }
 /* Gradio floats the upload box's label over the top of the box, where the upload icon sits: room for both. */
 #qa-upload .upload-container { padding-top: 30px; }
+/* At a phone's width the collection picker and the new-name box share one line at 160px each, and the picker
+   cut its own label (`学校（1 篇` at 390px): there each takes the whole line. */
+@media (max-width: 640px) {
+  #qa-shelf .form { flex-wrap: wrap; }
+  #qa-collection, #qa-new-name { flex: 1 1 100% !important; min-width: 100% !important; }
+}
 #qa-examples { align-items: center; gap: 6px; flex-wrap: wrap; }
 #qa-examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
 .qa-answer .qa-text { line-height: 1.7; white-space: pre-line; }  /* a broad answer lists one item a line */

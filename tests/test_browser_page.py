@@ -109,6 +109,11 @@ def test_the_page_shows_no_english_and_fits(browser: Any, letter_url: str, width
     label = page.locator("#qa-upload label").first.bounding_box()
     icon = page.locator("#qa-upload svg.feather-upload").bounding_box()
     assert label["y"] + label["height"] <= icon["y"] or icon["x"] >= label["x"] + label["width"]
+    # The collection picker shares its line with the new-name box on a desk; on a phone each takes the whole line,
+    # so the picker does not cut its label (`学校（1 篇` at 390px, in a 104px box).
+    picker, name = (page.locator(f"#{i}").bounding_box() for i in ("qa-collection", "qa-new-name"))
+    side_by_side = abs(picker["y"] - name["y"]) < 1
+    assert side_by_side == (width > 640) and picker["width"] >= (250 if width > 640 else 0.8 * width)
     page.close()
 
 
