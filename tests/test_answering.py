@@ -354,3 +354,12 @@ def test_the_answerability_model_reads_whether_the_best_candidate_holds_the_year
     assert top("郑州市有多少所高职学校通过了标准化建设工程验收？", "attribute_place_top", sentence) == 1.0
     assert top("郑州市有多少所技工院校通过了标准化建设工程验收？", "attribute_place_top", sentence) == 4.0
     assert top("标准化建设工程验收进展如何？", "attribute_place_top", sentence) == -1.0
+    # The sentence says 中职 where 高职 is asked (another thing of the same kind), though its `提高职业` holds the
+    # characters 高职; asked 中职, it lacks none of the question's nouns (中职, 学校, 工程验收).
+    assert top("郑州市有多少所高职学校通过了标准化建设工程验收？", "nouns_rivalled_top", sentence) == pytest.approx(
+        1 / 3
+    )
+    assert top("郑州市有多少所中职学校通过了标准化建设工程验收？", "nouns_rivalled_top", sentence) == 0.0
+    # The kind a wh-word asks for is not checked: the answer to 哪个政府 is one of that kind (江户幕府, a sibling).
+    asked = analyse("1808年的俄船驱逐令是由哪个政府所发布？", bot.lexical).nouns
+    assert "政府" not in asked and "驱逐令" in asked

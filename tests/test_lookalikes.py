@@ -112,6 +112,20 @@ def test_noun_is_swapped_for_a_sibling_whose_noun_phrase_the_collection_lacks() 
     assert (made.original, made.replacement) in {("中职", "高职"), ("中职", "兼职"), ("学校", "党校")}
     phrase = "中职学校".replace(made.original, made.replacement)
     assert phrase in made.question and phrase not in collection[0]
+    # A sibling E5 finds unlike the noun (`制度` / `力度`, cosine 0.86) is no look-alike, only a word that shares a
+    # character.
+    unlike = Pool(nouns={"度": ("力度",)})
+    assert (
+        make_lookalike(
+            "郑州市的职业教育制度是什么？",
+            "郑州市的职业教育制度很完善。",
+            lambda s: False,
+            unlike,
+            random.Random(0),
+            ["noun"],
+        )
+        is None
+    )
     # The noun recipe is a fifth: `eval/run.py --twins` keeps the four it was measured with unless asked.
     assert "noun" in ALL_KINDS and "noun" not in KINDS
     assert (

@@ -17,7 +17,9 @@ import numpy as np
 
 from qa.answering.candidates import NEIGHBOUR, Candidate
 from qa.answering.kinds import KIND_NAMES, NUMERAL, counted, kind_signals
+from qa.answering.names import common_nouns
 from qa.answering.query import Query, share
+from qa.script import simplified
 
 _RELATIVE = ("terms", "terms_local", "chars", "raw_chars", "run", "context")
 CANDIDATE_FEATURES: tuple[str, ...] = (
@@ -84,6 +86,9 @@ LIST_FEATURES: tuple[str, ...] = (
     "attribute_place_top",  # where the noun asked for (`校长` of 校长是谁) is: 0 in the best sentence, 1 in no document,
     # 2 only its last two characters are in the sentence (`教师` for `专任教师`), 3 in its passage, 4 in another passage;
     # -1 none asked. Answerability only, like the details.
+    "nouns_rivalled_top",  # share of the question's common nouns the best sentence lacks while it holds a sibling of
+    # the same length and last character (`高职` asked, `中职` there): another thing of the same kind. Answerability
+    # only; trained with the noun look-alikes it reads (figures beside `DETAIL_KINDS` in `training.py`).
 )
 # `attribute_place_top`, against the same training without it (seed 13, E5, each set at its own 3% point): CMRC trial
 # look-alikes refused 0.888 -> 0.930 (attribute swaps 0.40 -> 0.76; AUC 0.981 -> 0.987), the letter's hand-written
@@ -233,6 +238,7 @@ def list_vector(query: Query, found: Sequence[Candidate], rows: np.ndarray, scor
     out[LIST_FEATURES.index("details_missing")] = query.details_missing
     out[LIST_FEATURES.index("details_unseen_top")] = _details_unseen(query, found[best])
     out[LIST_FEATURES.index("attribute_place_top")] = _attribute_place(query, found[best])
+    out[LIST_FEATURES.index("nouns_rivalled_top")] = _nouns_rivalled(query, found[best])
     out[LIST_FEATURES.index("rarest_known_context_top")] = (
         float(max(query.known, key=query.known.__getitem__) in found[best].context) if query.known else 1.0
     )
@@ -259,6 +265,18 @@ def _attribute_place(query: Query, cand: Candidate) -> float:
     if len(noun) > 2 and noun[-2:] in cand.seen:
         return 2.0
     return 3.0 if noun in cand.context else 4.0
+
+
+def _nouns_rivalled(query: Query, cand: Candidate) -> float:
+    """Share of the question's common nouns `cand` lacks while it holds a sibling (`nouns_rivalled_top`).
+
+    Word against word, as jieba cuts the sentence: `提高职业学校` holds the characters of `高职` but not the word."""
+    if not query.nouns:
+        return 0.0
+    held = {word for _, _, word in common_nouns(cand.plain)}
+    lacking = [n for n in map(simplified, query.nouns) if n not in held]
+    rivalled = sum(any(h != n and len(h) == len(n) and h[-1] == n[-1] for h in held) for n in lacking)
+    return rivalled / len(query.nouns)
 
 
 def _held_terms_max(rows: np.ndarray) -> float:

@@ -41,10 +41,8 @@ def _words(text: str) -> tuple[str, ...]:
 
 Kind = Literal["entity", "number", "year", "attribute", "noun"]
 KINDS: tuple[Kind, ...] = ("entity", "number", "year", "attribute")  # `eval/run.py --twins`'s recipes
-# The noun recipe came later: `--twin-kinds noun` measures it apart. `qa train` does not draw on it: trained on it
-# with a feature reading siblings, CMRC trial's noun look-alikes were refused 0.11 -> 0.51, but its four-recipe ones
-# 0.923 -> 0.891 and DRCD's at their own 3% point 0.848 -> 0.782; with only siblings E5 finds alike (cosine >= 0.9),
-# 0.11 -> 0.51, 0.923 -> 0.915 and DRCD 0.848 -> 0.809 (README, "fifth round").
+# The noun recipe came later: `qa train` draws on all five, `eval/run.py --twins` on the four its earlier figures were
+# measured with unless `--twin-kinds` says otherwise.
 ALL_KINDS: tuple[Kind, ...] = (*KINDS, "noun")
 
 SAMPLE = 200  # pool candidates tried per swap before giving up: `occurs` may scan a large collection
@@ -247,10 +245,10 @@ def _swap_attribute(
 def _swap_noun(
     question: str, evidence: str, occurs: Callable[[str], bool], pool: Pool, rng: random.Random
 ) -> Lookalike | None:
-    """A common noun swapped for a sibling of the same length and last character (`中职` → `高职`, `研究院` →
-    `设计院`): the same kind of thing, another one. The nouns it runs into (`高职学校`) must not occur together in
-    the collection when a replacement allows it, else not in the evidence: a `高职` named elsewhere in a letter
-    does not count `高职学校`."""
+    """A common noun swapped for a sibling of the same length and last character that E5 finds alike (`中职` →
+    `高职`, `研究院` → `设计院`; not `制度` → `力度`): the same kind of thing, another one. The nouns it runs into
+    (`高职学校`) must not occur together in the collection when a replacement allows it, else not in the evidence:
+    a `高职` named elsewhere in a letter does not count `高职学校`."""
     plain = aligned_simplified(question)
     spot = _pick_original(common_nouns(plain), evidence, occurs, rng)
     if spot is None:
@@ -258,7 +256,7 @@ def _swap_noun(
     start, end, word = spot
     first, last = _noun_run(plain, start, end)
     to_script = _script_of(question)
-    siblings = [n for n in pool.nouns.get(word[-1], ()) if len(n) == len(word) and n != word]
+    siblings = _close_siblings(word, [n for n in pool.nouns.get(word[-1], ()) if len(n) == len(word) and n != word])
     phrases = []  # (the sibling, the nouns it runs into), none of them in the evidence
     for sibling in map(to_script, rng.sample(siblings, min(SAMPLE, len(siblings)))):
         phrase = question[first:start] + sibling + question[end:last]
@@ -268,6 +266,22 @@ def _swap_noun(
     if chosen is None:
         return None
     return Lookalike(question[:start] + chosen + question[end:], "noun", question[start:end], chosen)
+
+
+# E5's cosine between a sibling and the noun it replaces, at least: below it mostly words that only share a character
+# (`制度` / `力度` 0.86, `全球` / `进球` 0.86), above it things of one kind (`中职` / `高职` 0.95, `袋鼠` / `灰鼠` 0.91).
+SIBLING_SIMILARITY = 0.9
+_VECTORS: dict[str, Any] = {}  # E5 vectors of the nouns compared so far (a pool holds a few thousand)
+
+
+def _close_siblings(word: str, siblings: Sequence[str]) -> list[str]:
+    """The siblings E5 finds like `word` (`SIBLING_SIMILARITY`)."""
+    missing = [w for w in dict.fromkeys((word, *siblings)) if w not in _VECTORS]
+    if missing:
+        from qa.embedding import bundled_e5
+
+        _VECTORS.update(zip(missing, bundled_e5().encode_queries(missing), strict=True))
+    return [s for s in siblings if float(_VECTORS[s] @ _VECTORS[word]) >= SIBLING_SIMILARITY]
 
 
 def _noun_run(plain: str, start: int, end: int) -> tuple[int, int]:

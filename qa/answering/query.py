@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from qa.answering.attributes import asked_attributes
 from qa.answering.kinds import COUNT_ASKED, NUMBER_WITH_UNIT, UNITS, asked_kinds
-from qa.answering.names import asked_names
+from qa.answering.names import asked_names, common_nouns, offsets, tag
 from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_types, question_scope
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
@@ -83,6 +83,7 @@ class Query:
     # that does not name it may answer another attribute of the same topic.
     attribute: str = ""
     attribute_known: bool = False  # some document holds it
+    nouns: tuple[str, ...] = ()  # its common nouns (`中职`, `学校`), as it says them: jieba's `n`, not names
 
     @property
     def details_missing(self) -> float:
@@ -169,7 +170,31 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         ),
         attribute=attribute,
         attribute_known=bool(attribute) and lexical.holds(attribute),
+        nouns=_checked_nouns(question),
     )
+
+
+_WH = re.compile(r"哪|什么|何")
+_BETWEEN = ("m", "q")  # `哪一种税收`: a numeral or classifier between the wh-word and its noun
+
+
+def _checked_nouns(question: str) -> tuple[str, ...]:
+    """The question's common nouns (`qa.answering.names.common_nouns`), as it says them, but the kind a wh-word asks
+    for: the answer to `哪个政府` or `什么产业` is one of that kind (`江户幕府`, `农业`), often a sibling of its noun."""
+    plain = aligned_simplified(question)
+    words = tag(plain)
+    starts = offsets(words)
+    asked: set[int] = set()
+    after_wh = False
+    for i, (word, flag) in enumerate(words):
+        if flag == "r" and _WH.match(word):
+            after_wh = True
+        elif after_wh and (flag.startswith("n") or flag in _BETWEEN):
+            if flag.startswith("n"):
+                asked.add(starts[i])
+        else:
+            after_wh = False
+    return tuple(dict.fromkeys(question[s:e] for s, e, _ in common_nouns(plain) if s not in asked))
 
 
 def _as_said(form: str, question: str) -> str:
