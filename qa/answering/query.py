@@ -83,7 +83,9 @@ class Query:
     # that does not name it may answer another attribute of the same topic.
     attribute: str = ""
     attribute_known: bool = False  # some document holds it
-    nouns: tuple[str, ...] = ()  # its common nouns (`中职`, `学校`), as it says them: jieba's `n`, not names
+    # Its common nouns (`中职`, `学校`), as it says them: jieba's `n`, not names, and not the kind a wh-word asks for
+    # (`政府` of 哪个政府, which a sibling such as 江户幕府 answers).
+    nouns: tuple[str, ...] = ()
 
     @property
     def details_missing(self) -> float:
@@ -189,10 +191,9 @@ def _checked_nouns(question: str) -> tuple[str, ...]:
     for i, (word, flag) in enumerate(words):
         if flag == "r" and _WH.match(word):
             after_wh = True
-        elif after_wh and (flag.startswith("n") or flag in _BETWEEN):
-            if flag.startswith("n"):
-                asked.add(starts[i])
-        else:
+        elif after_wh and flag.startswith("n"):
+            asked.add(starts[i])
+        elif flag not in _BETWEEN:
             after_wh = False
     return tuple(dict.fromkeys(question[s:e] for s, e, _ in common_nouns(plain) if s not in asked))
 
