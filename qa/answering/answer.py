@@ -15,7 +15,15 @@ from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.kinds import KINDS
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.query import FILLER, Query, analyse, meta_intents, part_heading, section_number
+from qa.answering.query import (
+    QUESTION_WORDS,
+    Query,
+    analyse,
+    meta_intents,
+    part_heading,
+    section_number,
+    without_filler,
+)
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex
 from qa.script import in_script_of
@@ -307,7 +315,7 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     """
     found: list[str] = []
     question = _ASKED_CLASSIFIER.sub(" ", question)  # `多少所幼儿园` names `幼儿园`, not `所幼儿园`
-    for run in re.findall(r"[\u4e00-\u9fff]+", FILLER.sub(" ", question)):
+    for run in re.findall(r"[\u4e00-\u9fff]+", without_filler(question, QUESTION_WORDS)):
         present = [lexical.df(run[i : i + 2]) > 0 for i in range(len(run) - 1)]
         i = 0
         while i < len(present):
