@@ -213,6 +213,66 @@ def train(
                 f"{data / name} is missing: `qa train` reads CMRC 2018 and DRCD from {data} (see ../shared/data/README.md)"
             )
     started = time.perf_counter()
+    examples = build_examples(data, limit, embed_model, log, leave_out)
+    print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
+    lightgbm = import_lightgbm()
+    ranker = fit_ranker(lightgbm, examples.train, examples.valid)
+    answerable = fit_answerable(lightgbm, ranker, examples.train, examples.valid)
+    chosen = choose(ranker, answerable, examples)
+    print(
+        f"trained in {time.perf_counter() - started:.0f} s; threshold {chosen.threshold:.3f}, "
+        f"{chosen.small_threshold:.3f} up to {SMALL_COLLECTION} chunks",
+        file=log,
+    )
+    sources = [
+        data / TRAIN_SQUAD,
+        data / TRADITIONAL_SQUAD,
+        data / VALID_SQUAD,
+        LETTER_TRAIN,
+        LETTER_VALID,
+        LOOKALIKES_VALID,
+    ]
+    write_models(
+        out,
+        ranker,
+        answerable,
+        (chosen.threshold, chosen.small_threshold),
+        chosen.figures,
+        sources,
+        limit,
+        embed_model,
+        leave_out,
+        chosen.calibration,
+    )
+    return chosen.figures
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What both models learn from and are chosen on."""
+
+    train_squad: list[Example]  # CMRC train and DRCD (without a left-out fold)
+    train_letter: list[Example]  # the letter's training questions and Wikipedia questions asked of it
+    valid_squad: list[Example]  # CMRC trial, asked of the whole trial corpus, without folds, and of small collections
+    valid_letter: list[Example]  # fresh2 and the hand-written look-alikes
+
+    @property
+    def train(self) -> list[Example]:
+        return self.train_squad + self.train_letter
+
+    @property
+    def valid(self) -> list[Example]:
+        return self.valid_squad + self.valid_letter
+
+
+def build_examples(
+    data: Path,
+    limit: int | None = None,
+    embed_model: str = "wordllama",
+    log: Any = sys.stderr,
+    leave_out: Fold | None = None,
+) -> Examples:
+    """Every example `qa train` reads, drawn from `SEED`'s random streams."""
     rng = random.Random(SEED)
     # Look-alikes draw on their own random stream, so adding them leaves every other example as it was.
     twins = Twins(random.Random(SEED + 1), _pool(data / TRADITIONAL_SQUAD), _pool(data / TRAIN_SQUAD))
@@ -227,13 +287,24 @@ def train(
         letter_train += foreign_examples(data / TRAIN_SQUAD, work / "letter", rng, limit, embed_model)
         letter_valid = letter_examples(LETTER_VALID, work / "letter", embed_model)
         letter_valid += letter_examples(LOOKALIKES_VALID, work / "letter", embed_model, source="lookalikes")
-    print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
-    train_all = train_set + letter_train
-    valid_all = valid_set + letter_valid
-    lightgbm = import_lightgbm()
-    ranker = fit_ranker(lightgbm, train_all, valid_all)
-    answerable = fit_answerable(lightgbm, ranker, train_all, valid_all)
-    sets = _validation_sets(valid_set, letter_valid)
+    return Examples(train_set, letter_train, valid_set, letter_valid)
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What validation chooses for a fitted pair of models: the calibration, both thresholds, and each set's figures."""
+
+    calibration: tuple[tuple[float, ...], tuple[float, ...]]
+    threshold: float
+    small_threshold: float
+    figures: list[SetFigures]
+    probabilities: dict[str, np.ndarray]  # calibrated, per validation set (`_validation_sets`' names)
+
+
+def choose(ranker: Any, answerable: Any, examples: Examples) -> Chosen:
+    """Calibrate the answerability model on every validation set, then choose one threshold per band of collection
+    size that keeps each set's false abstention at or under `MAX_FALSE_ABSTAIN`."""
+    sets = _validation_sets(examples.valid_squad, examples.valid_letter)
     raw = {name: _probabilities(ranker, answerable, part) for name, part in sets}
     calibration = fit_calibration(
         np.concatenate([raw[name] for name, _ in sets]),
@@ -249,32 +320,7 @@ def train(
         for name, part in sets
     }
     figures = [_figures(name, part, ranker, probabilities[name], thresholds[name]) for name, part in sets]
-    print(
-        f"trained in {time.perf_counter() - started:.0f} s; threshold {threshold:.3f}, "
-        f"{small_threshold:.3f} up to {SMALL_COLLECTION} chunks",
-        file=log,
-    )
-    sources = [
-        data / TRAIN_SQUAD,
-        data / TRADITIONAL_SQUAD,
-        data / VALID_SQUAD,
-        LETTER_TRAIN,
-        LETTER_VALID,
-        LOOKALIKES_VALID,
-    ]
-    write_models(
-        out,
-        ranker,
-        answerable,
-        (threshold, small_threshold),
-        figures,
-        sources,
-        limit,
-        embed_model,
-        leave_out,
-        calibration,
-    )
-    return figures
+    return Chosen(calibration, threshold, small_threshold, figures, probabilities)
 
 
 # ---- examples -------------------------------------------------------------------------------------
@@ -563,12 +609,13 @@ def _ranker_data(lightgbm: Any, examples: Sequence[Example], reference: Any = No
     )
 
 
-def fit_ranker(lightgbm: Any, train_set: Sequence[Example], valid_set: Sequence[Example]) -> Any:
-    """LightGBM lambdarank over candidate rows, early-stopped on validation NDCG@1."""
+def fit_ranker(lightgbm: Any, train_set: Sequence[Example], valid_set: Sequence[Example], seed: int = SEED) -> Any:
+    """LightGBM lambdarank over candidate rows, early-stopped on validation NDCG@1; `seed` draws LightGBM's row and
+    feature samples."""
     train_data = _ranker_data(lightgbm, train_set)
     valid_data = _ranker_data(lightgbm, valid_set, train_data)
     return lightgbm.train(
-        {**RANKER_PARAMS, **COMMON_PARAMS},
+        {**RANKER_PARAMS, **COMMON_PARAMS, "seed": seed},
         train_data,
         num_boost_round=MAX_ROUNDS,
         valid_sets=[valid_data],
@@ -584,7 +631,9 @@ def _list_rows(ranker: Any, examples: Sequence[Example]) -> np.ndarray:
     return out
 
 
-def fit_answerable(lightgbm: Any, ranker: Any, train_set: Sequence[Example], valid_set: Sequence[Example]) -> Any:
+def fit_answerable(
+    lightgbm: Any, ranker: Any, train_set: Sequence[Example], valid_set: Sequence[Example], seed: int = SEED
+) -> Any:
     """A binary classifier over the ranked list's features: does the corpus answer the question at all?"""
 
     def data(examples: Sequence[Example], rows: np.ndarray, reference: Any = None) -> Any:
@@ -599,7 +648,7 @@ def fit_answerable(lightgbm: Any, ranker: Any, train_set: Sequence[Example], val
 
     train_data = data(train_set, _list_rows(ranker, train_set))
     return lightgbm.train(
-        {**ANSWERABLE_PARAMS, **COMMON_PARAMS},
+        {**ANSWERABLE_PARAMS, **COMMON_PARAMS, "seed": seed},
         train_data,
         num_boost_round=MAX_ROUNDS,
         valid_sets=[data(valid_set, _list_rows(ranker, valid_set), train_data)],

@@ -1,0 +1,97 @@
+"""How much LightGBM's own seed moves the answering models, on one draw of the training examples.
+
+`qa train` draws its examples (which questions are also asked without their article, as look-alikes…) from `SEED`,
+and LightGBM draws its row and feature samples (`bagging_fraction`, `feature_fraction`) from the same seed. This
+builds the examples once, at `SEED`, then fits the ranker and the answerability model at each LightGBM seed given,
+and with `--bag K` the average of the first K (the rankers' scores averaged, then K answerability models fitted on
+that average and their probabilities averaged). Each pair is calibrated and its thresholds chosen as `qa train`
+does. Printed per validation set (`qa train`'s lines): the ranker's top-1, false abstention and refusals at the
+chosen thresholds, refusals at the set's own 3% false-abstention point, and the AUC.
+
+    python bench/lightgbm_seeds.py --seeds 13 14 15 16 --bag 3      # about 15 minutes on 2 cores
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.answering import training
+from qa.answering.models import import_lightgbm
+
+
+class Mean:
+    """Boosters averaged: what `predict` returns is the mean of theirs."""
+
+    def __init__(self, boosters: Sequence[Any]) -> None:
+        self.boosters = list(boosters)
+
+    def predict(self, rows: np.ndarray, num_threads: int = 1) -> np.ndarray:
+        return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
+
+
+def report(name: str, ranker: Any, answerable: Any, examples: training.Examples) -> None:
+    chosen = training.choose(ranker, answerable, examples)
+    parts = dict(training._validation_sets(examples.valid_squad, examples.valid_letter))
+    print(f"\n{name}: thresholds {chosen.threshold:.3f}; {chosen.small_threshold:.3f} up to the small band")
+    print("| set | top-1 | false abstention | refused | refused at own 3% | AUC |")
+    print("|---|---|---|---|---|---|")
+    for figures in chosen.figures:
+        probs = chosen.probabilities[figures.name]
+        answerable_mask = np.array([e.answerable for e in parts[figures.name]], dtype=bool)
+        own = None
+        if (~answerable_mask).any():
+            cut = training.choose_threshold([probs[answerable_mask]])
+            own = float((probs[~answerable_mask] < cut).mean())
+        print(
+            f"| {figures.name} | {figures.top1_holds_answer:.3f} | {figures.false_abstain:.3f} | "
+            f"{_fmt(figures.abstain_unanswerable)} | {_fmt(own)} | {_fmt(figures.auc)} |"
+        )
+    sys.stdout.flush()
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=training.DATA_DIR)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[training.SEED])
+    parser.add_argument("--bag", type=int, default=0, help="also the average of the first K seeds' models")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    examples = training.build_examples(args.data)
+    print(f"examples (seed {training.SEED}) built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    lightgbm = import_lightgbm()
+    rankers = []
+    for seed in args.seeds:
+        began = time.perf_counter()
+        ranker = training.fit_ranker(lightgbm, examples.train, examples.valid, seed=seed)
+        answerable = training.fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=seed)
+        rankers.append(ranker)
+        report(f"LightGBM seed {seed} (fitted in {time.perf_counter() - began:.0f} s)", ranker, answerable, examples)
+    if args.bag:
+        began = time.perf_counter()
+        seeds = args.seeds[: args.bag]
+        ranker = Mean(rankers[: args.bag])
+        answerable = Mean(
+            [training.fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=s) for s in seeds]
+        )
+        report(
+            f"average of seeds {seeds} (answerability refitted in {time.perf_counter() - began:.0f} s)",
+            ranker,
+            answerable,
+            examples,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
