@@ -2,7 +2,9 @@
 
 `length` is the first rule (a question with at most six content characters leans back); `lead` the next (it leans
 back only when it says so, has no subject of its own, or asks nothing, and any question opening with `那` says so);
-`subject` the rule now (a leading `那` leans back only before a short question, or as `那一年`). Each letter set is asked as the page
+`subject` the rule now (a leading `那` leans back only before a short question, or as `那一年`). `subject, kept` is
+the rule now without moving a merged follow-up off a repeated earlier answer that says none of its new words
+(`qa.answering.answer._something_new`: the earlier answer is kept). Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
 history changed.
@@ -18,7 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 from qa import QA
-from qa.answering import followup
+from qa.answering import answer, followup
 from qa.evaluation import evaluate, read_questions, score
 from qa.evaluation.questions import in_conversation
 
@@ -31,9 +33,13 @@ def main() -> None:
         bot = QA.from_path(index_dir=Path(tmp) / "index", embed_model="wordllama")
         print("| rule | set | follow-ups all keys | unanswerable follow-ups refused | changed by unrelated history |")
         print("|---|---|---|---|---|")
-        for rule in ("length", "lead", "subject"):
-            patched = functools.partial(followup.is_elliptical, rule=rule)
-            with mock.patch.object(followup, "is_elliptical", patched):
+        for rule in ("length", "lead", "subject", "subject, kept"):
+            patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
+            among = 1 if rule.endswith("kept") else answer.SOMETHING_NEW_AMONG
+            with (
+                mock.patch.object(followup, "is_elliptical", patched),
+                mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
+            ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]
                     if name != "conversations":

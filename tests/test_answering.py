@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from qa import QA, Answer
+from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
+from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.query import analyse, chinese_number, head_noun
+from qa.types import Citation, Span
 
 
 @pytest.fixture(scope="module")
@@ -363,3 +368,46 @@ def test_the_answerability_model_reads_whether_the_best_candidate_holds_the_year
     # The kind a wh-word asks for is not checked: the answer to 哪个政府 is one of that kind (江户幕府, a sibling).
     asked = analyse("1808年的俄船驱逐令是由哪个政府所发布？", bot.lexical).nouns
     assert "政府" not in asked and "驱逐令" in asked
+
+
+def _sentences(texts: list[str]) -> list[Candidate]:
+    out, at = [], 0
+    for i, text in enumerate(texts):
+        span = Span(at, at + len(text))
+        out.append(Candidate("doc", span, "", 0, i, 1.0, text, text, text, " ".join(texts), ""))
+        at = span.end
+    return out
+
+
+_PASSAGE = [
+    "目前,三所大学的研究院已经签订合作协议。",
+    "上述研究院将招收培育以博士后为主体的青年人才。",
+    "研究院还设有开放实验室。",
+]
+
+
+def _followup_pick(focus: str, earlier: str, scores: list[float], cited: int = 0) -> int:
+    found = _sentences(_PASSAGE)
+    said = Citation("doc", found[cited].span.start, found[cited].span.end, found[cited].text, "")
+    reading = Reading(None, found, np.zeros((len(found), 1)))  # type: ignore[arg-type]
+    document = SimpleNamespace(text="".join(_PASSAGE))
+    ctx = AnswerContext((), None, lambda _: document, focus=focus, already_said=AlreadySaid(said))  # type: ignore[arg-type]
+    return _something_new(reading, np.array(scores), ctx, f"{focus} {earlier}")
+
+
+def test_a_follow_up_moves_off_a_repeated_answer_that_says_none_of_its_new_words() -> None:
+    earlier = "哪些大学的研究院签订了合作协议？"
+    # The earlier answer ranks first on the earlier question's words; 招收 and 人才, the follow-up's own, are next door.
+    assert _followup_pick("这些研究院主要招收什么样的人才", earlier, [0.9, 0.5, 0.1]) == 1
+    # Nothing among the best says what it adds (成立): the earlier answer stays.
+    assert _followup_pick("这些研究院什么时候成立的", earlier, [0.9, 0.5, 0.1]) == 0
+    # A sentence saying it (实验室) but not beside the earlier answer is not taken.
+    assert _followup_pick("这些研究院有什么实验室", earlier, [0.9, 0.1, 0.5]) == 0
+
+
+def test_a_repeated_answer_saying_a_new_word_stays_and_a_new_answer_is_left_alone() -> None:
+    earlier = "哪些大学的研究院签订了合作协议？"
+    # The repeated sentence says 三所, a word the follow-up adds: it may answer the follow-up too, and stays.
+    assert _followup_pick("这三所大学什么时候签的", earlier, [0.9, 0.5, 0.1]) == 0
+    # The best is not the earlier answer: nothing to move off.
+    assert _followup_pick("这些研究院主要招收什么样的人才", earlier, [0.5, 0.2, 0.9], cited=0) == 2

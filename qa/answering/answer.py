@@ -25,7 +25,7 @@ from qa.answering.query import (
     without_filler,
 )
 from qa.chunking import split_clauses, split_spans
-from qa.lexical import LexicalIndex
+from qa.lexical import LexicalIndex, bigrams
 from qa.script import in_script_of
 from qa.types import Answer, Citation, Document, Passage, Span
 
@@ -106,7 +106,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     threshold = models.threshold_for(reading.query.chunks) if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
-    best = reading.candidates[int(np.argmax(scores))]
+    best = reading.candidates[_something_new(reading, scores, ctx, question)]
     doc = ctx.document(best.doc_id)
     # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
     heading = broad.heading_at(doc, best.span)
@@ -332,6 +332,49 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
                 found.append(term)
             i = j
     return found
+
+
+SOMETHING_NEW_AMONG = 3  # the best-ranked candidates a follow-up's answer may move to
+
+
+def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, question: str) -> int:
+    """The best-ranked candidate, unless the question is a follow-up merged with the earlier one and the best
+    candidate repeats the earlier answer without a word the follow-up adds: then a sentence right beside the earlier
+    answer, among the `SOMETHING_NEW_AMONG` best, that says some of them (`这些研究院主要招收什么样的人才？` after
+    `哪些大学…签了合作协议？`: 招收, 人才 are in the next sentence).
+
+    The follow-up merged with the earlier question carries that question's words, which point back at its answer;
+    the words the follow-up adds say what it asks now, and a document goes on where it left off. An earlier answer
+    saying any of them stays: the letter's long sentences answer several questions in turn (`共建这些学院是为了培养
+    什么样的人才？` after `…共建了几个产业学院？`). A sentence elsewhere that happens to hold one (`打造成` for
+    `是什么原因造成的？`) is not taken."""
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    said = ctx.already_said
+    if said is None or not ctx.focus or not question.startswith(ctx.focus):
+        return order[0]
+    earlier = question[len(ctx.focus) :]
+    new = {t for t in bigrams(without_filler(ctx.focus)) if len(t) == 2 and t not in earlier}
+    cited = said.citation
+    best = reading.candidates[order[0]]
+    if not new or not _overlaps(best, cited) or any(t in best.seen for t in new):
+        return order[0]
+    text = ctx.document(cited.doc_id).text
+    for i in order[1:SOMETHING_NEW_AMONG]:
+        other = reading.candidates[i]
+        if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and any(t in other.seen for t in new):
+            return i
+    return order[0]
+
+
+def _overlaps(cand: Candidate, cited: Citation) -> bool:
+    return cand.doc_id == cited.doc_id and cand.span.start < cited.end and cited.start < cand.span.end
+
+
+def _beside(span: Span, cited: Citation, text: str) -> bool:
+    """Whether `span` is the sentence right before or right after the cited one (only blanks between)."""
+    if span.start >= cited.end:
+        return not text[cited.end : span.start].strip()
+    return span.end <= cited.start and not text[span.end : cited.start].strip()
 
 
 def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None) -> Answer:
