@@ -406,7 +406,7 @@ class QA:
         if not mostly_chinese(asked):
             return self._across_languages(asked)
         earlier = [clean_question(h)[:limit] for h in history or ()]
-        resolved = resolve(asked, earlier)
+        resolved = resolve(asked, earlier, holds=lambda word: self.lexical.holds(rewrite(word, self.lexical)))
         already_said = None
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))

@@ -411,3 +411,18 @@ def test_a_repeated_answer_saying_a_new_word_stays_and_a_new_answer_is_left_alon
     assert _followup_pick("这三所大学什么时候签的", earlier, [0.9, 0.5, 0.1]) == 0
     # The best is not the earlier answer: nothing to move off.
     assert _followup_pick("这些研究院主要招收什么样的人才", earlier, [0.5, 0.2, 0.9], cited=0) == 2
+
+
+def test_a_follow_up_whose_own_nouns_no_document_holds_is_taken_alone() -> None:
+    earlier = ["哪几所大学签定了合作协议？"]
+    text = "六所大学郑州研究院已经成功签定合作协议。"
+
+    def holds(word: str) -> bool:
+        return word in text
+
+    assert resolve("明天的天气怎么样？", earlier).focus, "without `holds` it leans on the earlier question"
+    alone = resolve("明天的天气怎么样？", earlier, holds=holds)
+    assert (alone.text, alone.focus, alone.previous) == ("明天的天气怎么样？", "", "")
+    # A noun the documents hold keeps it merged, and so does the kind a wh-word asks for (原因: the answer names one).
+    assert resolve("那研究院呢？", earlier, holds=holds).previous
+    assert resolve("是什么原因造成的？", earlier, holds=lambda _: False).focus

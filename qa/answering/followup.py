@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.names import asked_names, tag
-from qa.answering.query import FILLER
+from qa.answering.query import FILLER, checked_nouns
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
@@ -37,13 +37,28 @@ class Resolved:
     swapped_in: str = ""  # the part that took its counterpart's place in the earlier question (`市级` for `省级`)
 
 
-def resolve(question: str, history: Sequence[str] = ()) -> Resolved:
-    """Resolve `question` against earlier questions of the same conversation (oldest first)."""
+def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], bool] | None = None) -> Resolved:
+    """Resolve `question` against earlier questions of the same conversation (oldest first).
+
+    With `holds` (whether some document holds a word), a follow-up that would be merged with the earlier question
+    but whose own nouns and names, those the earlier question does not say, are all ones no document holds is
+    taken alone (`郑州明天的天气怎么样？`: the letter never says 天气). It asks about something else; merged, it is
+    answered from the earlier question's words."""
     context = ""
     for earlier in history:
         if isinstance(earlier, str) and earlier.strip():
             context = _resolve_one(earlier.strip(), context).text
-    return _resolve_one(question.strip(), context)
+    resolved = _resolve_one(question.strip(), context)
+    if holds is not None and resolved.focus and _adds_only_unknown(resolved.focus, context, holds):
+        return Resolved(question.strip())
+    return resolved
+
+
+def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
+    # Not the kind a wh-word asks for (`原因` of 是什么原因造成的): the answer names one, not the word.
+    words = [*checked_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
+    new = [w for w in words if w not in earlier]
+    return bool(new) and not any(holds(w) for w in new)
 
 
 # A question opening with a verb, an adverb or a question word has no subject of its own: `去了哪些城市？`,

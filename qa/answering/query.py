@@ -177,7 +177,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         ),
         attribute=attribute,
         attribute_known=bool(attribute) and lexical.holds(attribute),
-        nouns=_checked_nouns(question),
+        nouns=checked_nouns(question),
     )
 
 
@@ -185,7 +185,7 @@ _WH = re.compile(r"哪|什么|何")
 _BETWEEN = ("m", "q")  # `哪一种税收`: a numeral or classifier between the wh-word and its noun
 
 
-def _checked_nouns(question: str) -> tuple[str, ...]:
+def checked_nouns(question: str) -> tuple[str, ...]:
     """The question's common nouns (`qa.answering.names.common_nouns`), as it says them, but the kind a wh-word asks
     for: the answer to `哪个政府` or `什么产业` is one of that kind (`江户幕府`, `农业`), often a sibling of its noun."""
     plain = aligned_simplified(question)

@@ -556,7 +556,7 @@ def letter_examples(
     letter = "\n".join(bot.document_text(d) for d in bot.documents)
     examples = []
     for q in read_questions(path)[0]:
-        resolved = resolve(q.question, q.history)
+        resolved = resolve(q.question, q.history, holds=lambda word: bot.lexical.holds(rewrite(word, bot.lexical)))
         if meta_intent(resolved.focus or resolved.text) is not None:
             continue
         question, focus = rewrite(resolved.text, bot.lexical), rewrite(resolved.focus, bot.lexical)
