@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from qa import store
 from qa.answering import AlreadySaid, AnswerContext, answer_question, combine
 from qa.answering.followup import resolve
-from qa.answering.query import meta_intent, meta_intents, part_heading, rewrite, section_number
+from qa.answering.query import documents_hold, meta_intent, meta_intents, part_heading, rewrite, section_number
 from qa.answering.scope import asks
 from qa.chunking import indexed_text
 from qa.embedding import Embedder
@@ -406,7 +406,7 @@ class QA:
         if not mostly_chinese(asked):
             return self._across_languages(asked)
         earlier = [clean_question(h)[:limit] for h in history or ()]
-        resolved = resolve(asked, earlier, holds=lambda word: self.lexical.holds(rewrite(word, self.lexical)))
+        resolved = resolve(asked, earlier, holds=documents_hold(self.lexical))
         already_said = None
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))

@@ -348,26 +348,22 @@ def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, que
     saying any of them stays: the letter's long sentences answer several questions in turn (`共建这些学院是为了培养
     什么样的人才？` after `…共建了几个产业学院？`). A sentence elsewhere that happens to hold one (`打造成` for
     `是什么原因造成的？`) is not taken."""
-    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    top = int(np.argmax(scores))
     said = ctx.already_said
     if said is None or not ctx.focus or not question.startswith(ctx.focus):
-        return order[0]
+        return top
+    cited = said.citation
+    best = reading.candidates[top]
     earlier = question[len(ctx.focus) :]
     new = {t for t in bigrams(without_filler(ctx.focus)) if len(t) == 2 and t not in earlier}
-    cited = said.citation
-    best = reading.candidates[order[0]]
-    if not new or not _overlaps(best, cited) or any(t in best.seen for t in new):
-        return order[0]
+    if not new or best.doc_id != cited.doc_id or not _overlap(cited, best.span) or any(t in best.seen for t in new):
+        return top
     text = ctx.document(cited.doc_id).text
-    for i in order[1:SOMETHING_NEW_AMONG]:
-        other = reading.candidates[i]
+    for i in np.argsort(-scores, kind="stable")[1:SOMETHING_NEW_AMONG]:
+        other = reading.candidates[int(i)]
         if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and any(t in other.seen for t in new):
-            return i
-    return order[0]
-
-
-def _overlaps(cand: Candidate, cited: Citation) -> bool:
-    return cand.doc_id == cited.doc_id and cand.span.start < cited.end and cited.start < cand.span.end
+            return int(i)
+    return top
 
 
 def _beside(span: Span, cited: Citation, text: str) -> bool:

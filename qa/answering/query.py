@@ -4,6 +4,7 @@ and questions about the letter itself."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answering.attributes import asked_attributes
@@ -278,6 +279,12 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     """
     question = in_documents_script(question, lexical)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+
+
+def documents_hold(lexical: LexicalIndex) -> Callable[[str], bool]:
+    """Whether some document holds a word, read as the documents write it (`rewrite`): what `followup.resolve` asks of
+    a follow-up's own nouns."""
+    return lambda word: lexical.holds(rewrite(word, lexical))
 
 
 def in_documents_script(question: str, lexical: LexicalIndex) -> str:

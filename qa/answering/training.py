@@ -48,7 +48,7 @@ from qa.answering.models import (
     import_lightgbm,
     model_path,
 )
-from qa.answering.query import meta_intent, rewrite
+from qa.answering.query import documents_hold, meta_intent, rewrite
 from qa.api import QA
 from qa.errors import InputError
 from qa.evaluation import Fold, auc, fold_option, highest_cut, key_found, naive_answer, read_questions
@@ -556,7 +556,7 @@ def letter_examples(
     letter = "\n".join(bot.document_text(d) for d in bot.documents)
     examples = []
     for q in read_questions(path)[0]:
-        resolved = resolve(q.question, q.history, holds=lambda word: bot.lexical.holds(rewrite(word, bot.lexical)))
+        resolved = resolve(q.question, q.history, holds=documents_hold(bot.lexical))
         if meta_intent(resolved.focus or resolved.text) is not None:
             continue
         question, focus = rewrite(resolved.text, bot.lexical), rewrite(resolved.focus, bot.lexical)
