@@ -5,7 +5,9 @@ back only when it says so, has no subject of its own, or asks nothing, and any q
 `subject` the rule now (a leading `那` leans back only before a short question, or as `那一年`). `subject, kept` is
 the rule now without moving a merged follow-up off a repeated earlier answer that says none of its new words
 (`qa.answering.answer._something_new`: the earlier answer is kept); `subject, unknown merged` without taking alone
-a follow-up whose own nouns no document holds (`qa.answering.followup.resolve`'s `holds`: `郑州明天的天气怎么样？`).
+a follow-up whose own nouns no document holds (`qa.answering.followup.resolve`'s `holds`: `郑州明天的天气怎么样？`);
+`subject, determiners back` with every determiner leaning back, whether or not the earlier question says the nouns it
+opens (`本地那些技校…？` after a question on 示范性专业点: `qa.answering.followup._said_before`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -35,14 +37,17 @@ def main() -> None:
         bot = QA.from_path(index_dir=Path(tmp) / "index", embed_model="wordllama")
         print("| rule | set | follow-ups all keys | unanswerable follow-ups refused | changed by unrelated history |")
         print("|---|---|---|---|---|")
-        for rule in ("length", "lead", "subject", "subject, kept", "subject, unknown merged"):
+        rules = ("length", "lead", "subject", "subject, kept", "subject, unknown merged", "subject, determiners back")
+        for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
             among = 1 if rule.endswith("kept") else answer.SOMETHING_NEW_AMONG
             unknown = followup._adds_only_unknown if not rule.endswith("merged") else (lambda *_: False)
+            said = followup._said_before if not rule.endswith("back") else (lambda *_: True)
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),
+                mock.patch.object(followup, "_said_before", said),
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]

@@ -178,3 +178,21 @@ def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -
 
 def test_a_standalone_question_is_not_merged_with_an_unrelated_earlier_one() -> None:
     assert resolve("学校的游泳池有多大？", ["机器人社团获得了什么奖？"]).text == "学校的游泳池有多大？"
+
+
+@pytest.mark.parametrize(
+    ("question", "earlier", "merged"),
+    [
+        # The nouns a determiner opens were never asked about: it points into the documents, not back.
+        ("本地那些技校总共设置了多少门学科？", "郑州市有多少个河南省示范性专业点？", False),
+        ("这些名校在郑州设的研究机构将服务于哪些方面的产业需要？", "各职业学校通过哪些形式进行线上展示？", False),
+        # The earlier question says them, or a part of them (`考察` of `考察组`): a follow-up.
+        ("这些研究院主要招收什么样的人才？", "哪些大学在郑州设立的研究院已经签了合作协议？", True),
+        ("这个考察组由哪些部门组成？", "2024年8月郑州市组织了一次赴外地的考察，是由谁带队的？", True),
+        ("这个是什么意思？", "郑州市有多少个河南省示范性专业点？", True),  # nothing determined: only back
+    ],
+)
+def test_a_determiner_leans_back_only_on_what_the_earlier_question_said(
+    question: str, earlier: str, merged: bool
+) -> None:
+    assert (resolve(question, [earlier]).text != question) is merged

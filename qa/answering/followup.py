@@ -70,7 +70,7 @@ _NO_SUBJECT = re.compile(
 _ASKS = re.compile(r"什么|哪|谁|几|多少|多[高大长重远深宽久厚]|怎|如何|何|为什么|是否|有没有|是不是|吗|呢|么")
 
 
-def is_elliptical(question: str, rule: str = "subject") -> bool:
+def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bool:
     """Whether a question leans on what was asked before: `…呢` or a pronoun say so, and a leading `那…` before a
     short question (`那省级的有几个？`); so does a question with no subject of its own (`去了哪些城市？`), or one
     that asks nothing (`市级的？`).
@@ -80,11 +80,14 @@ def is_elliptical(question: str, rule: str = "subject") -> bool:
     answered from that question's sentence. `rule="length"` (every short question leans back) and `rule="lead"`
     (so does every question opening with `那`) are the rules this refined, kept for the ablation in
     `bench/followup_ablation.py`.
+
+    With `earlier` (the question before), a determiner leans back only on what that question said: `那些技校`
+    after a question on 示范性专业点 names the letter's 技校, not the earlier question's (`rule="subject"` only).
     """
     fragment = fragment_of(question)
     if not fragment:
         return True
-    if _leans_back(question, fragment, lead_reaches=rule != "subject"):
+    if _leans_back(question, fragment, lead_reaches=rule != "subject", earlier=earlier if rule == "subject" else ""):
         return True
     if not _CJK.search(fragment):
         return False  # an English (or digits-only) question is taken as it stands
@@ -106,12 +109,12 @@ def fragment_of(question: str) -> str:
 
 
 def _resolve_one(question: str, context: str) -> Resolved:
-    if not context or not is_elliptical(question):
+    if not context or not is_elliptical(question, earlier=context):
         return Resolved(question)
     fragment = fragment_of(question)
     if not fragment:
         return Resolved(context)
-    if not _leans_back(question, fragment) and _restates(fragment, fragment_of(context)):
+    if not _leans_back(question, fragment, earlier=context) and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     if swapped is not None:
@@ -130,12 +133,13 @@ def _restates(fragment: str, earlier: str) -> bool:
     return shared >= max(2, len(fragment) / 2) and len(fragment) > shared
 
 
-def _leans_back(question: str, fragment: str, lead_reaches: bool = False) -> bool:
+def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlier: str = "") -> bool:
     """`…呢`, a pronoun, or a leading `那` before a short question: the question points at what was asked before.
 
     A leading `那` (`那么`, `还有`, …) joins on to the talk, as "and" or "so" would; past `SHORT` content
     characters the question says what it asks itself (unless `lead_reaches`, the rule before). `其中` (among
-    them) and `那一年` point back however long the question."""
+    them) and `那一年` point back however long the question. A determiner whose nouns `earlier` does not say
+    (`本地那些技校` after `…示范性专业点？`) points into the documents instead."""
     if re.search(r"呢[？?！!。.\s]*$", question) or _OPENING_PRONOUN.match(fragment):
         return True
     if _LEAD.match(question) and (lead_reaches or _content_chars(fragment) <= SHORT or _LEAD_POINTS.match(question)):
@@ -143,10 +147,12 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False) -> boo
     found = _PRONOUN.search(fragment)
     if found is None or _describes(fragment, found):
         return False
+    if earlier and found.group() in _DETERMINERS and not _said_before(_determined(fragment, found), earlier):
+        return False
     return found.start() == 0 or _content_chars(fragment) <= PRONOUN_REACH
 
 
-_DETERMINERS = ("那些", "这些", "那个", "这个", "那种", "这种")
+_DETERMINERS = ("那些", "这些", "那个", "这个", "那种", "这种", "这项", "这所", "这家", "那所", "那家")
 _DESCRIPTION = re.compile(r"[^，,？?。！!]{1,12}?的[\u4e00-\u9fff]")
 
 
@@ -157,6 +163,24 @@ def _describes(fragment: str, found: re.Match[str]) -> bool:
         return False
     words = tag(fragment[found.end() :])
     return bool(words) and not words[0][1].startswith(("n", "r"))
+
+
+def _determined(fragment: str, found: re.Match[str]) -> list[str]:
+    """The nouns of the phrase a determiner opens: `技能`, `培训`, `场所` in `那些面向社会的技能培训场所连成…`."""
+    nouns = []
+    for word, flag in tag(fragment[found.end() :]):
+        if not flag.startswith(("n", "vn", "a", "uj")):
+            break
+        if flag.startswith(("n", "vn")):
+            nouns.append(word)
+    return nouns
+
+
+def _said_before(nouns: list[str], earlier: str) -> bool:
+    """Whether the earlier question says one of the nouns, or a two-character part of one (`考察` of `考察组`).
+    Nothing determined (`这个是什么`) counts as said: the determiner can only point back."""
+    parts = {noun[i : i + 2] for noun in nouns for i in range(len(noun) - 1)} | {n for n in nouns if len(n) == 1}
+    return not nouns or any(part in earlier for part in parts)
 
 
 def _swap_aligned(fragment: str, context: str) -> str | None:
