@@ -11,7 +11,8 @@ opens (`本地那些技校…？` after a question on 示范性专业点: `qa.an
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
-history changed.
+history changed. `conversations_fresh3` was written after every rule here (eighth round) and read once, with all of
+them, before it joined this table.
 
     python bench/followup_ablation.py
 """
@@ -29,7 +30,7 @@ from qa.evaluation import evaluate, read_questions, score
 from qa.evaluation.questions import in_conversation
 
 REPO = Path(__file__).resolve().parent.parent
-SETS = ("questions", "fresh2", "conversations")  # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
+SETS = ("questions", "fresh2", "conversations", "conversations_fresh3")  # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
 
 
 def main() -> None:
@@ -51,7 +52,7 @@ def main() -> None:
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]
-                    if name != "conversations":
+                    if not name.startswith("conversations"):
                         questions = in_conversation(questions, 3)
                     outcomes = evaluate(bot, questions, progress=False)
                     follow = [o for o in outcomes if o.question.type == "followup"]
