@@ -74,6 +74,13 @@ def test_gathering_collects_companies_across_paragraphs_each_cited_at_a_mention(
     _exact(bot, answer)
 
 
+@pytest.mark.parametrize("question", ["信中提到的企业有哪些？", "答复里提到的企业都是什么？"])
+def test_a_gathering_may_name_its_type_before_the_wh_word(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.scope == "gather"
+    assert all(name in answer.text for name in ("宇通", "富士康", "阿里巴巴"))
+
+
 def test_gathering_documents_cites_each_title(bot: QA) -> None:
     answer = bot.ask("信中提到了哪些文件？")
     assert answer.citations and all(c.text.startswith("《") and c.text.endswith("》") for c in answer.citations)

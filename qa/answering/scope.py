@@ -36,6 +36,11 @@ _TYPE_ALT = "|".join(sorted(_TYPE_WORD, key=len, reverse=True))
 _MENTION = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名|包括|包含|有|是|合作)"
 
 
+# `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
+_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名)(?:过|了)?的"
+_ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
+
+
 @dataclass(frozen=True)
 class ScopeRule:
     """A scope and the words that ask for it."""
@@ -69,6 +74,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
         re.compile(
             rf"(?:{_MENTION}了?|共|一共|都|总共)?(?:哪些|哪几[个家所位类项种]?|什么|多少)(?:样的)?(?:具体的?)?[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT})(?:(?:和|或|及|与|、|或者)[\u4e00-\u9fff]{{0,2}}?(?:{_TYPE_ALT}))?[？?]?$"
             rf"|(?:所有|全部|各个?)(?:的)?(?:{_TYPE_ALT})"
+            # the type before the wh-word, after what names it: `信中提到的企业有哪些`
+            rf"|{_MENTION_OF}[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT}){_ASKED_AFTER}"
         ),
     ),
     ScopeRule(
@@ -125,6 +132,7 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
 _GATHERED = re.compile(
     rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?[\u4e00-\u9fff]{{0,3}}?({_TYPE_ALT})"
     rf"(?:(?:和|或|及|与|、|或者)[\u4e00-\u9fff]{{0,2}}?({_TYPE_ALT}))?"
+    rf"|{_MENTION_OF}[\u4e00-\u9fff]{{0,3}}?({_TYPE_ALT})(?=(?:都|一共|共|分别)?(?:有|是|包括)(?:哪|什么))"
 )
 
 
