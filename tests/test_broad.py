@@ -203,3 +203,16 @@ def test_a_determiner_leans_back_only_on_what_the_earlier_question_said(
     question: str, earlier: str, merged: bool
 ) -> None:
     assert (resolve(question, [earlier]).text != question) is merged
+
+
+def test_a_gathered_name_ends_at_the_name_and_a_list_of_kinds_names_no_school(tmp_path: Path) -> None:
+    text = (
+        "经过努力，组建青河职业技术大学、青河信息工程职业大学、青河嵩山职业大学在规划中被列入计划。\n"
+        "联合体集聚职业院校、高等学校、重点企业、科研机构等资源。\n"
+    )
+    bot = _collection(tmp_path, "schools", {"schools.txt": text})
+    answer = bot.ask("提到了哪些大学？")
+    cited = [c.text for c in answer.citations]
+    assert answer.scope == "gather" and "青河嵩山职业大学" in answer.text
+    assert not any(t.endswith("在") for t in cited)  # the preposition after the list is not part of its last name
+    assert "科研机构" not in answer.text  # `高等学校` is a kind, not a school's name: its list is not schools

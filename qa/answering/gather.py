@@ -150,9 +150,10 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
         if suffix is not None:
             for s, e in _suffixed_runs(words, suffix):
                 out.append(Mention(doc.text[s:e], Span(s, e), sentence))
-            # Items of one list share a type: `青河古城景区、白鹭湖湿地公园和市文化广场` are all venues once one is.
+            # Items of one list share a type: `青河古城景区、白鹭湖湿地公园和市文化广场` are all venues once one is. A
+            # generic item (`高等学校` in `职业院校、高等学校、重点企业、科研机构`) makes it a list of kinds, not names.
             for items, _ in _enumerations(words):
-                if any(suffix.search(doc.text[a:b]) for a, b in items):
+                if any(suffix.search(doc.text[a:b]) and not GENERIC.match(doc.text[a:b]) for a, b in items):
                     out.extend(Mention(doc.text[a:b], Span(a, b), sentence) for a, b in items)
     return [m for m in out if 2 <= len(m.name) <= 20 and not GENERIC.match(m.name)]
 
@@ -247,9 +248,10 @@ def _run_forward(words: list[Word], k: int) -> tuple[tuple[int, int], int] | Non
         k += 1
     stop = k
     # The last item ends before a verb that ends the list (`清华大学、北京大学录取。`), not one inside a name
-    # (`大数据技术与应用、`), told apart by what follows the verb.
+    # (`大数据技术与应用、`), told apart by what follows the verb; nor does it take a preposition or an adverb that
+    # opens what the sentence says of the list (`郑州嵩山职业大学在《…》中被列入`).
     if k >= len(words) or (words[k][2] not in _SEPARATOR and words[k][2] != "等"):
-        while k > start + 1 and words[k - 1][3] in ("v", "vd", "vi"):
+        while k > start + 1 and words[k - 1][3] in ("v", "vd", "vi", "p", "d", "c"):
             k -= 1
     if k == start:
         return None
