@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 from qa import store
 from qa.answering import AlreadySaid, AnswerContext, answer_question, combine
 from qa.answering.followup import resolve
-from qa.answering.query import documents_hold, meta_intent, meta_intents, part_heading, rewrite, section_number
+from qa.answering.query import (
+    documents_hold,
+    meta_intent,
+    meta_intents,
+    part_heading,
+    pleasantry,
+    rewrite,
+    section_number,
+)
 from qa.answering.scope import asks
 from qa.chunking import indexed_text
 from qa.embedding import Embedder
@@ -60,6 +68,16 @@ class VectorState:
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _UNSAFE_NAME = re.compile(r"[^\w-]+")
+
+
+# What a pleasantry gets (`qa.answering.query.pleasantry`): a reply, and no passages, since it asked the documents
+# nothing. `abstained` stays true: no document answered it.
+PLEASANTRY_REPLIES = {
+    "greeting": "你好！请问关于这些文件，你想了解什么？每个回答都会标出原文出处。",
+    "thanks": "不客气。还有什么想了解的，请继续提问。",
+    "goodbye": "再见。",
+    "acknowledgement": "好的。还有什么想了解的，请继续提问。",
+}
 
 
 def clean_question(question: object) -> str:
@@ -401,6 +419,8 @@ class QA:
         if len(asked) > limit:
             text = f"问题太长（{len(asked)} 字），请缩短到 {limit} 字以内再问。"
             return Answer(asked[:limit], text, (), (), abstained=True)
+        if (kind := pleasantry(asked)) is not None:
+            return Answer(asked, PLEASANTRY_REPLIES[kind], (), (), abstained=True)
         from qa.script import mostly_chinese  # kept inside `ask`: the module is already loaded by qa.types
 
         if not mostly_chinese(asked):

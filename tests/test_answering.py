@@ -13,7 +13,7 @@ from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.query import analyse, chinese_number, head_noun
+from qa.answering.query import analyse, chinese_number, head_noun, pleasantry
 from qa.types import Citation, Span
 
 
@@ -189,6 +189,19 @@ def test_a_number_written_in_characters_finds_the_same_figure_in_digits(bot: QA)
 def test_empty_or_contentless_questions_get_a_reply_not_an_error(bot: QA, question: str) -> None:
     answer = bot.ask(question)
     assert answer.abstained and answer.text
+
+
+@pytest.mark.parametrize(("message", "reply"), [("你好！", "你好"), ("好的，谢谢", "不客气"), ("再见", "再见")])
+def test_a_pleasantry_gets_a_reply_not_a_refusal_naming_it(bot: QA, message: str, reply: str) -> None:
+    answer = bot.ask(message)
+    assert answer.abstained and reply in answer.text and "没有提到" not in answer.text and not answer.citations
+
+
+def test_a_pleasantry_is_no_follow_ups_context() -> None:
+    # `那技工院校呢？` leans on the question before the thanks; a question with words of its own is no pleasantry.
+    assert resolve("那技工院校呢？", ["中职学校开设了多少个专业？", "谢谢"]).text == "技工院校开设了多少个专业？"
+    assert resolve("那技工院校呢？", ["谢谢"]).text == "那技工院校呢？"
+    assert pleasantry("谢谢，那技工院校呢？") is None
 
 
 def test_over_long_question_is_refused_politely(bot: QA) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.names import asked_names, tag
-from qa.answering.query import FILLER, checked_nouns
+from qa.answering.query import FILLER, checked_nouns, pleasantry
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
@@ -46,7 +46,8 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
     answered from the earlier question's words."""
     context = ""
     for earlier in history:
-        if isinstance(earlier, str) and earlier.strip():
+        # `谢谢` asked nothing: the question after it leans on the one before it, if on any.
+        if isinstance(earlier, str) and earlier.strip() and pleasantry(earlier) is None:
             context = _resolve_one(earlier.strip(), context).text
     resolved = _resolve_one(question.strip(), context)
     if holds is not None and resolved.focus and _adds_only_unknown(resolved.focus, context, holds):
