@@ -120,9 +120,9 @@ class QA:
         self.documents = {d.doc_id: d for d in opened.documents}
         self.chunks = opened.chunks
         self.choice = opened.choice
-        letters = any(d.structure.addressee or d.structure.date for d in opened.documents)
-        # One letter speaks of itself as 信; anything else is 文档.
-        self._where = ("信中" if letters else "文中") if len(opened.documents) == 1 else "文档中"
+        # One letter speaks of itself as 信, one other document as 文; several are 文档.
+        one = opened.documents[0] if len(opened.documents) == 1 else None
+        self._where = "文档中" if one is None else "信中" if one.is_letter else "文中"
         self._retriever: Retriever | None = None
         self._lexical = lexical  # the BM25 index, when a build with the same chunks already made it
         self._cross_lingual: CrossLingual | None = None  # made on the first question not in Chinese

@@ -516,8 +516,8 @@ def labelled(answer: Answer, documents: dict[str, Document]) -> Answer:
 
 
 def _is_letter(documents: Sequence[Document]) -> bool:
-    """One document with a letter's addressee or signing date: the page speaks of it as 这封信 (`QA` does too)."""
-    return len(documents) == 1 and bool(documents[0].structure.addressee or documents[0].structure.date)
+    """One document that is a letter (`Document.is_letter`): the page speaks of it as 这封信 (`QA` does too)."""
+    return len(documents) == 1 and documents[0].is_letter
 
 
 def _first_words(text: str, limit: int = 16) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -69,6 +70,9 @@ class Structure:
         )
 
 
+_LETTER_TITLE = re.compile(r"(?:答复|回复|复函|回函|的信|来信|贺信|感谢信|公开信)[^\n]{0,4}$")
+
+
 @dataclass(frozen=True)
 class Document:
     """One loaded text; every offset in `qa` refers to `text`."""
@@ -99,6 +103,22 @@ class Document:
         """The name an article opens with (`蓝线裸顶鲷`, `structure.subject`); '' for a letter or when none."""
         span = self.structure.subject
         return self.text[span.start : span.end] if span is not None else ""
+
+    @cached_property
+    def is_letter(self) -> bool:
+        """Whether the document is a letter, spoken of as 这封信 with its 答复单位: it has a letter's addressee or date
+        and answers a proposal, opens with its addressee (`尊敬的王素梅委员：`), or is titled as one (`…的答复`,
+        `复函`). A notice, report or plan with an addressee and a date (`…的通知` over `各县（市、区）…：`) is a 文件."""
+        parts = self.structure
+        if parts.addressee is None and parts.date is None:
+            return False
+        opening = self.text[: parts.addressee.start] if parts.addressee is not None else ""
+        title = next((line.strip() for line in self.text.split("\n") if line.strip()), "")
+        return (
+            parts.proposal is not None
+            or (parts.addressee is not None and not opening.strip())
+            or bool(_LETTER_TITLE.search(title))
+        )
 
     @cached_property
     def plain_subject(self) -> str:

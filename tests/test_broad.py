@@ -216,3 +216,19 @@ def test_a_gathered_name_ends_at_the_name_and_a_list_of_kinds_names_no_school(tm
     assert answer.scope == "gather" and "青河嵩山职业大学" in answer.text
     assert not any(t.endswith("在") for t in cited)  # the preposition after the list is not part of its last name
     assert "科研机构" not in answer.text  # `高等学校` is a kind, not a school's name: its list is not schools
+
+
+NOTICE = (
+    "青河市文化和旅游局关于开展暑期文旅消费季活动的通知\n\n"
+    "各县（市、区）文化和旅游局，各有关景区：\n\n"
+    "市文化和旅游局决定在全市开展暑期文旅消费季活动。市财政安排资金500万元，分四批发放文旅消费券。\n\n"
+    "青河市文化和旅游局\n2025年6月10日\n"
+)
+
+
+def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "notice", {"notice.txt": NOTICE})
+    sender = bot.ask("这个通知是谁发的？")
+    assert "发文单位是青河市文化和旅游局" in sender.text and "答复" not in sender.text
+    refused = bot.ask("白鹭湖湿地公园的门票多少钱？")
+    assert refused.abstained and refused.text.startswith("文中")

@@ -36,7 +36,9 @@ META_TEMPLATES = {
     "proposal": "信中答复的是“{}”{}。",
     "section": "这一部分的标题是“{}”{}。",
 }
-SENDER_INFERRED = "（信末只有日期、没有署名，这是根据正文推断的）"
+# A document that is no letter (`Document.is_letter`: a notice, a report) is sent by a 发文单位, to a 主送 party.
+DOCUMENT_TEMPLATES = {**META_TEMPLATES, "addressee": "这份文件是发给{}的{}。", "sender": "发文单位是{}{}。"}
+SENDER_INFERRED = "（{}末只有日期、没有署名，这是根据正文推断的）"
 SHORT_ANSWER = 80  # a number or date is cut down to the clauses holding it when its sentence is longer
 
 
@@ -164,9 +166,10 @@ def answer_meta(
                 doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section, doc.page_at(span.start)
             )
         )
-        text = META_TEMPLATES[intent].format(citations[-1].text, f"[{len(citations)}]")
+        templates = META_TEMPLATES if doc.is_letter else DOCUMENT_TEMPLATES
+        text = templates[intent].format(citations[-1].text, f"[{len(citations)}]")
         if intent == "sender" and not _is_signature(doc, span):
-            text = text[:-1] + SENDER_INFERRED + "。"
+            text = text[:-1] + SENDER_INFERRED.format("信" if doc.is_letter else "文") + "。"
         sentences.append(text)
     if not citations:
         return None
