@@ -30,7 +30,8 @@ from qa.evaluation import evaluate, read_questions, score
 from qa.evaluation.questions import in_conversation
 
 REPO = Path(__file__).resolve().parent.parent
-SETS = ("questions", "fresh2", "conversations", "conversations_fresh3")  # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
+# heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
+SETS = ("questions", "fresh2", "conversations", "conversations_fresh3")
 
 
 def main() -> None:
