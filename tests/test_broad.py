@@ -145,6 +145,12 @@ def test_word_heading_styles_give_the_outline(tmp_path: Path) -> None:
     answer = bot.ask("这份计划分为几个部分？")
     assert [c.text for c in answer.citations] == ["培训目标", "培训内容", "保障措施"]
     assert "三个部分" in answer.text
+    # Headings without numbers are counted as the outline counts them.
+    second = bot.ask("第二部分讲的是什么？")
+    assert second.citations[0].text == "培训内容" and "开设数控课程" in second.text
+    # `这是什么文件？` asks about the whole plan, and gives the next question no topic to lean on.
+    assert bot.ask("这是什么文件？").scope == "summary"
+    assert resolve("一共开设了什么课程？", ["这是什么文件？"]).text == "一共开设了什么课程？"
 
 
 def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) -> None:

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 from qa.answering.names import asked_names, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry
+from qa.answering.scope import question_scope
+from qa.script import aligned_simplified
+
+WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole document, not a topic in it
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
@@ -47,8 +51,12 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
     context = ""
     for earlier in history:
         # `谢谢` asked nothing: the question after it leans on the one before it, if on any.
-        if isinstance(earlier, str) and earlier.strip() and pleasantry(earlier) is None:
-            context = _resolve_one(earlier.strip(), context).text
+        if not isinstance(earlier, str) or not earlier.strip() or pleasantry(earlier) is not None:
+            continue
+        # A question about the whole document (`这是什么文件？`, `分为几个部分？`) names no topic: the next one leans on
+        # nothing, or `一共培训多少人？` would be refused for the earlier question's `文件`.
+        whole = question_scope(aligned_simplified(earlier)) in WHOLE_DOCUMENT
+        context = "" if whole else _resolve_one(earlier.strip(), context).text
     resolved = _resolve_one(question.strip(), context)
     if holds is not None and resolved.focus and _adds_only_unknown(resolved.focus, context, holds):
         return Resolved(question.strip())

@@ -370,8 +370,13 @@ def section_number(question: str) -> int:
 
 
 def part_heading(doc: Document, number: int) -> Heading | None:
-    """The top-level heading numbered `number` (`三、…` for 3), if the document has one."""
-    return next((h for h in doc.structure.headings if h.level == 1 and chinese_number(h.title) == number), None)
+    """The top-level heading numbered `number` (`三、…` for 3), if the document has one; in a document whose
+    top-level headings carry no numbers (a Word file's `培训目标`, `培训对象与规模`…), the `number`-th of them, as an
+    outline counts them."""
+    parts = [h for h in doc.structure.headings if h.level == 1]
+    if any(chinese_number(h.title) for h in parts):
+        return next((h for h in parts if chinese_number(h.title) == number), None)
+    return parts[number - 1] if 0 < number <= len(parts) else None
 
 
 def chinese_number(text: str) -> int:
