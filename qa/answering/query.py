@@ -58,12 +58,12 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
 # particle and punctuation). It gets a reply, not a refusal naming `你好` as missing, and is no follow-up's context.
 PLEASANTRIES: dict[str, str] = {  # in the order a reply is chosen: `好的谢谢` is thanks
     "thanks": r"(?:非常|十分)?(?:谢谢|感谢|多谢)(?:你|您|了)?(?:的(?:回答|解答|帮助|帮忙))?|辛苦了?",
-    "goodbye": r"再见|拜拜|bye",
-    "greeting": r"你好|您好|嗨|哈喽|hi|hello|在吗|在不在",
-    "acknowledgement": r"好的?|嗯嗯?|知道了|明白了|懂了|ok|okay",
-}
+    "goodbye": r"再见|拜拜",
+    "greeting": r"你好|您好|嗨|哈喽|在吗|在不在",
+    "acknowledgement": r"好的?|嗯嗯?|知道了|明白了|懂了",
+}  # Chinese only: `Hello?` takes the path of questions in other languages, which answers in English
 _AROUND = r"[\s啊呀呢吧哈啦～~！!。.，,?？]*"
-_ONLY_PLEASANTRIES = re.compile(f"(?:{_AROUND}(?:{'|'.join(PLEASANTRIES.values())}){_AROUND})+", re.IGNORECASE)
+_ONLY_PLEASANTRIES = re.compile(f"(?:{_AROUND}(?:{'|'.join(PLEASANTRIES.values())}){_AROUND})+")
 
 
 def pleasantry(question: str) -> str | None:
@@ -71,7 +71,7 @@ def pleasantry(question: str) -> str | None:
     `谢谢，那技工院校呢？` asks something: it is not one."""
     if not _ONLY_PLEASANTRIES.fullmatch(question.strip()):
         return None
-    return next(kind for kind, words in PLEASANTRIES.items() if re.search(words, question, re.IGNORECASE))
+    return next(kind for kind, words in PLEASANTRIES.items() if re.search(words, question))
 
 
 @dataclass(frozen=True)
