@@ -439,3 +439,6 @@ def test_a_follow_up_whose_own_nouns_no_document_holds_is_taken_alone() -> None:
     # A noun the documents hold keeps it merged, and so does the kind a wh-word asks for (原因: the answer names one).
     assert resolve("那研究院呢？", earlier, holds=holds).previous
     assert resolve("是什么原因造成的？", earlier, holds=lambda _: False).focus
+    # A word that names the scope (`方面`) is no topic of its own either.
+    orders = ["郑州旅游职业学院开了哪些酒店管理订单班？"]
+    assert resolve("除了酒店方面的，还有别的订单班吗", orders, holds=lambda w: w != "方面").previous

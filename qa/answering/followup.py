@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from qa.answering.names import asked_names, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry
-from qa.answering.scope import question_scope
+from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
 
 WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole document, not a topic in it
@@ -64,9 +64,10 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
 
 
 def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
-    # Not the kind a wh-word asks for (`原因` of 是什么原因造成的): the answer names one, not the word.
+    # Not the kind a wh-word asks for (`原因` of 是什么原因造成的): the answer names one, not the word; nor a word that
+    # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what.
     words = [*checked_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
-    new = [w for w in words if w not in earlier]
+    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w)]
     return bool(new) and not any(holds(w) for w in new)
 
 
