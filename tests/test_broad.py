@@ -148,6 +148,8 @@ def test_word_heading_styles_give_the_outline(tmp_path: Path) -> None:
     # Headings without numbers are counted as the outline counts them.
     second = bot.ask("第二部分讲的是什么？")
     assert second.citations[0].text == "培训内容" and "开设数控课程" in second.text
+    beyond = bot.ask("第四部分讲的是什么？")
+    assert beyond.abstained and beyond.text == "这份文件只有三个部分，没有第四部分。"
     # `这是什么文件？` asks about the whole plan, and gives the next question no topic to lean on.
     assert bot.ask("这是什么文件？").scope == "summary"
     assert resolve("一共开设了什么课程？", ["这是什么文件？"]).text == "一共开设了什么课程？"
@@ -238,3 +240,9 @@ def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> Non
     assert "发文单位是青河市文化和旅游局" in sender.text and "答复" not in sender.text
     refused = bot.ask("白鹭湖湿地公园的门票多少钱？")
     assert refused.abstained and refused.text.startswith("文中")
+
+
+def test_a_layout_is_no_office(bot: QA) -> None:
+    # `…未来产业前瞻布局` and `…专业建设格局` end in 局 without naming an office.
+    answer = bot.ask("信中提到了哪些部门？")
+    assert "市财政局" in answer.text and "布局" not in answer.text and "格局" not in answer.text

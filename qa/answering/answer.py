@@ -19,6 +19,7 @@ from qa.answering.query import (
     QUESTION_WORDS,
     Query,
     analyse,
+    chinese_numeral,
     meta_intents,
     part_heading,
     section_number,
@@ -146,9 +147,10 @@ def answer_meta(
     get their own sentence and citation. None when the letter's structure lacks what is asked."""
     intents = [intents] if isinstance(intents, str) else list(intents)
     if intents == ["section"]:
-        heading = part_heading(doc, section_number(question))
+        number = section_number(question)
+        heading = part_heading(doc, number)
         if heading is None:
-            return None
+            return _no_such_part(question, doc, number, passages)
         # The part's title and what it holds: a heading is never an answer by itself.
         part = broad.section(question, doc, heading, passages)
         text = META_TEMPLATES["section"].format(part.citations[0].text, "[1]")
@@ -178,6 +180,18 @@ def answer_meta(
 
 
 _META_ORDER = ("sender", "addressee", "proposal", "date", "section")
+
+
+def _no_such_part(question: str, doc: Document, number: int, passages: Sequence[Passage]) -> Answer | None:
+    """`第六部分` of a document in five parts: a refusal that says how many there are (None, to be answered as any
+    question, when the document has no parts or the question asks for an item, `第三条`, not a part)."""
+    parts = [h for h in doc.structure.headings if h.level == 1]
+    if not parts or number <= len(parts) or "部分" not in question:
+        return None
+    what = "这封信" if doc.is_letter else "这份文件"
+    count = chinese_numeral(len(parts)) or str(len(parts))
+    text = f"{what}只有{count}个部分，没有第{chinese_numeral(number) or number}部分。"
+    return Answer(question, text, (), tuple(passages), abstained=True)
 
 
 def _subject_document(ctx: AnswerContext) -> Document | None:

@@ -29,12 +29,15 @@ TYPE_PHRASE: dict[str, tuple[str, ...]] = {
     "organisation": ("企业", "公司", "单位", "机构", "学校", "高校", "医院"),
     "venue": ("景区", "场所", "场馆", "景点", "公园"),
 }
+# 局 names an office (`教育局`), but not in the words where it means a layout or a situation (`布局`, `格局`, `大局`),
+# nor 部 in a part or a side (`内部`, `全部`, `东部`).
+_OFFICE = r"(?<![布格结当大全开饭赌时])局"
 SUFFIXES: dict[str, re.Pattern[str]] = {
     "company": re.compile(r"(?:公司|集团|股份|有限)$"),
     "school": re.compile(r"(?:大学|学院|学校|职业大学|研究院|技校|中学|小学)$"),
     "city": re.compile(r"^[\u4e00-\u9fff]{2,4}(?:市|省)$"),
-    "department": re.compile(r"(?:局|委员会|办公厅|办公室|部)$"),
-    "organisation": re.compile(r"(?:公司|集团|大学|学院|学校|中学|小学|医院|中心|研究院|研究所|委员会|局)$"),
+    "department": re.compile(rf"(?:{_OFFICE}|委员会|办公厅|办公室|(?<![内全局东西南北中干头外])部)$"),
+    "organisation": re.compile(rf"(?:公司|集团|大学|学院|学校|中学|小学|医院|中心|研究院|研究所|委员会|{_OFFICE})$"),
     "venue": re.compile(r"(?:景区|公园|广场|场馆|体育馆|博物馆|纪念馆|古城|湿地|剧院|中心)$"),
 }
 PROPER = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"}
