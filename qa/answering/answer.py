@@ -23,6 +23,7 @@ from qa.answering.query import (
     meta_intents,
     part_heading,
     section_number,
+    top_level,
     without_filler,
 )
 from qa.chunking import split_clauses, split_spans
@@ -185,7 +186,7 @@ _META_ORDER = ("sender", "addressee", "proposal", "date", "section")
 def _no_such_part(question: str, doc: Document, number: int, passages: Sequence[Passage]) -> Answer | None:
     """`第六部分` of a document in five parts: a refusal that says how many there are (None, to be answered as any
     question, when the document has no parts or the question asks for an item, `第三条`, not a part)."""
-    parts = [h for h in doc.structure.headings if h.level == 1]
+    parts = top_level(doc)
     if not parts or number <= len(parts) or "部分" not in question:
         return None
     what = "这封信" if doc.is_letter else "这份文件"
@@ -213,7 +214,7 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
         found = broad.gathered(asked, doc, query.gather, query.gather_noun, ctx.passages, ctx.where)
         return found or _refuse_shape(asked, ctx, query.gather_noun)
     if query.scope == "section":
-        if broad.is_document_topic(query, doc) and broad.top_level(doc):
+        if broad.is_document_topic(query, doc) and top_level(doc):
             return broad.outline(asked, doc, ctx.passages, ctx.where)
         heading = broad.section_for(query, doc)
         if heading is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answering.gather import Mention, gather
-from qa.answering.query import Query, chinese_numeral, share
+from qa.answering.query import Query, chinese_numeral, share, top_level
 from qa.chunking import split_spans
 from qa.lexical import bigrams
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
@@ -44,14 +44,6 @@ def heading_at(doc: Document, span: Span) -> Heading | None:
             if not rest.strip(" 。.，,：:；;\n"):
                 return h
     return None
-
-
-def top_level(doc: Document) -> list[Heading]:
-    """The document's parts: its headings of the highest level it has."""
-    if not doc.structure.headings:
-        return []
-    level = min(h.level for h in doc.structure.headings)
-    return [h for h in doc.structure.headings if h.level == level]
 
 
 def children(doc: Document, heading: Heading) -> list[Heading]:

@@ -369,11 +369,18 @@ def section_number(question: str) -> int:
     return chinese_number(m.group(1))
 
 
+def top_level(doc: Document) -> list[Heading]:
+    """The document's parts: its headings of the highest level it has (what an outline lists)."""
+    if not doc.structure.headings:
+        return []
+    level = min(h.level for h in doc.structure.headings)
+    return [h for h in doc.structure.headings if h.level == level]
+
+
 def part_heading(doc: Document, number: int) -> Heading | None:
-    """The top-level heading numbered `number` (`三、…` for 3), if the document has one; in a document whose
-    top-level headings carry no numbers (a Word file's `培训目标`, `培训对象与规模`…), the `number`-th of them, as an
-    outline counts them."""
-    parts = [h for h in doc.structure.headings if h.level == 1]
+    """The part numbered `number` (`三、…` for 3), if the document has one; in a document whose parts carry no
+    numbers (a Word file's `培训目标`, `培训对象与规模`…), the `number`-th of them, as an outline counts them."""
+    parts = top_level(doc)
     if any(chinese_number(h.title) for h in parts):
         return next((h for h in parts if chinese_number(h.title) == number), None)
     return parts[number - 1] if 0 < number <= len(parts) else None
