@@ -113,7 +113,7 @@ class Document:
         if parts.addressee is None and parts.date is None:
             return False
         opening = self.text[: parts.addressee.start] if parts.addressee is not None else ""
-        title = next((line.strip() for line in self.text.split("\n") if line.strip()), "")
+        title = self.text.lstrip().split("\n", 1)[0].strip()  # the first line with text, not a split of the whole
         return (
             parts.proposal is not None
             or (parts.addressee is not None and not opening.strip())
