@@ -6,6 +6,7 @@ Measures, on the bundled letter with the offline embedder (the default model's s
 - `qa ask` in a fresh process with the index already built, against `python -c "import torch"`;
 - whether the offline path imports torch at all;
 - warm `ask` latency (p50/p95) over the dev questions, and over the broad dev questions (`eval/broad.jsonl`);
+- E5 encoding each dev question alone (the share of a warm `ask` that is the question's encoding);
 - building the letter's index (E5 vectors of every chunk included) once the model is loaded;
 - peak RSS of a `qa ask` process.
 
@@ -122,6 +123,12 @@ def main() -> None:
         broad_latencies.sort()
 
         embedder = bundled_e5()
+        # E5 alone on the same questions: how much of a warm `ask` is the question's encoding.
+        encodings = []
+        for q in questions:
+            start = time.perf_counter()
+            embedder.encode_queries([q["question"]])
+            encodings.append((time.perf_counter() - start) * 1000)
         builds = []
         for _ in range(3):
             fresh = Path(tempfile.mkdtemp(prefix="qa-bench-build-"))
@@ -150,6 +157,7 @@ def main() -> None:
             f"warm ask beside {args.busy} busy processes:   p50 {statistics.median(busy_latencies):6.2f} ms   "
             f"p95 {busy_latencies[int(0.95 * (len(busy_latencies) - 1))]:6.2f} ms   (load {busy_load:.1f})"
         )
+    print(f"E5 encoding each dev question alone:       p50 {statistics.median(encodings):6.2f} ms")
     print(f"index build, model loaded (median of 3):   {statistics.median(builds) * 1000:7.0f} ms")
     print(f"peak RSS of `qa ask` (max of 3):           {rss:7.0f} MB")
 
