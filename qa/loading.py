@@ -62,6 +62,11 @@ _H1 = re.compile(rf"^[{_CN_NUM}]+、")
 _H2 = re.compile(rf"^[（(][{_CN_NUM}]+[）)]")
 _H3 = re.compile(r"^\d{1,2}[.、．]\D")
 _ADDRESSEE = re.compile(r"^(?:尊敬的)?[^\s，。,:：]{1,30}[：:]\s*$")
+# A document's addressees under its title (`…的通知` over `各县（市、区）文化和旅游局，各有关景区、旅行社：`): one
+# line of names, none over 30 characters, ending in a colon; not a sentence that announces a list (`通知如下：`).
+_ADDRESSEES = re.compile(r"^(?:[^\s，。,:：；;、]{1,30}[，,、])*[^\s，。,:：；;、]{1,30}[：:]\s*$")
+_ANNOUNCES = re.compile(r"如下|以下|下列|如次|是[：:]|有[：:]")
+_TITLE_END = "。！？!?；;：:，,"
 _DATE = re.compile(
     r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日$"
 )
@@ -473,6 +478,8 @@ def detect_structure(text: str) -> Structure:
         name_end = first_end - 1  # drop the trailing colon
         name_start = first_start + (3 if first.startswith("尊敬的") else 0)
         addressee = Span(name_start, name_end)
+    elif len(lines) > 1 and _is_title(first) and _ADDRESSEES.match(lines[1][2]) and not _ANNOUNCES.search(lines[1][2]):
+        addressee = Span(lines[1][0], lines[1][1] - 1)
     proposal = None
     head = text[: min(len(text), 600)]
     if (m := _PROPOSAL.search(head)) is not None:
@@ -483,9 +490,15 @@ def detect_structure(text: str) -> Structure:
         date = Span(last_start, last_end)
     subject = None
     # A letter is about its proposal, not about whatever its first sentence happens to open with.
-    if addressee is None and proposal is None and (m := _SUBJECT.match(text, first_start)) is not None:
+    opens = addressee is not None and addressee.start <= first_end  # a salutation, not addressees under a title
+    if not opens and proposal is None and (m := _SUBJECT.match(text, first_start)) is not None:
         subject = Span(m.start(1), m.end(1))
     return Structure(addressee, proposal, date, _find_sender(text, lines, date), headings, subject)
+
+
+def _is_title(line: str) -> bool:
+    """Whether a first line reads as a document's title: short, and no sentence or clause ends it."""
+    return len(line) <= 80 and not line.endswith(tuple(_TITLE_END)) and heading_level(line) == 0
 
 
 def _find_sender(text: str, lines: list[tuple[int, int, str]], date: Span | None) -> Span | None:

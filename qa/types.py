@@ -121,6 +121,15 @@ class Document:
         )
 
     @cached_property
+    def salutation_end(self) -> int:
+        """Where the text after a salutation opening the document starts (`尊敬的王素梅委员：`), 0 when none opens it:
+        addressees under a notice's title leave the title its first sentence."""
+        parts = self.structure
+        if parts.addressee is None or self.text[: parts.addressee.start].strip().removesuffix("尊敬的").strip():
+            return 0
+        return parts.addressee.end
+
+    @cached_property
     def plain_subject(self) -> str:
         """`subject` in simplified characters, a slice of `plain_text` rather than a conversion."""
         span = self.structure.subject

@@ -28,6 +28,24 @@ def test_structure_finds_addressee_proposal_date_and_headings(letter: Document) 
     assert detect_structure("（一）全角括号标题\n正文。").headings[0].level == 2
 
 
+def test_addressees_under_a_title_are_found_and_the_title_stays_the_first_sentence() -> None:
+    text = "青河市文化和旅游局关于开展活动的通知\n\n各县（市、区）文化和旅游局，各有关景区、旅行社：\n\n现将有关事项通知如下：\n"
+    doc = document_from_bytes(text.encode("utf-8"), "notice.txt")
+    s = doc.structure
+    assert (
+        s.addressee is not None
+        and text[s.addressee.start : s.addressee.end] == "各县（市、区）文化和旅游局，各有关景区、旅行社"
+    )
+    assert doc.salutation_end == 0 and not doc.is_letter  # the title opens it: a 文件 spoken of by its title
+    # A line announcing a list, or one under a sentence, is no addressee.
+    assert detect_structure("2024年工作总结\n主要做法如下：\n一是加强领导。").addressee is None
+    assert detect_structure("我局高度重视。\n各有关单位：\n请认真落实。").addressee is None
+
+
+def test_a_salutation_opening_a_letter_is_skipped_as_its_first_sentence(letter: Document) -> None:
+    assert letter.salutation_end == letter.text.index("委员") + 2
+
+
 def test_sender_is_inferred_from_the_body_when_unsigned(letter: Document) -> None:
     s = letter.structure
     assert s.sender is not None and letter.text[s.sender.start : s.sender.end] == "郑州市教育局"

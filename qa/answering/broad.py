@@ -177,7 +177,7 @@ def _grouped(text: str, found: Sequence[Mention]) -> list[Item]:
 
 
 def _first_sentence(doc: Document) -> Span | None:
-    start = doc.structure.addressee.end if doc.structure.addressee is not None else 0
+    start = doc.salutation_end
     spans = split_spans(doc.text, start, len(doc.text))
     return spans[0] if spans else None
 

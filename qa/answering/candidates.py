@@ -69,7 +69,7 @@ def _opening(doc: Document) -> str:
 
     A letter's salutation (`尊敬的王素梅委员:`) names whom it is written to, not what it is about.
     """
-    start = doc.structure.addressee.end if doc.structure.addressee is not None else 0
+    start = doc.salutation_end
     spans = split_spans(doc.text, start, min(len(doc.text), start + OPENING_CHARS))
     return doc.text[spans[0].start : spans[0].end] if spans else ""
 
