@@ -240,6 +240,25 @@ def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> Non
     assert "发文单位是青河市文化和旅游局" in sender.text and "答复" not in sender.text
     refused = bot.ask("白鹭湖湿地公园的门票多少钱？")
     assert refused.abstained and refused.text.startswith("文中")
+    addressee = bot.ask("这份通知是发给谁的？")
+    assert "这份文件是发给各县（市、区）文化和旅游局，各有关景区的" in addressee.text
+
+
+REPORT = (
+    "南溪县第一中学2024年度工作报告\n"
+    "一、学校基本情况\n学校现有教学班48个，在校学生2310人。\n"
+    "二、教育教学工作\n全年开展公开课和示范课136节。\n"
+    "三、2025年工作思路\n一是深化新课程实施，二是启动新建学生宿舍楼项目，计划投资2800万元。\n"
+)
+
+
+@pytest.mark.parametrize("question", ["明年有什么打算？", "今后有什么计划？", "接下来要做什么？"])
+def test_a_question_about_what_comes_next_gets_the_part_setting_out_the_plans(tmp_path: Path, question: str) -> None:
+    bot = _collection(tmp_path, "report", {"report.txt": REPORT})
+    answer = bot.ask(question)
+    assert answer.scope == "section" and answer.citations[0].text == "三、2025年工作思路"
+    assert "新建学生宿舍楼" in answer.text
+    _exact(bot, answer)
 
 
 def test_a_layout_is_no_office(bot: QA) -> None:

@@ -85,7 +85,24 @@ def section_for(query: Query, doc: Document) -> Heading | None:
         covered = share(query.topic, h.title, empty=0.0)
         if covered >= SECTION_MATCH and (best is None or (-h.level, covered) > best[:2]):
             best = (-h.level, covered, h)
+    if best is None and _asks_plans(query):
+        return next((h for h in reversed(top_level(doc)) if _PLAN_HEADING.search(h.title)), None)
     return best[2] if best else None
+
+
+# A question about what comes next (`明年有什么打算？`, `今后有什么计划`) names no topic but the time: the part that
+# sets out the plans answers it (`五、2025年工作思路`, `七、下一步工作打算`), whatever its title calls the future.
+_FUTURE = re.compile(r"明年|来年|今后|以后|将来|未来|下一步|下一阶段|下阶段|接下来|下一年")
+_PLANS = re.compile(r"打算|计划|安排|思路|设想|规划")
+_PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思路|设想|展望|今后|工作重点|工作目标")
+
+
+def _asks_plans(query: Query) -> bool:
+    """Whether the question asks for the plans with no topic of its own besides the time (`明年`)."""
+    future = _FUTURE.findall(query.plain)
+    if not future and not _PLANS.search(query.plain):
+        return False
+    return not [t for t in query.topic if not any(t in word for word in future)]
 
 
 def is_document_topic(query: Query, doc: Document) -> bool:
