@@ -244,6 +244,27 @@ def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> Non
     assert "这份文件是发给各县（市、区）文化和旅游局，各有关景区的" in addressee.text
 
 
+PARTNERS = (
+    "学校与科大讯飞股份有限公司合作建设智慧课堂。3名学生被清华大学、北京大学录取。\n"
+    "学校严格落实《中小学幼儿园安全管理办法》。学校与南溪县人民医院签订校医合作协议，与中国移动南溪分公司合作完成校园网络改造。\n"
+)
+
+
+def test_a_gathering_of_partners_keeps_those_named_where_the_relation_is_said(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "partners", {"report.txt": PARTNERS})
+    answer = bot.ask("学校和哪些单位合作？")
+    assert answer.scope == "gather" and answer.text.startswith("文中提到合作的单位有：")
+    named = [c.text for c in answer.citations]
+    # 科大讯飞 is cut by jieba as 科大/讯/飞: its legal suffix names it. The universities only admitted students.
+    assert named == ["科大讯飞股份有限公司", "南溪县人民医院", "中国移动南溪分公司"]
+    _exact(bot, answer)
+    everyone = bot.ask("文中提到了哪些单位？")
+    assert "清华大学、北京大学" in everyone.text
+    assert "中小学" not in everyone.text  # inside a cited title, not a mention
+    # A question about one partnership stays a fact question.
+    assert question_scope("学校与哪家企业合作建设智慧课堂？") == "fact"
+
+
 REPORT = (
     "南溪县第一中学2024年度工作报告\n"
     "一、学校基本情况\n学校现有教学班48个，在校学生2310人。\n"

@@ -211,8 +211,10 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
     if query.scope == "summary":
         return broad.summary(asked, doc, ctx.passages, ctx.where)
     if query.scope == "gather" and query.gather:
-        found = broad.gathered(asked, doc, query.gather, query.gather_noun, ctx.passages, ctx.where)
-        return found or _refuse_shape(asked, ctx, query.gather_noun)
+        found = broad.gathered(
+            asked, doc, query.gather, query.gather_noun, ctx.passages, ctx.where, query.gather_relation
+        )
+        return found or _refuse_shape(asked, ctx, query.gather_relation + query.gather_noun)
     if query.scope == "section":
         if broad.is_document_topic(query, doc) and top_level(doc):
             return broad.outline(asked, doc, ctx.passages, ctx.where)

@@ -164,15 +164,26 @@ def section(question: str, doc: Document, heading: Heading, passages: Sequence[P
 
 
 def gathered(
-    question: str, doc: Document, kinds: tuple[str, ...], noun: str, passages: Sequence[Passage], where: str
+    question: str,
+    doc: Document,
+    kinds: tuple[str, ...],
+    noun: str,
+    passages: Sequence[Passage],
+    where: str,
+    relation: str = "",
 ) -> Answer | None:
-    """The things of `kinds` the document names, those side by side cited together; None when it names none."""
+    """The things of `kinds` the document names, those side by side cited together; with a `relation` (`合作`), only
+    those named in a sentence that says it. None when it names none."""
     found = gather(doc, kinds)
+    if relation:
+        found = [m for m in found if relation in doc.text[m.sentence.start : m.sentence.end]]
     if not found:
         return None
     apart = set(kinds) <= {"document", "figure"}
     items = [Item(m.span) for m in found] if apart else _grouped(doc.text, found)
-    head = f"{where}提到的{noun}有：" if noun else f"{where}提到："
+    head = (
+        f"{where}提到{relation}的{noun}有：" if relation else f"{where}提到的{noun}有：" if noun else f"{where}提到："
+    )
     return _answer(question, doc, head, items, passages, "gather")
 
 

@@ -2,8 +2,9 @@
 found at a mention whose exact span can be cited.
 
 Three signals, each generic: an enumeration (`宇通、郑州日产、富士康等知名企业`) whose trailing type phrase names
-the type; a run of nouns ending in the type's suffix (`郑州财税金融职业学院`); a pattern for the types that have
-one (`《…》` for documents, a number with its unit for figures, `YYYY年M月` for dates). Words are cut and tagged by
+the type; a run of nouns ending in the type's suffix (`郑州财税金融职业学院`), or any name before a company's legal
+suffix (`科大讯飞股份有限公司`); a pattern for the types that have one (`《…》` for documents, a number with its unit
+for figures, `YYYY年M月` for dates). A name inside a cited title (`《中小学…办法》`) is no mention. Words are cut and tagged by
 jieba's part-of-speech tags (`qa.answering.names.tag`, imported on the first gathering question, which keeps the
 tags of the last texts it cut).
 """
@@ -51,6 +52,13 @@ GENERIC = re.compile(
     r"中职|高职|职业|技工|本科|中等职业|高等)*(?:企业|公司|学校|院校|高校|大学|学院|部门|单位)$"
 )
 
+# A registered company's name, read back from its legal suffix to the word before it (`与科大讯飞股份有限公司合作`):
+# the suffix names a company however jieba cuts the name in front of it (`科大/讯/飞`).
+_BOUNDARY = "与和及同跟由向在为对把被将的了是"
+_COMPANY_NAME = re.compile(
+    rf"(?<![^\W\d_{_BOUNDARY}])[^\W\d_{_BOUNDARY}]{{2,12}}?(?:股份有限公司|有限责任公司|有限公司|股份公司)"
+)
+_LEGAL_NAME_KINDS = ("company", "organisation")
 _DOCUMENT = re.compile(r"《[^《》\n]{2,60}》")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:多|余)?(?:个|所|家|项|名|人|条|批|类|种|位|届|亿元|万元|元|亿|万|%|％)")
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?")
@@ -150,6 +158,9 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
                     and not any(sp.start <= s < sp.end for sp in named)
                 ):
                     out.append(Mention(w, Span(s, e), sentence))
+        if kind in _LEGAL_NAME_KINDS:
+            for m in _COMPANY_NAME.finditer(doc.text, sentence.start, sentence.end):
+                out.append(Mention(m.group(0), Span(m.start(), m.end()), sentence))
         if suffix is not None:
             for s, e in _suffixed_runs(words, suffix):
                 out.append(Mention(doc.text[s:e], Span(s, e), sentence))
@@ -158,7 +169,13 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
             for items, _ in _enumerations(words):
                 if any(suffix.search(doc.text[a:b]) and not GENERIC.match(doc.text[a:b]) for a, b in items):
                     out.extend(Mention(doc.text[a:b], Span(a, b), sentence) for a, b in items)
-    return [m for m in out if 2 <= len(m.name) <= 20 and not GENERIC.match(m.name)]
+    # A name inside a cited title (`中小学` of 《中小学幼儿园安全管理办法》) is part of the title, not a mention.
+    titles = [(t.start(), t.end()) for t in _DOCUMENT.finditer(doc.text)]
+    return [
+        m
+        for m in out
+        if 2 <= len(m.name) <= 20 and not GENERIC.match(m.name) and not any(a <= m.span.start < b for a, b in titles)
+    ]
 
 
 Word = tuple[int, int, str, str]  # start, end, text, part-of-speech tag

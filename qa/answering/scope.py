@@ -36,6 +36,14 @@ _TYPE_ALT = "|".join(sorted(_TYPE_WORD, key=len, reverse=True))
 _MENTION = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名|包括|包含|有|是|合作)"
 
 
+# `和哪些企业合作`: the things of a type something works with, the relation after the type. A gathering of them keeps
+# those named where the document says the relation (`qa.answering.broad.gathered`).
+_RELATION = r"合作|签约|共建|结对|联合办学"
+_WITH_WHOM = (
+    r"(?:和|与|跟|同)(?:哪些|哪几[个家所位类项种]?|什么)(?:样的)?[\u4e00-\u9fff]{{0,3}}?(?:{types})"
+    r"(?:有|开展了?|进行了?|建立了?|达成了?|展开了?)?(?:过)?({relation})(?:关系|项目)?[？?]?$"
+)
+
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
 _MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名)(?:过|了)?的"
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
@@ -77,6 +85,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             rf"|(?:所有|全部|各个?)(?:的)?(?:{_TYPE_ALT})"
             # the type before the wh-word, after what names it: `信中提到的企业有哪些`
             rf"|{_MENTION_OF}[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT}){_ASKED_AFTER}"
+            # what something works with: `学校和哪些企业合作`
+            "|" + _WITH_WHOM.format(types=_TYPE_ALT, relation=_RELATION)
         ),
     ),
     ScopeRule(
@@ -123,7 +133,7 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
         if rule.scope == "gather":
             if "count" in fact_kinds and re.search(r"多少|几", plain):
                 continue
-            rest = re.sub(_TYPE_ALT, " ", SCOPE_WORDS.sub(" ", content))
+            rest = re.sub(_TYPE_ALT, " ", re.sub(_RELATION, " ", SCOPE_WORDS.sub(" ", content)))
             if len(re.findall(r"[\u4e00-\u9fff]", rest)) > GATHER_REST:
                 continue
         return rule.scope
@@ -143,6 +153,12 @@ def gather_types(plain: str) -> tuple[str, ...]:
     if m is None:
         return ()
     return tuple(dict.fromkeys(_TYPE_WORD[w] for w in m.groups() if w))
+
+
+def gather_relation(plain: str) -> str:
+    """The relation a gathering asks about (`合作` of 学校和哪些企业合作), '' when it asks for every one named."""
+    m = re.search(_WITH_WHOM.format(types=_TYPE_ALT, relation=_RELATION), plain)
+    return m.group(1) if m else ""
 
 
 def gather_noun(plain: str) -> str:
