@@ -244,6 +244,35 @@ def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> Non
     assert "这份文件是发给各县（市、区）文化和旅游局，各有关景区的" in addressee.text
 
 
+PLAN = (
+    "员工技能提升培训计划\n"
+    "一、培训内容\n开设数控车床课程，每期培训36学时。\n"
+    "二、工作要求\n各部门要明确责任人，按时报送名单。\n"
+    "三、保障措施\n全年培训经费预算186万元，列入年度财务预算。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "heading"),
+    [("有哪些要求？", "二、工作要求"), ("有哪些保障措施？", "三、保障措施"), ("有哪些培训内容？", "一、培训内容")],
+)
+def test_a_question_asking_for_a_kind_of_content_gets_the_part_named_for_it(
+    tmp_path: Path, question: str, heading: str
+) -> None:
+    bot = _collection(tmp_path, "plan", {"plan.txt": PLAN})
+    answer = bot.ask(question)
+    assert answer.scope == "section" and answer.citations[0].text == heading
+    _exact(bot, answer)
+
+
+def test_a_kind_of_content_no_heading_names_goes_back_to_the_fact_answerer(bot: QA) -> None:
+    # `重点任务` names no part of the letter: the section scope finds no heading and hands it back.
+    question = "《关于郑州市深化现代职业教育专业结构调整优化的实施意见》统筹实施了哪些重点任务？"
+    assert question_scope(question) == "section"
+    answer = bot.ask(question)
+    assert answer.scope == "fact" and not answer.abstained and "重点任务" in answer.text
+
+
 PARTNERS = (
     "学校与科大讯飞股份有限公司合作建设智慧课堂。3名学生被清华大学、北京大学录取。\n"
     "学校严格落实《中小学幼儿园安全管理办法》。学校与南溪县人民医院签订校医合作协议，与中国移动南溪分公司合作完成校园网络改造。\n"

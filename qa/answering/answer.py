@@ -216,6 +216,9 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
         )
         return found or _refuse_shape(asked, ctx, query.gather_relation + query.gather_noun)
     if query.scope == "section":
+        named = broad.heading_named(query, doc)
+        if named is not None:
+            return broad.section(asked, doc, named, ctx.passages)
         if broad.is_document_topic(query, doc) and top_level(doc):
             return broad.outline(asked, doc, ctx.passages, ctx.where)
         heading = broad.section_for(query, doc)

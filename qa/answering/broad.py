@@ -105,6 +105,25 @@ def _asks_plans(query: Query) -> bool:
     return not [t for t in query.topic if not any(t in word for word in future)]
 
 
+# The kind of content a section question asks for, as its last words say it (`有哪些要求`, `有什么保障措施`).
+_ASKED_CONTENT = re.compile(r"(?:哪些|什么|些什么)(?:样的)?([\u4e00-\u9fff]{2,4})[？?。]?$")
+
+
+def heading_named(query: Query, doc: Document) -> Heading | None:
+    """The one heading that names the kind of content asked for (`三、工作要求` for 有哪些要求, `保障措施` for
+    有哪些保障措施), when the question says nothing else the heading does not; of several, the one highest in the
+    outline, if only one is. None otherwise."""
+    m = _ASKED_CONTENT.search(query.plain)
+    if m is None:
+        return None
+    noun = m.group(1)
+    named = [
+        h for h in doc.structure.headings if noun in h.title and all(t in h.title or t in noun for t in query.topic)
+    ]
+    top = [h for h in named if h.level == min((n.level for n in named), default=0)]
+    return top[0] if len(top) == 1 else None
+
+
 def is_document_topic(query: Query, doc: Document) -> bool:
     """Whether the question names nothing narrower than the document's own topic (`产教融合` in a letter
     replying to a proposal on it): no topic at all, or its rarest term in the proposal or in many headings."""
