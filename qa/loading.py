@@ -501,12 +501,24 @@ def _is_title(line: str) -> bool:
     return len(line) <= 80 and not line.endswith(tuple(_TITLE_END)) and heading_level(line) == 0
 
 
+# The body a title opens with (`南溪县第一中学2024年度工作报告`, `中原智造装备有限公司2025年员工…计划`), before a year, `关于`
+# or what the document is.
+_TITLE_ORG = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,24}?(?:有限公司|公司|集团|人民政府|政府|局|厅|委员会|办公室|中学|小学|大学|学院|学校|医院|中心))"
+    r"(?=关于|\d{4}|[〇零一二三四五六七八九]{4}年|年度|工作|员工|职工|印发|转发)"
+)
+
+
 def _find_sender(text: str, lines: list[tuple[int, int, str]], date: Span | None) -> Span | None:
-    """The signature line above the date, else the organisation the letter names most often."""
+    """The signature line above the date, else the body a title opens with, else the organisation the text names
+    most often."""
     if date is not None and len(lines) >= 2:
         start, end, line = lines[-2]
         if len(line) <= 30 and not line.endswith(("。", "；", ";", ":", "：")) and _ORG.search(line):
             return Span(start, end)
+    title_start, title = lines[0][0], lines[0][2]
+    if _is_title(title) and (m := _TITLE_ORG.match(title)) is not None:
+        return Span(title_start + m.start(1), title_start + m.end(1))
     counts = Counter(m.group(0) for m in _ORG.finditer(text))
     if not counts:
         return None

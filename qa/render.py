@@ -56,7 +56,8 @@ def document_html(document: Document, highlights: Iterable[Highlight] = ()) -> s
     marks = [h for h in highlights if 0 <= h.start < h.end <= len(text)]
     headings = {h.start: h.level for h in document.structure.headings}
     structure = document.structure
-    # Only lines that *are* the signer or date sit right; a sender found inside body text does not move it.
+    # Only lines that *are* the signer or date sit right; a sender found inside body text or opening the title does not
+    # move it.
     signature = [s for s in (structure.sender, structure.date) if s is not None]
     addressee = structure.addressee
     anchored: set[str] = set()
@@ -75,7 +76,7 @@ def document_html(document: Document, highlights: Iterable[Highlight] = ()) -> s
         level = next((lvl for pos, lvl in headings.items() if start <= pos < end), 0)
         if level:
             tag, cls = "div", f"qa-h qa-h{min(level, 3)}"
-        elif any(s.start == start and end - start <= 40 for s in signature):
+        elif any(s.start == start and not text[s.end : end].strip() and end - start <= 40 for s in signature):
             tag, cls = "p", "qa-sign"
         elif addressee is not None and start <= addressee.start < end:
             tag, cls = "p", "qa-addressee"

@@ -240,6 +240,7 @@ def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> Non
     assert "发文单位是青河市文化和旅游局" in sender.text and "答复" not in sender.text
     refused = bot.ask("白鹭湖湿地公园的门票多少钱？")
     assert refused.abstained and refused.text.startswith("文中")
+    assert bot.ask("这个通知是谁发布的？").text == sender.text  # the notice itself as the subject
     addressee = bot.ask("这份通知是发给谁的？")
     assert "这份文件是发给各县（市、区）文化和旅游局，各有关景区的" in addressee.text
 
@@ -300,6 +301,14 @@ REPORT = (
     "二、教育教学工作\n全年开展公开课和示范课136节。\n"
     "三、2025年工作思路\n一是深化新课程实施，二是启动新建学生宿舍楼项目，计划投资2800万元。\n"
 )
+
+
+def test_a_report_without_a_signature_is_sent_by_the_body_its_title_opens_with(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "report", {"report.txt": REPORT})
+    answer = bot.ask("这份报告是哪个学校的？")
+    assert answer.text.startswith("发文单位是南溪县第一中学[1]") and "标题" in answer.text
+    # Something the report names is no question about the report itself.
+    assert "发文单位" not in bot.ask("南溪县第一中学是哪个学校的？").text
 
 
 @pytest.mark.parametrize("question", ["明年有什么打算？", "今后有什么计划？", "接下来要做什么？"])

@@ -105,6 +105,14 @@ def test_headings_render_as_structure_by_level() -> None:
     assert '<p class="qa-addressee">尊敬的测试委员:</p>' in out
 
 
+def test_a_title_opening_with_its_sender_stays_a_title_line() -> None:
+    text = "南溪县第一中学2024年度工作报告\n学校现有教学班48个。"
+    structure = detect_structure(text)
+    assert structure.sender is not None and text[structure.sender.start : structure.sender.end] == "南溪县第一中学"
+    out = render.document_html(doc(text))
+    assert "qa-sign" not in out and '<p class="qa-p">南溪县第一中学2024年度工作报告</p>' in out
+
+
 def test_signature_lines_align_but_a_sender_named_in_the_body_does_not() -> None:
     text = "尊敬的委员:\n郑州市教育局做了很多工作,郑州市教育局还将继续。\n郑州市教育局\n2024年9月27日"
     out = render.document_html(doc(text))

@@ -41,6 +41,7 @@ META_TEMPLATES = {
 # A document that is no letter (`Document.is_letter`: a notice, a report) is sent by a 发文单位, to a 主送 party.
 DOCUMENT_TEMPLATES = {**META_TEMPLATES, "addressee": "这份文件是发给{}的{}。", "sender": "发文单位是{}{}。"}
 SENDER_INFERRED = "（{}末只有日期、没有署名，这是根据正文推断的）"
+SENDER_IN_TITLE = "（文末没有署名，这是标题开头的单位）"
 SHORT_ANSWER = 80  # a number or date is cut down to the clauses holding it when its sentence is longer
 
 
@@ -172,7 +173,8 @@ def answer_meta(
         templates = META_TEMPLATES if doc.is_letter else DOCUMENT_TEMPLATES
         text = templates[intent].format(citations[-1].text, f"[{len(citations)}]")
         if intent == "sender" and not _is_signature(doc, span):
-            text = text[:-1] + SENDER_INFERRED.format("信" if doc.is_letter else "文") + "。"
+            note = SENDER_IN_TITLE if _in_title(doc, span) else SENDER_INFERRED.format("信" if doc.is_letter else "文")
+            text = text[:-1] + note + "。"
         sentences.append(text)
     if not citations:
         return None
@@ -268,6 +270,12 @@ def _refuse_shape(asked: str, ctx: AnswerContext, missing: str) -> Answer:
         f"{where}没有提到{missing}。下面是最接近的段落，供参考。", "".join(p.text for p in ctx.passages)
     )
     return Answer(asked, text, (), tuple(ctx.passages), abstained=True)
+
+
+def _in_title(doc: Document, span: Span) -> bool:
+    """Whether `span` lies in the document's first line with text (its title)."""
+    first = len(doc.text) - len(doc.text.lstrip())
+    return "\n" not in doc.text[first : span.end]
 
 
 def _is_signature(doc: Document, span: Span) -> bool:
