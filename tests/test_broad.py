@@ -38,6 +38,20 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
     _exact(bot, answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "scope"),
+    [
+        ("信里说了几件事？", "outline"),
+        ("答复了哪几个问题？", "outline"),
+        ("这封信的主题是什么？", "summary"),
+        ("这份报告的要点有哪些？", "summary"),
+        ("郑州有几件事做得好？", "fact"),  # not the document's parts
+    ],
+)
+def test_the_parts_and_the_gist_are_asked_for_in_more_words(question: str, scope: str) -> None:
+    assert question_scope(question) == scope
+
+
 def test_summary_names_the_proposal_and_the_parts(bot: QA) -> None:
     answer = bot.ask("这封信主要讲了什么？")
     assert answer.scope == "summary"
