@@ -112,13 +112,8 @@ class Document:
         parts = self.structure
         if parts.addressee is None and parts.date is None:
             return False
-        opening = self.text[: parts.addressee.start] if parts.addressee is not None else ""
         title = self.text.lstrip().split("\n", 1)[0].strip()  # the first line with text, not a split of the whole
-        return (
-            parts.proposal is not None
-            or (parts.addressee is not None and not opening.strip())
-            or bool(_LETTER_TITLE.search(title))
-        )
+        return parts.proposal is not None or self.salutation_end > 0 or bool(_LETTER_TITLE.search(title))
 
     @cached_property
     def salutation_end(self) -> int:

@@ -44,6 +44,9 @@ def test_addressees_under_a_title_are_found_and_the_title_stays_the_first_senten
 
 def test_a_salutation_opening_a_letter_is_skipped_as_its_first_sentence(letter: Document) -> None:
     assert letter.salutation_end == letter.text.index("委员") + 2
+    # A letter that opens with its addressee is one, with no proposal quoted nor a title (`尊敬的` before the name).
+    plain = document_from_bytes("尊敬的李委员:\n您的建议收悉。\n郑州市财政局\n2024年1月2日\n".encode(), "reply.txt")
+    assert plain.salutation_end > 0 and plain.is_letter
 
 
 def test_sender_is_inferred_from_the_body_when_unsigned(letter: Document) -> None:
