@@ -39,9 +39,9 @@ _MENTION = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|�
 # `和哪些企业合作`: the things of a type something works with, the relation after the type. A gathering of them keeps
 # those named where the document says the relation (`qa.answering.broad.gathered`).
 _RELATION = r"合作|签约|共建|结对|联合办学"
-_WITH_WHOM = (
-    r"(?:和|与|跟|同)(?:哪些|哪几[个家所位类项种]?|什么)(?:样的)?[\u4e00-\u9fff]{{0,3}}?(?:{types})"
-    r"(?:有|开展了?|进行了?|建立了?|达成了?|展开了?)?(?:过)?({relation})(?:关系|项目)?[？?]?$"
+_WITH_WHOM = re.compile(
+    rf"(?:和|与|跟|同)(?:哪些|哪几[个家所位类项种]?|什么)(?:样的)?[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT})"
+    rf"(?:有|开展了?|进行了?|建立了?|达成了?|展开了?)?(?:过)?({_RELATION})(?:关系|项目)?[？?]?$"
 )
 
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
@@ -89,7 +89,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             # the type before the wh-word, after what names it: `信中提到的企业有哪些`
             rf"|{_MENTION_OF}[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT}){_ASKED_AFTER}"
             # what something works with: `学校和哪些企业合作`
-            "|" + _WITH_WHOM.format(types=_TYPE_ALT, relation=_RELATION)
+            "|" + _WITH_WHOM.pattern
         ),
     ),
     ScopeRule(
@@ -161,7 +161,7 @@ def gather_types(plain: str) -> tuple[str, ...]:
 
 def gather_relation(plain: str) -> str:
     """The relation a gathering asks about (`合作` of 学校和哪些企业合作), '' when it asks for every one named."""
-    m = re.search(_WITH_WHOM.format(types=_TYPE_ALT, relation=_RELATION), plain)
+    m = _WITH_WHOM.search(plain)
     return m.group(1) if m else ""
 
 
