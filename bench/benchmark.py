@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,6 +52,22 @@ def _peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
     return int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
 
 
+def _timed(call: Callable[[dict], object], items: list[dict], runs: int = 1) -> list[float]:
+    """Milliseconds `call` takes on each item, `runs` times over, sorted."""
+    latencies = []
+    for _ in range(runs):
+        for item in items:
+            start = time.perf_counter()
+            call(item)
+            latencies.append((time.perf_counter() - start) * 1000)
+    return sorted(latencies)
+
+
+def _ask(bot: object) -> Callable[[dict], object]:
+    """A question of a set (with its history, if any) asked of `bot`."""
+    return lambda q: bot.ask(q["question"], q.get("history", ()))  # type: ignore[attr-defined]
+
+
 def _beside_busy(bot: object, questions: list[dict], busy: int) -> tuple[list[float], float]:
     """Warm `ask` latencies over the questions while `busy` processes spin, after the load average has caught up
     with them (at most 90 s), and the load average they were taken at."""
@@ -60,15 +77,11 @@ def _beside_busy(bot: object, questions: list[dict], busy: int) -> tuple[list[fl
         while os.getloadavg()[0] < 0.8 * busy and time.monotonic() < deadline:
             time.sleep(2)
         load = os.getloadavg()[0]
-        latencies = []
-        for q in questions:
-            start = time.perf_counter()
-            bot.ask(q["question"], q.get("history", ()))  # type: ignore[attr-defined]
-            latencies.append((time.perf_counter() - start) * 1000)
+        latencies = _timed(_ask(bot), questions)
     finally:
         for spinner in spinners:
             spinner.kill()
-    return sorted(latencies), load
+    return latencies, load
 
 
 def main() -> None:
@@ -101,34 +114,18 @@ def main() -> None:
         questions = [json.loads(line) for line in (REPO / "eval" / "questions.jsonl").open(encoding="utf-8")]
         for q in questions[:5]:
             bot.ask(q["question"], q.get("history", ()))  # warm caches
-        latencies = []
-        for _ in range(3):
-            for q in questions:
-                start = time.perf_counter()
-                bot.ask(q["question"], q.get("history", ()))
-                latencies.append((time.perf_counter() - start) * 1000)
-        latencies.sort()
+        latencies = _timed(_ask(bot), questions, runs=3)
         busy_latencies, busy_load = _beside_busy(bot, questions, args.busy) if args.busy else ([], 0.0)
         # Broad questions (outlines, summaries, sections, gatherings, several asks): the first gathering loads
         # jieba's tagger, so each is asked once before timing.
         broad = [json.loads(line) for line in (REPO / "eval" / "broad.jsonl").open(encoding="utf-8")]
         for q in broad:
             bot.ask(q["question"])
-        broad_latencies = []
-        for _ in range(3):
-            for q in broad:
-                start = time.perf_counter()
-                bot.ask(q["question"])
-                broad_latencies.append((time.perf_counter() - start) * 1000)
-        broad_latencies.sort()
+        broad_latencies = _timed(_ask(bot), broad, runs=3)
 
         embedder = bundled_e5()
         # E5 alone on the same questions: how much of a warm `ask` is the question's encoding.
-        encodings = []
-        for q in questions:
-            start = time.perf_counter()
-            embedder.encode_queries([q["question"]])
-            encodings.append((time.perf_counter() - start) * 1000)
+        encodings = _timed(lambda q: embedder.encode_queries([q["question"]]), questions)
         builds = []
         for _ in range(3):
             fresh = Path(tempfile.mkdtemp(prefix="qa-bench-build-"))
