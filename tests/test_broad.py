@@ -280,6 +280,13 @@ def test_a_question_asking_for_a_kind_of_content_gets_the_part_named_for_it(
     _exact(bot, answer)
 
 
+def test_a_kind_of_content_asked_after_another_question_is_read_from_its_own_words(tmp_path: Path) -> None:
+    # Merged with the earlier question, `有哪些要求` no longer ends the text the part is looked for in.
+    bot = _collection(tmp_path, "plan", {"plan.txt": PLAN})
+    answer = bot.ask("有哪些要求？", ["这份计划是哪个公司的？"])
+    assert answer.resolved_question != "有哪些要求？" and answer.citations[0].text == "二、工作要求"
+
+
 def test_a_kind_of_content_no_heading_names_goes_back_to_the_fact_answerer(bot: QA) -> None:
     # `重点任务` names no part of the letter: the section scope finds no heading and hands it back.
     question = "《关于郑州市深化现代职业教育专业结构调整优化的实施意见》统筹实施了哪些重点任务？"

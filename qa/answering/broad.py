@@ -99,8 +99,8 @@ _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思�
 
 def _asks_plans(query: Query) -> bool:
     """Whether the question asks for the plans with no topic of its own besides the time (`明年`)."""
-    future = _FUTURE.findall(query.plain)
-    if not future and not _PLANS.search(query.plain):
+    future = _FUTURE.findall(query.own)
+    if not future and not _PLANS.search(query.own):
         return False
     return not [t for t in query.topic if not any(t in word for word in future)]
 
@@ -113,7 +113,7 @@ def heading_named(query: Query, doc: Document) -> Heading | None:
     """The one heading that names the kind of content asked for (`三、工作要求` for 有哪些要求, `保障措施` for
     有哪些保障措施), when the question says nothing else the heading does not; of several, the one highest in the
     outline, if only one is. None otherwise."""
-    m = _ASKED_CONTENT.search(query.plain)
+    m = _ASKED_CONTENT.search(query.own)
     if m is None:
         return None
     noun = m.group(1)

@@ -93,6 +93,7 @@ class Query:
     bound: float  # the most BM25 could score the question in this corpus (`LexicalIndex.upper_bound`)
     chunks: int = 0  # how many chunks the corpus holds
     scope: Scope = "fact"  # how much of the documents it asks for (`qa.answering.scope`)
+    own: str = ""  # what the scope is read from, simplified: a follow-up's own words (`有哪些要求`), else `plain`
     topic: dict[str, float] = field(
         default_factory=dict
     )  # the terms left once scope words go (`校企合作` of 在校企合作方面有哪些举措)
@@ -186,6 +187,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         bound=lexical.upper_bound(question),
         chunks=lexical.size,
         scope=scope,
+        own=own,
         topic=topic,
         gather=gather_types(own) if scope == "gather" else (),
         gather_noun=gather_noun(own) if scope == "gather" else "",
