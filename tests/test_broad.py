@@ -252,6 +252,7 @@ def test_a_notice_is_spoken_of_as_a_document_not_a_letter(tmp_path: Path) -> Non
     bot = _collection(tmp_path, "notice", {"notice.txt": NOTICE})
     sender = bot.ask("这个通知是谁发的？")
     assert "发文单位是青河市文化和旅游局" in sender.text and "答复" not in sender.text
+    assert sender.citations[0].section == "落款"  # the signature closes the notice
     refused = bot.ask("白鹭湖湿地公园的门票多少钱？")
     assert refused.abstained and refused.text.startswith("文中")
     assert bot.ask("这个通知是谁发布的？").text == sender.text  # the notice itself as the subject

@@ -26,7 +26,7 @@ from qa.answering.query import (
     top_level,
     without_filler,
 )
-from qa.chunking import split_clauses, split_spans
+from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import in_script_of
 from qa.types import Answer, Citation, Document, Passage, Span
@@ -164,7 +164,10 @@ def answer_meta(
         span = getattr(doc.structure, intent)
         if span is None:
             continue
-        section = "落款" if intent == "date" else "开头"
+        # Where it is, as chunking names a place: the date and a signature close the letter; an addressee, a proposal
+        # or a sender in the title open it; a sender inferred from the body sits in its section.
+        closing = intent == "date" or (intent == "sender" and _is_signature(doc, span))
+        section = CLOSING if closing else broad.section_path(doc, span.start) or OPENING
         citations.append(
             Citation(
                 doc.doc_id, span.start, span.end, doc.text[span.start : span.end], section, doc.page_at(span.start)
