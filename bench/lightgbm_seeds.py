@@ -16,24 +16,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qa.answering import training
-from qa.answering.models import import_lightgbm
-
-
-class Mean:
-    """Boosters averaged: what `predict` returns is the mean of theirs."""
-
-    def __init__(self, boosters: Sequence[Any]) -> None:
-        self.boosters = list(boosters)
-
-    def predict(self, rows: np.ndarray, num_threads: int = 1) -> np.ndarray:
-        return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
+from qa.answering.models import Bag, import_lightgbm
 
 
 def report(name: str, ranker: Any, answerable: Any, examples: training.Examples) -> None:
@@ -80,8 +69,8 @@ def main() -> int:
     if args.bag:
         began = time.perf_counter()
         seeds = args.seeds[: args.bag]
-        ranker = Mean(rankers[: args.bag])
-        answerable = Mean(
+        ranker = Bag(rankers[: args.bag])
+        answerable = Bag(
             [training.fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=s) for s in seeds]
         )
         report(

@@ -7,10 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES
-from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, load_models, read_card
+from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, Bag, load_models, read_card
 from qa.answering.training import (
     DATA_DIR,
     TRADITIONAL_SQUAD,
@@ -22,6 +23,7 @@ from qa.answering.training import (
     rename,
     small_corpus_examples,
     train,
+    write_models,
 )
 from qa.errors import ModelError
 from qa.evaluation import Fold
@@ -116,6 +118,65 @@ def test_small_collections_ask_their_own_questions_and_strangers_of_every_size(t
     assert not any(e.answerable or e.labels.any() for e in strangers)
     sizes = sorted({e.reading.query.chunks for e in own})
     assert len(sizes) == 3 and sizes[0] < sizes[-1]  # the size feature sees each collection's size
+
+
+def test_a_bag_predicts_the_mean_of_its_boosters() -> None:
+    class Fixed:
+        def __init__(self, value: float) -> None:
+            self.value = value
+
+        def predict(self, rows: np.ndarray, num_threads: int = 1) -> np.ndarray:
+            return np.full(len(rows), self.value)
+
+    assert Bag([Fixed(0.2), Fixed(0.6)]).predict(np.zeros((3, 2))).tolist() == pytest.approx([0.4, 0.4, 0.4])
+    with pytest.raises(ValueError):
+        Bag([])
+
+
+def test_models_are_written_and_read_back_as_bags_and_a_smaller_bag_leaves_no_stale_member(tmp_path: Path) -> None:
+    shipped = load_models(MODELS_DIR)
+    ranker, answerable = shipped.ranker.boosters[0], shipped.answerable.boosters[0]
+    out = tmp_path / "models"
+    thresholds = (shipped.threshold, shipped.small_threshold or shipped.threshold)
+
+    def write(rankers: int, seeds: tuple[int, ...]) -> None:
+        write_models(
+            out, Bag([ranker] * rankers), Bag([answerable]), thresholds, [], [], None, "wordllama", seeds=seeds
+        )
+        load_models.cache_clear()
+
+    write(2, (13, 14))
+    assert (out / "ranker-2.txt").is_file() and not (out / "answerable-2.txt").exists()
+    assert read_card(out, RANKER)["members"] == 2 and read_card(out, RANKER)["params"]["seed"] == [13, 14]
+    models = load_models(out)
+    assert len(models.ranker.boosters) == 2 and len(models.answerable.boosters) == 1
+    rows = np.random.default_rng(0).random((5, len(CANDIDATE_FEATURES)))
+    assert models.rank(rows).tolist() == pytest.approx(shipped.rank(rows).tolist())  # the mean of two alike
+    write(1, (13,))
+    assert not (out / "ranker-2.txt").exists() and len(load_models(out).ranker.boosters) == 1
+
+
+@pytest.mark.parametrize("members", [0, 17, "3", True])
+def test_a_card_with_a_bad_member_count_is_refused_with_the_fix(tmp_path: Path, members: object) -> None:
+    folder = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, folder)
+    card = json.loads((folder / "ranker.json").read_text(encoding="utf-8"))
+    card["members"] = members
+    (folder / "ranker.json").write_text(json.dumps(card), encoding="utf-8")
+    load_models.cache_clear()
+    with pytest.raises(ModelError, match=r"averages .* boosters.*qa train"):
+        load_models(folder)
+
+
+def test_a_missing_bag_member_is_refused_with_the_fix(tmp_path: Path) -> None:
+    folder = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, folder)
+    card = json.loads((folder / "answerable.json").read_text(encoding="utf-8"))
+    card["members"] = 2
+    (folder / "answerable.json").write_text(json.dumps(card), encoding="utf-8")
+    load_models.cache_clear()
+    with pytest.raises(ModelError, match=r"answerable-2\.txt.*qa train"):
+        load_models(folder)
 
 
 def test_a_missing_model_is_refused_with_the_fix(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,14 +27,35 @@ RANKER = "ranker"
 ANSWERABLE = "answerable"
 FEATURES = {RANKER: CANDIDATE_FEATURES, ANSWERABLE: LIST_FEATURES}
 SMALL_COLLECTION = 100  # chunks: a letter is 25, ten Wikipedia articles about 100
+MAX_MEMBERS = 16  # boosters a model may average
+
+
+class Bag:
+    """Boosters fitted alike but for LightGBM's seed, averaged: what `predict` returns is the mean of theirs.
+
+    One booster's output moves with its seed as much as with a change to its training data, and many of the
+    letter's unanswerable questions score near the threshold: averaging seeds keeps a retraining from re-rolling
+    which of them are refused.
+    """
+
+    def __init__(self, boosters: Sequence[Any]) -> None:
+        if not boosters:
+            raise ValueError("a bag needs at least one booster")
+        self.boosters = tuple(boosters)
+
+    def predict(self, rows: np.ndarray, num_threads: int = 1) -> np.ndarray:
+        return np.mean([b.predict(rows, num_threads=num_threads) for b in self.boosters], axis=0)
+
+    def feature_name(self) -> list[str]:
+        return list(self.boosters[0].feature_name())
 
 
 @dataclass(frozen=True)
 class Models:
-    """The two boosters, and the abstention threshold chosen on validation (from the answerability card)."""
+    """The two models, and the abstention threshold chosen on validation (from the answerability card)."""
 
-    ranker: lightgbm.Booster
-    answerable: lightgbm.Booster
+    ranker: Bag
+    answerable: Bag
     threshold: float  # on the calibrated probability
     # Isotonic map from the booster's output to the share of validation questions so scored that the documents
     # answered (raw points, calibrated points); None for a card written before calibration.
@@ -73,21 +95,33 @@ def card_path(folder: Path, name: str) -> Path:
     return folder / f"{name}.json"
 
 
-def model_path(folder: Path, name: str) -> Path:
-    return folder / f"{name}.txt"
+def model_path(folder: Path, name: str, member: int = 0) -> Path:
+    """The text file of a model's `member`-th booster: `ranker.txt`, then `ranker-2.txt`, `ranker-3.txt`…"""
+    return folder / (f"{name}.txt" if member == 0 else f"{name}-{member + 1}.txt")
+
+
+def member_paths(folder: Path, name: str, card: dict[str, Any]) -> list[Path]:
+    """The files of the boosters a card says its model averages (`members`, one for a card without it)."""
+    members = card.get("members", 1)
+    if not isinstance(members, int) or isinstance(members, bool) or not 1 <= members <= MAX_MEMBERS:
+        raise ModelError(
+            f"{card_path(folder, name)} says its model averages {members!r} boosters, not 1 to {MAX_MEMBERS}: "
+            "rebuild the models with `qa train`"
+        )
+    return [model_path(folder, name, i) for i in range(members)]
 
 
 @functools.cache
 def load_models(folder: Path = MODELS_DIR) -> Models:
     """Read both models and their cards from `folder`; refuse them when their features are not this code's."""
     cards = {name: read_card(folder, name) for name in FEATURES}
-    boosters = {name: _booster(model_path(folder, name)) for name in FEATURES}
-    for name, booster in boosters.items():
-        if tuple(booster.feature_name()) != FEATURES[name]:
-            raise ModelError(
-                f"{model_path(folder, name)} was trained on other features than this code computes: "
-                "rebuild the models with `qa train`"
-            )
+    bags = {name: Bag([_booster(path) for path in member_paths(folder, name, cards[name])]) for name in FEATURES}
+    for name, bag in bags.items():
+        for path, booster in zip(member_paths(folder, name, cards[name]), bag.boosters, strict=True):
+            if tuple(booster.feature_name()) != FEATURES[name]:
+                raise ModelError(
+                    f"{path} was trained on other features than this code computes: rebuild the models with `qa train`"
+                )
     threshold = cards[ANSWERABLE].get("threshold")
     if not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
         raise ModelError(f"{card_path(folder, ANSWERABLE)} has no threshold in [0, 1]: rebuild with `qa train`")
@@ -97,8 +131,8 @@ def load_models(folder: Path = MODELS_DIR) -> Models:
             f"{card_path(folder, ANSWERABLE)} has a small_threshold outside [0, 1]: rebuild with `qa train`"
         )
     return Models(
-        boosters[RANKER],
-        boosters[ANSWERABLE],
+        bags[RANKER],
+        bags[ANSWERABLE],
         float(threshold),
         _calibration(cards[ANSWERABLE], folder),
         float(small) if small is not None else None,

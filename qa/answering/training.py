@@ -43,6 +43,7 @@ from qa.answering.models import (
     MODELS_DIR,
     RANKER,
     SMALL_COLLECTION,
+    Bag,
     calibrated,
     card_path,
     import_lightgbm,
@@ -64,6 +65,8 @@ LETTER_TRAIN = REPO / "eval" / "questions.jsonl"
 LETTER_VALID = REPO / "eval" / "fresh2.jsonl"
 LOOKALIKES_VALID = REPO / "eval" / "lookalikes.jsonl"  # hand-written look-alikes of letter questions, with originals
 SEED = 13
+# LightGBM seeds whose models are averaged (`models.Bag`); the examples are drawn at `SEED` alone. See `fit_bag`.
+BAG_SEEDS = (13,)
 FOLDS = 4  # the articles left out together when a question is asked without its own
 ABSENT_SHARE = 0.5  # of the questions also asked without their article
 RENAMED_SHARE = 0.3  # of the questions also asked with their rarest name replaced
@@ -215,9 +218,7 @@ def train(
     started = time.perf_counter()
     examples = build_examples(data, limit, embed_model, log, leave_out)
     print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
-    lightgbm = import_lightgbm()
-    ranker = fit_ranker(lightgbm, examples.train, examples.valid)
-    answerable = fit_answerable(lightgbm, ranker, examples.train, examples.valid)
+    ranker, answerable = fit_bag(import_lightgbm(), examples)
     chosen = choose(ranker, answerable, examples)
     print(
         f"trained in {time.perf_counter() - started:.0f} s; threshold {chosen.threshold:.3f}, "
@@ -623,12 +624,28 @@ def fit_ranker(lightgbm: Any, train_set: Sequence[Example], valid_set: Sequence[
     )
 
 
+def fit_bag(lightgbm: Any, examples: Examples, seeds: Sequence[int] = BAG_SEEDS) -> tuple[Bag, Bag]:
+    """A ranker per seed, averaged; then an answerability model per seed on the averaged ranker's lists, averaged."""
+    ranker = Bag([fit_ranker(lightgbm, examples.train, examples.valid, seed=s) for s in seeds])
+    answerable = Bag([fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=s) for s in seeds])
+    return ranker, answerable
+
+
 def _list_rows(ranker: Any, examples: Sequence[Example]) -> np.ndarray:
     out = np.zeros((len(examples), len(LIST_FEATURES)))
-    for i, e in enumerate(examples):
-        scores = ranker.predict(e.reading.rows, num_threads=1) if len(e.reading.rows) else np.zeros(0)
-        out[i] = list_vector(e.reading.query, e.reading.candidates, e.reading.rows, np.asarray(scores))
+    for i, (e, scores) in enumerate(zip(examples, _scores(ranker, examples), strict=True)):
+        out[i] = list_vector(e.reading.query, e.reading.candidates, e.reading.rows, scores)
     return out
+
+
+def _scores(ranker: Any, examples: Sequence[Example]) -> list[np.ndarray]:
+    """The ranker's scores of each example's candidates, predicted in one call (one per example was most of the
+    time the answerability model's fit took)."""
+    lengths = [len(e.reading.rows) for e in examples]
+    if not sum(lengths):
+        return [np.zeros(0) for _ in examples]
+    rows = np.concatenate([e.reading.rows for e in examples if len(e.reading.rows)])
+    return np.split(np.asarray(ranker.predict(rows, num_threads=1)), np.cumsum(lengths)[:-1])
 
 
 def fit_answerable(
@@ -753,8 +770,8 @@ def sha256(path: Path) -> str:
 
 def write_models(
     out: Path,
-    ranker: Any,
-    answerable: Any,
+    ranker: Bag,
+    answerable: Bag,
     thresholds: tuple[float, float],
     figures: Sequence[SetFigures],
     sources: Sequence[Path],
@@ -762,8 +779,10 @@ def write_models(
     embed_model: str,
     leave_out: Fold | None = None,
     calibration: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
+    seeds: Sequence[int] = BAG_SEEDS,
 ) -> None:
-    """Both boosters as LightGBM text files, each with a JSON card saying how to rebuild and trust it."""
+    """Both models as LightGBM text files (one per booster averaged), each with a JSON card saying how to rebuild
+    and trust it."""
     lightgbm = import_lightgbm()
     out.mkdir(parents=True, exist_ok=True)
     common = {
@@ -776,16 +795,20 @@ def write_models(
         "validation": [f.__dict__ for f in figures],
         "rebuild": "qa train  (or make train)",
     }
-    for name, booster, params, features, extra in (
+    for name, bag, params, features, extra in (
         (RANKER, ranker, RANKER_PARAMS, CANDIDATE_FEATURES, {}),
         (ANSWERABLE, answerable, ANSWERABLE_PARAMS, LIST_FEATURES, _answerable_extra(thresholds, calibration)),
     ):
-        booster.save_model(str(model_path(out, name)), num_iteration=booster.best_iteration or None)
+        for stale in out.glob(f"{name}-*.txt"):  # members of an earlier, bigger bag
+            stale.unlink()
+        for member, booster in enumerate(bag.boosters):
+            booster.save_model(str(model_path(out, name, member)), num_iteration=booster.best_iteration or None)
         card = {
             "name": name,
             "features": list(features),
-            "params": {**params, **COMMON_PARAMS},
-            "rounds": booster.best_iteration or booster.current_iteration(),
+            "params": {**params, **COMMON_PARAMS, "seed": list(seeds)},
+            "members": len(bag.boosters),
+            "rounds": [b.best_iteration or b.current_iteration() for b in bag.boosters],
             **extra,
             **common,
         }
