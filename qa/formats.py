@@ -1,4 +1,5 @@
-"""Formats: the text inside PDF and Word (.docx) files, as lines with their page or heading style; nothing more.
+"""Formats: the text inside PDF, Word (.docx) and Markdown files, as lines with their page or heading level; nothing
+more.
 
 Turning those lines into a document's text (folding radicals, rejoining wrapped lines, finding structure) is
 the loader's job (`qa.loading.document_from_extracted`). The libraries are imported here, when a file of
@@ -47,6 +48,9 @@ class Limits:
     pdf_font_bytes: int = 64 * 2**20
     pdf_image_bytes: int = 128 * 2**20
     pdf_total_bytes: int = 512 * 2**20
+    # Markdown parsed into blocks: markdown-it-py holds ~30 token objects per line of a Chinese document (1 MB of
+    # it takes ~0.5 s and ~60 MB); a longer file is read as plain text, its markup left in.
+    markdown_bytes: int = 8 * 2**20
 
 
 LIMITS = Limits()
@@ -59,14 +63,14 @@ class Block:
 
     text: str
     page: int = 0  # 1-based page of a PDF line; 0 for formats without pages
-    level: int = 0  # 1-3 when Word styles the paragraph `Heading n` / `标题 n`; 0 otherwise
+    level: int = 0  # 1-3 when Word styles the paragraph `Heading n` / `标题 n`, or Markdown marks it `#`; 0 otherwise
     box: tuple[float, float, float, float] | None = None  # where OCR read the line: fractions of the page
     score: float | None = None  # OCR's confidence in the line
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """What a PDF or Word file holds, in reading order."""
+    """What a PDF, Word or Markdown file holds, in reading order."""
 
     blocks: tuple[Block, ...]
     pages: int = 0  # a PDF's page count, blank pages included; 0 for formats without pages
@@ -154,6 +158,59 @@ def extract_docx(raw: bytes, where: str, limits: Limits = LIMITS) -> Extracted:
             f"{where} is not a readable .docx file ({_first_line(exc)}): open it in Word or WPS and save it again"
         ) from None
     return Extracted(tuple(blocks))
+
+
+def extract_markdown(text: str) -> Extracted:
+    """Markdown's paragraphs, list items, table rows and code lines in order, its `#` headings marked by level, its
+    markup (`**`, links, list marks, `|`) dropped: what a reader sees, as Word's text is.
+
+    A single `#` heading opening the file is the document's title, not a part. The other headings' depths count
+    from the shallowest used, so `##` parts are level 1 whether a `#` title is over them or not (as a Word file's
+    Title over its `Heading 1` parts); a fourth depth joins the third. Parsed by markdown-it-py (CommonMark, with
+    tables); HTML is skipped.
+    """
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    opening = [t for t in tokens if t.type == "heading_open"]
+    title = opening[0] if opening and tokens[0] is opening[0] and [t.tag for t in opening].count("h1") == 1 else None
+    depths = sorted({t.tag for t in opening if t is not title})
+    blocks: list[Block] = []
+    level = 0
+    row: list[str] | None = None
+    for token in tokens:
+        if token.type == "heading_open":
+            level = 0 if token is title else min(depths.index(token.tag) + 1, 3)
+        elif token.type == "heading_close":
+            level = 0
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            if any(row):
+                blocks.append(Block(_CELL_SEP.join(row)))
+            row = None
+        elif token.type == "inline" and row is not None:
+            row.append(" ".join(_inline_text(token).split()))
+        elif token.type == "inline":
+            blocks.extend(Block(line.strip(), level=level) for line in _inline_text(token).split("\n") if line.strip())
+        elif token.type in ("fence", "code_block"):
+            blocks.extend(Block(line.strip()) for line in token.content.split("\n") if line.strip())
+    return Extracted(tuple(blocks))
+
+
+def _inline_text(token: Any) -> str:
+    """An inline run's words without markup: a hard break ends a line; a soft one (the source wrapped) joins the
+    lines, with a space only between two letters or digits."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "softbreak":
+            parts.append("\x00")
+    text = "".join(parts)
+    return re.sub(r"(?<=[A-Za-z0-9])\x00(?=[A-Za-z0-9])", " ", text).replace("\x00", "")
 
 
 def _bounded_docx(raw: bytes, where: str, limits: Limits) -> bytes:

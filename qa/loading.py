@@ -144,6 +144,8 @@ def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         from qa.formats import extract_docx
 
         return document_from_extracted(extract_docx(raw, str(path)), doc_id, where=str(path))
+    if suffix == ".md":
+        return document_from_markdown(raw, doc_id, where=str(path))
     return document_from_bytes(raw, doc_id, where=str(path))
 
 
@@ -154,6 +156,24 @@ def document_from_bytes(raw: bytes, doc_id: str, where: str = "input") -> Docume
         raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(doc_id=doc_id, text=text, sha256=sha, structure=detect_structure(text))
+
+
+def document_from_markdown(raw: bytes, doc_id: str, where: str = "input") -> Document:
+    """A Markdown file as its reader sees it: headings marked by `#` are parts, markup is dropped. Past
+    `qa.formats.LIMITS.markdown_bytes` it is read as plain text, markup and all, with a note."""
+    from qa.formats import LIMITS, extract_markdown
+
+    if len(raw) > LIMITS.markdown_bytes:
+        log.warning(
+            "%s is over %d MB: read as plain text, its Markdown headings not taken as parts",
+            where,
+            LIMITS.markdown_bytes // 2**20,
+        )
+        return document_from_bytes(raw, doc_id, where)
+    text = clean_text(decode_bytes(raw, where))
+    if not text.strip():
+        raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
+    return document_from_extracted(extract_markdown(text), doc_id, where)
 
 
 def document_from_extracted(extracted: Extracted, doc_id: str, where: str = "input") -> Document:

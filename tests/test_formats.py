@@ -281,6 +281,82 @@ def test_word_heading_styles_name_the_chunks_sections(tmp_path: Path) -> None:
     assert {"总体情况", "总体情况 › 经费保障", "下一步工作"} <= sections
 
 
+MARKDOWN_PLAN = """# 某某公司2025年培训计划
+
+为提升员工技能，**制定本计划**，详见[制度](http://example.com/rules)。
+
+## 培训目标
+
+员工持证率达到`95%`以上，
+全年举办6期。
+
+## 培训内容
+
+### 安全生产
+
+- 设备操作规程
+- 应急处置
+
+| 课程 | 学时 |
+|---|---|
+| 数控车床 | 36 |
+
+<!-- 备注：不显示 -->
+"""
+
+
+def test_markdown_reads_as_its_reader_sees_it_with_hash_headings_as_parts(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(MARKDOWN_PLAN, encoding="utf-8")
+    doc = load_file(path, "plan.md")
+    assert doc.text.split("\n") == [
+        "某某公司2025年培训计划",
+        "为提升员工技能，制定本计划，详见制度。",
+        "培训目标",
+        "员工持证率达到95%以上，全年举办6期。",  # a line the source wrapped is joined, no space between Chinese
+        "培训内容",
+        "安全生产",
+        "设备操作规程",
+        "应急处置",
+        "课程\t学时",
+        "数控车床\t36",
+    ]
+    # The one `#` over the file is its title; `##` parts are level 1, as Word's Heading 1 under a Title.
+    assert [(h.level, h.title) for h in doc.structure.headings] == [(1, "培训目标"), (1, "培训内容"), (2, "安全生产")]
+    sections = {chunk.section for chunk in chunk_document(doc, min_chars=5, max_chars=40)}
+    assert "培训内容 › 安全生产" in sections
+
+
+def test_markdown_heading_levels_count_from_the_shallowest_used() -> None:
+    from qa.formats import extract_markdown
+
+    def levels(text: str) -> list[tuple[int, str]]:
+        return [(b.level, b.text) for b in extract_markdown(text).blocks]
+
+    assert levels("## 一\n\n正文\n\n### 二\n\n#### 三\n\n##### 四") == [
+        (1, "一"),
+        (0, "正文"),
+        (2, "二"),
+        (3, "三"),
+        (3, "四"),
+    ]
+    # Two `#` headings are parts, not a title; English words wrapped in the source keep their space.
+    assert levels("# 甲\n\nsee\nthis\n\n# 乙") == [(1, "甲"), (0, "see this"), (1, "乙")]
+
+
+def test_a_markdown_file_too_big_to_parse_is_read_as_plain_text_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import qa.formats
+
+    monkeypatch.setattr(qa.formats, "LIMITS", qa.formats.Limits(markdown_bytes=100))
+    path = tmp_path / "plan.md"
+    path.write_text(MARKDOWN_PLAN, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="qa"):
+        doc = load_file(path, "plan.md")
+    assert doc.text.startswith("# 某某公司") and "read as plain text" in caplog.text
+
+
 def test_a_letter_pasted_into_word_reads_as_the_letter(tmp_path: Path) -> None:
     letter = BUNDLED_LETTER.read_text(encoding="utf-8").strip()
     path = write_docx(tmp_path / "letter.docx", [("", line) for line in letter.split("\n")])
