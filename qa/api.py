@@ -434,6 +434,11 @@ class QA:
                 already_said = AlreadySaid(earlier_answer.citations[0], resolved.swapped_in)
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         whole = self._answer(question, focus, asked, already_said)
+        if resolved.focus and not resolved.pointed and whole.abstained:
+            # Merged only for want of a subject of its own (`谁负责安全？` after `活动持续多久？`) and refused: read on
+            # its own words too. Answered so, it was a new question; refused both ways, its refusal names what it
+            # asked, not the earlier question's words (`持续`).
+            whole = self._answer(rewrite(asked, self.lexical), "", asked)
         parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []
         if len(parts) >= 2:
             answers = self._answer_parts(parts)

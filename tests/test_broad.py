@@ -11,6 +11,8 @@ from qa import QA, Answer
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.scope import question_scope
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
@@ -207,6 +209,23 @@ def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -
 
 def test_a_standalone_question_is_not_merged_with_an_unrelated_earlier_one() -> None:
     assert resolve("学校的游泳池有多大？", ["机器人社团获得了什么奖？"]).text == "学校的游泳池有多大？"
+
+
+def test_a_merge_says_whether_the_question_pointed_back_or_only_lacked_a_subject() -> None:
+    assert not resolve("谁负责安全？", ["活动持续多久？"]).pointed  # merged for want of a subject of its own
+    assert resolve("它们是什么时候签的？", ["哪些大学在郑州设立了研究院？"]).pointed
+    assert resolve("那技工院校的呢？", ["郑州市中职学校有多少个专业？"]).pointed
+
+
+def test_a_question_merged_only_for_want_of_a_subject_is_read_alone_when_the_merge_is_refused(tmp_path: Path) -> None:
+    notice = (REPO / "eval" / "docs" / "notice.txt").read_text(encoding="utf-8")
+    bot = _collection(tmp_path, "notice", {"notice.txt": notice})
+    alone = bot.ask("谁是联系人？")
+    assert not alone.abstained and "刘晓燕" in alone.text
+    # Merged with `发生事故怎么办？`, it was refused for the earlier question's `发生事故`.
+    assert bot.ask("谁是联系人？", history=["发生事故怎么办？"]).text == alone.text
+    refused = bot.ask("谁负责安全？", history=["活动持续多久？"])
+    assert refused.abstained and "负责" in refused.text and "持续" not in refused.text
 
 
 @pytest.mark.parametrize(

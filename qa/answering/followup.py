@@ -39,6 +39,9 @@ class Resolved:
     focus: str = ""  # what a follow-up merged with the earlier question said itself ('' when it swapped a part)
     previous: str = ""  # the earlier question it was resolved against
     swapped_in: str = ""  # the part that took its counterpart's place in the earlier question (`市级` for `省级`)
+    # Whether the question's own words point back (`…呢`, a pronoun, a leading `那`), not only its want of a subject
+    # (`谁负责安全？`, which may as well be a new question): a merge it did not ask for is worth a second reading.
+    pointed: bool = False
 
 
 def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], bool] | None = None) -> Resolved:
@@ -124,14 +127,15 @@ def _resolve_one(question: str, context: str) -> Resolved:
     fragment = fragment_of(question)
     if not fragment:
         return Resolved(context)
-    if not _leans_back(question, fragment, earlier=context) and _restates(fragment, fragment_of(context)):
+    pointed = _leans_back(question, fragment, earlier=context)
+    if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     if swapped is not None:
         # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
         # `市级` alone would pick `市级重点建设专业30个`.
-        return Resolved(swapped, previous=context, swapped_in=fragment)
-    return Resolved(f"{fragment} {context}", fragment, previous=context)
+        return Resolved(swapped, previous=context, swapped_in=fragment, pointed=pointed)
+    return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed)
 
 
 def _restates(fragment: str, earlier: str) -> bool:
