@@ -31,6 +31,7 @@ TEXT_SUFFIXES = SUFFIXES  # the older name, which qa/api.py lists a folder's fil
 FORMATS = ".txt, .md, .pdf or .docx"  # for messages (images, when OCR reads them, are the rarer case)
 SAMPLE_CHARS = 20000  # how much of a decode the checks for garbage read
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_WEB_PAGES = (".html", ".htm", ".xhtml", ".mhtml", ".mht")
 
 _NEWLINES = re.compile("\r\n?|[\x85\u2028\u2029]")
 # Characters a reader cannot see that can still hide or reorder text: C0/C1 controls (not tab and
@@ -120,6 +121,12 @@ def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     suffix = path.suffix.lower()
     if suffix == ".doc":
         raise InputError(f"{path} is an old Word .doc file: open it in Word or WPS, save it as .docx and give that")
+    # A file of another kind decodes as text only with its markup in it (an .html page's tags and styles, which
+    # answers would quote): refused, as a folder skips it and the page's upload refuses it. A name without a
+    # suffix is taken as plain text.
+    if suffix and suffix not in (*SUFFIXES, *IMAGE_SUFFIXES):
+        how = "save the page as text (.txt) or print it to PDF" if suffix in _WEB_PAGES else "save it as one of those"
+        raise InputError(f"{path} is a {suffix} file, which is not read (only {FORMATS}): {how} and give that")
     try:
         size = path.stat().st_size
         if size > max_bytes:

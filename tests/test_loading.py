@@ -213,6 +213,20 @@ def test_folder_without_text_files_and_odd_paths_are_refused(tmp_path: Path) -> 
         QA.from_path(tmp_path / "missing.txt", index_dir=tmp_path / "index", embed_model="none")
 
 
+def test_a_single_file_of_another_kind_is_refused_as_a_folder_skips_it(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text("<html><style>p{margin:0}</style><h1>报告</h1><p>学校有教职工112人。</p></html>", encoding="utf-8")
+    # Decoded as text, its tags and styles were answers: `<p>学校有教职工112人`.
+    with pytest.raises(InputError, match=r"report\.html is a \.html file, which is not read .*print it to PDF"):
+        load_path(page)
+    with pytest.raises(InputError, match=r"notes\.rtf is a \.rtf file, which is not read .*save it as one of those"):
+        (tmp_path / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
+        load_path(tmp_path / "notes.rtf")
+    plain = tmp_path / "NOTES"  # no suffix: plain text
+    plain.write_text("学校有教职工112人。", encoding="utf-8")
+    assert load_path(plain)[0].text == "学校有教职工112人。"
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
     # Made here rather than borrowed from /dev, whose entries are whatever the machine makes them;
