@@ -352,13 +352,20 @@ def test_a_report_without_a_signature_is_sent_by_the_body_its_title_opens_with(t
     assert "发文单位" not in bot.ask("南溪县第一中学是哪个学校的？").text
 
 
-@pytest.mark.parametrize("question", ["明年有什么打算？", "今后有什么计划？", "接下来要做什么？"])
+@pytest.mark.parametrize("question", ["明年有什么打算？", "今后有什么计划？", "接下来要做什么？", "有什么安排？"])
 def test_a_question_about_what_comes_next_gets_the_part_setting_out_the_plans(tmp_path: Path, question: str) -> None:
     bot = _collection(tmp_path, "report", {"report.txt": REPORT})
     answer = bot.ask(question)
     assert answer.scope == "section" and answer.citations[0].text == "三、2025年工作思路"
     assert "新建学生宿舍楼" in answer.text
     _exact(bot, answer)
+
+
+def test_a_broad_question_naming_a_year_the_documents_lack_is_refused_naming_it(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "report", {"report.txt": REPORT})
+    answer = bot.ask("2030年有什么计划？")  # was the plans of 2025
+    assert answer.abstained and "2030年" in answer.text and answer.scope == "fact"
+    assert bot.ask("2025年有什么计划？").citations[0].text == "三、2025年工作思路"
 
 
 def test_a_layout_is_no_office(bot: QA) -> None:

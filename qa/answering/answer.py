@@ -97,7 +97,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         if meta is not None:
             return replace(meta, resolved_question=question)
     query = analyse(question, ctx.lexical, ctx.focus)
-    if doc is not None and query.scope != "fact":
+    # A broad question naming a year or number no document holds (`2030年有什么打算？`) is no question about the
+    # documents' parts: the fact answerer refuses it, naming what is missing.
+    if doc is not None and query.scope != "fact" and not query.details_absent:
         shaped = _broad(asked, query, doc, ctx)
         if shaped is not None:
             return replace(shaped, resolved_question=question)
@@ -224,6 +226,10 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
         named = broad.heading_named(query, doc)
         if named is not None:
             return broad.section(asked, doc, named, ctx.passages)
+        # What comes next (`有什么安排？`) before the outline a question naming no topic gets.
+        plans = broad.plans_heading(query, doc)
+        if plans is not None:
+            return broad.section(asked, doc, plans, ctx.passages)
         if broad.is_document_topic(query, doc) and top_level(doc):
             return broad.outline(asked, doc, ctx.passages, ctx.where)
         heading = broad.section_for(query, doc)

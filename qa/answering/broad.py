@@ -85,9 +85,14 @@ def section_for(query: Query, doc: Document) -> Heading | None:
         covered = share(query.topic, h.title, empty=0.0)
         if covered >= SECTION_MATCH and (best is None or (-h.level, covered) > best[:2]):
             best = (-h.level, covered, h)
-    if best is None and _asks_plans(query):
-        return next((h for h in reversed(top_level(doc)) if _PLAN_HEADING.search(h.title)), None)
     return best[2] if best else None
+
+
+def plans_heading(query: Query, doc: Document) -> Heading | None:
+    """The last top-level part that sets out plans, for a question asking what comes next and about nothing else."""
+    if not _asks_plans(query):
+        return None
+    return next((h for h in reversed(top_level(doc)) if _PLAN_HEADING.search(h.title)), None)
 
 
 # A question about what comes next (`明年有什么打算？`, `今后有什么计划`) names no topic but the time: the part that
