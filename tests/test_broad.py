@@ -211,6 +211,13 @@ def test_a_standalone_question_is_not_merged_with_an_unrelated_earlier_one() -> 
     assert resolve("学校的游泳池有多大？", ["机器人社团获得了什么奖？"]).text == "学校的游泳池有多大？"
 
 
+def test_a_follow_up_adding_only_a_verbal_noun_no_document_holds_is_taken_alone(bot: QA) -> None:
+    # jieba tags 经费 `vn`: merged with the earlier question, it was answered from that question's sentence at 0.45.
+    assert resolve("有没有提到经费？", ["存在什么问题？"], holds=lambda word: word != "经费").text == "有没有提到经费？"
+    answer = bot.ask("有没有提到经费？", history=["存在什么问题？"])
+    assert answer.abstained and "经费" in answer.text
+
+
 def test_a_merge_says_whether_the_question_pointed_back_or_only_lacked_a_subject() -> None:
     assert not resolve("谁负责安全？", ["活动持续多久？"]).pointed  # merged for want of a subject of its own
     assert resolve("它们是什么时候签的？", ["哪些大学在郑州设立了研究院？"]).pointed

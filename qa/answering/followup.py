@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answering.names import asked_names, tag
+from qa.answering.names import asked_names, offsets, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
@@ -69,9 +69,17 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
 def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
     # Not the kind a wh-word asks for (`原因` of 是什么原因造成的): the answer names one, not the word; nor a word that
     # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what.
-    words = [*checked_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
+    words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
     new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w)]
     return bool(new) and not any(holds(w) for w in new)
+
+
+def _verbal_nouns(question: str) -> list[str]:
+    """Its nouns jieba tags as verbal (`经费`, `优惠`, `招生`), as it says them: they name a topic as much as a noun."""
+    plain = aligned_simplified(question)
+    words = tag(plain)
+    starts = offsets(words)[:-1]
+    return [question[s : s + len(w)] for (w, flag), s in zip(words, starts, strict=True) if flag == "vn" and len(w) > 1]
 
 
 # A question opening with a verb, an adverb or a question word has no subject of its own: `去了哪些城市？`,
