@@ -253,6 +253,24 @@ def test_a_determiner_leans_back_only_on_what_the_earlier_question_said(
     assert (resolve(question, [earlier]).text != question) is merged
 
 
+def test_a_last_item_is_split_at_its_and_not_cut_mid_name() -> None:
+    from qa.answering.gather import gather
+    from qa.loading import document_from_bytes
+
+    def names(text: str, kind: str) -> list[str]:
+        return [m.name for m in gather(document_from_bytes(text.encode(), "x.txt"), kind)]
+
+    # The last item, 19 characters with its 和, was cut at 16: `河南职业技术学院和郑州铁路职业`.
+    text = "河南农业职业学院、河南职业技术学院和郑州铁路职业技术学院各1个专业群进入建设行列。"
+    assert names(text, "school") == ["河南农业职业学院", "河南职业技术学院", "郑州铁路职业技术学院"]
+    assert names("开设人工智能技术与应用、大数据技术与应用等专业。", "major") == [
+        "人工智能技术与应用",
+        "大数据技术与应用",
+    ]
+    # One item ending as an organisation does (`加工中心`) does not make a list of courses organisations.
+    assert names("开设数控车床、加工中心和工业机器人操作课程。", "organisation") == []
+
+
 def test_a_gathered_name_ends_at_the_name_and_a_list_of_kinds_names_no_school(tmp_path: Path) -> None:
     text = (
         "经过努力，组建青河职业技术大学、青河信息工程职业大学、青河嵩山职业大学在规划中被列入计划。\n"

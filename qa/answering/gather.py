@@ -164,10 +164,12 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
         if suffix is not None:
             for s, e in _suffixed_runs(words, suffix):
                 out.append(Mention(doc.text[s:e], Span(s, e), sentence))
-            # Items of one list share a type: `青河古城景区、白鹭湖湿地公园和市文化广场` are all venues once one is. A
-            # generic item (`高等学校` in `职业院校、高等学校、重点企业、科研机构`) makes it a list of kinds, not names.
+            # Items of one list share a type: `青河古城景区、白鹭湖湿地公园和市文化广场` are all venues once half of them
+            # are; one (`加工中心` of `数控车床、加工中心和工业机器人操作课程`) is a word that happens to end so. A generic
+            # item (`高等学校` in `职业院校、高等学校、重点企业、科研机构`) makes it a list of kinds, not names.
             for items, _ in _enumerations(words):
-                if any(suffix.search(doc.text[a:b]) and not GENERIC.match(doc.text[a:b]) for a, b in items):
+                typed_items = [suffix.search(doc.text[a:b]) and not GENERIC.match(doc.text[a:b]) for a, b in items]
+                if 2 * sum(map(bool, typed_items)) >= len(items):
                     out.extend(Mention(doc.text[a:b], Span(a, b), sentence) for a, b in items)
     # A name inside a cited title (`中小学` of 《中小学幼儿园安全管理办法》) is part of the title, not a mention.
     titles = [(t.start(), t.end()) for t in _DOCUMENT.finditer(doc.text)]
@@ -225,7 +227,11 @@ def _enumerations(words: list[Word]) -> list[tuple[list[tuple[int, int]], str]]:
                 break
             items.append(nxt[0])
             j = nxt[1]
-        items[-1:] = _split_last(words, items[-1], joins)
+        # Split the last item at its `和` unless every item before it holds that word too (`技术与应用、大数据技术与应用`).
+        held = {
+            j for j in joins if all(any(w[2] == j for w in words if a <= w[0] and w[1] <= b) for a, b in items[:-1])
+        }
+        items[-1:] = _split_last(words, items[-1], held)
         phrase = ""
         typed = j < n and (words[j][2] == "等" or bool(_NUMBERED_TYPE.match(words[j][2])))
         if j < n and words[j][2] == "等":
@@ -258,13 +264,17 @@ def _run_back(words: list[Word], k: int, joins: set[str]) -> tuple[int, int] | N
 
 def _run_forward(words: list[Word], k: int) -> tuple[tuple[int, int], int] | None:
     start = k
+    item = k  # where the item being read starts: a `和` opens another one (`河南职业技术学院和郑州铁路职业技术学院`)
     while (
         k < len(words)
         and not _PUNCT.match(words[k][2])
         and words[k][2] != "等"
         and not _NUMBERED_TYPE.match(words[k][2])
-        and words[k][1] - words[start][0] <= MAX_ITEM
+        and words[k][3] != "r"  # `各`, `其`, `均`: what the sentence says of the list begins
+        and words[k][1] - words[item][0] <= MAX_ITEM
     ):
+        if words[k][2] in _LAST_JOIN:
+            item = k + 1
         k += 1
     stop = k
     # The last item ends before a verb that ends the list (`清华大学、北京大学录取。`), not one inside a name
@@ -279,7 +289,7 @@ def _run_forward(words: list[Word], k: int) -> tuple[tuple[int, int], int] | Non
 
 
 def _split_last(words: list[Word], item: tuple[int, int], joins: set[str]) -> list[tuple[int, int]]:
-    """The last item split at its `和`/`及` (`香港理工和香港大学`), unless every item holds that word."""
+    """The last item split at its `和`/`及` (`香港理工和香港大学`), unless it is one of `joins` (every item holds it)."""
     inside = [w for w in words if item[0] <= w[0] and w[1] <= item[1]]
     for w in reversed(inside):
         if w[2] in _LAST_JOIN and w[2] not in joins and item[0] < w[0] and w[1] < item[1]:
