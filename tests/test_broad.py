@@ -393,6 +393,14 @@ def test_a_broad_question_naming_a_year_the_documents_lack_is_refused_naming_it(
     assert bot.ask("2025年有什么计划？").citations[0].text == "三、2025年工作思路"
 
 
+def test_how_something_is_arranged_or_deployed_is_asked_of_its_section(bot: QA) -> None:
+    assert question_scope("组织实施是怎么安排的？") == question_scope("经费如何保障？") == "section"
+    assert question_scope("活动是怎么开始的？") == "fact"
+    answer = bot.ask("专业结构调整是如何部署的？")  # was one sentence at 0.25
+    assert answer.scope == "section" and answer.citations[0].text == "二、深化实施职业教育专业结构调整优化"
+    _exact(bot, answer)
+
+
 def test_a_layout_is_no_office(bot: QA) -> None:
     # `…未来产业前瞻布局` and `…专业建设格局` end in 局 without naming an office.
     answer = bot.ask("信中提到了哪些部门？")
