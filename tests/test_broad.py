@@ -401,6 +401,33 @@ def test_how_something_is_arranged_or_deployed_is_asked_of_its_section(bot: QA) 
     _exact(bot, answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "scope"),
+    [
+        ("有没有提到比亚迪？", "mention"),
+        ("信里提到富士康了吗？", "mention"),
+        ("提到经费了没有？", "mention"),
+        ("提到了哪些企业？", "gather"),
+        ("有没有提到宇通公司的招生情况？", "fact"),  # about the thing, not whether it is named
+        ("郑州有没有本科职业大学？", "fact"),
+    ],
+)
+def test_whether_the_documents_mention_something_is_its_own_scope(question: str, scope: str) -> None:
+    assert question_scope(question) == scope
+
+
+def test_a_mention_is_answered_by_the_clauses_naming_it_or_refused_naming_it(bot: QA) -> None:
+    # It was answered at 0.59 with the sentence listing 宇通、郑州日产…富士康, which does not name 比亚迪.
+    answer = bot.ask("有没有提到比亚迪？")
+    assert answer.scope == "mention" and answer.text.startswith("信中提到了“比亚迪”")
+    assert [c.text for c in answer.citations] == ["打造比亚迪、丹尼斯工匠学院等样板模式"]
+    _exact(bot, answer)
+    many = bot.ask("有没有提到产教融合？")
+    assert "共" in many.text.split("\n")[0] and len(many.citations) == 3  # the first three of many, counted
+    refused = bot.ask("有没有说到经费？")
+    assert refused.abstained and "没有提到“经费”" in refused.text
+
+
 def test_a_layout_is_no_office(bot: QA) -> None:
     # `…未来产业前瞻布局` and `…专业建设格局` end in 局 without naming an office.
     answer = bot.ask("信中提到了哪些部门？")

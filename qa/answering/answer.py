@@ -222,6 +222,11 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
             asked, doc, query.gather, query.gather_noun, ctx.passages, ctx.where, query.gather_relation
         )
         return found or _refuse_shape(asked, ctx, query.gather_relation + query.gather_noun)
+    if query.scope == "mention" and query.mention:
+        # The best passage's document first, then the other passages': a name is where BM25 finds it.
+        docs = dict.fromkeys([doc.doc_id, *(p.doc_id for p in ctx.passages)])
+        said = (broad.mentions(asked, ctx.document(d), query.mention, ctx.passages, ctx.where) for d in docs)
+        return next((a for a in said if a is not None), None) or _refuse_shape(asked, ctx, f"“{query.mention}”")
     if query.scope == "section":
         named = broad.heading_named(query, doc)
         if named is not None:

@@ -19,6 +19,7 @@ from qa.answering.gather import Mention, gather
 from qa.answering.query import Query, chinese_numeral, share, top_level
 from qa.chunking import split_spans
 from qa.lexical import bigrams
+from qa.script import aligned_simplified
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
 SUMMARY_SENTENCES = 3  # a document without headings is summarised by this many central sentences
@@ -209,6 +210,41 @@ def gathered(
         f"{where}提到{relation}的{noun}有：" if relation else f"{where}提到的{noun}有：" if noun else f"{where}提到："
     )
     return _answer(question, doc, head, items, passages, "gather")
+
+
+MENTIONS_SHOWN = 3  # sentences cited for a mention question; the answer says how many there are
+
+
+def mentions(question: str, doc: Document, thing: str, passages: Sequence[Passage], where: str) -> Answer | None:
+    """Whether the document names `thing` (simplified), answered by the first few clauses that do (cut at commas
+    and semicolons, not at `、`, so a list stays whole), each cited; None when none does."""
+    plain = aligned_simplified(doc.text)  # one character for one: offsets hold in the document's own script
+    found: list[Span] = []
+    at = plain.find(thing)
+    while at >= 0:
+        if not found or at >= found[-1].end:
+            found.append(_clause_around(doc.text, at, at + len(thing)))
+        at = plain.find(thing, at + len(thing))
+    if not found:
+        return None
+    shown = found[:MENTIONS_SHOWN]
+    said = doc.text[plain.find(thing) :][: len(thing)]
+    more = (
+        f"（共{len(found)}处，下面是前{chinese_numeral(len(shown)) or len(shown)}处）"
+        if len(found) > len(shown)
+        else ""
+    )
+    return _answer(question, doc, f"{where}提到了“{said}”{more}：", [Item(s) for s in shown], passages, "mention")
+
+
+_CLAUSE_END = "，,；;。！？!?\n"
+
+
+def _clause_around(text: str, start: int, end: int) -> Span:
+    """The clause holding text[start:end]: from after the punctuation before it to the punctuation after it."""
+    left = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END + "：:") + 1
+    rights = [i for i in (text.find(ch, end) for ch in _CLAUSE_END) if i >= 0]
+    return Span(left, min(rights, default=len(text)))
 
 
 _JOINS = re.compile(r"[、，,和及与以 ]{1,3}")

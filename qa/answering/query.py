@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from qa.answering.attributes import asked_attributes
 from qa.answering.kinds import COUNT_ASKED, NUMBER_WITH_UNIT, UNITS, asked_kinds
 from qa.answering.names import asked_names, common_nouns, offsets, tag
-from qa.answering.scope import SCOPE_WORDS, Scope, gather_noun, gather_relation, gather_types, question_scope
+from qa.answering.scope import (
+    SCOPE_WORDS,
+    Scope,
+    gather_noun,
+    gather_relation,
+    gather_types,
+    mentioned,
+    question_scope,
+)
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, converters, simplified
 from qa.types import Document, Heading
@@ -100,6 +108,7 @@ class Query:
     gather: tuple[str, ...] = ()  # the kinds of thing a gathering question collects (`company`), () for other scopes
     gather_noun: str = ""  # … as the question names it (`企业`)
     gather_relation: str = ""  # what they are to the subject, when the question asks (`合作` of 和哪些企业合作)
+    mention: str = ""  # what a question asks whether the documents mention (`经费` of 有没有提到经费), simplified
     years: tuple[str, ...] = ()  # years the question names (`2023`): a sentence about another year does not answer
     counts: tuple[str, ...] = ()  # numbers it names with their unit (`41所`)
     known: dict[str, float] = field(default_factory=dict)  # its terms some document holds, by IDF
@@ -192,6 +201,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         gather=gather_types(own) if scope == "gather" else (),
         gather_noun=gather_noun(own) if scope == "gather" else "",
         gather_relation=gather_relation(own) if scope == "gather" else "",
+        mention=mentioned(own) if scope == "mention" else "",
         years=years,
         counts=counts,
         known={t: w for t, w in terms.items() if lexical.df(t) > 0},

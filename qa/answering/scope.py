@@ -1,5 +1,5 @@
 """Scope: how much of the documents a question asks for — one fact, a section, the whole document's outline or
-gist, a gathering of things of one type across it, or several asks at once.
+gist, a gathering of things of one type across it, whether it mentions something, or several asks at once.
 
 Each scope is a row of data (the words that ask for it), tried in order; `bench/scope_ablation.py` measures
 what each row adds on the broad and fact question sets. A question no row claims is a fact question and takes
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Scope = Literal["fact", "outline", "summary", "section", "gather", "multi"]
+Scope = Literal["fact", "outline", "summary", "section", "gather", "mention", "multi"]
 
 # What a gathering question asks to collect (`提到了哪些企业`): the type noun after the wh-word.
 GATHER_TYPES: dict[str, tuple[str, ...]] = {
@@ -47,6 +47,15 @@ _WITH_WHOM = re.compile(
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
 _MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名)(?:过|了)?的"
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
+
+
+# `有没有提到经费？`, `信里提到富士康了吗？`: whether the documents name something, which their text answers exactly.
+# What is asked after is a short name or noun (no `的` phrase, no wh-word), or it asks about the thing, not its mention.
+_MENTIONED = re.compile(
+    r"^(?:这封信|这份[\u4e00-\u9fff]{1,2}|这篇文章|本文|全文|文件|答复|信|文|报告|通知|计划)?(?:里|中|内)?(?:有没有|是否|有无|有)?"
+    r"(?:提到|提及|说到|讲到|写到|谈到|涉及)(?:了|过)?(?P<thing>[^\s，,。？?！!的吗呢什么哪谁几多少怎]{2,10}?)"
+    r"(?:了|过)?(?:吗|没有|没|么)?[？?]?$"
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             "|" + _WITH_WHOM.pattern
         ),
     ),
+    ScopeRule("mention", _MENTIONED),
     ScopeRule(
         "section",
         re.compile(
@@ -164,6 +174,12 @@ def gather_relation(plain: str) -> str:
     """The relation a gathering asks about (`合作` of 学校和哪些企业合作), '' when it asks for every one named."""
     m = _WITH_WHOM.search(plain)
     return m.group(1) if m else ""
+
+
+def mentioned(plain: str) -> str:
+    """What a question asks whether the documents mention (`经费` of 有没有提到经费), '' for any other question."""
+    m = _MENTIONED.search(plain)
+    return m.group("thing") if m else ""
 
 
 def gather_noun(plain: str) -> str:
