@@ -228,7 +228,8 @@ def mentions(question: str, doc: Document, thing: str, passages: Sequence[Passag
     if not found:
         return None
     shown = found[:MENTIONS_SHOWN]
-    said = doc.text[plain.find(thing) :][: len(thing)]
+    first = plain.find(thing)
+    said = doc.text[first : first + len(thing)]  # as the document writes it
     more = (
         f"（共{len(found)}处，下面是前{chinese_numeral(len(shown)) or len(shown)}处）"
         if len(found) > len(shown)

@@ -34,8 +34,9 @@ class Bag:
     """Boosters fitted alike but for LightGBM's seed, averaged: what `predict` returns is the mean of theirs.
 
     One booster's output moves with its seed as much as with a change to its training data, and many of the
-    letter's unanswerable questions score near the threshold: averaging seeds keeps a retraining from re-rolling
-    which of them are refused.
+    letter's unanswerable questions score near the threshold: averaging seeds narrows how much a retraining
+    re-rolls which of them are refused (`bench/robust_training.py`), though the threshold still moves with what is
+    trained.
     """
 
     def __init__(self, boosters: Sequence[Any]) -> None:
@@ -115,13 +116,16 @@ def member_paths(folder: Path, name: str, card: dict[str, Any]) -> list[Path]:
 def load_models(folder: Path = MODELS_DIR) -> Models:
     """Read both models and their cards from `folder`; refuse them when their features are not this code's."""
     cards = {name: read_card(folder, name) for name in FEATURES}
-    bags = {name: Bag([_booster(path) for path in member_paths(folder, name, cards[name])]) for name in FEATURES}
-    for name, bag in bags.items():
-        for path, booster in zip(member_paths(folder, name, cards[name]), bag.boosters, strict=True):
+    bags = {}
+    for name in FEATURES:
+        boosters = []
+        for path in member_paths(folder, name, cards[name]):
+            boosters.append(booster := _booster(path))
             if tuple(booster.feature_name()) != FEATURES[name]:
                 raise ModelError(
                     f"{path} was trained on other features than this code computes: rebuild the models with `qa train`"
                 )
+        bags[name] = Bag(boosters)
     threshold = cards[ANSWERABLE].get("threshold")
     if not isinstance(threshold, int | float) or not 0.0 <= threshold <= 1.0:
         raise ModelError(f"{card_path(folder, ANSWERABLE)} has no threshold in [0, 1]: rebuild with `qa train`")
