@@ -1,5 +1,5 @@
-"""Formats: the text inside PDF, Word (.docx) and Markdown files, as lines with their page or heading level; nothing
-more.
+"""Formats: the text inside PDF, Word (.docx), Markdown and HTML files, as lines with their page or heading level;
+nothing more.
 
 Turning those lines into a document's text (folding radicals, rejoining wrapped lines, finding structure) is
 the loader's job (`qa.loading.document_from_extracted`). The libraries are imported here, when a file of
@@ -52,6 +52,7 @@ class Limits:
     # links and lists: 0.7 s and 35 MB at peak on this machine); a longer file is read as plain
     # text, its markup left in.
     markdown_bytes: int = 8 * 2**20
+    html_bytes: int = 8 * 2**20  # an HTML page's tree (lxml) takes several times its size; a saved page is ~0.1-1 MB
 
 
 LIMITS = Limits()
@@ -64,14 +65,16 @@ class Block:
 
     text: str
     page: int = 0  # 1-based page of a PDF line; 0 for formats without pages
-    level: int = 0  # 1-3 when Word styles the paragraph `Heading n` / `标题 n`, or Markdown marks it `#`; 0 otherwise
+    level: int = (
+        0  # 1-3 when Word styles the paragraph `Heading n` / `标题 n`, Markdown marks it `#`, HTML `<hN>`; else 0
+    )
     box: tuple[float, float, float, float] | None = None  # where OCR read the line: fractions of the page
     score: float | None = None  # OCR's confidence in the line
 
 
 @dataclass(frozen=True)
 class Extracted:
-    """What a PDF, Word or Markdown file holds, in reading order."""
+    """What a PDF, Word, Markdown or HTML file holds, in reading order."""
 
     blocks: tuple[Block, ...]
     pages: int = 0  # a PDF's page count, blank pages included; 0 for formats without pages
@@ -174,14 +177,14 @@ def extract_markdown(text: str) -> Extracted:
 
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
     opening = [t for t in tokens if t.type == "heading_open"]
-    title = opening[0] if opening and tokens[0] is opening[0] and [t.tag for t in opening].count("h1") == 1 else None
-    depths = sorted({t.tag for t in opening if t is not title})
+    levels = _heading_levels([t.tag for t in opening], bool(opening) and tokens[0] is opening[0])
+    level_of = {id(t): lv for t, lv in zip(opening, levels, strict=True)}
     blocks: list[Block] = []
     level = 0
     row: list[str] | None = None
     for token in tokens:
         if token.type == "heading_open":
-            level = 0 if token is title else min(depths.index(token.tag) + 1, 3)
+            level = level_of[id(token)]
         elif token.type == "heading_close":
             level = 0
         elif token.type == "tr_open":
@@ -197,6 +200,108 @@ def extract_markdown(text: str) -> Extracted:
         elif token.type in ("fence", "code_block"):
             blocks.extend(Block(line.strip()) for line in token.content.split("\n") if line.strip())
     return Extracted(tuple(blocks))
+
+
+def _heading_levels(tags: list[str], first_opens: bool) -> list[int]:
+    """Each heading's level from its tag (`h1`…`h6`): a single `h1` opening the file is its title (0), and the others
+    count from the shallowest depth used, up to 3."""
+    title = 0 if tags and first_opens and tags.count("h1") == 1 and tags[0] == "h1" else None
+    depths = sorted({t for i, t in enumerate(tags) if i != title})
+    return [0 if i == title else min(depths.index(t) + 1, 3) for i, t in enumerate(tags)]
+
+
+# HTML elements whose text is no part of the page a reader sees, and those that end a line of it.
+_HTML_HIDDEN = ("script", "style", "noscript", "template", "head", "svg", "iframe", "object")
+_HTML_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "dt",
+        "dd",
+        "pre",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "aside",
+        "nav",
+        "figure",
+        "figcaption",
+        "caption",
+        "address",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "form",
+        "fieldset",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "title",
+        "body",
+    ]
+)
+
+
+def extract_html(text: str, where: str) -> Extracted:
+    """An HTML page's visible text by blocks (paragraphs, list items, table rows, `<br>` lines), `<h1>`…`<h6>` headings
+    marked by level as Markdown's are, scripts and styles dropped. Parsed by lxml (python-docx's own parser)."""
+    import lxml.html
+    from lxml import etree
+
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml takes no encoding declaration in a decoded string
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(
+            f"{where} is not a readable HTML page ({_first_line(exc)}): save it again and give that"
+        ) from None
+    etree.strip_elements(root, *_HTML_HIDDEN, with_tail=False)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    lines: list[tuple[str, str]] = []  # (text, heading tag or '')
+    parts: list[str] = []
+
+    def flush(tag: str = "") -> None:
+        line = " ".join("".join(parts).split())
+        if line:
+            lines.append((line, tag))
+        parts.clear()
+
+    def walk(element: Any) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "tr":
+            flush()
+            cells = [" ".join(c.text_content().split()) for c in element if c.tag in ("td", "th")]
+            if any(cells):
+                lines.append((_CELL_SEP.join(cells), ""))
+        elif tag == "br":
+            flush()
+        else:
+            if tag in _HTML_BLOCKS:
+                flush()
+            parts.append(element.text or "")
+            for child in element:
+                walk(child)
+            if tag in _HTML_BLOCKS:
+                flush(tag if re.fullmatch(r"h[1-6]", tag) else "")
+        parts.append(element.tail or "")
+
+    walk(root)
+    flush()
+    heading_tags = [tag for _, tag in lines if tag]
+    levels = iter(_heading_levels(heading_tags, bool(lines) and bool(lines[0][1])))
+    return Extracted(tuple(Block(line, level=next(levels) if tag else 0) for line, tag in lines))
 
 
 def _inline_text(token: Any) -> str:

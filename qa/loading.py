@@ -26,12 +26,12 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # read by OCR (`qa.
 # Images count as documents only when the OCR extra is installed: without it a folder's pictures are not
 # documents, and the page does not offer image uploads. (find_spec looks the package up without importing it.)
 OCR = find_spec("rapidocr_onnxruntime") is not None
-SUFFIXES = (".txt", ".md", ".pdf", ".docx", *(IMAGE_SUFFIXES if OCR else ()))
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", *(IMAGE_SUFFIXES if OCR else ()))
 TEXT_SUFFIXES = SUFFIXES  # the older name, which qa/api.py lists a folder's files by
-FORMATS = ".txt, .md, .pdf or .docx"  # for messages (images, when OCR reads them, are the rarer case)
+FORMATS = ".txt, .md, .html, .pdf or .docx"  # for messages (images, when OCR reads them, are the rarer case)
 SAMPLE_CHARS = 20000  # how much of a decode the checks for garbage read
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-_WEB_PAGES = (".html", ".htm", ".xhtml", ".mhtml", ".mht")
+_WEB_PAGES = (".xhtml", ".mhtml", ".mht", ".shtml")  # saved pages of other kinds
 
 _NEWLINES = re.compile("\r\n?|[\x85\u2028\u2029]")
 # Characters a reader cannot see that can still hide or reorder text: C0/C1 controls (not tab and
@@ -125,7 +125,7 @@ def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     # answers would quote): refused, as a folder skips it and the page's upload refuses it. A name without a
     # suffix is taken as plain text.
     if suffix and suffix not in (*SUFFIXES, *IMAGE_SUFFIXES):
-        how = "save the page as text (.txt) or print it to PDF" if suffix in _WEB_PAGES else "save it as one of those"
+        how = "save the page as .html or print it to PDF" if suffix in _WEB_PAGES else "save it as one of those"
         raise InputError(f"{path} is a {suffix} file, which is not read (only {FORMATS}): {how} and give that")
     try:
         size = path.stat().st_size
@@ -153,6 +153,8 @@ def load_file(path: Path, doc_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         return document_from_extracted(extract_docx(raw, str(path)), doc_id, where=str(path))
     if suffix == ".md":
         return document_from_markdown(raw, doc_id, where=str(path))
+    if suffix in (".html", ".htm"):
+        return document_from_html(raw, doc_id, where=str(path))
     return document_from_bytes(raw, doc_id, where=str(path))
 
 
@@ -181,6 +183,18 @@ def document_from_markdown(raw: bytes, doc_id: str, where: str = "input") -> Doc
     if not text.strip():
         raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
     return document_from_extracted(extract_markdown(text), doc_id, where)
+
+
+def document_from_html(raw: bytes, doc_id: str, where: str = "input") -> Document:
+    """An HTML page's visible text, its `<hN>` headings as parts; refused past `qa.formats.LIMITS.html_bytes`."""
+    from qa.formats import LIMITS, extract_html
+
+    if len(raw) > LIMITS.html_bytes:
+        raise InputError(
+            f"{where} is over {LIMITS.html_bytes // 2**20} MB of HTML, far beyond a saved page: "
+            "save its text as .txt or print it to PDF and give that"
+        )
+    return document_from_extracted(extract_html(decode_bytes(raw, where), where), doc_id, where)
 
 
 def document_from_extracted(extracted: Extracted, doc_id: str, where: str = "input") -> Document:

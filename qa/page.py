@@ -444,7 +444,7 @@ class ChatPage:
         before it reads them, so a bad file found there could already have replaced a good copy of the same name.
         """
         if not taken:
-            raise InputError("请先选择要上传的文件（.txt、.md、.pdf、.docx）。")
+            raise InputError("请先选择要上传的文件（.txt、.md、.html、.pdf、.docx）。")
         if len(taken) > MAX_FILES:
             raise InputError(f"一次最多上传 {MAX_FILES} 个文件，这次选了 {len(taken)} 个：请分批上传。")
         names = Counter(p.name for p in taken)

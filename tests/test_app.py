@@ -586,7 +586,10 @@ def test_a_page_opens_collections_made_elsewhere_lazily(shelf_page: Any, tmp_pat
 @pytest.mark.parametrize(
     ("files", "error"),
     [
-        ([("notes.exe", b"MZ")], "notes.exe 不是支持的格式：只能上传 .txt、.md、.pdf、.docx"),  # (and images with OCR)
+        (
+            [("notes.exe", b"MZ")],
+            "notes.exe 不是支持的格式：只能上传 .txt、.md、.html、.htm、.pdf、.docx",
+        ),  # (and images with OCR)
         ([("old.doc", b"\xd0\xcf\x11\xe0")], "old.doc 是旧版 Word（.doc）文件"),
         ([("big.txt", "说".encode() * (2**20 // 3 + 10))], "big.txt 有 1.0 MB，超过每个文件 1 MB 的上限"),
         ([(f"{n}.txt", None) for n in range(21)], "一次最多上传 20 个文件，这次选了 21 个：请分批上传。"),

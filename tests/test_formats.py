@@ -357,6 +357,53 @@ def test_a_markdown_file_too_big_to_parse_is_read_as_plain_text_with_a_note(
     assert doc.text.startswith("# 某某公司") and "read as plain text" in caplog.text
 
 
+def test_an_html_page_reads_as_its_printed_pdf_does() -> None:
+    docs = Path(__file__).resolve().parent.parent / "eval" / "docs"
+    page, printed = load_file(docs / "school_report.html", "r.html"), load_file(docs / "school_report.pdf", "r.pdf")
+    # Decoded as text, its <style> rules and tags were answers (`<p>学校修订了…`).
+    assert page.text == printed.text and "<" not in page.text and "text-indent" not in page.text
+    assert [(h.level, h.title) for h in page.structure.headings] == [
+        (h.level, h.title) for h in printed.structure.headings
+    ]
+
+
+def test_html_blocks_headings_tables_and_breaks() -> None:
+    from qa.formats import extract_html
+
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?><html><head><title>不显示</title><style>p{margin:0}</style></head>'
+        "<body><h1>某某学校简报</h1><script>var x = 1;</script><h2>一、概况</h2>"
+        "<p>学校有<b>教职工</b>112人。<br>学生2310人。</p><!-- 注释 --><ul><li>机器人社团</li><li>合唱团</li></ul>"
+        "<h3>获奖</h3><table><tr><th>项目</th><th>名次</th></tr><tr><td>科技创新</td><td>一等奖</td></tr></table>"
+        "<div>结尾<span>一句</span></div></body></html>"
+    )
+    blocks = [(b.level, b.text) for b in extract_html(page, "p.html").blocks]
+    assert blocks == [
+        (0, "某某学校简报"),  # the one <h1> opening the page is its title
+        (1, "一、概况"),
+        (0, "学校有教职工112人。"),
+        (0, "学生2310人。"),
+        (0, "机器人社团"),
+        (0, "合唱团"),
+        (2, "获奖"),
+        (0, "项目\t名次"),
+        (0, "科技创新\t一等奖"),
+        (0, "结尾一句"),
+    ]
+
+
+def test_an_oversized_or_empty_html_page_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.formats
+
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.html is empty"):
+        load_file(empty, "empty.html")
+    monkeypatch.setattr(qa.formats, "LIMITS", qa.formats.Limits(html_bytes=10))
+    with pytest.raises(InputError, match=r"empty\.html is over 0 MB of HTML.*print it to PDF"):
+        load_file(empty, "empty.html")
+
+
 def test_a_letter_pasted_into_word_reads_as_the_letter(tmp_path: Path) -> None:
     letter = BUNDLED_LETTER.read_text(encoding="utf-8").strip()
     path = write_docx(tmp_path / "letter.docx", [("", line) for line in letter.split("\n")])
@@ -411,7 +458,9 @@ def test_a_folder_loads_every_format_and_skips_old_word_files_with_a_note(
 
 def test_a_folder_of_old_word_files_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "c.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
-    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.pdf or \.docx files \(only old Word files .*\.docx"):
+    with pytest.raises(
+        InputError, match=r"holds no \.txt, \.md, \.html, \.pdf or \.docx files \(only old Word files .*\.docx"
+    ):
         load_path(tmp_path)
 
 

@@ -207,18 +207,17 @@ def test_folder_with_one_binary_file_is_refused_naming_it(built: tuple[Path, byt
 
 def test_folder_without_text_files_and_odd_paths_are_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
-    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.pdf or \.docx files"):
+    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.html, \.pdf or \.docx files"):
         load_path(tmp_path)
     with pytest.raises(InputError, match="does not exist"):
         QA.from_path(tmp_path / "missing.txt", index_dir=tmp_path / "index", embed_model="none")
 
 
 def test_a_single_file_of_another_kind_is_refused_as_a_folder_skips_it(tmp_path: Path) -> None:
-    page = tmp_path / "report.html"
-    page.write_text("<html><style>p{margin:0}</style><h1>报告</h1><p>学校有教职工112人。</p></html>", encoding="utf-8")
-    # Decoded as text, its tags and styles were answers: `<p>学校有教职工112人`.
-    with pytest.raises(InputError, match=r"report\.html is a \.html file, which is not read .*print it to PDF"):
-        load_path(page)
+    saved = tmp_path / "report.mht"  # decoded as text, its MIME headers and markup were answers
+    saved.write_text("MIME-Version: 1.0\n<html><p>学校有教职工112人。</p></html>", encoding="utf-8")
+    with pytest.raises(InputError, match=r"report\.mht is a \.mht file, which is not read .*save the page as \.html"):
+        load_path(saved)
     with pytest.raises(InputError, match=r"notes\.rtf is a \.rtf file, which is not read .*save it as one of those"):
         (tmp_path / "notes.rtf").write_bytes(b"{\\rtf1 notes}")
         load_path(tmp_path / "notes.rtf")
@@ -237,7 +236,7 @@ def test_a_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(InputError, match=r"pipe\.txt is neither a file nor a folder"):
         QA.from_path(pipe, index_dir=tmp_path / "index", embed_model="none")
-    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.pdf or \.docx files"):
+    with pytest.raises(InputError, match=r"holds no \.txt, \.md, \.html, \.pdf or \.docx files"):
         load_path(folder)  # a pipe named .txt inside a folder is skipped, not opened
 
 
