@@ -72,7 +72,7 @@ eval: setup
 heldout: setup
 	$(PY) eval/run.py eval/heldout.jsonl --out eval/results/heldout
 	$(PY) eval/run.py eval/heldout2.jsonl --out eval/results/heldout2
-	for set in lookalikes_heldout conversations_heldout broad_heldout broad_docs_heldout; do \
+	for set in lookalikes_heldout conversations_heldout conversations_docs_heldout broad_heldout broad_docs_heldout; do \
 		$(PY) eval/run.py eval/$$set.jsonl --out eval/results/$$set || exit 1; done
 
 cmrc: setup
