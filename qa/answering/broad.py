@@ -17,9 +17,8 @@ import numpy as np
 
 from qa.answering.gather import Mention, gather
 from qa.answering.query import Query, chinese_numeral, share, top_level
-from qa.chunking import split_spans
+from qa.chunking import split_clauses, split_spans
 from qa.lexical import bigrams
-from qa.script import aligned_simplified
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
 SUMMARY_SENTENCES = 3  # a document without headings is summarised by this many central sentences
@@ -216,19 +215,17 @@ MENTIONS_SHOWN = 3  # sentences cited for a mention question; the answer says ho
 
 
 def mentions(question: str, doc: Document, thing: str, passages: Sequence[Passage], where: str) -> Answer | None:
-    """Whether the document names `thing` (simplified), answered by the first few clauses that do (cut at commas
-    and semicolons, not at `、`, so a list stays whole), each cited; None when none does."""
-    plain = aligned_simplified(doc.text)  # one character for one: offsets hold in the document's own script
-    found: list[Span] = []
-    at = plain.find(thing)
-    while at >= 0:
-        if not found or at >= found[-1].end:
-            found.append(_clause_around(doc.text, at, at + len(thing)))
-        at = plain.find(thing, at + len(thing))
+    """Whether the document names `thing` (simplified), answered by the first few clauses that do (`split_clauses`:
+    cut at commas, colons and sentence ends, not at `、`, so a list stays whole), each cited without its closing
+    punctuation; None when none does."""
+    clauses = split_clauses(doc.text, 0, len(doc.text))
+    found = [c for c in clauses if thing in doc.plain_text[c.start : c.end]]
     if not found:
         return None
-    shown = found[:MENTIONS_SHOWN]
-    first = plain.find(thing)
+    shown = [
+        Span(c.start, c.start + len(doc.text[c.start : c.end].rstrip(_CLAUSE_STOPS))) for c in found[:MENTIONS_SHOWN]
+    ]
+    first = doc.plain_text.find(thing, found[0].start)
     said = doc.text[first : first + len(thing)]  # as the document writes it
     more = (
         f"（共{len(found)}处，下面是前{chinese_numeral(len(shown)) or len(shown)}处）"
@@ -238,14 +235,7 @@ def mentions(question: str, doc: Document, thing: str, passages: Sequence[Passag
     return _answer(question, doc, f"{where}提到了“{said}”{more}：", [Item(s) for s in shown], passages, "mention")
 
 
-_CLAUSE_END = "，,；;。！？!?\n"
-
-
-def _clause_around(text: str, start: int, end: int) -> Span:
-    """The clause holding text[start:end]: from after the punctuation before it to the punctuation after it."""
-    left = max(text.rfind(ch, 0, start) for ch in _CLAUSE_END + "：:") + 1
-    rights = [i for i in (text.find(ch, end) for ch in _CLAUSE_END) if i >= 0]
-    return Span(left, min(rights, default=len(text)))
+_CLAUSE_STOPS = "，,：:。！？；!?;"
 
 
 _JOINS = re.compile(r"[、，,和及与以 ]{1,3}")
