@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answering.names import asked_names, offsets, tag
+from qa.answering.names import asked_names, common_nouns, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
@@ -76,10 +76,7 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
 
 def _verbal_nouns(question: str) -> list[str]:
     """Its nouns jieba tags as verbal (`经费`, `优惠`, `招生`), as it says them: they name a topic as much as a noun."""
-    plain = aligned_simplified(question)
-    words = tag(plain)
-    starts = offsets(words)[:-1]
-    return [question[s : s + len(w)] for (w, flag), s in zip(words, starts, strict=True) if flag == "vn" and len(w) > 1]
+    return [question[s:e] for s, e, _ in common_nouns(aligned_simplified(question), flag="vn")]
 
 
 # A question opening with a verb, an adverb or a question word has no subject of its own: `去了哪些城市？`,

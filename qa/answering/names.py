@@ -160,16 +160,17 @@ def asked_names(question: str) -> list[tuple[int, int, str, EntityType]]:
 NOUN_LENGTHS = (2, 4)  # a common noun's length in characters, fewest and most
 
 
-def common_nouns(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) of each common noun jieba tags in `text` (simplified): `n`, two to four Han characters,
-    outside the proper names (`中职` and `学校` of 多少所中职学校; not `学校` of 郑州市国防科技学校)."""
+def common_nouns(text: str, flag: str = "n") -> list[tuple[int, int, str]]:
+    """(start, end, word) of each common noun jieba tags in `text` (simplified): `n` (or `flag`: `vn` for the verbal
+    ones, `经费`), two to four Han characters, outside the proper names (`中职` and `学校` of 多少所中职学校; not `学校` of
+    郑州市国防科技学校)."""
     words = tag(text)
     starts = offsets(words)
     inside = [(s, e) for s, e, _, _ in tagged_entities(text)]
     return [
         (starts[i], starts[i + 1], word)
-        for i, (word, flag) in enumerate(words)
-        if flag == "n"
+        for i, (word, tagged) in enumerate(words)
+        if tagged == flag
         and NOUN_LENGTHS[0] <= len(word) <= NOUN_LENGTHS[1]
         and all(is_han(ch) for ch in word)
         and not any(s <= starts[i] < e for s, e in inside)
