@@ -248,7 +248,6 @@ _HTML_BLOCKS = frozenset(
         "h4",
         "h5",
         "h6",
-        "title",
         "body",
     ]
 )

@@ -179,10 +179,7 @@ def document_from_markdown(raw: bytes, doc_id: str, where: str = "input") -> Doc
             LIMITS.markdown_bytes // 2**20,
         )
         return document_from_bytes(raw, doc_id, where)
-    text = clean_text(decode_bytes(raw, where))
-    if not text.strip():
-        raise InputError(f"{where} is empty (or only whitespace): give a file with text in it")
-    return document_from_extracted(extract_markdown(text), doc_id, where)
+    return document_from_extracted(extract_markdown(clean_text(decode_bytes(raw, where))), doc_id, where)
 
 
 def document_from_html(raw: bytes, doc_id: str, where: str = "input") -> Document:
@@ -198,9 +195,10 @@ def document_from_html(raw: bytes, doc_id: str, where: str = "input") -> Documen
 
 
 def document_from_extracted(extracted: Extracted, doc_id: str, where: str = "input") -> Document:
-    """A Document from a PDF's or Word file's lines: cleaned, radicals folded, wrapped lines rejoined, pages marked.
+    """A Document from a PDF's, Word, Markdown or HTML file's lines: cleaned, radicals folded, wrapped lines rejoined,
+    pages marked; one without text is refused.
 
-    Word headings (by style) join the numbered ones `detect_structure` finds in the text.
+    Headings the format marks (Word's styles, `#`, `<hN>`) join the numbered ones `detect_structure` finds in the text.
     """
     text, page_starts, styled, placed = _assemble(extracted)
     if not text.strip():

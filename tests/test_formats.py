@@ -344,6 +344,13 @@ def test_markdown_heading_levels_count_from_the_shallowest_used() -> None:
     assert levels("# 甲\n\nsee\nthis\n\n# 乙") == [(1, "甲"), (0, "see this"), (1, "乙")]
 
 
+def test_a_markdown_file_of_markup_only_is_empty(tmp_path: Path) -> None:
+    path = tmp_path / "blank.md"
+    path.write_text("#  \n\n**  **\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"blank\.md is empty"):
+        load_file(path, "blank.md")
+
+
 def test_a_markdown_file_too_big_to_parse_is_read_as_plain_text_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
