@@ -168,8 +168,8 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
             # are; one (`加工中心` of `数控车床、加工中心和工业机器人操作课程`) is a word that happens to end so. A generic
             # item (`高等学校` in `职业院校、高等学校、重点企业、科研机构`) makes it a list of kinds, not names.
             for items, _ in _enumerations(words):
-                typed_items = [suffix.search(doc.text[a:b]) and not GENERIC.match(doc.text[a:b]) for a, b in items]
-                if 2 * sum(map(bool, typed_items)) >= len(items):
+                typed = sum(bool(suffix.search(doc.text[a:b])) and not GENERIC.match(doc.text[a:b]) for a, b in items)
+                if 2 * typed >= len(items):
                     out.extend(Mention(doc.text[a:b], Span(a, b), sentence) for a, b in items)
     # A name inside a cited title (`中小学` of 《中小学幼儿园安全管理办法》) is part of the title, not a mention.
     titles = [(t.start(), t.end()) for t in _DOCUMENT.finditer(doc.text)]
@@ -229,7 +229,9 @@ def _enumerations(words: list[Word]) -> list[tuple[list[tuple[int, int]], str]]:
             j = nxt[1]
         # Split the last item at its `和` unless every item before it holds that word too (`技术与应用、大数据技术与应用`).
         held = {
-            j for j in joins if all(any(w[2] == j for w in words if a <= w[0] and w[1] <= b) for a, b in items[:-1])
+            join
+            for join in joins
+            if all(any(w[2] == join for w in words if a <= w[0] and w[1] <= b) for a, b in items[:-1])
         }
         items[-1:] = _split_last(words, items[-1], held)
         phrase = ""
