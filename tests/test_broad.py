@@ -9,7 +9,7 @@ import pytest
 
 from qa import QA, Answer
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.scope import question_scope
+from qa.answering.scope import gather_modifier, question_scope
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -106,6 +106,75 @@ def test_gathering_documents_cites_each_title(bot: QA) -> None:
 def test_a_type_the_letter_never_names_is_refused_naming_it(bot: QA) -> None:
     answer = bot.ask("信里提到了哪些医院？")
     assert answer.abstained and "医院" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "modifier"),
+    [
+        ("有哪些技工院校？", "技工"),
+        ("都跟哪些有名的企业合作？", "有名"),
+        ("信中提到的知名企业有哪些？", "知名"),
+        ("列出文中的技工院校", "技工"),
+        ("信中提到了哪些具体的企业？", ""),
+        ("列举一下信中提到的所有数字", ""),
+        ("通知里出现了哪些金额和数量？", ""),
+        ("提到了哪些企业？", ""),
+    ],
+)
+def test_a_gathering_keeps_the_words_before_its_type(question: str, modifier: str) -> None:
+    assert gather_modifier(question) == modifier
+
+
+SCHOOLS = (
+    "青河市教育局2024年工作总结\n"
+    "一、职业教育\n"
+    "全市技工院校开设专业八十个，青河技师学院、青河市高级技工学校各新增两个专业。\n"
+    "青河大学与青河职业技术学院共建实训基地。全市评出示范学校六所。\n"
+    "二、基础教育\n"
+    "全市新建幼儿园十所，新增学位三千个，青河实验学校新校区投入使用。\n"
+    "三、下一步打算\n"
+    "推进集团化办学，办好人民满意的教育。\n"
+)
+
+
+def test_a_modifier_the_document_says_narrows_a_gathering_to_what_it_is_said_of(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "schools", {"summary.txt": SCHOOLS})
+    everyone = bot.ask("文中提到了哪些学校？")
+    assert "青河大学" in everyone.text and "青河实验学校" in everyone.text
+    answer = bot.ask("有哪些技工院校？")
+    assert answer.text.startswith("文中提到的技工院校有：")
+    assert [c.text for c in answer.citations] == ["青河技师学院、青河市高级技工学校"]
+    _exact(bot, answer)
+    # It says 示范学校 and names none: every school of the summary would be a confident wrong answer.
+    none_named = bot.ask("有哪些示范学校？")
+    assert none_named.abstained and "“示范学校”" in none_named.text and not none_named.citations
+    # A modifier it never says cannot be checked: the schools it names, under a line saying so.
+    unchecked = bot.ask("有哪些民办学校？")
+    assert not unchecked.abstained and unchecked.text.startswith("文中没有说哪些学校是“民办”的")
+    assert "青河大学" in unchecked.text and "青河实验学校" in unchecked.text
+
+
+def test_a_gathering_modifier_reads_the_heading_a_thing_sits_under(bot: QA) -> None:
+    # 大国工匠进校园 sits under 三、坚持做好职教宣传; 比亚迪、丹尼斯工匠学院 (a model of school-enterprise work) does not.
+    answer = bot.ask("信里提到了哪些宣传活动？")
+    assert answer.text.startswith("信中提到的宣传活动有：")
+    assert "大国工匠进校园" in answer.text and "丹尼斯" not in answer.text
+    # The letter counts its 技工院校 and names none of them.
+    assert bot.ask("有哪些技工院校？").abstained
+    # 知名企业 are the five of `宇通、郑州日产、郑州海马、上海大众、富士康等知名企业`, not every company of the letter.
+    known = bot.ask("信中提到了哪些知名企业？")
+    assert [c.text for c in known.citations] == ["宇通、郑州日产、郑州海马、上海大众、富士康"]
+
+
+@pytest.mark.parametrize("question", ["列举一下信中提到的城市", "请列出信中的城市。"])
+def test_a_request_to_list_things_of_a_type_is_a_gathering(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+    assert answer.scope == "gather" and "南京、武汉、广州" in answer.text
+
+
+def test_a_refusal_never_names_the_request_to_list_as_missing(bot: QA) -> None:
+    answer = bot.ask("列出信中提到的所有医院")
+    assert answer.abstained and "列出" not in answer.text
 
 
 def test_two_asks_about_the_letter_are_both_answered(bot: QA) -> None:

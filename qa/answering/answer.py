@@ -219,7 +219,14 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
         return broad.summary(asked, doc, ctx.passages, ctx.where)
     if query.scope == "gather" and query.gather:
         found = broad.gathered(
-            asked, doc, query.gather, query.gather_noun, ctx.passages, ctx.where, query.gather_relation
+            asked,
+            doc,
+            query.gather,
+            query.gather_noun,
+            ctx.passages,
+            ctx.where,
+            query.gather_relation,
+            query.gather_modifier,
         )
         return found or _refuse_shape(asked, ctx, query.gather_relation + query.gather_noun)
     if query.scope == "mention" and query.mention:

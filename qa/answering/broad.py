@@ -19,6 +19,7 @@ from qa.answering.gather import Mention, gather
 from qa.answering.query import Query, chinese_numeral, share, top_level
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import bigrams
+from qa.script import aligned_simplified, in_script_of
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
 SUMMARY_SENTENCES = 3  # a document without headings is summarised by this many central sentences
@@ -195,20 +196,74 @@ def gathered(
     passages: Sequence[Passage],
     where: str,
     relation: str = "",
+    modifier: str = "",
 ) -> Answer | None:
     """The things of `kinds` the document names, those side by side cited together; with a `relation` (`合作`), only
-    those named in a sentence that says it. None when it names none."""
-    found = gather(doc, kinds)
-    if relation:
-        found = [m for m in found if relation in doc.text[m.sentence.start : m.sentence.end]]
+    those named in a sentence that says it. None when it names none.
+
+    A `modifier` (`技工` of 哪些技工院校) that the document says now and then narrows the list to the things named
+    in a clause, or under a heading, that says it, or whose name does; when none is, the answer is a refusal that
+    says the document names the kind but not which ones (every 院校 would be a confident wrong answer). One the
+    document never says (`本科`) cannot be checked: the list is given under a line saying so. One said all through
+    the document (`职业` in a letter on vocational education) names its topic, not a narrower kind."""
+    use = modifier_use(doc, modifier)
+
+    def keep(m: Mention) -> bool:
+        if relation and relation not in doc.text[m.sentence.start : m.sentence.end]:
+            return False
+        return use != "narrows" or _says_modifier(doc, m, modifier)
+
+    found = gather(doc, kinds, keep)
     if not found:
+        if use == "narrows" and gather(doc, kinds):
+            said = _said_as(doc, modifier + noun) or _said_as(doc, modifier)
+            text = f"{where}提到了“{said}”，但没有找到具体是哪些{noun}。下面是最接近的段落，供参考。"
+            return Answer(question, in_script_of(text, doc.text), (), tuple(passages), abstained=True)
         return None
     apart = set(kinds) <= {"document", "figure"}
     items = [Item(m.span) for m in found] if apart else _grouped(doc.text, found)
-    head = (
-        f"{where}提到{relation}的{noun}有：" if relation else f"{where}提到的{noun}有：" if noun else f"{where}提到："
-    )
+    what = modifier + noun if use == "narrows" else noun
+    if relation:
+        head = f"{where}提到{relation}的{what}有："
+    elif use == "absent":
+        head = f"{where}没有说哪些{noun}是“{modifier}”的；提到的{noun}有："
+    else:
+        head = f"{where}提到的{what}有：" if what else f"{where}提到："
     return _answer(question, doc, head, items, passages, "gather")
+
+
+# A modifier said in at least this share of a document's sentences names what the whole document is about (`职业`
+# in a letter on vocational education): it narrows nothing there.
+TOPIC_SHARE = 0.25
+
+
+def modifier_use(doc: Document, modifier: str) -> str:
+    """How a gathering's modifier can narrow it in `doc`: `none` (no modifier), `absent` (the document never says
+    it), `topic` (said all through it) or `narrows`."""
+    if not modifier:
+        return "none"
+    sentences = split_spans(doc.text, 0, len(doc.text))
+    saying = sum(modifier in doc.plain_text[s.start : s.end] for s in sentences)
+    if not saying:
+        return "absent"
+    return "topic" if saying >= TOPIC_SHARE * len(sentences) else "narrows"
+
+
+def _says_modifier(doc: Document, mention: Mention, modifier: str) -> bool:
+    """Whether the thing's own name, the clause naming it, or a heading it sits under says the modifier."""
+    plain = doc.plain_text
+    if modifier in plain[mention.span.start : mention.span.end]:
+        return True
+    clauses = split_clauses(doc.text, mention.sentence.start, mention.sentence.end)
+    if any(c.start <= mention.span.start < c.end and modifier in plain[c.start : c.end] for c in clauses):
+        return True
+    return modifier in aligned_simplified(section_path(doc, mention.span.start))
+
+
+def _said_as(doc: Document, words: str) -> str:
+    """`words` (simplified) as the document writes them, '' when it does not."""
+    at = doc.plain_text.find(words)
+    return doc.text[at : at + len(words)] if at >= 0 else ""
 
 
 MENTIONS_SHOWN = 3  # sentences cited for a mention question; the answer says how many there are

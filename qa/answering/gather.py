@@ -12,6 +12,7 @@ tags of the last texts it cut).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.answering.names import offsets, tag
@@ -73,8 +74,9 @@ class Mention:
     sentence: Span
 
 
-def gather(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
-    """Every distinct thing of the kind(s) the document names, in the order it first names them."""
+def gather(doc: Document, kinds: str | tuple[str, ...], keep: Callable[[Mention], bool] | None = None) -> list[Mention]:
+    """Every distinct thing of the kind(s) the document names, in the order it first names them; with `keep`, only
+    the mentions it keeps (a thing is named where first kept: `宇通` among the 知名企业 after `宇通公司` elsewhere)."""
     found: list[Mention] = []
     for kind in (kinds,) if isinstance(kinds, str) else kinds:
         if kind == "document":
@@ -88,6 +90,8 @@ def gather(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
     seen: set[str] = set()
     out = []
     for m in sorted(found, key=lambda m: m.span.start):
+        if keep is not None and not keep(m):
+            continue
         if m.name in seen or any(m.name in s and m.name != s for s in seen):
             continue
         seen.add(m.name)

@@ -16,7 +16,8 @@ Scope = Literal["fact", "outline", "summary", "section", "gather", "mention", "m
 
 # What a gathering question asks to collect (`提到了哪些企业`): the type noun after the wh-word.
 GATHER_TYPES: dict[str, tuple[str, ...]] = {
-    "company": ("企业", "公司", "集团", "厂商", "合作企业", "知名企业", "酒店", "品牌"),
+    # `合作企业` is a type of its own, not 企业 narrowed by 合作: a plan names a partner without the word (`邀请西门子…`).
+    "company": ("企业", "公司", "集团", "厂商", "合作企业", "酒店", "品牌"),
     "city": ("城市", "地方", "地区", "省份", "省市", "地点", "地市"),
     "school": ("大学", "高校", "学校", "院校", "学院", "研究院", "职业学校"),
     "document": ("文件", "政策", "政策文件", "规划", "方案", "意见", "通知", "法规", "书籍", "文献"),
@@ -47,6 +48,12 @@ _WITH_WHOM = re.compile(
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
 _MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名)(?:过|了)?的"
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
+
+
+# `列举一下信中提到的城市`, `列出文中的技工院校`: a request to list the things of a type, asking nothing else.
+_LIST_REQUEST = (
+    rf"^(?:请)?(?:列出|列举|罗列)(?:一下)?(?:[^，,。？?]{{0,10}}?的)?([\u4e00-\u9fff]{{0,3}}?)({_TYPE_ALT})[。？?]?$"
+)
 
 
 # `有没有提到经费？`, `信里提到富士康了吗？`: whether the documents name something, which their text answers exactly.
@@ -98,7 +105,11 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             # the type before the wh-word, after what names it: `信中提到的企业有哪些`
             rf"|{_MENTION_OF}[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT}){_ASKED_AFTER}"
             # what something works with: `学校和哪些企业合作`
-            "|" + _WITH_WHOM.pattern
+            "|"
+            + _WITH_WHOM.pattern
+            # a request to list them: `列举一下信中提到的城市`
+            + "|"
+            + _LIST_REQUEST
         ),
     ),
     ScopeRule("mention", _MENTIONED),
@@ -155,11 +166,17 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
     return "fact"
 
 
+# Groups: the words before the type (`技工` of 哪些技工院校: its modifier), the type, a second type; the first two
+# again for `提到的X有哪些`, and for `列举一下…X`.
 _GATHERED = re.compile(
-    rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?[\u4e00-\u9fff]{{0,3}}?({_TYPE_ALT})"
+    rf"(?:哪些|哪几[个家所位类项种]?|什么|所有|全部|各个?)(?:样的)?(?:具体的?)?(?:的)?([\u4e00-\u9fff]{{0,3}}?)({_TYPE_ALT})"
     rf"(?:(?:和|或|及|与|、|或者)[\u4e00-\u9fff]{{0,2}}?({_TYPE_ALT}))?"
-    rf"|{_MENTION_OF}[\u4e00-\u9fff]{{0,3}}?({_TYPE_ALT})(?=(?:都|一共|共|分别)?(?:有|是|包括)(?:哪|什么))"
+    rf"|{_MENTION_OF}([\u4e00-\u9fff]{{0,3}}?)({_TYPE_ALT})(?=(?:都|一共|共|分别)?(?:有|是|包括)(?:哪|什么))"
+    rf"|{_LIST_REQUEST}"
 )
+_TYPE_GROUPS = (2, 3, 5, 7)
+# Words before a type that narrow nothing: `哪些具体的企业`, `主要的院校`.
+_NO_NARROWING = re.compile(r"(?:具体|主要|相关|有关|重要|其他|其它|各类|各种|不同|一些|些|样|所有|全部)的?")
 
 
 def gather_types(plain: str) -> tuple[str, ...]:
@@ -167,7 +184,7 @@ def gather_types(plain: str) -> tuple[str, ...]:
     m = _GATHERED.search(plain)
     if m is None:
         return ()
-    return tuple(dict.fromkeys(_TYPE_WORD[w] for w in m.groups() if w))
+    return tuple(dict.fromkeys(_TYPE_WORD[w] for w in m.group(*_TYPE_GROUPS) if w))
 
 
 def gather_relation(plain: str) -> str:
@@ -187,7 +204,20 @@ def gather_noun(plain: str) -> str:
     m = _GATHERED.search(plain)
     if m is None:
         return ""
-    return "和".join(w for w in m.groups() if w)
+    return "和".join(w for w in m.group(*_TYPE_GROUPS) if w)
+
+
+def gather_modifier(plain: str) -> str:
+    """The words a gathering question puts before its type (`技工` of 有哪些技工院校, `知名` of 哪些知名企业), which
+    may narrow what it asks for; '' when none, or only words that narrow nothing (`具体的`)."""
+    m = _GATHERED.search(plain)
+    if m is None:
+        return ""
+    said = next((m.group(g - 1) for g in (2, 5, 7) if m.group(g)), "") or ""
+    # Words joined to the type (`金额和数量`) are another thing asked for, not a narrower kind of it.
+    if _NO_NARROWING.fullmatch(said) or re.search(r"[和或及与、]", said):
+        return ""
+    return said.removesuffix("的")
 
 
 def asks(plain: str) -> list[str]:
