@@ -287,9 +287,7 @@ def _renumbered(part: Answer, citations: Sequence[Citation]) -> str:
 def _refuse_shape(asked: str, ctx: AnswerContext, missing: str) -> Answer:
     """A broad question the document cannot answer in its shape: say what it lacks."""
     where = ctx.where
-    text = in_script_of(
-        f"{where}没有提到{missing}。下面是最接近的段落，供参考。", "".join(p.text for p in ctx.passages)
-    )
+    text = in_script_of(f"{where}没有提到{missing}。{broad.CLOSEST}", "".join(p.text for p in ctx.passages))
     return Answer(asked, text, (), tuple(ctx.passages), abstained=True)
 
 
@@ -436,9 +434,9 @@ def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confid
     missing = list(dict.fromkeys([*query.details_absent, *runs, *([noun] if unnamed else [])]))
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
-        text = f"{where}没有找到答案：{where}没有提到{what}。下面是最接近的段落，供参考。"
+        text = f"{where}没有找到答案：{where}没有提到{what}。{broad.CLOSEST}"
     else:
-        text = f"{where}没有找到这个问题的答案。下面是最接近的段落，供参考。"
+        text = f"{where}没有找到这个问题的答案。{broad.CLOSEST}"
     # Written in the documents' script: a traditional corpus (`學校`) gets `信中沒有找到…`.
     text = in_script_of(text, "".join(p.text for p in ctx.passages))
     return Answer(

@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
-from qa.answering.gather import Mention, gather
+from qa.answering.gather import Mention, distinct, named
 from qa.answering.query import Query, chinese_numeral, share, top_level
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import bigrams
 from qa.script import aligned_simplified, in_script_of
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
+CLOSEST = "下面是最接近的段落，供参考。"  # what a refusal says of the passages shown with it
 SUMMARY_SENTENCES = 3  # a document without headings is summarised by this many central sentences
 SECTION_CHARS = 600  # a section without sub-headings this short is given whole; a longer one by its central sentences
 SECTION_SENTENCES = 4
@@ -213,11 +215,13 @@ def gathered(
             return False
         return use != "narrows" or _says_modifier(doc, m, modifier)
 
-    found = gather(doc, kinds, keep)
+    mentioned = named(doc, kinds)
+    # Kept before repeats are dropped: `宇通` among the 知名企业 counts though `宇通公司` came first elsewhere.
+    found = distinct([m for m in mentioned if keep(m)])
     if not found:
-        if use == "narrows" and gather(doc, kinds):
+        if use == "narrows" and mentioned:
             said = _said_as(doc, modifier + noun) or _said_as(doc, modifier)
-            text = f"{where}提到了“{said}”，但没有找到具体是哪些{noun}。下面是最接近的段落，供参考。"
+            text = f"{where}提到了“{said}”，但没有找到具体是哪些{noun}。{CLOSEST}"
             return Answer(question, in_script_of(text, doc.text), (), tuple(passages), abstained=True)
         return None
     apart = set(kinds) <= {"document", "figure"}
@@ -237,7 +241,10 @@ def gathered(
 TOPIC_SHARE = 0.25
 
 
-def modifier_use(doc: Document, modifier: str) -> str:
+ModifierUse = Literal["none", "absent", "topic", "narrows"]
+
+
+def modifier_use(doc: Document, modifier: str) -> ModifierUse:
     """How a gathering's modifier can narrow it in `doc`: `none` (no modifier), `absent` (the document never says
     it), `topic` (said all through it) or `narrows`."""
     if not modifier:
@@ -260,9 +267,9 @@ def _says_modifier(doc: Document, mention: Mention, modifier: str) -> bool:
     return modifier in aligned_simplified(section_path(doc, mention.span.start))
 
 
-def _said_as(doc: Document, words: str) -> str:
-    """`words` (simplified) as the document writes them, '' when it does not."""
-    at = doc.plain_text.find(words)
+def _said_as(doc: Document, words: str, start: int = 0) -> str:
+    """`words` (simplified) as the document writes them where it first does from `start`, '' when it does not."""
+    at = doc.plain_text.find(words, start)
     return doc.text[at : at + len(words)] if at >= 0 else ""
 
 
@@ -280,8 +287,7 @@ def mentions(question: str, doc: Document, thing: str, passages: Sequence[Passag
     shown = [
         Span(c.start, c.start + len(doc.text[c.start : c.end].rstrip(_CLAUSE_STOPS))) for c in found[:MENTIONS_SHOWN]
     ]
-    first = doc.plain_text.find(thing, found[0].start)
-    said = doc.text[first : first + len(thing)]  # as the document writes it
+    said = _said_as(doc, thing, found[0].start)
     more = (
         f"（共{len(found)}处，下面是前{chinese_numeral(len(shown)) or len(shown)}处）"
         if len(found) > len(shown)

@@ -12,7 +12,6 @@ tags of the last texts it cut).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.answering.names import offsets, tag
@@ -74,9 +73,13 @@ class Mention:
     sentence: Span
 
 
-def gather(doc: Document, kinds: str | tuple[str, ...], keep: Callable[[Mention], bool] | None = None) -> list[Mention]:
-    """Every distinct thing of the kind(s) the document names, in the order it first names them; with `keep`, only
-    the mentions it keeps (a thing is named where first kept: `宇通` among the 知名企业 after `宇通公司` elsewhere)."""
+def gather(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
+    """Every distinct thing of the kind(s) the document names, in the order it first names them."""
+    return distinct(named(doc, kinds))
+
+
+def named(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
+    """Every mention of a thing of the kind(s), in the document's order, repeats included."""
     found: list[Mention] = []
     for kind in (kinds,) if isinstance(kinds, str) else kinds:
         if kind == "document":
@@ -87,11 +90,14 @@ def gather(doc: Document, kinds: str | tuple[str, ...], keep: Callable[[Mention]
             found += _pattern_mentions(doc, _DATE)
         else:
             found += _word_mentions(doc, kind)
+    return sorted(found, key=lambda m: m.span.start)
+
+
+def distinct(mentions: list[Mention]) -> list[Mention]:
+    """The first of the mentions of each thing; a name inside one already kept is that thing."""
     seen: set[str] = set()
     out = []
-    for m in sorted(found, key=lambda m: m.span.start):
-        if keep is not None and not keep(m):
-            continue
+    for m in mentions:
         if m.name in seen or any(m.name in s and m.name != s for s in seen):
             continue
         seen.add(m.name)

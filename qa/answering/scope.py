@@ -175,6 +175,7 @@ _GATHERED = re.compile(
     rf"|{_LIST_REQUEST}"
 )
 _TYPE_GROUPS = (2, 3, 5, 7)
+_MODIFIER_GROUPS = (1, 4, 6)  # one of them took part in the match
 # Words before a type that narrow nothing: `哪些具体的企业`, `主要的院校`.
 _NO_NARROWING = re.compile(r"(?:具体|主要|相关|有关|重要|其他|其它|各类|各种|不同|一些|些|样|所有|全部)的?")
 
@@ -213,7 +214,7 @@ def gather_modifier(plain: str) -> str:
     m = _GATHERED.search(plain)
     if m is None:
         return ""
-    said = next((m.group(g - 1) for g in (2, 5, 7) if m.group(g)), "") or ""
+    said = next(m.group(g) for g in _MODIFIER_GROUPS if m.group(g) is not None)
     # Words joined to the type (`金额和数量`) are another thing asked for, not a narrower kind of it.
     if _NO_NARROWING.fullmatch(said) or re.search(r"[和或及与、]", said):
         return ""
