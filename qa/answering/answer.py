@@ -13,7 +13,7 @@ import numpy as np
 from qa.answering import broad
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
-from qa.answering.kinds import KINDS
+from qa.answering.kinds import KINDS, counted_only
 from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.query import (
     QUESTION_WORDS,
@@ -121,6 +121,10 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return replace(
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
         )
+    # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
+    counting = counted_only(best.plain, query.listed, query.listed_unit) if query.listed or query.listed_unit else []
+    if counting:
+        return _only_counted(asked, question, query, best, counting, ctx, confidence)
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
     span = _trim(reading.query, doc, best.span, said)
     if "reason" in reading.query.kinds:
@@ -421,6 +425,26 @@ def _beside(span: Span, cited: Citation, text: str) -> bool:
     if span.start >= cited.end:
         return not text[cited.end : span.start].strip()
     return span.end <= cited.start and not text[span.end : cited.start].strip()
+
+
+def _only_counted(
+    asked: str,
+    resolved: str,
+    query: Query,
+    best: Candidate,
+    counting: Sequence[tuple[int, int]],
+    ctx: AnswerContext,
+    confidence: float,
+) -> Answer:
+    """A refusal for a question asking to have things named that the documents only count: it quotes the count."""
+    # The counting clause most about the question (`技工院校开设专业130多个` of 技工院校开设了哪些专业, beside 中职's 163个).
+    said = max((best.text[start:end].strip() for start, end in counting), key=query.coverage)
+    which = f"哪些{query.listed}" if query.listed else f"哪几{query.listed_unit}"
+    text = f"{ctx.where}只给出了数量：“{said}”，没有列出具体是{which}。{broad.CLOSEST}"
+    text = in_script_of(text, "".join(p.text for p in ctx.passages))
+    return Answer(
+        asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
+    )
 
 
 def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None) -> Answer:

@@ -143,3 +143,40 @@ def kind_signals(asked: frozenset[str], plain: str) -> list[float]:
 def counted(unit: str) -> str:
     """A regex for a number followed by `unit` (`41所`, `130多个`, `2000万元`)."""
     return rf"{NUMERAL}多?余?{unit}"
+
+
+# Classifiers that count things (`41所`, `9个`, `40场`), not measures (`600米`, `1962年`, `150人` of 员工 counting no
+# certificates).
+COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
+_COUNT = re.compile(rf"(?<![\d.{CHINESE_DIGITS}])(?P<value>{NUMERAL})[多余]?(?P<unit>[{COUNTING}])")
+_CLAUSE = re.compile(r"[^，,；;。！？!?]+")
+# What says the things are named next: `…方式：一是…`, `奖项包括…`, `分别是…`.
+_NAMED_NEXT = re.compile(r"[：:]|包括|包含|分别|即|如下|一是|其一")
+
+
+def counted_only(plain: str, noun: str, unit: str = "") -> list[tuple[int, int]]:
+    """The clauses of a sentence (simplified) that count the things a question asks to have named (`noun`, or any
+    thing counted in `unit` when it names none) without naming them: `郑州市共有41所中职学校通过…验收` for `…中职学校具体是
+    哪几所`, `省级专业技能工作室9个` for `有哪些省级专业技能工作室`. As (start, end) within `plain`.
+
+    [] when the sentence names them somewhere it speaks of them: a list before them (`汽车维修、航空物流等18家…基地`,
+    but not the owners of `A、B和C各1个专业群`), words that open a list after them (`…方式：一是…`, `奖项包括…`), a
+    clause speaking of them with no count (`积极组建…共同体`); and when it does not speak of them at all (the last two
+    or more characters of `noun` are nowhere in it), since another sentence's words may name them."""
+    form = next((noun[k:] for k in range(len(noun) - 1) if noun[k:] in plain), "") if noun else ""
+    if noun and not form:
+        return []
+    counting: list[tuple[int, int]] = []
+    for clause in _CLAUSE.finditer(plain):
+        text = clause.group()
+        counts = [c for c in _COUNT.finditer(text) if c["value"] != "一"]  # `一批`, `一个` count nothing
+        at = text.find(form) if form else next((c.start() for c in counts if c["unit"] == unit), -1)
+        if at < 0:
+            continue
+        if not counts or _NAMED_NEXT.search(plain, clause.start() + at):
+            return []
+        owners = all(text[c.start() - 1 : c.start()] == "各" for c in counts)
+        if "、" in text[:at] and not owners:
+            return []
+        counting.append(clause.span())
+    return counting

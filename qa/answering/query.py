@@ -41,6 +41,16 @@ _WH_HEAD = re.compile(
 )
 _HEAD_STOP = re.compile(r"[了呢吗是有在和与跟把被将会能去来给对为从于上中里]")
 _ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没有|吗|呢|何时")
+# A question asking to have several things named (`哪些企业`, `具体是哪几所`, `列出所有…专业`): the words after the
+# wh-word, or after a request to list, and the classifier of `哪几所`.
+_LISTED = re.compile(
+    r"(?:哪些|哪几(?P<unit>[个所家位类种项名座条]?)|都有什么|有什么|(?:具体|分别|都)是什么)(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{0,12})"
+)
+_LIST_REQUEST = re.compile(r"(?:列出|列举|罗列)(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,30})")
+_LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)?$")
+_LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
+_LISTED_NOT = frozenset({"count", "measure", "date", "money", "rate", "people"})  # a number asked: no names
+_NOUN_LIKE = ("n", "b", "j", "s", "t", "vn", "a", "f", "m", "q", "x", "eng", "h", "k")
 
 
 META_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -128,6 +138,10 @@ class Query:
     # Its common nouns (`中职`, `学校`), as it says them: jieba's `n`, not names, and not the kind a wh-word asks for
     # (`政府` of 哪个政府, which a sibling such as 江户幕府 answers).
     nouns: tuple[str, ...] = ()
+    # What it asks to have named, several of them, simplified (`中职学校` of 验收的中职学校具体是哪几所, `专业` of 列出所有
+    # 省级高水平专业… its last words), and the classifier it counts them in (`所`); '' when it asks no list.
+    listed: str = ""
+    listed_unit: str = ""
 
     @property
     def details_missing(self) -> float:
@@ -185,6 +199,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     details = tuple((year,) for year in own_years) + _numbers_named(detail_text, detail_plain, own_years)
     asked = next(asked_attributes(aligned_simplified(question)), None)
     attribute = question[asked.start : asked.end] if asked else ""
+    listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(plain_focus or plain)
     return Query(
         text=question,
         plain=plain,
@@ -219,6 +234,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         attribute=attribute,
         attribute_known=bool(attribute) and lexical.holds(attribute),
         nouns=checked_nouns(question),
+        listed=listed,
+        listed_unit=listed_unit,
     )
 
 
@@ -304,6 +321,49 @@ def head_noun(question: str) -> str:
     phrase = phrase.rsplit("的", 1)[-1]  # `本科层次的职业大学` asks for `职业大学`
     words = _HEAD_STOP.split(phrase)
     return words[0] if len(words[0]) >= 2 else ""
+
+
+def listed_kind(question: str) -> tuple[str, str]:
+    """What a question (simplified) asks to have named, several of them, and the classifier it counts them in:
+    `("中职学校", "所")` of `…验收的中职学校具体是哪几所`, `("职业学校", "")` of `哪些本科层次的职业学校`, `("学校", "")` of
+    `哪些学校的专业群进入了…` (what 的 owns then does something: the wh-word asks for the owner); `("", "")` when it
+    asks for no list."""
+    request = _LIST_REQUEST.search(question)
+    if request is not None:
+        return _last_words(request["noun"]), ""
+    m = _LISTED.search(question)
+    if m is None:
+        return "", ""
+    noun = _asked_words(m["noun"])
+    if len(noun) < 2:  # `订单班有哪些`: the words before the wh-word
+        before = _LISTED_BEFORE.search(question[: m.start()])
+        noun = _asked_words(_last_words(before["noun"])) if before else ""
+    unit = m["unit"] or ""
+    return (noun if len(noun) >= 2 else ""), unit
+
+
+def _last_words(phrase: str) -> str:
+    """The words after the last 的, 所有 or 全部 (`计划中提到的所有中级工…证书` → `中级工…证书`; the 的 of 目的地 is no 的)."""
+    words = [word for word, _ in tag(phrase)]
+    cuts = [i for i, word in enumerate(words) if word in ("的", "所有", "全部")]
+    return "".join(words[cuts[-1] + 1 :] if cuts else words)
+
+
+def _asked_words(phrase: str) -> str:
+    """The noun phrase a wh-word opens (`本科层次的职业学校 ` → `职业学校`), cut where a verb follows a noun
+    (`企业能参加` → `企业`); the owner when what 的 owns goes on to do something (`学校的专业群进入了` → `学校`)."""
+    words = tag(_LISTED_STOP.split(phrase)[0])
+    of = [i for i, (word, _) in enumerate(words) if word == "的"]
+    if of:
+        if any(flag == "v" for _, flag in words[of[0] + 1 :]):
+            return _last_words("".join(word for word, _ in words[: of[0]]))
+        words = words[of[-1] + 1 :]
+    kept: list[str] = []
+    for word, flag in words:
+        if kept and not flag.startswith(_NOUN_LIKE):
+            break
+        kept.append(word)
+    return "".join(kept)
 
 
 _DIGITS = "零一二三四五六七八九"
