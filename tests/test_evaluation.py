@@ -717,6 +717,18 @@ class _ScopedAnswer(Answer):
     scope: str = "fact"  # the field the lead's Answer gains; the eval reads it with getattr
 
 
+def test_a_gathering_answer_is_scored_for_what_it_lists_wrongly() -> None:
+    q = Question("b", "信中提到了哪些知名企业？", items=(("宇通",), ("郑州日产", "日产")), scope="gather", type="broad")
+    run = Citation("d.txt", 0, 8, "宇通、郑州日产、希尔顿", "")
+    listing = _ScopedAnswer(q.question, "宇通、郑州日产、希尔顿[1]", (run,), (), False, scope="gather")
+    alone = _ScopedAnswer(q.question, "宇通[1]", (replace(run, text="宇通"),), (), False, scope="gather")
+    as_fact = Answer(q.question, "宇通、郑州日产、希尔顿[1]。", (run,), (), False)  # one sentence: no list to score
+    outcomes = [replace(_outcome(q, ""), answer=a) for a in (listing, alone, as_fact)]
+    assert outcomes[0].listed == ["宇通", "郑州日产", "希尔顿"]
+    assert [o.item_precision for o in outcomes] == [pytest.approx(2 / 3), 1.0, None]
+    assert score(outcomes)["gather_item_precision"] == pytest.approx((2 / 3 + 1.0) / 2, abs=1e-4)  # rounded
+
+
 def test_broad_questions_score_items_named_cited_and_the_shape_given() -> None:
     q = Question("b", "信里提到了哪些企业？", items=(("宇通",), ("郑州日产", "日产")), scope="gather", type="broad")
     cite = Citation("d.txt", 0, 6, "宇通客车公司", "")

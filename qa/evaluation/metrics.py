@@ -195,8 +195,9 @@ def answerability(confidence: float | None, abstained: bool) -> float:
 
 def broad_scores(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
     """Broad questions (with items): key-phrase recall (an abstention names none), item citation support over
-    the answers naming an item, the share of answered ones citing several spans, and the share answered in
-    the shape asked (`Answer.scope` == the question's scope). Empty when the set has no broad question."""
+    the answers naming an item, the share of answered ones citing several spans, the share answered in the shape
+    asked (`Answer.scope` == the question's scope), and over gathering answers the share of what they list that is
+    an item (`Outcome.item_precision`). Empty when the set has no broad question."""
     broad = [o for o in outcomes if o.question.items]
     if not broad:
         return {}
@@ -206,6 +207,7 @@ def broad_scores(outcomes: Sequence[Outcome]) -> dict[str, float | None]:
         "item_citation_support": _mean([s for o in broad if (s := o.item_citation_support) is not None]),
         "multi_citation_rate": _mean([o.multi_citation for o in answered]),
         "scope_agreement": _mean([o.answer_scope == o.question.scope for o in broad if o.question.scope]),
+        "gather_item_precision": _mean([p for o in broad if (p := o.item_precision) is not None]),
     }
 
 

@@ -88,6 +88,26 @@ class Outcome:
         return sum(any(a in text for a in alternatives for text in cited) for alternatives in found) / len(found)
 
     @property
+    def listed(self) -> list[str]:
+        """What a gathering answer lists: each cited span, a run of names cut at its commas (`宇通、郑州日产`); none
+        for any other answer. A name joined by 和 to the next stays one piece with it."""
+        if self.answer.abstained or self.answer_scope != "gather":
+            return []
+        pieces = (piece.strip() for c in self.answer.citations for piece in _LIST_CUT.split(c.text))
+        return [piece for piece in pieces if piece]
+
+    @property
+    def item_precision(self) -> float | None:
+        """The share of what a gathering answer lists that is an item of its question (an alternative in the piece,
+        or the piece in an alternative): the items of a gathering question list every instance the document holds,
+        so a piece matching none is something listed wrongly (`希尔顿` among the 知名企业). None for any other answer."""
+        listed = self.listed
+        if not listed or self.question.scope != "gather" or not self.question.items:
+            return None
+        alternatives = [a for item in self.question.items for a in item]
+        return sum(any(a in piece or piece in a for a in alternatives) for piece in listed) / len(listed)
+
+    @property
     def multi_citation(self) -> bool:
         """The answer cites at least `MULTI_CITATION` spans (and did not abstain)."""
         return not self.answer.abstained and len(self.answer.citations) >= MULTI_CITATION
@@ -158,6 +178,7 @@ class Outcome:
                 "items_found": len(self.found_items),
                 "item_recall": self.item_recall,
                 "item_citation_support": self.item_citation_support,
+                "item_precision": self.item_precision,
                 "multi_citation": self.multi_citation,
                 "answer_scope": self.answer_scope,
             }
@@ -169,6 +190,9 @@ class Outcome:
             row |= {"alone_answer": self.alone.text, "alone_abstained": self.alone.abstained}
             row["changed_by_history"] = self.changed_by_history
         return row
+
+
+_LIST_CUT = re.compile(r"[、，,；;]")
 
 
 def strip_markers(text: str) -> str:

@@ -34,6 +34,8 @@ _COUNTED_OVER = {
     "item_citation_support": "broad questions naming an item; share of the named items inside some cited span",
     "multi_citation_rate": "broad questions answered; the answer cites 2 spans or more",
     "scope_agreement": "broad questions; the answer's shape (`Answer.scope`) is the scope asked",
+    "gather_item_precision": "gathering questions answered by a gathering; share of what the answer lists (each "
+    "cited span, cut at its commas) that is one of the question's items, which list every instance",
     "changed_by_unrelated_history": "questions standing alone asked after unrelated ones (--conversation K, or "
     "`unrelated_history: true`); the answer text or the abstention differs from the question asked alone",
     "latency_ms_p50": "every question; wall time of `ask`",
@@ -236,6 +238,7 @@ def render_report(metrics: dict[str, Any], outcomes: Sequence[Outcome], plots: S
 _SCOPE_COLUMNS = (
     "key_phrase_recall",
     "item_citation_support",
+    "gather_item_precision",
     "multi_citation_rate",
     "scope_agreement",
     "false_abstain_rate",
@@ -358,6 +361,7 @@ def _headline(metrics: dict[str, Any]) -> list[str]:
         "changed_by_unrelated_history",
         "key_phrase_recall",
         "item_citation_support",
+        "gather_item_precision",
         "multi_citation_rate",
         "scope_agreement",
     )
