@@ -108,6 +108,20 @@ def test_follow_up_answer_leaves_out_what_was_already_said(bot: QA) -> None:
     assert "130多个" in answer.text and "163个" not in answer.text
 
 
+def test_a_follow_up_is_refused_when_the_closest_sentence_does_not_say_what_it_swapped_in(bot: QA) -> None:
+    # The letter counts the majors of 中职 and 技工 schools, not of 高职 ones: 技工院校's 130 is no answer.
+    answer = bot.ask("那高职院校呢？", history=["2024年全市中等职业学校共开设多少个专业？"])
+    assert answer.abstained and "“高职院校”" in answer.text and "130" not in answer.text
+
+
+def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
+    earlier = "市级高技能人才公共实训基地建了多少家？"
+    resolved = resolve("那省级的有几家？", [earlier])
+    assert resolved.text == "省级高技能人才公共实训基地建了多少家？" and resolved.swapped_in == "省级"
+    # nothing to swap it for: the fragment is read with the earlier question, as before
+    assert resolve("那省级的有几家？", ["航空物流方面有没有公共实训基地？"]).focus == "省级的有几家"
+
+
 def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:
     alone = bot.ask("它们在哪里？")
     followed = bot.ask("考察组去了哪几个城市？")

@@ -28,7 +28,7 @@ from qa.answering.query import (
 )
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
-from qa.script import in_script_of
+from qa.script import in_script_of, simplified
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -125,6 +125,11 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     counting = counted_only(best.plain, query.listed, query.listed_unit) if query.listed or query.listed_unit else []
     if counting:
         return _only_counted(asked, question, query, best, counting, ctx, confidence)
+    # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
+    # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
+    unsaid = _swapped_unsaid(ctx.already_said, best)
+    if unsaid:
+        return _abstain(asked, question, reading.query, ctx, confidence, unsaid=unsaid)
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
     span = _trim(reading.query, doc, best.span, said)
     if "reason" in reading.query.kinds:
@@ -447,8 +452,27 @@ def _only_counted(
     )
 
 
-def _abstain(asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None) -> Answer:
+def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:
+    """What a follow-up swapped in (`高职院校`, `省级`), its question words left out, when `best` does not say it;
+    '' when it does, or the question swapped nothing in."""
+    if said is None or not said.new:
+        return ""
+    words = [simplified(w) for w in without_filler(said.new, QUESTION_WORDS).split() if len(w) >= 2]
+    return said.new if words and not all(w in best.plain for w in words) else ""  # `市級` of 市級的呢 is 市级
+
+
+def _abstain(
+    asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None, unsaid: str = ""
+) -> Answer:
+    """A refusal naming what no document holds (or, with `unsaid`, what a follow-up swapped in that the closest
+    sentence does not say), with the closest passages."""
     where = ctx.where
+    if unsaid:
+        text = f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是别的。{broad.CLOSEST}"
+        text = in_script_of(text, "".join(p.text for p in ctx.passages))
+        return Answer(
+            asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
+        )
     # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters
     # (`预算` of 财政预算, when 财政 occurs), then the noun asked for when it holds no such run (`高职学校`, each of
     # whose bigrams occurs elsewhere).

@@ -29,6 +29,8 @@ PRONOUN_REACH = 12
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHORT = 6  # content characters left once question words are removed
 MAX_SWAP = 6  # only short fragments (`市级的呢`) stand in for a part of the earlier question
+_CONTENT_WORD = re.compile(r"[\u4e00-\u9fff]{2}")
+_PART_THEN_ASK = re.compile(r"^(?P<part>[\u4e00-\u9fff0-9]{2,6}?)的(?P<ask>.+)$")  # `省级的有几家`
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,14 @@ def _resolve_one(question: str, context: str) -> Resolved:
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
+    part = _PART_THEN_ASK.match(fragment)
+    if part is not None and _ASKS.search(part["ask"]) and not _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
+        # `那省级的有几家？`: the words before 的 swap in, and the rest, question words only, asks again what the
+        # earlier question asked; the whole fragment aligned by its last character would replace `地建了多少家`. Not
+        # `他们合作建的学院叫什么名字`, whose rest names what it asks (`学院`).
+        swapped_part = _swap_aligned(part["part"], context)
+        if swapped_part is not None:
+            fragment, swapped = part["part"], swapped_part
     if swapped is not None:
         # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
         # `市级` alone would pick `市级重点建设专业30个`.
