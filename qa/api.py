@@ -431,7 +431,7 @@ class QA:
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))
             if earlier_answer.citations:
-                already_said = AlreadySaid(earlier_answer.citations[0], resolved.swapped_in)
+                already_said = AlreadySaid(earlier_answer.citations[0], resolved.swapped_in or resolved.added)
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         whole = self._answer(question, focus, asked, already_said)
         if resolved.focus and not resolved.pointed and whole.abstained:

@@ -118,8 +118,14 @@ def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
     earlier = "市级高技能人才公共实训基地建了多少家？"
     resolved = resolve("那省级的有几家？", [earlier])
     assert resolved.text == "省级高技能人才公共实训基地建了多少家？" and resolved.swapped_in == "省级"
-    # nothing to swap it for: the fragment is read with the earlier question, as before
-    assert resolve("那省级的有几家？", ["航空物流方面有没有公共实训基地？"]).focus == "省级的有几家"
+    # nothing to swap it for: the fragment is read with the earlier question, as before, and what it adds is kept
+    merged = resolve("那省级的有几家？", ["航空物流方面有没有公共实训基地？"])
+    assert merged.focus == "省级的有几家" and merged.added == "省级" and not merged.swapped_in
+
+
+def test_a_follow_up_adding_only_a_part_is_refused_when_the_closest_sentence_does_not_say_it(bot: QA) -> None:
+    answer = bot.ask("那国家级的有几家？", history=["汽车维修方面有没有公共实训基地？"])
+    assert answer.abstained and "“国家级”" in answer.text, "the letter counts 18 市级 bases only"
 
 
 def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:

@@ -50,7 +50,9 @@ class AlreadySaid:
     """The answer to the earlier question a follow-up leans on: a follow-up asks for something new."""
 
     citation: Citation
-    new: str = ""  # what a follow-up swapped in for a part of the earlier question (`市级`): a clause naming it is new
+    # What a follow-up swapped in for a part of the earlier question (`市级`), or added as all it asks about (`省级` of
+    # 那省级的有几家): a clause naming it is new, and a sentence not naming it does not answer.
+    new: str = ""
 
 
 @dataclass(frozen=True)

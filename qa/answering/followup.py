@@ -41,6 +41,9 @@ class Resolved:
     focus: str = ""  # what a follow-up merged with the earlier question said itself ('' when it swapped a part)
     previous: str = ""  # the earlier question it was resolved against
     swapped_in: str = ""  # the part that took its counterpart's place in the earlier question (`市级` for `省级`)
+    # What a follow-up of a part and question words only asks about when the earlier question has no counterpart to
+    # swap it for (`省级` of 那省级的有几家 after 航空物流方面有没有公共实训基地): its answer must say it, as a swap's must.
+    added: str = ""
     # Whether the question's own words point back (`…呢`, a pronoun, a leading `那`), not only its want of a subject
     # (`谁负责安全？`, which may as well be a new question): a merge it did not ask for is worth a second reading.
     pointed: bool = False
@@ -139,18 +142,20 @@ def _resolve_one(question: str, context: str) -> Resolved:
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
     part = _PART_THEN_ASK.match(fragment)
+    added = ""
     if part is not None and _ASKS.search(part["ask"]) and not _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
-        # `那省级的有几家？`: the words before 的 swap in, and the rest, question words only, asks again what the
-        # earlier question asked; the whole fragment aligned by its last character would replace `地建了多少家`. Not
-        # `他们合作建的学院叫什么名字`, whose rest names what it asks (`学院`).
-        swapped_part = _swap_aligned(part["part"], context)
+        # `那省级的有几家？`: the words before 的 are what it asks about, and the rest, question words only, asks again
+        # what the earlier question asked. They swap in for their counterpart; the whole fragment aligned by its last
+        # character would replace `地建了多少家`. Not `他们合作建的学院叫什么名字`, whose rest names what it asks (`学院`).
+        added = part["part"]
+        swapped_part = _swap_aligned(added, context)
         if swapped_part is not None:
-            fragment, swapped = part["part"], swapped_part
+            fragment, swapped = added, swapped_part
     if swapped is not None:
         # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
         # `市级` alone would pick `市级重点建设专业30个`.
         return Resolved(swapped, previous=context, swapped_in=fragment, pointed=pointed)
-    return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed)
+    return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed, added=added)
 
 
 def _restates(fragment: str, earlier: str) -> bool:
