@@ -7,12 +7,16 @@ the rule now without moving a merged follow-up off a repeated earlier answer tha
 (`qa.answering.answer._something_new`: the earlier answer is kept); `subject, unknown merged` without taking alone
 a follow-up whose own nouns no document holds (`qa.answering.followup.resolve`'s `holds`: `郑州明天的天气怎么样？`);
 `subject, determiners back` with every determiner leaning back, whether or not the earlier question says the nouns it
-opens (`本地那些技校…？` after a question on 示范性专业点: `qa.answering.followup._said_before`).
+opens (`本地那些技校…？` after a question on 示范性专业点: `qa.answering.followup._said_before`); `subject, swap
+unheld` without refusing a follow-up whose answer does not say the part it swapped in or added (`那高职院校呢？` answered
+with 技工院校's count: `qa.answering.answer._swapped_unsaid`); `subject, fragment whole` swapping the whole fragment
+again, not the part before its question words (`那省级的有几家？`, `那高职院校有几所？`: `followup._PART_THEN_ASK`,
+`followup._nouns_then_ask`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
 history changed. `conversations_fresh3` was written after every rule here (eighth round) and read once, with all of
-them, before it joined this table.
+them, before it joined this table; `conversations_fresh4` (eleventh round) before the last two.
 
     python bench/followup_ablation.py
 """
@@ -20,6 +24,7 @@ them, before it joined this table.
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from pathlib import Path
 from unittest import mock
@@ -31,7 +36,7 @@ from qa.evaluation.questions import in_conversation
 
 REPO = Path(__file__).resolve().parent.parent
 # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
-SETS = ("questions", "fresh2", "conversations", "conversations_fresh3")
+SETS = ("questions", "fresh2", "conversations", "conversations_fresh3", "conversations_fresh4")
 
 
 def main() -> None:
@@ -39,17 +44,31 @@ def main() -> None:
         bot = QA.from_path(index_dir=Path(tmp) / "index", embed_model="wordllama")
         print("| rule | set | follow-ups all keys | unanswerable follow-ups refused | changed by unrelated history |")
         print("|---|---|---|---|---|")
-        rules = ("length", "lead", "subject", "subject, kept", "subject, unknown merged", "subject, determiners back")
+        rules = (
+            "length",
+            "lead",
+            "subject",
+            "subject, kept",
+            "subject, unknown merged",
+            "subject, determiners back",
+            "subject, swap unheld",
+            "subject, fragment whole",
+        )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
             among = 1 if rule.endswith("kept") else answer.SOMETHING_NEW_AMONG
             unknown = followup._adds_only_unknown if not rule.endswith("merged") else (lambda *_: False)
             said = followup._said_before if not rule.endswith("back") else (lambda *_: True)
+            unsaid = answer._swapped_unsaid if not rule.endswith("unheld") else (lambda *_: "")
+            whole = rule.endswith("whole")
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),
                 mock.patch.object(followup, "_said_before", said),
+                mock.patch.object(answer, "_swapped_unsaid", unsaid),
+                mock.patch.object(followup, "_PART_THEN_ASK", re.compile("(?!)") if whole else followup._PART_THEN_ASK),
+                mock.patch.object(followup, "_nouns_then_ask", (lambda _: None) if whole else followup._nouns_then_ask),
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]

@@ -112,6 +112,8 @@ def test_a_follow_up_is_refused_when_the_closest_sentence_does_not_say_what_it_s
     # The letter counts the majors of 中职 and 技工 schools, not of 高职 ones: 技工院校's 130 is no answer.
     answer = bot.ask("那高职院校呢？", history=["2024年全市中等职业学校共开设多少个专业？"])
     assert answer.abstained and "“高职院校”" in answer.text and "130" not in answer.text
+    answer = bot.ask("那高职学校有几所？", history=["郑州市有多少所中职学校通过了标准化建设工程验收？"])
+    assert answer.abstained and "“高职学校”" in answer.text and "41" not in answer.text
 
 
 def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
@@ -121,6 +123,13 @@ def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
     # nothing to swap it for: the fragment is read with the earlier question, as before, and what it adds is kept
     merged = resolve("那省级的有几家？", ["航空物流方面有没有公共实训基地？"])
     assert merged.focus == "省级的有几家" and merged.added == "省级" and not merged.swapped_in
+
+
+def test_nouns_then_a_question_swap_in_as_a_part_does_but_a_verb_phrase_does_not() -> None:
+    earlier = "郑州市有多少所中职学校通过了标准化建设工程验收？"
+    assert resolve("那高职学校有几所？", [earlier]).text == "郑州市有多少所高职学校通过了标准化建设工程验收？"
+    assert resolve("一共考察了几天？", ["考察组去了哪三个城市？"]).focus == "一共考察了几天"
+    assert resolve("一共有多少家？", ["全市技工院校和哪些知名企业建立了合作关系？"]).focus == "一共有多少家"
 
 
 def test_a_follow_up_adding_only_a_part_is_refused_when_the_closest_sentence_does_not_say_it(bot: QA) -> None:

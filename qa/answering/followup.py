@@ -30,6 +30,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHORT = 6  # content characters left once question words are removed
 MAX_SWAP = 6  # only short fragments (`市级的呢`) stand in for a part of the earlier question
 _CONTENT_WORD = re.compile(r"[\u4e00-\u9fff]{2}")
+_NOUNS_THEN_ASK = re.compile(
+    r"^(?P<part>[\u4e00-\u9fff0-9]{2,6}?)(?P<ask>(?:有|是|共有|一共有|总共有|还有)?(?:多少|几|哪|什么|谁).*)$"
+)  # `高职院校有几所`
+_PART_TAGS = ("n", "b", "j", "vn")  # the words a part without 的 is made of: nouns and attributives
 _PART_THEN_ASK = re.compile(r"^(?P<part>[\u4e00-\u9fff0-9]{2,6}?)的(?P<ask>.+)$")  # `省级的有几家`
 
 
@@ -141,7 +145,7 @@ def _resolve_one(question: str, context: str) -> Resolved:
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
-    part = _PART_THEN_ASK.match(fragment)
+    part = _PART_THEN_ASK.match(fragment) or _nouns_then_ask(fragment)
     added = ""
     if part is not None and _ASKS.search(part["ask"]) and not _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
         # `那省级的有几家？`: the words before 的 are what it asks about, and the rest, question words only, asks again
@@ -156,6 +160,15 @@ def _resolve_one(question: str, context: str) -> Resolved:
         # `市级` alone would pick `市级重点建设专业30个`.
         return Resolved(swapped, previous=context, swapped_in=fragment, pointed=pointed)
     return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed, added=added)
+
+
+def _nouns_then_ask(fragment: str) -> re.Match[str] | None:
+    """`高职院校有几所`: nouns, then a question; None when the words before the question are not all nouns (`一共考察了`
+    of 一共考察了几天 is what it asks, not a part of the earlier question)."""
+    m = _NOUNS_THEN_ASK.match(fragment)
+    if m is None or _NO_SUBJECT.match(m["part"]) or not all(flag.startswith(_PART_TAGS) for _, flag in tag(m["part"])):
+        return None  # `一共有多少家`: 一共 (tagged j) is no part of the earlier question either
+    return m
 
 
 def _restates(fragment: str, earlier: str) -> bool:
