@@ -725,6 +725,11 @@ def test_a_gathering_answer_is_scored_for_what_it_lists_wrongly() -> None:
     as_fact = Answer(q.question, "宇通、郑州日产、希尔顿[1]。", (run,), (), False)  # one sentence: no list to score
     outcomes = [replace(_outcome(q, ""), answer=a) for a in (listing, alone, as_fact)]
     assert outcomes[0].listed == ["宇通", "郑州日产", "希尔顿"]
+    clause = (
+        "全市技工院校与宇通、郑州日产等知名企业共建立长期、稳定的校企合作关系1000多家"  # a figure's clause is one piece
+    )
+    figure = _ScopedAnswer(q.question, clause + "[1]", (replace(run, text=clause),), (), False, scope="gather")
+    assert replace(_outcome(q, ""), answer=figure).listed == [clause]
     assert [o.item_precision for o in outcomes] == [pytest.approx(2 / 3), 1.0, None]
     assert score(outcomes)["gather_item_precision"] == pytest.approx((2 / 3 + 1.0) / 2, abs=1e-4)  # rounded
 

@@ -90,11 +90,15 @@ class Outcome:
     @property
     def listed(self) -> list[str]:
         """What a gathering answer lists: each cited span, a run of names cut at its commas (`宇通、郑州日产`); none
-        for any other answer. A name joined by 和 to the next stays one piece with it."""
+        for any other answer. A name joined by 和 to the next stays one piece with it, and a span whose pieces are
+        not all as short as an item (a clause citing a figure, `全市技工院校与宇通、…合作关系1000多家`) is one piece."""
         if self.answer.abstained or self.answer_scope != "gather":
             return []
-        pieces = (piece.strip() for c in self.answer.citations for piece in _LIST_CUT.split(c.text))
-        return [piece for piece in pieces if piece]
+        listed: list[str] = []
+        for c in self.answer.citations:
+            pieces = [piece.strip() for piece in _LIST_CUT.split(c.text) if piece.strip()]
+            listed += pieces if all(len(piece) <= MAX_ITEM for piece in pieces) else [c.text.strip()]
+        return listed
 
     @property
     def item_precision(self) -> float | None:
@@ -193,6 +197,7 @@ class Outcome:
 
 
 _LIST_CUT = re.compile(r"[、，,；;]")
+MAX_ITEM = 12  # characters: the longest item phrase of the broad sets (eval/SETS.md)
 
 
 def strip_markers(text: str) -> str:

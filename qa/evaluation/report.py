@@ -35,7 +35,8 @@ _COUNTED_OVER = {
     "multi_citation_rate": "broad questions answered; the answer cites 2 spans or more",
     "scope_agreement": "broad questions; the answer's shape (`Answer.scope`) is the scope asked",
     "gather_item_precision": "gathering questions answered by a gathering; share of what the answer lists (each "
-    "cited span, cut at its commas) that is one of the question's items, which list every instance",
+    "cited span, cut at its commas into pieces as short as items) that is one of the question's items, which list "
+    "every instance",
     "changed_by_unrelated_history": "questions standing alone asked after unrelated ones (--conversation K, or "
     "`unrelated_history: true`); the answer text or the abstention differs from the question asked alone",
     "latency_ms_p50": "every question; wall time of `ask`",
