@@ -97,6 +97,18 @@ def test_a_gathering_may_name_its_type_before_the_wh_word(bot: QA, question: str
     assert all(name in answer.text for name in ("宇通", "富士康", "阿里巴巴"))
 
 
+def test_a_gathering_of_one_kind_of_school_leaves_out_its_siblings(bot: QA) -> None:
+    universities = bot.ask("答复里提到了哪些大学？")
+    # a 学院 or a 学校 is no 大学; abbreviations in a list typed 大学 (`哈工大…等六所大学郑州研究院`) are
+    for name in ("郑州职业技术大学", "哈工大", "香港大学", "河南农业大学"):
+        assert name in universities.text
+    for name in ("郑州旅游职业学院", "郑州市国防科技学校", "比亚迪"):
+        assert name not in universities.text
+    _exact(bot, universities)
+    schools = bot.ask("信中提到了哪些学校？")  # the type's own word narrows nothing
+    assert "郑州旅游职业学院" in schools.text and "郑州职业技术大学" in schools.text
+
+
 def test_gathering_documents_cites_each_title(bot: QA) -> None:
     answer = bot.ask("信中提到了哪些文件？")
     assert answer.citations and all(c.text.startswith("《") and c.text.endswith("》") for c in answer.citations)

@@ -16,7 +16,7 @@ from typing import Literal
 
 import numpy as np
 
-from qa.answering.gather import Mention, distinct, named
+from qa.answering.gather import Mention, distinct, named, of_another_kind
 from qa.answering.query import Query, chinese_numeral, share, top_level
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import bigrams
@@ -212,6 +212,8 @@ def gathered(
 
     def keep(m: Mention) -> bool:
         if relation and relation not in doc.text[m.sentence.start : m.sentence.end]:
+            return False
+        if of_another_kind(m, kinds, noun):  # `哪些大学`: no 学院
             return False
         return use != "narrows" or _says_modifier(doc, m, modifier)
 

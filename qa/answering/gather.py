@@ -41,6 +41,11 @@ SUFFIXES: dict[str, re.Pattern[str]] = {
     "organisation": re.compile(rf"(?:公司|集团|大学|学院|学校|中学|小学|医院|中心|研究院|研究所|委员会|{_OFFICE})$"),
     "venue": re.compile(r"(?:景区|公园|广场|场馆|体育馆|博物馆|纪念馆|古城|湿地|剧院|中心)$"),
 }
+# The words a type's names end in, each a narrower kind of it but the type's own word (`学校`): a 学院 is no 大学,
+# though both are schools. Asked for one (`哪些大学`), a name ending in another is not of its kind: `郑州职业技术大学`
+# and `哈工大` stay, `郑州旅游职业学院` and `郑州市国防科技学校` go; asked for 学校, every school stays.
+NAME_ENDINGS: dict[str, tuple[str, ...]] = {"school": ("大学", "学院", "学校", "研究院", "中学", "小学", "技校")}
+TYPE_WORDS = frozenset({"学校", "院校", "高校"})
 PROPER = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"}
 PROPAGATES = {"company", "organisation"}  # the types whose bare proper nouns join a typed list in the same sentence
 _NOUNISH = re.compile(r"^(?:n|nr|nrt|nrfg|ns|nt|nz|j|eng|vn|an|l|b)")
@@ -71,6 +76,7 @@ class Mention:
     name: str
     span: Span
     sentence: Span
+    typed_as: str = ""  # the type phrase of the list naming it (`工匠学院` of `比亚迪、丹尼斯工匠学院`), '' when none
 
 
 def gather(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
@@ -91,6 +97,18 @@ def named(doc: Document, kinds: str | tuple[str, ...]) -> list[Mention]:
         else:
             found += _word_mentions(doc, kind)
     return sorted(found, key=lambda m: m.span.start)
+
+
+def of_another_kind(mention: Mention, kinds: tuple[str, ...], noun: str) -> bool:
+    """Whether a mention's name, or the type of the list naming it, ends in a word naming another kind than `noun`
+    asks for (`…职业学院`, or `比亚迪` of `比亚迪、丹尼斯工匠学院`, when 大学 is asked); False for a name ending in none
+    of them, or in a list whose type says `noun` (`哈工大` of `…等六所大学郑州研究院`), and whenever `noun` names no
+    narrower kind itself (`学校`)."""
+    said = (mention.name, mention.typed_as)
+    if noun in TYPE_WORDS or mention.name.endswith(noun) or noun in mention.typed_as:  # `六所大学郑州研究院`
+        return False
+    endings = [NAME_ENDINGS[kind] for kind in kinds if noun in NAME_ENDINGS.get(kind, ())]
+    return any(s.endswith(ending) for ending in endings for s in said if s)
 
 
 def distinct(mentions: list[Mention]) -> list[Mention]:
@@ -147,7 +165,7 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
         typed = len(out)
         for items, type_phrase in _enumerations(words):
             if any(w in type_phrase for w in phrase_words):
-                out.extend(Mention(doc.text[s:e], Span(s, e), sentence) for s, e in items)
+                out.extend(Mention(doc.text[s:e], Span(s, e), sentence, type_phrase) for s, e in items)
         # Quoted names side by side (`“大国工匠进校园”“杰出校友回母校”系列活动`), typed by what follows them.
         for run in _QUOTED_RUN.finditer(doc.text, sentence.start, sentence.end):
             after = doc.text[run.end() : min(sentence.end, run.end() + 8)]
@@ -178,9 +196,13 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
             # are; one (`加工中心` of `数控车床、加工中心和工业机器人操作课程`) is a word that happens to end so. A generic
             # item (`高等学校` in `职业院校、高等学校、重点企业、科研机构`) makes it a list of kinds, not names.
             for items, _ in _enumerations(words):
-                typed = sum(bool(suffix.search(doc.text[a:b])) and not GENERIC.match(doc.text[a:b]) for a, b in items)
-                if 2 * typed >= len(items):
-                    out.extend(Mention(doc.text[a:b], Span(a, b), sentence) for a, b in items)
+                ends = [
+                    e.group()
+                    for a, b in items
+                    if (e := suffix.search(doc.text[a:b])) and not GENERIC.match(doc.text[a:b])
+                ]
+                if 2 * len(ends) >= len(items):  # typed as the list's own names end (`学院` of 丹尼斯工匠学院)
+                    out.extend(Mention(doc.text[a:b], Span(a, b), sentence, ends[0]) for a, b in items)
     # A name inside a cited title (`中小学` of 《中小学幼儿园安全管理办法》) is part of the title, not a mention.
     titles = [(t.start(), t.end()) for t in _DOCUMENT.finditer(doc.text)]
     return [
