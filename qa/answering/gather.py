@@ -197,9 +197,9 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
             # item (`高等学校` in `职业院校、高等学校、重点企业、科研机构`) makes it a list of kinds, not names.
             for items, _ in _enumerations(words):
                 ends = [
-                    e.group()
+                    ending.group()
                     for a, b in items
-                    if (e := suffix.search(doc.text[a:b])) and not GENERIC.match(doc.text[a:b])
+                    if (ending := suffix.search(doc.text[a:b])) and not GENERIC.match(doc.text[a:b])
                 ]
                 if 2 * len(ends) >= len(items):  # typed as the list's own names end (`学院` of 丹尼斯工匠学院)
                     out.extend(Mention(doc.text[a:b], Span(a, b), sentence, ends[0]) for a, b in items)
