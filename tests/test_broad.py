@@ -442,6 +442,22 @@ def test_a_gathering_of_partners_keeps_those_named_where_the_relation_is_said(tm
     assert question_scope("学校与哪家企业合作建设智慧课堂？") == "fact"
 
 
+OWN_PLAN = (
+    "中原智造装备有限公司2025年员工技能提升培训计划\n"
+    "为提升一线员工技能水平，公司与华中数控股份有限公司合作开设数控课程，"
+    "并与许昌职业技术学院签订校企合作协议。\n"
+    "中原智造装备有限公司\n2025年1月6日\n"
+)
+
+
+def test_a_document_is_not_its_own_partner(tmp_path: Path) -> None:
+    bot = _collection(tmp_path, "plan", {"plan.txt": OWN_PLAN})
+    partners = bot.ask("计划中提到了哪些合作企业？")
+    assert "华中数控股份有限公司" in partners.text
+    assert "中原智造装备有限公司" not in partners.text, "the plan's sender works with the others"
+    assert "中原智造装备有限公司" in bot.ask("计划中提到了哪些企业？").text  # as a company mentioned, it is one
+
+
 REPORT = (
     "南溪县第一中学2024年度工作报告\n"
     "一、学校基本情况\n学校现有教学班48个，在校学生2310人。\n"

@@ -209,9 +209,14 @@ def gathered(
     document never says (`本科`) cannot be checked: the list is given under a line saying so. One said all through
     the document (`职业` in a letter on vocational education) names its topic, not a narrower kind."""
     use = modifier_use(doc, modifier)
+    # Partners (`和哪些企业合作`, `合作企业`) are others: the document's own sender is none of them.
+    sender = doc.structure.sender
+    own = doc.text[sender.start : sender.end] if sender is not None and (relation or "合作" in noun) else ""
 
     def keep(m: Mention) -> bool:
         if relation and relation not in doc.text[m.sentence.start : m.sentence.end]:
+            return False
+        if own and m.name == own:
             return False
         if of_another_kind(m, kinds, noun):  # `哪些大学`: no 学院
             return False
