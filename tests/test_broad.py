@@ -107,6 +107,8 @@ def test_a_gathering_of_one_kind_of_school_leaves_out_its_siblings(bot: QA) -> N
     _exact(bot, universities)
     schools = bot.ask("信中提到了哪些学校？")  # the type's own word narrows nothing
     assert "郑州旅游职业学院" in schools.text and "郑州职业技术大学" in schools.text
+    cities = bot.ask("信中提到了哪些城市？")
+    assert "南京" in cities.text and "河南省" not in cities.text, "a province is no city"
 
 
 def test_gathering_documents_cites_each_title(bot: QA) -> None:

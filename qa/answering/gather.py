@@ -46,6 +46,7 @@ SUFFIXES: dict[str, re.Pattern[str]] = {
 # and `哈工大` stay, `郑州旅游职业学院` and `郑州市国防科技学校` go; asked for 学校, every school stays.
 NAME_ENDINGS: dict[str, tuple[str, ...]] = {"school": ("大学", "学院", "学校", "研究院", "中学", "小学", "技校")}
 TYPE_WORDS = frozenset({"学校", "院校", "高校"})
+NOT_OF: dict[str, tuple[str, ...]] = {"城市": ("省",), "地市": ("省",)}  # a province is a place, but no city
 PROPER = {"nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"}
 PROPAGATES = {"company", "organisation"}  # the types whose bare proper nouns join a typed list in the same sentence
 _NOUNISH = re.compile(r"^(?:n|nr|nrt|nrfg|ns|nt|nz|j|eng|vn|an|l|b)")
@@ -103,8 +104,11 @@ def of_another_kind(mention: Mention, kinds: tuple[str, ...], noun: str) -> bool
     """Whether a mention's name, or the type of the list naming it, ends in a word naming another kind than `noun`
     asks for (`…职业学院`, or `比亚迪` of `比亚迪、丹尼斯工匠学院`, when 大学 is asked); False for a name ending in none
     of them, or in a list whose type says `noun` (`哈工大` of `…等六所大学郑州研究院`), and whenever `noun` names no
-    narrower kind itself (`学校`)."""
+    narrower kind itself (`学校`). A name ending as `NOT_OF` says `noun`'s things never do (`河南省` of 城市) is another
+    kind too."""
     said = (mention.name, mention.typed_as)
+    if mention.name.endswith(NOT_OF.get(noun, ())):  # `河南省` when 城市 is asked
+        return True
     if noun in TYPE_WORDS or mention.name.endswith(noun) or noun in mention.typed_as:  # `六所大学郑州研究院`
         return False
     endings = [NAME_ENDINGS[kind] for kind in kinds if noun in NAME_ENDINGS.get(kind, ())]
