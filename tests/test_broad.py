@@ -294,6 +294,15 @@ def test_a_standalone_question_is_not_merged_with_an_unrelated_earlier_one() -> 
     assert resolve("学校的游泳池有多大？", ["机器人社团获得了什么奖？"]).text == "学校的游泳池有多大？"
 
 
+def test_what_there_is_of_a_type_is_gathered_by_its_own_words_after_any_question(bot: QA) -> None:
+    # Merged with the earlier question's words it was a fact question, answered from the 活动周 sentence at 0.45.
+    answer = bot.ask("有哪些技工院校？", ["职教活动周是什么时候？"])
+    assert answer.abstained and "“技工院校”" in answer.text
+    # A question about where the earlier subject went is still read with it.
+    went = bot.ask("去了哪些城市？", ["2024年8月考察组是谁带队的？"])
+    assert went.scope == "fact" and "南京" in went.text
+
+
 def test_a_follow_up_adding_only_a_verbal_noun_no_document_holds_is_taken_alone(bot: QA) -> None:
     # jieba tags 经费 `vn`: merged with the earlier question, it was answered from that question's sentence at 0.45.
     assert resolve("有没有提到经费？", ["存在什么问题？"], holds=lambda word: word != "经费").text == "有没有提到经费？"

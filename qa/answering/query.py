@@ -49,6 +49,7 @@ _LISTED = re.compile(
 _LIST_REQUEST = re.compile(r"(?:列出|列举|罗列)(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,30})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)?$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
+_EXISTS = re.compile(r"^(?:那|那么)?(?:都|还|一共|总共)?(?:有|提到了?|包括)(?:哪些|哪几|什么)")
 _LISTED_NOT = frozenset({"count", "measure", "date", "money", "rate", "people"})  # a number asked: no names
 _NOUN_LIKE = ("n", "b", "j", "s", "t", "vn", "a", "f", "m", "q", "x", "eng", "h", "k")
 
@@ -187,6 +188,10 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     kinds = asked_kinds(kind_text)
     own = plain_focus if focus else plain  # a follow-up's scope is what it says itself
     scope = question_scope(own, kinds, aligned_simplified(content))
+    if focus and scope == "fact" and _EXISTS.match(own):
+        # `有哪些技工院校？` after `职教活动周是什么时候？`: what there is of a type asks the documents, not the earlier
+        # question; read by its own words alone, it gathers (`去了哪些城市？` asks where the earlier subject went).
+        scope = question_scope(own, kinds, aligned_simplified(without_filler(focus)))
     topic_text = SCOPE_WORDS.sub(" ", without_filler(focus) if focus else content)
     topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
