@@ -114,6 +114,9 @@ def test_a_follow_up_is_refused_when_the_closest_sentence_does_not_say_what_it_s
     assert answer.abstained and "“高职院校”" in answer.text and "130" not in answer.text
     answer = bot.ask("那高职学校有几所？", history=["郑州市有多少所中职学校通过了标准化建设工程验收？"])
     assert answer.abstained and "“高职学校”" in answer.text and "41" not in answer.text
+    # what is swapped in is its nouns, not the verb before them
+    answer = bot.ask("改成技工院校呢？", history=["2024年全市中等职业学校共开设多少个专业？"])
+    assert not answer.abstained and "130多个" in answer.text
 
 
 def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:

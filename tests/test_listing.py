@@ -21,6 +21,9 @@ from qa.answering.query import listed_kind
         ("有哪些学校的专业群进入了建设行列？", ("学校", "")),  # what 的 owns goes on to act: the owner is asked
         ("哪些企业能参加？", ("企业", "")),
         ("通知里提到了哪些A级景区？", ("A级景区", "")),
+        ("活动是围绕哪几个主题开展的？", ("主题", "个")),  # nothing after 的: the words before it
+        ("5个产业学院分别是哪几个？", ("产业学院", "个")),  # the colleges, not their count
+        ("暑期线路是围绕哪几个主题？", ("主题", "个")),  # not `暑期线路`, which no 是/有 joins to the wh-word
         ("有多少所学校？", ("", "")),
         ("学校在哪里？", ("", "")),
     ],

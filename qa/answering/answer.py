@@ -15,6 +15,7 @@ from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.kinds import KINDS, counted_only
 from qa.answering.models import MODELS_DIR, Models, load_models
+from qa.answering.names import tag
 from qa.answering.query import (
     QUESTION_WORDS,
     Query,
@@ -459,8 +460,27 @@ def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:
     '' when it does, or the question swapped nothing in."""
     if said is None or not said.new:
         return ""
-    words = [simplified(w) for w in without_filler(said.new, QUESTION_WORDS).split() if len(w) >= 2]
-    return said.new if words and not all(w in best.plain for w in words) else ""  # `市級` of 市級的呢 is 市级
+    plain = simplified(said.new)  # `市級` of 市級的呢 is 市级
+    words = _noun_runs(plain) or [w for w in without_filler(plain, QUESTION_WORDS).split() if len(w) >= 2]
+    return said.new if words and not all(w in best.plain for w in words) else ""
+
+
+_RUN_TAGS = ("n", "b", "j", "m", "vn", "eng")
+
+
+def _noun_runs(text: str) -> list[str]:
+    """Runs of nouns, attributives and numbers in `text` (`技工院校` of 换成技工院校, `2023年`), of two characters or
+    more: what a follow-up swaps in, without the verbs around it (`换成`, `入选`). [] when it has none (`没通过`)."""
+    runs: list[str] = []
+    run = ""
+    for word, flag in (*tag(text), ("", "x")):
+        if word and flag.startswith(_RUN_TAGS):
+            run += word
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = ""
+    return runs
 
 
 def _abstain(

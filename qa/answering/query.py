@@ -47,7 +47,7 @@ _LISTED = re.compile(
     r"(?:哪些|哪几(?P<unit>[个所家位类种项名座条]?)|都有什么|有什么|(?:具体|分别|都)是什么)(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{0,12})"
 )
 _LIST_REQUEST = re.compile(r"(?:列出|列举|罗列)(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,30})")
-_LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)?$")
+_LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
 _EXISTS = re.compile(r"^(?:那|那么)?(?:都|还|一共|总共)?(?:有|提到了?|包括)(?:哪些|哪几|什么)")
 _LISTED_NOT = frozenset({"count", "measure", "date", "money", "rate", "people"})  # a number asked: no names
@@ -344,6 +344,8 @@ def listed_kind(question: str) -> tuple[str, str]:
         before = _LISTED_BEFORE.search(question[: m.start()])
         noun = _asked_words(_last_words(before["noun"])) if before else ""
     unit = m["unit"] or ""
+    counted = NUMBER_WITH_UNIT.match(noun)
+    noun = noun[counted.end() :] if counted else noun  # `10条暑期精品旅游线路分别是哪几条`: the lines, not their count
     return (noun if len(noun) >= 2 else ""), unit
 
 
@@ -357,12 +359,17 @@ def _last_words(phrase: str) -> str:
 def _asked_words(phrase: str) -> str:
     """The noun phrase a wh-word opens (`本科层次的职业学校 ` → `职业学校`), cut where a verb follows a noun
     (`企业能参加` → `企业`); the owner when what 的 owns goes on to do something (`学校的专业群进入了` → `学校`)."""
-    words = tag(_LISTED_STOP.split(phrase)[0])
+    words = list(tag(_LISTED_STOP.split(phrase)[0]))
     of = [i for i, (word, _) in enumerate(words) if word == "的"]
     if of:
-        if any(flag == "v" for _, flag in words[of[0] + 1 :]):
-            return _last_words("".join(word for word, _ in words[: of[0]]))
-        words = words[of[-1] + 1 :]
+        owned = words[of[0] + 1 :]
+        # `主题推出的` (围绕哪几个主题推出的): nothing after 的, the words before it are the phrase
+        if not owned or any(flag == "v" for _, flag in owned):
+            words = words[: of[0]]
+            cuts = [i for i, (word, _) in enumerate(words) if word in ("所有", "全部")]
+            words = words[cuts[-1] + 1 :] if cuts else words
+        else:
+            words = words[of[-1] + 1 :]
     kept: list[str] = []
     for word, flag in words:
         if kept and not flag.startswith(_NOUN_LIKE):
