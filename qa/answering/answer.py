@@ -448,21 +448,25 @@ def _only_counted(
     # The counting clause most about the question (`技工院校开设专业130多个` of 技工院校开设了哪些专业, beside 中职's 163个).
     said = max((best.text[start:end].strip() for start, end in counting), key=query.coverage)
     which = f"哪些{query.listed}" if query.listed else f"哪几{query.listed_unit}"
-    text = f"{ctx.where}只给出了数量：“{said}”，没有列出具体是{which}。{broad.CLOSEST}"
-    text = in_script_of(text, "".join(p.text for p in ctx.passages))
+    return _refusal(asked, resolved, f"{ctx.where}只给出了数量：“{said}”，没有列出具体是{which}。", ctx, confidence)
+
+
+def _refusal(asked: str, resolved: str, text: str, ctx: AnswerContext, confidence: float | None) -> Answer:
+    """A refusal saying `text`, then that the closest passages follow, in the documents' script."""
+    text = in_script_of(text + broad.CLOSEST, "".join(p.text for p in ctx.passages))
     return Answer(
         asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
     )
 
 
 def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:
-    """What a follow-up swapped in (`高职院校`, `省级`), its question words left out, when `best` does not say it;
-    '' when it does, or the question swapped nothing in."""
+    """What a follow-up swapped in (`高职院校`, `省级`), its verbs and question words left out, when `best` does not
+    say it; '' when it does, or the question swapped nothing in."""
     if said is None or not said.new:
         return ""
     plain = simplified(said.new)  # `市級` of 市級的呢 is 市级
     words = _noun_runs(plain) or [w for w in without_filler(plain, QUESTION_WORDS).split() if len(w) >= 2]
-    return said.new if words and not all(w in best.plain for w in words) else ""
+    return "、".join(words) if words and not all(w in best.plain for w in words) else ""
 
 
 _RUN_TAGS = ("n", "b", "j", "m", "vn", "eng")
@@ -490,10 +494,8 @@ def _abstain(
     sentence does not say), with the closest passages."""
     where = ctx.where
     if unsaid:
-        text = f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是别的。{broad.CLOSEST}"
-        text = in_script_of(text, "".join(p.text for p in ctx.passages))
-        return Answer(
-            asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
+        return _refusal(
+            asked, resolved, f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是别的。", ctx, confidence
         )
     # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters
     # (`预算` of 财政预算, when 财政 occurs), then the noun asked for when it holds no such run (`高职学校`, each of
@@ -504,11 +506,8 @@ def _abstain(
     missing = list(dict.fromkeys([*query.details_absent, *runs, *([noun] if unnamed else [])]))
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
-        text = f"{where}没有找到答案：{where}没有提到{what}。{broad.CLOSEST}"
+        text = f"{where}没有找到答案：{where}没有提到{what}。"
     else:
-        text = f"{where}没有找到这个问题的答案。{broad.CLOSEST}"
+        text = f"{where}没有找到这个问题的答案。"
     # Written in the documents' script: a traditional corpus (`學校`) gets `信中沒有找到…`.
-    text = in_script_of(text, "".join(p.text for p in ctx.passages))
-    return Answer(
-        asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
-    )
+    return _refusal(asked, resolved, text, ctx, confidence)

@@ -357,7 +357,7 @@ def _last_words(phrase: str) -> str:
 
 
 def _asked_words(phrase: str) -> str:
-    """The noun phrase a wh-word opens (`本科层次的职业学校 ` → `职业学校`), cut where a verb follows a noun
+    """The noun phrase a wh-word opens (`本科层次的职业学校` → `职业学校`), cut where a verb follows a noun
     (`企业能参加` → `企业`); the owner when what 的 owns goes on to do something (`学校的专业群进入了` → `学校`)."""
     words = list(tag(_LISTED_STOP.split(phrase)[0]))
     of = [i for i, (word, _) in enumerate(words) if word == "的"]
