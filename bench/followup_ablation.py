@@ -11,7 +11,8 @@ opens (`本地那些技校…？` after a question on 示范性专业点: `qa.an
 unheld` without refusing a follow-up whose answer does not say the part it swapped in or added (`那高职院校呢？` answered
 with 技工院校's count: `qa.answering.answer._swapped_unsaid`); `subject, fragment whole` swapping the whole fragment
 again, not the part before its question words (`那省级的有几家？`, `那高职院校有几所？`: `followup._PART_THEN_ASK`,
-`followup._nouns_then_ask`).
+`followup._nouns_then_ask`), and with it a question of a part, 的 and question words only (`省级的有几家？`) no longer
+leaning back for that alone (`followup._only_part_asked`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated

@@ -128,6 +128,14 @@ def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
     assert merged.focus == "省级的有几家" and merged.added == "省级" and not merged.swapped_in
 
 
+def test_a_part_and_de_before_question_words_only_leans_back() -> None:
+    # `省级的有几家？` has no noun after its 的: it stands for the earlier question's (公共实训基地)
+    assert is_elliptical("省级的有几家？") and is_elliptical("带队的是谁？")
+    assert not is_elliptical("学校的游泳池有多大？"), "a noun after 的: a question of its own"
+    resolved = resolve("省级的有几家？", ["郑州市建设了多少家市级高技能人才公共实训基地？"])
+    assert resolved.text == "郑州市建设了多少家省级高技能人才公共实训基地？"
+
+
 def test_nouns_then_a_question_swap_in_as_a_part_does_but_a_verb_phrase_does_not() -> None:
     earlier = "郑州市有多少所中职学校通过了标准化建设工程验收？"
     assert resolve("那高职学校有几所？", [earlier]).text == "郑州市有多少所高职学校通过了标准化建设工程验收？"

@@ -124,7 +124,15 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
     # Short and without a subject of its own, or asking nothing: `去了哪些城市？`, `市级的？`. A long question is
     # taken as it stands whatever it opens with (`哪六所大学的郑州研究院签定了合作协议？`), and a short one with its
     # own subject too (`学校的游泳池有多大？`).
-    return short and (not _ASKS.search(fragment) or bool(_NO_SUBJECT.match(fragment)))
+    return short and (not _ASKS.search(fragment) or bool(_NO_SUBJECT.match(fragment)) or _only_part_asked(fragment))
+
+
+def _only_part_asked(fragment: str) -> bool:
+    """`省级的有几家`: a part, 的, and question words only; the 的 stands for a noun the earlier question said."""
+    part = _PART_THEN_ASK.match(fragment)
+    return (
+        part is not None and bool(_ASKS.search(part["ask"])) and not _CONTENT_WORD.search(FILLER.sub(" ", part["ask"]))
+    )
 
 
 def _content_chars(fragment: str) -> int:
