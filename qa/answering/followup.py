@@ -129,10 +129,17 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
 
 def _only_part_asked(fragment: str) -> bool:
     """`省级的有几家`: a part, 的, and question words only; the 的 stands for a noun the earlier question said."""
-    part = _PART_THEN_ASK.match(fragment)
-    return (
-        part is not None and bool(_ASKS.search(part["ask"])) and not _CONTENT_WORD.search(FILLER.sub(" ", part["ask"]))
-    )
+    return bool(_asked_part(fragment, nouns=False))
+
+
+def _asked_part(fragment: str, nouns: bool = True) -> str:
+    """What a fragment of a part and question words only asks about: the words before its 的 (`省级` of 省级的有几家),
+    or with `nouns` its nouns before the question (`高职院校` of 高职院校有几所); '' for any other fragment (`他们合作建的
+    学院叫什么名字`, whose rest names what it asks: `学院`)."""
+    part = _PART_THEN_ASK.match(fragment) or (_nouns_then_ask(fragment) if nouns else None)
+    if part is None or not _ASKS.search(part["ask"]) or _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
+        return ""
+    return part["part"]
 
 
 def _content_chars(fragment: str) -> int:
@@ -153,16 +160,12 @@ def _resolve_one(question: str, context: str) -> Resolved:
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
-    part = _PART_THEN_ASK.match(fragment) or _nouns_then_ask(fragment)
-    added = ""
-    if part is not None and _ASKS.search(part["ask"]) and not _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
-        # `那省级的有几家？`: the words before 的 are what it asks about, and the rest, question words only, asks again
-        # what the earlier question asked. They swap in for their counterpart; the whole fragment aligned by its last
-        # character would replace `地建了多少家`. Not `他们合作建的学院叫什么名字`, whose rest names what it asks (`学院`).
-        added = part["part"]
-        swapped_part = _swap_aligned(added, context)
-        if swapped_part is not None:
-            fragment, swapped = added, swapped_part
+    # `那省级的有几家？`: the part is what it asks about, and the rest asks again what the earlier question asked. The
+    # part swaps in for its counterpart; the whole fragment aligned by its last character would replace `地建了多少家`.
+    added = _asked_part(fragment)
+    swapped_part = _swap_aligned(added, context) if added else None
+    if swapped_part is not None:
+        fragment, swapped = added, swapped_part
     if swapped is not None:
         # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
         # `市级` alone would pick `市级重点建设专业30个`.

@@ -11,6 +11,7 @@ from qa.answering.attributes import asked_attributes
 from qa.answering.kinds import COUNT_ASKED, NUMBER_WITH_UNIT, UNITS, asked_kinds
 from qa.answering.names import asked_names, common_nouns, offsets, tag
 from qa.answering.scope import (
+    LIST_VERBS,
     SCOPE_WORDS,
     Scope,
     gather_modifier,
@@ -35,7 +36,7 @@ FILLER = re.compile(
 # models weigh keep them, as the models were trained: taken out of the terms too and retrained (beside a change that
 # alone left DRCD as it was), DRCD's answerable questions lost confidence (false abstention at the shipped threshold
 # 0.041 -> 0.096, its own 3% point 0.815 -> 0.787; README, sixth round).
-QUESTION_WORDS = re.compile(FILLER.pattern + "|哪一|哪|何种|甚么|谁|列出|列举|罗列")
+QUESTION_WORDS = re.compile(FILLER.pattern + "|哪一|哪|何种|甚么|谁|" + LIST_VERBS)
 _WH_HEAD = re.compile(
     r"(?:什么样的?|(?<!为)什么(?!时候)|哪一些|哪些|哪几[个所家位类种项]?|哪[个所家位类种项]|哪一[个所家位类种项])([\u4e00-\u9fff]{1,12})"
 )
@@ -46,7 +47,7 @@ _ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没
 _LISTED = re.compile(
     r"(?:哪些|哪几(?P<unit>[个所家位类种项名座条]?)|都有什么|有什么|(?:具体|分别|都)是什么)(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{0,12})"
 )
-_LIST_REQUEST = re.compile(r"(?:列出|列举|罗列)(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,30})")
+_LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
 _EXISTS = re.compile(r"^(?:那|那么)?(?:都|还|一共|总共)?(?:有|提到了?|包括)(?:哪些|哪几|什么)")
@@ -333,7 +334,7 @@ def listed_kind(question: str) -> tuple[str, str]:
     `("中职学校", "所")` of `…验收的中职学校具体是哪几所`, `("职业学校", "")` of `哪些本科层次的职业学校`, `("学校", "")` of
     `哪些学校的专业群进入了…` (what 的 owns then does something: the wh-word asks for the owner); `("", "")` when it
     asks for no list."""
-    request = _LIST_REQUEST.search(question)
+    request = _LIST_ASKED.search(question)
     if request is not None:
         return _last_words(request["noun"]), ""
     m = _LISTED.search(question)

@@ -50,9 +50,11 @@ _MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写�
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
 
 
+# The verbs of a request to list (`列出`, `列举一下`): a question word, never a term a refusal names as missing.
+LIST_VERBS = "列出|列举|罗列"
 # `列举一下信中提到的城市`, `列出文中的技工院校`: a request to list the things of a type, asking nothing else.
 _LIST_REQUEST = (
-    rf"^(?:请)?(?:列出|列举|罗列)(?:一下)?(?:[^，,。？?]{{0,10}}?的)?([\u4e00-\u9fff]{{0,3}}?)({_TYPE_ALT})[。？?]?$"
+    rf"^(?:请)?(?:{LIST_VERBS})(?:一下)?(?:[^，,。？?]{{0,10}}?的)?([\u4e00-\u9fff]{{0,3}}?)({_TYPE_ALT})[。？?]?$"
 )
 
 
