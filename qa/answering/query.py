@@ -141,7 +141,8 @@ class Query:
     # (`政府` of 哪个政府, which a sibling such as 江户幕府 answers).
     nouns: tuple[str, ...] = ()
     # What it asks to have named, several of them, simplified (`中职学校` of 验收的中职学校具体是哪几所, `专业` of 列出所有
-    # 省级高水平专业… its last words), and the classifier it counts them in (`所`); '' when it asks no list.
+    # 省级高水平专业… its last words), and the classifier it counts them in (`所`); '' when it asks no list. Not `head`,
+    # which the models were trained on as it reads (`专业群进入` of 哪些学校的专业群进入了…, where 学校 is asked).
     listed: str = ""
     listed_unit: str = ""
 
