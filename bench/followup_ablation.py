@@ -12,7 +12,10 @@ unheld` without refusing a follow-up whose answer does not say the part it swapp
 with 技工院校's count: `qa.answering.answer._swapped_unsaid`); `subject, fragment whole` swapping the whole fragment
 again, not the part before its question words (`那省级的有几家？`, `那高职院校有几所？`: `followup._PART_THEN_ASK`,
 `followup._nouns_then_ask`), and with it a question of a part, 的 and question words only (`省级的有几家？`) no longer
-leaning back for that alone (`followup._only_part_asked`).
+leaning back for that alone (`followup._only_part_asked`); `subject, own ask unchecked` without refusing a merged
+follow-up given the earlier answer back when that answer says none of its words and lacks what it asks (`一共考察了几天？`
+after `…去了哪三个城市？`: `answer._own_ask_unheld`); `subject, asked swap held` holding the answer to a fragment that
+asks something itself and took an earlier follow-up's place (`是哪一年去的` for `是谁带队去的`: `followup._part_to_say`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -54,6 +57,8 @@ def main() -> None:
             "subject, determiners back",
             "subject, swap unheld",
             "subject, fragment whole",
+            "subject, own ask unchecked",
+            "subject, asked swap held",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -62,6 +67,8 @@ def main() -> None:
             said = followup._said_before if not rule.endswith("back") else (lambda *_: True)
             unsaid = answer._swapped_unsaid if not rule.endswith("unheld") else (lambda *_: "")
             whole = rule.endswith("whole")
+            own = answer._own_ask_unheld if not rule.endswith("unchecked") else (lambda *_: "")
+            to_say = followup._part_to_say if not rule.endswith("swap held") else (lambda swapped: swapped)
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -70,6 +77,8 @@ def main() -> None:
                 mock.patch.object(answer, "_swapped_unsaid", unsaid),
                 mock.patch.object(followup, "_PART_THEN_ASK", re.compile("(?!)") if whole else followup._PART_THEN_ASK),
                 mock.patch.object(followup, "_nouns_then_ask", (lambda _: None) if whole else followup._nouns_then_ask),
+                mock.patch.object(answer, "_own_ask_unheld", own),
+                mock.patch.object(followup, "_part_to_say", to_say),
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]

@@ -143,6 +143,24 @@ def test_nouns_then_a_question_swap_in_as_a_part_does_but_a_verb_phrase_does_not
     assert resolve("一共有多少家？", ["全市技工院校和哪些知名企业建立了合作关系？"]).focus == "一共有多少家"
 
 
+def test_a_merged_follow_up_is_refused_when_the_earlier_answer_does_not_hold_what_it_asks(bot: QA) -> None:
+    earlier = "2024年8月考察组去了哪三个城市？"
+    # The trip's sentence names its month and cities, not how many days it took: 三地 counts no 天.
+    answer = bot.ask("一共考察了几天？", history=[earlier])
+    assert answer.abstained and "三地" not in answer.text
+    # The earlier answer says what a follow-up adds (`带队`), or holds the date it asks for: it answers again.
+    assert "带队" in bot.ask("是谁带队去的？", history=[earlier]).text
+    assert "2024年8月" in bot.ask("是哪一年去的？", history=[earlier]).text
+
+
+def test_an_ask_swapped_for_an_ask_is_no_part_the_answer_must_name(bot: QA) -> None:
+    history = ["2024年8月考察组去了哪三个城市？", "一共考察了几天？", "是谁带队去的？"]
+    resolved = resolve("是哪一年去的？", history)
+    assert resolved.text.startswith("是哪一年去的") and not resolved.swapped_in
+    answer = bot.ask("是哪一年去的？", history=history)
+    assert not answer.abstained and "2024年8月" in answer.text
+
+
 def test_a_follow_up_adding_only_a_part_is_refused_when_the_closest_sentence_does_not_say_it(bot: QA) -> None:
     answer = bot.ask("那国家级的有几家？", history=["汽车维修方面有没有公共实训基地？"])
     assert answer.abstained and "“国家级”" in answer.text, "the letter counts 18 市级 bases only"

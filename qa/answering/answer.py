@@ -13,7 +13,7 @@ import numpy as np
 from qa.answering import broad
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
-from qa.answering.kinds import KINDS, counted_only
+from qa.answering.kinds import COUNT_ASKED, KINDS, asked_kinds, counted, counted_only
 from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.names import tag
 from qa.answering.query import (
@@ -130,7 +130,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return _only_counted(asked, question, query, best, counting, ctx, confidence)
     # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
     # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
-    unsaid = _swapped_unsaid(ctx.already_said, best)
+    unsaid = _swapped_unsaid(ctx.already_said, best) or _own_ask_unheld(ctx, question, best)
     if unsaid:
         return _abstain(asked, question, reading.query, ctx, confidence, unsaid=unsaid)
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
@@ -416,8 +416,7 @@ def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, que
         return top
     cited = said.citation
     best = reading.candidates[top]
-    earlier = question[len(ctx.focus) :]
-    new = {t for t in bigrams(without_filler(ctx.focus)) if len(t) == 2 and t not in earlier}
+    new = _added_words(ctx.focus, question[len(ctx.focus) :])
     if not new or best.doc_id != cited.doc_id or not _overlap(cited, best.span) or any(t in best.seen for t in new):
         return top
     text = ctx.document(cited.doc_id).text
@@ -426,6 +425,11 @@ def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, que
         if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and any(t in other.seen for t in new):
             return int(i)
     return top
+
+
+def _added_words(focus: str, earlier: str) -> set[str]:
+    """The two-character words a follow-up (`focus`) says that the earlier question it was merged with does not."""
+    return {t for t in bigrams(without_filler(focus)) if len(t) == 2 and t not in earlier}
 
 
 def _beside(span: Span, cited: Citation, text: str) -> bool:
@@ -467,6 +471,32 @@ def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:
     plain = simplified(said.new)  # `市級` of 市級的呢 is 市级
     words = _noun_runs(plain) or [w for w in without_filler(plain, QUESTION_WORDS).split() if len(w) >= 2]
     return "、".join(words) if words and not all(w in best.plain for w in words) else ""
+
+
+# Kinds whose mark in a sentence says it gives that answer (a date, a sum, a rate, a name…), not only its topic: what
+# a merged follow-up asks in its own words must be in the earlier answer it gets back.
+_HELD_KINDS = frozenset(("date", "money", "rate", "people", "area", "length", "duration", "weight", "ranking"))
+
+
+def _own_ask_unheld(ctx: AnswerContext, question: str, best: Candidate) -> str:
+    """A merged follow-up's own words (`一共考察了几天`) when `best` is the earlier question's answer again, says none of
+    the words the follow-up adds (`_something_new`), and does not hold what they ask: a count in the unit asked
+    (`几天`: a number of 天), or a kind of answer a sentence marks (a date, a sum, a rate…). The earlier question's
+    words point back at its answer; only the follow-up's own words say what is asked now. '' otherwise."""
+    said = ctx.already_said
+    if said is None or not ctx.focus or not question.startswith(ctx.focus):
+        return ""
+    if best.doc_id != said.citation.doc_id or not _overlap(said.citation, best.span):
+        return ""
+    if any(t in best.seen for t in _added_words(ctx.focus, question[len(ctx.focus) :])):
+        return ""
+    own = simplified(ctx.focus)
+    unit = next((m.group(1) for m in COUNT_ASKED.finditer(own) if m.group(1)), "")
+    asked = asked_kinds(own) & _HELD_KINDS
+    unheld = (unit and not re.search(counted(unit), best.plain)) or any(
+        kind.name in asked and not kind.holds.search(best.plain) for kind in KINDS
+    )
+    return ctx.focus.rstrip("？?。！!，, ") if unheld else ""
 
 
 _RUN_TAGS = ("n", "b", "j", "m", "vn", "eng")

@@ -169,8 +169,14 @@ def _resolve_one(question: str, context: str) -> Resolved:
     if swapped is not None:
         # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
         # `市级` alone would pick `市级重点建设专业30个`.
-        return Resolved(swapped, previous=context, swapped_in=fragment, pointed=pointed)
+        return Resolved(swapped, previous=context, swapped_in=_part_to_say(fragment), pointed=pointed)
     return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed, added=added)
+
+
+def _part_to_say(swapped: str) -> str:
+    """What a swap put in that the answer must say: the part (`高职院校`), or '' when the fragment swapped in asks
+    something itself (`是哪一年去的` for the `是谁带队去的` of a merged follow-up): an ask took an ask's place."""
+    return "" if _ASKS.search(swapped) else swapped
 
 
 def _nouns_then_ask(fragment: str) -> re.Match[str] | None:
