@@ -103,16 +103,14 @@ _SURNAMES = frozenset(
 _COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "慕容", "令狐", "长孙", "宇文")
 
 
-# Common nouns jieba's dictionary tags as names (`城市` ns, `联合体` nt, `博士后` nr): `tag` gives them `n`, so they are
-# read as the nouns they are (`多少所普通高中` asks for 普通高中), never swapped as entities, nor harvested.
-MISTAGGED_NOUNS = frozenset(
+# Common words jieba's dictionary tags as names (`城市` ns, `联合体` nt, `申报` nz, `博士后` nr): never swapped
+# as entities, nor harvested.
+NOT_NAMES = frozenset(
     _words(
-        "城市 东西 大国 中考 普通高中 联合体 中专学校 本科生 培训基地 博士后 宣传周 高新区 胡辣汤 国家 全国 世界 地方 "
-        "中央 政府 学校 公司 企业 社会"
+        "城市 东西 大国 中考 上岗 普通高中 联合体 国防科技 中专学校 印发 申报 正宗 本科生 培训基地 博士后 宣传周 "
+        "高新区 高水平 胡辣汤 连成 封信 国家 全国 世界 地方 中央 政府 学校 公司 企业 社会"
     )
 )
-# Other common words it tags as names (`申报` nz, `印发`): not names either.
-NOT_NAMES = MISTAGGED_NOUNS | frozenset(_words("上岗 国防科技 印发 申报 正宗 高水平 连成 封信"))
 
 
 def plausible(name: str, kind: EntityType) -> bool:
@@ -203,4 +201,4 @@ def tag(text: str) -> tuple[tuple[str, str], ...]:
             raise ImportError("names need jieba: pip install 'jieba>=0.42'") from exc
         jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes go to stderr otherwise
         _jieba = jieba.posseg
-    return tuple((w.word, "n" if w.word in MISTAGGED_NOUNS else w.flag) for w in _jieba.cut(text))
+    return tuple((w.word, w.flag) for w in _jieba.cut(text))
