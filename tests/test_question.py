@@ -166,6 +166,11 @@ def test_a_detail_no_document_holds_in_any_form_is_missing() -> None:
     assert asked.details_missing == 0.5 and asked.details_absent == ("2019年",), "2019 is nowhere, 41所 is"
     assert analyse("有94米吗？", letter).details_absent == ("94米",)
     assert analyse("有四十一所中职学校通过验收吗？", letter).details_missing == 0.0, "the letter writes 41所"
+    # a round figure with 多/余 is a detail too, in that form: the letter's 130多个 is no 200多个
+    letter = LexicalIndex(["全市技工院校开设专业130多个。"])
+    assert analyse("哪类学校开设的专业有200多个？", letter).details_absent == ("200多个",)
+    assert analyse("技工院校开设专业130多个吗？", letter).details == (("130多个",),)
+    assert analyse("有十多个专业吗？", letter).details == (("十多个", "10多个"),)
 
 
 def test_the_noun_a_question_asks_for_is_found_and_checked_against_the_documents() -> None:

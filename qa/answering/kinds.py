@@ -21,10 +21,11 @@ _MEASURE_WORDS = (
 )
 MEASURES = tuple(_MEASURE_WORDS.split())
 CHINESE_DIGITS = "零一二两三四五六七八九十百千"
-NUMBER_WITH_UNIT = re.compile(
-    rf"(?<![\d.{CHINESE_DIGITS}])(?P<value>(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)(?:万|亿)?)"
-    rf"(?P<unit>{'|'.join(sorted(map(re.escape, MEASURES), key=len, reverse=True))})"
-)
+_VALUE = rf"(?<![\d.{CHINESE_DIGITS}])(?P<value>(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)(?:万|亿)?)"
+_MEASURE = rf"(?P<unit>{'|'.join(sorted(map(re.escape, MEASURES), key=len, reverse=True))})"
+NUMBER_WITH_UNIT = re.compile(_VALUE + _MEASURE)
+# The same, or a round number with `多`/`余` (`200多个`, `1000余家`): how a question names a figure it asks about.
+NUMBER_NAMED = re.compile(_VALUE + r"(?P<about>[多余])?" + _MEASURE)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answering.attributes import asked_attributes
-from qa.answering.kinds import COUNT_ASKED, NUMBER_WITH_UNIT, UNITS, asked_kinds
+from qa.answering.kinds import COUNT_ASKED, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds
 from qa.answering.names import asked_names, common_nouns, offsets, tag
 from qa.answering.scope import (
     LIST_VERBS,
@@ -278,17 +278,19 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
     in: as asked, in digits and in Chinese numerals (`十二个`, `12个`). Not a lone `一` (`一个城市` counts nothing),
     nor a year, which `years` holds; nor a lone 1, which is how `rewrite` may write that `一` (`哪1个`)."""
     found: dict[tuple[str, ...], None] = {}
-    for m in NUMBER_WITH_UNIT.finditer(plain):
+    for m in NUMBER_NAMED.finditer(plain):
         value = m["value"]
         if value in ("一", "1") or (m["unit"] == "年" and value in years):
             continue
         unit = question[m.start("unit") : m.end("unit")]
+        about = m["about"] or ""  # `200多个` is written `二百多个` too, not `200个`
         forms = [question[m.start() : m.end()]]
         # Only numerals `chinese_number` reads right: `一百二十` would come out as 10.
         if value.isdigit() or (len(value) <= 3 and all(c in _DIGITS + "两十" for c in value)):
             number = chinese_number(value)
-            forms += [f"{number}{unit}", f"{chinese_numeral(number)}{unit}"] if number else []
-        found[tuple(dict.fromkeys(f for f in forms if f != unit))] = None
+            written = (str(number), chinese_numeral(number)) if number else ()
+            forms += [f"{numeral}{about}{unit}" for numeral in written if numeral]
+        found[tuple(dict.fromkeys(forms))] = None
     return tuple(found)
 
 
