@@ -148,6 +148,7 @@ def test_a_merged_follow_up_is_refused_when_the_earlier_answer_does_not_hold_wha
     # The trip's sentence names its month and cities, not how many days it took: 三地 counts no 天.
     answer = bot.ask("一共考察了几天？", history=[earlier])
     assert answer.abstained and "三地" not in answer.text
+    assert "“一共考察了几天”" in answer.text, "the refusal names what the follow-up asked"
     # The earlier answer says what a follow-up adds (`带队`), or holds the date it asks for: it answers again.
     assert "带队" in bot.ask("是谁带队去的？", history=[earlier]).text
     assert "2024年8月" in bot.ask("是哪一年去的？", history=[earlier]).text
