@@ -412,19 +412,29 @@ def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, que
     `是什么原因造成的？`) is not taken."""
     top = int(np.argmax(scores))
     said = ctx.already_said
-    if said is None or not ctx.focus or not question.startswith(ctx.focus):
+    if said is None or not _repeats_earlier(ctx, question, reading.candidates[top]):
+        return top
+    new = _added_words(ctx.focus, question[len(ctx.focus) :])
+    if not new:
         return top
     cited = said.citation
-    best = reading.candidates[top]
-    new = _added_words(ctx.focus, question[len(ctx.focus) :])
-    if not new or best.doc_id != cited.doc_id or not _overlap(cited, best.span) or any(t in best.seen for t in new):
-        return top
     text = ctx.document(cited.doc_id).text
     for i in np.argsort(-scores, kind="stable")[1:SOMETHING_NEW_AMONG]:
         other = reading.candidates[int(i)]
         if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and any(t in other.seen for t in new):
             return int(i)
     return top
+
+
+def _repeats_earlier(ctx: AnswerContext, question: str, cand: Candidate) -> bool:
+    """Whether `question` is a follow-up merged with the earlier one (`ctx.focus` + the earlier question) and `cand`
+    is the earlier answer again, saying none of the words the follow-up adds."""
+    said = ctx.already_said
+    if said is None or not ctx.focus or not question.startswith(ctx.focus):
+        return False
+    cited = said.citation
+    added = _added_words(ctx.focus, question[len(ctx.focus) :])
+    return cand.doc_id == cited.doc_id and _overlap(cited, cand.span) and not any(t in cand.seen for t in added)
 
 
 def _added_words(focus: str, earlier: str) -> set[str]:
@@ -480,15 +490,10 @@ _HELD_KINDS = frozenset(("date", "money", "rate", "people", "area", "length", "d
 
 def _own_ask_unheld(ctx: AnswerContext, question: str, best: Candidate) -> str:
     """A merged follow-up's own words (`一共考察了几天`) when `best` is the earlier question's answer again, says none of
-    the words the follow-up adds (`_something_new`), and does not hold what they ask: a count in the unit asked
+    the words the follow-up adds (`_repeats_earlier`), and does not hold what they ask: a count in the unit asked
     (`几天`: a number of 天), or a kind of answer a sentence marks (a date, a sum, a rate…). The earlier question's
     words point back at its answer; only the follow-up's own words say what is asked now. '' otherwise."""
-    said = ctx.already_said
-    if said is None or not ctx.focus or not question.startswith(ctx.focus):
-        return ""
-    if best.doc_id != said.citation.doc_id or not _overlap(said.citation, best.span):
-        return ""
-    if any(t in best.seen for t in _added_words(ctx.focus, question[len(ctx.focus) :])):
+    if not _repeats_earlier(ctx, question, best):
         return ""
     own = simplified(ctx.focus)
     unit = next((m.group(1) for m in COUNT_ASKED.finditer(own) if m.group(1)), "")
