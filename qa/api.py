@@ -438,9 +438,10 @@ class QA:
             # Merged only for want of a subject of its own (`谁负责安全？` after `活动持续多久？`) and refused: read on
             # its own words too. Answered so, it was a new question; refused both ways, its refusal names what it
             # asked, not the earlier question's words (`持续`) — unless the merged refusal already quotes the
-            # follow-up's own words (`“一共考察了几天”`: the earlier answer lacks what it asks).
+            # follow-up's own words as the documents write them (`“一共考察了几天”`: the earlier answer lacks what
+            # it asks).
             alone = self._answer(rewrite(asked, self.lexical), "", asked)
-            whole = whole if alone.abstained and f"“{resolved.focus}”" in whole.text else alone
+            whole = whole if alone.abstained and f"“{focus}”" in whole.text else alone
         parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []
         if len(parts) >= 2:
             answers = self._answer_parts(parts)

@@ -149,6 +149,8 @@ def test_a_merged_follow_up_is_refused_when_the_earlier_answer_does_not_hold_wha
     answer = bot.ask("一共考察了几天？", history=[earlier])
     assert answer.abstained and "三地" not in answer.text
     assert "“一共考察了几天”" in answer.text, "the refusal names what the follow-up asked"
+    asked_in_traditional = bot.ask("一共考察了幾天？", history=[earlier])
+    assert asked_in_traditional.abstained and "“一共考察了几天”" in asked_in_traditional.text
     # The earlier answer says what a follow-up adds (`带队`), or holds the date it asks for: it answers again.
     assert "带队" in bot.ask("是谁带队去的？", history=[earlier]).text
     assert "2024年8月" in bot.ask("是哪一年去的？", history=[earlier]).text
