@@ -46,7 +46,16 @@ def test_what_a_question_asks_to_have_named(question: str, listed: tuple[str, st
             "",
             ["河南农业职业学院、河南职业技术学院各1个专业群进入建设行列"],
         ),
-        # a list before them names them
+        # a vague count counts as much (`多所`), but `多部门` is a word, not a count of 部
+        (
+            "有多所学校开设人工智能技术与应用、大数据技术与应用等新兴专业。",
+            "学校",
+            "所",
+            ["有多所学校开设人工智能技术与应用、大数据技术与应用等新兴专业"],
+        ),
+        ("建立多部门联动机制。", "部门", "", []),
+        # a list before them names them, and so does one `如` opens after them
+        ("与多家企业合作,如宇通、富士康。", "企业", "", []),
         ("建设了汽车维修、航空物流等18家市级公共实训基地。", "实训基地", "", []),
         # words after them open their list
         ("箭竹的繁殖有两种方式：一是从地下茎繁发竹笋。", "繁殖方式", "", []),
@@ -62,6 +71,12 @@ def test_a_sentence_only_counts_what_it_names_no_instance_of(
     sentence: str, noun: str, unit: str, counting: list[str]
 ) -> None:
     assert [sentence[s:e] for s, e in counted_only(sentence, noun, unit)] == counting
+
+
+def test_a_count_the_next_sentence_goes_on_to_list_is_no_bare_count() -> None:
+    sentence = "随后的调查发现有多种原因导致了本次事故。"
+    assert counted_only(sentence, "原因", "", after="首先是应该对飞机") == []
+    assert counted_only(sentence, "原因", "", after="机上其他乘客") == [(0, len(sentence) - 1)]
 
 
 REPORT = (
@@ -96,6 +111,15 @@ def test_asking_which_of_things_the_document_names_is_answered(report: QA) -> No
 def test_asking_how_many_of_them_is_answered_by_the_count(report: QA) -> None:
     answer = report.ask("学校有多少个学生社团？")
     assert not answer.abstained and "15个" in answer.text
+
+
+def test_a_letter_question_asking_which_of_what_it_only_says_there_are_several_of_is_refused_quoting_it(
+    tmp_path: Path,
+) -> None:
+    bot = QA.from_path(index_dir=tmp_path / "index", embed_model="none")
+    answer = bot.ask("开设了人工智能技术与应用专业的是哪几所学校？")  # was the sentence itself, at 0.98
+    assert answer.abstained
+    assert "只说了“有多所学校开设人工智能技术与应用" in answer.text and "没有列出具体是哪些学校" in answer.text
 
 
 def test_a_letter_question_asking_which_of_what_it_counts_is_refused_quoting_its_own_count(tmp_path: Path) -> None:

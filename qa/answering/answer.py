@@ -13,7 +13,14 @@ import numpy as np
 from qa.answering import broad
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
-from qa.answering.kinds import COUNT_ASKED, KINDS, asked_kinds, counted, counted_only
+from qa.answering.kinds import (
+    COUNT_ASKED,
+    KINDS,
+    asked_kinds,
+    counted,
+    counted_only,
+    counts_exactly,
+)
 from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.names import tag
 from qa.answering.query import (
@@ -44,6 +51,7 @@ DOCUMENT_TEMPLATES = {**META_TEMPLATES, "addressee": "这份文件是发给{}的
 SENDER_INFERRED = "（{}末只有日期、没有署名，这是根据正文推断的）"
 SENDER_IN_TITLE = "（文末没有署名，这是标题开头的单位）"
 SHORT_ANSWER = 80  # a number or date is cut down to the clauses holding it when its sentence is longer
+LIST_OPENING = 12  # characters read after a counting sentence for the opening of a list (`首先是…`)
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,10 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
         )
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
-    counting = counted_only(best.plain, query.listed, query.listed_unit) if query.listed or query.listed_unit else []
+    after = simplified(doc.text[best.span.end : best.span.end + LIST_OPENING])
+    counting = (
+        counted_only(best.plain, query.listed, query.listed_unit, after) if query.listed or query.listed_unit else []
+    )
     if counting:
         return _only_counted(asked, question, query, best, counting, ctx, confidence)
     # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
@@ -462,7 +473,8 @@ def _only_counted(
     # The counting clause most about the question (`技工院校开设专业130多个` of 技工院校开设了哪些专业, beside 中职's 163个).
     said = max((best.text[start:end].strip() for start, end in counting), key=query.coverage)
     which = f"哪些{query.listed}" if query.listed else f"哪几{query.listed_unit}"
-    return _refusal(asked, resolved, f"{ctx.where}只给出了数量：“{said}”，没有列出具体是{which}。", ctx, confidence)
+    gave = "只给出了数量：" if counts_exactly(said) else "只说了"  # `多所学校…` is no number
+    return _refusal(asked, resolved, f"{ctx.where}{gave}“{said}”，没有列出具体是{which}。", ctx, confidence)
 
 
 def _refusal(asked: str, resolved: str, text: str, ctx: AnswerContext, confidence: float | None) -> Answer:

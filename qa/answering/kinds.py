@@ -149,13 +149,27 @@ def counted(unit: str) -> str:
 # Classifiers that count things (`41所`, `9个`, `40场`), not measures (`600米`, `1962年`, `150人` of 员工 counting no
 # certificates).
 COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
-_COUNT = re.compile(rf"(?<![\d.{CHINESE_DIGITS}])(?P<value>{NUMERAL})[多余]?(?P<unit>[{COUNTING}])")
+# A count with its unit: `41所`, `130多个`, and a vague one (`多所学校`, `若干家企业`), which counts as much without
+# naming any; the vague units are those that still count when a noun follows (`多部门` is no count of 部).
+_COUNT = re.compile(
+    rf"(?<![\d.{CHINESE_DIGITS}])(?:(?P<value>{NUMERAL})[多余]?(?P<unit>[{COUNTING}])"
+    rf"|(?P<vague>多|若干)(?P<vague_unit>[所家个项名位种批])(?=[\u4e00-\u9fff]))"
+)
 _CLAUSE = re.compile(r"[^，,；;。！？!?]+")
-# What says the things are named next: `…方式：一是…`, `奖项包括…`, `分别是…`.
-_NAMED_NEXT = re.compile(r"[：:]|包括|包含|分别|即|如下|一是|其一")
+# What says the things are named next: `…方式：一是…`, `奖项包括…`, `分别是…`, `如宇通、富士康`.
+_NAMED_NEXT = re.compile(r"[：:]|包括|包含|分别|即|如下|一是|其一|例如|比如|诸如|如[^，,；;。、]{1,20}、")
 
 
-def counted_only(plain: str, noun: str, unit: str = "") -> list[tuple[int, int]]:
+def counts_exactly(text: str) -> bool:
+    """Whether `text` holds a count with a number (`41所`), not only a vague one (`多所`)."""
+    return any(c["value"] for c in _COUNT.finditer(text))
+
+
+# What opens a list in the sentences after a count (`有多种原因导致了本次事故。首先是…`).
+_LIST_OPENS = re.compile(r"\s*(?:首先|第一[，,、是]|一是|其一|[1１][.．、)）]|[（(][1１一][)）])")
+
+
+def counted_only(plain: str, noun: str, unit: str = "", after: str = "") -> list[tuple[int, int]]:
     """The clauses of a sentence (simplified) that count the things a question asks to have named (`noun`, or any
     thing counted in `unit` when it names none) without naming them: `郑州市共有41所中职学校通过…验收` for `…中职学校具体是
     哪几所`, `省级专业技能工作室9个` for `有哪些省级专业技能工作室`. As (start, end) within `plain`.
@@ -163,7 +177,10 @@ def counted_only(plain: str, noun: str, unit: str = "") -> list[tuple[int, int]]
     [] when the sentence names them somewhere it speaks of them: a list before them (`汽车维修、航空物流等18家…基地`,
     but not the owners of `A、B和C各1个专业群`), words that open a list after them (`…方式：一是…`, `奖项包括…`), a
     clause speaking of them with no count (`积极组建…共同体`); and when it does not speak of them at all (the last two
-    or more characters of `noun` are nowhere in it), since another sentence's words may name them."""
+    or more characters of `noun` are nowhere in it), since another sentence's words may name them; and when the text
+    `after` it (simplified) opens a list (`首先…`, `一是…`, `1.`)."""
+    if _LIST_OPENS.match(after):
+        return []
     form = next((noun[k:] for k in range(len(noun) - 1) if noun[k:] in plain), "") if noun else ""
     if noun and not form:
         return []
@@ -171,7 +188,7 @@ def counted_only(plain: str, noun: str, unit: str = "") -> list[tuple[int, int]]
     for clause in _CLAUSE.finditer(plain):
         text = clause.group()
         counts = [c for c in _COUNT.finditer(text) if c["value"] != "一"]  # `一批`, `一个` count nothing
-        at = text.find(form) if form else next((c.start() for c in counts if c["unit"] == unit), -1)
+        at = text.find(form) if form else next((c.start() for c in counts if unit in (c["unit"], c["vague_unit"])), -1)
         if at < 0:
             continue
         if not counts or _NAMED_NEXT.search(plain, clause.start() + at):
@@ -181,3 +198,4 @@ def counted_only(plain: str, noun: str, unit: str = "") -> list[tuple[int, int]]
             return []
         counting.append(clause.span())
     return counting
+
