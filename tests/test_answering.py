@@ -13,6 +13,7 @@ from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
+from qa.answering.kinds import level_unheld
 from qa.answering.query import analyse, chinese_number, head_noun, pleasantry
 from qa.types import Citation, Span
 
@@ -205,6 +206,29 @@ def test_abstains_when_the_letter_does_not_say(bot: QA, question: str) -> None:
     assert answer.abstained, answer.text
     assert answer.text.startswith("信中没有找到")
     assert answer.citations == () and answer.passages, "an abstention shows the closest passages instead"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unheld"),
+    [
+        ("郑州有多少个国家级专业技能工作室", "市级专业技能工作室38个,省级专业技能工作室9个。", "国家级专业技能工作室"),
+        ("郑州有多少个省级专业技能工作室", "市级专业技能工作室38个,省级专业技能工作室9个。", ""),
+        # levels joined before the thing all give it
+        ("有哪些省级市域产教联合体", "积极建设国家级、省级市域产教联合体。", ""),
+        ("有哪些县级市域产教联合体", "积极建设国家级、省级市域产教联合体。", "县级市域产教联合体"),
+        # a sentence never naming the thing at a level, or not naming it at all, is left to the models
+        ("有多少个国家级专业技能工作室", "专业技能工作室建设不断加强。", ""),
+        ("有哪些国家级奖项", "全年选派45名教师参加省级和国家级培训。", ""),
+    ],
+)
+def test_a_level_the_sentence_never_gives_the_thing_asked_is_unheld(question: str, sentence: str, unheld: str) -> None:
+    assert level_unheld(question, sentence) == unheld
+
+
+def test_a_thing_asked_at_a_level_the_letter_never_gives_it_is_refused_naming_both(bot: QA) -> None:
+    answer = bot.ask("郑州有多少个国家级专业技能工作室？")
+    assert answer.abstained and "“国家级专业技能工作室”" in answer.text
+    assert not bot.ask("郑州有多少个省级专业技能工作室？").abstained
 
 
 def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:

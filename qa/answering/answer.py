@@ -20,6 +20,7 @@ from qa.answering.kinds import (
     counted,
     counted_only,
     counts_exactly,
+    level_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.names import tag
@@ -141,7 +142,12 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return _only_counted(asked, question, query, best, counting, ctx, confidence)
     # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
     # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
-    unsaid = _swapped_unsaid(ctx.already_said, best) or _own_ask_unheld(ctx, question, best)
+    # A level the sentence never gives what is asked (`国家级…工作室` of `市级…38个,省级…9个`) asks about other things.
+    unsaid = (
+        _swapped_unsaid(ctx.already_said, best)
+        or _own_ask_unheld(ctx, question, best)
+        or level_unheld(query.plain, best.plain)
+    )
     if unsaid:
         return _abstain(asked, question, reading.query, ctx, confidence, unsaid=unsaid)
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None

@@ -199,3 +199,28 @@ def counted_only(plain: str, noun: str, unit: str = "", after: str = "") -> list
         counting.append(clause.span())
     return counting
 
+
+# The levels of a ranked thing (`省级专业技能工作室`): a closed class, like years, so a sentence naming the thing only
+# at other levels (`市级…38个,省级…9个`) does not answer a question about a level it never gives it (`国家级…`).
+LEVEL = r"国家级|省部级|省级|市级|地市级|县级|区级|校级|院级"
+_LEVEL_ASKED = re.compile(rf"(?P<level>{LEVEL})(?P<thing>[\u4e00-\u9fff]{{2,}})")
+_LEVELS_BEFORE = re.compile(rf"(?:(?:{LEVEL})(?:、|和|及|与|或|以及)?)+$")
+
+
+def level_unheld(question: str, sentence: str) -> str:
+    """What a question (simplified) asks at a level the sentence gives its thing only at others: `国家级专业技能工作室`
+    of `有多少个国家级专业技能工作室` against `市级专业技能工作室38个,省级专业技能工作室9个`. The thing is the longest
+    start of the words after the level that the sentence says; levels joined before it (`国家级、省级市域产教联合体`)
+    all count. '' when the sentence gives the asked level, or never names the thing at a level."""
+    for asked in _LEVEL_ASKED.finditer(question):
+        words = asked["thing"]
+        thing = next((words[:k] for k in range(len(words), 1, -1) if words[:k] in sentence), "")
+        if not thing:
+            continue
+        levels: set[str] = set()
+        for at in (m.start() for m in re.finditer(re.escape(thing), sentence)):
+            before = _LEVELS_BEFORE.search(sentence[max(0, at - 24) : at])
+            levels.update(re.findall(LEVEL, before.group()) if before else ())
+        if levels and asked["level"] not in levels:
+            return asked["level"] + thing
+    return ""
