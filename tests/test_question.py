@@ -171,6 +171,11 @@ def test_a_detail_no_document_holds_in_any_form_is_missing() -> None:
     assert analyse("哪类学校开设的专业有200多个？", letter).details_absent == ("200多个",)
     assert analyse("技工院校开设专业130多个吗？", letter).details == (("130多个",),)
     assert analyse("有十多个专业吗？", letter).details == (("十多个", "10多个"),)
+    # a five-year plan's period names a time as a year does (`十五五` of a letter naming only `十四五`)
+    letter = LexicalIndex(["在《河南省高等学校设置“十四五”规划》中被列入。"])
+    assert analyse("“十五五”规划列入了哪些学校？", letter).details_absent == ("十五五",)
+    assert analyse("“十四五”规划列入了哪些学校？", letter).details == (("十四五",),)
+    assert analyse("十五所学校有哪些？", letter).details == (("十五所", "15所"),), "a count, not a period"
 
 
 def test_the_noun_a_question_asks_for_is_found_and_checked_against_the_documents() -> None:

@@ -203,7 +203,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     # ask that its answer name 2023.
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
     own_years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain)))
-    details = tuple((year,) for year in own_years) + _numbers_named(detail_text, detail_plain, own_years)
+    periods = tuple(dict.fromkeys((m.group(),) for m in _PLAN_PERIOD.finditer(detail_plain)))
+    details = tuple((year,) for year in own_years) + periods + _numbers_named(detail_text, detail_plain, own_years)
     asked = next(asked_attributes(aligned_simplified(question)), None)
     attribute = question[asked.start : asked.end] if asked else ""
     listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(plain_focus or plain)
@@ -295,6 +296,8 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
 
 
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
+# A five-year plan's period (`十四五`) names a time as a year does: a plan of a period no document names is not asked of.
+_PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十])十[一二三四五六七八九]五(?![一二三四五六七八九十])")
 
 
 # `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)
