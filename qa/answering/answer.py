@@ -112,7 +112,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     # A broad question naming a year or number no document holds (`2030年有什么打算？`) is no question about the
     # documents' parts: the fact answerer refuses it, naming what is missing.
     if doc is not None and query.scope != "fact" and not query.details_absent:
-        shaped = _broad(asked, query, doc, ctx)
+        shaped = _broad(asked, question, query, doc, ctx)
         if shaped is not None:
             return replace(shaped, resolved_question=question)
     models = models or load_models(ctx.models_dir or MODELS_DIR)
@@ -240,7 +240,7 @@ def _subject_document(ctx: AnswerContext) -> Document | None:
     return None
 
 
-def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answer | None:
+def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerContext) -> Answer | None:
     """The shape the question's scope asks for; None hands it to the fact answerer (`哪些举措` naming no section)."""
     if query.scope == "outline":
         return broad.outline(asked, doc, ctx.passages, ctx.where) or _refuse_shape(asked, ctx, "分部分的标题")
@@ -264,6 +264,7 @@ def _broad(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answe
         said = (broad.mentions(asked, ctx.document(d), query.mention, ctx.passages, ctx.where) for d in docs)
         return next((a for a in said if a is not None), None) or _refuse_shape(asked, ctx, f"“{query.mention}”")
     if query.scope == "section":
+        query = broad.without_parties(query, ctx.focus or question, doc, ctx.lexical)
         named = broad.heading_named(query, doc)
         if named is not None:
             return broad.section(asked, doc, named, ctx.passages)

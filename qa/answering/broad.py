@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
 from qa.answering.gather import Mention, distinct, named, of_another_kind
-from qa.answering.query import Query, chinese_numeral, share, top_level
+from qa.answering.query import Query, chinese_numeral, share, top_level, topic_terms
 from qa.chunking import split_clauses, split_spans
-from qa.lexical import bigrams
+from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
@@ -29,6 +29,7 @@ SECTION_CHARS = 600  # a section without sub-headings this short is given whole;
 SECTION_SENTENCES = 4
 SECTION_MATCH = 0.5  # share of the question's term weight a heading must hold to be the section asked about
 TOPIC_HEADINGS = 3  # a topic named in this many headings is the document's own topic: its outline answers
+PARTY_FORM = 3  # the shortest end of a sender's name that still names it (`教育局` of 郑州市教育局)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,18 @@ def section_path(doc: Document, offset: int) -> str:
             break
         path = [p for p in path if p.level < h.level] + [h]
     return " › ".join(h.title for h in path)
+
+
+def without_parties(query: Query, text: str, doc: Document, lexical: LexicalIndex) -> Query:
+    """`query` with a topic read from `text` (what the topic was read from) without the document's sender or
+    addressee, in the longest form it says them (`郑州市教育局`, `市教育局`): who writes or is written to is no
+    topic of the letter's own (`郑州市教育局在推进产教融合方面做了哪些工作` asks what `在推进产教融合方面…` does)."""
+    blanked = text
+    for span in (doc.structure.sender, doc.structure.addressee):
+        name = doc.text[span.start : span.end] if span is not None else ""
+        form = next((name[k:] for k in range(len(name) - PARTY_FORM + 1) if name[k:] in blanked), "")
+        blanked = blanked.replace(form, " ") if form else blanked
+    return query if blanked == text else replace(query, topic=topic_terms(blanked, lexical))
 
 
 def section_for(query: Query, doc: Document) -> Heading | None:

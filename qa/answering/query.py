@@ -194,8 +194,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         # `有哪些技工院校？` after `职教活动周是什么时候？`: what there is of a type asks the documents, not the earlier
         # question; read by its own words alone, it gathers (`去了哪些城市？` asks where the earlier subject went).
         scope = question_scope(own, kinds, aligned_simplified(without_filler(focus)))
-    topic_text = SCOPE_WORDS.sub(" ", without_filler(focus) if focus else content)
-    topic = {t: lexical.idf(t) for t in bigrams(topic_text) if len(t) == 2}
+    topic = topic_terms(focus or question, lexical)
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
     names = tuple(dict.fromkeys(name for _, _, name, _ in asked_names(question)))
@@ -245,6 +244,11 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         listed=listed,
         listed_unit=listed_unit,
     )
+
+
+def topic_terms(text: str, lexical: LexicalIndex) -> dict[str, float]:
+    """The bigrams `text` says once its filler and scope words go (`校企合作` of 在校企合作方面有哪些举措), by IDF."""
+    return {t: lexical.idf(t) for t in bigrams(SCOPE_WORDS.sub(" ", without_filler(text))) if len(t) == 2}
 
 
 _WH = re.compile(r"哪|什么|何")
