@@ -15,12 +15,15 @@ again, not the part before its question words (`那省级的有几家？`, `那�
 leaning back for that alone (`followup._only_part_asked`); `subject, own ask unchecked` without refusing a merged
 follow-up given the earlier answer back when that answer says none of its words and lacks what it asks (`一共考察了几天？`
 after `…去了哪三个城市？`: `answer._own_ask_unheld`); `subject, asked swap held` holding the answer to a fragment that
-asks something itself and took an earlier follow-up's place (`是哪一年去的` for `是谁带队去的`: `followup._part_to_say`).
+asks something itself and took an earlier follow-up's place (`是哪一年去的` for `是谁带队去的`: `followup._part_to_say`);
+`subject, how merged` leaning back with a question asking how or why of a noun it says itself (`如何加强专业建设？`:
+`followup._asks_how_of_its_own`), as any question without a subject does.
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
 history changed. `conversations_fresh3` was written after every rule here (eighth round) and read once, with all of
-them, before it joined this table; `conversations_fresh4` (eleventh round) before the last two.
+them, before it joined this table; `conversations_fresh4` (eleventh round) before the last three. `broad` is the broad
+dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
 """
@@ -40,7 +43,7 @@ from qa.evaluation.questions import in_conversation
 
 REPO = Path(__file__).resolve().parent.parent
 # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
-SETS = ("questions", "fresh2", "conversations", "conversations_fresh3", "conversations_fresh4")
+SETS = ("questions", "fresh2", "broad", "conversations", "conversations_fresh3", "conversations_fresh4")
 
 
 def main() -> None:
@@ -59,6 +62,7 @@ def main() -> None:
             "subject, fragment whole",
             "subject, own ask unchecked",
             "subject, asked swap held",
+            "subject, how merged",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -69,6 +73,7 @@ def main() -> None:
             whole = rule.endswith("whole")
             own = answer._own_ask_unheld if not rule.endswith("unchecked") else (lambda *_: "")
             to_say = followup._part_to_say if not rule.endswith("swap held") else (lambda swapped: swapped)
+            how = followup._asks_how_of_its_own if not rule.endswith("how merged") else (lambda _: False)
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -79,6 +84,7 @@ def main() -> None:
                 mock.patch.object(followup, "_nouns_then_ask", (lambda _: None) if whole else followup._nouns_then_ask),
                 mock.patch.object(answer, "_own_ask_unheld", own),
                 mock.patch.object(followup, "_part_to_say", to_say),
+                mock.patch.object(followup, "_asks_how_of_its_own", how),
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]

@@ -292,10 +292,20 @@ def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) 
         ("那郑州旅游职业学院开了哪些订单班？", False),  # ... but not before a whole one
         ("那一年新增备案的专业有多少个？", True),  # `那一年` points back however long the question
         ("其中哪一个是2023年市政府制定的？", True),
+        ("如何加强专业建设？", False),  # how something is done, of a noun it names itself: the author's doing
+        ("为什么要调整专业结构？", False),
+        ("如何保障？", True),  # how, of nothing it names
+        ("怎么去的？", True),
     ],
 )
 def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -> None:
     assert is_elliptical(question) is leans_back
+
+
+def test_how_a_part_of_the_letter_is_done_gets_its_section_after_any_question(bot: QA) -> None:
+    # merged with the earlier question for want of a subject, it got one sentence of the section
+    answer = bot.ask("如何加强专业建设？", ["在校企合作方面有哪些举措？"])
+    assert answer.scope == "section" and answer.citations[0].text == "(二)对接产业需求,加强专业建设"
 
 
 def test_a_standalone_question_is_not_merged_with_an_unrelated_earlier_one() -> None:

@@ -124,7 +124,23 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
     # Short and without a subject of its own, or asking nothing: `去了哪些城市？`, `市级的？`. A long question is
     # taken as it stands whatever it opens with (`哪六所大学的郑州研究院签定了合作协议？`), and a short one with its
     # own subject too (`学校的游泳池有多大？`).
+    if rule == "subject" and _asks_how_of_its_own(fragment):
+        return False
     return short and (not _ASKS.search(fragment) or bool(_NO_SUBJECT.match(fragment)) or _only_part_asked(fragment))
+
+
+# How or why something is done, asked of a thing the question names itself (`如何加强专业建设？`, `为什么要调整专业
+# 结构？`): the document's author is its subject, not the earlier question's. With no noun of its own (`如何保障？`,
+# `怎么去的？`) it asks about the earlier question's.
+_HOW = re.compile(r"^(?:如何|怎样|怎么样?|为什么|为何)")
+_OBJECT_TAGS = ("n", "vn", "j", "nz", "nt", "ns")
+
+
+def _asks_how_of_its_own(fragment: str) -> bool:
+    """Whether the fragment asks how or why (`如何…`) of a noun it says itself."""
+    m = _HOW.match(fragment)
+    rest = fragment[m.end() :] if m else ""
+    return any(len(word) >= 2 and flag.startswith(_OBJECT_TAGS) for word, flag in tag(aligned_simplified(rest)))
 
 
 def _only_part_asked(fragment: str) -> bool:
