@@ -296,6 +296,7 @@ def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) 
         ("为什么要调整专业结构？", False),
         ("如何保障？", True),  # how, of nothing it names
         ("怎么去的？", True),
+        ("怎么收费？", True),  # the word after 怎么 says what is done, however jieba tags it
     ],
 )
 def test_follow_ups_are_decided_by_their_form(question: str, leans_back: bool) -> None:

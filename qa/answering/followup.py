@@ -130,17 +130,17 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
 
 
 # How or why something is done, asked of a thing the question names itself (`如何加强专业建设？`, `为什么要调整专业
-# 结构？`): the document's author is its subject, not the earlier question's. With no noun of its own (`如何保障？`,
-# `怎么去的？`) it asks about the earlier question's.
+# 结构？`): the document's author is its subject, not the earlier question's. With no noun of its own after its verb
+# (`如何保障？`, `怎么去的？`, `怎么收费？`, where jieba tags 收费 a noun) it asks about the earlier question's.
 _HOW = re.compile(r"^(?:如何|怎样|怎么样?|为什么|为何)")
 _OBJECT_TAGS = ("n", "vn", "j", "nz", "nt", "ns")
 
 
 def _asks_how_of_its_own(fragment: str) -> bool:
-    """Whether the fragment asks how or why (`如何…`) of a noun it says itself."""
+    """Whether the fragment asks how or why (`如何…`) of a noun it says itself, after the word that says what is done."""
     m = _HOW.match(fragment)
-    rest = fragment[m.end() :] if m else ""
-    return any(len(word) >= 2 and flag.startswith(_OBJECT_TAGS) for word, flag in tag(aligned_simplified(rest)))
+    rest = tag(aligned_simplified(fragment[m.end() :])) if m else ()
+    return any(len(word) >= 2 and flag.startswith(_OBJECT_TAGS) for word, flag in rest[1:])
 
 
 def _only_part_asked(fragment: str) -> bool:
