@@ -430,6 +430,10 @@ def test_a_refusal_names_the_noun_asked_for_that_no_document_holds_though_each_o
         "not 所幼儿园: the classifier is the question's"
     )
     assert "“预算”" in refusal("职业教育的财政预算有多少？") and "财政预算" not in refusal("职业教育的财政预算有多少？")
+    # a run that is no word names the words it is part of, without the function words at its ends
+    assert "“技校”" in refusal("郑州的技校跟哪家电子代工巨头建立了合作？")  # was 技校跟
+    assert "“在校生”" in refusal("郑州市中职学校在校生一共有多少人？")  # was 校生一共
+    assert "“签订”" in refusal("哈工大郑州研究院是哪一年签订合作协议的？")  # was 年签订; the letter writes 签定
 
 
 def test_the_answerability_model_reads_whether_the_best_candidate_holds_the_years_and_numbers_asked(bot: QA) -> None:

@@ -135,6 +135,15 @@ def test_who_and_which_are_never_named_as_missing_in_either_script() -> None:
     assert missing_terms("该公司是由谁创办的？", CORPUS) == ["创办"], "the words around it are still named"
 
 
+def test_jieba_s_dictionary_is_read_before_its_first_cut() -> None:
+    import subprocess
+    import sys
+
+    code = "from qa.answering.names import dictionary_frequency as f; print(f('预算'))"
+    counted = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert int(counted) > 0, "an empty cut never loads the dictionary: every word counted 0 in a fresh process"
+
+
 def test_the_names_a_question_asks_about_are_found_and_checked_against_the_documents() -> None:
     asked = analyse("洛阳市有多少所学校与华为公司合作？", CORPUS)
     assert set(asked.names) == {"洛阳市", "华为公司"}

@@ -23,7 +23,7 @@ from qa.answering.kinds import (
     level_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.names import tag
+from qa.answering.names import dictionary_frequency, offsets, tag
 from qa.answering.query import (
     QUESTION_WORDS,
     Query,
@@ -37,7 +37,7 @@ from qa.answering.query import (
 )
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
-from qa.script import in_script_of, simplified
+from qa.script import aligned_simplified, in_script_of, simplified
 from qa.types import Answer, Citation, Document, Passage, Span
 
 META_TEMPLATES = {
@@ -391,11 +391,15 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     """Runs of the question's characters covered only by bigrams the indexed text never contains.
 
     A character also covered by a bigram the text does contain is trimmed off the run's ends, so
-    `财政预算` yields `预算` when only `财政` occurs.
+    `财政预算` yields `预算` when only `财政` occurs. A run that is no word in jieba's dictionary takes in the rest of
+    the words it cuts into and drops the function words at its ends (`在校生` of `校生`, `界别` of `界别或`, `升格` of
+    `2023年升格为`).
     """
     found: list[str] = []
-    question = _ASKED_CLASSIFIER.sub(" ", question)  # `多少所幼儿园` names `幼儿园`, not `所幼儿园`
-    for run in re.findall(r"[\u4e00-\u9fff]+", without_filler(question, QUESTION_WORDS)):
+    # `多少所幼儿园` names `幼儿园`, not `所幼儿园`; blanked in place, so offsets stay the question's own
+    blanked = _ASKED_CLASSIFIER.sub(lambda m: " " * len(m.group()), question)
+    for match in re.finditer(r"[\u4e00-\u9fff]+", without_filler(blanked, QUESTION_WORDS)):
+        run = match.group()
         present = [lexical.df(run[i : i + 2]) > 0 for i in range(len(run) - 1)]
         i = 0
         while i < len(present):
@@ -408,10 +412,35 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
             start = i + 1 if i > 0 and present[i - 1] else i
             end = j if j < len(present) and present[j] else j + 1
             term = run[start:end].strip(_LOOSE_ENDS)
+            if not dictionary_frequency(term):  # no word by itself (`校生`, `界别或`): the words it is part of
+                term = _whole_words(question, match.start() + start, match.start() + end).strip(_LOOSE_ENDS)
             if 2 <= len(term) <= MAX_NAMED_TERM:  # a longer run is several words: naming it would garble
                 found.append(term)
             i = j
     return found
+
+
+# jieba's tags for words that name nothing by themselves: prepositions, conjunctions, particles, adverbs, numerals,
+# classifiers, modal particles, interjections, onomatopoeia, punctuation; and words it tags otherwise that do not
+# either (`一共` j, `是` v), or a question word (`哪一年` r, though it tags `本科` r too).
+_FUNCTION_TAGS = ("p", "c", "u", "d", "m", "q", "y", "e", "o", "x")
+_NAMELESS = frozenset(("一共", "总共", "是", "有"))
+
+
+def _names_nothing(word: str, flag: str) -> bool:
+    return flag.startswith(_FUNCTION_TAGS) or word in _NAMELESS or (flag == "r" and bool(QUESTION_WORDS.search(word)))
+
+
+def _whole_words(question: str, start: int, end: int) -> str:
+    """`question[start:end]` widened to the words jieba cuts it into, without words naming nothing at either end."""
+    words = tag(aligned_simplified(question))
+    starts = offsets(words)
+    inside = [i for i in range(len(words)) if starts[i] < end and start < starts[i + 1]]
+    while inside and _names_nothing(*words[inside[0]]):
+        inside.pop(0)
+    while inside and _names_nothing(*words[inside[-1]]):
+        inside.pop()
+    return question[starts[inside[0]] : starts[inside[-1] + 1]] if inside else ""
 
 
 SOMETHING_NEW_AMONG = 3  # the best-ranked candidates a follow-up's answer may move to

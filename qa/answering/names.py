@@ -145,7 +145,8 @@ def tag_in_dictionary(word: str) -> str | None:
 
 def dictionary_frequency(word: str) -> int:
     """How often jieba's dictionary counts `word` (0 for a word it does not list): `学校` 17,020, `修院` 5."""
-    tag("")  # loads jieba
+    tag("")  # imports jieba; its dictionary is read at the first cut, which an empty text never makes
+    _jieba.dt.tokenizer.check_initialized()
     return int(_jieba.dt.tokenizer.FREQ.get(word) or 0)
 
 
