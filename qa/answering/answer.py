@@ -134,12 +134,11 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
         )
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
-    after = simplified(doc.text[best.span.end : best.span.end + LIST_OPENING])
-    counting = (
-        counted_only(best.plain, query.listed, query.listed_unit, after) if query.listed or query.listed_unit else []
-    )
-    if counting:
-        return _only_counted(asked, question, query, best, counting, ctx, confidence)
+    if query.listed or query.listed_unit:
+        after = simplified(doc.text[best.span.end : best.span.end + LIST_OPENING])
+        counting = counted_only(best.plain, query.listed, query.listed_unit, after)
+        if counting:
+            return _only_counted(asked, question, query, best, counting, ctx, confidence)
     # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
     # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
     # A level the sentence never gives what is asked (`国家级…工作室` of `市级…38个,省级…9个`) asks about other things.
