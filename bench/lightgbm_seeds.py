@@ -9,6 +9,12 @@ does. Printed per validation set (`qa train`'s lines): the ranker's top-1, false
 chosen thresholds, refusals at the set's own 3% false-abstention point, and the AUC.
 
     python bench/lightgbm_seeds.py --seeds 13 14 15 16 --bag 3      # about 15 minutes on 2 cores
+
+`--monotone all|checks` fits each seed's answerability model a second time under LightGBM's `monotone_constraints`
+(method `intermediate`), on the same ranker: `all` has every coverage feature raise the probability and every
+mismatch feature lower it; `checks` constrains only the mismatch features (fourteenth round: not kept).
+
+    python bench/lightgbm_seeds.py --seeds 13 14 --monotone checks  # about 12 minutes on 2 cores
 """
 
 from __future__ import annotations
@@ -18,11 +24,56 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 
 from qa.answering import training
+from qa.answering.features import LIST_FEATURES
 from qa.answering.models import Bag, import_lightgbm
+
+# The list features that say the best candidate covers the question (more of them: more likely answerable), and
+# those that say it misses what the question names (more: less likely).
+COVERAGE = frozenset(
+    [
+        "score_top",
+        "terms_top",
+        "terms_local_top",
+        "chars_top",
+        "chars_local_top",
+        "raw_top",
+        "run_top",
+        "context_top",
+        "terms_max",
+        "held_terms_max",
+        "lexical_norm",
+        "rarest_top",
+        "year_held_top",
+        "count_held_top",
+        "rarest_known_context_top",
+    ]
+)
+MISMATCH = frozenset(
+    [
+        "kind_misses_top",
+        "missing",
+        "absent_known_top",
+        "names_missing",
+        "names_unseen_top",
+        "details_missing",
+        "details_unseen_top",
+        "nouns_rivalled_top",
+    ]
+)
+
+
+def monotone(which: str) -> dict[str, Any]:
+    """LightGBM parameters constraining the answerability model: `all` features or only the mismatch `checks`."""
+    up = COVERAGE if which == "all" else frozenset()
+    return {
+        "monotone_constraints": [1 if f in up else -1 if f in MISMATCH else 0 for f in LIST_FEATURES],
+        "monotone_constraints_method": "intermediate",
+    }
 
 
 def report(name: str, ranker: Any, answerable: Any, examples: training.Examples) -> None:
@@ -54,6 +105,9 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=training.DATA_DIR)
     parser.add_argument("--seeds", type=int, nargs="+", default=[training.SEED])
     parser.add_argument("--bag", type=int, default=0, help="also the average of the first K seeds' models")
+    parser.add_argument(
+        "--monotone", choices=("all", "checks"), help="also each seed's answerability model under monotone constraints"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     examples = training.build_examples(args.data)
@@ -66,6 +120,10 @@ def main() -> int:
         answerable = training.fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=seed)
         rankers.append(ranker)
         report(f"LightGBM seed {seed} (fitted in {time.perf_counter() - began:.0f} s)", ranker, answerable, examples)
+        if args.monotone:
+            with mock.patch.dict(training.ANSWERABLE_PARAMS, monotone(args.monotone)):
+                constrained = training.fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=seed)
+            report(f"LightGBM seed {seed}, monotone {args.monotone}", ranker, constrained, examples)
     if args.bag:
         began = time.perf_counter()
         seeds = args.seeds[: args.bag]
