@@ -13,7 +13,7 @@ from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.kinds import level_unheld
+from qa.answering.kinds import count_unheld, level_unheld
 from qa.answering.query import analyse, chinese_number, head_noun, pleasantry
 from qa.types import Citation, Span
 
@@ -229,6 +229,44 @@ def test_a_thing_asked_at_a_level_the_letter_never_gives_it_is_refused_naming_bo
     answer = bot.ask("郑州有多少个国家级专业技能工作室？")
     assert answer.abstained and "“国家级专业技能工作室”" in answer.text
     assert not bot.ask("郑州有多少个省级专业技能工作室？").abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unheld"),
+    [
+        ("考察组一共考察了几天？", "赴南京、武汉、广州三地进行了实地考察。", "几天"),
+        ("联合体有多少家企业参与", "高新区、经开区市域产教联合体已成功入选省级建设单位。", "多少家企业"),
+        ("考察组一共有多少人", "市教育局、市人社局等相关部门组成考察组。", "多少人"),
+        # a number in the unit asked, or in one counting the same things, or a vague count, answers
+        ("联合体有多少家企业参与", "联合体集聚企业120家。", ""),
+        ("学校有多少名教师？", "学校现有教职工112人。", ""),
+        ("在校生有多少人", "在校生3万余人。", ""),
+        ("投入了多少元", "累计投入5000万元。", ""),
+        ("有几所学校开设", "有多所学校开设人工智能专业。", ""),
+        # things named one by one, and a head count given as a bare figure, answer too
+        ("卡洛身兼几家骑士团的大团长？", "卡洛还是圣乔治骑士团、圣斐迪南骑士团和王家骑士团的大团长。", ""),
+        ("该市2012年有多少人？", "根据2012年的人口普查,该市人口达2,790,060。", ""),
+        # a count that is not what is asked (`哪位…几次`), or is part of a number (`20几所`), asks for no count
+        ("哪位皇帝发动了几次战役？", "巴西尔二世击退了保加利亚。", ""),
+        ("20几所高校的学生在哪里集会？", "学生在天安门广场集会。", ""),
+        (
+            "埃欧上只有几座山的源头像火山，这些山的中心有两种特征，一种是淺傾斜邊緣，另一种是？",
+            "中心有一个小的破火山口。",
+            "",
+        ),
+        # `个` counts anything, and a question asking no count is left alone
+        ("开设了多少个专业", "开设专业130多门。", ""),
+        ("开设了哪些专业", "开设电子信息专业。", ""),
+    ],
+)
+def test_a_count_in_a_unit_the_sentence_gives_no_number_of_is_unheld(question: str, sentence: str, unheld: str) -> None:
+    assert count_unheld(question, sentence) == unheld
+
+
+def test_a_count_the_letter_never_gives_is_refused_naming_it(bot: QA) -> None:
+    answer = bot.ask("考察组在南京、武汉、广州三地一共考察了几天？")
+    assert answer.abstained and "“几天”" in answer.text
+    assert not bot.ask("全市中等职业学校共开设了多少个专业？").abstained
 
 
 def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:

@@ -17,6 +17,7 @@ from qa.answering.kinds import (
     COUNT_ASKED,
     KINDS,
     asked_kinds,
+    count_unheld,
     counted,
     counted_only,
     counts_exactly,
@@ -149,6 +150,11 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     )
     if unsaid:
         return _abstain(asked, question, reading.query, ctx, confidence, unsaid=unsaid)
+    # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
+    uncounted = count_unheld(query.plain, best.plain)
+    if uncounted:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{uncounted}”。"
+        return _refusal(asked, question, text, ctx, confidence)
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
     span = _trim(reading.query, doc, best.span, said)
     if "reason" in reading.query.kinds:

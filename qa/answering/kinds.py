@@ -146,6 +146,46 @@ def counted(unit: str) -> str:
     return rf"{NUMERAL}多?余?{unit}"
 
 
+# The units that count the same things: a question's `多少名学生` is answered by `3万余人`, `几天` by `5日`, `多少家企业` by
+# `1000多个`. `个` counts anything, so a question counting in it asks only for some count.
+_SAME_UNITS = ("人名位", "天日", "家所个", "项个", "条个", "种类个", "批个", "场次个")
+
+
+def _in_units(unit: str) -> str:
+    same = "".join(dict.fromkeys(unit + "".join(s for s in _SAME_UNITS if unit in s)))
+    return rf"(?:{NUMERAL}(?:万|亿)?[多余]?|多|若干)[{same}]"
+
+
+# What else a question may ask beside its count (`哪位皇帝发动了几次战役`): the count is then no answer asked for.
+_OTHER_ASK = re.compile(r"哪|谁|什么|何|怎|为啥|吗")
+# What makes a `几` no question: a number's digits before it (`20几所`, `十几个`), or `只有` (`只有几座山…` is "only a few").
+_NO_COUNT_ASKED = re.compile(rf"(?:[\d{CHINESE_DIGITS}]|只有|仅有|只|仅)$")
+# A head count given as a bare figure after the word for it (`人口达2,790,060`).
+_HEADCOUNT = re.compile(r"(?:人口|人数|总数|总计|共计)[^，,。；;]{0,6}?\d")
+
+
+def count_unheld(question: str, sentence: str) -> str:
+    """The count a question (simplified) asks in a unit that the sentence gives no number of (`几天` of `…一共考察了几
+    天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
+    a number in that unit or one counting the same things (`3万余人` for `多少名`), a vague one (`多家`), a head count
+    (`人口达2,790,060`), or names the counted things one by one (`…骑士团、…骑士团和…骑士团`); and when the question
+    counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`)."""
+    if _OTHER_ASK.search(COUNT_ASKED.sub("", question)):
+        return ""
+    for asked in COUNT_ASKED.finditer(question):
+        unit = asked.group(1)
+        if not unit or unit == "个" or _NO_COUNT_ASKED.search(question[: asked.start()]):
+            continue
+        noun = re.match(r"[\u4e00-\u9fff]{0,4}?(?=[，,。？?！!的]|$|有|是|参与|参加)", question[asked.end() :])
+        counted_noun = noun.group() if noun else ""
+        named = len(counted_noun) >= 2 and sentence.count(counted_noun[-2:]) >= 2 and "、" in sentence
+        headcount = unit in "人名位" and _HEADCOUNT.search(sentence)
+        if named or headcount or re.search(_in_units(unit), sentence):
+            continue
+        return asked.group() + counted_noun
+    return ""
+
+
 # Classifiers that count things (`41所`, `9个`, `40场`), not measures (`600米`, `1962年`, `150人` of 员工 counting no
 # certificates).
 COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
