@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from qa.answering.lookalikes import ALL_KINDS, ATTRIBUTES, KINDS, Lookalike, Pool, make_lookalike
-from qa.answering.names import common_nouns
+from qa.answering.names import common_nouns, tagged_entities
 from qa.script import is_traditional, simplified
 
 ARTICLE = (
@@ -48,6 +48,23 @@ def test_pool_harvests_typed_entities_and_numbers_from_other_texts(pool: Pool) -
     assert "12" in pool.numbers["所"] and "300" in pool.numbers["名"]
     limited = Pool.from_texts(OTHER_TEXTS, limit=1)
     assert all(len(names) == 1 for names in limited.entities.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a school's name is joined whole before `学校` too, and across four words before its suffix
+        ("郑州市电子信息工程学校与宇通公司合作", "郑州市电子信息工程学校"),
+        ("郑州财税金融职业学院开设了订单班", "郑州财税金融职业学院"),
+    ],
+)
+def test_a_school_named_in_several_words_is_one_organisation(text: str, name: str) -> None:
+    assert (name, "org") in [(found, kind) for _, _, found, kind in tagged_entities(text)]
+
+
+@pytest.mark.parametrize(("text", "found"), [("全市中职学校与企业共建", []), ("郑州中职学校与企业共建", ["郑州"])])
+def test_a_school_type_after_a_place_is_no_organisation(text: str, found: list[str]) -> None:
+    assert [name for _, _, name, _ in tagged_entities(text)] == found
 
 
 def test_entity_is_swapped_for_a_pool_name_of_the_same_type_absent_from_the_collection(pool: Pool) -> None:

@@ -37,15 +37,18 @@ TAGS: dict[str, EntityType] = {
 SUFFIXES: dict[str, EntityType] = {
     **dict.fromkeys(
         _words(
-            "大学 学院 公司 有限公司 集团 银行 医院 研究院 研究所 委员会 协会 学会 基金会 出版社 电视台 酒店 中学 小学 俱乐部"
+            "大学 学院 学校 公司 有限公司 集团 银行 医院 研究院 研究所 委员会 协会 学会 基金会 出版社 电视台 酒店 中学 小学 俱乐部"
         ),
         "org",
     ),
     **dict.fromkeys(_words("市 省 县 区 镇 乡 村 州 岛 山 河 湖"), "place"),
 }
+# The kinds of school a place and a suffix make a category of, not a name: `郑州中职学校` is Zhengzhou's vocational
+# schools, `郑州市电子信息工程学校` one school.
+SCHOOL_TYPES = frozenset(_words("中职 中等职业 中等 高职 技工 普通 普通高中 中专 职业 公办 民办 重点"))
 _NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
 _NOUNS = ("n", "vn", "nz", "j", "eng")  # tags that may sit inside a merged name (`客车`, `汽车`)
-_MERGE_WORDS = 3  # words joined before a suffix at most
+_MERGE_WORDS = 4  # words joined before a suffix at most
 
 
 def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
@@ -78,7 +81,7 @@ def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityT
     while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
         first -= 1
     proper = [j for j in range(first, i) if words[j][1] in _NAME_PARTS]
-    if not proper:
+    if not proper or (i > proper[-1] + 1 and all(word in SCHOOL_TYPES for word, _ in words[proper[-1] + 1 : i])):
         return None
     return proper[0], SUFFIXES[words[i][0]]
 
