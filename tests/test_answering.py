@@ -269,6 +269,16 @@ def test_a_count_the_letter_never_gives_is_refused_naming_it(bot: QA) -> None:
     assert not bot.ask("全市中等职业学校共开设了多少个专业？").abstained
 
 
+def test_abstention_names_a_school_the_letter_never_names_though_it_uses_each_of_its_words(bot: QA) -> None:
+    answer = bot.ask("郑州市电子信息工程学校开设了哪些专业？")
+    assert answer.abstained and "“郑州市电子信息工程学校”" in answer.text
+
+
+def test_abstention_names_a_latin_word_no_document_holds(bot: QA) -> None:
+    answer = bot.ask("郑州市的GDP是多少？")
+    assert answer.abstained and "“GDP”" in answer.text
+
+
 def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:
     assert "“预算”" in bot.ask("职业教育的财政预算有多少？").text
 

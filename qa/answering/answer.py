@@ -30,6 +30,7 @@ from qa.answering.query import (
     Query,
     analyse,
     chinese_numeral,
+    documents_hold,
     meta_intents,
     part_heading,
     section_number,
@@ -389,6 +390,7 @@ def _with_its_cause(doc: Document, span: Span) -> Span:
 
 _LOOSE_ENDS = "里上中下一这那个种些趟点"  # locatives and measure words that cling to a term's edges
 MAX_NAMED_TERM = 4
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]+")
 _ASKED_CLASSIFIER = re.compile(r"(?:多少|几)[所名家位座条项门批件张]")  # a wh-word and the classifier after it
 
 
@@ -422,6 +424,10 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
             if 2 <= len(term) <= MAX_NAMED_TERM:  # a longer run is several words: naming it would garble
                 found.append(term)
             i = j
+    # Latin words are indexed whole, not in bigrams (`GDP`): one no text holds in any case is missing too.
+    for word in _LATIN_WORD.findall(question):
+        if not any(lexical.occurs(form) for form in (word, word.lower(), word.upper())):
+            found.append(word)
     return found
 
 
@@ -588,10 +594,15 @@ def _abstain(
     # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters
     # (`预算` of 财政预算, when 财政 occurs), then the noun asked for when it holds no such run (`高职学校`, each of
     # whose bigrams occurs elsewhere).
-    runs = [t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in query.details_absent)]
+    # A name no document holds whole (`郑州市电子信息工程学校`, each of whose words the letter uses) before the runs.
+    held = documents_hold(ctx.lexical)
+    names = [n for n in query.names if not held(n)]
+    runs = [
+        t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in (*query.details_absent, *names))
+    ]
     noun = query.attribute
-    unnamed = bool(noun) and not query.attribute_known and not any(t in noun or noun in t for t in runs)
-    missing = list(dict.fromkeys([*query.details_absent, *runs, *([noun] if unnamed else [])]))
+    unnamed = bool(noun) and not query.attribute_known and not any(t in noun or noun in t for t in (*runs, *names))
+    missing = list(dict.fromkeys([*query.details_absent, *names, *runs, *([noun] if unnamed else [])]))
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
         text = f"{where}没有找到答案：{where}没有提到{what}。"
