@@ -279,6 +279,11 @@ def test_abstention_names_a_latin_word_no_document_holds(bot: QA) -> None:
     assert answer.abstained and "“GDP”" in answer.text
 
 
+def test_where_a_group_went_is_answered_by_the_sentence_it_went_in(bot: QA) -> None:
+    answer = bot.ask("考察组去了哪里？")
+    assert not answer.abstained and "赴南京、武汉、广州三地" in answer.text
+
+
 def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:
     assert "“预算”" in bot.ask("职业教育的财政预算有多少？").text
 
