@@ -13,7 +13,7 @@ from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.kinds import count_unheld, level_unheld
+from qa.answering.kinds import count_unheld, level_unheld, school_kind_unheld
 from qa.answering.query import analyse, chinese_number, head_noun, pleasantry
 from qa.types import Citation, Span
 
@@ -282,6 +282,33 @@ def test_abstention_names_a_latin_word_no_document_holds(bot: QA) -> None:
 def test_where_a_group_went_is_answered_by_the_sentence_it_went_in(bot: QA) -> None:
     answer = bot.ask("考察组去了哪里？")
     assert not answer.abstained and "赴南京、武汉、广州三地" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unheld"),
+    [
+        ("高职院校开设了多少个专业？", "全市中等职业学校共开设163个专业,全市技工院校开设专业130多个。", "高职院校"),
+        ("中职学校与多少家企业合作？", "全市技工院校与知名企业共建立合作关系1000多家。", "中职学校"),
+        ("郑州市有多少所普通高中？", "郑州市共有41所中职学校通过验收。", "普通高中"),
+        # one kind under another of its names (`中职` is `中等职业`), and a sentence naming the kind asked beside others
+        ("中职学校开设了多少个专业？", "全市中等职业学校共开设163个专业。", ""),
+        ("技工院校开设了多少个专业？", "全市中等职业学校共开设163个专业,全市技工院校开设专业130多个。", ""),
+        # a sentence naming no kind of school, a question naming several (a comparison), and `提高职业`, which is no 高职
+        ("高职院校有哪些合作企业？", "郑州旅游职业学院与希尔顿合作。", ""),
+        ("中职和高职哪个专业多？", "全市技工院校开设专业130多个。", ""),
+        ("怎样提高职业学校的水平？", "实施中职学校标准化建设。", ""),
+    ],
+)
+def test_a_kind_of_school_the_sentence_names_only_others_of_is_unheld(
+    question: str, sentence: str, unheld: str
+) -> None:
+    assert school_kind_unheld(question, sentence) == unheld
+
+
+def test_a_kind_of_school_the_letter_never_counts_is_refused_naming_it(bot: QA) -> None:
+    answer = bot.ask("全市高职院校一共开设了多少个专业？")
+    assert answer.abstained and "“高职院校”" in answer.text
+    assert not bot.ask("全市技工院校一共开设了多少个专业？").abstained
 
 
 def test_abstention_names_a_term_the_letter_never_uses(bot: QA) -> None:

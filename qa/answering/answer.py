@@ -22,6 +22,7 @@ from qa.answering.kinds import (
     counted_only,
     counts_exactly,
     level_unheld,
+    school_kind_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.names import dictionary_frequency, offsets, tag
@@ -148,6 +149,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         _swapped_unsaid(ctx.already_said, best)
         or _own_ask_unheld(ctx, question, best)
         or level_unheld(query.plain, best.plain)
+        or school_kind_unheld(query.plain, best.plain)
     )
     if unsaid:
         return _abstain(asked, question, reading.query, ctx, confidence, unsaid=unsaid)

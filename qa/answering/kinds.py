@@ -265,3 +265,32 @@ def level_unheld(question: str, sentence: str) -> str:
         if levels and asked["level"] not in levels:
             return asked["level"] + thing
     return ""
+
+
+# Kinds of school, a closed class like levels: a sentence counting 中职 and 技工 schools says nothing of 高职 ones. Each
+# kind with the words that name it (`中职学校`, `中等职业学校` and `中专` are one kind); `提高职业` is no 高职.
+SCHOOL_KINDS = {
+    "中职": r"中职|中等职业|中专|职业高中|职高",
+    "技工": r"技工|技师学院",
+    "高职": r"(?<!提)高职|高等职业|高专",
+    "本科": r"本科",
+    "普高": r"普通高中|普高",
+}
+_SCHOOL_KIND = {kind: re.compile(words) for kind, words in SCHOOL_KINDS.items()}
+_SCHOOL_NAMED = re.compile(
+    rf"(?:{'|'.join(SCHOOL_KINDS.values())})[\u4e00-\u9fff]{{0,2}}?(?:学校|院校|学院|教育|大学|高校)"
+)
+
+
+def school_kind_unheld(question: str, sentence: str) -> str:
+    """The kind of school a question (simplified) asks about (`高职院校`) when the sentence names schools of other kinds
+    only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
+    none or several (a comparison)."""
+    asked = [kind for kind, words in _SCHOOL_KIND.items() if words.search(question)]
+    if len(asked) != 1:
+        return ""
+    said = {kind for kind, words in _SCHOOL_KIND.items() if words.search(sentence)}
+    if not said or asked[0] in said:
+        return ""
+    named = _SCHOOL_NAMED.search(question) or _SCHOOL_KIND[asked[0]].search(question)
+    return named.group() if named else asked[0]
