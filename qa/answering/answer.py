@@ -136,28 +136,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         return replace(
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
         )
-    # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
-    if query.listed or query.listed_unit:
-        after = simplified(doc.text[best.span.end : best.span.end + LIST_OPENING])
-        counting = counted_only(best.plain, query.listed, query.listed_unit, after)
-        if counting:
-            return _only_counted(asked, question, query, best, counting, ctx, confidence)
-    # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
-    # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
-    # A level the sentence never gives what is asked (`国家级…工作室` of `市级…38个,省级…9个`) asks about other things.
-    unsaid = (
-        _swapped_unsaid(ctx.already_said, best)
-        or _own_ask_unheld(ctx, question, best)
-        or level_unheld(query.plain, best.plain)
-        or school_kind_unheld(query.plain, best.plain)
-    )
-    if unsaid:
-        return _abstain(asked, question, reading.query, ctx, confidence, unsaid=unsaid)
-    # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
-    uncounted = count_unheld(query.plain, best.plain)
-    if uncounted:
-        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{uncounted}”。"
-        return _refusal(asked, question, text, ctx, confidence)
+    refused = _not_given(asked, question, query, best, doc, ctx, confidence)
+    if refused is not None:
+        return refused
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
     span = _trim(reading.query, doc, best.span, said)
     if "reason" in reading.query.kinds:
@@ -175,6 +156,40 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         resolved_question=question,
         confidence=confidence,
     )
+
+
+def _not_given(
+    asked: str, question: str, query: Query, best: Candidate, doc: Document, ctx: AnswerContext, confidence: float
+) -> Answer | None:
+    """A refusal when the chosen sentence is on the question's topic but does not give what it asks; else None.
+
+    Each check reads a closed class or a count, where a sentence naming others is certain not to answer: things asked
+    to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
+    level, a kind of school, or a count in the unit asked that it never gives."""
+    # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
+    if query.listed or query.listed_unit:
+        after = simplified(doc.text[best.span.end : best.span.end + LIST_OPENING])
+        counting = counted_only(best.plain, query.listed, query.listed_unit, after)
+        if counting:
+            return _only_counted(asked, question, query, best, counting, ctx, confidence)
+    # A follow-up swapping a part of the earlier question (`高职院校呢？` after 中职学校's count) asks about that part:
+    # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
+    # A level or a kind of school the sentence never gives what is asked (`国家级…工作室` of `市级…38个,省级…9个`,
+    # `高职院校` of `中等职业学校…,技工院校…`) asks about other things.
+    unsaid = (
+        _swapped_unsaid(ctx.already_said, best)
+        or _own_ask_unheld(ctx, question, best)
+        or level_unheld(query.plain, best.plain)
+        or school_kind_unheld(query.plain, best.plain)
+    )
+    if unsaid:
+        return _abstain(asked, question, query, ctx, confidence, unsaid=unsaid)
+    # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
+    uncounted = count_unheld(query.plain, best.plain)
+    if uncounted:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{uncounted}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    return None
 
 
 def _overlap(citation: Citation, span: Span) -> bool:

@@ -3,6 +3,11 @@
 Each kind is a row of data: the words that ask for it, and what a sentence shows when it holds it. The
 ranker weighs every row as a feature (asked and held, asked and not held, not asked); no row vetoes an
 answer on its own.
+
+The checks after the rows read closed classes and counts, where a sentence naming others is certain not to answer:
+things only counted where they are asked to be named (`counted_only`), a level (`level_unheld`), a kind of school
+(`school_kind_unheld`), a count in a unit the sentence gives no number of (`count_unheld`). The answerer refuses on
+them after the models have chosen a sentence (`qa.answering.answer`).
 """
 
 from __future__ import annotations
