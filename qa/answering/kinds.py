@@ -291,11 +291,12 @@ def school_kind_unheld(question: str, sentence: str) -> str:
     """The kind of school a question (simplified) asks about (`高职院校`) when the sentence names schools of other kinds
     only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
     none or several (a comparison)."""
-    asked = [kind for kind, words in _SCHOOL_KIND.items() if words.search(question)]
+    asked = [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
     if len(asked) != 1:
         return ""
-    said = {kind for kind, words in _SCHOOL_KIND.items() if words.search(sentence)}
-    if not said or asked[0] in said:
+    kind, found = asked[0]
+    said = {other for other, words in _SCHOOL_KIND.items() if words.search(sentence)}
+    if not said or kind in said:
         return ""
-    named = _SCHOOL_NAMED.search(question) or _SCHOOL_KIND[asked[0]].search(question)
-    return named.group() if named else asked[0]
+    named = _SCHOOL_NAMED.search(question)  # with the word for the school after it (`高职院校`), else as asked
+    return (named or found).group()
