@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import numpy as np
 import pytest
 
+from qa.answering import training
 from qa.answering.features import CANDIDATE_FEATURES, LIST_FEATURES
 from qa.answering.models import ANSWERABLE, MODELS_DIR, RANKER, Bag, load_models, read_card
 from qa.answering.training import (
@@ -221,3 +225,27 @@ def test_training_on_a_slice_beats_the_naive_baseline_on_held_back_questions(tmp
     models = load_models(tmp_path)
     assert tuple(models.ranker.feature_name()) == CANDIDATE_FEATURES
     assert len(models.ranker.boosters) == len(models.answerable.boosters) == 2  # one per seed, averaged
+    for name in (RANKER, ANSWERABLE):  # the card says the patience the fits stopped with
+        assert read_card(tmp_path, name)["params"]["early_stopping_round"] == training.EARLY_STOP
+
+
+def test_early_stopping_patience_reaches_both_fits_and_the_card() -> None:
+    """`qa train --early-stop N` is the patience each fit stops with (the README's retrain comparisons use it)."""
+    parser = argparse.ArgumentParser()
+    training.add_arguments(parser)
+    assert parser.parse_args([]).early_stop == training.EARLY_STOP
+    with mock.patch.object(training, "train", return_value=[]) as trained:
+        training.run(parser.parse_args(["--early-stop", "120"]))
+    assert trained.call_args.kwargs["early_stop"] == 120
+
+    fits: list[list[object]] = []
+    fake = SimpleNamespace(
+        early_stopping=lambda rounds, verbose: ("patience", rounds),
+        train=lambda *args, callbacks, **kwargs: fits.append(callbacks),
+    )
+    with mock.patch.object(training, "_ranker_data"):
+        training.fit_ranker(fake, [], [], early_stop=120)
+    with mock.patch.object(training, "_list_rows"):
+        fake.Dataset = lambda *args, **kwargs: None
+        training.fit_answerable(fake, None, [], [], early_stop=7)
+    assert fits == [[("patience", 120)], [("patience", 7)]]

@@ -203,12 +203,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="LightGBM seeds: one model of each kind per seed, averaged (the examples are drawn at one seed whatever "
         f"these are; default {' '.join(map(str, BAG_SEEDS))})",
     )
+    parser.add_argument(
+        "--early-stop",
+        type=int,
+        default=EARLY_STOP,
+        metavar="ROUNDS",
+        help=f"stop a fit after this many rounds without a better validation score (default {EARLY_STOP})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """`qa train`: rebuild both models and their cards; prints the validation figures, one JSON line per set."""
     trained = train(
-        args.data, args.out, limit=args.limit, embed_model=args.embed_model, leave_out=args.leave_out, seeds=args.seeds
+        args.data,
+        args.out,
+        limit=args.limit,
+        embed_model=args.embed_model,
+        leave_out=args.leave_out,
+        seeds=args.seeds,
+        early_stop=args.early_stop,
     )
     for figures in trained:
         print(json.dumps(figures.__dict__, ensure_ascii=False))
@@ -223,6 +236,7 @@ def train(
     log: Any = sys.stderr,
     leave_out: Fold | None = None,
     seeds: Sequence[int] = BAG_SEEDS,
+    early_stop: int = EARLY_STOP,
 ) -> list[SetFigures]:
     """Build the examples, fit both models, choose the threshold on validation, write models and cards to `out`."""
     for name in (TRAIN_SQUAD, VALID_SQUAD, TRADITIONAL_SQUAD):
@@ -233,7 +247,7 @@ def train(
     started = time.perf_counter()
     examples = build_examples(data, limit, embed_model, log, leave_out)
     print(f"examples read in {time.perf_counter() - started:.0f} s", file=log)
-    ranker, answerable = fit_bag(import_lightgbm(), examples, seeds)
+    ranker, answerable = fit_bag(import_lightgbm(), examples, seeds, early_stop)
     chosen = choose(ranker, answerable, examples)
     print(
         f"trained in {time.perf_counter() - started:.0f} s; threshold {chosen.threshold:.3f}, "
@@ -260,6 +274,7 @@ def train(
         leave_out,
         chosen.calibration,
         seeds,
+        early_stop,
     )
     return chosen.figures
 
@@ -626,9 +641,15 @@ def _ranker_data(lightgbm: Any, examples: Sequence[Example], reference: Any = No
     )
 
 
-def fit_ranker(lightgbm: Any, train_set: Sequence[Example], valid_set: Sequence[Example], seed: int = SEED) -> Any:
-    """LightGBM lambdarank over candidate rows, early-stopped on validation NDCG@1; `seed` draws LightGBM's row and
-    feature samples."""
+def fit_ranker(
+    lightgbm: Any,
+    train_set: Sequence[Example],
+    valid_set: Sequence[Example],
+    seed: int = SEED,
+    early_stop: int = EARLY_STOP,
+) -> Any:
+    """LightGBM lambdarank over candidate rows, stopped once validation NDCG@1 has not improved for `early_stop`
+    rounds; `seed` draws LightGBM's row and feature samples."""
     train_data = _ranker_data(lightgbm, train_set)
     valid_data = _ranker_data(lightgbm, valid_set, train_data)
     return lightgbm.train(
@@ -636,14 +657,17 @@ def fit_ranker(lightgbm: Any, train_set: Sequence[Example], valid_set: Sequence[
         train_data,
         num_boost_round=MAX_ROUNDS,
         valid_sets=[valid_data],
-        callbacks=[lightgbm.early_stopping(EARLY_STOP, verbose=False)],
+        callbacks=[lightgbm.early_stopping(early_stop, verbose=False)],
     )
 
 
-def fit_bag(lightgbm: Any, examples: Examples, seeds: Sequence[int] = BAG_SEEDS) -> tuple[Bag, Bag]:
+def fit_bag(
+    lightgbm: Any, examples: Examples, seeds: Sequence[int] = BAG_SEEDS, early_stop: int = EARLY_STOP
+) -> tuple[Bag, Bag]:
     """A ranker per seed, averaged; then an answerability model per seed on the averaged ranker's lists, averaged."""
-    ranker = Bag([fit_ranker(lightgbm, examples.train, examples.valid, seed=s) for s in seeds])
-    answerable = Bag([fit_answerable(lightgbm, ranker, examples.train, examples.valid, seed=s) for s in seeds])
+    train, valid = examples.train, examples.valid
+    ranker = Bag([fit_ranker(lightgbm, train, valid, seed=s, early_stop=early_stop) for s in seeds])
+    answerable = Bag([fit_answerable(lightgbm, ranker, train, valid, seed=s, early_stop=early_stop) for s in seeds])
     return ranker, answerable
 
 
@@ -665,7 +689,12 @@ def _scores(ranker: Any, examples: Sequence[Example]) -> list[np.ndarray]:
 
 
 def fit_answerable(
-    lightgbm: Any, ranker: Any, train_set: Sequence[Example], valid_set: Sequence[Example], seed: int = SEED
+    lightgbm: Any,
+    ranker: Any,
+    train_set: Sequence[Example],
+    valid_set: Sequence[Example],
+    seed: int = SEED,
+    early_stop: int = EARLY_STOP,
 ) -> Any:
     """A binary classifier over the ranked list's features: does the corpus answer the question at all?"""
 
@@ -685,7 +714,7 @@ def fit_answerable(
         train_data,
         num_boost_round=MAX_ROUNDS,
         valid_sets=[data(valid_set, _list_rows(ranker, valid_set), train_data)],
-        callbacks=[lightgbm.early_stopping(EARLY_STOP, verbose=False)],
+        callbacks=[lightgbm.early_stopping(early_stop, verbose=False)],
     )
 
 
@@ -796,6 +825,7 @@ def write_models(
     leave_out: Fold | None = None,
     calibration: tuple[tuple[float, ...], tuple[float, ...]] | None = None,
     seeds: Sequence[int] = BAG_SEEDS,
+    early_stop: int = EARLY_STOP,
 ) -> None:
     """Both models as LightGBM text files (one per booster averaged), each with a JSON card saying how to rebuild
     and trust it."""
@@ -822,7 +852,7 @@ def write_models(
         card = {
             "name": name,
             "features": list(features),
-            "params": {**params, **COMMON_PARAMS, "seed": list(seeds)},
+            "params": {**params, **COMMON_PARAMS, "seed": list(seeds), "early_stopping_round": early_stop},
             "members": len(bag.boosters),
             "rounds": [b.best_iteration or b.current_iteration() for b in bag.boosters],
             **extra,
