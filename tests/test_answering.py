@@ -133,6 +133,9 @@ def test_a_part_and_de_before_question_words_only_leans_back() -> None:
     # `省级的有几家？` has no noun after its 的: it stands for the earlier question's (公共实训基地)
     assert is_elliptical("省级的有几家？") and is_elliptical("带队的是谁？")
     assert not is_elliptical("学校的游泳池有多大？"), "a noun after 的: a question of its own"
+    assert not is_elliptical("郑州市的GDP是多少？"), "a Latin word after 的 names a thing too"
+    asked_after = resolve("郑州市的GDP是多少？", ["考察组去了哪里？", "一共考察了几天？"])
+    assert asked_after.text == "郑州市的GDP是多少？"
     resolved = resolve("省级的有几家？", ["郑州市建设了多少家市级高技能人才公共实训基地？"])
     assert resolved.text == "郑州市建设了多少家省级高技能人才公共实训基地？"
 

@@ -29,7 +29,7 @@ PRONOUN_REACH = 12
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 SHORT = 6  # content characters left once question words are removed
 MAX_SWAP = 6  # only short fragments (`市级的呢`) stand in for a part of the earlier question
-_CONTENT_WORD = re.compile(r"[\u4e00-\u9fff]{2}")
+_CONTENT_WORD = re.compile(r"[\u4e00-\u9fff]{2}|[A-Za-z]{2,}")  # a word naming something: `学院`, `GDP`
 _NOUNS_THEN_ASK = re.compile(
     r"^(?P<part>[\u4e00-\u9fff0-9]{2,6}?)(?P<ask>(?:有|是|共有|一共有|总共有|还有)?(?:多少|几|哪|什么|谁).*)$"
 )  # `高职院校有几所`
