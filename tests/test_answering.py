@@ -129,6 +129,15 @@ def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
     assert merged.focus == "省级的有几家" and merged.added == "省级" and not merged.swapped_in
 
 
+def test_a_title_no_document_holds_is_refused_naming_it(bot: QA) -> None:
+    answer = bot.ask("《郑州市产教融合型企业认定管理办法》是市政府哪一年制定的？")
+    assert answer.abstained and "“《郑州市产教融合型企业认定管理办法》”" in answer.text
+    held = bot.ask("《关于郑州市深化现代职业教育专业结构调整优化的实施意见》是哪一年制定的？")
+    assert not held.abstained and "2023年" in held.text
+    broad = bot.ask("《郑州市产教融合型企业认定管理办法》主要讲了什么？")
+    assert broad.abstained, "a broad question about a title no document holds is no question about the letter"
+
+
 def test_a_part_and_de_before_question_words_only_leans_back() -> None:
     # `省级的有几家？` has no noun after its 的: it stands for the earlier question's (公共实训基地)
     assert is_elliptical("省级的有几家？") and is_elliptical("带队的是谁？")
@@ -245,6 +254,9 @@ def test_a_thing_asked_at_a_level_the_letter_never_gives_it_is_refused_naming_bo
         ("学校有多少名教师？", "学校现有教职工112人。", ""),
         ("在校生有多少人", "在校生3万余人。", ""),
         ("投入了多少元", "累计投入5000万元。", ""),
+        # a sum of money is a count in 元: a sentence giving none does not answer it
+        ("郑州市每年给产教融合安排多少专项资金？", "郑州财税金融职业学院与企业共建5个产业学院。", "多少专项资金"),
+        ("财政投入了多少资金？", "累计投入5000万元。", ""),
         ("有几所学校开设", "有多所学校开设人工智能专业。", ""),
         # things named one by one, and a head count given as a bare figure, answer too
         ("卡洛身兼几家骑士团的大团长？", "卡洛还是圣乔治骑士团、圣斐迪南骑士团和王家骑士团的大团长。", ""),

@@ -24,6 +24,8 @@ from qa.answering.query import listed_kind
         ("活动是围绕哪几个主题开展的？", ("主题", "个")),  # nothing after 的: the words before it
         ("5个产业学院分别是哪几个？", ("产业学院", "个")),  # the colleges, not their count
         ("暑期线路是围绕哪几个主题？", ("主题", "个")),  # not `暑期线路`, which no 是/有 joins to the wh-word
+        # a verb after the wh-word asks what kind of thing did it (`专业群` of 各1个专业群进入), not names
+        ("三所学院在双高建设中各有什么进入了建设行列？", ("", "")),
         ("有多少所学校？", ("", "")),
         ("学校在哪里？", ("", "")),
     ],

@@ -203,3 +203,13 @@ def test_the_noun_a_question_asks_for_is_found_and_checked_against_the_documents
 
 def test_a_traditional_question_keeps_its_own_script_for_the_names_it_asks_about() -> None:
     assert analyse("洛陽市有多少名教師？", CORPUS).names == ("洛陽市",)
+
+
+def test_a_title_is_absent_only_when_no_document_holds_it_verbatim() -> None:
+    corpus = LexicalIndex(["《real world》是EXILE的单曲。", "市政府印发《职业学校校企合作促进办法》。"])
+    assert analyse("《real world》什么时候发行的？", corpus).titles_absent == (), (
+        "Latin words are no bigrams: read verbatim"
+    )
+    assert analyse("《职业学校校企合作促进办法》是谁印发的？", corpus).titles_absent == ()
+    absent = analyse("《产教融合型企业认定管理办法》是谁印发的？", corpus).titles_absent
+    assert absent == ("产教融合型企业认定管理办法",)

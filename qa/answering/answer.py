@@ -112,9 +112,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         if meta is not None:
             return replace(meta, resolved_question=question)
     query = analyse(question, ctx.lexical, ctx.focus)
-    # A broad question naming a year or number no document holds (`2030年有什么打算？`) is no question about the
-    # documents' parts: the fact answerer refuses it, naming what is missing.
-    if doc is not None and query.scope != "fact" and not query.details_absent:
+    # A broad question naming a year, a number or a title no document holds (`2030年有什么打算？`) is no question about
+    # the documents' parts: the fact answerer refuses it, naming what is missing.
+    if doc is not None and query.scope != "fact" and not query.details_absent and not query.titles_absent:
         shaped = _broad(asked, question, query, doc, ctx)
         if shaped is not None:
             return replace(shaped, resolved_question=question)
@@ -165,7 +165,10 @@ def _not_given(
 
     Each check reads a closed class or a count, where a sentence naming others is certain not to answer: things asked
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
-    level, a kind of school, or a count in the unit asked that it never gives."""
+    level, a kind of school, or a count in the unit asked that it never gives; and a title no document holds, which
+    no sentence is about."""
+    if query.titles_absent:
+        return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
     if query.listed or query.listed_unit:
         after = simplified(doc.text[best.span.end : best.span.end + LIST_OPENING])
@@ -611,9 +614,10 @@ def _abstain(
     # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters
     # (`预算` of 财政预算, when 财政 occurs), then the noun asked for when it holds no such run (`高职学校`, each of
     # whose bigrams occurs elsewhere).
-    # A name no document holds whole (`郑州市电子信息工程学校`, each of whose words the letter uses) before the runs.
+    # A title or a name no document holds whole (`郑州市电子信息工程学校`, each of whose words the letter uses) before the
+    # runs.
     held = documents_hold(ctx.lexical)
-    names = [n for n in query.names if not held(n)]
+    names = [f"《{t}》" for t in query.titles_absent] + [n for n in query.names if not held(n)]
     runs = [
         t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in (*query.details_absent, *names))
     ]

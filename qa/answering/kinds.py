@@ -135,6 +135,7 @@ KINDS = (
     Kind("weight", re.compile(r"多重|重量"), re.compile(r"(?:公|千|毫)?(?:克|斤)|吨|磅")),
 )
 KIND_NAMES = tuple(kind.name for kind in KINDS)
+_MONEY_KIND = next(kind for kind in KINDS if kind.name == "money")
 
 
 def asked_kinds(question: str) -> frozenset[str]:
@@ -175,7 +176,8 @@ def count_unheld(question: str, sentence: str) -> str:
     天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
     a number in that unit or one counting the same things (`3万余人` for `多少名`), a vague one (`多家`), a head count
     (`人口达2,790,060`), or names the counted things one by one (`…骑士团、…骑士团和…骑士团`); and when the question
-    counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`)."""
+    counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`). A sum
+    of money asked (`多少专项资金`) is a count in 元."""
     if _OTHER_ASK.search(COUNT_ASKED.sub("", question)):
         return ""
     for asked in COUNT_ASKED.finditer(question):
@@ -189,6 +191,10 @@ def count_unheld(question: str, sentence: str) -> str:
         if named or headcount or re.search(_in_units(unit), sentence):
             continue
         return asked.group() + counted_noun
+    # A sum of money is a count in 元 (`多少专项资金`): a sentence giving no sum does not answer it.
+    money = _MONEY_KIND.asks.search(question)
+    if money and not _MONEY_KIND.holds.search(sentence):
+        return money.group()
     return ""
 
 

@@ -52,6 +52,7 @@ _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|�
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
 _EXISTS = re.compile(r"^(?:那|那么)?(?:都|还|一共|总共)?(?:有|提到了?|包括)(?:哪些|哪几|什么)")
 _LISTED_NOT = frozenset({"count", "measure", "date", "money", "rate", "people"})  # a number asked: no names
+_TITLE = re.compile(r"[《〈]([^《》〈〉]{2,60})[》〉]")  # a quoted title's words
 _NOUN_LIKE = ("n", "b", "j", "s", "t", "vn", "a", "f", "m", "q", "x", "eng", "h", "k")
 
 
@@ -145,6 +146,9 @@ class Query:
     # which the models were trained on as it reads (`专业群进入` of 哪些学校的专业群进入了…, where 学校 is asked).
     listed: str = ""
     listed_unit: str = ""
+    # The titles it quotes (`《…办法》`, without the marks) that no document holds: a title is a name written exactly, so a
+    # sentence on the same topic answers some other document's question.
+    titles_absent: tuple[str, ...] = ()
 
     @property
     def details_missing(self) -> float:
@@ -243,6 +247,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         nouns=checked_nouns(question),
         listed=listed,
         listed_unit=listed_unit,
+        titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not lexical.occurs(t)),
     )
 
 
@@ -369,7 +374,8 @@ def _last_words(phrase: str) -> str:
 
 def _asked_words(phrase: str) -> str:
     """The noun phrase a wh-word opens (`本科层次的职业学校` → `职业学校`), cut where a verb follows a noun
-    (`企业能参加` → `企业`); the owner when what 的 owns goes on to do something (`学校的专业群进入了` → `学校`)."""
+    (`企业能参加` → `企业`); the owner when what 的 owns goes on to do something (`学校的专业群进入了` → `学校`); '' when a
+    verb opens it (`各有什么进入了建设行列` asks what kind of thing did)."""
     words = list(tag(_LISTED_STOP.split(phrase)[0]))
     of = [i for i, (word, _) in enumerate(words) if word == "的"]
     if of:
@@ -383,7 +389,7 @@ def _asked_words(phrase: str) -> str:
             words = words[of[-1] + 1 :]
     kept: list[str] = []
     for word, flag in words:
-        if kept and not flag.startswith(_NOUN_LIKE):
+        if not flag.startswith(_NOUN_LIKE):  # a verb first (`有什么进入了…`) asks what did it: the kind, not names
             break
         kept.append(word)
     return "".join(kept)
