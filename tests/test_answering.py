@@ -129,6 +129,46 @@ def test_a_part_swapped_in_before_a_new_ask_replaces_its_counterpart() -> None:
     assert merged.focus == "省级的有几家" and merged.added == "省级" and not merged.swapped_in
 
 
+def test_a_level_swaps_in_for_a_level_whole_though_their_lengths_differ() -> None:
+    # `省级` (2 characters) for `国家级` (3): aligned by length it became `国省级`
+    resolved = resolve("那省级的呢？", ["郑州市有多少个国家级专业技能工作室？"])
+    assert resolved.text == "郑州市有多少个省级专业技能工作室？" and resolved.swapped_in == "省级"
+    quoted = resolve("那省级“双高”呢？", ["有几个专业群进入国家级“双高”建设？"]).text
+    assert quoted == "有几个专业群进入省级“双高”建设？", "the words after the level match with the quotes aside"
+
+
+def test_a_name_swaps_in_for_the_earlier_name_of_its_kind_whole() -> None:
+    # aligned by length, `河南农业大学` took the place of `是一流建设学`; a longer name was not swapped at all
+    resolved = resolve("河南农业大学呢？", ["郑州大学有哪些学科是一流建设学科？"])
+    assert resolved.text == "河南农业大学有哪些学科是一流建设学科？" and resolved.swapped_in == "河南农业大学"
+    school = resolve("郑州旅游职业学院呢？", ["郑州市国防科技学校和哪家企业合作办学？"]).text
+    assert school == "郑州旅游职业学院和哪家企业合作办学？"
+    # a school is no counterpart of a research institute: the wh-phrase it parallels is swapped instead
+    assert (
+        resolve("那清华大学的呢？", ["哪六所大学的郑州研究院签定了合作协议？"]).text
+        == "清华大学的郑州研究院签定了合作协议？"
+    )
+
+
+def test_a_follow_up_naming_another_school_gets_that_schools_answer(bot: QA) -> None:
+    answer = bot.ask("郑州旅游职业学院呢？", history=["郑州市国防科技学校和哪家企业合作办学？"])
+    assert not answer.abstained and "希尔顿" in answer.text
+
+
+def test_a_level_a_follow_up_swaps_in_that_the_sentence_never_gives_is_refused(bot: QA) -> None:
+    earlier = "河南农业职业学院有几个专业群进入国家级“双高”建设？"
+    assert not bot.ask(earlier).abstained
+    answer = bot.ask("那省级“双高”呢？", history=[earlier])
+    assert answer.abstained and "省级" in answer.text
+
+
+def test_a_kind_of_school_swapped_in_is_said_by_any_of_its_names(bot: QA) -> None:
+    # the letter writes 中等职业学校, the follow-up 中职学校: the same kind, so its clause answers
+    earlier = "2024年全市技工院校开设了多少个专业？"
+    answer = bot.ask("中职学校呢？", history=[earlier])
+    assert not answer.abstained and "163个" in answer.text
+
+
 def test_a_title_no_document_holds_is_refused_naming_it(bot: QA) -> None:
     answer = bot.ask("《郑州市产教融合型企业认定管理办法》是市政府哪一年制定的？")
     assert answer.abstained and "“《郑州市产教融合型企业认定管理办法》”" in answer.text

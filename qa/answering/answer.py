@@ -22,6 +22,7 @@ from qa.answering.kinds import (
     counted_only,
     counts_exactly,
     level_unheld,
+    names_school_kind,
     school_kind_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
@@ -559,7 +560,8 @@ def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:
         return ""
     plain = simplified(said.new)  # `市級` of 市級的呢 is 市级
     words = _noun_runs(plain) or [w for w in without_filler(plain, QUESTION_WORDS).split() if len(w) >= 2]
-    return "、".join(words) if words and not all(w in best.plain for w in words) else ""
+    said_all = all(w in best.plain or names_school_kind(w, best.plain) for w in words)  # `中职学校`: 中等职业学校
+    return "、".join(words) if words and not said_all else ""
 
 
 # Kinds whose mark in a sentence says it gives that answer (a date, a sum, a rate, a name…), not only its topic: what

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
+from qa.answering.kinds import LEVEL
 from qa.answering.names import asked_names, common_nouns, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry
 from qa.answering.scope import SCOPE_WORDS, question_scope
@@ -175,7 +177,7 @@ def _resolve_one(question: str, context: str) -> Resolved:
     pointed = _leans_back(question, fragment, earlier=context)
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
-    swapped = _swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None
+    swapped = _swap_name(fragment, context) or (_swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None)
     # `那省级的有几家？`: the part is what it asks about, and the rest asks again what the earlier question asked. The
     # part swaps in for its counterpart; the whole fragment aligned by its last character would replace `地建了多少家`.
     added = _asked_part(fragment)
@@ -272,6 +274,9 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     n = len(fragment)
     if n < 2 or fragment in context:
         return None
+    level = _swap_level(fragment, context)
+    if level is not None:
+        return level
     best: tuple[int, int] | None = None
     for i in range(len(context) - n + 1):
         span = context[i : i + n]
@@ -292,6 +297,51 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     if _WH_BEFORE.search(before) and _is_name(fragment):
         before = _WH_BEFORE.sub("", before)
     return before + fragment + context[i + n :]
+
+
+_LEVEL_OPENS = re.compile(rf"(?:{LEVEL})")
+_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
+
+
+def _swap_level(fragment: str, context: str) -> str | None:
+    """A level put for another level, whole (`省级` for `国家级`, not for the `家级` of it: levels are a closed class of
+    words of different lengths), when the earlier question names one and the fragment's words after its level (`双高`
+    of `省级“双高”`, quotes aside) follow the earlier level too; None when the fragment opens with no level."""
+    asked = _LEVEL_OPENS.match(fragment)
+    if asked is None:
+        return None
+    rest = _QUOTES.sub("", fragment[asked.end() :]).strip("的")
+    for earlier in _LEVEL_OPENS.finditer(context):
+        if earlier.group() != asked.group() and _QUOTES.sub("", context[earlier.end() :]).startswith(rest):
+            return context[: earlier.start()] + asked.group() + context[earlier.end() :]
+    return None
+
+
+def _swap_name(fragment: str, context: str) -> str | None:
+    """A proper name put for the earlier question's name of its type, whole (`河南农业大学` for `郑州大学`, `郑州旅游职业学院`
+    for `郑州市国防科技学校`): names differ in length, and aligned by length `河南农业大学` took the place of `是一流建设学`.
+    Of its type is of its kind of name too: a school for a school (`清华大学` is no counterpart of `郑州研究院`). None when
+    the fragment is not names only, or the earlier question names nothing of its type."""
+    spans = asked_names(fragment)
+    whole = bool(spans) and spans[0][0] == 0 and spans[-1][1] == len(fragment)
+    if not whole or any(a[1] != b[0] for a, b in pairwise(spans)):
+        return None
+    kind, group = spans[-1][3], _name_group(fragment)
+    for start, end, name, named in asked_names(context):
+        if named == kind and _name_group(name) == group and name != fragment:
+            before = context[:start]
+            if _WH_BEFORE.search(before):  # `清华大学` for `哪六所大学`: the wh-word goes too
+                before = _WH_BEFORE.sub("", before)
+            return before + fragment + context[end:]
+    return None
+
+
+# Kinds of name by the word they end in: a name swaps in for one of its kind.
+_NAME_GROUPS = (("大学", "学院", "学校", "中学", "小学", "院校"), ("公司", "集团", "银行"), ("研究院", "研究所"))
+
+
+def _name_group(name: str) -> int:
+    return next((i for i, ends in enumerate(_NAME_GROUPS) if name.endswith(ends)), -1)
 
 
 def _is_name(fragment: str) -> bool:

@@ -293,6 +293,13 @@ _SCHOOL_NAMED = re.compile(
 )
 
 
+def names_school_kind(word: str, sentence: str) -> bool:
+    """Whether `word` names one kind of school (`中职学校`) that the sentence (simplified) names too, in any of the kind's
+    words (`中等职业学校`)."""
+    kinds = [words for words in _SCHOOL_KIND.values() if words.search(word)]
+    return len(kinds) == 1 and bool(kinds[0].search(sentence))
+
+
 def school_kind_unheld(question: str, sentence: str) -> str:
     """The kind of school a question (simplified) asks about (`高职院校`) when the sentence names schools of other kinds
     only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
