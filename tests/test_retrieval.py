@@ -67,6 +67,21 @@ def test_dense_alone_can_surface_a_chunk_with_no_shared_words() -> None:
     assert texts[0] == TEXTS[1], "no chunk shares a character with 人才: only dense similarity can rank"
 
 
+def test_a_question_asked_again_is_encoded_once_while_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    table = {TEXTS[0]: [1.0, 0.0], TEXTS[1]: [0.0, 1.0], TEXTS[2]: [0.6, 0.8], "人才": [0.0, 1.0], "验收": [1.0, 0.0]}
+    embedder = FixedEmbedder(table)
+    retriever = Retriever(_chunks(TEXTS), LexicalIndex(TEXTS), DenseIndex(embedder.encode_documents(TEXTS)), embedder)
+    encoded: list[str] = []
+    encode = embedder.encode_queries
+    monkeypatch.setattr(embedder, "encode_queries", lambda texts: encoded.extend(texts) or encode(texts))
+    first = [p.text for p in retriever.retrieve("人才", k=3)]
+    assert [p.text for p in retriever.retrieve("人才", k=3)] == first and encoded == ["人才"]
+    monkeypatch.setattr("qa.retrieval.QUERY_VECTORS_KEPT", 1)
+    retriever.retrieve("验收", k=3)
+    retriever.retrieve("人才", k=3)
+    assert encoded == ["人才", "验收", "人才"], "past the bound the kept vectors are forgotten, and encoded again"
+
+
 def test_weighted_fusion_uses_z_scores_so_a_clear_winner_outvotes_a_flat_ranker() -> None:
     # Dense is scripted flat (all chunks equally similar): the lexical winner must stay first.
     table = {TEXTS[0]: [1.0, 0.0], TEXTS[1]: [1.0, 0.0], TEXTS[2]: [1.0, 0.0], "省级专业技能工作室": [1.0, 0.0]}
