@@ -172,6 +172,9 @@ def test_a_kind_of_school_swapped_in_is_said_by_any_of_its_names(bot: QA) -> Non
 def test_a_title_no_document_holds_is_refused_naming_it(bot: QA) -> None:
     answer = bot.ask("《郑州市产教融合型企业认定管理办法》是市政府哪一年制定的？")
     assert answer.abstained and "“《郑州市产教融合型企业认定管理办法》”" in answer.text
+    inside = bot.ask("《洛阳市职业教育办法》是哪一年制定的？")
+    assert inside.abstained and "“《洛阳市职业教育办法》”" in inside.text
+    assert "“洛阳市”" not in inside.text, "a name inside the title is named with it, not again"
     held = bot.ask("《关于郑州市深化现代职业教育专业结构调整优化的实施意见》是哪一年制定的？")
     assert not held.abstained and "2023年" in held.text
     broad = bot.ask("《郑州市产教融合型企业认定管理办法》主要讲了什么？")

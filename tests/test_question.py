@@ -213,3 +213,10 @@ def test_a_title_is_absent_only_when_no_document_holds_it_verbatim() -> None:
     assert analyse("《职业学校校企合作促进办法》是谁印发的？", corpus).titles_absent == ()
     absent = analyse("《产教融合型企业认定管理办法》是谁印发的？", corpus).titles_absent
     assert absent == ("产教融合型企业认定管理办法",)
+
+
+def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> None:
+    corpus = LexicalIndex(["中等职业学校标准化达标工程。", "专业结构调整,人才培养针对性不断提高。"])
+    named = missing_terms("中专搞标准化达标工程是为了什么？", corpus)
+    assert "中专" in named and "专搞" not in named, "中 is part of 中专, not a locative; 搞 is a verb at the end"
+    assert missing_terms("随着专业结构调整，人才培养在哪两方面不断提高？", corpus) == ["方面"], "随着 names nothing"

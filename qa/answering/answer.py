@@ -421,7 +421,8 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     A character also covered by a bigram the text does contain is trimmed off the run's ends, so
     `财政预算` yields `预算` when only `财政` occurs. A run that is no word in jieba's dictionary takes in the rest of
     the words it cuts into and drops the function words at its ends (`在校生` of `校生`, `界别` of `界别或`, `升格` of
-    `2023年升格为`).
+    `2023年升格为`), and the verbs at its ends while a word is left (`中专` of `中专搞`). A locative at a run's end goes
+    (`预算` of `预算里`) unless it is part of the word (`中专`). One word naming nothing (`随着`) is not named.
     """
     found: list[str] = []
     # `多少所幼儿园` names `幼儿园`, not `所幼儿园`; blanked in place, so offsets stay the question's own
@@ -439,10 +440,11 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
                 j += 1
             start = i + 1 if i > 0 and present[i - 1] else i
             end = j if j < len(present) and present[j] else j + 1
-            term = run[start:end].strip(_LOOSE_ENDS)
+            term = _without_loose_ends(run[start:end])
             if not dictionary_frequency(term):  # no word by itself (`校生`, `界别或`): the words it is part of
-                term = _whole_words(question, match.start() + start, match.start() + end).strip(_LOOSE_ENDS)
-            if 2 <= len(term) <= MAX_NAMED_TERM:  # a longer run is several words: naming it would garble
+                term = _without_loose_ends(_whole_words(question, match.start() + start, match.start() + end))
+            # a longer run is several words: naming it would garble; one word naming nothing (`随着`) is no term
+            if 2 <= len(term) <= MAX_NAMED_TERM and not _names_nothing(*_one_word(term)):
                 found.append(term)
             i = j
     # Latin words are indexed whole, not in bigrams (`GDP`): one no text holds in any case is missing too.
@@ -463,6 +465,18 @@ def _names_nothing(word: str, flag: str) -> bool:
     return flag.startswith(_FUNCTION_TAGS) or word in _NAMELESS or (flag == "r" and bool(QUESTION_WORDS.search(word)))
 
 
+def _without_loose_ends(term: str) -> str:
+    """`term` without the locatives and measure words at its edges, unless they belong to it (`中专`, not `专`)."""
+    stripped = term.strip(_LOOSE_ENDS)
+    return stripped if stripped == term or (len(stripped) >= 2 and dictionary_frequency(stripped)) else term
+
+
+def _one_word(term: str) -> tuple[str, str]:
+    """The word and tag jieba gives `term` when it reads it as one word, else `(term, "n")`."""
+    words = tag(term)
+    return words[0] if len(words) == 1 else (term, "n")
+
+
 def _whole_words(question: str, start: int, end: int) -> str:
     """`question[start:end]` widened to the words jieba cuts it into, without words naming nothing at either end."""
     words = tag(aligned_simplified(question))
@@ -471,6 +485,10 @@ def _whole_words(question: str, start: int, end: int) -> str:
     while inside and _names_nothing(*words[inside[0]]):
         inside.pop(0)
     while inside and _names_nothing(*words[inside[-1]]):
+        inside.pop()
+    while len(inside) > 1 and words[inside[0]][1] == "v":  # `要求景区` names 景区, `中专搞` 中专
+        inside.pop(0)
+    while len(inside) > 1 and words[inside[-1]][1] == "v":
         inside.pop()
     return question[starts[inside[0]] : starts[inside[-1] + 1]] if inside else ""
 
@@ -619,7 +637,8 @@ def _abstain(
     # A title or a name no document holds whole (`郑州市电子信息工程学校`, each of whose words the letter uses) before the
     # runs.
     held = documents_hold(ctx.lexical)
-    names = [f"《{t}》" for t in query.titles_absent] + [n for n in query.names if not held(n)]
+    titles = [f"《{t}》" for t in query.titles_absent]
+    names = titles + [n for n in query.names if not held(n) and not any(n in t for t in titles)]
     runs = [
         t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in (*query.details_absent, *names))
     ]
