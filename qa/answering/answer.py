@@ -421,7 +421,7 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     A character also covered by a bigram the text does contain is trimmed off the run's ends, so
     `财政预算` yields `预算` when only `财政` occurs. A run that is no word in jieba's dictionary takes in the rest of
     the words it cuts into and drops the function words at its ends (`在校生` of `校生`, `界别` of `界别或`, `升格` of
-    `2023年升格为`), and the verbs at its ends while a word is left (`中专` of `中专搞`). A locative at a run's end goes
+    `2023年升格为`), and a one-character verb at its end while a word is left (`中专` of `中专搞`). A locative at a run's end goes
     (`预算` of `预算里`) unless it is part of the word (`中专`). One word naming nothing (`随着`) is not named.
     """
     found: list[str] = []
@@ -466,15 +466,21 @@ def _names_nothing(word: str, flag: str) -> bool:
 
 
 def _without_loose_ends(term: str) -> str:
-    """`term` without the locatives and measure words at its edges, unless they belong to it (`中专`, not `专`)."""
+    """`term` without the locatives and measure words at its edges, unless they belong to a noun it is (`中专`, not `专`;
+    but `每个` and `那份` go)."""
     stripped = term.strip(_LOOSE_ENDS)
-    return stripped if stripped == term or (len(stripped) >= 2 and dictionary_frequency(stripped)) else term
+    if stripped == term or (len(stripped) >= 2 and dictionary_frequency(stripped)):
+        return stripped
+    return term if _one_word(term)[1].startswith(_NOUN_TAGS) else stripped
 
 
 def _one_word(term: str) -> tuple[str, str]:
-    """The word and tag jieba gives `term` when it reads it as one word, else `(term, "n")`."""
+    """The word and tag jieba gives `term` when it reads it as one word, else `(term, "")`."""
     words = tag(term)
-    return words[0] if len(words) == 1 else (term, "n")
+    return words[0] if len(words) == 1 else (term, "")
+
+
+_NOUN_TAGS = ("n", "j", "vn")
 
 
 def _whole_words(question: str, start: int, end: int) -> str:
@@ -486,9 +492,7 @@ def _whole_words(question: str, start: int, end: int) -> str:
         inside.pop(0)
     while inside and _names_nothing(*words[inside[-1]]):
         inside.pop()
-    while len(inside) > 1 and words[inside[0]][1] == "v":  # `要求景区` names 景区, `中专搞` 中专
-        inside.pop(0)
-    while len(inside) > 1 and words[inside[-1]][1] == "v":
+    while len(inside) > 1 and words[inside[-1]][1] == "v" and len(words[inside[-1]][0]) == 1:  # `中专搞` names 中专
         inside.pop()
     return question[starts[inside[0]] : starts[inside[-1] + 1]] if inside else ""
 
