@@ -17,12 +17,16 @@ follow-up given the earlier answer back when that answer says none of its words 
 after `…去了哪三个城市？`: `answer._own_ask_unheld`); `subject, asked swap held` holding the answer to a fragment that
 asks something itself and took an earlier follow-up's place (`是哪一年去的` for `是谁带队去的`: `followup._part_to_say`);
 `subject, how merged` leaning back with a question asking how or why of a noun it says itself (`如何加强专业建设？`:
-`followup._asks_how_of_its_own`), as any question without a subject does.
+`followup._asks_how_of_its_own`), as any question without a subject does; `subject, swapped by length` swapping a
+level or a proper name by aligning equal lengths, as every part was before (`省级` for the `家级` of `国家级`:
+`followup._swap_level`, `followup._swap_name`); `subject, kinds by their words` reading a kind of school swapped in as
+said only in its own words (`中职学校`, not `中等职业学校`: `answer.names_school_kind`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
 history changed. `conversations_fresh3` was written after every rule here (eighth round) and read once, with all of
-them, before it joined this table; `conversations_fresh4` (eleventh round) before the last three. `broad` is the broad
+them, before it joined this table; `conversations_fresh4` (eleventh round) before the last five;
+`conversations_fresh7` (sixteenth round, written blind) before the last two, which were found on it. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -43,7 +47,15 @@ from qa.evaluation.questions import in_conversation
 
 REPO = Path(__file__).resolve().parent.parent
 # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
-SETS = ("questions", "fresh2", "broad", "conversations", "conversations_fresh3", "conversations_fresh4")
+SETS = (
+    "questions",
+    "fresh2",
+    "broad",
+    "conversations",
+    "conversations_fresh3",
+    "conversations_fresh4",
+    "conversations_fresh7",
+)
 
 
 def main() -> None:
@@ -63,6 +75,8 @@ def main() -> None:
             "subject, own ask unchecked",
             "subject, asked swap held",
             "subject, how merged",
+            "subject, swapped by length",
+            "subject, kinds by their words",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -74,6 +88,8 @@ def main() -> None:
             own = answer._own_ask_unheld if not rule.endswith("unchecked") else (lambda *_: "")
             to_say = followup._part_to_say if not rule.endswith("swap held") else (lambda swapped: swapped)
             how = followup._asks_how_of_its_own if not rule.endswith("how merged") else (lambda _: False)
+            by_length = rule.endswith("by length")
+            kinds = answer.names_school_kind if not rule.endswith("their words") else (lambda *_: False)
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -85,6 +101,9 @@ def main() -> None:
                 mock.patch.object(answer, "_own_ask_unheld", own),
                 mock.patch.object(followup, "_part_to_say", to_say),
                 mock.patch.object(followup, "_asks_how_of_its_own", how),
+                mock.patch.object(followup, "_swap_level", (lambda *_: None) if by_length else followup._swap_level),
+                mock.patch.object(followup, "_swap_name", (lambda *_: None) if by_length else followup._swap_name),
+                mock.patch.object(answer, "names_school_kind", kinds),
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]
