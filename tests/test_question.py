@@ -211,6 +211,10 @@ def test_a_title_is_absent_only_when_no_document_holds_it_verbatim() -> None:
         "Latin words are no bigrams: read verbatim"
     )
     assert analyse("《职业学校校企合作促进办法》是谁印发的？", corpus).titles_absent == ()
+    quoted = LexicalIndex(["列入《河南省高等学校设置“十四五”规划》。"])
+    assert analyse('《河南省高等学校设置"十四五"规划》列入了哪些学校？', quoted).titles_absent == (), (
+        "quotes typed otherwise"
+    )
     absent = analyse("《产教融合型企业认定管理办法》是谁印发的？", corpus).titles_absent
     assert absent == ("产教融合型企业认定管理办法",)
 

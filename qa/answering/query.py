@@ -247,8 +247,17 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         nouns=checked_nouns(question),
         listed=listed,
         listed_unit=listed_unit,
-        titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not lexical.occurs(t)),
+        titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not _title_held(t, lexical)),
     )
+
+
+_TITLE_BREAKS = re.compile(r"[\s“”\"'‘’「」『』]+")
+
+
+def _title_held(title: str, lexical: LexicalIndex) -> bool:
+    """Whether some text holds a title the question quotes, read verbatim between its quote marks and spaces, which
+    a question may write otherwise (`"十四五"` for `“十四五”`)."""
+    return all(lexical.occurs(piece) for piece in _TITLE_BREAKS.split(title) if piece)
 
 
 def topic_terms(text: str, lexical: LexicalIndex) -> dict[str, float]:
