@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from qa.answering.kinds import LEVEL
 from qa.answering.names import asked_names, common_nouns, tag
-from qa.answering.query import FILLER, checked_nouns, pleasantry
+from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
 
@@ -300,7 +300,6 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
 
 
 _LEVEL_OPENS = re.compile(rf"(?:{LEVEL})")
-_QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 
 
 def _swap_level(fragment: str, context: str) -> str | None:
@@ -310,9 +309,9 @@ def _swap_level(fragment: str, context: str) -> str | None:
     asked = _LEVEL_OPENS.match(fragment)
     if asked is None:
         return None
-    rest = _QUOTES.sub("", fragment[asked.end() :]).strip("的")
+    rest = QUOTE_MARKS.sub("", fragment[asked.end() :]).strip("的")
     for earlier in _LEVEL_OPENS.finditer(context):
-        if earlier.group() != asked.group() and _QUOTES.sub("", context[earlier.end() :]).startswith(rest):
+        if earlier.group() != asked.group() and QUOTE_MARKS.sub("", context[earlier.end() :]).startswith(rest):
             return context[: earlier.start()] + asked.group() + context[earlier.end() :]
     return None
 
