@@ -19,7 +19,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, train
+from qa.answering.training import DATA_DIR, TRADITIONAL_SQUAD, TRAIN_SQUAD, train
 from qa.errors import QAError
 from qa.evaluation.cli import floors_verdict
 from qa.evaluation.cli import main as evaluate_main
@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--absent", type=int, help="as eval/run.py --absent: leave articles out, ask their questions")
     parser.add_argument("--seed", type=int, default=0, help="seed of the --absent sample and --twins (default 0)")
     parser.add_argument("--twins", action="store_true", help="as eval/run.py --twins: also ask look-alikes")
-    parser.add_argument("--twins-pool", type=Path, help="as eval/run.py --twins-pool")
+    parser.add_argument(
+        "--twins-pool", type=Path, help=f"as eval/run.py --twins-pool (default: --data's {TRAIN_SQUAD})"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "eval" / "results" / "cross-validated", help="results")
     parser.add_argument("--models-from", type=Path, help="fold models already trained into FOLDER/models-K")
     parser.add_argument(
@@ -124,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             command += ["--models", str(models), "--out", str(results), "--seed", str(args.seed)]
             command += ["--absent", str(args.absent)] if args.absent else []
             command += ["--twins"] if args.twins else []
-            command += ["--twins-pool", str(args.twins_pool)] if args.twins_pool else []
+            # The pool of the data given, not of the checkout's `../shared` (a clone elsewhere may have none).
+            command += ["--twins-pool", str(args.twins_pool or args.data / TRAIN_SQUAD)] if args.twins else []
             code = evaluate_main(command, prog="eval/run.py")
             if code != 0:
                 return code

@@ -879,3 +879,23 @@ def test_twins_of_a_letter_set_swap_what_the_letter_never_holds(tmp_path: Path) 
     assert twins and all(t["replacement"] not in letter for t in twins)
     assert "q3" not in {t["twin_of"] for t in twins}  # a follow-up gets no look-alike
     assert main([str(questions), "--twins", "--doc", str(pool.with_suffix(".pdf")), "--out", str(out)]) == 2
+
+
+def test_cross_validation_harvests_look_alikes_from_the_data_folder_it_is_given(tmp_path: Path, monkeypatch) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "cross_validate", Path(__file__).parents[1] / "eval" / "cross_validate.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    asked: list[list[str]] = []
+    monkeypatch.setattr(module, "evaluate_main", lambda command, prog: asked.append(command) or 1)
+    data = tmp_path / "data"
+    args = ["--data", str(data), "--twins", "--models-from", str(tmp_path), "--out", str(tmp_path / "out")]
+    assert module.main(args) == 1
+    assert asked[0][asked[0].index("--twins-pool") + 1] == str(data / "cmrc2018_train.json")
+    asked.clear()
+    assert module.main([*args, "--twins-pool", str(tmp_path / "pool.txt")]) == 1
+    assert asked[0][asked[0].index("--twins-pool") + 1] == str(tmp_path / "pool.txt")
