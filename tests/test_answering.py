@@ -14,6 +14,7 @@ from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import count_unheld, level_unheld, school_kind_unheld
+from qa.answering.names import name_unheld, question_names
 from qa.answering.query import analyse, chinese_number, head_noun, pleasantry
 from qa.types import Citation, Span
 
@@ -361,6 +362,69 @@ def test_a_kind_of_school_the_sentence_names_only_others_of_is_unheld(
     question: str, sentence: str, unheld: str
 ) -> None:
     assert school_kind_unheld(question, sentence) == unheld
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        # jieba tags these bodies common nouns; a place right before one is part of its name
+        ("有多少所中职学校通过了教育部的验收？", ["教育部"]),
+        ("河南省教育厅官网展示了什么？", ["河南省教育厅"]),
+        ("郑州市教育局推进了什么？", ["郑州市教育局"]),
+        # a part or a side of something is no body; names jieba tags stay names
+        ("上半部讲了什么？", []),
+        ("俱乐部成立于哪一年？", []),
+        ("清华大学有哪些一流学科？", ["清华大学"]),
+    ],
+)
+def test_a_question_names_the_government_bodies_it_says(question: str, names: list[str]) -> None:
+    assert question_names(question) == names
+
+
+@pytest.mark.parametrize(
+    ("names", "question", "sentence", "around", "unheld"),
+    [
+        (
+            ["教育部"],
+            "有多少所中职学校通过了教育部的验收？",
+            "41所中职学校通过河南省教育厅验收。",
+            "实施标准化建设工程",
+            "教育部",
+        ),
+        (["清华大学"], "清华大学有哪些一流学科？", "建强郑州大学化学4个一流建设学科。", "支持双一流建设", "清华大学"),
+        # said, also without its place, or said in its passage (`该银行` of a passage about 越南投资发展银行)
+        (["郑州市教育局"], "郑州市教育局推进了什么？", "市教育局推进市属高校组建本科层次职业学校。", "", ""),
+        (["河南大学"], "河南大学有哪些一流学科？", "建强郑州大学化学和河南大学生物学4个一流建设学科。", "", ""),
+        (
+            ["越南投资发展银行"],
+            "越南投资发展银行的初名是什么？",
+            "该银行初名为越南建设银行。",
+            "越南投资发展银行是越南的银行",
+            "",
+        ),
+        # said by the proper name before its suffix, or written another way (one character apart)
+        (["阿森纳俱乐部"], "阿森纳俱乐部任命了谁？", "阿森纳任命俱乐部的治疗师担任总教练。", "", ""),
+        (["林业局"], "林业局把铁路以什么模式移交？", "林务局将铁路以BOT模式移交宏都公司。", "", ""),
+        # another kind of organisation, or none, is no answer about another
+        (["教育部"], "教育部和哪家企业合作？", "郑州市国防科技学校与宇通公司合作。", "", ""),
+        (["教育部"], "教育部开设了什么专栏？", "在郑州教育信息网还开设宣传专栏。", "", ""),
+        # a question asking for one of its kind, which the sentence names
+        (["经济部"], "原经济部的业务改由哪个新设立部门管理？", "相关业务改由新成立的农林部掌管。", "", ""),
+        (["厦门大学"], "从厦门大学出走的师生创办什么大学？", "大夏大学与光华大学合并。", "", ""),
+    ],
+)
+def test_an_organisation_the_sentence_names_only_another_of_its_kind_beside_is_unheld(
+    names: list[str], question: str, sentence: str, around: str, unheld: str
+) -> None:
+    assert name_unheld(names, question, sentence, around)[0] == unheld
+
+
+def test_a_body_the_letter_names_elsewhere_asked_of_another_bodys_count_is_refused_naming_it(bot: QA) -> None:
+    answer = bot.ask("有多少所郑州的中职学校通过了教育部的标准化验收？")
+    assert answer.abstained and "关于“教育部”的答案：最接近的句子说的是“河南省教育厅”" in answer.text
+    assert not bot.ask("有多少所郑州的中职学校通过了河南省教育厅的标准化验收？").abstained
+    followup = bot.ask("那教育部呢？", ["有多少所郑州的中职学校通过了河南省教育厅的标准化验收？"])
+    assert followup.abstained and "“教育部”" in followup.text
 
 
 def test_a_kind_of_school_the_letter_never_counts_is_refused_naming_it(bot: QA) -> None:

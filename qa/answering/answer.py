@@ -26,7 +26,7 @@ from qa.answering.kinds import (
     school_kind_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.names import dictionary_frequency, offsets, tag
+from qa.answering.names import dictionary_frequency, name_unheld, offsets, tag
 from qa.answering.query import (
     QUESTION_WORDS,
     Query,
@@ -166,8 +166,8 @@ def _not_given(
 
     Each check reads a closed class or a count, where a sentence naming others is certain not to answer: things asked
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
-    level, a kind of school, or a count in the unit asked that it never gives; and a title no document holds, which
-    no sentence is about."""
+    level, a kind of school, or a count in the unit asked that it never gives; an organisation it never names beside
+    another of its kind; and a title no document holds, which no sentence is about."""
     if query.titles_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
@@ -188,6 +188,11 @@ def _not_given(
     )
     if unsaid:
         return _abstain(asked, question, query, ctx, confidence, unsaid=unsaid)
+    # An organisation the sentence never names while it names another of its kind (`教育部` of a sentence on 河南省教育厅).
+    name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
+    if name:
+        text = f"{ctx.where}没有找到关于“{name}”的答案：最接近的句子说的是“{other}”。"
+        return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)
     if uncounted:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from qa.answering.kinds import LEVEL
-from qa.answering.names import asked_names, common_nouns, tag
+from qa.answering.names import asked_names, common_nouns, name_group, tag
 from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
@@ -325,22 +325,14 @@ def _swap_name(fragment: str, context: str) -> str | None:
     whole = bool(spans) and spans[0][0] == 0 and spans[-1][1] == len(fragment)
     if not whole or any(a[1] != b[0] for a, b in pairwise(spans)):
         return None
-    kind, group = spans[-1][3], _name_group(fragment)
+    kind, group = spans[-1][3], name_group(fragment)
     for start, end, name, named in asked_names(context):
-        if named == kind and _name_group(name) == group and name != fragment:
+        if named == kind and name_group(name) == group and name != fragment:
             before = context[:start]
             if _WH_BEFORE.search(before):  # `清华大学` for `哪六所大学`: the wh-word goes too
                 before = _WH_BEFORE.sub("", before)
             return before + fragment + context[end:]
     return None
-
-
-# Kinds of name by the word they end in: a name swaps in for one of its kind.
-_NAME_GROUPS = (("大学", "学院", "学校", "中学", "小学", "院校"), ("公司", "集团", "银行"), ("研究院", "研究所"))
-
-
-def _name_group(name: str) -> int:
-    return next((i for i, ends in enumerate(_NAME_GROUPS) if name.endswith(ends)), -1)
 
 
 def _is_name(fragment: str) -> bool:

@@ -10,6 +10,7 @@ analysis checks them against the documents (`qa.answering.query`). jieba is impo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Literal
@@ -206,3 +207,111 @@ def tag(text: str) -> tuple[tuple[str, str], ...]:
         jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" notes go to stderr otherwise
         _jieba = jieba.posseg
     return tuple((w.word, w.flag) for w in _jieba.cut(text))
+
+
+# A government body jieba tags a common noun (`教育部`, `教育厅`, `教育局`; it tags `外交部`, `财政局` `nt`), with the
+# place it belongs to when one comes right before (`河南省教育厅`): a question naming one names an organisation. Not
+# a part or a side of something (`上半部`, `东北部`).
+_BODY_ENDS = "部厅局"
+_SIDES = "东西南北中上下内外前后左右全半"
+
+
+def government_bodies(text: str) -> list[tuple[int, int, str, EntityType]]:
+    """(start, end, name, "org") of each government body in `text` (simplified) that jieba tags a common noun."""
+    words = tag(text)
+    starts = offsets(words)
+    found: list[tuple[int, int, str, EntityType]] = []
+    for i, (word, flag) in enumerate(words):
+        if (
+            flag != "n"
+            or len(word) < 3
+            or word[-1] not in _BODY_ENDS
+            or word[0] in _SIDES
+            or word in SUFFIXES
+            or not all(map(is_han, word))
+        ):
+            continue
+        first = i - 1 if i > 0 and words[i - 1][1] == "ns" else i
+        found.append((starts[first], starts[i + 1], text[starts[first] : starts[i + 1]], "org"))
+    return found
+
+
+def question_names(question: str) -> list[str]:
+    """The proper names a question says (`asked_names`) and the government bodies it names (`government_bodies`), in
+    its own script and in order; a body replaces the place it starts with (`河南省教育厅`, not `河南省`)."""
+    bodies = [(s, e, question[s:e]) for s, e, _, _ in government_bodies(aligned_simplified(question))]
+    names = [
+        (s, e, name) for s, e, name, _ in asked_names(question) if not any(b <= s and e <= f for b, f, _ in bodies)
+    ]
+    return list(dict.fromkeys(name for _, _, name in sorted(names + bodies)))
+
+
+# Kinds of organisation by the word their names end in: a name stands for others of its kind (a school for a school).
+NAME_GROUPS = (
+    ("大学", "学院", "学校", "中学", "小学", "院校"),
+    ("公司", "集团", "银行"),
+    ("研究院", "研究所"),
+    ("俱乐部",),
+    ("部", "厅", "局", "政府", "委员会"),
+)
+
+
+def name_group(name: str) -> int:
+    """Which of `NAME_GROUPS` a name belongs to by its last word (`郑州大学` 0); -1 for none."""
+    return next((i for i, ends in enumerate(NAME_GROUPS) if name.endswith(ends)), -1)
+
+
+def name_unheld(names: Sequence[str], question: str, sentence: str, around: str) -> tuple[str, str]:
+    """The organisation a question (simplified) names (`教育部`, one of `names`, simplified) that neither a sentence nor
+    the text `around` it (its passage and its document's opening, simplified) ever says, while the sentence names
+    another of its kind (`河南省教育厅`): the sentence speaks of that other one. Returned with that other name; ('', '')
+    when it names no other of its kind,
+    when the question asks for one of that kind (`创办了什么大学`, `哪个部门`), which the sentence then names, and when
+    the sentence or its passage says each name asked (a passage naming `该银行`'s bank speaks of it) in any of its forms:
+    whole, without the place it starts with (`市教育局` says `郑州市教育局`), by the proper name before its suffix
+    (`阿森纳任命俱乐部的…` says `阿森纳俱乐部`), or written another way (`林务局` for `林业局`: one character apart)."""
+    said = [name for _, _, name, _ in (*tagged_entities(sentence), *government_bodies(sentence))]
+    for name in names:
+        group = name_group(name)
+        if (
+            group < 0
+            or _asks_for(group, question)
+            or any(form in text for form in _forms(name) for text in (sentence, around))
+        ):
+            continue
+        others = [other for other in said if name_group(other) == group and other not in name]
+        if others and not any(_one_apart(name, other) for other in others):
+            return name, others[0]
+    return "", ""
+
+
+def _forms(name: str) -> list[str]:
+    """How a text may say an organisation's name (`郑州市教育局`): whole, without the place it starts with (`教育局`), and
+    by the proper name jieba tags before its suffix word (`阿森纳` of `阿森纳俱乐部`; not a place: `河南` is no `河南大学`)."""
+    words = tag(name)
+    forms = [name]
+    if len(words) > 1 and words[0][1] == "ns":
+        forms.append(name[len(words[0][0]) :])
+    if (
+        len(words) > 1
+        and words[-1][0] in SUFFIXES
+        and words[-2][1] in ("nr", "nrt", "nt", "nz")
+        and len(words[-2][0]) >= 2
+    ):
+        forms.append(words[-2][0])
+    return forms
+
+
+def _one_apart(name: str, other: str) -> bool:
+    """Whether two names of one length (three characters or more) differ in one character before the same last one."""
+    return (
+        len(name) == len(other) >= 3
+        and name[-1] == other[-1]
+        and sum(a != b for a, b in zip(name, other, strict=True)) == 1
+    )
+
+
+def _asks_for(group: int, question: str) -> bool:
+    """Whether a question (simplified) asks for an organisation of a kind (`哪一个学院`, `创办什么大学`, `单位是？`)."""
+    kind = "|".join((*NAME_GROUPS[group], "单位", "部门", "机构"))
+    return re.search(rf"(?:哪|什么)[^，,。？?]{{0,6}}?(?:{kind})|(?:{kind})(?:是|为)[？?]?$", question) is not None

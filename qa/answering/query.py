@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from qa.answering.attributes import asked_attributes
 from qa.answering.kinds import COUNT_ASKED, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds
-from qa.answering.names import asked_names, common_nouns, offsets, tag
+from qa.answering.names import common_nouns, offsets, question_names, tag
 from qa.answering.scope import (
     LIST_VERBS,
     SCOPE_WORDS,
@@ -204,7 +204,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     topic = topic_terms(focus or question, lexical)
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
-    names = tuple(dict.fromkeys(name for _, _, name, _ in asked_names(question)))
+    names = tuple(question_names(question))
     # A follow-up's details are those it says itself: `它统筹实施了哪些重点任务？` after a question about 2023 does not
     # ask that its answer name 2023.
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
