@@ -238,12 +238,19 @@ def government_bodies(text: str) -> list[tuple[int, int, str, EntityType]]:
 
 def question_names(question: str) -> list[str]:
     """The proper names a question says (`asked_names`) and the government bodies it names (`government_bodies`), in
-    its own script and in order; a body replaces the place it starts with (`河南省教育厅`, not `河南省`)."""
-    bodies = [(s, e, question[s:e]) for s, e, _, _ in government_bodies(aligned_simplified(question))]
-    names = [
-        (s, e, name) for s, e, name, _ in asked_names(question) if not any(b <= s and e <= f for b, f, _ in bodies)
-    ]
-    return list(dict.fromkeys(name for _, _, name in sorted(names + bodies)))
+    its own script and in order. A place right before an organisation is part of its name (`河南省教育厅`, `河南农业大学`
+    where jieba tags `河南` and `农业大学` apart)."""
+    bodies = [(s, e, kind) for s, e, _, kind in government_bodies(aligned_simplified(question))]
+    found = sorted(
+        [(s, e, kind) for s, e, _, kind in asked_names(question) if not any(b <= s and e <= f for b, f, _ in bodies)]
+        + bodies
+    )
+    names: list[tuple[int, int, str]] = []
+    for s, e, kind in found:
+        if names and kind == "org" and names[-1][1] == s and names[-1][2] == "place":
+            s = names.pop()[0]
+        names.append((s, e, kind))
+    return list(dict.fromkeys(question[s:e] for s, e, _ in names))
 
 
 # Kinds of organisation by the word their names end in: a name stands for others of its kind (a school for a school).
