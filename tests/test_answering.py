@@ -13,9 +13,9 @@ from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.kinds import count_unheld, level_unheld, school_kind_unheld
+from qa.answering.kinds import chinese_number, count_contradicted, count_unheld, level_unheld, school_kind_unheld
 from qa.answering.names import name_unheld, question_names
-from qa.answering.query import analyse, chinese_number, head_noun, pleasantry
+from qa.answering.query import analyse, head_noun, pleasantry
 from qa.types import Citation, Span
 
 
@@ -427,6 +427,41 @@ def test_a_body_the_letter_names_elsewhere_asked_of_another_bodys_count_is_refus
     assert not bot.ask("有多少所郑州的中职学校通过了河南省教育厅的标准化验收？").abstained
     followup = bot.ask("那教育部呢？", ["有多少所郑州的中职学校通过了河南省教育厅的标准化验收？"])
     assert followup.abstained and "“教育部”" in followup.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "contradicted"),
+    [
+        ("郑州有37所中职学校通过验收吗？", "郑州市共有41所中职学校通过验收。", ("37所", "41所")),
+        ("至尊魔戒有二十个特征，一个是腐蚀，另一个是？", "至尊魔戒的两个特征，即邪恶和腐蚀。", ("二十个", "两个")),
+        # the same count written another way, an ordinal, a round guess, an article (`一名`), no number in the unit
+        ("郑州有四十一所中职学校通过验收吗？", "郑州市共有41所中职学校通过验收。", ("", "")),
+        ("第二次评选活动在何时举办？", "市政府连续进行了两次评选。", ("", "")),
+        ("几十个人在风灾中死亡？", "1900多个家庭无家可归。", ("", "")),
+        ("遇难的两名乘客坐在哪里？", "另一名遇难者坐在前座。", ("", "")),
+        ("郑州有37所中职学校通过验收吗？", "郑州市的中职学校都通过了验收。", ("", "")),
+        ("举行了九届市长选举，发生了什么？", "一至八届市长皆由女性担任。", ("", "")),
+    ],
+)
+def test_a_count_the_sentence_gives_as_another_is_contradicted(
+    question: str, sentence: str, contradicted: tuple[str, str]
+) -> None:
+    assert count_contradicted(question, sentence) == contradicted
+
+
+def test_a_count_the_sentence_gives_as_another_is_refused_naming_both(tmp_path: Path) -> None:
+    # `5个` is in the document (the companies), so only the sentence's own count shows the question is about another.
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "school.txt").write_text(
+        "学校概况\n学校共有3个实验室，分布在东西两栋教学楼里，配有先进的实验设备。\n"
+        "学校与5个企业签订了校企合作协议，每年安排学生实习。\n",
+        encoding="utf-8",
+    )
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="wordllama")
+    answer = bot.ask("学校的5个实验室分布在哪里？")
+    assert answer.abstained and "最接近的句子说的是“3个”，不是“5个”" in answer.text
+    assert "东西两栋" in bot.ask("学校的3个实验室分布在哪里？").text
 
 
 def test_a_kind_of_school_the_letter_never_counts_is_refused_naming_it(bot: QA) -> None:

@@ -17,6 +17,7 @@ from qa.answering.kinds import (
     COUNT_ASKED,
     KINDS,
     asked_kinds,
+    count_contradicted,
     count_unheld,
     counted,
     counted_only,
@@ -167,7 +168,8 @@ def _not_given(
     Each check reads a closed class or a count, where a sentence naming others is certain not to answer: things asked
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
     level, a kind of school, or a count in the unit asked that it never gives; an organisation it never names beside
-    another of its kind; and a title no document holds, which no sentence is about."""
+    another of its kind; a count the question names that it gives as another; and a title no document holds, which
+    no sentence is about."""
     if query.titles_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
@@ -192,6 +194,11 @@ def _not_given(
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
     if name:
         text = f"{ctx.where}没有找到关于“{name}”的答案：最接近的句子说的是“{other}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them).
+    count, other_count = count_contradicted(query.plain, best.plain)
+    if count:
+        text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_count}”，不是“{count}”。"
         return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)

@@ -31,7 +31,7 @@ from qa.answering.crosslingual_features import (
     load_model,
     sigmoid,
 )
-from qa.answering.query import chinese_number
+from qa.answering.kinds import chinese_number
 from qa.chunking import indexed_text
 from qa.dictionary import Dictionary, Translation
 from qa.embedding import Embedder, multilingual_embedder

@@ -148,6 +148,18 @@ def kind_signals(asked: frozenset[str], plain: str) -> list[float]:
     return [0.0 if kind.name not in asked else 1.0 if kind.holds.search(plain) else -1.0 for kind in KINDS]
 
 
+def chinese_number(text: str) -> int:
+    """`三` → 3, `十二` → 12, `7` → 7, `二、深化…` → 2 (a heading's number); 0 when not a number."""
+    text = re.split(r"[、.．]", text, maxsplit=1)[0]
+    if text.isdigit():
+        return int(text)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return digits.get(text, 0)
+
+
 def counted(unit: str) -> str:
     """A regex for a number followed by `unit` (`41所`, `130多个`, `2000万元`)."""
     return rf"{NUMERAL}多?余?{unit}"
@@ -318,3 +330,32 @@ def school_kind_unheld(question: str, sentence: str) -> str:
         return ""
     named = _SCHOOL_NAMED.search(question)  # with the word for the school after it (`高职院校`), else as asked
     return (named or found).group()
+
+
+# A count a text names with a counting classifier (`二十个`, `41所`, `1900多个`): not an ordinal (`第二个`), a round
+# guess (`几十个`, `数千名`), or a number running on from another (`1900`'s `900个`).
+_NAMED_COUNT = re.compile(
+    rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?(?P<unit>[{COUNTING}])"
+)
+
+
+_RANGE = re.compile(r"(?:至|到|～|~|－|-|—)$")
+
+
+def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
+    """A count a question (simplified) names (`二十个国家`'s `二十个`) where the sentence (simplified) gives other numbers
+    in that unit and not it (`两个`): the sentence speaks of another count, as a sentence naming only 2024 speaks of
+    another year. Returned with the sentence's count; ('', '') when the sentence gives the count (`两次` for `二次`), no
+    number in that unit, or only `一` (`一种` is mostly an article), or a range (`一至八届`), or when the question's count
+    is one or unread."""
+    for asked in _NAMED_COUNT.finditer(question):
+        value = chinese_number(asked["value"])
+        if value <= 1:
+            continue
+        said = [m for m in _NAMED_COUNT.finditer(sentence) if m["unit"] == asked["unit"]]
+        values = {chinese_number(m["value"]) for m in said} - {0, 1}
+        # A range (`一至八届`) counts the asked number's neighbours too.
+        ranged = any(_RANGE.search(sentence, 0, m.start()) for m in said)
+        if values and value not in values and not ranged:
+            return asked.group(), next(m.group() for m in said if chinese_number(m["value"]) in values)
+    return "", ""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answering.attributes import asked_attributes
-from qa.answering.kinds import COUNT_ASKED, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds
+from qa.answering.kinds import COUNT_ASKED, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds, chinese_number
 from qa.answering.names import common_nouns, offsets, question_names, tag
 from qa.answering.scope import (
     LIST_VERBS,
@@ -502,15 +502,3 @@ def part_heading(doc: Document, number: int) -> Heading | None:
     if any(chinese_number(h.title) for h in parts):
         return next((h for h in parts if chinese_number(h.title) == number), None)
     return parts[number - 1] if 0 < number <= len(parts) else None
-
-
-def chinese_number(text: str) -> int:
-    """`三` → 3, `十二` → 12, `7` → 7, `二、深化…` → 2 (a heading's number); 0 when not a number."""
-    text = re.split(r"[、.．]", text, maxsplit=1)[0]
-    if text.isdigit():
-        return int(text)
-    digits = {c: i for i, c in enumerate(_DIGITS)} | {"两": 2}
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(text, 0)
