@@ -407,6 +407,12 @@ def test_a_question_names_the_government_bodies_it_says(question: str, names: li
         # said by the proper name before its suffix, or written another way (one character apart)
         (["阿森纳俱乐部"], "阿森纳俱乐部任命了谁？", "阿森纳任命俱乐部的治疗师担任总教练。", "", ""),
         (["林业局"], "林业局把铁路以什么模式移交？", "林务局将铁路以BOT模式移交宏都公司。", "", ""),
+        # a place of the same kind (a city for a city), said also without its suffix
+        (["京都市"], "京都市可以分为哪两个地形区？", "彰化市分为台地和平原两个地形区。", "", "京都市"),
+        (["郑州市"], "郑州市有多少所中职学校？", "郑州和开封市共有41所中职学校。", "", ""),
+        # a suffix with one character is no name (`都市`), and a question asking for a place of the kind is answered so
+        (["都市"], "人口最多的都市是哪一个？", "最大城市是伯明罕市。", "", ""),
+        (["伯明罕市"], "伯明罕市所在州的首府是哪个市？", "州府位于蒙哥马利市。", "", ""),
         # another kind of organisation, or none, is no answer about another
         (["教育部"], "教育部和哪家企业合作？", "郑州市国防科技学校与宇通公司合作。", "", ""),
         (["教育部"], "教育部开设了什么专栏？", "在郑州教育信息网还开设宣传专栏。", "", ""),

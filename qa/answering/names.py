@@ -263,30 +263,38 @@ NAME_GROUPS = (
 )
 
 
-def name_group(name: str) -> int:
-    """Which of `NAME_GROUPS` a name belongs to by its last word (`郑州大学` 0); -1 for none."""
-    return next((i for i, ends in enumerate(NAME_GROUPS) if name.endswith(ends)), -1)
+def name_group(name: str, groups: Sequence[tuple[str, ...]] = NAME_GROUPS) -> int:
+    """Which of `groups` a name belongs to by its last word (`郑州大学` 0); -1 for none, and for a word that is only a
+    suffix and one character (`都市`, `城市`: no name)."""
+    if len(name) < 3:
+        return -1
+    return next((i for i, ends in enumerate(groups) if name.endswith(ends)), -1)
+
+
+# Kinds of place by their suffix, beside the kinds of organisation: a city stands for other cities (`京都市` asked of a
+# sentence on `彰化市`), not a county. Only for `name_unheld`: a follow-up swaps a place for any place.
+PLACE_GROUPS = (("市",), ("省",), ("县",))
+_KINDS_OF_NAME = (*NAME_GROUPS, *PLACE_GROUPS)
 
 
 def name_unheld(names: Sequence[str], question: str, sentence: str, around: str) -> tuple[str, str]:
-    """The organisation a question (simplified) names (`教育部`, one of `names`, simplified) that neither a sentence nor
-    the text `around` it (its passage and its document's opening, simplified) ever says, while the sentence names
-    another of its kind (`河南省教育厅`): the sentence speaks of that other one. Returned with that other name; ('', '')
-    when it names no other of its kind,
-    when the question asks for one of that kind (`创办了什么大学`, `哪个部门`), which the sentence then names, and when
+    """The organisation or place a question (simplified) names (`教育部`, one of `names`, simplified) that neither a
+    sentence nor the text `around` it (its passage and its document's opening, simplified) ever says, while the sentence
+    names another of its kind (`河南省教育厅`): the sentence speaks of that other one. Returned with that other name;
+    ('', '') when it names no other of its kind, when the question asks for one of that kind (`创办了什么大学`, `哪个部门`), which the sentence then names, and when
     the sentence or its passage says each name asked (a passage naming `该银行`'s bank speaks of it) in any of its forms:
     whole, without the place it starts with (`市教育局` says `郑州市教育局`), by the proper name before its suffix
     (`阿森纳任命俱乐部的…` says `阿森纳俱乐部`), or written another way (`林务局` for `林业局`: one character apart)."""
     said = [name for _, _, name, _ in (*tagged_entities(sentence), *government_bodies(sentence))]
     for name in names:
-        group = name_group(name)
+        group = name_group(name, _KINDS_OF_NAME)
         if (
             group < 0
             or _asks_for(group, question)
             or any(form in text for form in _forms(name) for text in (sentence, around))
         ):
             continue
-        others = [other for other in said if name_group(other) == group and other not in name]
+        others = [other for other in said if name_group(other, _KINDS_OF_NAME) == group and other not in name]
         if others and not any(_one_apart(name, other) for other in others):
             return name, others[0]
     return "", ""
@@ -294,7 +302,8 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
 
 def _forms(name: str) -> list[str]:
     """How a text may say an organisation's name (`郑州市教育局`): whole, without the place it starts with (`教育局`), and
-    by the proper name jieba tags before its suffix word (`阿森纳` of `阿森纳俱乐部`; not a place: `河南` is no `河南大学`)."""
+    by the proper name jieba tags before its suffix word (`阿森纳` of `阿森纳俱乐部`; not a place: `河南` is no `河南大学`);
+    a place's, without its suffix (`郑州` of `郑州市`)."""
     words = tag(name)
     forms = [name]
     if len(words) > 1 and words[0][1] == "ns":
@@ -306,6 +315,8 @@ def _forms(name: str) -> list[str]:
         and len(words[-2][0]) >= 2
     ):
         forms.append(words[-2][0])
+    if name.endswith(tuple(end for ends in PLACE_GROUPS for end in ends)) and len(name) >= 3:
+        forms.append(name[:-1])  # `郑州` says `郑州市`
     return forms
 
 
@@ -319,6 +330,10 @@ def _one_apart(name: str, other: str) -> bool:
 
 
 def _asks_for(group: int, question: str) -> bool:
-    """Whether a question (simplified) asks for an organisation of a kind (`哪一个学院`, `创办什么大学`, `单位是？`)."""
-    kind = "|".join((*NAME_GROUPS[group], "单位", "部门", "机构"))
-    return re.search(rf"(?:哪|什么)[^，,。？?]{{0,6}}?(?:{kind})|(?:{kind})(?:是|为)[？?]?$", question) is not None
+    """Whether a question (simplified) asks for an organisation or place of a kind (`哪一个学院`, `创办什么大学`, `单位是？`,
+    `最大的都市是哪一个？`)."""
+    kind = "|".join((*_KINDS_OF_NAME[group], "单位", "部门", "机构"))
+    return (
+        re.search(rf"(?:哪|什么)[^，,。？?]{{0,6}}?(?:{kind})|(?:{kind})(?:是|为)(?:[？?]?$|哪|什么)", question)
+        is not None
+    )
