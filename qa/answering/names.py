@@ -211,13 +211,18 @@ def tag(text: str) -> tuple[tuple[str, str], ...]:
 
 # A government body jieba tags a common noun (`教育部`, `教育厅`, `教育局`; it tags `外交部`, `财政局` `nt`), with the
 # place it belongs to when one comes right before (`河南省教育厅`): a question naming one names an organisation. Not
-# a part or a side of something (`上半部`, `东北部`).
-_BODY_ENDS = "部厅局"
+# a part or a side of something (`上半部`, `东北部`). A sentence's `市政府` is a body too (`教育局` asked of a sentence on
+# what `市政府` did); a question's is not read as a name, since the models count the names a question says and `市政府`
+# is the letter's everyday subject (read so, the follow-up `它统筹实施了哪些重点任务？` after `…是2023年市政府制定的？`
+# lost its answer).
+_BODY_ENDS = ("部", "厅", "局")
+_SAID_BODY_ENDS = (*_BODY_ENDS, "政府")
 _SIDES = "东西南北中上下内外前后左右全半"
 
 
-def government_bodies(text: str) -> list[tuple[int, int, str, EntityType]]:
-    """(start, end, name, "org") of each government body in `text` (simplified) that jieba tags a common noun."""
+def government_bodies(text: str, ends: tuple[str, ...] = _BODY_ENDS) -> list[tuple[int, int, str, EntityType]]:
+    """(start, end, name, "org") of each government body in `text` (simplified) that jieba tags a common noun, its
+    last word ending in one of `ends`."""
     words = tag(text)
     starts = offsets(words)
     found: list[tuple[int, int, str, EntityType]] = []
@@ -225,7 +230,7 @@ def government_bodies(text: str) -> list[tuple[int, int, str, EntityType]]:
         if (
             flag != "n"
             or len(word) < 3
-            or word[-1] not in _BODY_ENDS
+            or not word.endswith(ends)
             or word[0] in _SIDES
             or word in SUFFIXES
             or not all(map(is_han, word))
@@ -254,12 +259,13 @@ def question_names(question: str) -> list[str]:
 
 
 # Kinds of organisation by the word their names end in: a name stands for others of its kind (a school for a school).
+BODIES = ("部", "厅", "局", "政府", "委员会")  # government's
 NAME_GROUPS = (
     ("大学", "学院", "学校", "中学", "小学", "院校"),
     ("公司", "集团", "银行"),
     ("研究院", "研究所"),
     ("俱乐部",),
-    ("部", "厅", "局", "政府", "委员会"),
+    BODIES,
 )
 
 
@@ -285,7 +291,7 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
     the sentence or its passage says each name asked (a passage naming `该银行`'s bank speaks of it) in any of its forms:
     whole, without the place it starts with (`市教育局` says `郑州市教育局`), by the proper name before its suffix
     (`阿森纳任命俱乐部的…` says `阿森纳俱乐部`), or written another way (`林务局` for `林业局`: one character apart)."""
-    said = [name for _, _, name, _ in (*tagged_entities(sentence), *government_bodies(sentence))]
+    said = [name for _, _, name, _ in (*tagged_entities(sentence), *government_bodies(sentence, _SAID_BODY_ENDS))]
     for name in names:
         group = name_group(name, _KINDS_OF_NAME)
         if (
@@ -301,12 +307,12 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
 
 
 def _forms(name: str) -> list[str]:
-    """How a text may say an organisation's name (`郑州市教育局`): whole, without the place it starts with (`教育局`), and
-    by the proper name jieba tags before its suffix word (`阿森纳` of `阿森纳俱乐部`; not a place: `河南` is no `河南大学`);
-    a place's, without its suffix (`郑州` of `郑州市`)."""
+    """How a text may say an organisation's name (`郑州市教育局`): whole; a body's without the place it starts with
+    (`教育局`; not a school's: `职业技术学院` is any town's); by the proper name jieba tags before its suffix word (`阿森纳`
+    of `阿森纳俱乐部`; not a place: `河南` is no `河南大学`); and a place's without its suffix (`郑州` of `郑州市`)."""
     words = tag(name)
     forms = [name]
-    if len(words) > 1 and words[0][1] == "ns":
+    if len(words) > 1 and words[0][1] == "ns" and name.endswith(BODIES):
         forms.append(name[len(words[0][0]) :])
     if (
         len(words) > 1
