@@ -90,7 +90,7 @@ def _lookalikes(answerable: list[dict], twins: list[dict]) -> dict[str, object]:
 def _scored(answerable: list[dict], refuse: list[dict]) -> list[tuple[float, bool]]:
     """(answerability, answerable) of each row, for `abstention_at`."""
     rows = [(r, True) for r in answerable] + [(r, False) for r in refuse]
-    return [(answerability(r["confidence"], r["abstained"]), positive) for r, positive in rows]
+    return [(answerability(r["confidence"], r["abstained"], r.get("checked", False)), positive) for r, positive in rows]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -216,6 +216,9 @@ class Answer:
     # The answer's shape (`qa.answering.scope`): one fact, or an outline, summary, section, gathering or several
     # asks, whose items are the citations in order, one `[n]` each.
     scope: str = "fact"
+    # Refused by a check on the chosen sentence after the models (`qa.answering.answer._not_given`: another year,
+    # count, level, kind of school or organisation): refused at any threshold, whatever `confidence` says.
+    checked: bool = False
 
     @property
     def certainty(self) -> Certainty | None:

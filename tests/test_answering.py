@@ -440,6 +440,7 @@ def test_an_organisation_the_sentence_names_only_another_of_its_kind_beside_is_u
 def test_a_body_the_letter_names_elsewhere_asked_of_another_bodys_count_is_refused_naming_it(bot: QA) -> None:
     answer = bot.ask("有多少所郑州的中职学校通过了教育部的标准化验收？")
     assert answer.abstained and "关于“教育部”的答案：最接近的句子说的是“河南省教育厅”" in answer.text
+    assert answer.checked and answer.confidence is not None  # refused after the models: at any threshold
     assert not bot.ask("有多少所郑州的中职学校通过了河南省教育厅的标准化验收？").abstained
     followup = bot.ask("那教育部呢？", ["有多少所郑州的中职学校通过了河南省教育厅的标准化验收？"])
     assert followup.abstained and "“教育部”" in followup.text

@@ -431,6 +431,8 @@ def test_abstention_at_a_false_abstention_rate_takes_the_highest_threshold_withi
     assert abstention_at(answerable) is None  # no unanswerable question to count
     assert answerability(None, abstained=True) == 0.0 and answerability(None, abstained=False) == 1.0
     assert answerability(0.4, abstained=True) == 0.4
+    # a refusal a check made after the models stands at any threshold, whatever the model's confidence
+    assert answerability(0.9, abstained=True, checked=True) == 0.0
 
 
 def test_absent_questions_count_only_in_the_abstention_metrics() -> None:
@@ -564,6 +566,10 @@ def test_tradeoff_sweep_abstains_below_the_threshold_and_keeps_unscored_decision
         (1.0, 0.75, 1.0),
     ]
     assert len(abstention_tradeoff(outcomes)) == 21
+    # a refusal a check made after the models (confident as the model was) abstains at every threshold
+    checked = replace(outcomes[6], answer=replace(outcomes[6].answer, abstained=True, checked=True))
+    swept = abstention_tradeoff([*outcomes[:6], checked, outcomes[7]], steps=3)
+    assert [p.abstain_rate_unanswerable for p in swept] == [0.5, 1.0, 1.0]
     assert abstention_tradeoff([_scored(yes, None), _scored(no, None)]) == []  # no confidences
     assert abstention_tradeoff([o for o in outcomes if o.question.answerable]) == []  # nothing to abstain on
     metrics = {"by_type": by_type(outcomes), **score(outcomes)}

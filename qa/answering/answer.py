@@ -140,7 +140,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         )
     refused = _not_given(asked, question, query, best, doc, ctx, confidence)
     if refused is not None:
-        return refused
+        return replace(refused, checked=True)
     said = ctx.already_said if ctx.already_said is not None and ctx.already_said.citation.doc_id == doc.doc_id else None
     span = _trim(reading.query, doc, best.span, said)
     if "reason" in reading.query.kinds:

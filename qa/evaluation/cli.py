@@ -218,7 +218,10 @@ def run(args: argparse.Namespace) -> int:
         "calibration": calibration(outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
         "abstention_at_3pct_false": abstention_at(
-            [(answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in outcomes]
+            [
+                (answerability(o.answer.confidence, o.answer.abstained, o.answer.checked), o.question.answerable)
+                for o in outcomes
+            ]
         ),
         "skipped_questions": args.skip,
         "skipped_lines": problems,

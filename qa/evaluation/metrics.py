@@ -133,8 +133,9 @@ def abstention_tradeoff(outcomes: Sequence[Outcome], steps: int = TRADEOFF_STEPS
     """Sweep the threshold over `steps` values in [0, 1]: a question abstains when its confidence < t.
 
     A question without a confidence (the model did not score it: a question about the letter itself, an
-    empty one) keeps the decision the run made, since no threshold reaches it. Empty when no question has
-    a confidence, or the set lacks answerable or unanswerable questions.
+    empty one) keeps the decision the run made, since no threshold reaches it, and so does a refusal a check made
+    after the models (`Answer.checked`). Empty when no question has a confidence, or the set lacks answerable or
+    unanswerable questions.
     """
     answerable = [o.answer for o in outcomes if o.question.answerable]
     unanswerable = [o.answer for o in outcomes if not o.question.answerable]
@@ -142,7 +143,7 @@ def abstention_tradeoff(outcomes: Sequence[Outcome], steps: int = TRADEOFF_STEPS
         return []
 
     def abstains(answer: Answer, t: float) -> bool:
-        return answer.abstained if answer.confidence is None else answer.confidence < t
+        return answer.abstained if answer.confidence is None or answer.checked else answer.confidence < t
 
     points = []
     for i in range(steps):
@@ -186,8 +187,11 @@ def abstention_at(scored: Sequence[tuple[float, bool]], most: float = AT_FALSE_A
     }
 
 
-def answerability(confidence: float | None, abstained: bool) -> float:
-    """An answer's confidence; without one (a question the model did not score), 0 if it abstained, else 1."""
+def answerability(confidence: float | None, abstained: bool, checked: bool = False) -> float:
+    """An answer's confidence; 0 for a refusal a check made after the models (`Answer.checked`: refused at any
+    threshold); without a confidence (a question the model did not score), 0 if it abstained, else 1."""
+    if checked:
+        return 0.0
     if confidence is not None:
         return float(confidence)
     return 0.0 if abstained else 1.0
@@ -242,7 +246,8 @@ def lookalike_figures(outcomes: Sequence[Outcome]) -> dict[str, Any] | None:
         kinds.setdefault(str(o.question.lookalike), []).append(o)
     originals = [o for o in outcomes if o.question.answerable]
     scored = [
-        (answerability(o.answer.confidence, o.answer.abstained), o.question.answerable) for o in originals + twins
+        (answerability(o.answer.confidence, o.answer.abstained, o.answer.checked), o.question.answerable)
+        for o in originals + twins
     ]
     return {
         "questions": len(twins),

@@ -161,6 +161,7 @@ class Outcome:
             "answer": self.answer.text,
             "abstained": self.answer.abstained,
             "confidence": self.answer.confidence,
+            "checked": self.answer.checked,
             "keys_found": self.keys_found,
             "baseline": self.baseline,
             "hit_rank": self.hit_rank,
