@@ -193,8 +193,7 @@ def _not_given(
     # An organisation the sentence never names while it names another of its kind (`教育部` of a sentence on 河南省教育厅).
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
     if name:
-        text = f"{ctx.where}没有找到关于“{name}”的答案：最接近的句子说的是“{other}”。"
-        return _refusal(asked, question, text, ctx, confidence)
+        return _abstain(asked, question, query, ctx, confidence, unsaid=name, instead=other)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them).
     count, other_count = count_contradicted(query.plain, best.plain)
     if count:
@@ -638,14 +637,21 @@ def _noun_runs(text: str) -> list[str]:
 
 
 def _abstain(
-    asked: str, resolved: str, query: Query, ctx: AnswerContext, confidence: float | None, unsaid: str = ""
+    asked: str,
+    resolved: str,
+    query: Query,
+    ctx: AnswerContext,
+    confidence: float | None,
+    unsaid: str = "",
+    instead: str = "",
 ) -> Answer:
-    """A refusal naming what no document holds (or, with `unsaid`, what a follow-up swapped in that the closest
-    sentence does not say), with the closest passages."""
+    """A refusal naming what no document holds (or, with `unsaid`, what the question asks about that the closest
+    sentence does not say, and with `instead` what that sentence names in its place), with the closest passages."""
     where = ctx.where
     if unsaid:
+        other = f"“{instead}”" if instead else "别的"
         return _refusal(
-            asked, resolved, f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是别的。", ctx, confidence
+            asked, resolved, f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是{other}。", ctx, confidence
         )
     # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters
     # (`预算` of 财政预算, when 财政 occurs), then the noun asked for when it holds no such run (`高职学校`, each of

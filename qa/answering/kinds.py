@@ -25,6 +25,7 @@ _MEASURE_WORDS = (
     "天 小时 分钟 秒 周 月 年 吨 公斤 千克 克 台 辆 架 艘 本 册 篇 部 种 门 批 期 户 亩 张 件 套 场 层 间 床 %"
 )
 MEASURES = tuple(_MEASURE_WORDS.split())
+DIGITS = "零一二三四五六七八九"  # 0-9, in order
 CHINESE_DIGITS = "零一二两三四五六七八九十百千"
 _VALUE = rf"(?<![\d.{CHINESE_DIGITS}])(?P<value>(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)(?:万|亿)?)"
 _MEASURE = rf"(?P<unit>{'|'.join(sorted(map(re.escape, MEASURES), key=len, reverse=True))})"
@@ -153,7 +154,7 @@ def chinese_number(text: str) -> int:
     text = re.split(r"[、.．]", text, maxsplit=1)[0]
     if text.isdigit():
         return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+    digits = {c: i for i, c in enumerate(DIGITS)} | {"两": 2}
     if "十" in text:
         tens, _, ones = text.partition("十")
         return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)

@@ -280,18 +280,17 @@ def name_group(name: str, groups: Sequence[tuple[str, ...]] = NAME_GROUPS) -> in
 # Kinds of place by their suffix, beside the kinds of organisation: a city stands for other cities (`京都市` asked of a
 # sentence on `彰化市`), not a county. Only for `name_unheld`: a follow-up swaps a place for any place.
 PLACE_GROUPS = (("市",), ("省",), ("县",))
+_PLACE_ENDS = tuple(end for ends in PLACE_GROUPS for end in ends)
 _KINDS_OF_NAME = (*NAME_GROUPS, *PLACE_GROUPS)
 
 
 def name_unheld(names: Sequence[str], question: str, sentence: str, around: str) -> tuple[str, str]:
     """The organisation or place a question (simplified) names (`教育部`, one of `names`, simplified) that neither a
-    sentence nor the text `around` it (its passage and its document's opening, simplified) ever says, while the sentence
-    names another of its kind (`河南省教育厅`): the sentence speaks of that other one. Returned with that other name;
-    ('', '') when it names no other of its kind, when the question asks for one of that kind (`创办了什么大学`, `哪个部门`), which the sentence then names, and when
-    the sentence or its passage says each name asked (a passage naming `该银行`'s bank speaks of it) in any of its forms:
-    whole, without the place it starts with (`市教育局` says `郑州市教育局`), by the proper name before its suffix
-    (`阿森纳任命俱乐部的…` says `阿森纳俱乐部`), or written another way (`林务局` for `林业局`: one character apart)."""
-    said = [name for _, _, name, _ in (*tagged_entities(sentence), *government_bodies(sentence, _SAID_BODY_ENDS))]
+    sentence nor the text `around` it (its passage and its document's opening, simplified) says in any of its forms
+    (`_forms`; a passage naming `该银行`'s bank speaks of it), while the sentence names another of its kind
+    (`河南省教育厅`) that is not the same name written another way (`林务局` for `林业局`, `_one_apart`): the sentence speaks
+    of that other one. Returned with that other name; ('', '') when there is none, or when the question asks for one of
+    that kind (`创办了什么大学`, `哪个部门`), which the sentence then names."""
     for name in names:
         group = name_group(name, _KINDS_OF_NAME)
         if (
@@ -300,6 +299,8 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
             or any(form in text for form in _forms(name) for text in (sentence, around))
         ):
             continue
+        # The sentence's names, read only for a name asked that it does not say (most questions name none).
+        said = [found for _, _, found, _ in (*tagged_entities(sentence), *government_bodies(sentence, _SAID_BODY_ENDS))]
         others = [other for other in said if name_group(other, _KINDS_OF_NAME) == group and other not in name]
         if others and not any(_one_apart(name, other) for other in others):
             return name, others[0]
@@ -321,7 +322,7 @@ def _forms(name: str) -> list[str]:
         and len(words[-2][0]) >= 2
     ):
         forms.append(words[-2][0])
-    if name.endswith(tuple(end for ends in PLACE_GROUPS for end in ends)) and len(name) >= 3:
+    if name.endswith(_PLACE_ENDS) and len(name) >= 3:
         forms.append(name[:-1])  # `郑州` says `郑州市`
     return forms
 

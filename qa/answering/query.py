@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answering.attributes import asked_attributes
-from qa.answering.kinds import COUNT_ASKED, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds, chinese_number
+from qa.answering.kinds import COUNT_ASKED, DIGITS, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds, chinese_number
 from qa.answering.names import common_nouns, offsets, question_names, tag
 from qa.answering.scope import (
     LIST_VERBS,
@@ -305,7 +305,7 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
         about = m["about"] or ""  # `200多个` is written `二百多个` too, not `200个`
         forms = [question[m.start() : m.end()]]
         # Only numerals `chinese_number` reads right: `一百二十` would come out as 10.
-        if value.isdigit() or (len(value) <= 3 and all(c in _DIGITS + "两十" for c in value)):
+        if value.isdigit() or (len(value) <= 3 and all(c in DIGITS + "两十" for c in value)):
             number = chinese_number(value)
             written = (str(number), chinese_numeral(number)) if number else ()
             forms += [f"{numeral}{about}{unit}" for numeral in written if numeral]
@@ -404,8 +404,7 @@ def _asked_words(phrase: str) -> str:
     return "".join(kept)
 
 
-_DIGITS = "零一二三四五六七八九"
-_COUNTED = re.compile(rf"(\d+|[{_DIGITS}十两]+)([{UNITS}])")
+_COUNTED = re.compile(rf"(\d+|[{DIGITS}十两]+)([{UNITS}])")
 
 
 def rewrite(question: str, lexical: LexicalIndex) -> str:
@@ -458,10 +457,10 @@ def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
 def chinese_numeral(value: int) -> str:
     """7 → `七`, 12 → `十二`, 30 → `三十`; '' past 99."""
     if value < 10:
-        return _DIGITS[value]
+        return DIGITS[value]
     if value < 100:
         tens, ones = divmod(value, 10)
-        return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
+        return (DIGITS[tens] if tens > 1 else "") + "十" + (DIGITS[ones] if ones else "")
     return ""
 
 

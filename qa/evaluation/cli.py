@@ -16,7 +16,7 @@ from qa.errors import InputError, QAError, notes_to_stderr
 from qa.evaluation.metrics import (
     abstention_at,
     abstention_tradeoff,
-    answerability,
+    answerability_scores,
     by_scope,
     by_type,
     calibration,
@@ -217,12 +217,7 @@ def run(args: argparse.Namespace) -> int:
         "lookalikes": lookalike_figures(outcomes),
         "calibration": calibration(outcomes),
         "abstention_tradeoff": [asdict(p) for p in abstention_tradeoff(outcomes)],
-        "abstention_at_3pct_false": abstention_at(
-            [
-                (answerability(o.answer.confidence, o.answer.abstained, o.answer.checked), o.question.answerable)
-                for o in outcomes
-            ]
-        ),
+        "abstention_at_3pct_false": abstention_at(answerability_scores(outcomes)),
         "skipped_questions": args.skip,
         "skipped_lines": problems,
         "evidence_warnings": asked.warnings,

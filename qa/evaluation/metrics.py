@@ -187,6 +187,14 @@ def abstention_at(scored: Sequence[tuple[float, bool]], most: float = AT_FALSE_A
     }
 
 
+def answerability_scores(outcomes: Sequence[Outcome]) -> list[tuple[float, bool]]:
+    """(answerability, answerable) of each outcome, for `abstention_at`."""
+    return [
+        (answerability(o.answer.confidence, o.answer.abstained, o.answer.checked), o.question.answerable)
+        for o in outcomes
+    ]
+
+
 def answerability(confidence: float | None, abstained: bool, checked: bool = False) -> float:
     """An answer's confidence; 0 for a refusal a check made after the models (`Answer.checked`: refused at any
     threshold); without a confidence (a question the model did not score), 0 if it abstained, else 1."""
@@ -245,10 +253,7 @@ def lookalike_figures(outcomes: Sequence[Outcome]) -> dict[str, Any] | None:
     for o in twins:
         kinds.setdefault(str(o.question.lookalike), []).append(o)
     originals = [o for o in outcomes if o.question.answerable]
-    scored = [
-        (answerability(o.answer.confidence, o.answer.abstained, o.answer.checked), o.question.answerable)
-        for o in originals + twins
-    ]
+    scored = answerability_scores(originals + twins)
     return {
         "questions": len(twins),
         "abstain_rate": _rounded(_mean([o.answer.abstained for o in twins])),
