@@ -15,7 +15,7 @@ from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import chinese_number, count_contradicted, count_unheld, level_unheld, school_kind_unheld
 from qa.answering.names import name_unheld, question_names
-from qa.answering.query import analyse, head_noun, pleasantry
+from qa.answering.query import analyse, head_noun, meta_intents, pleasantry
 from qa.types import Citation, Span
 
 
@@ -68,6 +68,10 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("这封信是由哪个单位答复的？", "郑州市教育局"),
         ("答复的是哪个提案？", "关于深化产教融合提升人力资源质量的提案"),
         ("第五部分的标题是什么？", "五、加快推动产教融合载体平台建设"),
+        # the letter as the subject of an author, a recipient or a writing date
+        ("这封信的作者是谁？", "郑州市教育局"),
+        ("这封信的收件人是谁？", "王素梅委员"),
+        ("这封信写于哪一年？", "2024年9月27日"),
     ],
 )
 def test_questions_about_the_letter_itself(bot: QA, question: str, expected: str) -> None:
@@ -79,6 +83,25 @@ def test_questions_about_the_letter_itself(bot: QA, question: str, expected: str
 
 def test_inferred_sender_says_it_is_inferred(bot: QA) -> None:
     assert "推断" in bot.ask("这封信是谁写的？").text
+    assert "推断" in bot.ask("信的署名是什么？").text
+
+
+@pytest.mark.parametrize(
+    ("question", "intents"),
+    [
+        ("发件人是谁？", ["sender"]),
+        ("这份文件的作者是谁？", ["sender"]),
+        ("信的收件人是谁？", ["addressee"]),
+        ("这封回复写于什么时候？", ["date"]),
+        ("这份答复的落款日期是哪一天？", ["date"]),
+        # another text's author or date is asked of that text
+        ("《越南亡国史》的作者是谁？", []),
+        ("这本书的作者是谁？", []),
+        ("小说写于哪一年？", []),
+    ],
+)
+def test_the_document_as_the_subject_asks_about_it_and_another_text_does_not(question: str, intents: list[str]) -> None:
+    assert meta_intents(question) == intents
 
 
 def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
