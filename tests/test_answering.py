@@ -449,6 +449,8 @@ def test_a_question_names_the_government_bodies_it_says(question: str, names: li
         # another kind of organisation, or none, is no answer about another
         (["教育部"], "教育部和哪家企业合作？", "郑州市国防科技学校与宇通公司合作。", "", ""),
         (["教育部"], "教育部开设了什么专栏？", "在郑州教育信息网还开设宣传专栏。", "", ""),
+        # every kind of organisation a suffix makes: a foundation for a foundation
+        (["红十字基金会"], "红十字基金会资助了多少名学生？", "宇通公益基金会资助了120名学生。", "", "红十字基金会"),
         # a question asking for one of its kind, which the sentence names
         (["经济部"], "原经济部的业务改由哪个新设立部门管理？", "相关业务改由新成立的农林部掌管。", "", ""),
         (["厦门大学"], "从厦门大学出走的师生创办什么大学？", "大夏大学与光华大学合并。", "", ""),

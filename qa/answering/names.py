@@ -258,7 +258,8 @@ def question_names(question: str) -> list[str]:
     return list(dict.fromkeys(question[s:e] for s, e, _ in names))
 
 
-# Kinds of organisation by the word their names end in: a name stands for others of its kind (a school for a school).
+# Kinds of organisation by the word their names end in, one for each of `SUFFIXES`' organisations: a name stands for
+# others of its kind (a school for a school, a foundation for an association).
 BODIES = ("部", "厅", "局", "政府", "委员会")  # government's
 NAME_GROUPS = (
     ("大学", "学院", "学校", "中学", "小学", "院校"),
@@ -266,6 +267,11 @@ NAME_GROUPS = (
     ("研究院", "研究所"),
     ("俱乐部",),
     BODIES,
+    ("医院",),
+    ("协会", "学会", "基金会", "联合会"),
+    ("出版社",),
+    ("电视台",),
+    ("酒店",),
 )
 
 
