@@ -14,6 +14,7 @@ from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import chinese_number, count_contradicted, count_unheld, level_unheld, school_kind_unheld
+from qa.answering.attributes import attribute_unheld
 from qa.answering.names import name_unheld, question_names
 from qa.answering.query import analyse, head_noun, meta_intents, pleasantry
 from qa.types import Citation, Span
@@ -469,6 +470,40 @@ def test_a_body_the_letter_names_elsewhere_asked_of_another_bodys_count_is_refus
     assert not bot.ask("有多少所郑州的中职学校通过了河南省教育厅的标准化验收？").abstained
     followup = bot.ask("那教育部呢？", ["有多少所郑州的中职学校通过了河南省教育厅的标准化验收？"])
     assert followup.abstained and "“教育部”" in followup.text
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute", "known", "sentence", "unheld"),
+    [
+        ("学校的校训是什么？", "校训", False, "学校现有两个校区，总占地面积1133亩。", "校训"),
+        ("图书馆的税收是多少？", "税收", False, "图书馆藏书81.6万册。", "税收"),
+        # held somewhere, said in a piece (`藏书` of 藏书量), counted after `几个`, or only restating the count
+        ("学校的校训是什么？", "校训", True, "学校现有两个校区，总占地面积1133亩。", ""),
+        ("图书馆的藏书量是多少？", "藏书量", False, "图书馆藏书81.6万册。", ""),
+        ("学校现有几个实训基地？", "实训基地", False, "学校现有两个校区。", ""),
+        ("学校开设的专业总数是多少？", "总数", False, "学校新增备案83个专业。", ""),
+    ],
+)
+def test_an_attribute_no_document_holds_of_a_sentence_saying_nothing_like_it_is_unheld(
+    question: str, attribute: str, known: bool, sentence: str, unheld: str
+) -> None:
+    assert attribute_unheld(question, attribute, known, sentence) == unheld
+
+
+def test_an_attribute_the_document_never_holds_is_refused_naming_it_and_one_it_says_in_part_is_answered(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "school.txt").write_text(
+        "学校概况\n学校现有两个校区，总占地面积300亩，建筑面积12万平方米。\n"
+        "学校图书馆藏书12万册，其中专业书刊3万册。\n学校现有教职工112人，其中高级教师36人。\n",
+        encoding="utf-8",
+    )
+    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="wordllama")
+    answer = bot.ask("学校图书馆的税收是多少？")
+    assert answer.abstained and answer.checked and "“税收”" in answer.text
+    assert "12万册" in bot.ask("学校图书馆的藏书量是多少？").text
 
 
 @pytest.mark.parametrize(

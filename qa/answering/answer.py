@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answering import broad
+from qa.answering.attributes import attribute_unheld
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.kinds import (
@@ -168,8 +169,8 @@ def _not_given(
     Each check reads a closed class or a count, where a sentence naming others is certain not to answer: things asked
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
     level, a kind of school, or a count in the unit asked that it never gives; an organisation it never names beside
-    another of its kind; a count the question names that it gives as another; and a title no document holds, which
-    no sentence is about."""
+    another of its kind; an attribute asked that no document holds and it says nothing like; a count the question
+    names that it gives as another; and a title no document holds, which no sentence is about."""
     if query.titles_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
@@ -194,6 +195,10 @@ def _not_given(
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
     if name:
         return _abstain(asked, question, query, ctx, confidence, unsaid=name, instead=other)
+    # The attribute asked that no document holds, of a sentence saying nothing like it (`校训` of the campus's sentence).
+    attribute = attribute_unheld(query.plain, simplified(query.attribute), query.attribute_known, best.plain)
+    if attribute:
+        return _abstain(asked, question, query, ctx, confidence)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them).
     count, other_count = count_contradicted(query.plain, best.plain)
     if count:

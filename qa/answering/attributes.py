@@ -1,8 +1,9 @@
 """The attribute a question asks for: the noun before `是多少`/`是谁` (`校长是谁` → `校长`) or after `多少名`/`几所`
 (`多少所中职学校` → `中职学校`), and the group of nouns that ask alike (a person, a quantity, a kind of institution).
 
-Question analysis checks the asked noun against the answer's sentence (`qa.answering.query`); the look-alike recipe
-swaps it for another of its group (`qa.answering.lookalikes`). Both read it here, so they read it the same way.
+Question analysis reads the asked noun for the models (`qa.answering.query`), the answer refuses a sentence saying
+nothing like one no document holds (`attribute_unheld`), and the look-alike recipe swaps it for another of its group
+(`qa.answering.lookalikes`). All read it here, so they read it the same way.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Asked:
     start: int
     end: int
     group: str | None  # its `ATTRIBUTES` group; None when a bare `多少` counts a noun no list or classifier places
+    counted: bool = False  # counted after `多少名`/`几个` (`多少所中职学校`), not the head before `是谁`/`是多少`
 
 
 def asked_attribute(plain: str) -> Asked | None:
@@ -109,7 +111,7 @@ def asked_attributes(plain: str) -> Iterator[Asked]:
             noun = plain[starts[i] : starts[last + 1]]
             # Only a classifier or a listed noun says what is counted: `多少時間` → `多少車位` does not read.
             group = _COUNTED_BY.get(counted["classifier"]) or _GROUP_OF.get(_listed(noun) or "")
-            yield Asked(starts[i], starts[last + 1], group)
+            yield Asked(starts[i], starts[last + 1], group, counted=True)
 
 
 def _asks(after: str, ask: str) -> bool:
@@ -121,3 +123,26 @@ def _asks(after: str, ask: str) -> bool:
 def _listed(word: str) -> str | None:
     """The listed attribute `word` is or ends with (`财政预算` → `预算`)."""
     return next((a for a in sorted(_GROUP_OF, key=len, reverse=True) if word.endswith(a)), None)
+
+
+# Nouns that only restate the count asked (`专业总数是多少` of a sentence giving `83个专业`): no attribute of their own.
+COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模 总额 数额"))
+
+
+def attribute_unheld(question: str, attribute: str, known: bool, sentence: str) -> str:
+    """The attribute a question (simplified) asks for before `是什么`/`是谁`/`是多少` (`校训` of `…的校训是什么？`) when it is
+    the one question analysis read (`attribute`, simplified), no document holds it (`known` false), and the sentence
+    holds not one two-character piece of it: a sentence saying neither it nor anything like it (`藏书` for `藏书量`)
+    speaks of another attribute of the topic.
+
+    '' otherwise, and for a noun counted after `多少所…`, which a paraphrase counts as often (`厂商` of a sentence on
+    企业), or one only restating the count (`总数`)."""
+    if known:
+        return ""
+    asked = next(asked_attributes(question), None)
+    if asked is None or asked.counted:
+        return ""
+    noun = question[asked.start : asked.end]
+    if noun != attribute or noun in COUNT_NOUNS or any(noun[i : i + 2] in sentence for i in range(len(noun) - 1)):
+        return ""
+    return noun
