@@ -48,6 +48,8 @@ def test_what_a_question_asks_to_have_named(question: str, listed: tuple[str, st
             "",
             ["河南农业职业学院、河南职业技术学院各1个专业群进入建设行列"],
         ),
+        # but asked for the owners, the list names them, each ending in the noun
+        ("河南农业职业学院、河南职业技术学院和郑州铁路职业技术学院各1个专业群进入建设行列。", "学院", "", []),
         # a vague count counts as much (`多所`), but `多部门` is a word, not a count of 部
         (
             "有多所学校开设人工智能技术与应用、大数据技术与应用等新兴专业。",

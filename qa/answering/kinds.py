@@ -240,7 +240,8 @@ def counted_only(plain: str, noun: str, unit: str = "", after: str = "") -> list
     哪几所`, `省级专业技能工作室9个` for `有哪些省级专业技能工作室`. As (start, end) within `plain`.
 
     [] when the sentence names them somewhere it speaks of them: a list before them (`汽车维修、航空物流等18家…基地`,
-    but not the owners of `A、B和C各1个专业群`), words that open a list after them (`…方式：一是…`, `奖项包括…`), a
+    but not the owners of `A、B和C各1个专业群`), a list of names each ending in the noun (those owners, when 学院 is
+    asked), words that open a list after them (`…方式：一是…`, `奖项包括…`), a
     clause speaking of them with no count (`积极组建…共同体`); and when it does not speak of them at all (the last two
     or more characters of `noun` are nowhere in it), since another sentence's words may name them; and when the text
     `after` it (simplified) opens a list (`首先…`, `一是…`, `1.`)."""
@@ -260,6 +261,9 @@ def counted_only(plain: str, noun: str, unit: str = "", after: str = "") -> list
             return []
         owners = all(text[c.start() - 1 : c.start()] == "各" for c in counts)
         if "、" in text[:at] and not owners:
+            return []
+        # The things named one by one, each ending in the noun (`河南农业职业学院、…和郑州铁路职业技术学院` of 学院).
+        if "、" in text and len(form) >= 2 and text.count(form) >= 2:
             return []
         counting.append(clause.span())
     return counting
