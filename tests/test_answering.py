@@ -11,10 +11,10 @@ import pytest
 
 from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
+from qa.answering.attributes import attribute_unheld, first_attribute
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import chinese_number, count_contradicted, count_unheld, level_unheld, school_kind_unheld
-from qa.answering.attributes import attribute_unheld
 from qa.answering.names import name_unheld, question_names
 from qa.answering.query import analyse, head_noun, meta_intents, pleasantry
 from qa.types import Citation, Span
@@ -73,6 +73,9 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("这封信的作者是谁？", "郑州市教育局"),
         ("这封信的收件人是谁？", "王素梅委员"),
         ("这封信写于哪一年？", "2024年9月27日"),
+        ("信开头称呼的是谁？", "王素梅委员"),
+        ("文末的日期是哪天？", "2024年9月27日"),
+        ("最后一个部分的标题是什么？", "七、下一步工作打算"),
     ],
 )
 def test_questions_about_the_letter_itself(bot: QA, question: str, expected: str) -> None:
@@ -470,6 +473,15 @@ def test_a_body_the_letter_names_elsewhere_asked_of_another_bodys_count_is_refus
     assert not bot.ask("有多少所郑州的中职学校通过了河南省教育厅的标准化验收？").abstained
     followup = bot.ask("那教育部呢？", ["有多少所郑州的中职学校通过了河南省教育厅的标准化验收？"])
     assert followup.abstained and "“教育部”" in followup.text
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute"),
+    [("学校的校训是什么？", "校训"), ("学校的占地面积是多少？", "占地面积"), ("示范性专业点数量是多少？", "")],
+)
+def test_a_noun_only_restating_the_count_is_no_attribute(question: str, attribute: str) -> None:
+    asked = first_attribute(question)
+    assert (question[asked.start : asked.end] if asked else "") == attribute
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,7 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         ("答复了哪几个问题？", "outline"),
         ("这封信的主题是什么？", "summary"),
         ("这封信的结论是什么？", "summary"),
+        ("答复的正文一共分成了几大块？", "outline"),
         ("这份报告的要点有哪些？", "summary"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
     ],

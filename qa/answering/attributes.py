@@ -86,6 +86,16 @@ def asked_attribute(plain: str) -> Asked | None:
     return next((a for a in asked_attributes(plain) if a.group is not None), None)
 
 
+# Nouns that only restate the count asked (`专业总数是多少` of a sentence giving `83个专业`): no attribute of their own.
+COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模 总额 数额"))
+
+
+def first_attribute(plain: str) -> Asked | None:
+    """The first noun `plain` (simplified) asks for that is not one only restating the count (`数量是多少`): what
+    question analysis reads as the attribute asked."""
+    return next((a for a in asked_attributes(plain) if plain[a.start : a.end] not in COUNT_NOUNS), None)
+
+
 def asked_attributes(plain: str) -> Iterator[Asked]:
     """Each noun `plain` (simplified) asks for, in order: the head before `是多少`/`是谁`…, or the nouns after
     `多少名`/`几个` (`多少所中职学校` → `中职学校`); only nouns of two characters or more."""
@@ -125,10 +135,6 @@ def _listed(word: str) -> str | None:
     return next((a for a in sorted(_GROUP_OF, key=len, reverse=True) if word.endswith(a)), None)
 
 
-# Nouns that only restate the count asked (`专业总数是多少` of a sentence giving `83个专业`): no attribute of their own.
-COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模 总额 数额"))
-
-
 def attribute_unheld(question: str, attribute: str, known: bool, sentence: str) -> str:
     """The attribute a question (simplified) asks for before `是什么`/`是谁`/`是多少` (`校训` of `…的校训是什么？`) when it is
     the one question analysis read (`attribute`, simplified), no document holds it (`known` false), and the sentence
@@ -136,13 +142,13 @@ def attribute_unheld(question: str, attribute: str, known: bool, sentence: str) 
     speaks of another attribute of the topic.
 
     '' otherwise, and for a noun counted after `多少所…`, which a paraphrase counts as often (`厂商` of a sentence on
-    企业), or one only restating the count (`总数`)."""
+    企业). A noun only restating the count (`总数`) is none (`first_attribute`)."""
     if known:
         return ""
-    asked = next(asked_attributes(question), None)
+    asked = first_attribute(question)
     if asked is None or asked.counted:
         return ""
     noun = question[asked.start : asked.end]
-    if noun != attribute or noun in COUNT_NOUNS or any(noun[i : i + 2] in sentence for i in range(len(noun) - 1)):
+    if noun != attribute or any(noun[i : i + 2] in sentence for i in range(len(noun) - 1)):
         return ""
     return noun

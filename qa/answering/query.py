@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.answering.attributes import asked_attributes
+from qa.answering.attributes import first_attribute
 from qa.answering.kinds import COUNT_ASKED, DIGITS, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds, chinese_number
 from qa.answering.names import common_nouns, offsets, question_names, tag
 from qa.answering.scope import (
@@ -65,7 +65,9 @@ _THE_LETTER = r"(?:^|这封|这份|这篇|该|本|此)(?:信|来信|复函|回�
 META_PATTERNS: dict[str, re.Pattern[str]] = {
     "addressee": re.compile(
         r"写给谁|致谁|给谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)|"
-        rf"{_THE_LETTER}的?(?:收件人|收件单位|收件方|收信单位|主送单位|主送)|^(?:请问)?收件人"
+        rf"{_THE_LETTER}的?(?:收件人|收件单位|收件方|收信单位|主送单位|主送)|^(?:请问)?收件人|"
+        # whom it opens by addressing: `开头称呼的那位委员叫什么名字`
+        r"(?:开头|抬头)[^，,。]{0,4}称呼|称呼的?(?:那位|哪位|是谁)"
     ),
     "sender": re.compile(
         r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答|作出|做出|给出)|"
@@ -80,11 +82,15 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:信|答复|复函|回函|回复|回信|落款|签发|成文)[^，,。]{0,6}(?:日期|时间|什么时候|何时|哪天|哪一天|几号)"
         r"|(?:什么时候|何时|哪天|哪一天)(?:写的|发的|签发|发出|答复的|回复的)"
         rf"|{_THE_LETTER}[^，,。]{{0,4}}(?:写于|发于|签发于|成文于|发出于)"
+        r"|(?:文末|信末|末尾|结尾|最后)[^，,。]{0,4}(?:日期|时间|落款)"
     ),
     "proposal": re.compile(
         r"什么提案|哪个提案|哪项提案|哪份提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))|答复[^，,。]{0,4}什么提案"
     ),
-    "section": re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节)"),
+    "section": re.compile(
+        r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节)"
+        r"|最后[一1]?个?(?:部分|大部分|方面|节)"  # the last part (`最后1个部分` as rewritten)
+    ),
 }
 
 
@@ -217,7 +223,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     own_years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain)))
     periods = tuple(dict.fromkeys((m.group(),) for m in _PLAN_PERIOD.finditer(detail_plain)))
     details = tuple((year,) for year in own_years) + periods + _numbers_named(detail_text, detail_plain, own_years)
-    asked = next(asked_attributes(aligned_simplified(question)), None)
+    asked = first_attribute(aligned_simplified(question))
     attribute = question[asked.start : asked.end] if asked else ""
     listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(plain_focus or plain)
     return Query(
@@ -484,12 +490,15 @@ def meta_intent(question: str) -> str | None:
     return next(iter(meta_intents(question)), None)
 
 
+LAST_PART = -1  # `最后一部分`'s number: the last of however many parts there are
+
+
 def section_number(question: str) -> int:
-    """The N of `第N部分` in a question (1-based), 0 when absent."""
+    """The N of `第N部分` in a question (1-based), `LAST_PART` for `最后一部分`, 0 when absent."""
     m = META_PATTERNS["section"].search(question)
     if m is None:
         return 0
-    return chinese_number(m.group(1))
+    return chinese_number(m.group(1)) if m.group(1) else LAST_PART
 
 
 def top_level(doc: Document) -> list[Heading]:
@@ -501,9 +510,11 @@ def top_level(doc: Document) -> list[Heading]:
 
 
 def part_heading(doc: Document, number: int) -> Heading | None:
-    """The part numbered `number` (`三、…` for 3), if the document has one; in a document whose parts carry no
+    """The part numbered `number` (`三、…` for 3; the last for `LAST_PART`), if the document has one; in a document whose parts carry no
     numbers (a Word file's `培训目标`, `培训对象与规模`…), the `number`-th of them, as an outline counts them."""
     parts = top_level(doc)
+    if number == LAST_PART:
+        return parts[-1] if parts else None
     if any(chinese_number(h.title) for h in parts):
         return next((h for h in parts if chinese_number(h.title) == number), None)
     return parts[number - 1] if 0 < number <= len(parts) else None
