@@ -20,13 +20,18 @@ asks something itself and took an earlier follow-up's place (`是哪一年去的
 `followup._asks_how_of_its_own`), as any question without a subject does; `subject, swapped by length` swapping a
 level or a proper name by aligning equal lengths, as every part was before (`省级` for the `家级` of `国家级`:
 `followup._swap_level`, `followup._swap_name`); `subject, kinds by their words` reading a kind of school swapped in as
-said only in its own words (`中职学校`, not `中等职业学校`: `answer.names_school_kind`).
+said only in its own words (`中职学校`, not `中等职业学校`: `answer.names_school_kind`); `subject, years as said`
+reading a year said relative to the earlier question's as it is said (`前一年` after a question on 2024, not `2023年`:
+`followup._absolute_years`); `subject, each unread` with `每所`/`每家`/`各自` no pronoun leaning back
+(`每所学校各进了几个？`: `followup._EACH`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
 history changed. `conversations_fresh3` was written after every rule here (eighth round) and read once, with all of
 them, before it joined this table; `conversations_fresh4` (eleventh round) before the last five;
-`conversations_fresh7` (sixteenth round, written blind) before the last two, which were found on it. `broad` is the broad
+`conversations_fresh7` (sixteenth round, written blind) before the two after `subject, how merged`, which were found on
+it; `conversations_fresh8` (seventeenth round, blind) with every rule before the last two, and `conversations_fresh9`
+(eighteenth round, blind) the same, the last two found on it. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -55,6 +60,8 @@ SETS = (
     "conversations_fresh3",
     "conversations_fresh4",
     "conversations_fresh7",
+    "conversations_fresh8",
+    "conversations_fresh9",
 )
 
 
@@ -77,11 +84,13 @@ def main() -> None:
             "subject, how merged",
             "subject, swapped by length",
             "subject, kinds by their words",
+            "subject, years as said",
+            "subject, each unread",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
             among = 1 if rule.endswith("kept") else answer.SOMETHING_NEW_AMONG
-            unknown = followup._adds_only_unknown if not rule.endswith("merged") else (lambda *_: False)
+            unknown = followup._adds_only_unknown if not rule.endswith("unknown merged") else (lambda *_: False)
             said = followup._said_before if not rule.endswith("back") else (lambda *_: True)
             unsaid = answer._swapped_unsaid if not rule.endswith("unheld") else (lambda *_: "")
             whole = rule.endswith("whole")
@@ -90,6 +99,8 @@ def main() -> None:
             how = followup._asks_how_of_its_own if not rule.endswith("how merged") else (lambda _: False)
             by_length = rule.endswith("by length")
             kinds = answer.names_school_kind if not rule.endswith("their words") else (lambda *_: False)
+            years = followup._absolute_years if not rule.endswith("as said") else (lambda question, _: question)
+            pronouns = followup._PRONOUN if not rule.endswith("each unread") else re.compile(followup._POINTING)
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -104,6 +115,8 @@ def main() -> None:
                 mock.patch.object(followup, "_swap_level", (lambda *_: None) if by_length else followup._swap_level),
                 mock.patch.object(followup, "_swap_name", (lambda *_: None) if by_length else followup._swap_name),
                 mock.patch.object(answer, "names_school_kind", kinds),
+                mock.patch.object(followup, "_absolute_years", years),
+                mock.patch.object(followup, "_PRONOUN", pronouns),
             ):
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]

@@ -108,6 +108,19 @@ def test_the_document_as_the_subject_asks_about_it_and_another_text_does_not(que
     assert meta_intents(question) == intents
 
 
+def test_a_year_said_relative_to_the_earlier_questions_is_the_year_it_is() -> None:
+    earlier = "郑州中职学校2024年新备案的专业有多少个？"
+    assert "2023年" in resolve("前一年新增了多少个？", [earlier]).text
+    assert "2024年" in resolve("同年开设了多少个专业？", [earlier]).text
+    assert resolve("去年新增了多少个？", ["郑州中职学校新备案的专业有多少个？"]).text.startswith("去年"), "no year to count from"
+
+
+def test_each_of_the_things_the_earlier_question_named_leans_back_on_it(bot: QA) -> None:
+    earlier = "国家级高职“双高”建设名单里，郑州有哪些学院的专业群入选？"
+    assert resolve("每所学校各进了几个？", [earlier]).previous == earlier
+    assert "各1个专业群" in bot.ask("每所学校各进了几个？", [earlier]).text
+
+
 def test_follow_up_swaps_the_parallel_term(bot: QA) -> None:
     assert resolve("市级的呢？", ["省级专业技能工作室有几个？"]).text == "市级专业技能工作室有几个？"
     answer = bot.ask("市级的呢？", history=["省级专业技能工作室有几个？"])

@@ -18,10 +18,9 @@ WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole docum
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
-_PRONOUN = re.compile(
-    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
-    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
-)
+_POINTING = r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
+_EACH = r"每所|每家|各自"  # each of the things the earlier question named (`每所学校各进了几个？`)
+_PRONOUN = re.compile(f"{_POINTING}|{_EACH}")
 # Words that point back only where they open the question: `别的` inside `界别的`, `除了` in a question that names
 # what it excepts (`除了汽车和电子商务还有哪些行业`) do not.
 _OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该)")
@@ -71,10 +70,38 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
         # nothing, or `一共培训多少人？` would be refused for the earlier question's `文件`.
         whole = question_scope(aligned_simplified(earlier)) in WHOLE_DOCUMENT
         context = "" if whole else _resolve_one(earlier.strip(), context).text
-    resolved = _resolve_one(question.strip(), context)
+    resolved = _resolve_one(_absolute_years(question.strip(), context), context)
     if holds is not None and resolved.focus and _adds_only_unknown(resolved.focus, context, holds):
         return Resolved(question.strip())
     return resolved
+
+
+# Years said relative to the one the earlier question names (`前一年` after a question on 2024 asks about 2023).
+_RELATIVE_YEARS = {
+    "前一年": -1,
+    "上一年": -1,
+    "去年": -1,
+    "前年": -2,
+    "后一年": 1,
+    "下一年": 1,
+    "次年": 1,
+    "第二年": 1,
+    "同一年": 0,
+    "同年": 0,
+    "当年": 0,
+}
+_RELATIVE_YEAR = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
+_A_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)年")
+
+
+def _absolute_years(question: str, context: str) -> str:
+    """`question` with a year said relative to the earlier question's (`前一年`) written as the year it is (`2023年`),
+    when the earlier question (as resolved, `context`) names exactly one year; else as it is."""
+    years = set(_A_YEAR.findall(context))
+    if len(years) != 1:
+        return question
+    year = int(years.pop())
+    return _RELATIVE_YEAR.sub(lambda m: f"{year + _RELATIVE_YEARS[m.group()]}年", question)
 
 
 def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
