@@ -112,7 +112,9 @@ def test_a_year_said_relative_to_the_earlier_questions_is_the_year_it_is() -> No
     earlier = "郑州中职学校2024年新备案的专业有多少个？"
     assert "2023年" in resolve("前一年新增了多少个？", [earlier]).text
     assert "2024年" in resolve("同年开设了多少个专业？", [earlier]).text
-    assert resolve("去年新增了多少个？", ["郑州中职学校新备案的专业有多少个？"]).text.startswith("去年"), "no year to count from"
+    assert resolve("去年新增了多少个？", ["郑州中职学校新备案的专业有多少个？"]).text.startswith("去年"), (
+        "no year to count from"
+    )
 
 
 def test_each_of_the_things_the_earlier_question_named_leans_back_on_it(bot: QA) -> None:

@@ -138,6 +138,14 @@ def test_who_and_which_are_never_named_as_missing_in_either_script() -> None:
     assert missing_terms("该公司是由谁创办的？", CORPUS) == ["创办"], "the words around it are still named"
 
 
+def test_localizers_a_colloquial_what_and_a_bare_还有_are_never_named_as_missing() -> None:
+    """`之外`, `内`, `后`, `啥` and `还有` name nothing: a refusal naming `块还有` or `啥短板` reads as garbage."""
+    for question in ("宇通公司之外，还有哪个企业？", "宇通公司这块还有啥短板？", "剑桥郡内的宇通公司在哪里？"):
+        named = missing_terms(question, CORPUS)
+        assert not any(word in term for term in named for word in ("之外", "还有", "啥", "内")), (question, named)
+    assert "短板" in missing_terms("宇通公司这块还有啥短板？", CORPUS), "the noun beside them is still named"
+
+
 def test_jieba_s_dictionary_is_read_before_its_first_cut() -> None:
     import subprocess
     import sys
