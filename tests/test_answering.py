@@ -517,17 +517,22 @@ def test_an_attribute_no_document_holds_of_a_sentence_saying_nothing_like_it_is_
     assert attribute_unheld(question, attribute, known, sentence) == unheld
 
 
+def _school_bot(tmp_path: Path, text: str) -> QA:
+    """A bot over one small school document (`school.txt`), with the offline embedder."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "school.txt").write_text(text, encoding="utf-8")
+    return QA.from_path(folder, index_dir=tmp_path / "index", embed_model="wordllama")
+
+
 def test_an_attribute_the_document_never_holds_is_refused_naming_it_and_one_it_says_in_part_is_answered(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "school.txt").write_text(
+    bot = _school_bot(
+        tmp_path,
         "学校概况\n学校现有两个校区，总占地面积300亩，建筑面积12万平方米。\n"
         "学校图书馆藏书12万册，其中专业书刊3万册。\n学校现有教职工112人，其中高级教师36人。\n",
-        encoding="utf-8",
     )
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="wordllama")
     answer = bot.ask("学校图书馆的税收是多少？")
     assert answer.abstained and answer.checked and "“税收”" in answer.text
     assert "12万册" in bot.ask("学校图书馆的藏书量是多少？").text
@@ -555,14 +560,11 @@ def test_a_count_the_sentence_gives_as_another_is_contradicted(
 
 def test_a_count_the_sentence_gives_as_another_is_refused_naming_both(tmp_path: Path) -> None:
     # `5个` is in the document (the companies), so only the sentence's own count shows the question is about another.
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    (folder / "school.txt").write_text(
+    bot = _school_bot(
+        tmp_path,
         "学校概况\n学校共有3个实验室，分布在东西两栋教学楼里，配有先进的实验设备。\n"
         "学校与5个企业签订了校企合作协议，每年安排学生实习。\n",
-        encoding="utf-8",
     )
-    bot = QA.from_path(folder, index_dir=tmp_path / "index", embed_model="wordllama")
     answer = bot.ask("学校的5个实验室分布在哪里？")
     assert answer.abstained and "最接近的句子说的是“3个”，不是“5个”" in answer.text
     assert "东西两栋" in bot.ask("学校的3个实验室分布在哪里？").text
