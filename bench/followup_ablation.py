@@ -89,18 +89,20 @@ def main() -> None:
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
-            among = 1 if rule.endswith("kept") else answer.SOMETHING_NEW_AMONG
-            unknown = followup._adds_only_unknown if not rule.endswith("unknown merged") else (lambda *_: False)
-            said = followup._said_before if not rule.endswith("back") else (lambda *_: True)
-            unsaid = answer._swapped_unsaid if not rule.endswith("unheld") else (lambda *_: "")
-            whole = rule.endswith("whole")
-            own = answer._own_ask_unheld if not rule.endswith("unchecked") else (lambda *_: "")
-            to_say = followup._part_to_say if not rule.endswith("swap held") else (lambda swapped: swapped)
-            how = followup._asks_how_of_its_own if not rule.endswith("how merged") else (lambda _: False)
-            by_length = rule.endswith("by length")
-            kinds = answer.names_school_kind if not rule.endswith("their words") else (lambda *_: False)
-            years = followup._absolute_years if not rule.endswith("as said") else (lambda question, _: question)
-            pronouns = followup._PRONOUN if not rule.endswith("each unread") else re.compile(followup._POINTING)
+            # The change a row makes: the part after the comma, read whole (not by its ending, which two rows may share).
+            off = rule.split(", ", 1)[1] if ", " in rule else ""
+            among = 1 if off == "kept" else answer.SOMETHING_NEW_AMONG
+            unknown = followup._adds_only_unknown if off != "unknown merged" else (lambda *_: False)
+            said = followup._said_before if off != "determiners back" else (lambda *_: True)
+            unsaid = answer._swapped_unsaid if off != "swap unheld" else (lambda *_: "")
+            whole = off == "fragment whole"
+            own = answer._own_ask_unheld if off != "own ask unchecked" else (lambda *_: "")
+            to_say = followup._part_to_say if off != "asked swap held" else (lambda swapped: swapped)
+            how = followup._asks_how_of_its_own if off != "how merged" else (lambda _: False)
+            by_length = off == "swapped by length"
+            kinds = answer.names_school_kind if off != "kinds by their words" else (lambda *_: False)
+            years = followup._absolute_years if off != "years as said" else (lambda question, _: question)
+            pronouns = followup._PRONOUN if off != "each unread" else re.compile(followup._POINTING)
             with (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
