@@ -349,9 +349,9 @@ _RANGE = re.compile(r"(?:至|到|～|~|－|-|—)$")
 
 
 def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
-    """A count or measure a question (simplified) names (`二十个国家`'s `二十个`, `二十米`) where the sentence (simplified) gives other numbers
-    in that unit and not it (`两个`): the sentence speaks of another count, as a sentence naming only 2024 speaks of
-    another year. Returned with the sentence's count; ('', '') when the sentence gives the count (`两次` for `二次`), no
+    """A count or measure a question (simplified) names (`二十个国家`'s `二十个`, `二十米`) where the sentence
+    (simplified) gives other numbers in that unit and not it (`两个`, `五十米`): the sentence speaks of another count, as
+    a sentence naming only 2024 speaks of another year. Returned with the sentence's count; ('', '') when the sentence gives the count (`两次` for `二次`), no
     number in that unit, or only `一` (`一种` is mostly an article), or a range (`一至八届`), or when the question's count
     is one or unread."""
     for asked in _NAMED_COUNT.finditer(question):
