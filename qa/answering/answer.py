@@ -196,7 +196,9 @@ def _not_given(
     if name:
         return _abstain(asked, question, query, ctx, confidence, unsaid=name, instead=other)
     # The attribute asked that no document holds, of a sentence saying nothing like it (`校训` of the campus's sentence).
-    attribute = attribute_unheld(query.plain, simplified(query.attribute), query.attribute_known, best.plain)
+    attribute = attribute_unheld(
+        simplified(query.attribute), query.attribute_counted, query.attribute_known, best.plain
+    )
     if attribute:
         return _abstain(asked, question, query, ctx, confidence)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them).

@@ -135,20 +135,13 @@ def _listed(word: str) -> str | None:
     return next((a for a in sorted(_GROUP_OF, key=len, reverse=True) if word.endswith(a)), None)
 
 
-def attribute_unheld(question: str, attribute: str, known: bool, sentence: str) -> str:
-    """The attribute a question (simplified) asks for before `是什么`/`是谁`/`是多少` (`校训` of `…的校训是什么？`) when it is
-    the one question analysis read (`attribute`, simplified), no document holds it (`known` false), and the sentence
-    holds not one two-character piece of it: a sentence saying neither it nor anything like it (`藏书` for `藏书量`)
-    speaks of another attribute of the topic.
+def attribute_unheld(attribute: str, counted: bool, known: bool, sentence: str) -> str:
+    """The attribute question analysis read (`attribute`, simplified: `校训` of `…的校训是什么？`) when no document holds
+    it (`known` false) and the sentence (simplified) holds not one two-character piece of it: a sentence saying neither
+    it nor anything like it (`藏书` for `藏书量`) speaks of another attribute of the topic.
 
-    '' otherwise, and for a noun counted after `多少所…`, which a paraphrase counts as often (`厂商` of a sentence on
+    '' otherwise, and for a noun `counted` after `多少所…`, which a paraphrase counts as often (`厂商` of a sentence on
     企业). A noun only restating the count (`总数`) is none (`first_attribute`)."""
-    if known:
+    if not attribute or known or counted or any(attribute[i : i + 2] in sentence for i in range(len(attribute) - 1)):
         return ""
-    asked = first_attribute(question)
-    if asked is None or asked.counted:
-        return ""
-    noun = question[asked.start : asked.end]
-    if noun != attribute or any(noun[i : i + 2] in sentence for i in range(len(noun) - 1)):
-        return ""
-    return noun
+    return attribute

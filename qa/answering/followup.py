@@ -18,7 +18,10 @@ WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole docum
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
-_POINTING = r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
+_POINTING = (
+    r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
+    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
+)
 _EACH = r"每所|每家|各自"  # each of the things the earlier question named (`每所学校各进了几个？`)
 _PRONOUN = re.compile(f"{_POINTING}|{_EACH}")
 # Words that point back only where they open the question: `别的` inside `界别的`, `除了` in a question that names

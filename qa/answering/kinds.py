@@ -340,8 +340,12 @@ def school_kind_unheld(question: str, sentence: str) -> str:
 # A count a text names with a counting classifier (`二十个`, `41所`, `1900多个`) or a length, area or weight (`五十米`):
 # not an ordinal (`第二个`), a round guess (`几十个`, `数千名`, `约100米`), or a number running on from another (`1900`'s
 # `900个`, `99.5米`'s `5米`).
+_MEASURED = (
+    "平方公里|公里|千米|公斤|千克|米|吨|公顷"  # lengths, areas and weights, longest first where one ends another
+)
 _NAMED_COUNT = re.compile(
-    rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?(?P<unit>[{COUNTING}]|平方公里|公里|千米|公斤|千克|米|吨|公顷)"
+    rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?"
+    rf"(?P<unit>[{COUNTING}]|{_MEASURED})"
 )
 
 
@@ -351,9 +355,9 @@ _RANGE = re.compile(r"(?:至|到|～|~|－|-|—)$")
 def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
     """A count or measure a question (simplified) names (`二十个国家`'s `二十个`, `二十米`) where the sentence
     (simplified) gives other numbers in that unit and not it (`两个`, `五十米`): the sentence speaks of another count, as
-    a sentence naming only 2024 speaks of another year. Returned with the sentence's count; ('', '') when the sentence gives the count (`两次` for `二次`), no
-    number in that unit, or only `一` (`一种` is mostly an article), or a range (`一至八届`), or when the question's count
-    is one or unread."""
+    a sentence naming only 2024 speaks of another year. Returned with the sentence's count; ('', '') when the sentence
+    gives the count (`两次` for `二次`), no number in that unit, or only `一` (`一种` is mostly an article), or a range
+    (`一至八届`), or when the question's count is one or unread."""
     for asked in _NAMED_COUNT.finditer(question):
         value = chinese_number(asked["value"])
         if value <= 1:

@@ -153,6 +153,9 @@ class Query:
     # that does not name it may answer another attribute of the same topic.
     attribute: str = ""
     attribute_known: bool = False  # some document holds it
+    attribute_counted: bool = (
+        False  # counted after `多少所…` (`中职学校`), not the head before `是谁`/`是多少` (`校长`)
+    )
     # Its common nouns (`中职`, `学校`), as it says them: jieba's `n`, not names, and not the kind a wh-word asks for
     # (`政府` of 哪个政府, which a sibling such as 江户幕府 answers).
     nouns: tuple[str, ...] = ()
@@ -259,6 +262,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         ),
         attribute=attribute,
         attribute_known=bool(attribute) and lexical.holds(attribute),
+        attribute_counted=asked is not None and asked.counted,
         nouns=checked_nouns(question),
         listed=listed,
         listed_unit=listed_unit,
@@ -510,8 +514,9 @@ def top_level(doc: Document) -> list[Heading]:
 
 
 def part_heading(doc: Document, number: int) -> Heading | None:
-    """The part numbered `number` (`三、…` for 3; the last for `LAST_PART`), if the document has one; in a document whose parts carry no
-    numbers (a Word file's `培训目标`, `培训对象与规模`…), the `number`-th of them, as an outline counts them."""
+    """The part numbered `number` (`三、…` for 3; the last for `LAST_PART`), if the document has one; in a document
+    whose parts carry no numbers (a Word file's `培训目标`, `培训对象与规模`…), the `number`-th of them, as an outline
+    counts them."""
     parts = top_level(doc)
     if number == LAST_PART:
         return parts[-1] if parts else None
