@@ -16,6 +16,7 @@ from qa.answering import AlreadySaid, AnswerContext, answer_question, combine
 from qa.answering.followup import resolve
 from qa.answering.query import (
     documents_hold,
+    levels_as_written,
     meta_intent,
     meta_intents,
     part_heading,
@@ -426,7 +427,11 @@ class QA:
         if not mostly_chinese(asked):
             return self._across_languages(asked)
         earlier = [clean_question(h)[:limit] for h in history or ()]
-        resolved = resolve(asked, earlier, holds=documents_hold(self.lexical))
+        resolved = resolve(
+            levels_as_written(asked, self.lexical),
+            [levels_as_written(e, self.lexical) for e in earlier],
+            holds=documents_hold(self.lexical),
+        )
         already_said = None
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))

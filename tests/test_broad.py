@@ -515,6 +515,15 @@ def test_a_question_about_what_comes_next_gets_the_part_setting_out_the_plans(tm
     _exact(bot, answer)
 
 
+@pytest.mark.parametrize("question", ["接下来教育局在产教融合上准备从哪几方面着手？", "今后在产教融合方面有什么计划？"])
+def test_what_comes_next_on_the_documents_own_topic_gets_the_plans(bot: QA, question: str) -> None:
+    answer = bot.ask(question)  # was the outline, then a refusal naming `准备`
+    assert answer.scope == "section" and answer.citations[0].text == "七、下一步工作打算"
+    _exact(bot, answer)
+    # a topic of its own narrower than the document's is still asked of its part
+    assert bot.ask("下一步在职教宣传方面有什么打算？").citations[0].text != "七、下一步工作打算"
+
+
 def test_a_broad_question_naming_a_year_the_documents_lack_is_refused_naming_it(tmp_path: Path) -> None:
     bot = _collection(tmp_path, "report", {"report.txt": REPORT})
     answer = bot.ask("2030年有什么计划？")  # was the plans of 2025

@@ -106,7 +106,7 @@ def section_for(query: Query, doc: Document) -> Heading | None:
 
 def plans_heading(query: Query, doc: Document) -> Heading | None:
     """The last top-level part that sets out plans, for a question asking what comes next and about nothing else."""
-    if not _asks_plans(query):
+    if not _asks_plans(query, doc):
         return None
     return next((h for h in reversed(top_level(doc)) if _PLAN_HEADING.search(h.title)), None)
 
@@ -114,16 +114,18 @@ def plans_heading(query: Query, doc: Document) -> Heading | None:
 # A question about what comes next (`明年有什么打算？`, `今后有什么计划`) names no topic but the time: the part that
 # sets out the plans answers it (`五、2025年工作思路`, `七、下一步工作打算`), whatever its title calls the future.
 _FUTURE = re.compile(r"明年|来年|今后|以后|将来|未来|下一步|下一阶段|下阶段|接下来|下一年")
-_PLANS = re.compile(r"打算|计划|安排|思路|设想|规划")
+_PLANS = re.compile(r"打算|计划|准备|安排|思路|设想|规划")
 _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思路|设想|展望|今后|工作重点|工作目标")
 
 
-def _asks_plans(query: Query) -> bool:
-    """Whether the question asks for the plans with no topic of its own besides the time (`明年`)."""
+def _asks_plans(query: Query, doc: Document) -> bool:
+    """Whether the question asks for the plans with no topic of its own besides the time (`明年`) and the document's
+    own topic (`接下来在产教融合上准备从哪几方面着手` of a letter on 产教融合)."""
     future = _FUTURE.findall(query.own)
     if not future and not _PLANS.search(query.own):
         return False
-    return not [t for t in query.topic if not any(t in word for word in future)]
+    rest = {t: w for t, w in query.topic.items() if not any(t in word for word in future)}
+    return not rest or is_document_topic(replace(query, topic=rest), doc)
 
 
 # The kind of content a section question asks for, as its last words say it (`有哪些要求`, `有什么保障措施`).

@@ -30,7 +30,10 @@ FILLER = re.compile(
     r"请问|请|一下|信中|文中|信里|这封信|本信|该信|答复中|答复里|回复中|这份答复|提到|提及|说到|讲到|写到|介绍|"
     r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪类|哪种|哪项|哪里|哪儿|何时|何处|何地|是什么|什么时候|时候|叫什么名字|叫什么|什么名字|名字|姓名|什么|多少|几个|几家|几所|几|"
     r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
-    r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该"
+    r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该|"
+    # Said as a citizen asks: the colloquial `啥`/`咋` and hedges no written text uses (not `大约` or `总共`, which a
+    # sentence says too: `计约50年`), and a count said as a noun (`数量是多少`).
+    r"啥|咋|大概|差不多|到底|究竟|数量|数目|总数"
 )
 # Question words FILLER leaves in: a refusal never names them as missing (`由誰`, `哪一地區`, `甚麼`, `列出`). The terms the
 # models weigh keep them, as the models were trained: taken out of the terms too and retrained (beside a change that
@@ -73,6 +76,8 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答|作出|做出|给出)|"
         r"(?:答复|回复|回函|复函|这封信)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
         r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人|"
+        # who wrote it, said of the writing: `给委员写这封回复的单位是哪家`
+        r"(?:写|发|出具)(?:这封|这份|这篇|该|本|此)?(?:信|来信|复函|回函|答复|回复|函)的(?:单位|部门|机构)(?:是|为)(?:谁|哪|什么)|"
         rf"{_THE_LETTER}的?(?:作者|署名|发件人|发件单位)|^(?:请问)?发件人|"
         # the document itself as the subject: `这份计划是哪个公司的`, `这个通知是谁发布的`
         r"^(?:这份|这个|这篇|该|本)(?:计划|通知|文件|报告|方案|材料|文档)是?(?:(?:哪个|哪家|什么)(?:单位|部门|机构|公司|企业|学校)"
@@ -88,8 +93,8 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"什么提案|哪个提案|哪项提案|哪份提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))|答复[^，,。]{0,4}什么提案"
     ),
     "section": re.compile(
-        r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节)"
-        r"|最后[一1]?个?(?:部分|大部分|方面|节)"  # the last part (`最后1个部分` as rewritten)
+        r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题)"
+        r"|最后(?:那|这)?[一1]?个?(?:部分|大部分|方面|节|大?标题)"  # the last part (`最后1个部分` as rewritten)
     ),
 }
 
@@ -430,8 +435,20 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     round (`鄭州市` → `郑州市`); counted numbers take the documents' form (`五个` → `5个` when only `5个`
     occurs, `6所` → `六所` when only `六所` does).
     """
-    question = in_documents_script(question, lexical)
+    question = levels_as_written(in_documents_script(question, lexical), lexical)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+
+
+_LEVEL_SAID = re.compile(r"([省市县区])一级")  # `省一级` for 省级; not `国家一级`, a rank (国家一级保护动物)
+
+
+def levels_as_written(question: str, lexical: LexicalIndex) -> str:
+    """A level said as the documents say it (`省一级的工作室` → `省级的工作室` when they say only `省级`): the levels are a
+    closed class the answer checks and follow-ups swap, so it must be read as the documents write it. Also applied
+    to the questions a follow-up leans on, before it is resolved (`qa.api`)."""
+    return _LEVEL_SAID.sub(
+        lambda m: f"{m[1]}级" if lexical.occurs(f"{m[1]}级") and not lexical.occurs(m.group()) else m.group(), question
+    )
 
 
 def documents_hold(lexical: LexicalIndex) -> Callable[[str], bool]:
