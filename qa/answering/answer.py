@@ -26,9 +26,10 @@ from qa.answering.kinds import (
     level_unheld,
     names_school_kind,
     school_kind_unheld,
+    year_contradicted,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.names import dictionary_frequency, name_unheld, offsets, tag
+from qa.answering.names import dictionary_frequency, name_apart, name_unheld, offsets, tag
 from qa.answering.query import (
     QUESTION_WORDS,
     Query,
@@ -195,6 +196,13 @@ def _not_given(
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
     if name:
         return _abstain(asked, question, query, ctx, confidence, unsaid=name, instead=other)
+    # An organisation the sentence names in another clause than the one holding what is asked (`河南农业大学…的哪些学科`
+    # of a sentence whose subjects are 郑州大学's): that clause speaks of another of its kind.
+    wanted = [simplified(noun) for noun in (query.listed, query.head, query.attribute) if noun]
+    name, other, noun = name_apart([simplified(n) for n in query.names], wanted, query.plain, best.plain)
+    if name:
+        text = f"{ctx.where}没有找到关于“{name}”的答案：最接近的句子说的“{noun}”是“{other}”的，不是“{name}”的。"
+        return _refusal(asked, question, text, ctx, confidence)
     # The attribute asked that no document holds, of a sentence saying nothing like it (`校训` of the campus's sentence).
     attribute = attribute_unheld(
         simplified(query.attribute), query.attribute_counted, query.attribute_known, best.plain
@@ -205,6 +213,11 @@ def _not_given(
     count, other_count = count_contradicted(query.plain, best.plain)
     if count:
         text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_count}”，不是“{count}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A year the question dates what it asks in, of a sentence dating its own in another (`2023年` of `2024年…`).
+    year, other_year = year_contradicted(query.years, query.plain, best.plain)
+    if year:
+        text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_year}”，不是“{year}”。"
         return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)

@@ -292,6 +292,22 @@ def level_unheld(question: str, sentence: str) -> str:
             levels.update(re.findall(LEVEL, before.group()) if before else ())
         if levels and asked["level"] not in levels:
             return asked["level"] + thing
+    return _level_apart(question, sentence)
+
+
+def _level_apart(question: str, sentence: str) -> str:
+    """A level a question (simplified) says apart from its thing (`有没有国家级评定的…专业技能工作室`, as a follow-up may be
+    merged), of a sentence giving that thing only at other levels: the first start of two or more of the words after
+    each of the sentence's levels (`专业技能` of `省级专业技能工作室9个`) that the question says; '' when the sentence
+    names the asked level anywhere."""
+    asked = [m.group() for m in re.finditer(LEVEL, question) if m.group() not in sentence]
+    if not asked:
+        return ""
+    for said in _LEVEL_ASKED.finditer(sentence):
+        words = said["thing"]
+        thing = next((words[:k] for k in range(len(words), 1, -1) if words[:k] in question), "")
+        if thing:
+            return asked[0] + thing
     return ""
 
 
@@ -369,3 +385,30 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
         if values and value not in values and not ranged:
             return asked.group(), next(m.group() for m in said if chinese_number(m["value"]) in values)
     return "", ""
+
+
+# A year a text dates something in (`2024年`), not one in a longer number or a decade (`2000年代`).
+_DATED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})年(?!代)")
+# A year asked as a bound or a span, not as the time of the thing (`2019年以来`, `1949年后`, `2020至2023年`), and a
+# question asking for a year, whose years are its context (`2008年奥运会在哪年申办成功`).
+_YEAR_BOUND = re.compile(
+    r"(?<!\d)(?:1[5-9]|20)\d{2}年?(?:以来|以[前后]|之[前后]|[前后起初末底]|至|到|[\-－—~～])|[至到\-－—~～](?:1[5-9]|20)\d{2}"
+)
+_YEAR_ASKED = re.compile(r"哪一?年|何年|几几年|什么时[候间]|何时|多少年|几年")
+# A sentence counting from another year (`次年`, `三年后`): its own years are not the whole of when it speaks of.
+_YEAR_RELATIVE = re.compile(r"[次翌同上下去今明前后]一?年|年[后前]|[此之以][后前]|期间|[至到\-－—~～]")
+
+
+def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> tuple[str, str]:
+    """A year a count question (simplified) dates what it counts in (one of `years`: `2023` of 2023年新增了多少个专业)
+    where the sentence (simplified) dates its own in other years and never in it (`2024年…新增备案83个专业`): a count
+    is of its year, and the sentence gives another year's. Returned as the asked year and the sentence's; ('', '')
+    when the sentence names the year or none, counts from another one (`次年`, `三年后`, `2020至2023年`), when the
+    question asks for a year or names one as a bound (`2019年以来`), and when it asks for no count: an event's year
+    is often context (`1744年…再次入侵奥地利，在哪个国家介入下…` of a sentence on the 1748 peace)."""
+    if not years or not COUNT_ASKED.search(question) or _YEAR_ASKED.search(question) or _YEAR_BOUND.search(question):
+        return "", ""
+    said = _DATED.findall(sentence)
+    if not said or any(year in sentence for year in years) or _YEAR_RELATIVE.search(sentence):
+        return "", ""
+    return f"{years[0]}年", f"{said[0]}年"

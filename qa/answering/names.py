@@ -350,3 +350,35 @@ def _asks_for(group: int, question: str) -> bool:
         re.search(rf"(?:哪|什么)[^，,。？?]{{0,6}}?(?:{kind})|(?:{kind})(?:是|为)(?:[？?]?$|哪|什么)", question)
         is not None
     )
+
+
+_CLAUSE_BREAKS = re.compile(r"[，,；;：:。！？!?]")  # not `、`: the items of a list stay in their clause
+
+
+def name_apart(names: Sequence[str], asked: Sequence[str], question: str, sentence: str) -> tuple[str, str, str]:
+    """An organisation or place a question (simplified) names (one of `names`, simplified) that a sentence says, but
+    in no clause holding the noun the question asks for (one of `asked`: `学科` of 河南农业大学有哪些学科), while those
+    clauses name another of its kind: they speak of that other one's (`建强郑州大学化学…4个一流建设学科` names
+    郑州大学's subjects, and 河南农业大学 is in the clause before, as one 双一流 creates). Returned with that other name
+    and the noun; ('', '', '') when there is none, when the question asks for one of that kind (`合建的学院叫什么`), or
+    when no clause holds the noun."""
+    asked = [noun for noun in asked if len(noun) >= 2]
+    clauses = [c for c in _CLAUSE_BREAKS.split(sentence) if any(noun in c for noun in asked)]
+    for name in names:
+        group = name_group(name, _KINDS_OF_NAME)
+        if (
+            group < 0
+            or not clauses
+            or any(noun in name or noun.endswith(_KINDS_OF_NAME[group]) for noun in asked)
+            or _asks_for(group, question)
+            or not any(form in sentence for form in _forms(name))
+            or any(form in clause for form in _forms(name) for clause in clauses)
+        ):
+            continue
+        said = [
+            found for clause in clauses for _, _, found, _ in (*tagged_entities(clause), *government_bodies(clause))
+        ]
+        others = [other for other in said if name_group(other, _KINDS_OF_NAME) == group and other not in name]
+        if others and not any(_one_apart(name, other) for other in others):
+            return name, others[0], next(noun for noun in asked if any(noun in clause for clause in clauses))
+    return "", "", ""
