@@ -23,7 +23,10 @@ level or a proper name by aligning equal lengths, as every part was before (`省
 said only in its own words (`中职学校`, not `中等职业学校`: `answer.names_school_kind`); `subject, years as said`
 reading a year said relative to the earlier question's as it is said (`前一年` after a question on 2024, not `2023年`:
 `followup._absolute_years`); `subject, each unread` with `每所`/`每家`/`各自` no pronoun leaning back
-(`每所学校各进了几个？`: `followup._EACH`).
+(`每所学校各进了几个？`: `followup._EACH`); `subject, levels as said` reading a level as it is said, in the question and
+the ones it leans on (`省一级的有几个？` after a question on the 市级 count, not `省级…`: `query.levels_as_written`);
+`subject, level apart unchecked` without refusing a level said apart from its thing, as a merged follow-up says it
+(`…有没有国家级评定的` of the 省级 count: `kinds._level_apart`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -31,7 +34,8 @@ history changed. `conversations_fresh3` was written after every rule here (eight
 them, before it joined this table; `conversations_fresh4` (eleventh round) before the last five;
 `conversations_fresh7` (sixteenth round, written blind) before the two after `subject, how merged`, which were found on
 it; `conversations_fresh8` (seventeenth round, blind) with every rule before the last two, and `conversations_fresh9`
-(eighteenth round, blind) the same, the last two found on it. `broad` is the broad
+(eighteenth round, blind) the same, the last two found on it; `conversations_fresh10` (nineteenth round, blind) with
+every rule before the last two, which were found on it. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -39,14 +43,15 @@ dev set, asked after its three questions before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import tempfile
 from pathlib import Path
 from unittest import mock
 
-from qa import QA
-from qa.answering import answer, followup
+from qa import QA, api
+from qa.answering import answer, followup, kinds, query
 from qa.evaluation import evaluate, read_questions, score
 from qa.evaluation.questions import in_conversation
 
@@ -62,6 +67,7 @@ SETS = (
     "conversations_fresh7",
     "conversations_fresh8",
     "conversations_fresh9",
+    "conversations_fresh10",
 )
 
 
@@ -86,6 +92,8 @@ def main() -> None:
             "subject, kinds by their words",
             "subject, years as said",
             "subject, each unread",
+            "subject, levels as said",
+            "subject, level apart unchecked",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -100,10 +108,12 @@ def main() -> None:
             to_say = followup._part_to_say if off != "asked swap held" else (lambda swapped: swapped)
             how = followup._asks_how_of_its_own if off != "how merged" else (lambda _: False)
             by_length = off == "swapped by length"
-            kinds = answer.names_school_kind if off != "kinds by their words" else (lambda *_: False)
+            school_kinds = answer.names_school_kind if off != "kinds by their words" else (lambda *_: False)
             years = followup._absolute_years if off != "years as said" else (lambda question, _: question)
             pronouns = followup._PRONOUN if off != "each unread" else re.compile(followup._POINTING)
-            with (
+            levels = query.levels_as_written if off != "levels as said" else (lambda question, _: question)
+            apart = kinds._level_apart if off != "level apart unchecked" else (lambda *_: "")
+            patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),
@@ -116,10 +126,16 @@ def main() -> None:
                 mock.patch.object(followup, "_asks_how_of_its_own", how),
                 mock.patch.object(followup, "_swap_level", (lambda *_: None) if by_length else followup._swap_level),
                 mock.patch.object(followup, "_swap_name", (lambda *_: None) if by_length else followup._swap_name),
-                mock.patch.object(answer, "names_school_kind", kinds),
+                mock.patch.object(answer, "names_school_kind", school_kinds),
                 mock.patch.object(followup, "_absolute_years", years),
                 mock.patch.object(followup, "_PRONOUN", pronouns),
-            ):
+                mock.patch.object(query, "levels_as_written", levels),
+                mock.patch.object(api, "levels_as_written", levels),
+                mock.patch.object(kinds, "_level_apart", apart),
+            )
+            with contextlib.ExitStack() as stack:  # more patches than Python nests in one `with`
+                for patch in patches:
+                    stack.enter_context(patch)
                 for name in SETS:
                     questions = read_questions(REPO / "eval" / f"{name}.jsonl")[0]
                     if not name.startswith("conversations"):
