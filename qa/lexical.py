@@ -190,3 +190,15 @@ class LexicalIndex:
             self._seen.clear()
         found = self._seen[text] = text in self._joined
         return found
+
+    def said(self, pattern: re.Pattern[str], most: int = 8) -> list[str]:
+        """The distinct strings the indexed texts say that `pattern` matches, in order of first occurrence, at most
+        `most` (a scan of every text: for a question's rare reading, as `occurs` is)."""
+        if self._joined is None:
+            self._joined = self._corpus()
+        found: dict[str, None] = {}
+        for m in pattern.finditer(self._joined):
+            found.setdefault(m.group(), None)
+            if len(found) >= most:
+                break
+        return list(found)

@@ -23,7 +23,15 @@ from qa.answering.kinds import (
     year_contradicted,
 )
 from qa.answering.names import name_apart, name_unheld, question_names
-from qa.answering.query import analyse, head_noun, levels_as_written, meta_intents, pleasantry, without_filler
+from qa.answering.query import (
+    analyse,
+    head_noun,
+    levels_as_written,
+    meta_intents,
+    pleasantry,
+    universities_as_written,
+    without_filler,
+)
 from qa.types import Citation, Span
 
 
@@ -525,6 +533,14 @@ _SUBJECTS = "重点支持河南农业大学等高校创建,建强郑州大学化
             "郑州市国防科技学校与宇通公司合作,建立“宇通产教融合学院”",
             ("", "", ""),
         ),
+        # the noun said another way, by its head (`一流学科` as `一流建设学科`)
+        (
+            ["河南农业大学"],
+            ["一流学科"],
+            "河南农业大学的一流学科是哪几个？",
+            _SUBJECTS,
+            ("河南农业大学", "郑州大学", "学科"),
+        ),
         # the items of a list stay in their clause
         (["宇通公司"], ["订单班"], "宇通公司开了哪些订单班？", "学校与宇通公司、比亚迪公司开设订单班", ("", "", "")),
     ],
@@ -664,6 +680,28 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
     assert "省级专业技能工作室9个" in alone.text  # was cut to `市级专业技能工作室38个` alone
     followup = bot.ask("省一级的有几个？", ["市级专业技能工作室郑州建了几个？"])
     assert not followup.abstained and "9个" in followup.text
+
+
+@pytest.mark.parametrize(
+    ("question", "written"),
+    [
+        ("郑大和河大要重点建强的一流学科加起来有几个？", "郑州大学和河南大学要重点建强的一流学科加起来有几个？"),
+        ("河南农大有哪些一流学科？", "河南农业大学有哪些一流学科？"),  # not read as `农大`
+        # a common word (`重大`), a short name the documents say no university for, a university said whole
+        ("有哪些重大项目？", "有哪些重大项目？"),
+        ("南大有哪些一流学科？", "南大有哪些一流学科？"),
+        ("郑州大学有哪些一流学科？", "郑州大学有哪些一流学科？"),
+    ],
+)
+def test_a_university_said_short_is_read_as_the_documents_name_it(bot: QA, question: str, written: str) -> None:
+    assert universities_as_written(question, bot.lexical) == written
+
+
+def test_a_university_said_short_is_answered_and_checked_as_named_in_full(bot: QA) -> None:
+    answer = bot.ask("郑大和河大要重点建强的一流学科加起来有几个？")  # was refused naming `郑大和河`
+    assert not answer.abstained and "4个一流建设学科" in answer.text
+    refused = bot.ask("河南农大被重点建强的一流学科是哪几个？")  # was answered with 郑大's and 河大's at 0.95
+    assert refused.abstained and "说的“学科”是“郑州大学”的，不是“河南农业大学”的" in refused.text
 
 
 def test_colloquial_and_hedging_words_are_no_content_a_document_must_say(bot: QA) -> None:

@@ -357,13 +357,18 @@ _CLAUSE_BREAKS = re.compile(r"[，,；;：:。！？!?]")  # not `、`: the item
 
 def name_apart(names: Sequence[str], asked: Sequence[str], question: str, sentence: str) -> tuple[str, str, str]:
     """An organisation or place a question (simplified) names (one of `names`, simplified) that a sentence says, but
-    in no clause holding the noun the question asks for (one of `asked`: `学科` of 河南农业大学有哪些学科), while those
+    in no clause holding the noun the question asks for (one of `asked`: `学科` of 河南农业大学有哪些学科; its last two
+    characters when the sentence says it whole nowhere), while those
     clauses name another of its kind: they speak of that other one's (`建强郑州大学化学…4个一流建设学科` names
     郑州大学's subjects, and 河南农业大学 is in the clause before, as one 双一流 creates). Returned with that other name
     and the noun; ('', '', '') when there is none, when the question asks for one of that kind (`合建的学院叫什么`), or
     when no clause holds the noun."""
     asked = [noun for noun in asked if len(noun) >= 2]
-    clauses = [c for c in _CLAUSE_BREAKS.split(sentence) if any(noun in c for noun in asked)]
+    pieces = _CLAUSE_BREAKS.split(sentence)
+    if not any(noun in piece for noun in asked for piece in pieces):
+        # Said another way, by its head noun: `一流学科` as `一流建设学科` (not `建立` of `企业合作建立`, no noun).
+        asked = [noun[-2:] for noun in asked if (tag_in_dictionary(noun[-2:]) or "").startswith("n")]
+    clauses = [c for c in pieces if any(noun in c for noun in asked)]
     for name in names:
         group = name_group(name, _KINDS_OF_NAME)
         if (

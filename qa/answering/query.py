@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 from qa.answering.attributes import first_attribute
 from qa.answering.kinds import COUNT_ASKED, DIGITS, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds, chinese_number
-from qa.answering.names import common_nouns, offsets, question_names, tag
+from qa.answering.names import (
+    common_nouns,
+    dictionary_frequency,
+    offsets,
+    question_names,
+    tag,
+    tag_in_dictionary,
+)
 from qa.answering.scope import (
     LIST_VERBS,
     SCOPE_WORDS,
@@ -22,7 +29,7 @@ from qa.answering.scope import (
     question_scope,
 )
 from qa.lexical import LexicalIndex, bigrams, tokenize
-from qa.script import aligned_simplified, converters, simplified
+from qa.script import aligned_simplified, converters, is_han, simplified
 from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
@@ -435,8 +442,40 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     round (`鄭州市` → `郑州市`); counted numbers take the documents' form (`五个` → `5个` when only `5个`
     occurs, `6所` → `六所` when only `六所` does).
     """
-    question = levels_as_written(in_documents_script(question, lexical), lexical)
+    question = universities_as_written(levels_as_written(in_documents_script(question, lexical), lexical), lexical)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+
+
+# A university said short (`郑大`, `河南农大`): up to three of its first characters and `大`, not a word of its own.
+_SHORT_UNIVERSITY = 3
+_COMMON_WORD = (
+    100  # a word jieba's dictionary counts this often (`重大`, `扩大`) is no short name, unless tagged one (`北大`)
+)
+
+
+def universities_as_written(question: str, lexical: LexicalIndex) -> str:
+    """A university said short as the documents name it (`郑大和河大` → `郑州大学和河南大学`, `河南农大` → `河南农业大学`):
+    the characters before a `大` that no document says and that is no common word, followed in the documents by up to
+    four more and `大学` (`大學`); the shortest such name, when only one is that short (`南大` of 南京大学 and 南开大学 stays).
+    Tried with the most characters first, so `河南农大` is not read as `农大`."""
+    out, done = [], 0
+    for at in (i for i, ch in enumerate(question) if ch == "大" and question[i + 1 : i + 2] not in ("学", "學")):
+        for k in range(min(_SHORT_UNIVERSITY, at - done), 0, -1):
+            start = question[at - k : at]
+            short = start + "大"
+            if not all(map(is_han, start)) or "大" in start or lexical.holds(short):
+                continue
+            if dictionary_frequency(short) >= _COMMON_WORD and tag_in_dictionary(short) != "j":
+                break
+            said = lexical.said(re.compile(rf"{re.escape(start)}[\u4e00-\u9fff]{{1,4}}?大[学學]"))
+            # Each a name whole, not words before one (`除了台湾大学` of 除了大马哈鱼).
+            names = [n for n in said if question_names(n) == [n]]
+            shortest = [n for n in names if len(n) == min(map(len, names))] if names else []
+            if len(shortest) == 1:
+                out.append(question[done : at - k] + shortest[0])
+                done = at + 1
+                break
+    return "".join(out) + question[done:]
 
 
 _LEVEL_SAID = re.compile(r"([省市县区])一级")  # `省一级` for 省级; not `国家一级`, a rank (国家一级保护动物)
