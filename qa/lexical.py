@@ -184,20 +184,22 @@ class LexicalIndex:
         known = self._seen.get(text)
         if known is not None:
             return known
-        if self._joined is None:
-            self._joined = self._corpus()
         if len(self._seen) >= OCCURS_KEPT:
             self._seen.clear()
-        found = self._seen[text] = text in self._joined
+        found = self._seen[text] = text in self._text()
         return found
+
+    def _text(self) -> str:
+        """Every indexed text, joined once on first use."""
+        if self._joined is None:
+            self._joined = self._corpus()
+        return self._joined
 
     def said(self, pattern: re.Pattern[str], most: int = 8) -> list[str]:
         """The distinct strings the indexed texts say that `pattern` matches, in order of first occurrence, at most
         `most` (a scan of every text: for a question's rare reading, as `occurs` is)."""
-        if self._joined is None:
-            self._joined = self._corpus()
         found: dict[str, None] = {}
-        for m in pattern.finditer(self._joined):
+        for m in pattern.finditer(self._text()):
             found.setdefault(m.group(), None)
             if len(found) >= most:
                 break

@@ -209,15 +209,13 @@ def _not_given(
     )
     if attribute:
         return _abstain(asked, question, query, ctx, confidence)
-    # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them).
-    count, other_count = count_contradicted(query.plain, best.plain)
-    if count:
-        text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_count}”，不是“{count}”。"
-        return _refusal(asked, question, text, ctx, confidence)
-    # A year the question dates what it asks in, of a sentence dating its own in another (`2023年` of `2024年…`).
-    year, other_year = year_contradicted(query.years, query.plain, best.plain)
-    if year:
-        text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_year}”，不是“{year}”。"
+    # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them), or
+    # the year a count is asked in, of a sentence dating its own in another (`2023年` of `2024年…`).
+    named, other_named = count_contradicted(query.plain, best.plain)
+    if not named:
+        named, other_named = year_contradicted(query.years, query.plain, best.plain)
+    if named:
+        text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_named}”，不是“{named}”。"
         return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from qa.answering.kinds import LEVEL
+from qa.answering.kinds import LEVEL, YEAR
 from qa.answering.names import asked_names, common_nouns, name_group, tag
 from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry
 from qa.answering.scope import SCOPE_WORDS, question_scope
@@ -94,7 +94,7 @@ _RELATIVE_YEARS = {
     "当年": 0,
 }
 _RELATIVE_YEAR = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
-_A_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)年")
+_A_YEAR = re.compile(rf"(?<!\d)({YEAR})年")
 
 
 def _absolute_years(question: str, context: str) -> str:

@@ -365,7 +365,8 @@ _NAMED_COUNT = re.compile(
 )
 
 
-_RANGE = re.compile(r"(?:至|到|～|~|－|-|—)$")
+_RANGE_MARK = r"[至到～~－\-—]"  # what joins the two ends of a range (`一至八届`, `2020—2023年`)
+_RANGE = re.compile(rf"{_RANGE_MARK}$")
 
 
 def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
@@ -387,16 +388,18 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
     return "", ""
 
 
-# A year a text dates something in (`2024年`), not one in a longer number or a decade (`2000年代`).
-_DATED = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})年(?!代)")
+# A year's digits (`1949`, `2024`), and a year a text dates something in (`2024年`), not one in a longer number or a
+# decade (`2000年代`).
+YEAR = r"(?:1[5-9]|20)\d{2}"
+_DATED = re.compile(rf"(?<!\d)({YEAR})年(?!代)")
 # A year asked as a bound or a span, not as the time of the thing (`2019年以来`, `1949年后`, `2020至2023年`), and a
 # question asking for a year, whose years are its context (`2008年奥运会在哪年申办成功`).
 _YEAR_BOUND = re.compile(
-    r"(?<!\d)(?:1[5-9]|20)\d{2}年?(?:以来|以[前后]|之[前后]|[前后起初末底]|至|到|[\-－—~～])|[至到\-－—~～](?:1[5-9]|20)\d{2}"
+    rf"(?<!\d){YEAR}年?(?:以来|以[前后]|之[前后]|[前后起初末底]|{_RANGE_MARK})|{_RANGE_MARK}{YEAR}"
 )
 _YEAR_ASKED = re.compile(r"哪一?年|何年|几几年|什么时[候间]|何时|多少年|几年")
 # A sentence counting from another year (`次年`, `三年后`): its own years are not the whole of when it speaks of.
-_YEAR_RELATIVE = re.compile(r"[次翌同上下去今明前后]一?年|年[后前]|[此之以][后前]|期间|[至到\-－—~～]")
+_YEAR_RELATIVE = re.compile(rf"[次翌同上下去今明前后]一?年|年[后前]|[此之以][后前]|期间|{_RANGE_MARK}")
 
 
 def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> tuple[str, str]:

@@ -307,10 +307,17 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
             continue
         # The sentence's names, read only for a name asked that it does not say (most questions name none).
         said = [found for _, _, found, _ in (*tagged_entities(sentence), *government_bodies(sentence, _SAID_BODY_ENDS))]
-        others = [other for other in said if name_group(other, _KINDS_OF_NAME) == group and other not in name]
-        if others and not any(_one_apart(name, other) for other in others):
-            return name, others[0]
+        other = _another_of_its_kind(name, group, said)
+        if other:
+            return name, other
     return "", ""
+
+
+def _another_of_its_kind(name: str, group: int, said: Sequence[str]) -> str:
+    """The first of the names a text says (`said`) that is of `name`'s kind (`group` of `_KINDS_OF_NAME`) and not part
+    of it; '' when there is none, or when one is the same name written another way (`林务局` for `林业局`)."""
+    others = [other for other in said if name_group(other, _KINDS_OF_NAME) == group and other not in name]
+    return "" if not others or any(_one_apart(name, other) for other in others) else others[0]
 
 
 def _forms(name: str) -> list[str]:
@@ -383,7 +390,7 @@ def name_apart(names: Sequence[str], asked: Sequence[str], question: str, senten
         said = [
             found for clause in clauses for _, _, found, _ in (*tagged_entities(clause), *government_bodies(clause))
         ]
-        others = [other for other in said if name_group(other, _KINDS_OF_NAME) == group and other not in name]
-        if others and not any(_one_apart(name, other) for other in others):
-            return name, others[0], next(noun for noun in asked if any(noun in clause for clause in clauses))
+        other = _another_of_its_kind(name, group, said)
+        if other:
+            return name, other, next(noun for noun in asked if any(noun in clause for clause in clauses))
     return "", "", ""
