@@ -378,6 +378,15 @@ def test_a_thing_asked_at_a_level_the_letter_never_gives_it_is_refused_naming_bo
             "中心有一个小的破火山口。",
             "",
         ),
+        # the count the question names itself is no answer to it, in whichever unit; another number in its unit is
+        (
+            "郑州的10个行业校企合作指导委员会一共分了几批成立？",
+            "分批成立汽车、电子商务等10个行业职业教育校企合作指导委员会。",
+            "几批成立",
+        ),
+        ("41所中职学校里有几所是示范校？", "郑州市共有41所中职学校通过验收。", "几所"),
+        ("41所中职学校里有几所是示范校？", "共有41所中职学校通过验收,其中12所为示范校。", ""),
+        ("10个委员会分了几批成立？", "分2批成立110个委员会。", ""),
         # `个` counts anything, and a question asking no count is left alone
         ("开设了多少个专业", "开设专业130多门。", ""),
         ("开设了哪些专业", "开设电子信息专业。", ""),

@@ -189,10 +189,14 @@ def count_unheld(question: str, sentence: str) -> str:
     天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
     a number in that unit or one counting the same things (`3万余人` for `多少名`), a vague one (`多家`), a head count
     (`人口达2,790,060`), or names the counted things one by one (`…骑士团、…骑士团和…骑士团`); and when the question
-    counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`). A sum
-    of money asked (`多少专项资金`) is a count in 元."""
+    counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`). A
+    count the question names itself is none of the sentence's (`10个` of `10个委员会分了几批成立`). A sum of money asked
+    (`多少专项资金`) is a count in 元."""
     if _OTHER_ASK.search(COUNT_ASKED.sub("", question)):
         return ""
+    # A count the question names itself is what it asks about, not its answer (`10个` of `10个…委员会分了几批成立`).
+    for figure in NUMBER_NAMED.finditer(question):
+        sentence = re.sub(rf"(?<![\d.{CHINESE_DIGITS}]){re.escape(figure.group())}", "", sentence)
     for asked in COUNT_ASKED.finditer(question):
         unit = asked.group(1)
         if not unit or unit == "个" or _NO_COUNT_ASKED.search(question[: asked.start()]):
