@@ -49,11 +49,21 @@ def _misses(question: str, sentence: str) -> bool:
         ("条约的有效期是多长时间？", "条约有3个条款。", "条约的有效期为二十年。"),
         ("这个职位的级别有多高？", "这个职位很重要。", "这个职位被定为21级。"),
         ("这个计划有多重？", "这个计划列入《2035年远景目标方案》。", "这个计划的文本重2公斤。"),
+        # a year or a number in a title or a quoted name is part of the name, none the sentence gives
+        ("第一届本科生哪年入学？", "学校列入《2035年远景目标方案》。", "学校于2025年招收第一届本科生。"),
+        ("第一届本科生哪年入学？", "学校列入“河南省2035年高校设置规划方案”。", "学校“本科”招生始于2025年。"),
+        ("规划里有几所大学？", "规划名为《十四五规划和2035年远景目标》。", "规划列入3所大学。"),
     ],
 )
 def test_a_sentence_must_hold_the_kind_of_answer_asked_for(question: str, silent: str, answering: str) -> None:
     assert _misses(question, silent), f"{silent!r} does not answer {question!r}"
     assert not _misses(question, answering), f"{answering!r} answers {question!r}"
+
+
+def test_a_kind_no_number_shows_is_read_inside_quotes_too() -> None:
+    assert "list" in asked_kinds("宇通学院的培养模式包括哪些环节？")
+    assert not _misses("宇通学院的培养模式包括哪些环节？", "形成“招生即招工、上课即上岗、毕业即就业”的模式。")
+    assert _misses("宇通学院的培养模式包括哪些环节？", "形成“招生即招工”的模式。")
 
 
 def test_naming_questions_are_not_reason_questions() -> None:

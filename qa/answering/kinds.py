@@ -144,9 +144,23 @@ def asked_kinds(question: str) -> frozenset[str]:
     return frozenset(kind.name for kind in KINDS if kind.asks.search(question))
 
 
+# A title or a quoted name (`《…2035年远景目标方案》`, `“河南省2035年高等学校设置规划方案”`) names a thing: a year or a
+# number in it is part of the name, none the sentence gives. The kinds a number shows are read outside them.
+_TITLE = re.compile(r"《[^《》]*》|“[^“”]*”|「[^「」]*」")
+_NUMBERED = frozenset(("count", "measure", "date", "money", "rate", "people", "area", "length", "duration", "weight"))
+
+
 def kind_signals(asked: frozenset[str], plain: str) -> list[float]:
-    """One value per kind, in `KINDS` order: 1 asked and held by `plain`, -1 asked and not held, 0 not asked."""
-    return [0.0 if kind.name not in asked else 1.0 if kind.holds.search(plain) else -1.0 for kind in KINDS]
+    """One value per kind, in `KINDS` order: 1 asked and held by `plain` (a number outside its titles and quoted names),
+    -1 asked and not held, 0 not asked."""
+    untitled = _TITLE.sub("", plain)
+
+    def signal(kind: Kind) -> float:
+        if kind.name not in asked:
+            return 0.0
+        return 1.0 if kind.holds.search(untitled if kind.name in _NUMBERED else plain) else -1.0
+
+    return [signal(kind) for kind in KINDS]
 
 
 def chinese_number(text: str) -> int:
@@ -419,3 +433,4 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
     if not said or any(year in sentence for year in years) or _YEAR_RELATIVE.search(sentence):
         return "", ""
     return f"{years[0]}年", f"{said[0]}年"
+
