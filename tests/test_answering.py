@@ -17,6 +17,7 @@ from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import (
     chinese_number,
     count_contradicted,
+    count_qualified,
     count_unheld,
     level_unheld,
     school_kind_unheld,
@@ -350,6 +351,33 @@ def test_a_thing_asked_at_a_level_the_letter_never_gives_it_is_refused_naming_bo
     answer = bot.ask("郑州有多少个国家级专业技能工作室？")
     assert answer.abstained and "“国家级专业技能工作室”" in answer.text
     assert not bot.ask("郑州有多少个省级专业技能工作室？").abstained
+
+
+_PASSED = "目前,郑州市共有41所中职学校通过河南省教育厅标准化建设工程验收。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "qualified"),
+    [
+        ("郑州市目前一共有多少所中职学校？", _PASSED, ("中职学校", "通过河南省教育厅标准化建设工程验收")),
+        # the question says what the counted ones did, or the sentence counts them all, or counts in another unit
+        ("郑州有几所中职学校通过了标准化验收？", _PASSED, ("", "")),
+        ("通过验收的有多少所中职学校？", _PASSED, ("", "")),
+        ("郑州市有多少所中职学校？", "郑州市共有41所中职学校,分布在各区。", ("", "")),
+        ("郑州市有多少所中职学校？", "郑州市共有41所中职学校。", ("", "")),
+        ("全市技工院校开设了多少个专业？", "全市技工院校开设专业130多个。", ("", "")),
+        # a count asked beside another ask is no count question, nor is a rank; what follows the counted things must
+        # open with a verb or a preposition (not `：凯撒塔`, `的小联盟生涯`)
+        ("哪几所中职学校通过了验收？", _PASSED, ("", "")),
+        ("她是嫁入皇家的第几位皇后？", "她是嫁入皇家的第二位皇后（第一位是她的姑姑）。", ("", "")),
+        ("古监狱保存了几座塔楼？", "古监狱保存了3座塔楼：凯撒塔,得名于皇帝。", ("", "")),
+        ("他在那里度过了几个赛季？", "他在那里度过了五个赛季的小联盟生涯。", ("", "")),
+    ],
+)
+def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
+    question: str, sentence: str, qualified: tuple[str, str]
+) -> None:
+    assert count_qualified(question, sentence) == qualified
 
 
 @pytest.mark.parametrize(

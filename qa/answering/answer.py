@@ -19,6 +19,7 @@ from qa.answering.kinds import (
     KINDS,
     asked_kinds,
     count_contradicted,
+    count_qualified,
     count_unheld,
     counted,
     counted_only,
@@ -216,6 +217,12 @@ def _not_given(
         named, other_named = year_contradicted(query.years, query.plain, best.plain)
     if named:
         text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_named}”，不是“{named}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A count of all things of a kind, of a sentence counting those it says something more of (`一共有多少所中职学校` of
+    # `共有41所中职学校通过…验收`).
+    thing, qualifier = count_qualified(query.plain, best.plain)
+    if thing:
+        text = f"{ctx.where}没有找到答案：最接近的句子只给出了“{qualifier}”的{thing}的数目。"
         return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)

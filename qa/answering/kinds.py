@@ -6,14 +6,17 @@ answer on its own.
 
 The checks after the rows read closed classes and counts, where a sentence naming others is certain not to answer:
 things only counted where they are asked to be named (`counted_only`), a level (`level_unheld`), a kind of school
-(`school_kind_unheld`), a count in a unit the sentence gives no number of (`count_unheld`). The answerer refuses on
-them after the models have chosen a sentence (`qa.answering.answer`).
+(`school_kind_unheld`), a count in a unit the sentence gives no number of (`count_unheld`), a count of all things of a
+kind given by one of some (`count_qualified`). The answerer refuses on them after the models have chosen a sentence
+(`qa.answering.answer`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from qa.answering.names import tag
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 UNITS = "个所家项名人次条座批类种位届年月天亿万元"
@@ -434,3 +437,28 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
         return "", ""
     return f"{years[0]}年", f"{said[0]}年"
 
+
+def count_qualified(question: str, sentence: str) -> tuple[str, str]:
+    """The things a question (simplified) asks the count of (`中职学校` of `一共有多少所中职学校？`), and what the sentence
+    (simplified) says of the ones it counts when the question says none of it (`通过河南省教育厅标准化建设工程验收` of
+    `共有41所中职学校通过…验收`): the sentence counts some of them, not all. ('', '') when the question asks no count in a
+    unit (`第几位` is a rank), its noun is not right after the sentence's number, what follows it in its clause opens
+    with no verb or preposition (`3座中世纪的塔楼：凯撒塔…`, `五个赛季的小联盟生涯`), or the question shares a word with it
+    (`通过验收的有多少所`)."""
+    if _OTHER_ASK.search(COUNT_ASKED.sub("", question)):
+        return "", ""
+    for asked in COUNT_ASKED.finditer(question):
+        unit = asked.group(1)
+        noun = re.match(r"[\u4e00-\u9fff]{2,6}?(?=[，,。？?！!]|$)", question[asked.end() :])
+        if not unit or noun is None or question[: asked.start()].endswith("第"):
+            continue
+        thing = noun.group()
+        found = re.search(rf"{_in_units(unit)}{re.escape(thing)}(?P<rest>[^，,；;。！？!?]*)", sentence)
+        if found is None:
+            continue
+        rest = found.group("rest")
+        said = {rest[i : i + 2] for i in range(len(rest) - 1)}
+        opening = tag(rest)[0][1] if rest else ""
+        if opening.startswith(("v", "p")) and not any(bigram in question for bigram in said):
+            return thing, rest
+    return "", ""
