@@ -713,6 +713,11 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
     # `省一级` is 省级: asked alone it got only the 市级 clause, at 0.95; after a question on the 市级 count it was refused.
     assert levels_as_written("省一级的工作室有几个？", bot.lexical) == "省级的工作室有几个？"
     assert levels_as_written("国家一级保护动物有哪些？", bot.lexical) == "国家一级保护动物有哪些？"  # a rank
+    assert levels_as_written("市里级别的基地有几家？", bot.lexical) == "市级的基地有几家？"  # as a citizen says it
+    assert levels_as_written("省里一级的工作室有几个？", bot.lexical) == "省级的工作室有几个？"
+    assert levels_as_written("按城市级别分有几类？", bot.lexical) == "按城市级别分有几类？"  # 城市, not 市
+    answer = bot.ask("市里级别的高技能人才公共实训基地,郑州现在建成了多少家？")  # was refused naming `市里级别`
+    assert not answer.abstained and "18家" in answer.text
     alone = bot.ask("省一级专业技能工作室郑州建了几个？")
     assert "省级专业技能工作室9个" in alone.text  # was cut to `市级专业技能工作室38个` alone
     followup = bot.ask("省一级的有几个？", ["市级专业技能工作室郑州建了几个？"])

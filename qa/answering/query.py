@@ -478,13 +478,14 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
     return "".join(out) + question[done:]
 
 
-_LEVEL_SAID = re.compile(r"([省市县区])一级")  # `省一级` for 省级; not `国家一级`, a rank (国家一级保护动物)
+# `省一级`, `市里级别`, `区里一级` for 省级…; not `国家一级`, a rank (国家一级保护动物), nor `城市级别` without its `里`
+_LEVEL_SAID = re.compile(r"([省市县区])(?:里?一级|里级别)")
 
 
 def levels_as_written(question: str, lexical: LexicalIndex) -> str:
-    """A level said as the documents say it (`省一级的工作室` → `省级的工作室` when they say only `省级`): the levels are a
-    closed class the answer checks and follow-ups swap, so it must be read as the documents write it. Also applied
-    to the questions a follow-up leans on, before it is resolved (`qa.api`)."""
+    """A level said as the documents say it (`省一级的工作室`, `市里级别的基地` → `省级的工作室`, `市级的基地` when they say
+    only `省级`, `市级`): the levels are a closed class the answer checks and follow-ups swap, so it must be read as the
+    documents write it. Also applied to the questions a follow-up leans on, before it is resolved (`qa.api`)."""
     return _LEVEL_SAID.sub(
         lambda m: f"{m[1]}级" if lexical.occurs(f"{m[1]}级") and not lexical.occurs(m.group()) else m.group(), question
     )
