@@ -26,7 +26,9 @@ reading a year said relative to the earlier question's as it is said (`前一年
 (`每所学校各进了几个？`: `followup._EACH`); `subject, levels as said` reading a level as it is said, in the question and
 the ones it leans on (`省一级的有几个？` after a question on the 市级 count, not `省级…`: `query.levels_as_written`);
 `subject, level apart unchecked` without refusing a level said apart from its thing, as a merged follow-up says it
-(`…有没有国家级评定的` of the 省级 count: `kinds._level_apart`).
+(`…有没有国家级评定的` of the 省级 count: `kinds._level_apart`); `subject, own words unread` reading a merged follow-up's
+year and kind of school in the whole merged question, the earlier question's included (`那2023年新增了多少？` after a
+question on 2024, `要是换成高职院校…` after one on 中职学校: `answer._own_words`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -35,7 +37,8 @@ them, before it joined this table; `conversations_fresh4` (eleventh round) befor
 `conversations_fresh7` (sixteenth round, written blind) before the two after `subject, how merged`, which were found on
 it; `conversations_fresh8` (seventeenth round, blind) with every rule before the last two, and `conversations_fresh9`
 (eighteenth round, blind) the same, the last two found on it; `conversations_fresh10` (nineteenth round, blind) with
-every rule before the last two, which were found on it. `broad` is the broad
+every rule before the last two, which were found on it; `conversations_fresh11` (twentieth round, blind) with every
+rule before the last, which was found on it. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -68,6 +71,7 @@ SETS = (
     "conversations_fresh8",
     "conversations_fresh9",
     "conversations_fresh10",
+    "conversations_fresh11",
 )
 
 
@@ -94,6 +98,7 @@ def main() -> None:
             "subject, each unread",
             "subject, levels as said",
             "subject, level apart unchecked",
+            "subject, own words unread",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -113,6 +118,7 @@ def main() -> None:
             pronouns = followup._PRONOUN if off != "each unread" else re.compile(followup._POINTING)
             levels = query.levels_as_written if off != "levels as said" else (lambda question, _: question)
             apart = kinds._level_apart if off != "level apart unchecked" else (lambda *_: "")
+            own_words = answer._own_words if off != "own words unread" else (lambda _: "")
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -132,6 +138,7 @@ def main() -> None:
                 mock.patch.object(query, "levels_as_written", levels),
                 mock.patch.object(api, "levels_as_written", levels),
                 mock.patch.object(kinds, "_level_apart", apart),
+                mock.patch.object(answer, "_own_words", own_words),
             )
             with contextlib.ExitStack() as stack:  # more patches than Python nests in one `with`
                 for patch in patches:

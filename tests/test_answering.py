@@ -23,7 +23,7 @@ from qa.answering.kinds import (
     school_kind_unheld,
     year_contradicted,
 )
-from qa.answering.names import name_apart, name_unheld, question_names
+from qa.answering.names import listed_name_unheld, name_apart, name_unheld, question_names
 from qa.answering.query import (
     analyse,
     head_noun,
@@ -588,6 +588,36 @@ def test_an_organisation_the_sentence_names_apart_from_what_is_asked_speaks_of_a
     assert name_apart(names, asked, question, sentence) == apart
 
 
+_COMPANIES = ["宇通公司", "希尔顿", "郑州日产", "郑州海马", "富士康", "比亚迪"]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unheld"),
+    [
+        (
+            "郑州日产和国防科技学校联手办的学院叫什么？",
+            "郑州市国防科技学校与宇通公司合作,建立宇通产教融合学院",
+            ("郑州日产", "宇通公司"),
+        ),
+        # the sentence names it, or no other; a name inside the other is said by it; both asked
+        ("郑州日产和哪些企业合作？", "与宇通、郑州日产、富士康等知名企业合作", ("", "")),
+        ("郑州日产办了什么学院？", "学校开设人工智能专业", ("", "")),
+        ("宇通和学校办了什么学院？", "学校与宇通公司合作", ("", "")),
+        ("富士康和比亚迪分别办了什么？", "打造比亚迪、丹尼斯工匠学院等样板模式", ("", "")),
+    ],
+)
+def test_a_company_the_documents_list_of_a_sentence_naming_another_is_unheld(
+    question: str, sentence: str, unheld: tuple[str, str]
+) -> None:
+    assert listed_name_unheld(_COMPANIES, question, sentence) == unheld
+
+
+def test_a_company_the_letter_lists_elsewhere_swapped_in_is_refused_naming_the_one_said(bot: QA) -> None:
+    answer = bot.ask("郑州日产和郑州市国防科技学校一起建立的产教融合学院是哪个？")
+    assert answer.abstained and answer.checked and "关于“郑州日产”的答案：最接近的句子说的是“宇通公司”" in answer.text
+    assert "宇通产教融合学院" in bot.ask("宇通公司和郑州市国防科技学校一起建立的产教融合学院是哪个？").text
+
+
 def test_a_school_named_in_another_clause_than_its_subjects_is_refused_naming_whose_they_are(bot: QA) -> None:
     answer = bot.ask("市里要建强河南农业大学的哪些学科？")
     assert answer.abstained and answer.checked
@@ -610,9 +640,12 @@ def test_a_body_the_letter_names_elsewhere_asked_of_another_bodys_count_is_refus
         ("学校的校训是什么？", "校训"),
         ("学校的占地面积是多少？", "占地面积"),
         ("示范性专业点数量是多少？", ""),
+        # nor one asking for the name, which a sentence gives without the noun
+        ("实施意见的全称是什么？", ""),
+        ("合作建立的学院名称是什么？", ""),
     ],
 )
-def test_a_noun_only_restating_the_count_is_no_attribute(question: str, attribute: str) -> None:
+def test_a_noun_only_restating_the_count_or_asking_the_name_is_no_attribute(question: str, attribute: str) -> None:
     asked = first_attribute(question)
     assert (question[asked.start : asked.end] if asked else "") == attribute
 
@@ -707,6 +740,31 @@ def test_a_year_the_sentence_dates_its_own_in_another_is_refused_naming_both(bot
     answer = bot.ask("2023年全市中等职业学校共开设了多少个专业？")  # was the 2024 count at 0.25
     assert answer.abstained and answer.checked and "说的是“2024年”，不是“2023年”" in answer.text
     assert "163个" in bot.ask("2024年全市中等职业学校共开设了多少个专业？").text
+
+
+def test_the_size_of_the_answer_asked_is_no_count_a_document_must_give(bot: QA) -> None:
+    # `哪三所` asks for three of them, and `举两个例子` for two: neither is a detail the letter must say (`三所` was refused)
+    assert analyse("哪三所本科层次职业学校被列入设置规划方案？", bot.lexical).details == ()
+    assert analyse("有哪三所学校通过了10所的验收？", bot.lexical).details == (("10所", "十所"),)
+    assert count_contradicted("委员会涉及哪些行业,举两个例子？", "成立汽车、电子商务等10个行业委员会。") == ("", "")
+    assert count_contradicted("涉及二十个行业的委员会有哪些？", "成立汽车、电子商务等10个行业委员会。") == (
+        "二十个",
+        "10个",
+    )
+    answer = bot.ask("哪三所本科层次职业学校的组建被列入“河南省2035年高等学校设置规划方案”计划实施？")
+    assert not answer.abstained and "郑州嵩山职业大学" in answer.text
+
+
+def test_a_merged_follow_up_is_dated_by_its_own_year(bot: QA) -> None:
+    answer = bot.ask(
+        "那2023年新增了多少？", ["郑州中职学校2024年新备案了几个专业？"]
+    )  # answered with 2024's 83 at 0.45
+    assert answer.abstained and answer.checked and "说的是“2024年”，不是“2023年”" in answer.text
+
+
+def test_a_follow_ups_frame_is_no_word_a_document_must_hold(bot: QA) -> None:
+    answer = bot.ask("换成技工院校,开设的专业数是多少？", ["郑州的中等职业学校在2024年总共开出了多少个专业？"])
+    assert not answer.abstained and "130多个" in answer.text  # was refused naming `换成`
 
 
 def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> None:

@@ -14,6 +14,7 @@ from qa.answering import broad
 from qa.answering.attributes import attribute_unheld
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
+from qa.answering.gather import names_of
 from qa.answering.kinds import (
     COUNT_ASKED,
     KINDS,
@@ -30,7 +31,7 @@ from qa.answering.kinds import (
     year_contradicted,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.names import dictionary_frequency, name_apart, name_unheld, offsets, tag
+from qa.answering.names import dictionary_frequency, listed_name_unheld, name_apart, name_unheld, offsets, tag
 from qa.answering.query import (
     QUESTION_WORDS,
     Query,
@@ -185,16 +186,25 @@ def _not_given(
     # a sentence not naming it speaks of something else (the earlier question's, or a sibling's: 技工院校's count).
     # A level or a kind of school the sentence never gives what is asked (`国家级…工作室` of `市级…38个,省级…9个`,
     # `高职院校` of `中等职业学校…,技工院校…`) asks about other things.
+    own = _own_words(ctx)
     unsaid = (
         _swapped_unsaid(ctx.already_said, best)
         or _own_ask_unheld(ctx, question, best)
         or level_unheld(query.plain, best.plain)
         or school_kind_unheld(query.plain, best.plain)
+        # a merged follow-up's own kind of school (`要是换成高职院校…` merged with a question on 中职学校)
+        or (school_kind_unheld(own, best.plain) if own else "")
     )
     if unsaid:
         return _abstain(asked, question, query, ctx, confidence, unsaid=unsaid)
     # An organisation the sentence never names while it names another of its kind (`教育部` of a sentence on 河南省教育厅).
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
+    if name:
+        return _abstain(asked, question, query, ctx, confidence, unsaid=name, instead=other)
+    # A company the documents list (`宇通、郑州日产…等知名企业`) that the sentence never names while it names another
+    # (`郑州日产…联手办的产教融合学院` of the sentence on 宇通公司's): it speaks of that other one's.
+    companies = [simplified(name) for name in names_of(doc, "company")]
+    name, other = listed_name_unheld(companies, query.plain, best.plain)
     if name:
         return _abstain(asked, question, query, ctx, confidence, unsaid=name, instead=other)
     # An organisation the sentence names in another clause than the one holding what is asked (`河南农业大学…的哪些学科`
@@ -211,10 +221,12 @@ def _not_given(
     if attribute:
         return _abstain(asked, question, query, ctx, confidence)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them), or
-    # the year a count is asked in, of a sentence dating its own in another (`2023年` of `2024年…`).
+    # the year a count is asked in, of a sentence dating its own in another (`2023年` of `2024年…`); a merged follow-up's
+    # year is the one it says itself (`那2023年新增了多少？` after a question on 2024).
     named, other_named = count_contradicted(query.plain, best.plain)
     if not named:
-        named, other_named = year_contradicted(query.years, query.plain, best.plain)
+        years = tuple(year for year in query.years if not own or year in own)
+        named, other_named = year_contradicted(years, query.plain, best.plain)
     if named:
         text = f"{ctx.where}没有找到答案：最接近的句子说的是“{other_named}”，不是“{named}”。"
         return _refusal(asked, question, text, ctx, confidence)
@@ -230,6 +242,12 @@ def _not_given(
         text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{uncounted}”。"
         return _refusal(asked, question, text, ctx, confidence)
     return None
+
+
+def _own_words(ctx: AnswerContext) -> str:
+    """A merged follow-up's own words, simplified; '' for a question asked alone. The year and the kind of school it
+    says are what it asks (`那2023年新增了多少？`, `要是换成高职院校…`), not the earlier question's it was merged with."""
+    return simplified(ctx.focus) if ctx.focus else ""
 
 
 def _overlap(citation: Citation, span: Span) -> bool:

@@ -88,12 +88,15 @@ def asked_attribute(plain: str) -> Asked | None:
 
 # Nouns that only restate the count asked (`专业总数是多少` of a sentence giving `83个专业`): no attribute of their own.
 COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模 总额 数额"))
+# Nouns that ask for the thing's name (`学院名称是什么`, `实施意见全称是什么`): the answer is the name, which a sentence says
+# without the noun, so no attribute of their own either.
+NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"))
 
 
 def first_attribute(plain: str) -> Asked | None:
-    """The first noun `plain` (simplified) asks for that is not one only restating the count (`数量是多少`): what
-    question analysis reads as the attribute asked."""
-    return next((a for a in asked_attributes(plain) if plain[a.start : a.end] not in COUNT_NOUNS), None)
+    """The first noun `plain` (simplified) asks for that is not one only restating the count (`数量是多少`) or asking for
+    a name (`名称是什么`): what question analysis reads as the attribute asked."""
+    return next((a for a in asked_attributes(plain) if plain[a.start : a.end] not in COUNT_NOUNS | NAME_NOUNS), None)
 
 
 def asked_attributes(plain: str) -> Iterator[Asked]:

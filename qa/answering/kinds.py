@@ -380,6 +380,8 @@ def school_kind_unheld(question: str, sentence: str) -> str:
 _MEASURED = (
     "平方公里|公里|千米|公斤|千克|米|吨|公顷"  # lengths, areas and weights, longest first where one ends another
 )
+# What makes a number the size of the answer asked for, not a count the documents must give: `哪三所`, `举两个例子`.
+ANSWER_SIZE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
 _NAMED_COUNT = re.compile(
     rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?"
     rf"(?P<unit>[{COUNTING}]|{_MEASURED})"
@@ -395,10 +397,10 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
     (simplified) gives other numbers in that unit and not it (`两个`, `五十米`): the sentence speaks of another count, as
     a sentence naming only 2024 speaks of another year. Returned with the sentence's count; ('', '') when the sentence
     gives the count (`两次` for `二次`), no number in that unit, or only `一` (`一种` is mostly an article), or a range
-    (`一至八届`), or when the question's count is one or unread."""
+    (`一至八届`), or when the question's count is one, unread, or the size of the answer asked (`举两个例子`)."""
     for asked in _NAMED_COUNT.finditer(question):
         value = chinese_number(asked["value"])
-        if value <= 1:
+        if value <= 1 or ANSWER_SIZE.search(question, 0, asked.start()):
             continue
         said = [m for m in _NAMED_COUNT.finditer(sentence) if m["unit"] == asked["unit"]]
         values = {chinese_number(m["value"]) for m in said} - {0, 1}

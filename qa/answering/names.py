@@ -394,3 +394,13 @@ def name_apart(names: Sequence[str], asked: Sequence[str], question: str, senten
         if other:
             return name, other, next(noun for noun in asked if any(noun in clause for clause in clauses))
     return "", "", ""
+
+
+def listed_name_unheld(names: Sequence[str], question: str, sentence: str) -> tuple[str, str]:
+    """A name of a kind the documents name (`names`, simplified: the companies they list, `郑州日产` of `宇通、郑州日产…等
+    知名企业`) that a question (simplified) says and the sentence (simplified) does not, while the sentence says another
+    of them the question does not (`宇通公司`): it speaks of that other one's. Returned with that other name; ('', '')
+    when there is none. One name inside another is said by it (`宇通` of `宇通公司`)."""
+    asked = [name for name in names if name in question and name not in sentence]
+    others = [name for name in names if name in sentence and name not in question and not any(a in name for a in asked)]
+    return (asked[0], others[0]) if asked and others else ("", "")

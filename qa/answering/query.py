@@ -8,7 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.answering.attributes import first_attribute
-from qa.answering.kinds import COUNT_ASKED, DIGITS, NUMBER_NAMED, NUMBER_WITH_UNIT, UNITS, asked_kinds, chinese_number
+from qa.answering.kinds import (
+    ANSWER_SIZE,
+    COUNT_ASKED,
+    DIGITS,
+    NUMBER_NAMED,
+    NUMBER_WITH_UNIT,
+    UNITS,
+    asked_kinds,
+    chinese_number,
+)
 from qa.answering.names import (
     common_nouns,
     dictionary_frequency,
@@ -40,7 +49,9 @@ FILLER = re.compile(
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该|"
     # Said as a citizen asks: the colloquial `啥`/`咋` and hedges no written text uses (not `大约` or `总共`, which a
     # sentence says too: `计约50年`), and a count said as a noun (`数量是多少`).
-    r"啥|咋|大概|差不多|到底|究竟|数量|数目|总数"
+    r"啥|咋|大概|差不多|到底|究竟|数量|数目|总数|"
+    # A follow-up's frame, said as it swaps a part in (`换成技工院校,开设的专业数是多少？`, `要是换成高职院校…`).
+    r"换成|要是"
 )
 # Question words FILLER leaves in: a refusal never names them as missing (`由誰`, `哪一地區`, `甚麼`, `列出`). The terms the
 # models weigh keep them, as the models were trained: taken out of the terms too and retrained (beside a change that
@@ -323,11 +334,13 @@ def _as_said(form: str, question: str) -> str:
 def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The numbers with a unit `question` names (`94米`, `第10届`'s `10届`), each with the forms a text may write it
     in: as asked, in digits and in Chinese numerals (`十二个`, `12个`). Not a lone `一` (`一个城市` counts nothing),
-    nor a year, which `years` holds; nor a lone 1, which is how `rewrite` may write that `一` (`哪1个`)."""
+    nor a year, which `years` holds; nor a lone 1, which is how `rewrite` may write that `一` (`哪1个`); nor the size
+    of the answer asked for (`哪三所`, `举两个例子`: `kinds.ANSWER_SIZE`)."""
     found: dict[tuple[str, ...], None] = {}
     for m in NUMBER_NAMED.finditer(plain):
         value = m["value"]
-        if value in ("一", "1") or (m["unit"] == "年" and value in years):
+        # `哪三所…` asks for three of them: the number is the size of the answer, not a detail a document must say.
+        if value in ("一", "1") or (m["unit"] == "年" and value in years) or ANSWER_SIZE.search(plain, 0, m.start()):
             continue
         unit = question[m.start("unit") : m.end("unit")]
         about = m["about"] or ""  # `200多个` is written `二百多个` too, not `200个`
