@@ -96,6 +96,7 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("给委员写这封回复的单位是哪家？", "郑州市教育局"),
         ("回复最后那一节叫什么标题？", "七、下一步工作打算"),
         ("答复的第三个大标题讲的是什么内容？", "三、坚持做好职教宣传"),
+        ("教育局这次回应的是一份什么名称的提案？", "关于深化产教融合提升人力资源质量的提案"),
     ],
 )
 def test_questions_about_the_letter_itself(bot: QA, question: str, expected: str) -> None:

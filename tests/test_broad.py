@@ -49,7 +49,9 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         ("这封信的结论是什么？", "summary"),
         ("答复的正文一共分成了几大块？", "outline"),
         ("这份报告的要点有哪些？", "summary"),
+        ("用一句话说,这封信的核心议题是什么？", "summary"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
+        ("用一句话介绍宇通学院？", "fact"),  # a sentence asked of a thing, not the gist
     ],
 )
 def test_the_parts_and_the_gist_are_asked_for_in_more_words(question: str, scope: str) -> None:
