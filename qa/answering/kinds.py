@@ -195,6 +195,13 @@ def _in_units(unit: str) -> str:
 
 # What else a question may ask beside its count (`哪位皇帝发动了几次战役`): the count is then no answer asked for.
 _OTHER_ASK = re.compile(r"哪|谁|什么|何|怎|为啥|吗")
+
+
+def _asks_beside_count(question: str) -> bool:
+    """Whether a question (simplified) asks something besides its count (`哪位皇帝发动了几次战役`, `哪几所…`)."""
+    return bool(_OTHER_ASK.search(COUNT_ASKED.sub("", question)))
+
+
 # What makes a `几` no question: a number's digits before it (`20几所`, `十几个`), or `只有` (`只有几座山…` is "only a few").
 _NO_COUNT_ASKED = re.compile(rf"(?:[\d{CHINESE_DIGITS}]|只有|仅有|只|仅)$")
 # A head count given as a bare figure after the word for it (`人口达2,790,060`).
@@ -209,7 +216,7 @@ def count_unheld(question: str, sentence: str) -> str:
     counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`). A
     count the question names itself is none of the sentence's (`10个` of `10个委员会分了几批成立`). A sum of money asked
     (`多少专项资金`) is a count in 元."""
-    if _OTHER_ASK.search(COUNT_ASKED.sub("", question)):
+    if _asks_beside_count(question):
         return ""
     # A count the question names itself is what it asks about, not its answer (`10个` of `10个…委员会分了几批成立`).
     for figure in NUMBER_NAMED.finditer(question):
@@ -447,7 +454,7 @@ def count_qualified(question: str, sentence: str) -> tuple[str, str]:
     unit (`第几位` is a rank), its noun is not right after the sentence's number, what follows it in its clause opens
     with no verb or preposition (`3座中世纪的塔楼：凯撒塔…`, `五个赛季的小联盟生涯`), or the question shares a word with it
     (`通过验收的有多少所`)."""
-    if _OTHER_ASK.search(COUNT_ASKED.sub("", question)):
+    if _asks_beside_count(question):
         return "", ""
     for asked in COUNT_ASKED.finditer(question):
         unit = asked.group(1)

@@ -176,9 +176,8 @@ class Query:
     # that does not name it may answer another attribute of the same topic.
     attribute: str = ""
     attribute_known: bool = False  # some document holds it
-    attribute_counted: bool = (
-        False  # counted after `多少所…` (`中职学校`), not the head before `是谁`/`是多少` (`校长`)
-    )
+    # whether it is counted after `多少所…` (`中职学校`), not the head before `是谁`/`是多少` (`校长`)
+    attribute_counted: bool = False
     # Its common nouns (`中职`, `学校`), as it says them: jieba's `n`, not names, and not the kind a wh-word asks for
     # (`政府` of 哪个政府, which a sibling such as 江户幕府 answers).
     nouns: tuple[str, ...] = ()
@@ -461,9 +460,8 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
 
 # A university said short (`郑大`, `河南农大`): up to three of its first characters and `大`, not a word of its own.
 _SHORT_UNIVERSITY = 3
-_COMMON_WORD = (
-    100  # a word jieba's dictionary counts this often (`重大`, `扩大`) is no short name, unless tagged one (`北大`)
-)
+# A word jieba's dictionary counts this often (`重大`, `扩大`) is no short name, unless tagged one (`北大`).
+_COMMON_WORD = 100
 
 
 def universities_as_written(question: str, lexical: LexicalIndex) -> str:
