@@ -242,3 +242,7 @@ def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> 
     named = missing_terms("中专搞标准化达标工程是为了什么？", corpus)
     assert "中专" in named and "专搞" not in named, "中 is part of 中专, not a locative; 搞 is a verb at the end"
     assert missing_terms("随着专业结构调整，人才培养在哪两方面不断提高？", corpus) == ["方面"], "随着 names nothing"
+    # `这次` is a demonstrative: the run of unknown bigrams `这次回应` named `次回应`
+    letter = LexicalIndex(["市教育局答复委员的提案。"])
+    assert missing_terms("教育局这次回应的是哪位委员？", letter) == ["回应"]
+    assert missing_terms("教育局那次回应的是哪份提案？", letter) == ["回应"]
