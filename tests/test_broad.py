@@ -10,6 +10,7 @@ import pytest
 from qa import QA, Answer
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.scope import gather_modifier, question_scope
+from qa.settings import BUNDLED_LETTER
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -384,6 +385,30 @@ def test_a_last_item_is_split_at_its_and_not_cut_mid_name() -> None:
     ]
     # One item ending as an organisation does (`加工中心`) does not make a list of courses organisations.
     assert names("开设数控车床、加工中心和工业机器人操作课程。", "organisation") == []
+
+
+_SAMPLES = [BUNDLED_LETTER, *sorted((REPO / "eval" / "docs").iterdir())]
+
+
+@pytest.mark.parametrize("path", _SAMPLES, ids=[p.name for p in _SAMPLES])
+def test_gathering_tags_only_sentences_that_may_name_and_finds_the_same(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sentences without a `、`, quoted names or a word a type's names end in are not tagged (the slow part): every
+    type's mentions are the same as with every sentence tagged, in the letter and each sample document."""
+    from qa.answering import gather
+    from qa.chunking import split_spans
+    from qa.loading import load_path
+
+    kinds = [*gather.TYPE_PHRASE, "document", "figure", "date"]
+    for doc in load_path(path):
+        sentences = [doc.text[s.start : s.end] for s in split_spans(doc.text, 0, len(doc.text))]
+        assert not all(gather._may_name(s, "company") for s in sentences), "some sentence is left untagged"
+        found = {kind: gather.named(doc, kind) for kind in kinds}
+        with monkeypatch.context() as patched:
+            patched.setattr(gather, "_may_name", lambda sentence, kind: True)
+            assert {kind: gather.named(doc, kind) for kind in kinds} == found
+        assert any(found.values())
 
 
 def test_a_gathered_name_ends_at_the_name_and_a_list_of_kinds_names_no_school(tmp_path: Path) -> None:

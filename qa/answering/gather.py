@@ -41,6 +41,12 @@ SUFFIXES: dict[str, re.Pattern[str]] = {
     "organisation": re.compile(rf"(?:公司|集团|大学|学院|学校|中学|小学|医院|中心|研究院|研究所|委员会|{_OFFICE})$"),
     "venue": re.compile(r"(?:景区|公园|广场|场馆|体育馆|博物馆|纪念馆|古城|湿地|剧院|中心)$"),
 }
+# What a sentence needs to name a thing of a type by its words: a `、` of an enumeration, quoted names side by side, or
+# a word the type's names end in (its suffix pattern without anchors or exceptions: it finds at least what the pattern
+# finds in a run of the sentence's words). Only such sentences are tagged, the slow part of gathering: in 400 CMRC
+# paragraphs (204,000 characters) they hold 28% of the text.
+_PATTERN_EDGES = re.compile(r"\^|\$|\(\?<!\[[^\]]*\]\)")
+_SUFFIX_CUES = {kind: re.compile(_PATTERN_EDGES.sub("", suffix.pattern)) for kind, suffix in SUFFIXES.items()}
 # The words a type's names end in, each a narrower kind of it but the type's own word (`学校`): a 学院 is no 大学,
 # though both are schools. Asked for one (`哪些大学`), a name ending in another is not of its kind: `郑州职业技术大学`
 # and `哈工大` stay, `郑州旅游职业学院` and `郑州市国防科技学校` go; asked for 学校, every school stays.
@@ -181,7 +187,8 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
     suffix = SUFFIXES.get(kind)
     out: list[Mention] = []
     for sentence in _sentences(doc):
-        words = _tagged(doc.text, sentence.start, sentence.end)
+        may = _may_name(doc.text[sentence.start : sentence.end], kind)
+        words = _tagged(doc.text, sentence.start, sentence.end) if may else []
         typed = len(out)
         for items, type_phrase in _enumerations(words):
             if any(w in type_phrase for w in phrase_words):
@@ -230,6 +237,12 @@ def _word_mentions(doc: Document, kind: str) -> list[Mention]:
         for m in out
         if 2 <= len(m.name) <= 20 and not GENERIC.match(m.name) and not any(a <= m.span.start < b for a, b in titles)
     ]
+
+
+def _may_name(sentence: str, kind: str) -> bool:
+    """Whether `sentence` has a cue that its words may name a thing of `kind` (`_SUFFIX_CUES`)."""
+    cue = _SUFFIX_CUES.get(kind)
+    return "、" in sentence or bool(_QUOTED_RUN.search(sentence)) or (cue is not None and bool(cue.search(sentence)))
 
 
 Word = tuple[int, int, str, str]  # start, end, text, part-of-speech tag
