@@ -1131,3 +1131,6 @@ def test_a_follow_up_whose_own_nouns_no_document_holds_is_taken_alone() -> None:
     # A word that names the scope (`方面`) is no topic of its own either.
     orders = ["郑州旅游职业学院开了哪些酒店管理订单班？"]
     assert resolve("除了酒店方面的，还有别的订单班吗", orders, holds=lambda w: w != "方面").previous
+    # Nor a noun asking for the name (`全称`): the sentence naming the schools says no 全称.
+    schools = ["被列进规划方案的职业大学一共有几所？"]
+    assert resolve("它们的全称是什么？", schools, holds=lambda w: w != "全称").previous

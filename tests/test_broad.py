@@ -361,6 +361,11 @@ def test_a_question_merged_only_for_want_of_a_subject_is_read_alone_when_the_mer
         ("这些研究院主要招收什么样的人才？", "哪些大学在郑州设立的研究院已经签了合作协议？", True),
         ("这个考察组由哪些部门组成？", "2024年8月郑州市组织了一次赴外地的考察，是由谁带队的？", True),
         ("这个是什么意思？", "郑州市有多少个河南省示范性专业点？", True),  # nothing determined: only back
+        # `这几所` determines as `这些` does, and points back at a count in its classifier too; `这几年` is a time
+        ("这几所学校的全称各是什么？", "被列进规划方案的高等学校有哪些？", True),
+        ("这几所学校的全称各是什么？", "被列进规划方案的职业大学一共有几所？", True),
+        ("这几所学校开了哪些专业？", "郑州市有多少个河南省示范性专业点？", False),
+        ("这几年郑州新增了多少专业？", "宇通公司和哪所学校合作？", False),
     ],
 )
 def test_a_determiner_leans_back_only_on_what_the_earlier_question_said(

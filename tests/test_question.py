@@ -246,3 +246,5 @@ def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> 
     letter = LexicalIndex(["市教育局答复委员的提案。"])
     assert missing_terms("教育局这次回应的是哪位委员？", letter) == ["回应"]
     assert missing_terms("教育局那次回应的是哪份提案？", letter) == ["回应"]
+    # `各` names nothing: it named `全称各`
+    assert missing_terms("这几所学校的全称各是什么？", LexicalIndex(["几所学校是什么。"])) == ["全称"]

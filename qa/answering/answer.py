@@ -511,14 +511,14 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
 # jieba's tags for words that name nothing by themselves: prepositions, conjunctions, particles, adverbs, numerals,
 # classifiers, modal particles, interjections, onomatopoeia, punctuation, localizers (`之外`, `最后`) and bound
 # morphemes (`块` of `这块还有`); and words it tags otherwise that do not either (`一共` j, `是` v, `还有` v), or a
-# question word (`哪一年` r, the colloquial `啥` of `啥短板`) or a demonstrative (`这次` of `这次回应`, which named
-# `次回应`); jieba tags `本科` r too, so not every r.
+# question word (`哪一年` r, the colloquial `啥` of `啥短板`), a demonstrative (`这次` of `这次回应`, which named
+# `次回应`) or a distributive (`各` of `全称各是什么`, which named `全称各`); jieba tags `本科` r too, so not every r.
 _FUNCTION_TAGS = ("p", "c", "u", "d", "m", "q", "y", "e", "o", "x", "f", "zg")
 _NAMELESS = frozenset(("一共", "总共", "是", "有", "还有"))
 
 
 def _names_nothing(word: str, flag: str) -> bool:
-    pronoun = flag == "r" and (bool(QUESTION_WORDS.search(word)) or word.startswith(("啥", "这", "那")))
+    pronoun = flag == "r" and (bool(QUESTION_WORDS.search(word)) or word.startswith(("啥", "这", "那", "各")))
     return flag.startswith(_FUNCTION_TAGS) or word in _NAMELESS or pronoun
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from qa.answering.attributes import NAME_NOUNS
 from qa.answering.kinds import LEVEL, YEAR
 from qa.answering.names import asked_names, common_nouns, name_group, tag
 from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry
@@ -20,7 +21,7 @@ _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
-    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
+    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家|[这那]几[个所家位项种类条]"
 )
 _EACH = r"每所|每家|各自"  # each of the things the earlier question named (`每所学校各进了几个？`)
 _PRONOUN = re.compile(f"{_POINTING}|{_EACH}")
@@ -109,9 +110,10 @@ def _absolute_years(question: str, context: str) -> str:
 
 def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
     # Not the kind a wh-word asks for (`原因` of 是什么原因造成的): the answer names one, not the word; nor a word that
-    # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what.
+    # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what; nor
+    # one asking for the name (`全称` of 这几所学校的全称是什么), which a sentence says without the noun.
     words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
-    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w)]
+    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in NAME_NOUNS]
     return bool(new) and not any(holds(w) for w in new)
 
 
@@ -259,19 +261,25 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlie
     found = _PRONOUN.search(fragment)
     if found is None or _describes(fragment, found):
         return False
-    if earlier and found.group() in _DETERMINERS and not _said_before(_determined(fragment, found), earlier):
+    if (
+        earlier
+        and _DETERMINER.fullmatch(found.group())
+        and not _said_before(_determined(fragment, found), earlier)
+        and not _counted_before(found.group(), earlier)
+    ):
         return False
     return found.start() == 0 or _content_chars(fragment) <= PRONOUN_REACH
 
 
-_DETERMINERS = ("那些", "这些", "那个", "这个", "那种", "这种", "这项", "这所", "这家", "那所", "那家")
+# Pronouns that determine a noun after them (`那些技校`, `这几所学校`)
+_DETERMINER = re.compile(r"那些|这些|那个|这个|那种|这种|这项|这所|这家|那所|那家|[这那]几[个所家位项种类条]")
 _DESCRIPTION = re.compile(r"[^，,？?。！!]{1,12}?的[\u4e00-\u9fff]")
 
 
 def _describes(fragment: str, found: re.Match[str]) -> bool:
     """Whether a determiner is followed by what it describes (`那些过时、质量差的专业`, `那些面向社会的…场所`): a word
     other than a noun opening a phrase that ends in 的 and a noun. `这些企业的名字` (a noun after it) points back."""
-    if found.group() not in _DETERMINERS or not _DESCRIPTION.match(fragment, found.end()):
+    if not _DETERMINER.fullmatch(found.group()) or not _DESCRIPTION.match(fragment, found.end()):
         return False
     words = tag(fragment[found.end() :])
     return bool(words) and not words[0][1].startswith(("n", "r"))
@@ -286,6 +294,12 @@ def _determined(fragment: str, found: re.Match[str]) -> list[str]:
         if flag.startswith(("n", "vn")):
             nouns.append(word)
     return nouns
+
+
+def _counted_before(determiner: str, earlier: str) -> bool:
+    """Whether `这几所` points at what the earlier question counted in the same classifier (`…一共有几所？`)."""
+    counted = re.fullmatch(r"[这那]几(.)", determiner)
+    return counted is not None and re.search(rf"(?:几|多少){counted.group(1)}", earlier) is not None
 
 
 def _said_before(nouns: list[str], earlier: str) -> bool:
