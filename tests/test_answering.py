@@ -775,6 +775,8 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
     assert levels_as_written("市里级别的基地有几家？", bot.lexical) == "市级的基地有几家？"  # as a citizen says it
     assert levels_as_written("省里一级的工作室有几个？", bot.lexical) == "省级的工作室有几个？"
     assert levels_as_written("按城市级别分有几类？", bot.lexical) == "按城市级别分有几类？"  # 城市, not 市
+    rated = "那市里评的重点建设专业有多少？"  # the level said by who rated it
+    assert levels_as_written(rated, bot.lexical) == "那市级重点建设专业有多少？"
     answer = bot.ask("市里级别的高技能人才公共实训基地,郑州现在建成了多少家？")  # was refused naming `市里级别`
     assert not answer.abstained and "18家" in answer.text
     alone = bot.ask("省一级专业技能工作室郑州建了几个？")

@@ -490,13 +490,14 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
 
 
 # `省一级`, `市里级别`, `区里一级` for 省级…; not `国家一级`, a rank (国家一级保护动物), nor `城市级别` without its `里`
-_LEVEL_SAID = re.compile(r"([省市县区])(?:里?一级|里级别)")
+_LEVEL_SAID = re.compile(r"([省市县区])(?:里?一级|里级别|里(?:评|评定|认定|评选|评出)的)")
 
 
 def levels_as_written(question: str, lexical: LexicalIndex) -> str:
-    """A level said as the documents say it (`省一级的工作室`, `市里级别的基地` → `省级的工作室`, `市级的基地` when they say
-    only `省级`, `市级`): the levels are a closed class the answer checks and follow-ups swap, so it must be read as the
-    documents write it. Also applied to the questions a follow-up leans on, before it is resolved (`qa.api`)."""
+    """A level said as the documents say it (`省一级的工作室`, `市里级别的基地`, `市里评的专业` → `省级的工作室`, `市级的基地`,
+    `市级专业` when they say only `省级`, `市级`): the levels are a closed class the answer checks and follow-ups swap,
+    so it must be read as the documents write it. Also applied to the questions a follow-up leans on, before it is
+    resolved (`qa.api`)."""
     return _LEVEL_SAID.sub(
         lambda m: f"{m[1]}级" if lexical.occurs(f"{m[1]}级") and not lexical.occurs(m.group()) else m.group(), question
     )
