@@ -133,6 +133,9 @@ def test_a_year_said_relative_to_the_earlier_questions_is_the_year_it_is() -> No
     earlier = "郑州中职学校2024年新备案的专业有多少个？"
     assert "2023年" in resolve("前一年新增了多少个？", [earlier]).text
     assert "2024年" in resolve("同年开设了多少个专业？", [earlier]).text
+    # `那一年` is that year, and the question then says what it asks by itself: the earlier `新备案` is not merged in
+    that_year = resolve("那一年全市中职学校一共开设了多少个专业？", [earlier])
+    assert that_year.text == "2024年全市中职学校一共开设了多少个专业？"
     assert resolve("去年新增了多少个？", ["郑州中职学校新备案的专业有多少个？"]).text.startswith("去年"), (
         "no year to count from"
     )

@@ -80,7 +80,8 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
     return resolved
 
 
-# Years said relative to the one the earlier question names (`前一年` after a question on 2024 asks about 2023).
+# Years said relative to the one the earlier question names (`前一年` after a question on 2024 asks about 2023), or
+# pointing at it (`那一年…` asks about 2024 what it says itself, not the earlier question's `新增备案` again).
 _RELATIVE_YEARS = {
     "前一年": -1,
     "上一年": -1,
@@ -93,6 +94,9 @@ _RELATIVE_YEARS = {
     "同一年": 0,
     "同年": 0,
     "当年": 0,
+    "那一年": 0,
+    "这一年": 0,
+    "那年": 0,
 }
 _RELATIVE_YEAR = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
 _A_YEAR = re.compile(rf"(?<!\d)({YEAR})年")
