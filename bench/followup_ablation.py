@@ -28,7 +28,12 @@ the ones it leans on (`省一级的有几个？` after a question on the 市级 
 `subject, level apart unchecked` without refusing a level said apart from its thing, as a merged follow-up says it
 (`…有没有国家级评定的` of the 省级 count: `kinds._level_apart`); `subject, own words unread` reading a merged follow-up's
 year and kind of school in the whole merged question, the earlier question's included (`那2023年新增了多少？` after a
-question on 2024, `要是换成高职院校…` after one on 中职学校: `answer._own_words`).
+question on 2024, `要是换成高职院校…` after one on 中职学校: `answer._own_words`); `subject, few unread` with `这几所`,
+`那几个` no determiner (`这几所学校的全称各是什么？` after `…一共有几所？`: `followup._COUNTED`); `subject, that year
+merged` reading `那一年`, `这一年`, `那年` as pointing back only, not as the year the earlier question names
+(`那一年全市中职学校一共开设了多少个专业？` after a question on 2024's new majors: `followup.POINTED_YEARS`); `subject, name
+nouns new` counting a noun asking for the name (`全称`) as a topic no document holds, which keeps a follow-up alone
+(`followup._adds_only_unknown`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -38,7 +43,8 @@ them, before it joined this table; `conversations_fresh4` (eleventh round) befor
 it; `conversations_fresh8` (seventeenth round, blind) with every rule before the last two, and `conversations_fresh9`
 (eighteenth round, blind) the same, the last two found on it; `conversations_fresh10` (nineteenth round, blind) with
 every rule before the last two, which were found on it; `conversations_fresh11` (twentieth round, blind) with every
-rule before the last, which was found on it. `broad` is the broad
+rule before `own words unread`, which was found on it (the last three, twenty-first round, were found on fresh11 and
+fresh4). `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -55,10 +61,12 @@ from unittest import mock
 
 from qa import QA, api
 from qa.answering import answer, followup, kinds, query
+from qa.answering.attributes import NAME_NOUNS
 from qa.evaluation import evaluate, read_questions, score
 from qa.evaluation.questions import in_conversation
 
 REPO = Path(__file__).resolve().parent.parent
+POINTED = frozenset(followup.POINTED_YEARS)
 # heldout2's `郑州明天的天气怎么样？` is read only by `make heldout`
 SETS = (
     "questions",
@@ -99,6 +107,9 @@ def main() -> None:
             "subject, levels as said",
             "subject, level apart unchecked",
             "subject, own words unread",
+            "subject, few unread",
+            "subject, that year merged",
+            "subject, name nouns new",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -115,7 +126,14 @@ def main() -> None:
             by_length = off == "swapped by length"
             school_kinds = answer.names_school_kind if off != "kinds by their words" else (lambda *_: False)
             years = followup._absolute_years if off != "years as said" else (lambda question, _: question)
-            pronouns = followup._PRONOUN if off != "each unread" else re.compile(followup._POINTING)
+            pronouns = {
+                "each unread": re.compile(f"{followup._POINTING}|{followup._COUNTED}"),
+                "few unread": re.compile(f"{followup._POINTING}|{followup._EACH}"),
+            }.get(off, followup._PRONOUN)
+            determiner = followup._DETERMINER if off != "few unread" else re.compile(_without(followup._DETERMINER))
+            relative = [word for word in followup._RELATIVE_YEARS if off != "that year merged" or word not in POINTED]
+            relative_year = re.compile("|".join(sorted(relative, key=len, reverse=True)))
+            name_nouns = NAME_NOUNS if off != "name nouns new" else frozenset()
             levels = query.levels_as_written if off != "levels as said" else (lambda question, _: question)
             apart = kinds._level_apart if off != "level apart unchecked" else (lambda *_: "")
             own_words = answer._own_words if off != "own words unread" else (lambda _: "")
@@ -135,6 +153,9 @@ def main() -> None:
                 mock.patch.object(answer, "names_school_kind", school_kinds),
                 mock.patch.object(followup, "_absolute_years", years),
                 mock.patch.object(followup, "_PRONOUN", pronouns),
+                mock.patch.object(followup, "_DETERMINER", determiner),
+                mock.patch.object(followup, "_RELATIVE_YEAR", relative_year),
+                mock.patch.object(followup, "NAME_NOUNS", name_nouns),
                 mock.patch.object(query, "levels_as_written", levels),
                 mock.patch.object(api, "levels_as_written", levels),
                 mock.patch.object(kinds, "_level_apart", apart),
@@ -158,6 +179,11 @@ def main() -> None:
                     keys = _share([o.keys_found == len(o.question.keys) and not o.answer.abstained for o in follow])
                     refused = _share([o.answer.abstained for o in unanswerable_follow])
                     print(f"| {rule} | {name} | {keys} | {refused} | {_fmt(changed)} |")
+
+
+def _without(determiner: re.Pattern[str]) -> str:
+    """The determiners but `这几所`, `那几个` (`followup._COUNTED`)."""
+    return determiner.pattern.replace(f"|{followup._COUNTED}", "")
 
 
 def _share(flags: list[bool]) -> str:

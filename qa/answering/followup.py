@@ -21,10 +21,11 @@ _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
-    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家|[这那]几[个所家位项种类条]"
+    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
 )
+_COUNTED = r"[这那]几[个所家位项种类条]"  # these few (`这几所学校`), not these years (`这几年`)
 _EACH = r"每所|每家|各自"  # each of the things the earlier question named (`每所学校各进了几个？`)
-_PRONOUN = re.compile(f"{_POINTING}|{_EACH}")
+_PRONOUN = re.compile(f"{_POINTING}|{_COUNTED}|{_EACH}")
 # Words that point back only where they open the question: `别的` inside `界别的`, `除了` in a question that names
 # what it excepts (`除了汽车和电子商务还有哪些行业`) do not.
 _OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该)")
@@ -80,8 +81,7 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
     return resolved
 
 
-# Years said relative to the one the earlier question names (`前一年` after a question on 2024 asks about 2023), or
-# pointing at it (`那一年…` asks about 2024 what it says itself, not the earlier question's `新增备案` again).
+# Years said relative to the one the earlier question names (`前一年` after a question on 2024 asks about 2023)
 _RELATIVE_YEARS = {
     "前一年": -1,
     "上一年": -1,
@@ -94,10 +94,10 @@ _RELATIVE_YEARS = {
     "同一年": 0,
     "同年": 0,
     "当年": 0,
-    "那一年": 0,
-    "这一年": 0,
-    "那年": 0,
 }
+# … and the words pointing at it (`那一年…` asks about 2024 what it says itself, not the earlier question's `新增备案`)
+POINTED_YEARS = ("那一年", "这一年", "那年")
+_RELATIVE_YEARS |= dict.fromkeys(POINTED_YEARS, 0)
 _RELATIVE_YEAR = re.compile("|".join(sorted(_RELATIVE_YEARS, key=len, reverse=True)))
 _A_YEAR = re.compile(rf"(?<!\d)({YEAR})年")
 
@@ -276,7 +276,7 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlie
 
 
 # Pronouns that determine a noun after them (`那些技校`, `这几所学校`)
-_DETERMINER = re.compile(r"那些|这些|那个|这个|那种|这种|这项|这所|这家|那所|那家|[这那]几[个所家位项种类条]")
+_DETERMINER = re.compile(rf"那些|这些|那个|这个|那种|这种|这项|这所|这家|那所|那家|{_COUNTED}")
 _DESCRIPTION = re.compile(r"[^，,？?。！!]{1,12}?的[\u4e00-\u9fff]")
 
 
