@@ -216,6 +216,14 @@ def test_a_list_question_about_one_sentence_stays_a_fact() -> None:
     assert question_scope("信里提到了哪些企业？", content="企业") == "gather"
 
 
+def test_a_heading_whose_words_only_open_with_the_question_s_is_no_answer(bot: QA) -> None:
+    """`委员` (the member) opens the heading's `委员会` (a committee): the section under it does not answer. A word the
+    heading's words end in is their head, and its section answers (`建设` of `专业建设`)."""
+    answer = bot.ask("委员建议了什么？")
+    assert answer.abstained and answer.scope != "section", answer.text
+    assert bot.ask("如何加强专业建设？").scope == "section"
+
+
 def _collection(tmp_path: Path, name: str, files: dict[str, str]) -> QA:
     folder = tmp_path / name
     folder.mkdir()

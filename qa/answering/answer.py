@@ -138,6 +138,8 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     doc = ctx.document(best.doc_id)
     # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
     heading = broad.heading_at(doc, best.span)
+    if heading is not None and not _heads_a_word(question, heading.title):
+        return _abstain(asked, question, reading.query, ctx, confidence)
     if heading is not None:
         return replace(
             broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
@@ -248,6 +250,15 @@ def _own_words(ctx: AnswerContext) -> str:
     """A merged follow-up's own words, simplified; '' for a question asked alone. The year and the kind of school it
     says are what it asks (`那2023年新增了多少？`, `要是换成高职院校…`), not the earlier question's it was merged with."""
     return simplified(ctx.focus) if ctx.focus else ""
+
+
+def _heads_a_word(question: str, title: str) -> bool:
+    """Whether some word of the question (two characters or more, naming something) ends a word of the heading, its
+    head (`合作` of `校企合作`): a heading whose words only open with the question's (`委员` of `委员会`) is about
+    another thing."""
+    asked = [w for w, f in tag(aligned_simplified(question)) if len(w) >= 2 and not _names_nothing(w, f)]
+    words = [w for w, _ in tag(aligned_simplified(title))]
+    return any(w.endswith(a) for a in asked for w in words)
 
 
 def _overlap(citation: Citation, span: Span) -> bool:
