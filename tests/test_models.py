@@ -249,3 +249,17 @@ def test_early_stopping_patience_reaches_both_fits_and_the_card() -> None:
         fake.Dataset = lambda *args, **kwargs: None
         training.fit_answerable(fake, None, [], [], early_stop=7)
     assert fits == [[("patience", 120)], [("patience", 7)]]
+
+
+def test_the_thresholds_are_written_as_chosen_and_read_back_exactly(tmp_path: Path) -> None:
+    """A threshold is a validation question's calibrated probability, which many questions share (0.187192): rounded
+    to four places (0.1872) it refused every one of them."""
+    shipped = load_models(MODELS_DIR)
+    chosen = (0.140704, 0.187192)
+    write_models(
+        tmp_path, Bag(shipped.ranker.boosters), Bag(shipped.answerable.boosters), chosen, [], [], None, "wordllama"
+    )
+    load_models.cache_clear()
+    models = load_models(tmp_path)
+    assert (models.threshold, models.small_threshold) == chosen
+    load_models.cache_clear()

@@ -795,9 +795,11 @@ def fit_calibration(raw: np.ndarray, answered: np.ndarray) -> tuple[tuple[float,
 def _answerable_extra(
     thresholds: tuple[float, float], calibration: tuple[tuple[float, ...], tuple[float, ...]] | None
 ) -> dict[str, Any]:
+    # Written as chosen, not rounded: the rule picks a validation question's calibrated probability, which many share
+    # (0.187192), and four places rounded it up past them (the shipped card's 0.1872 refuses every question on it).
     extra: dict[str, Any] = {
-        "threshold": round(thresholds[0], 4),
-        "small_threshold": round(thresholds[1], 4),
+        "threshold": float(thresholds[0]),
+        "small_threshold": float(thresholds[1]),
         "small_collection_chunks": SMALL_COLLECTION,
     }
     if calibration is not None:
