@@ -610,3 +610,18 @@ def test_a_layout_is_no_office(bot: QA) -> None:
     # `…未来产业前瞻布局` and `…专业建设格局` end in 局 without naming an office.
     answer = bot.ask("信中提到了哪些部门？")
     assert "市财政局" in answer.text and "布局" not in answer.text and "格局" not in answer.text
+
+
+def test_a_count_of_the_words_before_its_question_is_the_number_beside_them(tmp_path: Path) -> None:
+    """`班组长有多少人？` was answered with the sentence on all 420 trainees (`…班组长及技术骨干，共计420人`), and
+    `技术骨干有几个？` with the lectures given to them (`…技术骨干和班组长…12场讲座`): the count stands beside what it
+    counts, in the sentence after (`班组长48人，技术骨干60人`)."""
+    plan = (REPO / "eval" / "docs" / "training_plan.md").read_text(encoding="utf-8")
+    bot = _collection(tmp_path, "plan", {"plan.md": plan})
+    for question, count in (
+        ("班组长有多少人？", "48人"),
+        ("技术骨干有几个？", "60人"),
+        ("培训对象一共有多少人？", "420人"),
+    ):
+        answer = bot.ask(question)
+        assert not answer.abstained and count in answer.text, (question, answer.text)

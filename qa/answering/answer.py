@@ -18,6 +18,7 @@ from qa.answering.gather import names_of
 from qa.answering.kinds import (
     COUNT_ASKED,
     KINDS,
+    NUMERAL,
     asked_kinds,
     count_contradicted,
     count_qualified,
@@ -134,7 +135,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     threshold = models.threshold_for(reading.query.chunks) if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
-    best = reading.candidates[_something_new(reading, scores, ctx, question)]
+    best = reading.candidates[_counted_beside(reading, scores, _something_new(reading, scores, ctx, question))]
     doc = ctx.document(best.doc_id)
     # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
     heading = broad.heading_at(doc, best.span)
@@ -591,6 +592,32 @@ def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, que
     for i in np.argsort(-scores, kind="stable")[1:SOMETHING_NEW_AMONG]:
         other = reading.candidates[int(i)]
         if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and any(t in other.seen for t in new):
+            return int(i)
+    return top
+
+
+# A count asked of the words before it (`班组长有多少人？`, `技术骨干有几个？`): what it counts is those words.
+_COUNTED_BEFORE = re.compile(r"^(?P<noun>[\u4e00-\u9fff]{2,8}?)(?:一共|总共|共|大概|大约)?(?:有|是|为)?(?:多少|几)")
+COUNTED_AMONG = 3  # the best-ranked candidates a count may move among
+
+
+def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
+    """`top`, unless the question counts the words before its `多少` (`班组长有多少人？`) and `top` gives no number right
+    after them while another of the `COUNTED_AMONG` best does (`其中新入职员工86人，班组长48人…`): a count stands
+    beside what it counts, and a sentence naming the thing beside another count (`面向技术骨干和班组长…12场讲座`, `…班组长
+    及技术骨干，共计420人`) counts something else."""
+    if "count" not in reading.query.kinds or "date" in reading.query.kinds:  # `几月` asks a date
+        return top
+    m = _COUNTED_BEFORE.match(reading.query.plain)
+    noun = m["noun"] if m is not None else ""
+    words = tag(noun) if noun else ()
+    if not words or not words[-1][1].startswith(("n", "vn")):  # `杜鲁门于几月`: no noun before it
+        return top
+    beside = re.compile(rf"{re.escape(noun)}(?:有|为|达|共|约)?{NUMERAL}")
+    if beside.search(reading.candidates[top].plain):
+        return top
+    for i in np.argsort(-scores, kind="stable")[1:COUNTED_AMONG]:
+        if beside.search(reading.candidates[int(i)].plain):
             return int(i)
     return top
 
