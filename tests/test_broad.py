@@ -625,3 +625,6 @@ def test_a_count_of_the_words_before_its_question_is_the_number_beside_them(tmp_
     ):
         answer = bot.ask(question)
         assert not answer.abstained and count in answer.text, (question, answer.text)
+    # The words counted as a merged follow-up says them, 的 and all (`新入职的员工` of `新入职员工86人`)
+    followup = bot.ask("其中新入职的员工有多少？", history=["今年培训对象总共有多少人？"])
+    assert "86人" in followup.text, followup.text

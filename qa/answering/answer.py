@@ -613,7 +613,9 @@ def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     words = tag(noun) if noun else ()
     if not words or not words[-1][1].startswith(("n", "vn")):  # `杜鲁门于几月`: no noun before it
         return top
-    beside = re.compile(rf"{re.escape(noun)}(?:有|为|达|共|约)?{NUMERAL}")
+    # said with or without its 的 (`新入职的员工` of `新入职员工86人`)
+    forms = "|".join(re.escape(form) for form in dict.fromkeys((noun, noun.replace("的", ""))))
+    beside = re.compile(rf"(?:{forms})(?:有|为|达|共|约)?{NUMERAL}")
     if beside.search(reading.candidates[top].plain):
         return top
     for i in np.argsort(-scores, kind="stable")[1:COUNTED_AMONG]:
