@@ -130,7 +130,7 @@ def main() -> None:
                 "each unread": re.compile(f"{followup._POINTING}|{followup._COUNTED}"),
                 "few unread": re.compile(f"{followup._POINTING}|{followup._EACH}"),
             }.get(off, followup._PRONOUN)
-            determiner = followup._DETERMINER if off != "few unread" else re.compile(_without(followup._DETERMINER))
+            determiner = followup._DETERMINER if off != "few unread" else re.compile(followup._DETERMINERS)
             relative = [word for word in followup._RELATIVE_YEARS if off != "that year merged" or word not in POINTED]
             relative_year = re.compile("|".join(sorted(relative, key=len, reverse=True)))
             name_nouns = NAME_NOUNS if off != "name nouns new" else frozenset()
@@ -179,11 +179,6 @@ def main() -> None:
                     keys = _share([o.keys_found == len(o.question.keys) and not o.answer.abstained for o in follow])
                     refused = _share([o.answer.abstained for o in unanswerable_follow])
                     print(f"| {rule} | {name} | {keys} | {refused} | {_fmt(changed)} |")
-
-
-def _without(determiner: re.Pattern[str]) -> str:
-    """The determiners but `这几所`, `那几个` (`followup._COUNTED`)."""
-    return determiner.pattern.replace(f"|{followup._COUNTED}", "")
 
 
 def _share(flags: list[bool]) -> str:

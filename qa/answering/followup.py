@@ -276,7 +276,8 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlie
 
 
 # Pronouns that determine a noun after them (`那些技校`, `这几所学校`)
-_DETERMINER = re.compile(rf"那些|这些|那个|这个|那种|这种|这项|这所|这家|那所|那家|{_COUNTED}")
+_DETERMINERS = r"那些|这些|那个|这个|那种|这种|这项|这所|这家|那所|那家"
+_DETERMINER = re.compile(f"{_DETERMINERS}|{_COUNTED}")
 _DESCRIPTION = re.compile(r"[^，,？?。！!]{1,12}?的[\u4e00-\u9fff]")
 
 
@@ -302,8 +303,10 @@ def _determined(fragment: str, found: re.Match[str]) -> list[str]:
 
 def _counted_before(determiner: str, earlier: str) -> bool:
     """Whether `这几所` points at what the earlier question counted in the same classifier (`…一共有几所？`)."""
-    counted = re.fullmatch(r"[这那]几(.)", determiner)
-    return counted is not None and re.search(rf"(?:几|多少){counted.group(1)}", earlier) is not None
+    return (
+        re.fullmatch(_COUNTED, determiner) is not None
+        and re.search(f"(?:几|多少){determiner[-1]}", earlier) is not None
+    )
 
 
 def _said_before(nouns: list[str], earlier: str) -> bool:
