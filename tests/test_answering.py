@@ -11,7 +11,7 @@ import pytest
 
 from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
-from qa.answering.attributes import attribute_unheld, first_attribute
+from qa.answering.attributes import attribute_unheld, first_attribute, listed_only
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import (
@@ -693,6 +693,53 @@ def test_an_attribute_the_document_never_holds_is_refused_naming_it_and_one_it_s
     answer = bot.ask("学校图书馆的税收是多少？")
     assert answer.abstained and answer.checked and "“税收”" in answer.text
     assert "12万册" in bot.ask("学校图书馆的藏书量是多少？").text
+
+
+_CLUBS = "学校组建了机器人、合唱、篮球等12个学生社团,丰富了校园生活。"
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "sentence", "listed"),
+    [
+        ("机器人社团有哪些指导老师？", "指导老师", _CLUBS, "机器人"),
+        ("合唱社团开展过什么活动？", "活动", _CLUBS, "合唱"),
+        ("篮球社团有哪几位成员？", "成员", _CLUBS, "篮球"),
+        # the sentence says what is asked, or the list's clause says its noun (the items are what is asked)
+        ("机器人社团有哪些学生社团？", "学生社团", _CLUBS, ""),
+        ("学校有哪些品牌？", "品牌", "学校旗下现有：明德、致远、启航三大品牌,并运营着一个平台。", ""),
+        # the question names several things itself (it asks for their fellows), asks one thing, asks no noun phrase,
+        # or names its thing outside a list too
+        ("除了机器人还有哪些社团？", "社团", _CLUBS, ""),
+        ("机器人和合唱社团有哪些指导老师？", "指导老师", _CLUBS, ""),
+        ("机器人社团的指导老师是谁？", "", _CLUBS, ""),
+        ("机器人社团要围绕什么需要开展工作？", "需要开展工作", _CLUBS, ""),
+        ("机器人社团有哪些指导老师？", "指导老师", "机器人社团获得全国一等奖,学校还有合唱、篮球等社团。", ""),
+        # nor when the question's words only open a longer item of the list (`郑州` of `、郑州日产、`)
+        ("郑州对教师培训有什么规定？", "规定", "学校与宇通、郑州日产、郑州海马等企业合作。", ""),
+        # the last item of a list, with no mark after it in its clause (the 等 of `高等` closes nothing)
+        (
+            "嵩山职业大学计划开设哪些本科专业？",
+            "本科专业",
+            "组建郑州职业技术大学、嵩山职业大学在《高等学校设置规划》中被列入。",
+            "嵩山职业大学",
+        ),
+    ],
+)
+def test_several_things_asked_of_one_a_sentence_only_lists_are_not_given(
+    question: str, asked: str, sentence: str, listed: str
+) -> None:
+    assert listed_only(question, asked, sentence) == listed
+
+
+def test_several_things_asked_of_one_the_document_only_lists_are_refused_naming_both(tmp_path: Path) -> None:
+    bot = _school_bot(
+        tmp_path,
+        "学校概况\n学校组建了机器人、合唱、篮球等12个学生社团,丰富了学生的课余生活。\n"
+        "学校现有教职工112人,其中高级教师36人。\n",
+    )
+    answer = bot.ask("学校的合唱社团平时排练哪些曲目？")
+    assert answer.abstained and answer.checked and "列举了“合唱”，没有说它的“曲目”" in answer.text
+    assert "12个学生社团" in bot.ask("学校组建了多少个学生社团？").text
 
 
 @pytest.mark.parametrize(

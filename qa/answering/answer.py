@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answering import broad
-from qa.answering.attributes import attribute_unheld
+from qa.answering.attributes import attribute_unheld, listed_only
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.gather import names_of
@@ -175,8 +175,9 @@ def _not_given(
     Each check reads a closed class or a count, where a sentence naming others is certain not to answer: things asked
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
     level, a kind of school, or a count in the unit asked that it never gives; an organisation it never names beside
-    another of its kind; an attribute asked that no document holds and it says nothing like; a count the question
-    names that it gives as another; and a title no document holds, which no sentence is about."""
+    another of its kind; an attribute asked that no document holds and it says nothing like; several things asked of
+    one it only lists among others; a count the question names that it gives as another; and a title no document
+    holds, which no sentence is about."""
     if query.titles_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
@@ -223,6 +224,13 @@ def _not_given(
     )
     if attribute:
         return _abstain(asked, question, query, ctx, confidence)
+    # Several things asked of one that the sentence only lists among others (`丹尼斯工匠学院开设了哪些课程` of
+    # `打造比亚迪、丹尼斯工匠学院等样板模式`): a list says which there are, not what each has.
+    noun = simplified(query.head or query.listed)
+    item = listed_only(query.plain, noun, best.plain)
+    if item:
+        text = f"{ctx.where}没有找到答案：最接近的句子只是列举了“{item}”，没有说它的“{noun}”。"
+        return _refusal(asked, question, text, ctx, confidence)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them), or
     # the year a count is asked in, of a sentence dating its own in another (`2023年` of `2024年…`); a merged follow-up's
     # year is the one it says itself (`那2023年新增了多少？` after a question on 2024).

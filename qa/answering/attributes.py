@@ -148,3 +148,59 @@ def attribute_unheld(attribute: str, counted: bool, known: bool, sentence: str) 
     if not attribute or known or counted or any(attribute[i : i + 2] in sentence for i in range(len(attribute) - 1)):
         return ""
     return attribute
+
+
+# A wh-word asking for several things (`哪些课程`, `有什么课程`, `哪几个专业`), and the words by which a question names
+# several things itself (`技工院校和比亚迪`, `除了市教育局还有`): it then asks for their fellows, which a list gives.
+_SEVERAL_ASKED = re.compile(r"哪些|哪几|(?<!为)什么(?!时候)")
+_SEVERAL_NAMED = re.compile(r"除|还有|以及|[和与及或、]")
+_CLAUSE = re.compile(r"[^，,。；;：:！!？?]+")
+_NOUN_TAGS = ("n", "vn", "j", "b")
+
+
+def listed_only(question: str, asked: str, sentence: str) -> str:
+    """What `question` (simplified) asks several `asked` of (`丹尼斯工匠学院` of 丹尼斯工匠学院开设了哪些课程, `课程`) when
+    `sentence` (simplified) names it only as an item of a list (`打造比亚迪、丹尼斯工匠学院等样板模式`) whose clause never
+    says the noun asked: a list says which things there are, not what each of them has.
+
+    '' otherwise: when `asked` is no noun phrase, the question names several things itself (it asks for their fellows,
+    which the list gives), the sentence says `asked`, or the list's clause says its last word (`美特斯·邦威、…四大主力品牌`
+    of 有哪些旗下品牌: the items are what is asked)."""
+    if len(asked) < 2 or asked in sentence or not _SEVERAL_ASKED.search(question) or _SEVERAL_NAMED.search(question):
+        return ""
+    words = tag(asked)
+    if not all(flag.startswith(_NOUN_TAGS) for _, flag in words):
+        return ""
+    noun = words[-1][0]
+    for item in _shared(question, sentence):
+        if item in asked:
+            continue
+        spots = [m.start() for m in re.finditer(re.escape(item), sentence)]
+        if all(_in_list(sentence, spot, spot + len(item), noun) for spot in spots):
+            return item
+    return ""
+
+
+def _shared(question: str, sentence: str) -> list[str]:
+    """The longest runs of two characters or more of `question` that `sentence` also says, longest first."""
+    runs: set[str] = set()
+    for start in range(len(question)):
+        for end in range(len(question), start + 1, -1):
+            run = question[start:end]
+            if run in sentence and all(is_han(ch) or ch.isalnum() for ch in run):
+                runs.add(run)
+                break
+    return sorted((r for r in runs if not any(r != other and r in other for other in runs)), key=len, reverse=True)
+
+
+def _in_list(sentence: str, start: int, end: int, noun: str) -> bool:
+    """Whether `sentence[start:end]` is an item of a list whose clause does not say `noun`: one a `、` or the particle
+    `等` closes (`比亚迪、`, `丹尼斯工匠学院等`; not the 等 of `高等`), or the last, after a `、`
+    (`、郑州金水科教园区市域产教联合体已…`) — not the opening of an item a mark closes further on (`郑州` of `、郑州日产、`)."""
+    clause = next(m for m in _CLAUSE.finditer(sentence) if m.start() <= start < m.end())
+    words = tag(sentence)
+    marks = [at for at, ch in enumerate(sentence) if ch == "、"]
+    marks += [at for at, (word, _) in zip(offsets(words), words, strict=False) if word == "等"]
+    closed = end in marks
+    last = sentence[start - 1 : start] == "、" and not any(end < at < clause.end() for at in marks)
+    return (closed or last) and noun not in clause.group()
