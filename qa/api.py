@@ -16,7 +16,7 @@ from qa.answering import AlreadySaid, AnswerContext, answer_question, combine
 from qa.answering.followup import resolve
 from qa.answering.query import (
     documents_hold,
-    levels_as_written,
+    kinds_as_written,
     meta_intent,
     meta_intents,
     part_heading,
@@ -428,8 +428,8 @@ class QA:
             return self._across_languages(asked)
         earlier = [clean_question(h)[:limit] for h in history or ()]
         resolved = resolve(
-            levels_as_written(asked, self.lexical),
-            [levels_as_written(e, self.lexical) for e in earlier],
+            kinds_as_written(asked, self.lexical),
+            [kinds_as_written(e, self.lexical) for e in earlier],
             holds=documents_hold(self.lexical),
         )
         already_said = None

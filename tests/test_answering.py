@@ -30,6 +30,7 @@ from qa.answering.query import (
     levels_as_written,
     meta_intents,
     pleasantry,
+    school_kinds_as_written,
     universities_as_written,
     without_filler,
 )
@@ -833,6 +834,27 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
     assert "省级专业技能工作室9个" in alone.text  # was cut to `市级专业技能工作室38个` alone
     followup = bot.ask("省一级的有几个？", ["市级专业技能工作室郑州建了几个？"])
     assert not followup.abstained and "9个" in followup.text
+
+
+@pytest.mark.parametrize(
+    ("question", "written"),
+    [
+        ("郑州的技校开了多少个专业？", "郑州的技工院校开了多少个专业？"),
+        # a kind the letter names in several long forms (`中职学校`, `中等职业学校`), a 中专 that is no word (其中 专业)
+        ("中专学校有几所通过了验收？", "中专学校有几所通过了验收？"),
+        ("职高有几所？", "职高有几所？"),
+        ("其中专业群有几个？", "其中专业群有几个？"),
+    ],
+)
+def test_a_kind_of_school_said_short_is_read_as_the_documents_write_it(bot: QA, question: str, written: str) -> None:
+    assert school_kinds_as_written(question, bot.lexical) == written
+
+
+def test_a_kind_of_school_said_short_is_answered_and_swapped_as_its_long_form(bot: QA) -> None:
+    alone = bot.ask("郑州的技校一共开了多少个专业？")  # was refused naming `技校`
+    assert not alone.abstained and "130多个" in alone.text
+    followup = bot.ask("那技校呢？", ["郑州的中职学校2024年新增备案了多少个专业？"])
+    assert followup.abstained  # the letter gives no count of 技工院校' new majors
 
 
 @pytest.mark.parametrize(

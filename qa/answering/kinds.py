@@ -343,7 +343,7 @@ def _level_apart(question: str, sentence: str) -> str:
 # kind with the words that name it (`中职学校`, `中等职业学校` and `中专` are one kind); `提高职业` is no 高职.
 SCHOOL_KINDS = {
     "中职": r"中职|中等职业|中专|职业高中|职高",
-    "技工": r"技工|技师学院",
+    "技工": r"技工|技师学院|技校",
     "高职": r"(?<!提)高职|高等职业|高专",
     "本科": r"本科",
     "普高": r"普通高中|普高",

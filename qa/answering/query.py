@@ -451,10 +451,11 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     """The question written as the documents write, so their words match it.
 
     Traditional characters become simplified ones when the documents are simplified, and the other way
-    round (`鄭州市` → `郑州市`); counted numbers take the documents' form (`五个` → `5个` when only `5个`
-    occurs, `6所` → `六所` when only `六所` does).
+    round (`鄭州市` → `郑州市`); levels and kinds of school (`省一级`, `技校`) and short university names (`郑大`) take
+    the documents' words; counted numbers take the documents' form (`五个` → `5个` when only `5个` occurs, `6所` → `六所`
+    when only `六所` does).
     """
-    question = universities_as_written(levels_as_written(in_documents_script(question, lexical), lexical), lexical)
+    question = universities_as_written(kinds_as_written(in_documents_script(question, lexical), lexical), lexical)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
 
 
@@ -496,11 +497,41 @@ _LEVEL_SAID = re.compile(r"([省市县区])(?:里?一级|里级别|里(?:评|评
 def levels_as_written(question: str, lexical: LexicalIndex) -> str:
     """A level said as the documents say it (`省一级的工作室`, `市里级别的基地`, `市里评的专业` → `省级的工作室`, `市级的基地`,
     `市级专业` when they say only `省级`, `市级`): the levels are a closed class the answer checks and follow-ups swap,
-    so it must be read as the documents write it. Also applied to the questions a follow-up leans on, before it is
-    resolved (`qa.api`)."""
+    so it must be read as the documents write it."""
     return _LEVEL_SAID.sub(
         lambda m: f"{m[1]}级" if lexical.occurs(f"{m[1]}级") and not lexical.occurs(m.group()) else m.group(), question
     )
+
+
+# A kind of school said short (`技校`, `中专`, `职高`, `高专`, each also with `学校` after it), and the words documents name
+# the kind by instead (`kinds.SCHOOL_KINDS` reads them as one kind).
+_SCHOOL_SHORT = {
+    "技校": ("技工院校", "技工学校"),
+    "中专": ("中职学校", "中等职业学校", "中职"),
+    "职高": ("职业高中", "中职学校", "中等职业学校"),
+    "高专": ("高职院校", "高等专科学校", "高职"),
+}
+
+
+def school_kinds_as_written(question: str, lexical: LexicalIndex) -> str:
+    """A kind of school said short as the documents name it (`技校` → `技工院校`, when they say that and no other of its
+    long forms): like levels, the kinds are a closed class the answer checks and follow-ups swap, and a citizen's word
+    for one is no word the documents lack. Only a word jieba reads whole (`中专`, not the 中专 of 其中专业); left as said
+    when the documents say it, or say none or several of its long forms (`中职学校` and `中等职业学校` for 中专: whichever
+    it became would draw the question to the sentences saying that one, as the dev set showed both ways)."""
+    out = []
+    for word, _ in tag(question):
+        short = word.removesuffix("学校")
+        forms = [form for form in _SCHOOL_SHORT.get(short, ()) if lexical.occurs(form)]
+        out.append(forms[0] if len(forms) == 1 and not lexical.occurs(short) else word)
+    return "".join(out)
+
+
+def kinds_as_written(question: str, lexical: LexicalIndex) -> str:
+    """The closed classes a question names, levels and kinds of school, as the documents write them
+    (`levels_as_written`, `school_kinds_as_written`). Also applied to the questions a follow-up leans on, before it is
+    resolved (`qa.api`), so a follow-up swapping one for another reads the same words on both sides."""
+    return school_kinds_as_written(levels_as_written(question, lexical), lexical)
 
 
 def documents_hold(lexical: LexicalIndex) -> Callable[[str], bool]:
