@@ -22,6 +22,7 @@ from qa.answering.kinds import (
     level_unheld,
     school_kind_unheld,
     year_contradicted,
+    year_unheld,
 )
 from qa.answering.names import listed_name_unheld, name_apart, name_unheld, question_names
 from qa.answering.query import (
@@ -786,6 +787,34 @@ def test_a_year_the_sentence_dates_its_own_in_another_is_contradicted(
 ) -> None:
     query = analyse(question, bot.lexical)
     assert year_contradicted(query.years, query.plain, sentence) == contradicted
+
+
+@pytest.mark.parametrize(
+    ("absent", "question", "unheld"),
+    [
+        (("2019年",), "2019年学校组织过考察吗？", "2019年"),
+        (("2019",), "那是2019的事吗？", "2019"),
+        (("2019年", "30个"), "2019年底有30个吗？", "2019年"),
+        # a year bounding a time, a number that is no year, none absent
+        (("2019年",), "2019年以来建成了多少家？", ""),
+        (("2019年",), "2019年起每年举办几次？", ""),
+        (("30个",), "有30个吗？", ""),
+        ((), "2024年新增了多少？", ""),
+    ],
+)
+def test_a_year_no_document_holds_is_unheld(absent: tuple[str, ...], question: str, unheld: str) -> None:
+    assert year_unheld(absent, question) == unheld
+
+
+def test_a_year_no_document_holds_is_refused_naming_it(bot: QA) -> None:
+    for question in (
+        "2020年市里也组织过去外地考察职业教育吗？去了哪里？",  # the 2024 trip's sentence, at 0.58
+        "听说2019年郑州就有中职学校通过标准化验收了，那年通过的有几所？",  # the undated count, at 0.50
+    ):
+        answer = bot.ask(question)
+        year = question[question.index("20") : question.index("20") + 5]
+        assert answer.abstained and answer.checked and f"没有提到“{year}”" in answer.text, question
+    assert "41所" in bot.ask("2024年郑州有多少所中职学校通过了标准化建设工程验收？").text
 
 
 def test_a_year_the_sentence_dates_its_own_in_another_is_refused_naming_both(bot: QA) -> None:

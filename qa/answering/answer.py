@@ -30,6 +30,7 @@ from qa.answering.kinds import (
     names_school_kind,
     school_kind_unheld,
     year_contradicted,
+    year_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
 from qa.answering.names import dictionary_frequency, listed_name_unheld, name_apart, name_unheld, offsets, tag
@@ -176,8 +177,8 @@ def _not_given(
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
     level, a kind of school, or a count in the unit asked that it never gives; an organisation it never names beside
     another of its kind; an attribute asked that no document holds and it says nothing like; several things asked of
-    one it only lists among others; a count the question names that it gives as another; and a title no document
-    holds, which no sentence is about."""
+    one it only lists among others; a year no document holds; a count the question names that it gives as another;
+    and a title no document holds, which no sentence is about."""
     if query.titles_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
@@ -231,6 +232,10 @@ def _not_given(
     if item:
         text = f"{ctx.where}没有找到答案：最接近的句子只是列举了“{item}”，没有说它的“{noun}”。"
         return _refusal(asked, question, text, ctx, confidence)
+    # A year no document holds (`2022年…去外地考察过吗？` of the sentence on the 2024 trip, `2018年…通过的有几所？` of one
+    # dating its count by none): the documents say nothing of that year.
+    if year_unheld(query.details_absent, simplified(ctx.focus) or query.plain):
+        return _abstain(asked, question, query, ctx, confidence)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them), or
     # the year a count is asked in, of a sentence dating its own in another (`2023年` of `2024年…`); a merged follow-up's
     # year is the one it says itself (`那2023年新增了多少？` after a question on 2024).

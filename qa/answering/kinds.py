@@ -14,6 +14,7 @@ kind given by one of some (`count_qualified`). The answerer refuses on them afte
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answering.names import tag
@@ -430,6 +431,23 @@ _YEAR_BOUND = re.compile(
 _YEAR_ASKED = re.compile(r"哪一?年|何年|几几年|什么时[候间]|何时|多少年|几年")
 # A sentence counting from another year (`次年`, `三年后`): its own years are not the whole of when it speaks of.
 _YEAR_RELATIVE = re.compile(rf"[次翌同上下去今明前后]一?年|年[后前]|[此之以][后前]|期间|{_RANGE_MARK}")
+
+
+# What follows a year that bounds a time (`2019年以来`, `2020年以后`), from which what the documents say may run though
+# they never name it; not a part of the year (`2021年底` is in 2021).
+_BOUNDING = ("以来", "以后", "之后", "至今", "以前", "之前", "起", "开始")
+_YEAR_SAID = re.compile(rf"{YEAR}年?")
+
+
+def year_unheld(absent: Sequence[str], question: str) -> str:
+    """The first year a question (simplified) names that no document holds (`absent`, the details no document holds as
+    the question says them: `Query.details_absent`), unless it bounds a time (`2019年以来`); '' when there is none. The
+    documents say nothing of that year, whatever the sentence says of another year or of none."""
+    for detail in absent:
+        at = question.find(detail)
+        if _YEAR_SAID.fullmatch(detail) and at >= 0 and not question[at + len(detail) :].startswith(_BOUNDING):
+            return detail
+    return ""
 
 
 def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> tuple[str, str]:
