@@ -846,6 +846,8 @@ def test_a_merged_follow_up_is_dated_by_its_own_year(bot: QA) -> None:
 def test_a_follow_ups_frame_is_no_word_a_document_must_hold(bot: QA) -> None:
     answer = bot.ask("换成技工院校,开设的专业数是多少？", ["郑州的中等职业学校在2024年总共开出了多少个专业？"])
     assert not answer.abstained and "130多个" in answer.text  # was refused naming `换成`
+    moved = bot.ask("换到技工院校,开了多少个专业？", ["郑州的中等职业学校在2024年总共开出了多少个专业？"])
+    assert not moved.abstained and "130多个" in moved.text  # was refused naming `换到`
 
 
 def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> None:

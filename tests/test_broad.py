@@ -51,6 +51,8 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         ("答复的正文一共分成了几大块？", "outline"),
         ("这份报告的要点有哪些？", "summary"),
         ("用一句话说,这封信的核心议题是什么？", "summary"),
+        ("这份回函主要讨论了哪方面的工作？", "summary"),
+        ("这篇文章主要论述了什么？", "summary"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
         ("用一句话介绍宇通学院？", "fact"),  # a sentence asked of a thing, not the gist
     ],
