@@ -486,6 +486,11 @@ def test_a_kind_of_school_the_sentence_names_only_others_of_is_unheld(
         ("上半部讲了什么？", []),
         ("俱乐部成立于哪一年？", []),
         ("清华大学有哪些一流学科？", ["清华大学"]),
+        # a word jieba cuts whole that ends in a suffix (`专科学校`) ends a name after a noun of its own, not a kind of
+        # school right after a place or after a locative or an attributive alone
+        ("郑州电力高等专科学校有几个专业群？", ["郑州电力高等专科学校"]),
+        ("郑州中小学课后服务怎么收费？", ["郑州"]),
+        ("杨浦区内高等学校有多少所？", ["杨浦区"]),
     ],
 )
 def test_a_question_names_the_government_bodies_it_says(question: str, names: list[str]) -> None:

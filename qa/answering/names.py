@@ -44,11 +44,12 @@ SUFFIXES: dict[str, EntityType] = {
     ),
     **dict.fromkeys(_words("市 省 县 区 镇 乡 村 州 岛 山 河 湖"), "place"),
 }
+_ORG_SUFFIXES = tuple(word for word, kind in SUFFIXES.items() if kind == "org" and len(word) >= 2)
 # The kinds of school a place and a suffix make a category of, not a name: `郑州中职学校` is Zhengzhou's vocational
 # schools, `郑州市电子信息工程学校` one school.
 SCHOOL_TYPES = frozenset(_words("中职 中等职业 中等 高职 技工 普通 普通高中 中专 职业 公办 民办 重点"))
 _NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
-_NOUNS = ("n", "vn", "nz", "j", "eng")  # tags that may sit inside a merged name (`客车`, `汽车`)
+_NOUNS = ("n", "vn", "nz", "j", "eng", "b")  # tags that may sit inside a merged name (`客车`, `汽车`, `高等`)
 _MERGE_WORDS = 4  # words joined before a suffix at most
 
 
@@ -76,7 +77,7 @@ def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
 
 def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityType] | None:
     """When word `i` is a suffix after up to `_MERGE_WORDS` name words, one proper: (first word, the type)."""
-    if i < 1 or i >= len(words) or words[i][0] not in SUFFIXES:
+    if i < 1 or i >= len(words) or _suffix_of(words[i][0]) is None:
         return None
     first = i
     while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
@@ -84,13 +85,27 @@ def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityT
     proper = [j for j in range(first, i) if words[j][1] in _NAME_PARTS]
     if not proper or (i > proper[-1] + 1 and all(word in SCHOOL_TYPES for word, _ in words[proper[-1] + 1 : i])):
         return None
-    return proper[0], SUFFIXES[words[i][0]]
+    # A word ending in a suffix is a name's end only after a noun of its own (`郑州/电力/高等/专科学校`): right after a
+    # place, or after a locative or an attributive alone, it is a kind of school there (`郑州/中小学`, `杨浦区/内/高等学校`,
+    # `武昌/高等/师范学校`).
+    own = words[proper[-1] + 1 : i]
+    if words[i][0] not in SUFFIXES and not any(flag.startswith("n") and len(word) >= 2 for word, flag in own):
+        return None
+    return proper[0], _suffix_of(words[i][0]) or "org"
+
+
+def _suffix_of(word: str) -> EntityType | None:
+    """The type a name ending in `word` is: a suffix (`学院`, `市`), or a word jieba cuts whole that ends in an
+    organisation's (`专科学校`, `师范大学`)."""
+    if word in SUFFIXES:
+        return SUFFIXES[word]
+    return "org" if len(word) > 2 and word.endswith(_ORG_SUFFIXES) else None
 
 
 def _suffix_end(words: Sequence[tuple[str, str]], i: int) -> int:
     """The first suffix word within `_MERGE_WORDS` after word `i` (or `i + 1`)."""
     for j in range(i + 1, min(len(words), i + 1 + _MERGE_WORDS)):
-        if words[j][0] in SUFFIXES:
+        if _suffix_of(words[j][0]) is not None:
             return j
         if not words[j][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
             break
