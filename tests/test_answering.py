@@ -31,6 +31,7 @@ from qa.answering.query import (
     levels_as_written,
     meta_intents,
     pleasantry,
+    said_as_name,
     school_kinds_as_written,
     universities_as_written,
     without_filler,
@@ -495,6 +496,24 @@ def test_a_kind_of_school_the_sentence_names_only_others_of_is_unheld(
 )
 def test_a_question_names_the_government_bodies_it_says(question: str, names: list[str]) -> None:
     assert question_names(question) == names
+
+
+def test_common_nouns_before_a_suffix_the_documents_say_whole_are_a_name(bot: QA) -> None:
+    held = said_as_name(bot.lexical)  # the letter says 郑州财税金融职业学院
+    assert question_names("财税金融职业学院开设了哪些订单班？", held) == ["财税金融职业学院"]
+    assert question_names("财税金融职业学院开设了哪些订单班？") == []  # read as names only with the documents
+    assert question_names("职业学院开设了哪些订单班？", held) == []  # a kind of school
+    assert question_names("商贸金融职业学院开设了哪些订单班？", held) == []  # no document says it
+    # a kind of thing the documents count or say after other words, a part of a name jieba reads
+    assert question_names("产业学院开设了哪些订单班？", held) == []  # `共建5个产业学院`
+    assert question_names("郑州旅游职业学院开设了哪些订单班？", held) == ["郑州旅游职业学院"]
+    answer = bot.ask("财税金融职业学院和希尔顿合作开了订单班吗？")  # the 旅游职业学院's sentence, at 0.75
+    assert (
+        answer.abstained
+        and answer.checked
+        and "“财税金融职业学院”" in answer.text
+        and "“郑州旅游职业学院”" in answer.text
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -256,14 +256,21 @@ def government_bodies(text: str, ends: tuple[str, ...] = _BODY_ENDS) -> list[tup
     return found
 
 
-def question_names(question: str) -> list[str]:
+def question_names(question: str, named: Callable[[str], bool] | None = None) -> list[str]:
     """The proper names a question says (`asked_names`) and the government bodies it names (`government_bodies`), in
     its own script and in order. A place right before an organisation is part of its name (`河南省教育厅`, `河南农业大学`
-    where jieba tags `河南` and `农业大学` apart)."""
+    where jieba tags `河南` and `农业大学` apart). With `named` (whether the documents say a text as a name), common nouns
+    before an organisation's suffix are a name too when they say it as one (`财税金融职业学院` of 郑州财税金融职业学院, all
+    of whose words jieba tags common nouns), unless a name read otherwise holds them."""
     bodies = [(s, e, kind) for s, e, _, kind in government_bodies(aligned_simplified(question))]
+    tagged = [
+        (s, e, kind) for s, e, _, kind in asked_names(question) if not any(b <= s and e <= f for b, f, _ in bodies)
+    ]
+    runs = _noun_names(aligned_simplified(question), named) if named else []
     found = sorted(
-        [(s, e, kind) for s, e, _, kind in asked_names(question) if not any(b <= s and e <= f for b, f, _ in bodies)]
+        tagged
         + bodies
+        + [(s, e, "org") for s, e in runs if not any(b <= s and e <= f for b, f, _ in (*tagged, *bodies))]
     )
     names: list[tuple[int, int, str]] = []
     for s, e, kind in found:
@@ -271,6 +278,24 @@ def question_names(question: str) -> list[str]:
             s = names.pop()[0]
         names.append((s, e, kind))
     return list(dict.fromkeys(question[s:e] for s, e, _ in names))
+
+
+def _noun_names(text: str, named: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more common nouns (`财税/金融/职业/学院`) ending in an organisation's suffix,
+    naming more than a kind of school (`职业/学院`, `中职/学校`), that `named` says the documents say as a name."""
+    words = tag(text)
+    starts = offsets(words)
+    found = []
+    for i, (word, flag) in enumerate(words):
+        if _suffix_of(word) != "org" or not flag.startswith("n"):
+            continue
+        first = i
+        while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1] in ("n", "nz", "vn"):
+            first -= 1
+        own = [w for w, _ in words[first:i]]
+        if own and not all(w in SCHOOL_TYPES for w in own) and named(text[starts[first] : starts[i + 1]]):
+            found.append((starts[first], starts[i + 1]))
+    return found
 
 
 # Kinds of organisation by the word their names end in, one for each of `SUFFIXES`' organisations: a name stands for

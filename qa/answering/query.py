@@ -241,7 +241,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     topic = topic_terms(focus or question, lexical)
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
-    names = tuple(question_names(question))
+    names = tuple(question_names(question, named=said_as_name(lexical)))
     # A follow-up's details are those it says itself: `它统筹实施了哪些重点任务？` after a question about 2023 does not
     # ask that its answer name 2023.
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
@@ -532,6 +532,24 @@ def kinds_as_written(question: str, lexical: LexicalIndex) -> str:
     (`levels_as_written`, `school_kinds_as_written`). Also applied to the questions a follow-up leans on, before it is
     resolved (`qa.api`), so a follow-up swapping one for another reads the same words on both sides."""
     return school_kinds_as_written(levels_as_written(question, lexical), lexical)
+
+
+def said_as_name(lexical: LexicalIndex) -> Callable[[str], bool]:
+    """Whether the documents say a run of common nouns (`财税金融职业学院`) as an organisation's name: each time right
+    after a place (`郑州财税金融职业学院`), not as a kind of thing (`共建5个产业学院`, `…行业职业教育校企合作指导委员会`)."""
+
+    def said(run: str) -> bool:
+        if not lexical.occurs(run):
+            return False
+        found = lexical.said(re.compile(rf"[\u4e00-\u9fff]{{0,4}}{re.escape(run)}"))
+        return bool(found) and all(_after_place(text[: -len(run)]) for text in found)
+
+    return said
+
+
+def _after_place(before: str) -> bool:
+    words = tag(before)
+    return bool(words) and words[-1][1] == "ns"
 
 
 def documents_hold(lexical: LexicalIndex) -> Callable[[str], bool]:
