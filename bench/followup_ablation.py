@@ -59,7 +59,7 @@ import tempfile
 from pathlib import Path
 from unittest import mock
 
-from qa import QA, api
+from qa import QA
 from qa.answering import answer, followup, kinds, query
 from qa.answering.attributes import NAME_NOUNS
 from qa.evaluation import evaluate, read_questions, score
@@ -157,7 +157,6 @@ def main() -> None:
                 mock.patch.object(followup, "_RELATIVE_YEAR", relative_year),
                 mock.patch.object(followup, "NAME_NOUNS", name_nouns),
                 mock.patch.object(query, "levels_as_written", levels),
-                mock.patch.object(api, "levels_as_written", levels),
                 mock.patch.object(kinds, "_level_apart", apart),
                 mock.patch.object(answer, "_own_words", own_words),
             )
