@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -36,6 +37,7 @@ from qa.answering.query import (
     universities_as_written,
     without_filler,
 )
+from qa.lexical import LexicalIndex
 from qa.types import Citation, Span
 
 
@@ -708,19 +710,6 @@ def _school_bot(tmp_path: Path, text: str) -> QA:
     return QA.from_path(folder, index_dir=tmp_path / "index", embed_model="wordllama")
 
 
-def test_an_attribute_the_document_never_holds_is_refused_naming_it_and_one_it_says_in_part_is_answered(
-    tmp_path: Path,
-) -> None:
-    bot = _school_bot(
-        tmp_path,
-        "学校概况\n学校现有两个校区，总占地面积300亩，建筑面积12万平方米。\n"
-        "学校图书馆藏书12万册，其中专业书刊3万册。\n学校现有教职工112人，其中高级教师36人。\n",
-    )
-    answer = bot.ask("学校图书馆的税收是多少？")
-    assert answer.abstained and answer.checked and "“税收”" in answer.text
-    assert "12万册" in bot.ask("学校图书馆的藏书量是多少？").text
-
-
 _CLUBS = "学校组建了机器人、合唱、篮球等12个学生社团,丰富了校园生活。"
 
 
@@ -757,15 +746,36 @@ def test_several_things_asked_of_one_a_sentence_only_lists_are_not_given(
     assert listed_only(question, asked, sentence) == listed
 
 
-def test_several_things_asked_of_one_the_document_only_lists_are_refused_naming_both(tmp_path: Path) -> None:
-    bot = _school_bot(
-        tmp_path,
-        "学校概况\n学校组建了机器人、合唱、篮球等12个学生社团,丰富了学生的课余生活。\n"
-        "学校现有教职工112人,其中高级教师36人。\n",
-    )
-    answer = bot.ask("学校的合唱社团平时排练哪些曲目？")
-    assert answer.abstained and answer.checked and "列举了“合唱”，没有说它的“曲目”" in answer.text
-    assert "12个学生社团" in bot.ask("学校组建了多少个学生社团？").text
+@pytest.mark.parametrize(
+    ("text", "refused", "named", "answered", "key"),
+    [
+        # an attribute no document holds (`税收`), beside one it says in part (`藏书` of 藏书量)
+        (
+            "学校概况\n学校现有两个校区，总占地面积300亩，建筑面积12万平方米。\n"
+            "学校图书馆藏书12万册，其中专业书刊3万册。\n学校现有教职工112人，其中高级教师36人。\n",
+            "学校图书馆的税收是多少？",
+            "“税收”",
+            "学校图书馆的藏书量是多少？",
+            "12万册",
+        ),
+        # several things asked of one the document only lists, beside the list's own count
+        (
+            "学校概况\n学校组建了机器人、合唱、篮球等12个学生社团,丰富了学生的课余生活。\n"
+            "学校现有教职工112人,其中高级教师36人。\n",
+            "学校的合唱社团平时排练哪些曲目？",
+            "列举了“合唱”，没有说它的“曲目”",
+            "学校组建了多少个学生社团？",
+            "12个学生社团",
+        ),
+    ],
+)
+def test_what_a_small_document_never_says_of_its_topic_is_refused_naming_it_and_what_it_says_is_answered(
+    tmp_path: Path, text: str, refused: str, named: str, answered: str, key: str
+) -> None:
+    bot = _school_bot(tmp_path, text)
+    answer = bot.ask(refused)
+    assert answer.abstained and answer.checked and named in answer.text
+    assert key in bot.ask(answered).text
 
 
 @pytest.mark.parametrize(
@@ -892,17 +902,29 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
 
 
 @pytest.mark.parametrize(
-    ("question", "written"),
+    ("read", "question", "written"),
     [
-        ("郑州的技校开了多少个专业？", "郑州的技工院校开了多少个专业？"),
+        (school_kinds_as_written, "郑州的技校开了多少个专业？", "郑州的技工院校开了多少个专业？"),
         # a kind the letter names in several long forms (`中职学校`, `中等职业学校`), a 中专 that is no word (其中 专业)
-        ("中专学校有几所通过了验收？", "中专学校有几所通过了验收？"),
-        ("职高有几所？", "职高有几所？"),
-        ("其中专业群有几个？", "其中专业群有几个？"),
+        (school_kinds_as_written, "中专学校有几所通过了验收？", "中专学校有几所通过了验收？"),
+        (school_kinds_as_written, "职高有几所？", "职高有几所？"),
+        (school_kinds_as_written, "其中专业群有几个？", "其中专业群有几个？"),
+        (
+            universities_as_written,
+            "郑大和河大要重点建强的一流学科加起来有几个？",
+            "郑州大学和河南大学要重点建强的一流学科加起来有几个？",
+        ),
+        (universities_as_written, "河南农大有哪些一流学科？", "河南农业大学有哪些一流学科？"),  # not read as `农大`
+        # a common word (`重大`), a short name the documents say no university for, a university said whole
+        (universities_as_written, "有哪些重大项目？", "有哪些重大项目？"),
+        (universities_as_written, "南大有哪些一流学科？", "南大有哪些一流学科？"),
+        (universities_as_written, "郑州大学有哪些一流学科？", "郑州大学有哪些一流学科？"),
     ],
 )
-def test_a_kind_of_school_said_short_is_read_as_the_documents_write_it(bot: QA, question: str, written: str) -> None:
-    assert school_kinds_as_written(question, bot.lexical) == written
+def test_a_kind_of_school_or_a_university_said_short_is_read_as_the_documents_write_it(
+    bot: QA, read: Callable[[str, LexicalIndex], str], question: str, written: str
+) -> None:
+    assert read(question, bot.lexical) == written
 
 
 def test_a_kind_of_school_said_short_is_answered_and_swapped_as_its_long_form(bot: QA) -> None:
@@ -910,21 +932,6 @@ def test_a_kind_of_school_said_short_is_answered_and_swapped_as_its_long_form(bo
     assert not alone.abstained and "130多个" in alone.text
     followup = bot.ask("那技校呢？", ["郑州的中职学校2024年新增备案了多少个专业？"])
     assert followup.abstained  # the letter gives no count of 技工院校' new majors
-
-
-@pytest.mark.parametrize(
-    ("question", "written"),
-    [
-        ("郑大和河大要重点建强的一流学科加起来有几个？", "郑州大学和河南大学要重点建强的一流学科加起来有几个？"),
-        ("河南农大有哪些一流学科？", "河南农业大学有哪些一流学科？"),  # not read as `农大`
-        # a common word (`重大`), a short name the documents say no university for, a university said whole
-        ("有哪些重大项目？", "有哪些重大项目？"),
-        ("南大有哪些一流学科？", "南大有哪些一流学科？"),
-        ("郑州大学有哪些一流学科？", "郑州大学有哪些一流学科？"),
-    ],
-)
-def test_a_university_said_short_is_read_as_the_documents_name_it(bot: QA, question: str, written: str) -> None:
-    assert universities_as_written(question, bot.lexical) == written
 
 
 def test_a_university_said_short_is_answered_and_checked_as_named_in_full(bot: QA) -> None:
