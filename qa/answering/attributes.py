@@ -172,11 +172,12 @@ def listed_only(question: str, asked: str, sentence: str) -> str:
     if not all(flag.startswith(_NOUN_TAGS) for _, flag in words):
         return ""
     noun = words[-1][0]
+    marks = _list_marks(sentence)
     for item in _shared(question, sentence):
         if item in asked:
             continue
         spots = [m.start() for m in re.finditer(re.escape(item), sentence)]
-        if all(_in_list(sentence, spot, spot + len(item), noun) for spot in spots):
+        if all(_in_list(sentence, marks, spot, spot + len(item), noun) for spot in spots):
             return item
     return ""
 
@@ -193,14 +194,18 @@ def _shared(question: str, sentence: str) -> list[str]:
     return sorted((r for r in runs if not any(r != other and r in other for other in runs)), key=len, reverse=True)
 
 
-def _in_list(sentence: str, start: int, end: int, noun: str) -> bool:
-    """Whether `sentence[start:end]` is an item of a list whose clause does not say `noun`: one a `、` or the particle
-    `等` closes (`比亚迪、`, `丹尼斯工匠学院等`; not the 等 of `高等`), or the last, after a `、`
-    (`、郑州金水科教园区市域产教联合体已…`) — not the opening of an item a mark closes further on (`郑州` of `、郑州日产、`)."""
-    clause = next(m for m in _CLAUSE.finditer(sentence) if m.start() <= start < m.end())
+def _list_marks(sentence: str) -> set[int]:
+    """Where `sentence` closes an item of a list: each `、`, and each particle `等` (not the 等 of `高等`)."""
     words = tag(sentence)
-    marks = [at for at, ch in enumerate(sentence) if ch == "、"]
-    marks += [at for at, (word, _) in zip(offsets(words), words, strict=False) if word == "等"]
+    marks = {at for at, ch in enumerate(sentence) if ch == "、"}
+    return marks | {at for at, (word, _) in zip(offsets(words), words, strict=False) if word == "等"}
+
+
+def _in_list(sentence: str, marks: set[int], start: int, end: int, noun: str) -> bool:
+    """Whether `sentence[start:end]` is an item of a list whose clause does not say `noun`: one a mark closes
+    (`比亚迪、`, `丹尼斯工匠学院等`: `_list_marks`), or the last, after a `、` (`、郑州金水科教园区市域产教联合体已…`) — not the
+    opening of an item a mark closes further on (`郑州` of `、郑州日产、`)."""
+    clause = next(m for m in _CLAUSE.finditer(sentence) if m.start() <= start < m.end())
     closed = end in marks
     last = sentence[start - 1 : start] == "、" and not any(end < at < clause.end() for at in marks)
     return (closed or last) and noun not in clause.group()

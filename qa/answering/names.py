@@ -266,12 +266,17 @@ def question_names(question: str, named: Callable[[str], bool] | None = None) ->
     tagged = [
         (s, e, kind) for s, e, _, kind in asked_names(question) if not any(b <= s and e <= f for b, f, _ in bodies)
     ]
-    runs = _noun_names(aligned_simplified(question), named) if named else []
-    found = sorted(
-        tagged
-        + bodies
-        + [(s, e, "org") for s, e in runs if not any(b <= s and e <= f for b, f, _ in (*tagged, *bodies))]
-    )
+    runs: list[tuple[int, int, EntityType]] = []
+    if named is not None:
+        plain = aligned_simplified(question)
+        # Asked of the documents (a scan) only for runs no name read otherwise holds (`旅游职业学院` of 郑州旅游职业学院).
+        held = (*tagged, *bodies)
+        runs = [
+            (s, e, "org")
+            for s, e in _noun_runs(plain)
+            if not any(b <= s and e <= f for b, f, _ in held) and named(plain[s:e])
+        ]
+    found = sorted(tagged + bodies + runs)
     names: list[tuple[int, int, str]] = []
     for s, e, kind in found:
         if names and kind == "org" and names[-1][1] == s and names[-1][2] == "place":
@@ -280,9 +285,9 @@ def question_names(question: str, named: Callable[[str], bool] | None = None) ->
     return list(dict.fromkeys(question[s:e] for s, e, _ in names))
 
 
-def _noun_names(text: str, named: Callable[[str], bool]) -> list[tuple[int, int]]:
+def _noun_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each run of two or more common nouns (`财税/金融/职业/学院`) ending in an organisation's suffix,
-    naming more than a kind of school (`职业/学院`, `中职/学校`), that `named` says the documents say as a name."""
+    naming more than a kind of school (`职业/学院`, `中职/学校`): a name when the documents say it as one."""
     words = tag(text)
     starts = offsets(words)
     found = []
@@ -293,7 +298,7 @@ def _noun_names(text: str, named: Callable[[str], bool]) -> list[tuple[int, int]
         while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1] in ("n", "nz", "vn"):
             first -= 1
         own = [w for w, _ in words[first:i]]
-        if own and not all(w in SCHOOL_TYPES for w in own) and named(text[starts[first] : starts[i + 1]]):
+        if own and not all(w in SCHOOL_TYPES for w in own):
             found.append((starts[first], starts[i + 1]))
     return found
 
