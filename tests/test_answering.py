@@ -12,7 +12,7 @@ import pytest
 
 from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
-from qa.answering.attributes import attribute_unheld, first_attribute, listed_only
+from qa.answering.attributes import attribute_unheld, first_attribute, listed_only, whether_asked
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import (
@@ -758,6 +758,14 @@ def test_several_things_asked_of_one_a_sentence_only_lists_are_not_given(
             "学校图书馆的藏书量是多少？",
             "12万册",
         ),
+        # whether, of a noun no document holds (named with the nouns before it), beside one it holds
+        (
+            "学校概况\n学校图书馆藏书12万册,其中专业书刊3万册。\n学校现有教职工112人,其中高级教师36人。\n",
+            "学校图书馆对社会人员开放吗？",
+            "没有提到“社会人员”",
+            "学校图书馆有没有专业书刊？",
+            "专业书刊3万册",
+        ),
         # several things asked of one the document only lists, beside the list's own count
         (
             "学校概况\n学校组建了机器人、合唱、篮球等12个学生社团,丰富了学生的课余生活。\n"
@@ -776,6 +784,28 @@ def test_what_a_small_document_never_says_of_its_topic_is_refused_naming_it_and_
     answer = bot.ask(refused)
     assert answer.abstained and answer.checked and named in answer.text
     assert key in bot.ask(answered).text
+
+
+@pytest.mark.parametrize(
+    ("question", "noun", "head"),
+    [
+        ("中职学生去企业顶岗实习有没有工资标准？", "工资标准", "工资标准"),
+        ("汽车维修公共实训基地对社会人员开放吗？", "社会人员", "人员"),
+        ("那能不能享受学生票价？", "学生票价", "票价"),
+        ("郑州嵩山职业大学被列进高校设置规划了吗？", "高校设置规划", "规划"),
+        # the clause `吗` closes, not an earlier one
+        ("在宇通产教融合学院读书，毕业了能直接工作吗？", "工作", "工作"),
+        # a wh-word asked too; a verb asked, no noun; no yes/no asked; a name asked (names are read apart)
+        ("有没有跟大牌酒店合作的班？都是哪几家？", "", ""),
+        ("毕业了能不能马上上班？", "", ""),
+        ("学生在顶岗实习期间拿多少工资？", "", ""),
+        ("有没有和富士康共建的？", "", ""),
+    ],
+)
+def test_the_noun_a_question_asking_only_whether_asks_it_of(question: str, noun: str, head: str) -> None:
+    asked = whether_asked(question)
+    read = (question[asked.start : asked.end], question[asked.head : asked.end]) if asked else ("", "")
+    assert read == (noun, head)
 
 
 @pytest.mark.parametrize(
@@ -1270,3 +1300,13 @@ def test_a_follow_up_whose_own_nouns_no_document_holds_is_taken_alone() -> None:
     # Nor a noun asking for the name (`全称`): the sentence naming the schools says no 全称.
     schools = ["被列进规划方案的职业大学一共有几所？"]
     assert resolve("它们的全称是什么？", schools, holds=lambda w: w != "全称").previous
+
+
+def test_a_question_asking_only_whether_of_what_no_document_holds_is_refused_naming_it(bot: QA) -> None:
+    for question, noun in (
+        ("汽车维修公共实训基地对社会人员开放吗？", "社会人员"),  # the training bases' sentence, at 0.94
+        ("中职学生去企业顶岗实习有没有工资标准？", "工资标准"),  # the training modes' sentence, at 0.74
+    ):
+        answer = bot.ask(question)
+        assert answer.abstained and answer.checked and f"没有提到“{noun}”" in answer.text, question
+    assert not bot.ask("有没有香港的大学在郑州设研究院？").abstained

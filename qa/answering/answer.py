@@ -225,6 +225,11 @@ def _not_given(
     )
     if attribute:
         return _abstain(asked, question, query, ctx, confidence)
+    # A question asking only whether, of a noun no document holds (`工资标准` of 顶岗实习有没有工资标准, `人员` of 对社会人员
+    # 开放吗): the documents say neither yes nor no, whatever the sentence on its topic says.
+    if query.whether and not query.whether_known:
+        text = f"{ctx.where}没有找到答案：{ctx.where}没有提到“{query.whether}”。"
+        return _refusal(asked, question, text, ctx, confidence)
     # Several things asked of one that the sentence only lists among others (`丹尼斯工匠学院开设了哪些课程` of
     # `打造比亚迪、丹尼斯工匠学院等样板模式`): a list says which there are, not what each has.
     noun = simplified(query.head or query.listed)

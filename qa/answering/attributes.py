@@ -209,3 +209,54 @@ def _in_list(sentence: str, marks: set[int], start: int, end: int, noun: str) ->
     closed = end in marks
     last = sentence[start - 1 : start] == "、" and not any(end < at < clause.end() for at in marks)
     return (closed or last) and noun not in clause.group()
+
+
+# A question asking whether: an operator opening what it asks (`有没有工资标准`), or `吗` closing the clause that says
+# it (`…对社会人员开放吗`); one asking a wh-word too asks for what that names (`有没有…的专业？全称叫啥？`).
+_WHETHER_OPENS = re.compile(r"有没有|能不能|会不会|是不是|是否|可不可以|可否|有无|要不要|算不算|能否")
+_WHETHER_CLOSES = re.compile(r"[^，,。；;！!？?]*?(?=(?:了|过)?(?:吗|嘛|(?<![什怎那这多要])么)(?:[？?！!。\s]|$))")
+_WH_ASKED = re.compile(r"什么|哪|谁|几|多少|怎|如何|为什么|为何|何时|啥")
+
+
+@dataclass(frozen=True)
+class Whether:
+    """The noun a question asking only whether asks it of: its head word at `head:end` of the question's simplified
+    text, and the common nouns before it from `start` (`社会人员` of 对社会人员开放吗, head `人员`)."""
+
+    start: int
+    head: int
+    end: int
+
+
+def whether_asked(plain: str) -> Whether | None:
+    """The noun a question asking only whether (`plain`, simplified) asks it of: the last common noun (two characters
+    or more, no name) of what follows `有没有`… up to its clause's end, or of the clause `吗` closes (`工资标准` of
+    顶岗实习有没有工资标准, `人员` of 对社会人员开放吗), with the common nouns just before it.
+
+    A sentence saying neither it nor its absence cannot say yes or no. None for a question asking a wh-word too, or
+    whose asked part holds no such noun (`能不能马上上班`: a verb, which a paraphrase says as often)."""
+    if _WH_ASKED.search(plain):
+        return None
+    opens = _WHETHER_OPENS.search(plain)
+    asked = (
+        _CLAUSE.match(plain, opens.end())
+        if opens
+        else next((m for m in _WHETHER_CLOSES.finditer(plain) if m.group()), None)
+    )
+    if asked is None:
+        return None
+    words = tag(asked.group())
+    starts = offsets(words)
+
+    def noun(i: int) -> bool:
+        word, flag = words[i]
+        return len(word) >= 2 and flag.startswith(("n", "vn")) and flag not in TAGS
+
+    last = next((i for i in reversed(range(len(words))) if noun(i)), None)
+    if last is None:
+        return None
+    first = last
+    while first > 0 and noun(first - 1):
+        first -= 1
+    at = asked.start()
+    return Whether(at + starts[first], at + starts[last], at + starts[last + 1])

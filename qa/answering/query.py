@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.answering.attributes import first_attribute
+from qa.answering.attributes import first_attribute, whether_asked
 from qa.answering.kinds import (
     ANSWER_SIZE,
     COUNT_ASKED,
@@ -186,6 +186,10 @@ class Query:
     # which the models were trained on as it reads (`专业群进入` of 哪些学校的专业群进入了…, where 学校 is asked).
     listed: str = ""
     listed_unit: str = ""
+    # The noun a question asking only whether asks it of, as it says it (`社会人员` of 对社会人员开放吗; a follow-up's own
+    # words), and whether some document holds its head word (`人员`): of one none holds, they say neither yes nor no.
+    whether: str = ""
+    whether_known: bool = False
     # The titles it quotes (`《…办法》`, without the marks) that no document holds: a title is a name written exactly, so a
     # sentence on the same topic answers some other document's question.
     titles_absent: tuple[str, ...] = ()
@@ -251,6 +255,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     asked = first_attribute(aligned_simplified(question))
     attribute = question[asked.start : asked.end] if asked else ""
     listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(plain_focus or plain)
+    whether_text = focus or question
+    at = whether_asked(aligned_simplified(whether_text))
     return Query(
         text=question,
         plain=plain,
@@ -288,6 +294,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         nouns=checked_nouns(question),
         listed=listed,
         listed_unit=listed_unit,
+        whether=whether_text[at.start : at.end] if at else "",
+        whether_known=at is not None and lexical.holds(whether_text[at.head : at.end]),
         titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not _title_held(t, lexical)),
     )
 
