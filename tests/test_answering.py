@@ -12,7 +12,12 @@ import pytest
 
 from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
-from qa.answering.attributes import attribute_unheld, first_attribute, listed_only, whether_asked
+from qa.answering.attributes import (
+    attribute_unheld,
+    first_attribute,
+    listed_only,
+    whether_asked,
+)
 from qa.answering.candidates import Candidate
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import (
@@ -891,6 +896,10 @@ def test_the_size_of_the_answer_asked_is_no_count_a_document_must_give(bot: QA) 
     # `哪三所` asks for three of them, and `举两个例子` for two: neither is a detail the letter must say (`三所` was refused)
     assert analyse("哪三所本科层次职业学校被列入设置规划方案？", bot.lexical).details == ()
     assert analyse("有哪三所学校通过了10所的验收？", bot.lexical).details == (("10所", "十所"),)
+    # nor is a count whose things are each asked to be named (`分别叫什么`), unlike one whose things are each counted
+    assert analyse("郑州要组建的三所本科层次职业学校分别叫什么？", bot.lexical).details == ()
+    assert analyse("三所学校分别有多少学生？", bot.lexical).details == (("三所", "3所"),)
+    assert count_contradicted("这三所学校都叫什么名字？", "郑州市共有41所中职学校。") == ("", "")
     assert count_contradicted("委员会涉及哪些行业,举两个例子？", "成立汽车、电子商务等10个行业委员会。") == ("", "")
     assert count_contradicted("涉及二十个行业的委员会有哪些？", "成立汽车、电子商务等10个行业委员会。") == (
         "二十个",

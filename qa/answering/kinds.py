@@ -388,8 +388,18 @@ def school_kind_unheld(question: str, sentence: str) -> str:
 _MEASURED = (
     "平方公里|公里|千米|公斤|千克|米|吨|公顷"  # lengths, areas and weights, longest first where one ends another
 )
-# What makes a number the size of the answer asked for, not a count the documents must give: `哪三所`, `举两个例子`.
-ANSWER_SIZE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
+# What makes a number the size of the answer asked for, not a count the documents must give: a word before it asking
+# for that many (`哪三所`, `举两个例子`), or, after it in its clause, each of them asked to be named (`三所…分别叫什么`).
+_SIZE_BEFORE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
+_SIZE_AFTER = re.compile(r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=叫))(?:叫|是|为)?(?:什么|哪|谁|啥)(?!时候|时间)")
+
+
+def answer_size(question: str, start: int, end: int) -> bool:
+    """Whether the number at `start:end` of `question` (simplified) is the size of the answer asked for (`哪三所`,
+    `举两个例子`, `三所本科层次职业学校分别叫什么`), not a count a document must give."""
+    return bool(_SIZE_BEFORE.search(question, 0, start) or _SIZE_AFTER.match(question, end))
+
+
 _NAMED_COUNT = re.compile(
     rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?"
     rf"(?P<unit>[{COUNTING}]|{_MEASURED})"
@@ -408,7 +418,7 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
     (`一至八届`), or when the question's count is one, unread, or the size of the answer asked (`举两个例子`)."""
     for asked in _NAMED_COUNT.finditer(question):
         value = chinese_number(asked["value"])
-        if value <= 1 or ANSWER_SIZE.search(question, 0, asked.start()):
+        if value <= 1 or answer_size(question, asked.start(), asked.end()):
             continue
         said = [m for m in _NAMED_COUNT.finditer(sentence) if m["unit"] == asked["unit"]]
         values = {chinese_number(m["value"]) for m in said} - {0, 1}
