@@ -14,6 +14,7 @@ from qa import QA, Answer
 from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
 from qa.answering.attributes import (
     attribute_unheld,
+    fellows_unlisted,
     first_attribute,
     listed_only,
     whether_asked,
@@ -1319,3 +1320,31 @@ def test_a_question_asking_only_whether_of_what_no_document_holds_is_refused_nam
         answer = bot.ask(question)
         assert answer.abstained and answer.checked and f"没有提到“{noun}”" in answer.text, question
     assert not bot.ask("有没有香港的大学在郑州设研究院？").abstained
+
+
+_BASES = "建设了汽车维修、航空物流等18家市级高技能人才公共实训基地,初步形成了公共实训网络体系。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "aside"),
+    [
+        ("除去汽车维修、航空物流两类，其余市级公共实训基地有哪些方向？", _BASES, ("汽车维修", "航空物流")),
+        ("18家基地中,除了汽车维修和航空物流,还有哪些?", _BASES, ("汽车维修", "航空物流")),
+        # the list goes on past what is set aside, or before it; the sentence does not say it all; nothing set aside
+        ("除了汽车维修还有哪些?", _BASES, ()),
+        ("除了航空物流还有哪些?", _BASES, ()),
+        ("除了市教育局，还有哪些单位？", "由市政府领导带队,市教育局、市人社局等相关部门组成考察组。", ()),
+        ("除了汽车和化工还有哪些行业？", "成立汽车、电子商务等10个行业委员会。", ()),
+        ("其余基地有哪些方向？", _BASES, ()),
+    ],
+)
+def test_the_rest_of_a_list_a_sentence_closes_with_what_is_set_aside_is_unlisted(
+    question: str, sentence: str, aside: tuple[str, ...]
+) -> None:
+    assert fellows_unlisted(question, sentence) == aside
+
+
+def test_the_rest_of_a_list_the_letter_never_gives_is_refused_naming_what_it_gives(bot: QA) -> None:
+    answer = bot.ask("除去汽车维修、航空物流两类，其余市级高技能人才公共实训基地有哪些方向？")  # the list, at 0.59
+    assert answer.abstained and answer.checked and "只列举了“汽车维修”、“航空物流”" in answer.text
+    assert "市人社局" in bot.ask("外出学习的考察组里除了市教育局还有哪些单位？").text

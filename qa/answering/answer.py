@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answering import broad
-from qa.answering.attributes import attribute_unheld, listed_only
+from qa.answering.attributes import attribute_unheld, fellows_unlisted, listed_only
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.gather import names_of
@@ -236,6 +236,13 @@ def _not_given(
     item = listed_only(query.plain, noun, best.plain)
     if item:
         text = f"{ctx.where}没有找到答案：最接近的句子只是列举了“{item}”，没有说它的“{noun}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
+    # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.
+    aside = fellows_unlisted(simplified(ctx.focus) or query.plain, best.plain)
+    if aside:
+        listed = "、".join(f"“{item}”" for item in aside)
+        text = f"{ctx.where}没有找到答案：最接近的句子只列举了{listed}，没有说其余的是哪些。"
         return _refusal(asked, question, text, ctx, confidence)
     # A year no document holds (`2022年…去外地考察过吗？` of the sentence on the 2024 trip, `2018年…通过的有几所？` of one
     # dating its count by none): the documents say nothing of that year.

@@ -182,6 +182,34 @@ def listed_only(question: str, asked: str, sentence: str) -> str:
     return ""
 
 
+# What a question sets aside to ask for the rest (`除去汽车维修、航空物流两类，其余…有哪些`): the things after `除`, up to
+# where it asks on; a count closing them (`两类`) counts them, and is none of them.
+_SET_ASIDE = re.compile(
+    r"除(?:了|去|开)?(?P<items>[^，,。？?！!；;]+?)(?:以外|之外|外)?(?=[，,]|还|其余|其他|另外|别的)"
+)
+_ITEM_BREAKS = re.compile(r"以及|[、和与及跟]")
+_COUNT_TAIL = re.compile(r"(?:这|那)?[\d一二三四五六七八九十两几]+[个类项种家所条]$")
+
+
+def fellows_unlisted(question: str, sentence: str) -> tuple[str, ...]:
+    """The things `question` (simplified) sets aside to ask for the rest (`汽车维修`, `航空物流` of 除去汽车维修、航空物流两类，
+    其余…有哪些方向) when `sentence` (simplified) lists them and no other (`建设了汽车维修、航空物流等18家…`: the list opens
+    with the first and `等` closes it after the last): the documents name none of the rest. () otherwise, and when the
+    list goes on past them (`市教育局、市人社局…` of 除了市教育局还有哪些单位), or the sentence does not say them all."""
+    aside = _SET_ASIDE.search(question)
+    if aside is None:
+        return ()
+    items = tuple(i for i in (_COUNT_TAIL.sub("", part.strip()) for part in _ITEM_BREAKS.split(aside["items"])) if i)
+    if not items or any(len(i) < 2 or i not in sentence for i in items):
+        return ()
+    first = min(sentence.index(i) for i in items)
+    last = max(sentence.index(i) + len(i) for i in items)
+    between = _ITEM_BREAKS.sub("", sentence[first:last])
+    only_them = len(between) == sum(len(i) for i in items)  # nothing listed between them but the marks
+    opened = first == 0 or sentence[first - 1] not in "、和与及"
+    return items if only_them and opened and sentence.startswith("等", last) else ()
+
+
 def _shared(question: str, sentence: str) -> list[str]:
     """The longest runs of two characters or more of `question` that `sentence` also says, longest first."""
     runs: set[str] = set()
