@@ -409,6 +409,12 @@ def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
         # a sum of money is a count in 元: a sentence giving none does not answer it
         ("郑州市每年给产教融合安排多少专项资金？", "郑州财税金融职业学院与企业共建5个产业学院。", "多少专项资金"),
         ("财政投入了多少资金？", "累计投入5000万元。", ""),
+        # … and so is what was spent, though no money word says it; not a count of things spent on
+        ("标准化建设工程的总投入是多少？", "共有41所中职学校通过验收。", "投入是多少"),
+        ("实训基地投资多少？", "基地总投资1.2亿元。", ""),
+        ("投资了多少个项目？", "共投资12个项目。", ""),
+        ("婚礼耗资多少日圆？", "耗资5亿日圆。", ""),
+        ("他花费多少时间毕业？", "仅一个月就毕业。", ""),
         ("有几所学校开设", "有多所学校开设人工智能专业。", ""),
         # things named one by one, and a head count given as a bare figure, answer too
         ("卡洛身兼几家骑士团的大团长？", "卡洛还是圣乔治骑士团、圣斐迪南骑士团和王家骑士团的大团长。", ""),
