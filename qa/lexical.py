@@ -86,6 +86,7 @@ def score_arrays(texts: Sequence[str]) -> tuple[dict[str, Any], dict[str, int]]:
     return scores, vocab
 
 
+_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*$")  # the Chinese characters a stretch of text ends with
 OCCURS_KEPT = 4096  # strings whose `LexicalIndex.occurs` answer is kept
 
 
@@ -110,6 +111,7 @@ class LexicalIndex:
         self._corpus = corpus
         self._joined: str | None = None
         self._seen: dict[str, bool] = {}  # `occurs`' answers, kept so a question's analysis scans once per string
+        self._before: dict[tuple[str, int, int], list[str]] = {}  # `said_before`'s answers, kept as `occurs`' are
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Document frequencies are the column lengths of bm25s's sparse score matrix (one column per token).
         self._dfs = np.diff(bm25.scores["indptr"])
@@ -194,6 +196,27 @@ class LexicalIndex:
         if self._joined is None:
             self._joined = self._corpus()
         return self._joined
+
+    def said_before(self, text: str, reach: int, most: int = 8) -> list[str]:
+        """The distinct strings the indexed texts say as up to `reach` Chinese characters and then `text`
+        (`郑州财税金融职业学院` for `财税金融职业学院`), in order of first occurrence, at most `most`.
+
+        A search for `text` itself, then a look back from each place it occurs: a pattern opening with the characters
+        before it would be tried at every position of every text. Each answer is kept, as `occurs`' are."""
+        key = (text, reach, most)
+        known = self._before.get(key)
+        if known is not None:
+            return known
+        if len(self._before) >= OCCURS_KEPT:
+            self._before.clear()
+        joined, at = self._text(), 0
+        found: dict[str, None] = {}
+        while text and len(found) < most and (at := joined.find(text, at)) >= 0:
+            tail = _HAN_TAIL.search(joined, max(0, at - reach), at)
+            found.setdefault((tail.group() if tail else "") + text, None)
+            at += len(text)
+        self._before[key] = list(found)
+        return self._before[key]
 
     def said(self, pattern: re.Pattern[str], most: int = 8) -> list[str]:
         """The distinct strings the indexed texts say that `pattern` matches, in order of first occurrence, at most

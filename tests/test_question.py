@@ -248,3 +248,15 @@ def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> 
     assert missing_terms("教育局那次回应的是哪份提案？", letter) == ["回应"]
     # `各` names nothing: it named `全称各`
     assert missing_terms("这几所学校的全称各是什么？", LexicalIndex(["几所学校是什么。"])) == ["全称"]
+
+
+def test_what_the_documents_say_just_before_a_string_is_read_from_where_it_occurs() -> None:
+    corpus = LexicalIndex(
+        ["郑州财税金融职业学院共建5个产业学院。", "A职业学院与郑州旅游职业学院合作。", "郑州旅游职业学院开设订单班。"]
+    )
+    assert corpus.said_before("职业学院", 4) == ["财税金融职业学院", "职业学院", "郑州旅游职业学院"], (
+        "up to four Chinese characters, in order of first occurrence, each once"
+    )
+    assert corpus.said_before("产业学院", 2) == ["个产业学院"], "a digit is no Chinese character"
+    assert corpus.said_before("职业学院", 4, most=1) == ["财税金融职业学院"]
+    assert corpus.said_before("高等学校", 4) == []

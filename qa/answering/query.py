@@ -549,7 +549,7 @@ def said_as_name(lexical: LexicalIndex) -> Callable[[str], bool]:
     def said(run: str) -> bool:
         if not lexical.occurs(run):
             return False
-        found = lexical.said(re.compile(rf"[\u4e00-\u9fff]{{0,4}}{re.escape(run)}"))
+        found = lexical.said_before(run, 4)
         return bool(found) and all(_after_place(text[: -len(run)]) for text in found)
 
     return said
