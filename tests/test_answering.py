@@ -994,8 +994,11 @@ def test_colloquial_and_hedging_words_are_no_content_a_document_must_say(bot: QA
     assert without_filler("专业大概有多少种").split() == ["专业", "种"]
     assert without_filler("新开了啥专业").split() == ["新开", "专业"]
     assert without_filler("示范性专业点数量是多少").split() == ["示范性专业点"]
+    assert without_filler("听说经开区入选了").split() == ["经开区入选"]  # hearsay says where it was heard
     answer = bot.ask("郑州的技工学校能学的专业大概有多少种？")  # was refused naming nothing the letter lacks
     assert not answer.abstained and "130多个" in answer.text
+    answer = bot.ask("我家住经开区，听说经开区的产教联合体入选了省级建设单位，和它一起入选的还有哪两个？")
+    assert not answer.abstained and "郑州金水科教园区" in answer.text  # was refused naming `我家住` and `听说`
 
 
 def test_a_count_the_sentence_gives_as_another_is_refused_naming_both(tmp_path: Path) -> None:

@@ -50,6 +50,8 @@ FILLER = re.compile(
     # Said as a citizen asks: the colloquial `啥`/`咋` and hedges no written text uses (not `大约` or `总共`, which a
     # sentence says too: `计约50年`), and a count said as a noun (`数量是多少`).
     r"啥|咋|大概|差不多|到底|究竟|数量|数目|总数|"
+    # … and hearsay, which says where the asker heard it, not what is asked (`听说经开区的联合体入选了…`)
+    r"听说|据说|听人说|"
     # A follow-up's frame, said as it swaps a part in (`换成技工院校,开设的专业数是多少？`, `要是换成高职院校…`, `换到…`).
     r"换成|换到|换作|换做|要是"
 )
