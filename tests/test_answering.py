@@ -417,6 +417,7 @@ def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
         ("实训基地投资多少？", "基地总投资1.2亿元。", ""),
         ("投资了多少个项目？", "共投资12个项目。", ""),
         ("婚礼耗资多少日圆？", "耗资5亿日圆。", ""),
+        ("学员毕业后月薪大概多少？", "打造丹尼斯工匠学院等样板模式。", "月薪大概多少"),
         ("他花费多少时间毕业？", "仅一个月就毕业。", ""),
         ("有几所学校开设", "有多所学校开设人工智能专业。", ""),
         # things named one by one, and a head count given as a bare figure, answer too
