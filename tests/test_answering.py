@@ -1361,3 +1361,11 @@ def test_the_rest_of_a_list_the_letter_never_gives_is_refused_naming_what_it_giv
     answer = bot.ask("除去汽车维修、航空物流两类，其余市级高技能人才公共实训基地有哪些方向？")  # the list, at 0.59
     assert answer.abstained and answer.checked and "只列举了“汽车维修”、“航空物流”" in answer.text
     assert "市人社局" in bot.ask("外出学习的考察组里除了市教育局还有哪些单位？").text
+
+
+def test_a_question_about_the_letter_naming_a_person_no_document_holds_asks_about_another_letter(bot: QA) -> None:
+    answer = bot.ask("张建国委员提的产教融合提案，教育局是哪天答复的？")  # was this letter's date
+    assert answer.abstained and "没有提到“张建国”" in answer.text
+    assert "2024年9月27日" in bot.ask("王素梅委员提的提案，教育局是哪天答复的？").text
+    # a common word jieba tags as a name of another kind (`正文`, nz) is no name the documents must hold
+    assert "三、坚持做好职教宣传" in bot.ask("正文第三部分的大标题怎么写的？").text

@@ -33,7 +33,15 @@ from qa.answering.kinds import (
     year_unheld,
 )
 from qa.answering.models import MODELS_DIR, Models, load_models
-from qa.answering.names import dictionary_frequency, listed_name_unheld, name_apart, name_unheld, offsets, tag
+from qa.answering.names import (
+    asked_names,
+    dictionary_frequency,
+    listed_name_unheld,
+    name_apart,
+    name_unheld,
+    offsets,
+    tag,
+)
 from qa.answering.query import (
     QUESTION_WORDS,
     Query,
@@ -114,12 +122,19 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     answering clauses for a number or date, widened to its section when it is a bare heading), or an abstention."""
     asked = ctx.asked or question
     doc = _subject_document(ctx)
+    query = analyse(question, ctx.lexical, ctx.focus)
     # A follow-up's own words decide whether it asks about the letter itself, not the earlier question's.
     if doc is not None and (intents := meta_intents(ctx.focus or question)):
+        # One naming a person, an organisation or a place no document holds, or a title (`张建国委员提的提案是哪天答复的？`),
+        # asks about another letter: what this one says of itself does not answer it. Not a name of another kind, which
+        # jieba gives common words as often (`正文`).
+        held = documents_hold(ctx.lexical)
+        named = [name for _, _, name, kind in asked_names(ctx.focus or question) if kind != "other"]
+        if query.titles_absent or not all(held(name) for name in named):
+            return _abstain(asked, question, query, ctx, None)
         meta = answer_meta(asked, intents, doc, ctx.passages)
         if meta is not None:
             return replace(meta, resolved_question=question)
-    query = analyse(question, ctx.lexical, ctx.focus)
     # A broad question naming a year, a number or a title no document holds (`2030年有什么打算？`) is no question about
     # the documents' parts: the fact answerer refuses it, naming what is missing.
     if doc is not None and query.scope != "fact" and not query.details_absent and not query.titles_absent:
