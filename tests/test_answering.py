@@ -105,6 +105,7 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("最后一个部分的标题是什么？", "七、下一步工作打算"),
         # the writer said of the writing, a part called a heading or a section
         ("给委员写这封回复的单位是哪家？", "郑州市教育局"),
+        ("以第一人称“我们”作出这份答复的单位是哪个？", "郑州市教育局"),
         ("回复最后那一节叫什么标题？", "七、下一步工作打算"),
         ("答复的第三个大标题讲的是什么内容？", "三、坚持做好职教宣传"),
         # a part said `板块`, the date said `日子`
