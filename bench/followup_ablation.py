@@ -44,7 +44,8 @@ it; `conversations_fresh8` (seventeenth round, blind) with every rule before the
 (eighteenth round, blind) the same, the last two found on it; `conversations_fresh10` (nineteenth round, blind) with
 every rule before the last two, which were found on it; `conversations_fresh11` (twentieth round, blind) with every
 rule before `own words unread`, which was found on it (the last three, twenty-first round, were found on fresh11 and
-fresh4); `conversations_fresh12` (twenty-second round, blind) with every rule. `broad` is the broad
+fresh4); `conversations_fresh12` (twenty-second round, blind) and `conversations_fresh13` (twenty-third round,
+blind) with every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -81,6 +82,7 @@ SETS = (
     "conversations_fresh10",
     "conversations_fresh11",
     "conversations_fresh12",
+    "conversations_fresh13",
 )
 
 
