@@ -254,14 +254,14 @@ def _not_given(
         return _refusal(asked, question, text, ctx, confidence)
     # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
     # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.
-    aside = fellows_unlisted(simplified(ctx.focus) or query.plain, best.plain)
+    aside = fellows_unlisted(own or query.plain, best.plain)
     if aside:
         listed = "、".join(f"“{item}”" for item in aside)
         text = f"{ctx.where}没有找到答案：最接近的句子只列举了{listed}，没有说其余的是哪些。"
         return _refusal(asked, question, text, ctx, confidence)
     # A year no document holds (`2022年…去外地考察过吗？` of the sentence on the 2024 trip, `2018年…通过的有几所？` of one
     # dating its count by none): the documents say nothing of that year.
-    if year_unheld(query.details_absent, simplified(ctx.focus) or query.plain):
+    if year_unheld(query.details_absent, own or query.plain):
         return _abstain(asked, question, query, ctx, confidence)
     # A count the question names that the sentence gives as another (`…二十个国家…` of a sentence on `两个` of them), or
     # the year a count is asked in, of a sentence dating its own in another (`2023年` of `2024年…`); a merged follow-up's

@@ -209,6 +209,14 @@ _NO_COUNT_ASKED = re.compile(rf"(?:[\d{CHINESE_DIGITS}]|只有|仅有|只|仅)$"
 _HEADCOUNT = re.compile(r"(?:人口|人数|总数|总计|共计)[^，,。；;]{0,6}?\d")
 
 
+# What was spent or is paid, asked (`总投入是多少`, `投资多少？`, `月薪大概多少`): a sum of money too, though none of the
+# money kind's words says so; not when the question names what it is counted in (`耗资多少日圆`, `花费多少时间`,
+# `投资了多少个项目`).
+_SPENT_ASKED = re.compile(
+    r"(?:投入|投资|花费|耗资|造价|成本|开支|支出|月薪|年薪|薪水|薪资|薪酬|待遇)[^，,。？?]{0,6}多少(?=[钱元？?，,。！!]|$)"
+)
+
+
 def count_unheld(question: str, sentence: str) -> str:
     """The count a question (simplified) asks in a unit that the sentence gives no number of (`几天` of `…一共考察了几
     天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
@@ -243,12 +251,6 @@ def count_unheld(question: str, sentence: str) -> str:
 # Classifiers that count things (`41所`, `9个`, `40场`), not measures (`600米`, `1962年`, `150人` of 员工 counting no
 # certificates).
 COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
-# What was spent or is paid, asked (`总投入是多少`, `投资多少？`, `月薪大概多少`): a sum of money too, though none of the
-# money kind's words says so; not when the question names what it is counted in (`耗资多少日圆`, `花费多少时间`,
-# `投资了多少个项目`).
-_SPENT_ASKED = re.compile(
-    r"(?:投入|投资|花费|耗资|造价|成本|开支|支出|月薪|年薪|薪水|薪资|薪酬|待遇)[^，,。？?]{0,6}多少(?=[钱元？?，,。！!]|$)"
-)
 # A count with its unit: `41所`, `130多个`, and a vague one (`多所学校`, `若干家企业`), which counts as much without
 # naming any; the vague units are those that still count when a noun follows (`多部门` is no count of 部).
 _COUNT = re.compile(
