@@ -110,6 +110,8 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("答复的第三个大标题讲的是什么内容？", "三、坚持做好职教宣传"),
         # a part said `板块`, the date said `日子`
         ("最后一个板块放的是哪方面的内容？", "七、下一步工作打算"),
+        # a part named by its number
+        ("序号为四的那个部分标题叫什么？", "四、促进校企深度合作"),
         ("回函最后一行写的日子是哪天？", "2024年9月27日"),
         ("教育局这次回应的是一份什么名称的提案？", "关于深化产教融合提升人力资源质量的提案"),
     ],
@@ -319,6 +321,13 @@ def test_follow_up_with_a_pronoun_uses_the_earlier_question(bot: QA) -> None:
 def test_follow_up_about_both_parties_leans_on_the_earlier_question(bot: QA) -> None:
     answer = bot.ask("双方建立的学院叫什么名字？", history=["郑州市国防科技学校与哪家公司合作？"])
     assert "郑州市国防科技学校" in answer.resolved_question
+
+
+def test_where_a_thing_is_asked_without_是_reads_the_attribute(bot: QA) -> None:
+    # `地址在哪` was read as asking no attribute, and `带孩子去学校看看，学校具体地址在哪？` answered at 0.45
+    assert analyse("学校具体地址在哪？", bot.lexical).attribute == "具体地址"
+    assert analyse("学校的校址在哪里？", bot.lexical).attribute == "校址"
+    assert analyse("考察组去了哪里？", bot.lexical).attribute == ""  # where it went: no noun asked
 
 
 def test_elliptical_detection() -> None:
@@ -911,6 +920,9 @@ def test_the_size_of_the_answer_asked_is_no_count_a_document_must_give(bot: QA) 
     # nor is a count whose things are each asked to be named (`分别叫什么`), unlike one whose things are each counted
     assert analyse("郑州要组建的三所本科层次职业学校分别叫什么？", bot.lexical).details == ()
     assert analyse("三所学校分别有多少学生？", bot.lexical).details == (("三所", "3所"),)
+    # an ordinal asked to be named points into a list (`第三所是哪所`), one naming a thing is a detail (`第10届`)
+    assert analyse("郑州职业技术大学和郑州信息工程职业大学列入了规划，第三所是哪所？", bot.lexical).details == ()
+    assert analyse("第10届活动周在哪里办？", bot.lexical).details == (("10届", "十届"),)
     assert count_contradicted("这三所学校都叫什么名字？", "郑州市共有41所中职学校。") == ("", "")
     assert count_contradicted("委员会涉及哪些行业,举两个例子？", "成立汽车、电子商务等10个行业委员会。") == ("", "")
     assert count_contradicted("涉及二十个行业的委员会有哪些？", "成立汽车、电子商务等10个行业委员会。") == (
@@ -970,6 +982,11 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
         (universities_as_written, "有哪些重大项目？", "有哪些重大项目？"),
         (universities_as_written, "南大有哪些一流学科？", "南大有哪些一流学科？"),
         (universities_as_written, "郑州大学有哪些一流学科？", "郑州大学有哪些一流学科？"),
+        # a college said short: `X职院` for the documents' X…职业…学院, read as they name it (all common nouns to jieba)
+        (universities_as_written, "郑州铁路职院有几个专业群进了双高？", "郑州铁路职业技术学院有几个专业群进了双高？"),
+        (universities_as_written, "听说旅游职院开了订单班？", "听说旅游职业学院开了订单班？"),
+        (universities_as_written, "航空职院开了几个专业？", "航空职院开了几个专业？"),  # no such college in the letter
+        (universities_as_written, "高职院校有几所？", "高职院校有几所？"),  # a kind of school, not a short name
     ],
 )
 def test_a_kind_of_school_or_a_university_said_short_is_read_as_the_documents_write_it(

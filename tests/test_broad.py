@@ -53,6 +53,9 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         ("用一句话说,这封信的核心议题是什么？", "summary"),
         ("这份回函主要讨论了哪方面的工作？", "summary"),
         ("这篇文章主要论述了什么？", "summary"),
+        # what it turns on, after a clause of the asker's own
+        ("总的来说，这份回复围绕的主题是什么？", "summary"),
+        ("简单讲，这份回复的核心议题是什么？", "summary"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
         ("用一句话介绍宇通学院？", "fact"),  # a sentence asked of a thing, not the gist
     ],

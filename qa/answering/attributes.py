@@ -61,6 +61,10 @@ _ASKS_AFTER = (
     ("是何时", "time"),
     ("是哪一年", "time"),
     ("是哪里", "place"),
+    # where it is, asked without `是` (`学校具体地址在哪？`): the longer first, as `_asks` ends the question after it
+    ("在哪里", "place"),
+    ("在哪儿", "place"),
+    ("在哪", "place"),
     ("是什么", "thing"),
     ("叫什么", "thing"),
     ("是哪", "thing"),

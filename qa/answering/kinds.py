@@ -400,11 +400,17 @@ _MEASURED = (
 # for that many (`哪三所`, `举两个例子`), or, after it in its clause, each of them asked to be named (`三所…分别叫什么`).
 _SIZE_BEFORE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
 _SIZE_AFTER = re.compile(r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=叫))(?:叫|是|为)?(?:什么|哪|谁|啥)(?!时候|时间)")
+# An ordinal asked to be named (`…两所都写进了规划，第三所是哪所？`, `第二个呢？`) points into a list the question or the
+# documents give, as `哪三所` sizes one: `第10届运动会` names something, and stays a detail.
+_ORDINAL_ASKED = re.compile(r"(?:是|为|叫)?(?:哪|什么|谁|啥)|呢")
 
 
 def answer_size(question: str, start: int, end: int) -> bool:
     """Whether the number at `start:end` of `question` (simplified) is the size of the answer asked for (`哪三所`,
-    `举两个例子`, `三所本科层次职业学校分别叫什么`), not a count a document must give."""
+    `举两个例子`, `三所本科层次职业学校分别叫什么`), not a count a document must give; an ordinal asked to be named
+    (`第三所是哪所`) is a place in that answer."""
+    if question[start - 1 : start] == "第" and _ORDINAL_ASKED.match(question, end):
+        return True
     return bool(_SIZE_BEFORE.search(question, 0, start) or _SIZE_AFTER.match(question, end))
 
 

@@ -113,7 +113,10 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:什么|哪个|哪项|哪份|哪一)[^，,。？?]{0,5}提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))"
     ),
     "section": re.compile(
-        r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
+        r"第(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
+        # a part named by its number (`编号“三”的板块`, `序号为3的部分`)
+        r"|(?:编号|序号|标号)(?:为|是)?[“\"'‘「]?(?P<numbered>[一二三四五六七八九十]{1,3}|\d{1,2})[”\"'’」]?的?(?:那个|这个|那|这)?"
+        r"(?:部分|大部分|方面|节|大?标题|板块)"
         # the last part (`最后1个部分` as rewritten); a part said `板块` as a question on how many parts says it
         r"|最后(?:那|这)?[一1]?个?(?:部分|大部分|方面|节|大?标题|板块)"
     ),
@@ -470,35 +473,45 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
 
 
-# A university said short (`郑大`, `河南农大`): up to three of its first characters and `大`, not a word of its own.
-_SHORT_UNIVERSITY = 3
+# A university or college said short (`郑大`, `河南农大`; `铁路职院`, `财税金融职院`): up to `reach` characters before its
+# short suffix that are not a word of their own, the documents' pattern of the name they stand for, and whether that
+# name is read as the documents name it (`旅游职业学院` of 郑州旅游职业学院, all common nouns to jieba) or only as jieba
+# tags a name (`农业大学`; read as the documents name it, the `职大` of `中职大概` became `职业技术大学`).
+_SHORT_NAMES = (
+    ("大", 3, r"[\u4e00-\u9fff]{1,4}?大[学學]", False),  # 河南农大 → 河南农业大学
+    ("职院", 4, r"[\u4e00-\u9fff]{0,2}?职[业業][\u4e00-\u9fff]{0,2}?[学學]院", True),  # 铁路职院 → 铁路职业技术学院
+)
 # A word jieba's dictionary counts this often (`重大`, `扩大`) is no short name, unless tagged one (`北大`).
 _COMMON_WORD = 100
 
 
 def universities_as_written(question: str, lexical: LexicalIndex) -> str:
-    """A university said short as the documents name it (`郑大和河大` → `郑州大学和河南大学`, `河南农大` → `河南农业大学`):
-    the characters before a `大` that no document says and that is no common word, followed in the documents by up to
-    four more and `大学` (`大學`); the shortest such name, when only one is that short (`南大` of 南京大学 and 南开大学 stays).
-    Tried with the most characters first, so `河南农大` is not read as `农大`."""
-    out, done = [], 0
-    for at in (i for i, ch in enumerate(question) if ch == "大" and question[i + 1 : i + 2] not in ("学", "學")):
-        for k in range(min(_SHORT_UNIVERSITY, at - done), 0, -1):
-            start = question[at - k : at]
-            short = start + "大"
-            if not all(map(is_han, start)) or "大" in start or lexical.holds(short):
-                continue
-            if dictionary_frequency(short) >= _COMMON_WORD and tag_in_dictionary(short) != "j":
-                break
-            said = lexical.said(re.compile(rf"{re.escape(start)}[\u4e00-\u9fff]{{1,4}}?大[学學]"))
-            # Each a name whole, not words before one (`除了台湾大学` of 除了大马哈鱼).
-            names = [n for n in said if question_names(n) == [n]]
-            shortest = [n for n in names if len(n) == min(map(len, names))] if names else []
-            if len(shortest) == 1:
-                out.append(question[done : at - k] + shortest[0])
-                done = at + 1
-                break
-    return "".join(out) + question[done:]
+    """A university or college said short as the documents name it (`郑大和河大` → `郑州大学和河南大学`, `河南农大` →
+    `河南农业大学`, `铁路职院` → `铁路职业技术学院`): the characters before a short suffix (`_SHORT_NAMES`) that no document
+    says and that are no common word, followed in the documents by the rest of a name; the shortest such name, when only
+    one is that short (`南大` of 南京大学 and 南开大学 stays). Tried with the most characters first, so `河南农大` is not
+    read as `农大`."""
+    for suffix, reach, rest, as_named in _SHORT_NAMES:
+        named = said_as_name(lexical) if as_named else None
+        out, done = [], 0
+        for at in (m.start() for m in re.finditer(rf"{suffix}(?![学學])", question)):
+            for k in range(min(reach, at - done), 0, -1):
+                start = question[at - k : at]
+                short = start + suffix
+                if not all(map(is_han, start)) or suffix in start or lexical.holds(short):
+                    continue
+                if dictionary_frequency(short) >= _COMMON_WORD and tag_in_dictionary(short) != "j":
+                    break
+                said = lexical.said(re.compile(re.escape(start) + rest))
+                # Each a name whole, not words before one (`除了台湾大学` of 除了大马哈鱼).
+                names = [n for n in said if question_names(n, named) == [n]]
+                shortest = [n for n in names if len(n) == min(map(len, names))] if names else []
+                if len(shortest) == 1:
+                    out.append(question[done : at - k] + shortest[0])
+                    done = at + len(suffix)
+                    break
+        question = "".join(out) + question[done:]
+    return question
 
 
 # `省一级`, `市里级别`, `区里一级` for 省级…; not `国家一级`, a rank (国家一级保护动物), nor `城市级别` without its `里`
@@ -631,7 +644,8 @@ def section_number(question: str) -> int:
     m = META_PATTERNS["section"].search(question)
     if m is None:
         return 0
-    return chinese_number(m.group(1)) if m.group(1) else LAST_PART
+    number = m.group("number") or m.group("numbered")
+    return chinese_number(number) if number else LAST_PART
 
 
 def top_level(doc: Document) -> list[Heading]:
