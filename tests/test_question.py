@@ -156,6 +156,14 @@ def test_localizers_a_colloquial_what_and_a_bare_还有_are_never_named_as_missi
     assert "短板" in missing_terms("宇通公司这块还有啥短板？", CORPUS), "the noun beside them is still named"
 
 
+def test_a_locative_or_measure_word_is_trimmed_from_a_named_term_only_when_it_is_a_word_of_its_own() -> None:
+    """`预算里` names `预算`, but the 中 of `中专` is part of the word: `中专现在` is not named `专现在`."""
+    named = missing_terms("宇通公司的中专现在开了什么？", CORPUS)
+    assert named and all(not term.startswith("专") for term in named), named
+    assert missing_terms("宇通公司预算里有多少钱？", CORPUS) == ["预算"]
+    assert missing_terms("宇通公司每个车间有多少人？", CORPUS) == ["车间"], "`每个` goes whole"
+
+
 def test_jieba_s_dictionary_is_read_before_its_first_cut() -> None:
     import subprocess
     import sys

@@ -575,12 +575,28 @@ def _names_nothing(word: str, flag: str) -> bool:
 
 
 def _without_loose_ends(term: str) -> str:
-    """`term` without the locatives and measure words at its edges, unless they belong to a noun it is (`中专`, not `专`;
-    but `每个` and `那份` go)."""
-    stripped = term.strip(_LOOSE_ENDS)
-    if stripped == term or (len(stripped) >= 2 and dictionary_frequency(stripped)):
+    """`term` without the locatives and measure words at its edges: before it, a word of jieba's they open that only
+    points or counts (`这种专业` → `专业`, `每个`, `一点` and `一般` go whole), not one of its own (`中专现在` stays, not
+    `专现在`; `一流`, `上班`); after it, the characters themselves (`预算里` → `预算`, `省里` → `省`), unless the word they
+    end is a noun (`高中`)."""
+    words = list(tag(term))
+    while words and _pointing(*words[0]):
+        words.pop(0)
+    rest = "".join(word for word, _ in words)
+    stripped = rest.rstrip(_LOOSE_ENDS)
+    if stripped == rest or (len(stripped) >= 2 and dictionary_frequency(stripped)):
         return stripped
-    return term if _one_word(term)[1].startswith(_NOUN_TAGS) else stripped
+    return rest if words[-1][1].startswith(_NOUN_TAGS) else stripped
+
+
+def _pointing(word: str, flag: str) -> bool:
+    """Whether a word opening a term only points or counts (`这种`, `每个`, `一点`, `一般`), from the characters at its
+    edges and jieba's tag: `中专` and `本科` (tagged r) are words of their own."""
+    ends = word[0] in _LOOSE_ENDS or word[-1] in _LOOSE_ENDS
+    return all(ch in _LOOSE_ENDS for ch in word) or (ends and flag.startswith(_POINTING_TAGS))
+
+
+_POINTING_TAGS = ("r", "q", "m", "f", "a", "d")  # pronouns, measure words, numerals, locatives, `一般`, `一直`
 
 
 def _one_word(term: str) -> tuple[str, str]:
