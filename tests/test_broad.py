@@ -340,6 +340,33 @@ def test_what_there_is_of_a_type_is_gathered_by_its_own_words_after_any_question
     assert went.scope == "fact" and "南京" in went.text
 
 
+def test_a_follow_up_opening_with_a_verb_and_的_leans_back_only_on_a_question_saying_it() -> None:
+    """`合作的都是哪些企业` asks for those that worked with someone the earlier question names; after a question saying
+    neither the verb nor the noun, it asks the documents."""
+    earlier = "财税金融职业学院同企业共建了多少个产业学院？"
+    merged = resolve("合作的都是哪些企业？", [earlier])
+    assert merged.previous == earlier and merged.pointed
+    assert resolve("合作的企业有哪些？", ["考察组去了哪些城市？"]).text == "合作的企业有哪些？"
+    assert not is_elliptical("合作的企业有哪些？")  # without an earlier question
+
+
+def test_a_fragment_asking_something_is_not_swapped_for_words_that_ask_nothing() -> None:
+    # aligned by its last characters, `有哪些企业` replaced `学院与企业`: `郑州财税金融职业有哪些企业共建了几个产业学院？`
+    resolved = resolve("有哪些企业？", ["郑州财税金融职业学院与企业共建了几个产业学院？"])
+    assert "郑州财税金融职业学院" in resolved.text and resolved.focus == "有哪些企业"
+
+
+def test_a_follow_up_list_is_asked_of_the_earlier_answer_when_that_speaks_of_what_it_lists(bot: QA) -> None:
+    # It listed every company the letter names, though the earlier answer names none.
+    refused = bot.ask("都有哪些企业？", ["郑州财税金融职业学院与企业共建了几个产业学院？"])
+    assert refused.abstained and "没有列出" in refused.text and "宇通" not in refused.text
+    # An earlier answer naming them gives them, and one speaking of something else leaves the documents' list.
+    named = bot.ask("都有哪些企业？", ["全市技工院校与多少家企业建立了合作关系？"])
+    assert not named.abstained and "郑州海马" in named.text
+    listed = bot.ask("有哪些企业？", ["考察组去了几个城市？"])
+    assert listed.scope == "gather" and "宇通" in listed.text
+
+
 def test_a_follow_up_adding_only_a_verbal_noun_no_document_holds_is_taken_alone(bot: QA) -> None:
     # jieba tags 经费 `vn`: merged with the earlier question, it was answered from that question's sentence at 0.45.
     assert resolve("有没有提到经费？", ["存在什么问题？"], holds=lambda word: word != "经费").text == "有没有提到经费？"

@@ -389,6 +389,7 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
             ctx.where,
             query.gather_relation,
             query.gather_modifier,
+            _earlier_sentence(ctx, doc),
         )
         return found or _refuse_shape(asked, ctx, query.gather_relation + query.gather_noun)
     if query.scope == "mention" and query.mention:
@@ -411,6 +412,15 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
         if heading is not None:
             return broad.section(asked, doc, heading, ctx.passages)
     return None
+
+
+def _earlier_sentence(ctx: AnswerContext, doc: Document) -> Span | None:
+    """The span answering the question a follow-up merged with it leans on (not one that swapped a part in, which asks
+    the earlier question again of another thing), when it is in `doc`."""
+    said = ctx.already_said
+    if not ctx.focus or said is None or said.citation.doc_id != doc.doc_id:
+        return None
+    return Span(said.citation.start, said.citation.end)
 
 
 def combine(asked: str, parts: Sequence[Answer]) -> Answer:

@@ -164,7 +164,25 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
     # own subject too (`学校的游泳池有多大？`).
     if rule == "subject" and _asks_how_of_its_own(fragment):
         return False
-    return short and (not _ASKS.search(fragment) or bool(_NO_SUBJECT.match(fragment)) or _only_part_asked(fragment))
+    return short and (
+        not _ASKS.search(fragment)
+        or bool(_NO_SUBJECT.match(fragment))
+        or _only_part_asked(fragment)
+        or (rule == "subject" and _done_with_whom_said_before(fragment, earlier))
+    )
+
+
+def _done_with_whom_said_before(fragment: str, earlier: str) -> bool:
+    """Whether the fragment opens with a verb and 的 (`合作的都是哪些企业`, `入选的具体是哪几个专业群`), and the earlier
+    question says that verb or the last noun the fragment asks for (`…跟企业一起建了多少个产业学院？`): the things asked
+    for are those that did it with someone the question does not say, and the earlier question does. After a question
+    saying neither (`考察组去了哪些城市？`), `合作的企业有哪些` asks the documents."""
+    words = tag(aligned_simplified(fragment))
+    if not earlier or len(words) < 2 or words[0][1] not in ("v", "vn") or len(words[0][0]) < 2 or words[1][0] != "的":
+        return False
+    nouns = [word for word, flag in words[2:] if flag.startswith(_OBJECT_TAGS) and len(word) >= 2]
+    said = aligned_simplified(earlier)
+    return words[0][0] in said or bool(nouns and nouns[-1] in said)
 
 
 # How or why something is done, asked of a thing the question names itself (`如何加强专业建设？`, `为什么要调整专业
@@ -210,7 +228,7 @@ def _resolve_one(question: str, context: str) -> Resolved:
     fragment = fragment_of(question)
     if not fragment:
         return Resolved(context)
-    pointed = _leans_back(question, fragment, earlier=context)
+    pointed = _leans_back(question, fragment, earlier=context) or _done_with_whom_said_before(fragment, context)
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_name(fragment, context) or (_swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None)
@@ -342,6 +360,10 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     if best is None or best[0] < 4:
         return None
     i = best[1]
+    # A fragment asking something (`有哪些企业` after `…学院与企业共建了几个产业学院？`) is no counterpart of words that ask
+    # nothing (`学院与企业`): swapped in, it garbles the name it lands on (`郑州财税金融职业有哪些企业…`).
+    if _ASKS.search(fragment) and not _ASKS.search(context[i : i + n]):
+        return None
     before = context[:i]
     # A name put where a wh-word asked (`清华大学` for `哪六所大学`'s `六所大学`) takes the wh-word's place too:
     # `哪清华大学` asks nothing, and a refusal would name `哪清华`. A kind of thing keeps it (`哪些学校` for `哪些企业`).
