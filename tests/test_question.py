@@ -164,6 +164,14 @@ def test_a_locative_or_measure_word_is_trimmed_from_a_named_term_only_when_it_is
     assert missing_terms("宇通公司每个车间有多少人？", CORPUS) == ["车间"], "`每个` goes whole"
 
 
+def test_how_a_chat_moves_on_and_an_idiom_asking_who_are_never_named_as_missing() -> None:
+    for question in ("顺便问下，宇通公司有多少员工？", "换个话题：宇通公司有多少员工？"):
+        named = missing_terms(question, CORPUS)
+        assert not any(word in term for term in named for word in ("顺便", "话题")), named
+    named = missing_terms("宇通公司的课程答复说由谁来确定？", CORPUS)
+    assert not any("谁" in term for term in named), named
+
+
 def test_jieba_s_dictionary_is_read_before_its_first_cut() -> None:
     import subprocess
     import sys

@@ -581,7 +581,11 @@ _NAMELESS = frozenset(("一共", "总共", "是", "有", "还有"))
 
 def _names_nothing(word: str, flag: str) -> bool:
     pronoun = flag == "r" and (bool(QUESTION_WORDS.search(word)) or word.startswith(("啥", "这", "那", "各")))
-    return flag.startswith(_FUNCTION_TAGS) or word in _NAMELESS or pronoun
+    asking = flag == "l" and bool(_ASKING_WORD.search(word))  # an idiom asking (`由谁来`), as a question word does
+    return flag.startswith(_FUNCTION_TAGS) or word in _NAMELESS or pronoun or asking
+
+
+_ASKING_WORD = re.compile(r"谁|哪|什么|几|多少|怎|如何|何")
 
 
 def _without_loose_ends(term: str) -> str:

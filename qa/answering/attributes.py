@@ -154,9 +154,11 @@ def attribute_unheld(attribute: str, counted: bool, known: bool, sentence: str) 
     return attribute
 
 
-# A wh-word asking for several things (`哪些课程`, `有什么课程`, `哪几个专业`), and the words by which a question names
-# several things itself (`技工院校和比亚迪`, `除了市教育局还有`): it then asks for their fellows, which a list gives.
-_SEVERAL_ASKED = re.compile(r"哪些|哪几|(?<!为)什么(?!时候)")
+# A wh-word asking for things of a kind (`哪些课程`, `有什么课程`, `哪几个专业`; one school, company or person: `挂靠哪所学校`,
+# not `哪个方向`, which an item may name itself: `阿里巴巴数字贸易订单班`), and the words by which a
+# question names several things itself (`技工院校和比亚迪`, `除了市教育局还有`): it then asks for their fellows, which a
+# list gives.
+_SEVERAL_ASKED = re.compile(r"哪些|哪几|哪[所家位]|(?<!为)什么(?!时候)")
 _SEVERAL_NAMED = re.compile(r"除|还有|以及|[和与及或、]")
 _CLAUSE = re.compile(r"[^，,。；;：:！!？?]+")
 _NOUN_TAGS = ("n", "vn", "j", "b")

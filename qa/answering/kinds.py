@@ -217,6 +217,33 @@ _SPENT_ASKED = re.compile(
 )
 
 
+# People a count may ask for with no unit (`多少学生`, `几个老师`' 个 aside): read as counted in 名.
+_PEOPLE = (
+    "学生",
+    "教师",
+    "老师",
+    "员工",
+    "职工",
+    "教职工",
+    "毕业生",
+    "新生",
+    "研究生",
+    "博士后",
+    "博士",
+    "硕士",
+    "学员",
+    "人员",
+    "工人",
+    "工程师",
+    "技师",
+    "志愿者",
+    "游客",
+    "居民",
+    "家长",
+    "人",
+)
+
+
 def count_unheld(question: str, sentence: str) -> str:
     """The count a question (simplified) asks in a unit that the sentence gives no number of (`几天` of `…一共考察了几
     天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
@@ -232,10 +259,12 @@ def count_unheld(question: str, sentence: str) -> str:
         sentence = re.sub(rf"(?<![\d.{CHINESE_DIGITS}]){re.escape(figure.group())}", "", sentence)
     for asked in COUNT_ASKED.finditer(question):
         unit = asked.group(1)
+        noun = re.match(r"[\u4e00-\u9fff]{0,4}?(?=[，,。？?！!的\s]|$|有|是|参与|参加)", question[asked.end() :])
+        counted_noun = noun.group() if noun else ""
+        # People counted with no unit (`多少学生`) are counted in 名 as `多少名学生` is: `163个专业` gives no number of them.
+        unit = unit or ("名" if counted_noun.endswith(_PEOPLE) else "")
         if not unit or unit == "个" or _NO_COUNT_ASKED.search(question[: asked.start()]):
             continue
-        noun = re.match(r"[\u4e00-\u9fff]{0,4}?(?=[，,。？?！!的]|$|有|是|参与|参加)", question[asked.end() :])
-        counted_noun = noun.group() if noun else ""
         named = len(counted_noun) >= 2 and sentence.count(counted_noun[-2:]) >= 2 and "、" in sentence
         headcount = unit in "人名位" and _HEADCOUNT.search(sentence)
         if named or headcount or re.search(_in_units(unit), sentence):
@@ -402,7 +431,7 @@ _SIZE_BEFORE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
 _SIZE_AFTER = re.compile(r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=叫))(?:叫|是|为)?(?:什么|哪|谁|啥)(?!时候|时间)")
 # An ordinal asked to be named (`…两所都写进了规划，第三所是哪所？`, `第二个呢？`) points into a list the question or the
 # documents give, as `哪三所` sizes one: `第10届运动会` names something, and stays a detail.
-_ORDINAL_ASKED = re.compile(r"(?:是|为|叫)?(?:哪|什么|谁|啥)|呢")
+_ORDINAL_ASKED = re.compile(r"的?(?:是|为|叫)?(?:哪|什么|谁|啥)|的?呢")
 
 
 def answer_size(question: str, start: int, end: int) -> bool:

@@ -50,8 +50,9 @@ FILLER = re.compile(
     # Said as a citizen asks: the colloquial `啥`/`咋` and hedges no written text uses (not `大约` or `总共`, which a
     # sentence says too: `计约50年`), and a count said as a noun (`数量是多少`).
     r"啥|咋|大概|差不多|到底|究竟|数量|数目|总数|"
-    # … and hearsay, which says where the asker heard it, not what is asked (`听说经开区的联合体入选了…`)
-    r"听说|据说|听人说|"
+    # … and hearsay, which says where the asker heard it, not what is asked (`听说经开区的联合体入选了…`), and how a
+    # chat moves on to the question (`顺便问下`, `换个话题：`), which asks nothing of the documents, as `请问` does not
+    r"听说|据说|听人说|顺便问问|顺便问|顺带问|换个话题|换个问题|"
     # A follow-up's frame, said as it swaps a part in (`换成技工院校,开设的专业数是多少？`, `要是换成高职院校…`, `换到…`).
     r"换成|换到|换作|换做|要是"
 )
@@ -95,7 +96,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
     "sender": re.compile(
         r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答|作出|做出|给出)|"
         r"(?:答复|回复|回函|复函|这封信)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
-        r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人|"
+        r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人|发信单位|发文单位|发函单位|"
         # who wrote it, said of the writing: `给委员写这封回复的单位是哪家`
         r"(?:写|发|出具|作出|做出|给出)(?:这封|这份|这篇|该|本|此)?(?:信|来信|复函|回函|答复|回复|函)的(?:单位|部门|机构)(?:是|为)(?:谁|哪|什么)|"
         rf"{_THE_LETTER}的?(?:作者|署名|发件人|发件单位)|^(?:请问)?发件人|"
@@ -104,7 +105,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|谁)(?:的|制定的|发布的|印发的|编制的|写的|发的)"
     ),
     "date": re.compile(
-        r"(?:信|答复|复函|回函|回复|回信|落款|签发|成文)[^，,。]{0,6}(?:日期|时间|什么时候|何时|哪天|哪一天|几号)"
+        r"(?:信|答复|复函|回函|回复|回信|落款|签发|成文)[^，,。]{0,6}(?:日期|时间|什么时候|何时|哪天|哪一天|几号|年月日)"
         r"|(?:什么时候|何时|哪天|哪一天)(?:写的|发的|签发|发出|答复的|回复的)"
         rf"|{_THE_LETTER}[^，,。]{{0,4}}(?:写于|发于|签发于|成文于|发出于)"
         r"|(?:文末|信末|末尾|结尾|最后)[^，,。]{0,4}(?:日期|时间|落款|日子)"  # `日子`, a date said as a citizen says it
@@ -623,9 +624,27 @@ def chinese_numeral(value: int) -> str:
 
 
 def meta_intents(question: str) -> list[str]:
-    """Every question about the letter itself this asks (`谁写给谁` asks for the sender and the addressee)."""
+    """Every question about the letter itself this asks (`谁写给谁` asks for the sender and the addressee). A part named
+    only to say where a fact is (`答复第二部分讲内涵建设，给了市级和省级两组技能工作室数字，省级那组是多少？`) is no
+    question about the part: the words after it ask something of their own (`_situated_in_part`)."""
     question = simplified(question)
-    return [intent for intent, pattern in META_PATTERNS.items() if pattern.search(question)]
+    found = [intent for intent, pattern in META_PATTERNS.items() if pattern.search(question)]
+    return [i for i in found if i != "section" or not _situated_in_part(question)]
+
+
+# What a question asks of a part itself (`讲的是什么内容`, `标题叫什么`, `是什么主题`): none of it says what else it asks.
+_OF_A_PART = re.compile(r"标题|题目|主题|内容|讲|说|写|谈|放|叫|关于|方面|哪方面|大意|要点|重点|主要")
+SITUATED_REST = 6  # content characters after the part that make it where a fact is, not what is asked
+
+
+def _situated_in_part(question: str) -> bool:
+    """Whether the words after the part a question names ask something of their own (`…省级那组是多少`), beyond what
+    it says of the part (`讲的是什么内容`)."""
+    m = META_PATTERNS["section"].search(question)
+    if m is None:
+        return False
+    rest = _OF_A_PART.sub(" ", SCOPE_WORDS.sub(" ", without_filler(question[m.end() :], QUESTION_WORDS)))
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) > SITUATED_REST
 
 
 def meta_intent(question: str) -> str | None:
