@@ -436,7 +436,9 @@ class QA:
         if resolved.previous:
             earlier_answer = self._answer(rewrite(resolved.previous, self.lexical))
             if earlier_answer.citations:
-                already_said = AlreadySaid(earlier_answer.citations[0], resolved.swapped_in or resolved.added)
+                # what it swapped in, as the documents write it (`河大` → `河南大学`), which the answer must say
+                new = rewrite(resolved.swapped_in or resolved.added, self.lexical)
+                already_said = AlreadySaid(earlier_answer.citations[0], new)
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         whole = self._answer(question, focus, asked, already_said)
         if resolved.focus and not resolved.pointed and whole.abstained and whole.scope != "gather":

@@ -112,6 +112,9 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("最后一个板块放的是哪方面的内容？", "七、下一步工作打算"),
         # a part named by its number
         ("序号为四的那个部分标题叫什么？", "四、促进校企深度合作"),
+        # the sender called 发信单位, the date asked as 年月日
+        ("这份答复的发信单位是哪个？", "郑州市教育局"),
+        ("这封信落款的年月日是？", "2024年9月27日"),
         ("回函最后一行写的日子是哪天？", "2024年9月27日"),
         ("教育局这次回应的是一份什么名称的提案？", "关于深化产教融合提升人力资源质量的提案"),
     ],
@@ -330,6 +333,32 @@ def test_where_a_thing_is_asked_without_是_reads_the_attribute(bot: QA) -> None
     assert analyse("考察组去了哪里？", bot.lexical).attribute == ""  # where it went: no noun asked
 
 
+def test_a_part_named_only_to_say_where_a_fact_is_is_no_question_about_the_part() -> None:
+    assert meta_intents("答复第二部分讲内涵建设，给了两组工作室数字，省级那组是多少？") == []
+    assert meta_intents("第一部分列出的几份政策文件里，名字带“高地”的那份全称是什么？") == []
+    assert meta_intents("第三部分讲了哪些措施？") == ["section"]
+    assert meta_intents("答复的第三个大标题讲的是什么内容？") == ["section"]
+
+
+def test_a_place_in_the_earlier_answer_s_list_leans_back_and_is_not_swapped_in() -> None:
+    asked = resolve("排在第二个的是哪座城市？", ["考察组去了哪几个城市？"])
+    assert asked.previous and asked.pointed and asked.focus == "排在第二个的是哪座城市"
+    second = resolve("第二个呢？", ["考察组去了哪几个城市？"])
+    assert second.previous and second.swapped_in == "" and "哪几个城市" in second.text
+    assert resolve("排在第二个的是哪座城市？", ["考察组是什么时候出发的？"]).previous == ""
+
+
+def test_a_year_said_relative_to_one_the_question_names_is_the_year_it_is() -> None:
+    assert "那2023年" in resolve("163个是2024年的数，那前一年开了多少？").text
+    assert resolve("去年开了多少个专业？").text == "去年开了多少个专业？"
+
+
+def test_particulars_asked_of_an_earlier_question_are_asked_of_what_it_named(bot: QA) -> None:
+    # merged and refused, it was read alone and listed every company the letter names
+    answer = bot.ask("具体是哪几家企业？", ["我同学在财税金融职院教书，学校跟企业合办的产业学院有几个？"])
+    assert answer.abstained and "宇通" not in answer.text
+
+
 def test_elliptical_detection() -> None:
     assert is_elliptical("市级的呢？")
     assert is_elliptical("双方共建了什么？")
@@ -450,6 +479,10 @@ def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
         ("41所中职学校里有几所是示范校？", "郑州市共有41所中职学校通过验收。", "几所"),
         ("41所中职学校里有几所是示范校？", "共有41所中职学校通过验收,其中12所为示范校。", ""),
         ("10个委员会分了几批成立？", "分2批成立110个委员会。", ""),
+        # people counted with no unit are counted in 名, in a follow-up merged with its earlier question too
+        ("中职一共有多少学生？", "2024年全市中等职业学校共开设163个专业。", "多少学生"),
+        ("这些专业里有多少学生 中职专业总数是多少？", "2024年全市中等职业学校共开设163个专业。", "多少学生"),
+        ("学校有多少学生？", "学校共有在校学生1200人。", ""),
         # `个` counts anything, and a question asking no count is left alone
         ("开设了多少个专业", "开设专业130多门。", ""),
         ("开设了哪些专业", "开设电子信息专业。", ""),
@@ -753,6 +786,9 @@ _CLUBS = "学校组建了机器人、合唱、篮球等12个学生社团,丰富�
         ("除了机器人还有哪些社团？", "社团", _CLUBS, ""),
         ("机器人和合唱社团有哪些指导老师？", "指导老师", _CLUBS, ""),
         ("机器人社团的指导老师是谁？", "", _CLUBS, ""),
+        # one thing of a kind asked of an item is not given either (`比亚迪…工匠学院具体挂靠哪所学校`)
+        ("机器人社团挂靠哪所学院？", "学院", _CLUBS, "机器人"),
+        ("机器人社团主打哪个方向？", "方向", _CLUBS, ""),  # `哪个` asks what kind, which an item may name itself
         ("机器人社团要围绕什么需要开展工作？", "需要开展工作", _CLUBS, ""),
         ("机器人社团有哪些指导老师？", "指导老师", "机器人社团获得全国一等奖,学校还有合唱、篮球等社团。", ""),
         # nor when the question's words only open a longer item of the list (`郑州` of `、郑州日产、`)
@@ -993,6 +1029,12 @@ def test_a_kind_of_school_or_a_university_said_short_is_read_as_the_documents_wr
     bot: QA, read: Callable[[str, LexicalIndex], str], question: str, written: str
 ) -> None:
     assert read(question, bot.lexical) == written
+
+
+def test_a_university_swapped_in_short_is_checked_as_the_documents_name_it(bot: QA) -> None:
+    # refused: the sentence had to say `河大`, which the letter writes `河南大学`
+    answer = bot.ask("河大的呢？", ["郑州大学有哪些一流建设学科？"])
+    assert not answer.abstained and "生物学" in answer.text
 
 
 def test_a_kind_of_school_said_short_is_answered_and_swapped_as_its_long_form(bot: QA) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from qa import QA, Answer
 from qa.answering.followup import is_elliptical, resolve
+from qa.answering.query import analyse
 from qa.answering.scope import gather_modifier, question_scope
 from qa.settings import BUNDLED_LETTER
 
@@ -56,6 +57,9 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         # what it turns on, after a clause of the asker's own
         ("总的来说，这份回复围绕的主题是什么？", "summary"),
         ("简单讲，这份回复的核心议题是什么？", "summary"),
+        # how far the parts are numbered, and the whole read for a kind of thing
+        ("答复正文按一、二、三编号，最后一个编号是几？", "outline"),
+        ("正文的大标题一直编到了第几？", "outline"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
         ("用一句话介绍宇通学院？", "fact"),  # a sentence asked of a thing, not the gist
     ],
@@ -338,6 +342,11 @@ def test_what_there_is_of_a_type_is_gathered_by_its_own_words_after_any_question
     # A question about where the earlier subject went is still read with it.
     went = bot.ask("去了哪些城市？", ["2024年8月考察组是谁带队的？"])
     assert went.scope == "fact" and "南京" in went.text
+
+
+def test_the_whole_read_for_a_kind_of_thing_is_a_gathering(bot: QA) -> None:
+    # `通读全文`, `里面`, `点名` were read as words naming what to gather of, and the question as a fact question
+    assert analyse("通读全文，里面点名提到过哪些企业？", bot.lexical).scope == "gather"
 
 
 def test_a_follow_up_opening_with_a_verb_and_的_leans_back_only_on_a_question_saying_it() -> None:

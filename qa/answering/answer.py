@@ -389,7 +389,7 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
             ctx.where,
             query.gather_relation,
             query.gather_modifier,
-            _earlier_sentence(ctx, doc),
+            _earlier_sentences(ctx, query, doc),
         )
         return found or _refuse_shape(asked, ctx, query.gather_relation + query.gather_noun)
     if query.scope == "mention" and query.mention:
@@ -414,13 +414,20 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
     return None
 
 
-def _earlier_sentence(ctx: AnswerContext, doc: Document) -> Span | None:
-    """The span answering the question a follow-up merged with it leans on (not one that swapped a part in, which asks
-    the earlier question again of another thing), when it is in `doc`."""
+def _earlier_sentences(ctx: AnswerContext, query: Query, doc: Document) -> list[Span]:
+    """The sentences of `doc` the question a follow-up merged with it leans on speaks of: its answer's, or, when that
+    was refused, those naming what it named that the follow-up does not (`财税金融职业学院` of `…财税金融职院…办了几个来
+    着？`). None for a question asked alone, or one that swapped a part in, which asks the earlier question again of
+    another thing."""
+    if not ctx.focus:
+        return []
     said = ctx.already_said
-    if not ctx.focus or said is None or said.citation.doc_id != doc.doc_id:
-        return None
-    return Span(said.citation.start, said.citation.end)
+    if said is not None:
+        return [Span(said.citation.start, said.citation.end)] if said.citation.doc_id == doc.doc_id else []
+    own = simplified(ctx.focus)
+    names = [simplified(n) for n in query.names if simplified(n) not in own]
+    sentences = split_spans(doc.text, 0, len(doc.text))
+    return [s for s in sentences if any(n in doc.plain_text[s.start : s.end] for n in names)]
 
 
 def combine(asked: str, parts: Sequence[Answer]) -> Answer:

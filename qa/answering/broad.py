@@ -214,16 +214,16 @@ def gathered(
     where: str,
     relation: str = "",
     modifier: str = "",
-    earlier: Span | None = None,
+    earlier: Sequence[Span] = (),
 ) -> Answer | None:
     """The things of `kinds` the document names, those side by side cited together; with a `relation` (`合作`), only
     those named in a sentence that says it. None when it names none.
 
-    With `earlier` (the sentence answering the question a follow-up leans on: `合作的都是哪些企业？` after
-    `财税金融职业学院跟企业一起建了多少个产业学院？`), only those it names, when it names some or says the noun asked; when
-    it names none, the answer is a refusal: the things of the document's other sentences are others' (every company
-    the letter names would be a confident wrong answer). A sentence saying neither is another topic, and the whole
-    document is gathered.
+    With `earlier` (the sentences of the question a follow-up leans on: its answer, or those naming what it named:
+    `合作的都是哪些企业？` after `财税金融职业学院跟企业一起建了多少个产业学院？`), only those they name, when they name some
+    or say the noun asked; when they name none, the answer is a refusal: the things of the document's other sentences
+    are others' (every company the letter names would be a confident wrong answer). Sentences saying neither are
+    another topic, and the whole document is gathered.
 
     A `modifier` (`技工` of 哪些技工院校) that the document says now and then narrows the list to the things named
     in a clause, or under a heading, that says it, or whose name does; when none is, the answer is a refusal that
@@ -245,13 +245,15 @@ def gathered(
         return use != "narrows" or _says_modifier(doc, m, modifier)
 
     mentioned = named(doc, kinds)
-    if earlier is not None:
-        inside = [m for m in mentioned if m.sentence.start < earlier.end and earlier.start < m.sentence.end]
-        if inside or (noun and noun in doc.plain_text[earlier.start : earlier.end]):
+    if earlier:
+        inside = [m for m in mentioned if any(m.sentence.start < e.end and e.start < m.sentence.end for e in earlier)]
+        if inside or (noun and any(noun in doc.plain_text[e.start : e.end] for e in earlier)):
             if not inside:
-                said = doc.text[earlier.start : earlier.end].strip().rstrip("。；;，,")
-                text = f"{where}没有找到具体是哪些{noun}：前一个问题的答案“{said}”没有列出。{CLOSEST}"
-                return Answer(question, in_script_of(text, doc.text), (), tuple(passages), abstained=True, scope="gather")
+                said = doc.text[earlier[0].start : earlier[0].end].strip().rstrip("。；;，,")
+                text = f"{where}没有找到具体是哪些{noun}：前一个问题说到的“{said}”没有列出。{CLOSEST}"
+                return Answer(
+                    question, in_script_of(text, doc.text), (), tuple(passages), abstained=True, scope="gather"
+                )
             mentioned = inside
     # Kept before repeats are dropped: `宇通` among the 知名企业 counts though `宇通公司` came first elsewhere.
     found = distinct([m for m in mentioned if keep(m)])

@@ -27,8 +27,8 @@ _COUNTED = r"[这那]几[个所家位项种类条]"  # these few (`这几所学�
 _EACH = r"每所|每家|各自"  # each of the things the earlier question named (`每所学校各进了几个？`)
 _PRONOUN = re.compile(f"{_POINTING}|{_COUNTED}|{_EACH}")
 # Words that point back only where they open the question: `别的` inside `界别的`, `除了` in a question that names
-# what it excepts (`除了汽车和电子商务还有哪些行业`) do not.
-_OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该)")
+# what it excepts (`除了汽车和电子商务还有哪些行业`) do not; `具体是…` asks for the particulars of what was just said.
+_OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该|具体(?:是|有|叫))")
 # A pronoun deep in a long question refers inside it (`让学校和企业都当主体，这种做法叫什么`): past this many
 # content characters only an opening pronoun leans back.
 PRONOUN_REACH = 12
@@ -75,7 +75,7 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
         # nothing, or `一共培训多少人？` would be refused for the earlier question's `文件`.
         whole = question_scope(aligned_simplified(earlier)) in WHOLE_DOCUMENT
         context = "" if whole else _resolve_one(earlier.strip(), context).text
-    resolved = _resolve_one(_absolute_years(question.strip(), context), context)
+    resolved = _resolve_one(_absolute_years(_own_relative_years(question.strip()), context), context)
     if holds is not None and resolved.focus and _adds_only_unknown(resolved.focus, context, holds):
         return Resolved(question.strip())
     return resolved
@@ -110,6 +110,15 @@ def _absolute_years(question: str, context: str) -> str:
         return question
     year = int(years.pop())
     return _RELATIVE_YEAR.sub(lambda m: f"{year + _RELATIVE_YEARS[m.group()]}年", question)
+
+
+def _own_relative_years(question: str) -> str:
+    """`question` with a year said relative to one it names before it (`163个是2024年的数，那前一年…` → `…那2023年…`)
+    written as the year it is, when it names exactly one year before; else as it is."""
+    first = _RELATIVE_YEAR.search(question)
+    if first is None:
+        return question
+    return question[: first.start()] + _absolute_years(question[first.start() :], question[: first.start()])
 
 
 def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
@@ -154,6 +163,8 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
         return True
     if _leans_back(question, fragment, lead_reaches=rule != "subject", earlier=earlier if rule == "subject" else ""):
         return True
+    if rule == "subject" and _place_in_earlier_list(fragment, earlier):
+        return True
     if not _CJK.search(fragment):
         return False  # an English (or digits-only) question is taken as it stands
     short = _content_chars(fragment) <= SHORT
@@ -170,6 +181,16 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
         or _only_part_asked(fragment)
         or (rule == "subject" and _done_with_whom_said_before(fragment, earlier))
     )
+
+
+_ORDINAL = re.compile(r"第[一二三四五六七八九十两\d]{1,3}[个所家位项条座种类]")
+_SEVERAL = re.compile(r"哪些|哪几|几[个所家位项条座种类]|多少[个所家位项条座种类]")
+
+
+def _place_in_earlier_list(fragment: str, earlier: str) -> bool:
+    """Whether the fragment asks for one place in a list (`排在第二个的是哪座城市？`) after a question asking for several
+    (`考察组去了哪几个城市？`, `一共去了几个城市？`): the list is the earlier answer's."""
+    return bool(earlier and _ORDINAL.search(fragment) and _SEVERAL.search(aligned_simplified(earlier)))
 
 
 def _done_with_whom_said_before(fragment: str, earlier: str) -> bool:
@@ -228,6 +249,10 @@ def _resolve_one(question: str, context: str) -> Resolved:
     fragment = fragment_of(question)
     if not fragment:
         return Resolved(context)
+    if _place_in_earlier_list(fragment, context):
+        # A place in the earlier answer's list (`第二个呢？`) is no counterpart of `哪几个`: swapped in, the sentence
+        # would have to say `第二个`.
+        return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=True)
     pointed = _leans_back(question, fragment, earlier=context) or _done_with_whom_said_before(fragment, context)
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
