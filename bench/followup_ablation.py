@@ -33,7 +33,13 @@ question on 2024, `要是换成高职院校…` after one on 中职学校: `answ
 merged` reading `那一年`, `这一年`, `那年` as pointing back only, not as the year the earlier question names
 (`那一年全市中职学校一共开设了多少个专业？` after a question on 2024's new majors: `followup.POINTED_YEARS`); `subject, name
 nouns new` counting a noun asking for the name (`全称`) as a topic no document holds, which keeps a follow-up alone
-(`followup._adds_only_unknown`).
+(`followup._adds_only_unknown`); `subject, verb and 的 unread` without leaning back on a question that says the verb
+or noun of one opening with a verb and 的 (`合作的都是哪些企业？` after `…跟企业一起建了多少个产业学院？`:
+`followup._done_with_whom_said_before`); `subject, places in a list unread` without reading a place in the earlier
+answer's list as leaning back and merged (`排在第二个的是哪座城市？` after `一共去了几个城市？`:
+`followup._place_in_earlier_list`); `subject, lists of all` gathering a merged follow-up's list from the whole
+document, not from the sentences the earlier question speaks of (`都有哪些企业？` after `…与企业共建了几个产业学院？`:
+`answer._earlier_sentences`).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -45,7 +51,8 @@ it; `conversations_fresh8` (seventeenth round, blind) with every rule before the
 every rule before the last two, which were found on it; `conversations_fresh11` (twentieth round, blind) with every
 rule before `own words unread`, which was found on it (the last three, twenty-first round, were found on fresh11 and
 fresh4); `conversations_fresh12` (twenty-second round, blind) and `conversations_fresh13` (twenty-third round,
-blind) with every rule. `broad` is the broad
+blind) with every rule; `conversations_fresh14` (twenty-fourth round, blind) with every rule before the last three,
+the first of which was found on fresh11 and the other two on fresh14. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -83,6 +90,7 @@ SETS = (
     "conversations_fresh11",
     "conversations_fresh12",
     "conversations_fresh13",
+    "conversations_fresh14",
 )
 
 
@@ -113,6 +121,9 @@ def main() -> None:
             "subject, few unread",
             "subject, that year merged",
             "subject, name nouns new",
+            "subject, verb and 的 unread",
+            "subject, places in a list unread",
+            "subject, lists of all",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -140,6 +151,9 @@ def main() -> None:
             levels = query.levels_as_written if off != "levels as said" else (lambda question, _: question)
             apart = kinds._level_apart if off != "level apart unchecked" else (lambda *_: "")
             own_words = answer._own_words if off != "own words unread" else (lambda _: "")
+            verb_of = followup._done_with_whom_said_before if off != "verb and 的 unread" else (lambda *_: False)
+            place = followup._place_in_earlier_list if off != "places in a list unread" else (lambda *_: False)
+            earlier = answer._earlier_sentences if off != "lists of all" else (lambda *_: [])
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -162,6 +176,9 @@ def main() -> None:
                 mock.patch.object(query, "levels_as_written", levels),
                 mock.patch.object(kinds, "_level_apart", apart),
                 mock.patch.object(answer, "_own_words", own_words),
+                mock.patch.object(followup, "_done_with_whom_said_before", verb_of),
+                mock.patch.object(followup, "_place_in_earlier_list", place),
+                mock.patch.object(answer, "_earlier_sentences", earlier),
             )
             with contextlib.ExitStack() as stack:  # more patches than Python nests in one `with`
                 for patch in patches:
