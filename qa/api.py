@@ -446,9 +446,9 @@ class QA:
             # its own words too. Answered so, it was a new question; refused both ways, its refusal names what it
             # asked, not the earlier question's words (`持续`) — unless the merged refusal already quotes the
             # follow-up's own words as the documents write them (`“一共考察了几天”`: the earlier answer lacks what
-            # it asks). A list refused because the earlier answer speaks of what it asks for and names none of them
-            # (`都有哪些企业？` after `…跟企业一起建了多少个产业学院？`) asked about that answer: read alone, it would list
-            # every company the documents name.
+            # it asks). A list refused because what the earlier question speaks of names none of the things it asks for
+            # (`都有哪些企业？` after `…跟企业一起建了多少个产业学院？`) asked about that: read alone, it would list every
+            # company the documents name.
             alone = self._answer(rewrite(asked, self.lexical), "", asked)
             whole = whole if alone.abstained and f"“{focus}”" in whole.text else alone
         parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []

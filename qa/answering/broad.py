@@ -220,7 +220,7 @@ def gathered(
     those named in a sentence that says it. None when it names none.
 
     With `earlier` (the sentences of the question a follow-up leans on: its answer, or those naming what it named:
-    `合作的都是哪些企业？` after `财税金融职业学院跟企业一起建了多少个产业学院？`), only those they name, when they name some
+    `都有哪些企业？` after `财税金融职业学院跟企业一起建了多少个产业学院？`), only those they name, when they name some
     or say the noun asked; when they name none, the answer is a refusal: the things of the document's other sentences
     are others' (every company the letter names would be a confident wrong answer). Sentences saying neither are
     another topic, and the whole document is gathered.
