@@ -1031,6 +1031,12 @@ def test_a_kind_of_school_or_a_university_said_short_is_read_as_the_documents_wr
     assert read(question, bot.lexical) == written
 
 
+def test_a_count_is_cut_to_the_clause_of_the_kind_of_school_asked(bot: QA) -> None:
+    # cut to `全市技工院校开设专业130多个` at 0.94: the clause sharing most characters, of another kind of school
+    answer = bot.ask("家里孩子要报中职，答复统计的中职专业总数是多少？")
+    assert "163个" in answer.text and "130多个" not in answer.text
+
+
 def test_a_university_swapped_in_short_is_checked_as_the_documents_name_it(bot: QA) -> None:
     # refused: the sentence had to say `河大`, which the letter writes `河南大学`
     answer = bot.ask("河大的呢？", ["郑州大学有哪些一流建设学科？"])

@@ -29,6 +29,7 @@ from qa.answering.kinds import (
     level_unheld,
     names_school_kind,
     school_kind_unheld,
+    school_kinds,
     year_contradicted,
     year_unheld,
 )
@@ -499,6 +500,9 @@ def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None 
     if not wanted or (sentence.end - sentence.start <= SHORT_ANSWER and not repeats):
         return sentence
     clauses = split_clauses(doc.text, sentence.start, sentence.end)
+    # A run naming only other kinds of school than the question's (`全市技工院校开设专业130多个` for `中职专业总数是多少`)
+    # answers of those: the clause counting the question's own (`…中等职业学校共开设163个专业`) is the one.
+    asked_schools = school_kinds(query.plain)
     best: tuple[float, Span] | None = None
     for i in range(len(clauses)):
         for j in range(i, len(clauses)):
@@ -507,6 +511,8 @@ def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None 
                 break
             plain = doc.plain_text[span.start : span.end]
             if not all(kind.holds.search(plain) for kind in wanted):
+                continue
+            if asked_schools and (said_schools := school_kinds(plain)) and not said_schools & asked_schools:
                 continue
             if avoid is not None and any(
                 _overlap(avoid, c) and not (new and new in doc.text[c.start : c.end]) for c in clauses[i : j + 1]

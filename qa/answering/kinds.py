@@ -392,7 +392,7 @@ _SCHOOL_NAMED = re.compile(
 )
 
 
-def _school_kinds(text: str) -> set[str]:
+def school_kinds(text: str) -> set[str]:
     """The kinds of school a text (simplified) names, in any of each kind's words."""
     return {kind for kind, words in _SCHOOL_KIND.items() if words.search(text)}
 
@@ -400,8 +400,8 @@ def _school_kinds(text: str) -> set[str]:
 def names_school_kind(word: str, sentence: str) -> bool:
     """Whether `word` names one kind of school (`中职学校`) that the sentence (simplified) names too, in any of the kind's
     words (`中等职业学校`)."""
-    kinds = _school_kinds(word)
-    return len(kinds) == 1 and kinds <= _school_kinds(sentence)
+    kinds = school_kinds(word)
+    return len(kinds) == 1 and kinds <= school_kinds(sentence)
 
 
 def school_kind_unheld(question: str, sentence: str) -> str:
@@ -412,7 +412,7 @@ def school_kind_unheld(question: str, sentence: str) -> str:
     if len(asked) != 1:
         return ""
     kind, found = asked[0]
-    said = _school_kinds(sentence)
+    said = school_kinds(sentence)
     if not said or kind in said:
         return ""
     named = _SCHOOL_NAMED.search(question)  # with the word for the school after it (`高职院校`), else as asked
