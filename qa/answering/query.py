@@ -632,8 +632,9 @@ def meta_intents(question: str) -> list[str]:
     return [i for i in found if i != "section" or not _situated_in_part(question)]
 
 
-# What a question asks of a part itself (`讲的是什么内容`, `标题叫什么`, `是什么主题`): none of it says what else it asks.
-_OF_A_PART = re.compile(r"标题|题目|主题|内容|讲|说|写|谈|放|叫|关于|方面|哪方面|大意|要点|重点|主要")
+# What a question asks of a part itself (`标题叫什么`, `是什么主题`), beside the scope words (`内容`, `方面`, `主要`,
+# `关于`, taken out first): none of it says what else it asks.
+_OF_A_PART = re.compile(r"标题|题目|主题|讲|说|写|谈|放|叫|大意|要点|重点")
 SITUATED_REST = 6  # content characters after the part that make it where a fact is, not what is asked
 
 
