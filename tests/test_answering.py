@@ -457,6 +457,10 @@ def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
         ("投资了多少个项目？", "共投资12个项目。", ""),
         ("婚礼耗资多少日圆？", "耗资5亿日圆。", ""),
         ("学员毕业后月薪大概多少？", "打造丹尼斯工匠学院等样板模式。", "月薪大概多少"),
+        # … and what a student pays or is paid
+        ("在郑州读中职能领到多少国家助学金？", "2024年全市中等职业学校共开设163个专业。", "多少国家助学金"),
+        ("中职学费一年多少？", "2024年全市中等职业学校共开设163个专业。", "学费一年多少"),
+        ("中职学费一年多少？", "中职学费每年2000元。", ""),
         ("他花费多少时间毕业？", "仅一个月就毕业。", ""),
         ("有几所学校开设", "有多所学校开设人工智能专业。", ""),
         # things named one by one, and a head count given as a bare figure, answer too
@@ -479,6 +483,9 @@ def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
         ("41所中职学校里有几所是示范校？", "郑州市共有41所中职学校通过验收。", "几所"),
         ("41所中职学校里有几所是示范校？", "共有41所中职学校通过验收,其中12所为示范校。", ""),
         ("10个委员会分了几批成立？", "分2批成立110个委员会。", ""),
+        # batches are counted in 个 only as 个批次: the committees a sentence counts are no count of them
+        ("委员会是陆续组建的，分了几批？", "分批成立汽车、电子商务等10个行业职业教育校企合作指导委员会。", "几批"),
+        ("委员会分了几批？", "委员会分3个批次成立。", ""),
         # people counted with no unit are counted in 名, in a follow-up merged with its earlier question too
         ("中职一共有多少学生？", "2024年全市中等职业学校共开设163个专业。", "多少学生"),
         ("这些专业里有多少学生 中职专业总数是多少？", "2024年全市中等职业学校共开设163个专业。", "多少学生"),

@@ -185,13 +185,16 @@ def counted(unit: str) -> str:
 
 
 # The units that count the same things: a question's `多少名学生` is answered by `3万余人`, `几天` by `5日`, `多少家企业` by
-# `1000多个`. `个` counts anything, so a question counting in it asks only for some count.
-_SAME_UNITS = ("人名位", "天日", "家所个", "项个", "条个", "种类个", "批个", "场次个")
+# `1000多个`. `个` counts anything, so a question counting in it asks only for some count. Batches are counted in 个
+# only as `3个批次`: `分批成立…10个…委员会` counts the committees, not the batches.
+_SAME_UNITS = ("人名位", "天日", "家所个", "项个", "条个", "种类个", "场次个")
+_AS_UNIT = {"批": "个批"}
 
 
 def _in_units(unit: str) -> str:
     same = "".join(dict.fromkeys(unit + "".join(s for s in _SAME_UNITS if unit in s)))
-    return rf"(?:{NUMERAL}(?:万|亿)?[多余]?|多|若干)[{same}]"
+    named = f"|{_AS_UNIT[unit]}" if unit in _AS_UNIT else ""
+    return rf"(?:{NUMERAL}(?:万|亿)?[多余]?|多|若干)(?:[{same}]{named})"
 
 
 # What else a question may ask beside its count (`哪位皇帝发动了几次战役`): the count is then no answer asked for.
@@ -209,11 +212,13 @@ _NO_COUNT_ASKED = re.compile(rf"(?:[\d{CHINESE_DIGITS}]|只有|仅有|只|仅)$"
 _HEADCOUNT = re.compile(r"(?:人口|人数|总数|总计|共计)[^，,。；;]{0,6}?\d")
 
 
-# What was spent or is paid, asked (`总投入是多少`, `投资多少？`, `月薪大概多少`): a sum of money too, though none of the
+# What was spent or is paid, asked (`总投入是多少`, `投资多少？`, `月薪大概多少`, `多少助学金`): a sum of money too, though none of the
 # money kind's words says so; not when the question names what it is counted in (`耗资多少日圆`, `花费多少时间`,
 # `投资了多少个项目`).
 _SPENT_ASKED = re.compile(
     r"(?:投入|投资|花费|耗资|造价|成本|开支|支出|月薪|年薪|薪水|薪资|薪酬|待遇)[^，,。？?]{0,6}多少(?=[钱元？?，,。！!]|$)"
+    # what a student pays or is paid (`多少国家助学金`, `学费一年多少`), which the money kind's words do not name either
+    r"|(?:助学金|奖学金|学费|津贴)[^，,。？?]{0,6}多少(?=[钱元？?，,。！!]|$)|多少[^，,。？?]{0,4}(?:助学金|奖学金|学费|津贴)"
 )
 
 
