@@ -38,6 +38,7 @@ from qa.answering.query import (
     levels_as_written,
     meta_intents,
     pleasantry,
+    rewrite,
     said_as_name,
     school_kinds_as_written,
     universities_as_written,
@@ -117,6 +118,9 @@ def test_long_sentence_is_trimmed_to_the_answering_clause(bot: QA) -> None:
         ("这封信落款的年月日是？", "2024年9月27日"),
         ("回函最后一行写的日子是哪天？", "2024年9月27日"),
         ("教育局这次回应的是一份什么名称的提案？", "关于深化产教融合提升人力资源质量的提案"),
+        # the sender asked as `哪个单位在答复`, the proposal's title after a comma
+        ("又是哪个单位在答复？", "郑州市教育局"),
+        ("对方当初递上来的提案，标题叫什么？", "关于深化产教融合提升人力资源质量的提案"),
     ],
 )
 def test_questions_about_the_letter_itself(bot: QA, question: str, expected: str) -> None:
@@ -1029,6 +1033,8 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
         (universities_as_written, "郑州铁路职院有几个专业群进了双高？", "郑州铁路职业技术学院有几个专业群进了双高？"),
         (universities_as_written, "听说旅游职院开了订单班？", "听说旅游职业学院开了订单班？"),
         (universities_as_written, "航空职院开了几个专业？", "航空职院开了几个专业？"),  # no such college in the letter
+        # each character said may stand for a word of the name (`郑铁` was read `郑` + 铁路职业技术学院)
+        (universities_as_written, "我在郑铁职院当老师", "我在郑州铁路职业技术学院当老师"),
         (universities_as_written, "高职院校有几所？", "高职院校有几所？"),  # a kind of school, not a short name
     ],
 )
@@ -1036,6 +1042,28 @@ def test_a_kind_of_school_or_a_university_said_short_is_read_as_the_documents_wr
     bot: QA, read: Callable[[str, LexicalIndex], str], question: str, written: str
 ) -> None:
     assert read(question, bot.lexical) == written
+
+
+def test_a_year_written_in_chinese_numerals_is_read_as_a_year(bot: QA) -> None:
+    assert rewrite("二〇二一年中职新增备案了多少个专业？", bot.lexical) == "2021年中职新增备案了多少个专业？"
+    assert rewrite("二零二四年", bot.lexical) == "2024年"
+    # only four digits before 年: `十二年` and `一二年级` are no years
+    assert rewrite("读了十二年书", bot.lexical) == "读了十二年书"
+    answer = bot.ask("前几年，比如二〇二一年，中职备案新增专业数是多少")
+    assert answer.abstained and "2021年" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "听说郑州电子信息职院也跟企业一块办了产业学院，办了几个啊",  # a college said short after its place and field
+        "河南工大有没有学科进了一流建设？哪个学科",  # a university said short after its place (`工大`)
+    ],
+)
+def test_a_college_said_short_that_the_letter_never_names_is_refused_naming_it(bot: QA, question: str) -> None:
+    name = question_names(question)[0]
+    answer = bot.ask(question)
+    assert answer.abstained and f"“{name}”" in answer.text
 
 
 def test_a_count_is_cut_to_the_clause_of_the_kind_of_school_asked(bot: QA) -> None:

@@ -347,6 +347,19 @@ def test_what_there_is_of_a_type_is_gathered_by_its_own_words_after_any_question
 def test_the_whole_read_for_a_kind_of_thing_is_a_gathering(bot: QA) -> None:
     # `通读全文`, `里面`, `点名` were read as words naming what to gather of, and the question as a fact question
     assert analyse("通读全文，里面点名提到过哪些企业？", bot.lexical).scope == "gather"
+    assert analyse("通篇看下来，信里点到名字的高校有哪些？", bot.lexical).scope == "gather"
+
+
+def test_a_word_for_the_same_kind_before_the_type_narrows_nothing(bot: QA) -> None:
+    # `企业品牌` listed only the companies of the sentence saying `知名企业`
+    answer = bot.ask("信里出现过的企业品牌都有哪些？")
+    assert answer.scope == "gather" and "希尔顿" in answer.text and "阿里巴巴" in answer.text
+    assert "希尔顿" not in bot.ask("信里提到了哪些知名企业？").text  # a word that does narrow still narrows
+
+
+def test_plans_asked_at_the_end_of_the_letter_are_its_plans(bot: QA) -> None:
+    answer = bot.ask("教育局在信的结尾对以后的工作有什么安排？")
+    assert answer.scope == "section" and "七、下一步工作打算" in answer.text
 
 
 def test_a_follow_up_opening_with_a_verb_and_的_leans_back_only_on_a_question_saying_it() -> None:

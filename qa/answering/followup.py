@@ -183,8 +183,9 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
     )
 
 
-_ORDINAL = re.compile(r"第[一二三四五六七八九十两\d]{1,3}[个所家位项条座种类]")
-_SEVERAL = re.compile(r"哪些|哪几|几[个所家位项条座种类]|多少[个所家位项条座种类]")
+_PLACES = "个所家位项条座种类份篇部批"  # what a list's items are counted in (`第三份` of 哪几份…文件)
+_ORDINAL = re.compile(rf"第[一二三四五六七八九十两\d]{{1,3}}[{_PLACES}]")
+_SEVERAL = re.compile(rf"哪些|哪几|几[{_PLACES}]|多少[{_PLACES}]")
 
 
 def _place_in_earlier_list(fragment: str, earlier: str) -> bool:

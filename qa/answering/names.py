@@ -42,6 +42,8 @@ SUFFIXES: dict[str, EntityType] = {
         ),
         "org",
     ),
+    # a college or university said short after its place or field (`郑州电子信息职院`, `河南工大`)
+    **dict.fromkeys(_words("职院 职大 工大 农大 师大"), "org"),
     **dict.fromkeys(_words("市 省 县 区 镇 乡 村 州 岛 山 河 湖"), "place"),
 }
 _ORG_SUFFIXES = tuple(word for word, kind in SUFFIXES.items() if kind == "org" and len(word) >= 2)

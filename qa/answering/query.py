@@ -94,7 +94,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:开头|抬头)[^，,。]{0,4}称呼|称呼的?(?:那位|哪位|是谁)"
     ),
     "sender": re.compile(
-        r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)(?:答复|回复|写|发|作答|作出|做出|给出)|"
+        r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)在?(?:答复|回复|写|发|作答|作出|做出|给出)|"
         r"(?:答复|回复|回函|复函|这封信)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
         r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人|发信单位|发文单位|发函单位|"
         # who wrote it, said of the writing: `给委员写这封回复的单位是哪家`
@@ -111,7 +111,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:文末|信末|末尾|结尾|最后)[^，,。]{0,4}(?:日期|时间|落款|日子)"  # `日子`, a date said as a citizen says it
     ),
     "proposal": re.compile(
-        r"(?:什么|哪个|哪项|哪份|哪一)[^，,。？?]{0,5}提案|提案[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))"
+        r"(?:什么|哪个|哪项|哪份|哪一)[^，,。？?]{0,5}提案|提案[，,]?[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))"
     ),
     "section": re.compile(
         r"第(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
@@ -471,7 +471,18 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     when only `六所` does).
     """
     question = universities_as_written(kinds_as_written(in_documents_script(question, lexical), lexical), lexical)
+    question = _YEAR_IN_CHINESE.sub(lambda m: _year_as_written(m.group(), lexical), question)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+
+
+# A year written digit by digit in Chinese numerals (`二〇二三年`, `二零二一年`): the checks read years in Arabic digits.
+_YEAR_DIGITS = {**{d: str(i) for i, d in enumerate(DIGITS)}, "〇": "0", "○": "0"}
+_YEAR_IN_CHINESE = re.compile(rf"(?<![{DIGITS}〇○十百千万])[{DIGITS}〇○]{{4}}(?=年)")
+
+
+def _year_as_written(year: str, lexical: LexicalIndex) -> str:
+    """`二〇二三` → `2023`, unless the documents write it so."""
+    return year if lexical.occurs(year + "年") else "".join(_YEAR_DIGITS[d] for d in year)
 
 
 # A university or college said short (`郑大`, `河南农大`; `铁路职院`, `财税金融职院`): up to `reach` characters before its
@@ -503,7 +514,8 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
                     continue
                 if dictionary_frequency(short) >= _COMMON_WORD and tag_in_dictionary(short) != "j":
                     break
-                said = lexical.said(re.compile(re.escape(start) + rest))
+                # Each character said may stand for a word of the name (`郑铁职院` for 郑州铁路职业技术学院).
+                said = lexical.said(re.compile("[\u4e00-\u9fff]{0,2}?".join(map(re.escape, start)) + rest))
                 # Each a name whole, not words before one (`除了台湾大学` of 除了大马哈鱼).
                 names = [n for n in said if question_names(n, named) == [n]]
                 shortest = [n for n in names if len(n) == min(map(len, names))] if names else []

@@ -46,7 +46,7 @@ _WITH_WHOM = re.compile(
 )
 
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
-_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名)(?:过|了)?的"
+_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名|点到名字|点到)(?:过|了)?的"
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
 
 
@@ -144,7 +144,11 @@ SCOPE_WORDS = re.compile(
     # the document itself and joining words: `报告里提到了哪些单位或企业` names nothing but the types
     r"(?:这份|这篇|这个|该|本)?(?:报告|计划|通知|文件|文章|材料|答复|回信|回复|文档|方案|信)(?:里|中|内)?|或者|或|和|及|与|"
     # … and the whole of it read, or named in it: `通读全文，里面点名提到过哪些企业`
-    r"(?:通读|纵观|整个|整篇)?全文|里面|文中|点名"
+    r"(?:通读|纵观|整个|整篇)?全文|里面|文中|点名|"
+    # … said as a reader says it: `通篇看下来，信里点到名字的高校有哪些`
+    r"通篇(?:看下来|读下来|看完|读完)?|从头到尾|点到名字|"
+    # where in it: `在信的结尾对以后的工作有什么安排`
+    r"结尾|末尾|信末|文末"
 )
 
 # Two asks joined in one question (`谁写给谁`, `什么时候去了哪里`, `提案人是谁、答复单位是哪个`).
@@ -226,8 +230,10 @@ def gather_modifier(plain: str) -> str:
     if m is None:
         return ""
     said = next(m.group(g) for g in _MODIFIER_GROUPS if m.group(g) is not None)
-    # Words joined to the type (`金额和数量`) are another thing asked for, not a narrower kind of it.
-    if _NO_NARROWING.fullmatch(said) or re.search(r"[和或及与、]", said):
+    # Words joined to the type (`金额和数量`) are another thing asked for, not a narrower kind of it; a word for the same
+    # kind (`企业品牌`) narrows nothing either.
+    kinds = {_TYPE_WORD[w] for w in m.group(*_TYPE_GROUPS) if w}
+    if _NO_NARROWING.fullmatch(said) or re.search(r"[和或及与、]", said) or _TYPE_WORD.get(said) in kinds:
         return ""
     return said.removesuffix("的")
 
