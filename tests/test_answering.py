@@ -1066,6 +1066,14 @@ def test_a_college_said_short_that_the_letter_never_names_is_refused_naming_it(b
     assert answer.abstained and f"“{name}”" in answer.text
 
 
+def test_a_company_asked_to_be_named_is_not_given_by_a_sentence_naming_none(bot: QA) -> None:
+    # answered at 0.74 from the sentence on the model (`校企牵头`), which names no company
+    answer = bot.ask("金水科教园区那个市域产教联合体是哪家企业牵的头？")
+    assert answer.abstained and "哪家企业" in answer.text
+    named = bot.ask("郑州市国防科技学校与哪家企业合作建立了产教融合学院？")
+    assert not named.abstained and "宇通" in named.text
+
+
 def test_a_count_is_cut_to_the_clause_of_the_kind_of_school_asked(bot: QA) -> None:
     # cut to `全市技工院校开设专业130多个` at 0.94: the clause sharing most characters, of another kind of school
     answer = bot.ask("家里孩子要报中职，答复统计的中职专业总数是多少？")

@@ -41,7 +41,9 @@ from qa.answering.names import (
     name_apart,
     name_unheld,
     offsets,
+    plausible,
     tag,
+    tagged_entities,
 )
 from qa.answering.query import (
     QUESTION_WORDS,
@@ -55,6 +57,7 @@ from qa.answering.query import (
     top_level,
     without_filler,
 )
+from qa.answering.scope import NAME_ENDS, named_kind_asked
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -193,8 +196,9 @@ def _not_given(
     to be named that it only counts; a part a follow-up swapped in, or a follow-up's own ask, that it does not say; a
     level, a kind of school, or a count in the unit asked that it never gives; an organisation it never names beside
     another of its kind; an attribute asked that no document holds and it says nothing like; several things asked of
-    one it only lists among others; a year no document holds; a count the question names that it gives as another;
-    and a title no document holds, which no sentence is about."""
+    one it only lists among others; a company or school asked to be named, of which it names none; a year no document
+    holds; a count the question names that it gives as another; and a title no document holds, which no sentence is
+    about."""
     if query.titles_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
@@ -253,6 +257,13 @@ def _not_given(
     if item:
         text = f"{ctx.where}没有找到答案：最接近的句子只是列举了“{item}”，没有说它的“{noun}”。"
         return _refusal(asked, question, text, ctx, confidence)
+    # A company or school asked to be named (`金水科教园区那个联合体是哪家企业牵的头`), of a sentence naming none of that
+    # kind, neither one the document names nor a word ending as such a name does (`…校企牵头…的模式`): it speaks of the
+    # topic, not of which one. A merged follow-up is read by its own words (`这些研究院招收什么人才` after `哪几所大学…`).
+    kind, wh = named_kind_asked(own or query.plain)
+    if kind and not _may_name(kind, best.plain, doc):
+        text = f"{ctx.where}没有找到答案：最接近的句子没有说是{wh}。"
+        return _refusal(asked, question, text, ctx, confidence)
     # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
     # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.
     aside = fellows_unlisted(own or query.plain, best.plain)
@@ -286,6 +297,22 @@ def _not_given(
         text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{uncounted}”。"
         return _refusal(asked, question, text, ctx, confidence)
     return None
+
+
+def _may_name(kind: str, plain: str, doc: Document) -> bool:
+    """Whether a sentence (simplified) may name a thing of `kind` (`company`, `school`): one the document names
+    (`qa.answering.gather`), a word ending as such a name (`…大学`, `…公司`), a word in Latin letters (`GT-R`), or a name
+    jieba tags that is no place or person and does not end as another kind's name (`东芝`; not `郑州铁路职业技术学院` for
+    a company)."""
+    if NAME_ENDS[kind].search(plain) or _LATIN_WORD.search(plain):
+        return True
+    if any(simplified(name) in plain for name in names_of(doc, kind)):
+        return True
+    others = [ends for other, ends in NAME_ENDS.items() if other != kind]
+    return any(
+        type_ not in ("place", "person") and plausible(name, type_) and not any(e.fullmatch(name) for e in others)
+        for _, _, name, type_ in tagged_entities(plain)
+    )
 
 
 def _own_words(ctx: AnswerContext) -> str:

@@ -203,6 +203,30 @@ def gather_types(plain: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_TYPE_WORD[w] for w in m.group(*_TYPE_GROUPS) if w))
 
 
+# One or more named things of a kind asked for (`哪家企业牵的头`, `跟宇通合作的是哪所学校`): an answer names one.
+_NAMED_KINDS = ("company", "school")
+_ONE_NAMED = re.compile(
+    r"(?:哪一?[家所个]|哪些|哪几[家所个])("
+    + "|".join(sorted((w for k in _NAMED_KINDS for w in GATHER_TYPES[k]), key=len, reverse=True))
+    + ")"
+)
+
+
+# A name of each kind by how it ends (`国立中兴大学法商学院`, `广西柳州钢铁厂`'s 公司 aside): what a sentence may name that
+# the document's gathered names miss. `企业` is no name's end (`重点企业`).
+NAME_ENDS = {
+    "company": re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}(?:公司|集团)"),
+    "school": re.compile(r"[\u4e00-\u9fff]{2,}(?:大学|学院|研究院|学校|中学|小学|高中|职院)"),
+}
+
+
+def named_kind_asked(plain: str) -> tuple[str, str]:
+    """The kind of thing a question asks to have named (`company`) and the words asking it (`哪家企业`); ('', '') when
+    it asks for none of `_NAMED_KINDS`."""
+    m = _ONE_NAMED.search(plain)
+    return (_TYPE_WORD[m.group(1)], m.group()) if m else ("", "")
+
+
 def gather_relation(plain: str) -> str:
     """The relation a gathering asks about (`合作` of 学校和哪些企业合作), '' when it asks for every one named."""
     m = _WITH_WHOM.search(plain)
