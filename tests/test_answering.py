@@ -1478,3 +1478,14 @@ def test_a_question_about_the_letter_naming_a_person_no_document_holds_asks_abou
     assert "2024年9月27日" in bot.ask("王素梅委员提的提案，教育局是哪天答复的？").text
     # a common word jieba tags as a name of another kind (`正文`, nz) is no name the documents must hold
     assert "三、坚持做好职教宣传" in bot.ask("正文第三部分的大标题怎么写的？").text
+
+
+def test_one_place_in_a_list_is_named_before_the_sentence_listing_it(bot: QA) -> None:
+    earlier = ["考察组去了哪几个城市？"]
+    answer = bot.ask("排在第二个的是哪座城市？", earlier)
+    assert not answer.abstained and answer.text.startswith("第二个是武汉：")
+    assert "南京、武汉、广州" in answer.citations[0].text
+    assert bot.ask("第二个呢？", earlier).text.startswith("第二个是武汉：")
+    # past the list's end: refused, saying what the list holds
+    past = bot.ask("第五个呢？", earlier)
+    assert past.abstained and "只列举了3个（南京、武汉、广州）" in past.text
