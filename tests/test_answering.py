@@ -27,6 +27,7 @@ from qa.answering.kinds import (
     count_qualified,
     count_unheld,
     level_unheld,
+    place_unit_unheld,
     school_kind_unheld,
     year_contradicted,
     year_unheld,
@@ -1489,3 +1490,19 @@ def test_one_place_in_a_list_is_named_before_the_sentence_listing_it(bot: QA) ->
     # past the list's end: refused, saying what the list holds
     past = bot.ask("第五个呢？", earlier)
     assert past.abstained and "只列举了3个（南京、武汉、广州）" in past.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unheld"),
+    [
+        ("港大那家落在郑州哪个区？", "香港理工和香港大学等六所大学郑州研究院已经成功签定合作协议。", "哪个区"),
+        ("哪个区的联合体入选了？", "高新区、经开区市域产教联合体已成功入选省级建设单位。", ""),
+        ("学校在哪个县？", "学校位于新郑县。", ""),
+        ("事件发生于哪一个县市？", "事件发生在高雄市。", ""),  # either unit of a pair answers
+        ("工程位于哪一个乡镇境内？", "工程位于高石碑镇境内。", ""),
+        ("工程位于哪一个乡镇境内？", "工程已经完工。", "哪一个乡镇"),
+        ("研究院落户在郑州哪个区域？", "六所大学郑州研究院已经成功签定合作协议。", ""),  # a region, not a district
+    ],
+)
+def test_a_district_asked_is_not_given_by_a_sentence_naming_none(question: str, sentence: str, unheld: str) -> None:
+    assert place_unit_unheld(question, sentence) == unheld

@@ -29,6 +29,7 @@ from qa.answering.kinds import (
     counts_exactly,
     level_unheld,
     names_school_kind,
+    place_unit_unheld,
     school_kind_unheld,
     school_kinds,
     year_contradicted,
@@ -271,6 +272,11 @@ def _not_given(
     kind, wh = named_kind_asked(own or query.plain)
     if kind and not _may_name(kind, best.plain, doc):
         text = f"{ctx.where}没有找到答案：最接近的句子没有说是{wh}。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A district or town asked (`港大那家落在郑州哪个区？`) of a sentence naming none.
+    unit = place_unit_unheld(own or query.plain, best.plain)
+    if unit:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有说在{unit}。"
         return _refusal(asked, question, text, ctx, confidence)
     # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
     # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.

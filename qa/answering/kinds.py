@@ -508,6 +508,21 @@ def year_unheld(absent: Sequence[str], question: str) -> str:
     return ""
 
 
+# A district, county or town asked to be named (`落在郑州哪个区`), and its unit.
+_PLACE_UNIT_ASKED = re.compile(r"哪一?个(乡镇|县市|县区|区县|市县|区|县|镇|乡|街道|园区)(?!域)")
+_PLACE_UNITS = {"乡镇": "乡|镇", "县市": "县|市", "县区": "县|区", "区县": "区|县", "市县": "市|县"}  # either answers
+
+
+def place_unit_unheld(question: str, sentence: str) -> str:
+    """The district, county or town a question (simplified) asks for (`哪个区` of 港大那家落在郑州哪个区), when the sentence
+    (simplified) names no place in that unit (`…郑州研究院已经成功签定合作协议`): it says what is there, not where. ''
+    when none is asked or the sentence names one (`高新区`, and any word ending in the unit, `发达地区` too)."""
+    m = _PLACE_UNIT_ASKED.search(question)
+    if m is None or re.search(rf"[\u4e00-\u9fff](?:{_PLACE_UNITS.get(m[1], m[1])})", sentence):
+        return ""
+    return m.group()
+
+
 def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> tuple[str, str]:
     """A year a count question (simplified) dates what it counts in (one of `years`: `2023` of 2023年新增了多少个专业)
     where the sentence (simplified) dates its own in other years and never in it (`2024年…新增备案83个专业`): a count
