@@ -52,7 +52,8 @@ every rule before the last two, which were found on it; `conversations_fresh11` 
 rule before `own words unread`, which was found on it (the last three, twenty-first round, were found on fresh11 and
 fresh4); `conversations_fresh12` (twenty-second round, blind) and `conversations_fresh13` (twenty-third round,
 blind) with every rule; `conversations_fresh14` (twenty-fourth round, blind) with every rule before the last three,
-the first of which was found on fresh11 and the other two on fresh14. `broad` is the broad
+the first of which was found on fresh11 and the other two on fresh14; `conversations_fresh15` (twenty-fifth round,
+blind) and `conversations_fresh16` (the same round, blind, scored and never read) with every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -91,6 +92,8 @@ SETS = (
     "conversations_fresh12",
     "conversations_fresh13",
     "conversations_fresh14",
+    "conversations_fresh15",
+    "conversations_fresh16",
 )
 
 
