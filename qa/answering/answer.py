@@ -29,6 +29,7 @@ from qa.answering.kinds import (
     counts_exactly,
     level_unheld,
     names_school_kind,
+    place_asked,
     place_unit_unheld,
     school_kind_unheld,
     school_kinds,
@@ -59,7 +60,7 @@ from qa.answering.query import (
     top_level,
     without_filler,
 )
-from qa.answering.scope import NAME_ENDS, named_kind_asked, place_asked, types_named
+from qa.answering.scope import NAME_ENDS, named_kind_asked, types_named
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -179,15 +180,15 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     )
     body = citation.text.rstrip("。；;，,：:")
     # One place in the sentence's list asked (`第二个呢？`): named before the sentence, or refused past the list's end.
-    place, items = _placed(simplified(ctx.focus) or query.plain, query.plain, doc, span)
-    at = chinese_number(place[1:-1]) if place else 0
+    number, unit, items = _placed(simplified(ctx.focus) or query.plain, query.plain, doc, span)
+    at, place = chinese_number(number) if number else 0, f"第{number}{unit}"
     if len(items) >= 2 and at > len(items):
         listed = "、".join(items)
-        text = f"{ctx.where}没有找到答案：最接近的句子只列举了{len(items)}{place[-1]}（{listed}），没有{place}。"
+        text = f"{ctx.where}没有找到答案：最接近的句子只列举了{len(items)}{unit}（{listed}），没有{place}。"
         return replace(_refusal(asked, question, text, ctx, confidence), checked=True)
     return Answer(
         asked,
-        f"{place}是{items[at - 1]}：{body}[1]。" if place and 1 <= at <= len(items) else f"{body}[1]。",
+        f"{place}是{items[at - 1]}：{body}[1]。" if 1 <= at <= len(items) else f"{body}[1]。",
         (citation,),
         tuple(ctx.passages),
         False,
@@ -313,18 +314,18 @@ def _not_given(
     return None
 
 
-def _placed(own: str, plain: str, doc: Document, span: Span) -> tuple[str, list[str]]:
+def _placed(own: str, plain: str, doc: Document, span: Span) -> tuple[str, str, list[str]]:
     """One place in a list asked to be named (`排在第二个的是哪座城市？`, or a follow-up's own `第二个` after `…去了哪几个
-    城市？`), with the things of the kind the question names in the order the sentence names them: (`第二个`, [`南京`,
-    `武汉`, `广州`]). ('', []) when no place is asked or the sentence names none of that kind."""
+    城市？`), with the things of the kind the question names in the order the sentence names them: (`二`, `个`, [`南京`,
+    `武汉`, `广州`]). ('', '', []) when no place is asked or the sentence names none of that kind."""
     number, unit = place_asked(own)
     if not number:
-        return "", []
+        return "", "", []
     for kind in types_named(plain):
         items = list(dict.fromkeys(m.name for m in named(doc, kind) if span.start <= m.span.start < span.end))
         if items:
-            return f"第{number}{unit}", items
-    return "", []
+            return number, unit, items
+    return "", "", []
 
 
 def _may_name(kind: str, plain: str, doc: Document) -> bool:

@@ -439,6 +439,21 @@ _SIZE_AFTER = re.compile(r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=�
 _ORDINAL_ASKED = re.compile(r"的?(?:是|为|叫)?(?:哪|什么|谁|啥)|的?呢")
 
 
+# … and read whole: one place in a list asked to be named, with its number and classifier (`第二个` of 排在第二个的是
+# 哪座城市, of a follow-up's own `第二个呢？`, which the resolver keeps as `第二个`).
+_PLACE_ASKED = re.compile(
+    r"第(?P<number>[一二两三四五六七八九十]{1,2}|\d{1,2})(?P<unit>[个所家位座份项条种])"
+    rf"(?=(?:{_ORDINAL_ASKED.pattern})|[？?]?$)"
+)
+
+
+def place_asked(plain: str) -> tuple[str, str]:
+    """The number and classifier of one place in a list asked to be named (`二`, `个` of 排在第二个的是哪座城市), ('', '')
+    when none is."""
+    m = _PLACE_ASKED.search(plain)
+    return (m["number"], m["unit"]) if m else ("", "")
+
+
 def answer_size(question: str, start: int, end: int) -> bool:
     """Whether the number at `start:end` of `question` (simplified) is the size of the answer asked for (`哪三所`,
     `举两个例子`, `三所本科层次职业学校分别叫什么`), not a count a document must give; an ordinal asked to be named

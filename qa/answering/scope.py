@@ -227,21 +227,6 @@ def named_kind_asked(plain: str) -> tuple[str, str]:
     return (_TYPE_WORD[m.group(1)], m.group()) if m else ("", "")
 
 
-# One place in a list asked to be named (`排在第二个的是哪座城市？`, `第三所是哪所`, `第二个呢？`): the number and its
-# classifier.
-_PLACE_ASKED = re.compile(
-    r"第(?P<number>[一二两三四五六七八九十]{1,2}|\d{1,2})(?P<unit>[个所家位座份项条种])"
-    r"(?=的?(?:是|为|叫)?(?:哪|什么|谁|啥)|的?呢|[？?]?$)"
-)
-
-
-def place_asked(plain: str) -> tuple[str, str]:
-    """The number and classifier of one place in a list asked to be named (`二`, `个` of 排在第二个的是哪座城市), ('', '')
-    when none is."""
-    m = _PLACE_ASKED.search(plain)
-    return (m["number"], m["unit"]) if m else ("", "")
-
-
 def types_named(plain: str) -> tuple[str, ...]:
     """The kinds of thing a question names by their type words (`city` of 哪座城市, of 去了哪几个城市), in its order."""
     found = sorted((m.start(), _TYPE_WORD[m.group()]) for m in re.finditer(_TYPE_ALT, plain))
