@@ -188,13 +188,24 @@ def listed_only(question: str, asked: str, sentence: str) -> str:
     return ""
 
 
-# What a question sets aside to ask for the rest (`除去汽车维修、航空物流两类，其余…有哪些`): the things after `除`, up to
-# where it asks on; a count closing them (`两类`) counts them, and is none of them.
+# What a question sets aside to ask for the rest (`除去汽车维修、航空物流两类，其余…有哪些`, `不算中职和技工，…`): the
+# things after `除` or `不算`, up to where it asks on; a count closing them (`两类`) counts them, and is none of them.
 _SET_ASIDE = re.compile(
-    r"除(?:了|去|开)?(?P<items>[^，,。？?！!；;]+?)(?:以外|之外|外)?(?=[，,]|还|其余|其他|另外|别的)"
+    r"(?:除(?:了|去|开)?|不算|不包括|不含|不计)(?P<items>[^，,。？?！!；;]+?)(?:以外|之外|外|在内)?"
+    r"(?=[，,]|还|其余|其他|另外|别的)"
 )
 _ITEM_BREAKS = re.compile(r"以及|[、和与及跟]")
 _COUNT_TAIL = re.compile(r"(?:这|那)?[\d一二三四五六七八九十两几]+[个类项种家所条]$")
+
+
+def without_set_aside(question: str) -> str:
+    """`question` (simplified) with the things it sets aside blanked (`不算中职和技工，郑州高职院校…` keeps `高职院校`
+    alone): it asks about the rest, not them."""
+    aside = _SET_ASIDE.search(question)
+    if aside is None:
+        return question
+    start, end = aside.span("items")
+    return question[:start] + " " * (end - start) + question[end:]
 
 
 def fellows_unlisted(question: str, sentence: str) -> tuple[str, ...]:

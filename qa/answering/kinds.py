@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from qa.answering.attributes import without_set_aside
 from qa.answering.names import tag
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
@@ -412,7 +413,8 @@ def names_school_kind(word: str, sentence: str) -> bool:
 def school_kind_unheld(question: str, sentence: str) -> str:
     """The kind of school a question (simplified) asks about (`高职院校`) when the sentence names schools of other kinds
     only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
-    none or several (a comparison)."""
+    none or several (a comparison). The kinds it sets aside (`不算中职和技工，…`) it does not ask about."""
+    question = without_set_aside(question)
     asked = [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
     if len(asked) != 1:
         return ""
