@@ -60,6 +60,9 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         # how far the parts are numbered, and the whole read for a kind of thing
         ("答复正文按一、二、三编号，最后一个编号是几？", "outline"),
         ("正文的大标题一直编到了第几？", "outline"),
+        # its parts said as blocks or as top headings
+        ("这封信是按什么样的板块来写的？", "outline"),
+        ("说说答复里的一级标题。", "outline"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
         ("用一句话介绍宇通学院？", "fact"),  # a sentence asked of a thing, not the gist
     ],
@@ -348,6 +351,24 @@ def test_the_whole_read_for_a_kind_of_thing_is_a_gathering(bot: QA) -> None:
     # `通读全文`, `里面`, `点名` were read as words naming what to gather of, and the question as a fact question
     assert analyse("通读全文，里面点名提到过哪些企业？", bot.lexical).scope == "gather"
     assert analyse("通篇看下来，信里点到名字的高校有哪些？", bot.lexical).scope == "gather"
+
+
+@pytest.mark.parametrize(
+    ("question", "scope"),
+    [
+        # words saying how the question is put (`仔细`, `下来`) do not narrow a gathering
+        ("从头读下来，文中点名说到的企业都有哪些？", "gather"),
+        ("仔细读下来，信里提到的大学都有哪些？", "gather"),
+        # words that may narrow it still do: a verb and its object, a name, a place word, a pronoun for the subject
+        ("新增备案的专业有哪些？", "fact"),
+        ("线上举办了哪些活动？", "fact"),
+        ("此鱼分布在哪些地区？", "fact"),
+        ("五月艾分布在哪些地区？", "fact"),  # a time word with a numeral is a date, or a name's part
+        ("郑州大学有哪些学科属于一流建设学科？", "fact"),
+    ],
+)
+def test_words_saying_how_a_gathering_is_put_narrow_nothing(bot: QA, question: str, scope: str) -> None:
+    assert analyse(question, bot.lexical).scope == scope
 
 
 def test_a_word_for_the_same_kind_before_the_type_narrows_nothing(bot: QA) -> None:

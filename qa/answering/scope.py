@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from qa.answering.names import tag
+
 Scope = Literal["fact", "outline", "summary", "section", "gather", "mention", "multi"]
 
 # What a gathering question asks to collect (`提到了哪些企业`): the type noun after the wh-word.
@@ -84,6 +86,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"(?:讲|说|谈|写|答复)了(?:几|哪几|多少)(?:件|个|点|项)(?:事|事情|方面|问题|内容)?[？?]?$|"
             r"结构(?:是)?(?:怎样|怎么样|什么|如何)|提纲|目录|大纲|"
             r"(?:有|分)?哪(?:几|些)(?:个)?(?:大)?(?:部分|章节|板块)|(?:各|每个?)(?:部分|章节)的?(?:标题|内容)|小标题|"
+            # its parts said as blocks or top headings: `按什么板块组织的`, `说几个一级标题`
+            r"(?:按|分)?什么(?:样的)?板块|一级标题|"
             # how far its parts are numbered: `一、二、三……编号，一直编到了第几？`, `最后一个编号是几？`
             r"编到了?第?几|最后一?个?编号是(?:几|多少)"
         ),
@@ -175,10 +179,33 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
             if "count" in fact_kinds and re.search(r"多少|几", plain):
                 continue
             rest = re.sub(_TYPE_ALT, " ", re.sub(_RELATION, " ", SCOPE_WORDS.sub(" ", content)))
-            if len(re.findall(r"[\u4e00-\u9fff]", rest)) > GATHER_REST:
+            if _naming_length(rest) > GATHER_REST:
                 continue
         return rule.scope
     return "fact"
+
+
+# jieba's tags of words that say how a question is put, never what it asks for: adverbs, time words, particles,
+# prepositions, conjunctions (`通读下来，…`'s `下来`, `眼下`). Not pronouns (`此鱼` is the article's fish) or locatives
+# (`线上举办的活动` are those held online).
+_HOW_TAGS = re.compile(r"[dtupcyeo]")
+
+
+def _naming_length(rest: str) -> int:
+    """How many Chinese characters of `rest` (what a gathering says besides its type) lie in words that may narrow
+    it: all but `_HOW_TAGS`' (`文中点名提到的企业` of `通读下来，…` keeps `通读`). A short rest is cut without them."""
+    if len(re.findall(r"[\u4e00-\u9fff]", rest)) <= GATHER_REST:
+        return len(re.findall(r"[\u4e00-\u9fff]", rest))
+    return sum(len(re.findall(r"[\u4e00-\u9fff]", w)) for w, flag in tag(rest) if not _says_how(w, flag))
+
+
+_NUMERAL = re.compile(r"[\d〇零一二三四五六七八九十百千两]")
+
+
+def _says_how(word: str, flag: str) -> bool:
+    """Whether a word says how a question is put (`_HOW_TAGS`): a date is a time word that narrows (`2024年新增的`, the
+    plant `五月艾`)."""
+    return bool(_HOW_TAGS.match(flag)) and not (flag.startswith("t") and _NUMERAL.search(word))
 
 
 # Groups: the words before the type (`技工` of 哪些技工院校: its modifier), the type, a second type; the first two
@@ -203,12 +230,12 @@ def gather_types(plain: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_TYPE_WORD[w] for w in m.group(*_TYPE_GROUPS) if w))
 
 
-# One or more named things of a kind asked for (`哪家企业牵的头`, `跟宇通合作的是哪所学校`): an answer names one.
+# One or more named things of a kind asked for (`哪家企业牵的头`, `跟宇通合作的是哪所学校`, `起牵头作用的企业叫什么`): an
+# answer names one.
 _NAMED_KINDS = ("company", "school")
+_NAMED_TYPES = "|".join(sorted((w for k in _NAMED_KINDS for w in GATHER_TYPES[k]), key=len, reverse=True))
 _ONE_NAMED = re.compile(
-    r"(?:哪一?[家所个]|哪些|哪几[家所个])("
-    + "|".join(sorted((w for k in _NAMED_KINDS for w in GATHER_TYPES[k]), key=len, reverse=True))
-    + ")"
+    rf"(?:哪一?[家所个]|哪些|哪几[家所个])({_NAMED_TYPES})|({_NAMED_TYPES})的?(?:叫什么|叫啥|名字|名称|全称|是哪一?[家所个])"
 )
 
 
@@ -224,7 +251,12 @@ def named_kind_asked(plain: str) -> tuple[str, str]:
     """The kind of thing a question asks to have named (`company`) and the words asking it (`哪家企业`); ('', '') when
     it asks for none of `_NAMED_KINDS`."""
     m = _ONE_NAMED.search(plain)
-    return (_TYPE_WORD[m.group(1)], m.group()) if m else ("", "")
+    if m is None:
+        return "", ""
+    if m.group(1):
+        return _TYPE_WORD[m.group(1)], m.group()
+    kind = _TYPE_WORD[m.group(2)]  # asked as its name (`企业叫什么`), named as the wh-word would ask it
+    return kind, ("哪家" if kind == "company" else "哪所") + m.group(2)
 
 
 def types_named(plain: str) -> tuple[str, ...]:
