@@ -97,10 +97,24 @@ COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模
 NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"))
 
 
+# Kinds of thing whose answer is a name (`…合作的企业叫什么` asks which company, answered by `宇通公司`, a sentence need not
+# say `企业`): asked as the head before `叫什么`, no attribute of their own. Counted (`多少所学校`), they stay the noun counted.
+NAMED_KIND_NOUNS = frozenset(_listed_words("企业 公司 集团 厂商 酒店 品牌 大学 高校 学校 院校 学院 研究院 职业学校"))
+
+
 def first_attribute(plain: str) -> Asked | None:
-    """The first noun `plain` (simplified) asks for that is not one only restating the count (`数量是多少`) or asking for
-    a name (`名称是什么`): what question analysis reads as the attribute asked."""
-    return next((a for a in asked_attributes(plain) if plain[a.start : a.end] not in COUNT_NOUNS | NAME_NOUNS), None)
+    """The first noun `plain` (simplified) asks for that is not one only restating the count (`数量是多少`), asking for
+    a name (`名称是什么`) or a kind of thing answered by its name (`企业叫什么`): what question analysis reads as the
+    attribute asked."""
+    return next(
+        (
+            a
+            for a in asked_attributes(plain)
+            if plain[a.start : a.end] not in COUNT_NOUNS | NAME_NOUNS
+            and (a.counted or plain[a.start : a.end] not in NAMED_KIND_NOUNS)
+        ),
+        None,
+    )
 
 
 def asked_attributes(plain: str) -> Iterator[Asked]:

@@ -53,6 +53,10 @@ FILLER = re.compile(
     # … and hearsay, which says where the asker heard it, not what is asked (`听说经开区的联合体入选了…`), and how a
     # chat moves on to the question (`顺便问下`, `换个话题：`), which asks nothing of the documents, as `请问` does not
     r"听说|据说|听人说|顺便问问|顺便问|顺带问|换个话题|换个问题|"
+    # … said as what the asker wants to know (`想知道`, `想了解一下`), which asks nothing of its own
+    r"(?:我)?(?:想|要|需要)(?:知道|了解|问问|问|确认|打听|请教)(?:一下)?|"
+    # … said as whom it was heard from (`听朋友说`, `我同事说`)
+    r"听[\u4e00-\u9fff]{1,3}?说(?![明法服])|(?:朋友|同事|同学|别人|家人|邻居|有人)(?:跟我|和我|告诉我)?说|"
     # A follow-up's frame, said as it swaps a part in (`换成技工院校,开设的专业数是多少？`, `要是换成高职院校…`, `换到…`).
     r"换成|换到|换作|换做|要是"
 )
@@ -503,8 +507,8 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
     """A university or college said short as the documents name it (`郑大和河大` → `郑州大学和河南大学`, `河南农大` →
     `河南农业大学`, `铁路职院` → `铁路职业技术学院`): the characters before a short suffix (`_SHORT_NAMES`) that no document
     says and that are no common word, followed in the documents by the rest of a name; the shortest such name, when only
-    one is that short (`南大` of 南京大学 and 南开大学 stays). Tried with the most characters first, so `河南农大` is not
-    read as `农大`."""
+    one is that short (`南大` of 南京大学 and 南开大学 stays) or only one of them says it straight on. Tried with the most
+    characters first, so `河南农大` is not read as `农大`."""
     for suffix, reach, rest, as_named in _SHORT_NAMES:
         named = said_as_name(lexical) if as_named else None
         out, done = [], 0
@@ -521,6 +525,10 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
                 # Each a name whole, not words before one (`除了台湾大学` of 除了大马哈鱼).
                 names = [n for n in said if question_names(n, named) == [n]]
                 shortest = [n for n in names if len(n) == min(map(len, names))] if names else []
+                # Of several as short, the one the short name says straight on (`郑州职院` of 郑州职业技术学院, not of
+                # 郑州旅游职业学院): a short name drops the generic words, not those telling the names apart.
+                straight = [n for n in shortest if start + suffix[0] in n]
+                shortest = straight if len(shortest) > 1 and len(straight) == 1 else shortest
                 if len(shortest) == 1:
                     out.append(question[done : at - k] + shortest[0])
                     done = at + len(suffix)
