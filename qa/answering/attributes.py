@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qa.answering.names import TAGS, offsets, tag
+from qa.answering.scope import NAMED_TYPE_WORDS
 from qa.script import is_han
 
 
@@ -97,11 +98,6 @@ COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模
 NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"))
 
 
-# Kinds of thing whose answer is a name (`…合作的企业叫什么` asks which company, answered by `宇通公司`, a sentence need not
-# say `企业`): asked as the head before `叫什么`, no attribute of their own. Counted (`多少所学校`), they stay the noun counted.
-NAMED_KIND_NOUNS = frozenset(_listed_words("企业 公司 集团 厂商 酒店 品牌 大学 高校 学校 院校 学院 研究院 职业学校"))
-
-
 def first_attribute(plain: str) -> Asked | None:
     """The first noun `plain` (simplified) asks for that is not one only restating the count (`数量是多少`), asking for
     a name (`名称是什么`) or a kind of thing answered by its name (`企业叫什么`): what question analysis reads as the
@@ -111,7 +107,9 @@ def first_attribute(plain: str) -> Asked | None:
             a
             for a in asked_attributes(plain)
             if plain[a.start : a.end] not in COUNT_NOUNS | NAME_NOUNS
-            and (a.counted or plain[a.start : a.end] not in NAMED_KIND_NOUNS)
+            # a kind of thing answered by its name (`…合作的企业叫什么` by `宇通公司`, which need not say `企业`); counted
+            # (`多少所学校`), it stays the noun counted
+            and (a.counted or plain[a.start : a.end] not in NAMED_TYPE_WORDS)
         ),
         None,
     )

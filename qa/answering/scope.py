@@ -233,7 +233,8 @@ def gather_types(plain: str) -> tuple[str, ...]:
 # One or more named things of a kind asked for (`哪家企业牵的头`, `跟宇通合作的是哪所学校`, `起牵头作用的企业叫什么`): an
 # answer names one.
 _NAMED_KINDS = ("company", "school")
-_NAMED_TYPES = "|".join(sorted((w for k in _NAMED_KINDS for w in GATHER_TYPES[k]), key=len, reverse=True))
+NAMED_TYPE_WORDS = frozenset(w for k in _NAMED_KINDS for w in GATHER_TYPES[k])  # `企业`, `学校`: answered by a name
+_NAMED_TYPES = "|".join(sorted(NAMED_TYPE_WORDS, key=len, reverse=True))
 _ONE_NAMED = re.compile(
     rf"(?:哪一?[家所个]|哪些|哪几[家所个])({_NAMED_TYPES})|({_NAMED_TYPES})的?(?:叫什么|叫啥|名字|名称|全称|是哪一?[家所个])"
 )
