@@ -378,6 +378,16 @@ def test_a_word_for_the_same_kind_before_the_type_narrows_nothing(bot: QA) -> No
     assert "希尔顿" not in bot.ask("信里提到了哪些知名企业？").text  # a word that does narrow still narrows
 
 
+def test_an_item_asked_after_a_part_is_that_parts_item(bot: QA) -> None:
+    # `第二条` after the plans was the letter's part two
+    answer = bot.ask("第二条讲了什么？", ["教育局接下来在产教融合方面有哪些打算？"])
+    assert not answer.abstained and answer.citations[0].text == "(二)对接产业需求,加强专业建设"
+    alone = bot.ask("第二条讲了什么？")  # asked alone, or as a part, it is the letter's own
+    assert alone.citations[0].text == "二、深化实施职业教育专业结构调整优化"
+    part = bot.ask("第二部分讲了什么？", ["教育局接下来在产教融合方面有哪些打算？"])
+    assert part.citations[0].text == "二、深化实施职业教育专业结构调整优化"
+
+
 def test_plans_asked_at_the_end_of_the_letter_are_its_plans(bot: QA) -> None:
     answer = bot.ask("教育局在信的结尾对以后的工作有什么安排？")
     assert answer.scope == "section" and "七、下一步工作打算" in answer.text

@@ -52,6 +52,7 @@ from qa.answering.query import (
     QUESTION_WORDS,
     Query,
     analyse,
+    asks_an_item,
     chinese_numeral,
     documents_hold,
     meta_intents,
@@ -64,7 +65,7 @@ from qa.answering.scope import NAME_ENDS, named_kind_asked, types_named
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
-from qa.types import Answer, Citation, Document, Passage, Span
+from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
 META_TEMPLATES = {
     "addressee": "这封信是写给{}的{}。",
@@ -139,7 +140,8 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         named = [name for _, _, name, kind in asked_names(ctx.focus or question) if kind != "other"]
         if query.titles_absent or not all(held(name) for name in named):
             return _abstain(asked, question, query, ctx, None)
-        meta = answer_meta(asked, intents, doc, ctx.passages)
+        within = ctx.already_said.citation if ctx.already_said is not None else None
+        meta = answer_meta(asked, intents, doc, ctx.passages, within)
         if meta is not None:
             return replace(meta, resolved_question=question)
     # A broad question naming a year, a number or a title no document holds (`2030年有什么打算？`) is no question about
@@ -364,14 +366,20 @@ def _overlap(citation: Citation, span: Span) -> bool:
 
 
 def answer_meta(
-    question: str, intents: str | Sequence[str], doc: Document, passages: Sequence[Passage]
+    question: str,
+    intents: str | Sequence[str],
+    doc: Document,
+    passages: Sequence[Passage],
+    within: Citation | None = None,
 ) -> Answer | None:
     """Answer from the letter's detected structure, citing the span it came from; several asks (`谁写给谁`) each
-    get their own sentence and citation. None when the letter's structure lacks what is asked."""
+    get their own sentence and citation. None when the letter's structure lacks what is asked. An item asked after an
+    answer citing `within` one part (`第二条具体说的啥？` after the plans) is that part's item, when it has that many."""
     intents = [intents] if isinstance(intents, str) else list(intents)
     if intents == ["section"]:
         number = section_number(question)
-        heading = part_heading(doc, number)
+        heading = _item_of(doc, within, number) if within is not None and asks_an_item(question) else None
+        heading = heading or part_heading(doc, number)
         if heading is None:
             return _no_such_part(question, doc, number, passages)
         # The part's title and what it holds: a heading is never an answer by itself.
@@ -407,6 +415,15 @@ def answer_meta(
 
 
 _META_ORDER = ("sender", "addressee", "proposal", "date", "section")
+
+
+def _item_of(doc: Document, within: Citation, number: int) -> Heading | None:
+    """The `number`-th heading under the part holding `within` (an earlier answer's first citation), if any."""
+    if within.doc_id != doc.doc_id or number < 1:
+        return None
+    part = next((h for h in reversed(top_level(doc)) if h.start <= within.start), None)
+    items = broad.children(doc, part) if part is not None else []
+    return items[number - 1] if number <= len(items) else None
 
 
 def _no_such_part(question: str, doc: Document, number: int, passages: Sequence[Passage]) -> Answer | None:

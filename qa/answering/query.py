@@ -690,6 +690,16 @@ def section_number(question: str) -> int:
     return chinese_number(number) if number else LAST_PART
 
 
+# An item of a part (`第二条`, `第三项`, `第一点`) rather than a part itself (`第二部分`, `第三个板块`).
+_ITEM_UNIT = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,2})(?:条|项|点)")
+
+
+def asks_an_item(question: str) -> bool:
+    """Whether the part a question numbers is an item (`第二条具体说的啥`), which after an answer giving one part's items
+    is one of them, not a part of the whole document."""
+    return _ITEM_UNIT.search(simplified(question)) is not None
+
+
 def top_level(doc: Document) -> list[Heading]:
     """The document's parts: its headings of the highest level it has (what an outline lists)."""
     if not doc.structure.headings:
