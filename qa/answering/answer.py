@@ -182,7 +182,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     )
     body = citation.text.rstrip("。；;，,：:")
     # One place in the sentence's list asked (`第二个呢？`): named before the sentence, or refused past the list's end.
-    number, unit, items = _placed(simplified(ctx.focus) or query.plain, query.plain, doc, span)
+    number, unit, items = _placed(_own_words(ctx) or query.plain, query.plain, doc, span)
     at, place = chinese_number(number) if number else 0, f"第{number}{unit}"
     if len(items) >= 2 and at > len(items):
         listed = "、".join(items)

@@ -546,7 +546,8 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
     is of its year, and the sentence gives another year's. Returned as the asked year and the sentence's; ('', '')
     when the sentence names the year or none, counts from another one (`次年`, `三年后`, `2020至2023年`), when the
     question asks for a year or names one as a bound (`2019年以来`), and when it asks for no count: an event's year
-    is often context (`1744年…再次入侵奥地利，在哪个国家介入下…` of a sentence on the 1748 peace)."""
+    is often context (`1744年…再次入侵奥地利，在哪个国家介入下…` of a sentence on the 1748 peace), unless the question dates
+    it to a month the sentence gives in another year (`_month_moved`)."""
     if not years or _YEAR_ASKED.search(question) or _YEAR_BOUND.search(question):
         return "", ""
     if not COUNT_ASKED.search(question) and not _month_moved(question, sentence):

@@ -120,7 +120,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"建议[，,]?[^，,。]{0,4}(?:名称|题目|标题)"
     ),
     "section": re.compile(
-        r"第(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})(?:部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
+        r"第(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<unit>部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
         # a part named by its number (`编号“三”的板块`, `序号为3的部分`)
         r"|(?:编号|序号|标号)(?:为|是)?[“\"'‘「]?(?P<numbered>[一二三四五六七八九十]{1,3}|\d{1,2})[”\"'’」]?的?(?:那个|这个|那|这)?"
         r"(?:部分|大部分|方面|节|大?标题|板块)"
@@ -690,14 +690,11 @@ def section_number(question: str) -> int:
     return chinese_number(number) if number else LAST_PART
 
 
-# An item of a part (`第二条`, `第三项`, `第一点`) rather than a part itself (`第二部分`, `第三个板块`).
-_ITEM_UNIT = re.compile(r"第(?:[一二三四五六七八九十]{1,3}|\d{1,2})(?:条|项|点)")
-
-
 def asks_an_item(question: str) -> bool:
-    """Whether the part a question numbers is an item (`第二条具体说的啥`), which after an answer giving one part's items
-    is one of them, not a part of the whole document."""
-    return _ITEM_UNIT.search(simplified(question)) is not None
+    """Whether the part a question numbers is an item (`第二条具体说的啥`, `第三项`, `第一点`), which after an answer giving
+    one part's items is one of them, not a part of the whole document (`第二部分`, `第三个板块`)."""
+    m = META_PATTERNS["section"].search(simplified(question))
+    return m is not None and m["unit"] in ("条", "项", "点")
 
 
 def top_level(doc: Document) -> list[Heading]:

@@ -194,9 +194,14 @@ _HOW_TAGS = re.compile(r"[dtupcyeo]")
 def _naming_length(rest: str) -> int:
     """How many Chinese characters of `rest` (what a gathering says besides its type) lie in words that may narrow
     it: all but `_HOW_TAGS`' (`文中点名提到的企业` of `通读下来，…` keeps `通读`). A short rest is cut without them."""
-    if len(re.findall(r"[\u4e00-\u9fff]", rest)) <= GATHER_REST:
-        return len(re.findall(r"[\u4e00-\u9fff]", rest))
-    return sum(len(re.findall(r"[\u4e00-\u9fff]", w)) for w, flag in tag(rest) if not _says_how(w, flag))
+    length = _han_length(rest)
+    if length <= GATHER_REST:
+        return length
+    return sum(_han_length(w) for w, flag in tag(rest) if not _says_how(w, flag))
+
+
+def _han_length(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
 
 
 _NUMERAL = re.compile(r"[\d〇零一二三四五六七八九十百千两]")
