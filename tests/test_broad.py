@@ -10,7 +10,7 @@ import pytest
 from qa import QA, Answer
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.query import analyse
-from qa.answering.scope import gather_modifier, question_scope
+from qa.answering.scope import asks, gather_modifier, question_scope, set_aside_marks
 from qa.settings import BUNDLED_LETTER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -115,7 +115,9 @@ def test_gathering_collects_companies_across_paragraphs_each_cited_at_a_mention(
     _exact(bot, answer)
 
 
-@pytest.mark.parametrize("question", ["信中提到的企业有哪些？", "答复里提到的企业都是什么？"])
+@pytest.mark.parametrize(
+    "question", ["信中提到的企业有哪些？", "答复里提到的企业都是什么？", "整封回复里点了名的企业都有哪些"]
+)
 def test_a_gathering_may_name_its_type_before_the_wh_word(bot: QA, question: str) -> None:
     answer = bot.ask(question)
     assert answer.scope == "gather"
@@ -220,6 +222,38 @@ def test_two_asks_about_the_letter_are_both_answered(bot: QA) -> None:
     answer = bot.ask("这封信是谁写给谁的？")
     assert answer.scope == "multi"
     assert "郑州市教育局" in answer.text and "王素梅" in answer.text and len(answer.citations) == 2
+    # … said with the verb of replying before `给` (`回给的是谁`, which was refused naming `回给`)
+    answer = bot.ask("这封信是哪个单位写的，回给的是谁")
+    assert "郑州市教育局" in answer.text and "王素梅" in answer.text and not answer.abstained
+
+
+def test_two_questions_in_one_message_are_two_asks() -> None:
+    assert question_scope("考察组什么时候去的？去了哪些城市？") == "multi"
+    assert question_scope("考察组什么时候去的？") == "fact"
+
+
+def test_what_a_gathering_sets_aside_narrows_nothing_and_is_left_out(bot: QA) -> None:
+    answer = bot.ask("不算职业院校的话，信中出现过哪些大学")  # was the sentence on the three 职业大学
+    assert answer.scope == "gather" and "郑州大学" in answer.text and "哈工大" in answer.text
+    assert "职业技术大学" not in answer.text
+    companies = bot.ask("除了宇通，信里还提到了哪些企业")
+    assert "富士康" in companies.text and "宇通" not in companies.text
+    assert set_aside_marks("不算职业院校的话，信中出现过哪些大学") == ("职业",)
+
+
+def test_the_gist_of_one_thing_is_asked_of_it_not_of_the_letter(bot: QA) -> None:
+    answer = bot.ask("宇通那个学院的校企共同培养模式是怎么概括的？")  # was the letter's gist
+    assert answer.scope == "fact" and "招生即招工" in answer.text
+    part = bot.ask("概括一下校企合作这部分")
+    assert part.scope == "section" and part.citations[0].text == "四、促进校企深度合作"
+    # words it never says narrow nothing in it
+    assert bot.ask("用一句话概括这封信").scope == bot.ask("郑州市教育局这封回复主要讲了什么").scope == "summary"
+
+
+def test_what_part_of_the_work_the_letter_is_about_asks_for_its_gist(bot: QA) -> None:
+    answer = bot.ask("这份答复大体上是在讲哪方面的工作")  # was refused naming `大体` and `方面`
+    assert answer.scope == "summary" and answer.citations[0].text == "关于深化产教融合提升人力资源质量的提案"
+    assert question_scope("校企合作方面讲了哪些做法？") != "summary", "a topic's aspect is no gist"
 
 
 def test_a_list_question_about_one_sentence_stays_a_fact() -> None:
@@ -298,6 +332,14 @@ def test_several_asks_in_one_question_are_answered_part_by_part(tmp_path: Path) 
     answer = bot.ask("青河一中创办于哪一年，现任校长是谁？")
     assert answer.scope == "multi" and not answer.abstained
     assert "1952" in answer.text and "李明" in answer.text and len(answer.citations) == 2
+    _exact(bot, answer)
+
+
+def test_things_named_then_asked_of_each_are_asked_one_by_one(bot: QA) -> None:
+    assert asks("教职工，还有学生，分别有多少人？") == ["教职工有多少人", "学生有多少人"]
+    assert asks("学校有112名教职工，分别是哪些？") == ["学校有112名教职工，分别是哪些"], "a clause, not a thing named"
+    answer = bot.ask("市级重点建设专业，还有省品牌示范专业加特色专业，郑州分别有多少个？")  # was refused
+    assert answer.scope == "multi" and "30个" in answer.text and "40个" in answer.text
     _exact(bot, answer)
 
 
@@ -640,7 +682,16 @@ def test_a_question_about_what_comes_next_gets_the_part_setting_out_the_plans(tm
     _exact(bot, answer)
 
 
-@pytest.mark.parametrize("question", ["接下来教育局在产教融合上准备从哪几方面着手？", "今后在产教融合方面有什么计划？"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "接下来教育局在产教融合上准备从哪几方面着手？",
+        "今后在产教融合方面有什么计划？",
+        # the future said as `往后`, the work carried on (`接着推进`), and how briefly (`简单列一下`): was a refusal naming
+        # `往后`, `准备` and `方面`
+        "往后教育局准备从哪几方面接着推进，简单列一下",
+    ],
+)
 def test_what_comes_next_on_the_documents_own_topic_gets_the_plans(bot: QA, question: str) -> None:
     answer = bot.ask(question)  # was the outline, then a refusal naming `准备`
     assert answer.scope == "section" and answer.citations[0].text == "七、下一步工作打算"

@@ -263,7 +263,37 @@ def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> 
     assert missing_terms("教育局这次回应的是哪位委员？", letter) == ["回应"]
     assert missing_terms("教育局那次回应的是哪份提案？", letter) == ["回应"]
     # `各` names nothing: it named `全称各`
-    assert missing_terms("这几所学校的全称各是什么？", LexicalIndex(["几所学校是什么。"])) == ["全称"]
+    assert missing_terms("这几所学校的校训各是什么？", LexicalIndex(["几所学校是什么。"])) == ["校训"]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("那份实施意见的全称是什么？", []),  # the sentence gives the name, without the word
+        ("旅游职院以什么方式和企业合作？", []),
+        ("升本工作的进展如何？", []),
+        ("旅游职院经费预算的原因是什么？", ["预算"]),  # the noun beside them is still named
+        # … nor a word saying what the asker relates it to (`沾边`), which jieba also tags a name
+        ("跟升本工作沾边的职院有哪些？", []),
+    ],
+)
+def test_a_noun_saying_what_kind_of_answer_is_asked_is_not_named_missing(question: str, named: list[str]) -> None:
+    corpus = LexicalIndex(
+        ["《关于郑州市深化现代职业教育专业结构调整优化的实施意见》。", "旅游职院与企业合作,推进升本工作。经费"]
+    )
+    assert missing_terms(question, corpus) == named
+    assert "沾边" not in analyse(question, corpus).names
+    # … unless a document holds it: then it is a word to find the answer by
+    assert "形式" in analyse("以什么形式合作？", LexicalIndex(["以多种形式合作。"])).terms
+
+
+def test_a_document_mentioned_as_the_asker_says_it_is_filler_and_no_name() -> None:
+    corpus = LexicalIndex(["行业校企合作指导委员会10个,如汽车、电子商务。"])
+    assert missing_terms("整封回复里一共有几个委员会？", corpus) == []  # named `整封回复`
+    assert analyse("信里拿哪几个行业举例？", corpus).names == ()  # jieba tags `信里拿` a place
+    assert "方案" in analyse("实施方案是哪年出台的？", LexicalIndex(["实施方案。"])).terms, (
+        "a document named is a topic"
+    )
 
 
 def test_what_the_documents_say_just_before_a_string_is_read_from_where_it_occurs() -> None:

@@ -59,9 +59,11 @@ from qa.answering.query import (
     part_heading,
     section_number,
     top_level,
+    topic_terms,
+    without_asking_words,
     without_filler,
 )
-from qa.answering.scope import NAME_ENDS, named_kind_asked, types_named
+from qa.answering.scope import NAME_ENDS, named_kind_asked, types_named, without_asking
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -452,6 +454,15 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
     if query.scope == "outline":
         return broad.outline(asked, doc, ctx.passages, ctx.where) or _refuse_shape(asked, ctx, "分部分的标题")
     if query.scope == "summary":
+        # The gist of one part (`概括一下校企合作这部分`) is that part; of one thing the document speaks of in a part
+        # (`宇通那个学院的培养模式是怎么概括的`), a fact about it. Read without the words asking for a gist (`中心内容`).
+        about = without_asking(aligned_simplified(ctx.focus or question), "summary")
+        topic = broad.without_parties(replace(query, topic=topic_terms(about, ctx.lexical)), about, doc, ctx.lexical)
+        heading = None if broad.is_document_topic(topic, doc) else broad.section_for(topic, doc)
+        if heading is not None:
+            return broad.section(asked, doc, heading, ctx.passages)
+        if broad.narrower_names(query.names, doc):
+            return None
         return broad.summary(asked, doc, ctx.passages, ctx.where)
     if query.scope == "gather" and query.gather:
         found = broad.gathered(
@@ -629,7 +640,9 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     found: list[str] = []
     # `多少所幼儿园` names `幼儿园`, not `所幼儿园`; blanked in place, so offsets stay the question's own
     blanked = _ASKED_CLASSIFIER.sub(lambda m: " " * len(m.group()), question)
-    for match in re.finditer(r"[\u4e00-\u9fff]+", without_filler(blanked, QUESTION_WORDS)):
+    for match in re.finditer(
+        r"[\u4e00-\u9fff]+", without_asking_words(without_filler(blanked, QUESTION_WORDS), lexical)
+    ):
         run = match.group()
         present = [lexical.df(run[i : i + 2]) > 0 for i in range(len(run) - 1)]
         i = 0

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from qa.answering.names import TAGS, offsets, tag
-from qa.answering.scope import NAMED_TYPE_WORDS
+from qa.answering.scope import ITEM_BREAKS, NAMED_TYPE_WORDS, set_aside
 from qa.script import is_han
 
 
@@ -96,6 +96,10 @@ COUNT_NOUNS = frozenset(_listed_words("总数 数量 数目 总量 个数 规模
 # Nouns that ask for the thing's name (`学院名称是什么`, `实施意见全称是什么`): the answer is the name, which a sentence says
 # without the noun, so no attribute of their own either.
 NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"))
+# Nouns that say what kind of answer is asked, which the answering sentence need not say: its name (`全称是什么`), why
+# (`原因是什么`: the sentence gives the cause), how (`以什么方式合作`: it says the way), who in what role (`领队是什么身份`)
+# and how far it has got (`升本的进展`). Not the count nouns: `招生规模有多大` asks a size no sentence may give.
+ANSWER_NOUNS = NAME_NOUNS | frozenset(_listed_words("原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度"))
 
 
 def first_attribute(plain: str) -> Asked | None:
@@ -106,7 +110,7 @@ def first_attribute(plain: str) -> Asked | None:
         (
             a
             for a in asked_attributes(plain)
-            if plain[a.start : a.end] not in COUNT_NOUNS | NAME_NOUNS
+            if plain[a.start : a.end] not in COUNT_NOUNS | ANSWER_NOUNS
             # a kind of thing answered by its name (`…合作的企业叫什么` by `宇通公司`, which need not say `企业`); counted
             # (`多少所学校`), it stays the noun counted
             and (a.counted or plain[a.start : a.end] not in NAMED_TYPE_WORDS)
@@ -183,8 +187,15 @@ def listed_only(question: str, asked: str, sentence: str) -> str:
 
     '' otherwise: when `asked` is no noun phrase, the question names several things itself (it asks for their fellows,
     which the list gives), the sentence says `asked`, or the list's clause says its last word (`美特斯·邦威、…四大主力品牌`
-    of 有哪些旗下品牌: the items are what is asked)."""
-    if len(asked) < 2 or asked in sentence or not _SEVERAL_ASKED.search(question) or _SEVERAL_NAMED.search(question):
+    of 有哪些旗下品牌: the items are what is asked), or `asked` asks for names (`活动叫什么名字`), which the sentence gives
+    without the noun (`举办“线上逛校园”“网上开放日”等活动`)."""
+    if (
+        len(asked) < 2
+        or asked in NAME_NOUNS
+        or asked in sentence
+        or not _SEVERAL_ASKED.search(question)
+        or _SEVERAL_NAMED.search(question)
+    ):
         return ""
     words = tag(asked)
     if not all(flag.startswith(_NOUN_TAGS) for _, flag in words):
@@ -200,40 +211,17 @@ def listed_only(question: str, asked: str, sentence: str) -> str:
     return ""
 
 
-# What a question sets aside to ask for the rest (`除去汽车维修、航空物流两类，其余…有哪些`, `不算中职和技工，…`): the
-# things after `除` or `不算`, up to where it asks on; a count closing them (`两类`) counts them, and is none of them.
-_SET_ASIDE = re.compile(
-    r"(?:除(?:了|去|开)?|不算|不包括|不含|不计)(?P<items>[^，,。？?！!；;]+?)(?:以外|之外|外|在内)?"
-    r"(?=[，,]|还|其余|其他|另外|别的)"
-)
-_ITEM_BREAKS = re.compile(r"以及|[、和与及跟]")
-_COUNT_TAIL = re.compile(r"(?:这|那)?[\d一二三四五六七八九十两几]+[个类项种家所条]$")
-
-
-def without_set_aside(question: str) -> str:
-    """`question` (simplified) with the things it sets aside blanked (`不算中职和技工，郑州高职院校…` keeps `高职院校`
-    alone): it asks about the rest, not them."""
-    aside = _SET_ASIDE.search(question)
-    if aside is None:
-        return question
-    start, end = aside.span("items")
-    return question[:start] + " " * (end - start) + question[end:]
-
-
 def fellows_unlisted(question: str, sentence: str) -> tuple[str, ...]:
     """The things `question` (simplified) sets aside to ask for the rest (`汽车维修`, `航空物流` of 除去汽车维修、航空物流两类，
     其余…有哪些方向) when `sentence` (simplified) lists them and no other (`建设了汽车维修、航空物流等18家…`: the list opens
     with the first and `等` closes it after the last): the documents name none of the rest. () otherwise, and when the
     list goes on past them (`市教育局、市人社局…` of 除了市教育局还有哪些单位), or the sentence does not say them all."""
-    aside = _SET_ASIDE.search(question)
-    if aside is None:
-        return ()
-    items = tuple(i for i in (_COUNT_TAIL.sub("", part.strip()) for part in _ITEM_BREAKS.split(aside["items"])) if i)
+    items = set_aside(question)
     if not items or any(len(i) < 2 or i not in sentence for i in items):
         return ()
     first = min(sentence.index(i) for i in items)
     last = max(sentence.index(i) + len(i) for i in items)
-    between = _ITEM_BREAKS.sub("", sentence[first:last])
+    between = ITEM_BREAKS.sub("", sentence[first:last])
     only_them = len(between) == sum(len(i) for i in items)  # nothing listed between them but the marks
     opened = first == 0 or sentence[first - 1] not in "、和与及"
     return items if only_them and opened and sentence.startswith("等", last) else ()

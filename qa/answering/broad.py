@@ -18,6 +18,7 @@ import numpy as np
 
 from qa.answering.gather import Mention, distinct, named, of_another_kind
 from qa.answering.query import Query, chinese_numeral, share, top_level, topic_terms
+from qa.answering.scope import FUTURE, set_aside_marks
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of
@@ -113,7 +114,7 @@ def plans_heading(query: Query, doc: Document) -> Heading | None:
 
 # A question about what comes next (`明年有什么打算？`, `今后有什么计划`) names no topic but the time: the part that
 # sets out the plans answers it (`五、2025年工作思路`, `七、下一步工作打算`), whatever its title calls the future.
-_FUTURE = re.compile(r"明年|来年|今后|以后|将来|未来|下一步|下一阶段|下阶段|接下来|下一年")
+_FUTURE = re.compile(FUTURE)
 _PLANS = re.compile(r"打算|计划|准备|安排|思路|设想|规划")
 _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思路|设想|展望|今后|工作重点|工作目标")
 
@@ -121,10 +122,11 @@ _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思�
 def _asks_plans(query: Query, doc: Document) -> bool:
     """Whether the question asks for the plans with no topic of its own besides the time (`明年`) and the document's
     own topic (`接下来在产教融合上准备从哪几方面着手` of a letter on 产教融合)."""
-    future = _FUTURE.findall(query.own)
-    if not future and not _PLANS.search(query.own):
+    if not _FUTURE.search(query.own) and not _PLANS.search(query.own):
         return False
-    rest = {t: w for t, w in query.topic.items() if not any(t in word for word in future)}
+    # the words asking for plans, and the bigrams they take part in (`备从` of 准备从哪几方面), are no topic
+    asking = re.sub(f"{_FUTURE.pattern}|{_PLANS.pattern}", " ", query.own)
+    rest = {t: w for t, w in query.topic.items() if t in asking}
     return not rest or is_document_topic(replace(query, topic=rest), doc)
 
 
@@ -145,6 +147,21 @@ def heading_named(query: Query, doc: Document) -> Heading | None:
     ]
     top = [h for h in named if h.level == min((n.level for n in named), default=0)]
     return top[0] if len(top) == 1 else None
+
+
+def narrower_names(names: Sequence[str], doc: Document) -> list[str]:
+    """The names a question says that the document speaks of in one part, not as its own (`宇通` of
+    宇通那个学院的培养模式是怎么概括的): said, but not before its first heading (`郑州市教育局`, `郑州` of its opening) nor
+    in `TOPIC_HEADINGS` headings."""
+    headings = doc.structure.headings
+    if not headings:
+        return []
+    opening = doc.text[: headings[0].start]
+    return [
+        name
+        for name in names
+        if name in doc.text and name not in opening and sum(name in h.title for h in headings) < TOPIC_HEADINGS
+    ]
 
 
 def is_document_topic(query: Query, doc: Document) -> bool:
@@ -235,8 +252,12 @@ def gathered(
     sender = doc.structure.sender
     own = doc.text[sender.start : sender.end] if sender is not None and (relation or "合作" in noun) else ""
 
+    aside = set_aside_marks(aligned_simplified(question))  # `不算职业院校的话`: no 郑州职业技术大学
+
     def keep(m: Mention) -> bool:
         if relation and relation not in doc.text[m.sentence.start : m.sentence.end]:
+            return False
+        if any(mark in m.name for mark in aside):
             return False
         if own and m.name == own:
             return False

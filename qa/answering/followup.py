@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from qa.answering.attributes import NAME_NOUNS
+from qa.answering.attributes import ANSWER_NOUNS
 from qa.answering.kinds import LEVEL, YEAR
 from qa.answering.names import asked_names, common_nouns, name_group, tag
-from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry
+from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry, without_filler
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
 
@@ -126,8 +126,17 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what; nor
     # one asking for the name (`全称` of 这几所学校的全称是什么), which a sentence says without the noun.
     words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
-    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in NAME_NOUNS]
+    # A bare part swapped in (`那开封呢`) is what is asked about, whatever jieba tags the one word it is (`开封` v); not
+    # a place in a list (`第二条`), a pronoun or a locative.
+    bare = tag(without_filler(focus).strip())
+    if not words and len(bare) == 1 and _BARE_PART.fullmatch(bare[0][0]) and not bare[0][1].startswith(_NO_THING_TAGS):
+        words = [bare[0][0]]
+    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in ANSWER_NOUNS]
     return bool(new) and not any(holds(w) for w in new)
+
+
+_BARE_PART = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_NO_THING_TAGS = ("m", "q", "r", "f")
 
 
 def _verbal_nouns(question: str) -> list[str]:

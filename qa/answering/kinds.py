@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answering.attributes import without_set_aside
 from qa.answering.names import tag
+from qa.answering.scope import without_set_aside
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 UNITS = "个所家项名人次条座批类种位届年月天亿万元"

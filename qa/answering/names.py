@@ -34,6 +34,7 @@ TAGS: dict[str, EntityType] = {
     "nt": "org",
     "nz": "other",
 }
+SHORT_SCHOOL_ENDS = _words("职院 职大 工大 农大 师大 高专 师专 医专")
 # Words that end an organisation's or a place's name when jieba leaves them apart from it (`宇通/客车/公司`).
 SUFFIXES: dict[str, EntityType] = {
     **dict.fromkeys(
@@ -42,8 +43,8 @@ SUFFIXES: dict[str, EntityType] = {
         ),
         "org",
     ),
-    # a college or university said short after its place or field (`郑州电子信息职院`, `河南工大`)
-    **dict.fromkeys(_words("职院 职大 工大 农大 师大"), "org"),
+    # a college or university said short after its place or field (`郑州电子信息职院`, `河南工大`, `郑州电力高专`)
+    **dict.fromkeys(SHORT_SCHOOL_ENDS, "org"),
     **dict.fromkeys(_words("市 省 县 区 镇 乡 村 州 岛 山 河 湖"), "place"),
 }
 _ORG_SUFFIXES = tuple(word for word, kind in SUFFIXES.items() if kind == "org" and len(word) >= 2)
@@ -309,7 +310,7 @@ def _noun_runs(text: str) -> list[tuple[int, int]]:
 # others of its kind (a school for a school, a foundation for an association).
 BODIES = ("部", "厅", "局", "政府", "委员会")  # government's
 NAME_GROUPS = (
-    ("大学", "学院", "学校", "中学", "小学", "院校"),
+    ("大学", "学院", "学校", "中学", "小学", "院校", *SHORT_SCHOOL_ENDS),
     ("公司", "集团", "银行"),
     ("研究院", "研究所"),
     ("俱乐部",),

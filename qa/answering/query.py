@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.answering.attributes import first_attribute, whether_asked
+from qa.answering.attributes import ANSWER_NOUNS, first_attribute, whether_asked
 from qa.answering.kinds import (
     COUNT_ASKED,
     DIGITS,
@@ -25,8 +25,10 @@ from qa.answering.names import (
     question_names,
     tag,
     tag_in_dictionary,
+    tagged_entities,
 )
 from qa.answering.scope import (
+    IN_DOCUMENT,
     LIST_VERBS,
     SCOPE_WORDS,
     Scope,
@@ -43,13 +45,13 @@ from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
 FILLER = re.compile(
-    r"请问|请|一下|信中|文中|信里|这封信|本信|该信|答复中|答复里|回复中|这份答复|提到|提及|说到|讲到|写到|介绍|"
+    r"请问|请|一下|" + IN_DOCUMENT + "|提到|提及|说到|讲到|写到|介绍|"
     r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪类|哪种|哪项|哪里|哪儿|何时|何处|何地|是什么|什么时候|时候|叫什么名字|叫什么|什么名字|名字|姓名|什么|多少|几个|几家|几所|几|"
     r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该|"
     # Said as a citizen asks: the colloquial `啥`/`咋` and hedges no written text uses (not `大约` or `总共`, which a
     # sentence says too: `计约50年`), and a count said as a noun (`数量是多少`).
-    r"啥|咋|大概|差不多|到底|究竟|数量|数目|总数|"
+    r"啥|咋|大概|差不多|(?:大体|大致|总体)上?|到底|究竟|数量|数目|总数|"
     # … and hearsay, which says where the asker heard it, not what is asked (`听说经开区的联合体入选了…`), and how a
     # chat moves on to the question (`顺便问下`, `换个话题：`), which asks nothing of the documents, as `请问` does not
     r"听说|据说|听人说|顺便问问|顺便问|顺带问|换个话题|换个问题|"
@@ -92,7 +94,7 @@ _NOUN_LIKE = ("n", "b", "j", "s", "t", "vn", "a", "f", "m", "q", "x", "eng", "h"
 _THE_LETTER = r"(?:^|这封|这份|这篇|该|本|此)(?:信|来信|复函|回函|答复|回复|函|文件)"
 META_PATTERNS: dict[str, re.Pattern[str]] = {
     "addressee": re.compile(
-        r"写给谁|致谁|给谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)|"
+        r"写给谁|致谁|给(?:的是|了)?谁|寄给|收信人|答复对象|答复(?:的是)?谁|回复(?:的是)?谁|哪位委员|提案人|谁提(?:出|的)|"
         rf"{_THE_LETTER}的?(?:收件人|收件单位|收件方|收信单位|主送单位|主送)|^(?:请问)?收件人|"
         # whom it opens by addressing: `开头称呼的那位委员叫什么名字`
         r"(?:开头|抬头)[^，,。]{0,4}称呼|称呼的?(?:那位|哪位|是谁)"
@@ -236,7 +238,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     simplified characters, the script of the patterns (from a follow-up's own words when they ask).
     """
     plain, plain_focus = simplified(question), simplified(focus)
-    content = without_filler(question)
+    content = without_asking_words(without_filler(question), lexical)
     focus_terms = set(bigrams(without_filler(focus))) if focus else set()
     terms: dict[str, float] = {}
     for term in bigrams(content):
@@ -258,7 +260,13 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     topic = topic_terms(focus or question, lexical)
     years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(plain)))
     counts = tuple(dict.fromkeys(m.group(0) for m in _COUNTED.finditer(plain) if m.group(1) not in (*years, "一")))
-    names = tuple(question_names(question, named=said_as_name(lexical)))
+    # jieba tags a document's mention as a place now and then (`信里拿` of 信里拿哪几个行业举例), and a word of asking
+    # as a name (`沾边`): no name
+    names = tuple(
+        n
+        for n in question_names(question, named=said_as_name(lexical))
+        if not _OPENS_IN_DOCUMENT.match(simplified(n)) and not _ASKING_WORD.fullmatch(simplified(n))
+    )
     # A follow-up's details are those it says itself: `它统筹实施了哪些重点任务？` after a question about 2023 does not
     # ask that its answer name 2023.
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
@@ -311,6 +319,9 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         whether_known=at is not None and lexical.holds(whether_text[at.head : at.end]),
         titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not _title_held(t, lexical)),
     )
+
+
+_OPENS_IN_DOCUMENT = re.compile(IN_DOCUMENT)
 
 
 def _title_held(title: str, lexical: LexicalIndex) -> bool:
@@ -400,6 +411,23 @@ def without_filler(text: str, words: re.Pattern[str] = FILLER) -> str:
     kept = list(text)
     for m in words.finditer(aligned_simplified(text)):
         kept[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(kept)
+
+
+# Words saying a thing is related to another (`跟新能源车沾边的`, `和酒店挂钩的`): how the asker ties it to what they
+# name, not a topic of its own.
+_RELATION_WORDS = ("沾边", "挂钩", "相关", "有关", "关联")
+_ASKING_WORD = re.compile("|".join(sorted((*ANSWER_NOUNS, *_RELATION_WORDS), key=len, reverse=True)))
+
+
+def without_asking_words(text: str, lexical: LexicalIndex) -> str:
+    """`text` with the words saying what kind of answer is asked (`全称`, `原因`, `方式`) or how the asker relates it to
+    what they name (`沾边`) blanked where no document holds them: the sentence answering `全称是什么` gives the name
+    without the word. One a document holds is a word it may be found by (`形式` of 多种形式)."""
+    kept = list(text)
+    for m in _ASKING_WORD.finditer(aligned_simplified(text)):
+        if not lexical.occurs(text[m.start() : m.end()]):
+            kept[m.start() : m.end()] = " " * (m.end() - m.start())
     return "".join(kept)
 
 
@@ -566,12 +594,26 @@ def school_kinds_as_written(question: str, lexical: LexicalIndex) -> str:
     for one is no word the documents lack. Only a word jieba reads whole (`中专`, not the 中专 of 其中专业); left as said
     when the documents say it, or say none or several of its long forms (`中职学校` and `中等职业学校` for 中专: whichever
     it became would draw the question to the sentences saying that one, as the dev set showed both ways)."""
+    words = tag(question)
+    starts = offsets(words)
+    # … nor one ending a school's name after a field of its own (`郑州电力高专`), which is that school, not the kind
+    name_ends = {
+        e
+        for s, e, _, kind in tagged_entities(aligned_simplified(question))
+        if kind == "org" and _has_field(question[s:e])
+    }
     out = []
-    for word, _ in tag(question):
+    for i, (word, _) in enumerate(words):
         short = word.removesuffix("学校")
         forms = [form for form in _SCHOOL_SHORT.get(short, ()) if lexical.occurs(form)]
-        out.append(forms[0] if len(forms) == 1 and not lexical.occurs(short) else word)
+        named = starts[i + 1] in name_ends
+        out.append(forms[0] if len(forms) == 1 and not lexical.occurs(short) and not named else word)
     return "".join(out)
+
+
+def _has_field(name: str) -> bool:
+    """Whether a school's name says more than a place and a kind (`电力` of 郑州电力高专; not `郑州高专`)."""
+    return any(flag.startswith("n") and flag != "ns" and len(word) >= 2 for word, flag in tag(name)[:-1])
 
 
 def kinds_as_written(question: str, lexical: LexicalIndex) -> str:

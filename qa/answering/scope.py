@@ -48,12 +48,12 @@ _WITH_WHOM = re.compile(
 )
 
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
-_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点名|点到名字|点到)(?:过|了)?的"
+_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点(?:了|过)?名|点到名字|点到)(?:过|了)?的"
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
 
 
 # The verbs of a request to list (`列出`, `列举一下`): a question word, never a term a refusal names as missing.
-LIST_VERBS = "列出|列举|罗列"
+LIST_VERBS = "列出|列举|罗列|列一下"
 # `列举一下信中提到的城市`, `列出文中的技工院校`: a request to list the things of a type, asking nothing else.
 _LIST_REQUEST = (
     rf"^(?:请)?(?:{LIST_VERBS})(?:一下)?(?:[^，,。？?]{{0,10}}?的)?([\u4e00-\u9fff]{{0,3}}?)({_TYPE_ALT})[。？?]?$"
@@ -67,6 +67,16 @@ _MENTIONED = re.compile(
     r"(?:提到|提及|说到|讲到|写到|谈到|涉及)(?:了|过)?(?P<thing>[^\s，,。？?！!的吗呢什么哪谁几多少怎]{2,10}?)"
     r"(?:了|过)?(?:吗|没有|没|么)?[？?]?$"
 )
+
+
+# The document itself, as a question names it: `这份答复`, `整封回复`, `本文件`; with a locative, where in it (`回复里`).
+DETERMINER = "这份|这篇|这封|这个|整封|整份|整篇|该|本"
+DOCUMENT_NOUNS = "报告|计划|通知|文件|文章|材料|答复|回信|回复|复函|回函|函件|文档|方案|信"
+# … said so that it cannot be a topic: determined (`这份答复`, not the 方案 of 实施方案) or in it (`信里`, `文中`)
+IN_DOCUMENT = rf"(?:{DETERMINER})(?:{DOCUMENT_NOUNS})(?:里|中|内)?|(?:答复|回复|回信|复函|回函|信|文)(?:里|中|内)"
+
+# What comes next, said as a time (`明年`, `往后`): a question asking what is planned then asks for the plans.
+FUTURE = r"明年|来年|今后|以后|往后|后续|将来|未来|下一步|下一阶段|下阶段|接下来|下一年"
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
         re.compile(
             r"主要(?:讲|说|谈|写|内容|介绍|涉及|意思|回答|答复|讨论|探讨|论述|阐述)|(?:讲|说|谈|写)了(?:些|一些)?(?:什么|啥)|"
             r"概括|总结一下|概述|大意|中心(?:思想|内容|意思)|核心内容|要点是|摘要|[一几]句话(?:说|讲)|"
+            # what part of the work it is about: `这份答复大体上是在讲哪方面的工作`
+            rf"(?:{DETERMINER})(?:{DOCUMENT_NOUNS})[^，,。？?]{{0,6}}(?:讲|说|谈|写|涉及|关于)的?(?:是)?(?:哪[个些一]?|什么)方面|"
             # what it turns on: `这份回复主要围绕什么`, `这份回复围绕的核心议题是什么`
             r"(?:这封信|这份|这篇|本文|全文|文件|答复|回复)[^，,。？?]{0,4}(?:主要)?围绕的?(?:核心|主要|中心)?"
             r"(?:议题|主题|话题)?(?:是)?(?:哪|什么)|"
@@ -133,8 +145,9 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"(?:有|做了|采取了?|开展了?|取得了?)(?:什么|哪些|些什么)(?:样的)?(?:举措|措施|工作|做法|成效|成绩|打算|计划|安排|行动|要求|目标)|"
             r"(?:什么|啥)(?:打算|计划|安排|举措|措施)|(?:打算|计划|安排)(?:是什么|有哪些|如何)|"
             r"(?:是)?(?:怎么|怎样|如何)(?:安排|组织|部署|实施|保障)的?[？?]?$|"
-            r"下一步|今后|(?:未来|接下来)(?:将|要|会|还)?(?:怎么|如何|做什么|有什么)|"
-            r"(?:未来|接下来)[^，,。？?]{0,12}(?:准备|打算|计划)[^，,。？?]{0,8}(?:哪|什么|如何|怎么)|"
+            r"下一步|今后|"
+            rf"(?:{FUTURE})(?:将|要|会|还)?(?:怎么|如何|做什么|有什么)|"
+            rf"(?:{FUTURE})[^，,。？?]{{0,12}}(?:准备|打算|计划)[^，,。？?]{{0,8}}(?:哪|什么|如何|怎么)|"
             r"在[^，,。？?]{2,12}方面[^，,。？?]{0,8}(?:什么|哪些|如何|怎样|怎么)|(?:做了|采取了|开展了)(?:什么|哪些)[？?]?$|"
             r"^(?:请)?(?:介绍|说说|讲讲|谈谈)(?:一下)?"
         ),
@@ -144,20 +157,79 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
 # Words that name the scope, not the topic: `在校企合作方面有哪些举措` is about 校企合作.
 SCOPE_WORDS = re.compile(
     r"举措|措施|工作|做法|方面|打算|计划|安排|内容|成效|成绩|成果|经验|任务|行动|办法|情况|介绍|说说|讲讲|谈谈|"
-    r"一下|做了|采取|开展|取得|进行|关于|概括|总结|主要|讲了|说了|写了|提到|提及|涉及|列出|列举|出现|所有|全部|一共|总共|共|各个|各|"
+    r"一下|做了|采取|开展|取得|进行|关于|"
+    # carrying the work on, and how briefly to say it, which name no topic (`准备从哪几方面接着推进，简单列一下`)
+    r"推进|着手|接着|继续|简单|简要|(?:这|那)一?(?:部分|块|段)|概括|总结|主要|讲了|说了|写了|提到|提及|涉及|列出|列举|出现|所有|全部|一共|总共|共|各个|各|"
     # the document itself and joining words: `报告里提到了哪些单位或企业` names nothing but the types
-    r"(?:这份|这篇|这个|该|本)?(?:报告|计划|通知|文件|文章|材料|答复|回信|回复|文档|方案|信)(?:里|中|内)?|或者|或|和|及|与|"
+    rf"(?:{DETERMINER})?(?:{DOCUMENT_NOUNS})(?:里|中|内)?|或者|或|和|及|与|"
     # … and the whole of it read, or named in it: `通读全文，里面点名提到过哪些企业`
-    r"(?:通读|纵观|整个|整篇)?全文|里面|文中|点名|"
+    r"(?:通读|纵观|整个|整篇)?全文|里面|文中|点(?:了|过)?名|"
     # … said as a reader says it: `通篇看下来，信里点到名字的高校有哪些`
     r"通篇(?:看下来|读下来|看完|读完)?|从头到尾|点到名字|"
     # where in it: `在信的结尾对以后的工作有什么安排`
     r"结尾|末尾|信末|文末"
 )
 
+# What a question sets aside to ask for the rest (`除去汽车维修、航空物流两类，其余…有哪些`, `不算中职和技工，…`): the
+# things after `除` or `不算`, up to where it asks on; a count closing them (`两类`) counts them, and is none of them.
+_SET_ASIDE = re.compile(
+    r"(?:除(?:了|去|开)?|不算|不包括|不含|不计)(?P<items>[^，,。？?！!；;]+?)(?:以外|之外|外|在内)?(?:的话)?"
+    r"(?=[，,]|还|其余|其他|另外|别的)"
+    # … or said in brackets after the question (`…有多少家（不是技工院校）`)
+    r"|[（(](?:不是|不算|不包括|不含|并非)(?P<bracketed>[^（()）]+)[）)]"
+)
+
+
+def _aside(question: str) -> tuple[int, int] | None:
+    """Where the things `question` (simplified) sets aside are said, if it sets any aside."""
+    m = _SET_ASIDE.search(question)
+    if m is None:
+        return None
+    return m.span("items") if m["items"] is not None else m.span("bracketed")
+
+
+ITEM_BREAKS = re.compile(r"以及|[、和与及跟]")
+_COUNT_TAIL = re.compile(r"(?:这|那)?[\d一二三四五六七八九十两几]+[个类项种家所条]$")
+
+
+def without_set_aside(question: str) -> str:
+    """`question` (simplified) with the things it sets aside blanked (`不算中职和技工，郑州高职院校…` keeps `高职院校`
+    alone): it asks about the rest, not them."""
+    aside = _aside(question)
+    if aside is None:
+        return question
+    start, end = aside
+    return question[:start] + " " * (end - start) + question[end:]
+
+
+def set_aside(question: str) -> tuple[str, ...]:
+    """The things `question` (simplified) sets aside (`汽车维修`, `航空物流` of 除去汽车维修、航空物流两类，其余…), without
+    the count closing them."""
+    aside = _aside(question)
+    if aside is None:
+        return ()
+    said = question[aside[0] : aside[1]]
+    return tuple(i for i in (_COUNT_TAIL.sub("", part.strip()) for part in ITEM_BREAKS.split(said)) if i)
+
+
+def set_aside_marks(question: str) -> tuple[str, ...]:
+    """What marks a thing as one `question` (simplified) sets aside: the item without the type it ends in (`职业` of
+    不算职业院校的话，…哪些大学), or the item itself (`宇通` of 除了宇通还有哪些企业); none shorter than two characters."""
+    marks = (re.sub(f"(?:{_TYPE_ALT})$", "", item) or item for item in set_aside(question))
+    return tuple(mark for mark in marks if len(mark) >= 2)
+
+
 # Two asks joined in one question (`谁写给谁`, `什么时候去了哪里`, `提案人是谁、答复单位是哪个`).
 _WH = re.compile(r"谁|什么|何时|哪|多少|几[个所家位年月号天条项]|多[高大长重远深宽久]|吗")
-_JOIN = re.compile(r"[，,、；;]|以及|还有|并且|和(?=[^，,、]{0,8}(?:谁|哪|什么|多少|几))")
+# … or two questions in one message (`成立了几个？拿哪几个行业举例？`).
+_JOIN = re.compile(r"[，,、；;？?]|以及|还有|并且|和(?=[^，,、]{0,8}(?:谁|哪|什么|多少|几))")
+
+
+def without_asking(plain: str, scope: Scope) -> str:
+    """`plain` with the words asking for `scope` blanked (`中心内容是什么` of 这份答复的中心内容是什么？): they say what
+    shape of answer is asked, not about what."""
+    rule = next(r for r in SCOPE_RULES if r.scope == scope)
+    return rule.asks.sub(lambda m: " " * len(m.group()), plain)
 
 
 GATHER_REST = 3  # a gathering names at most this many characters besides the type (`郑州市` of 郑州市有哪些大学)
@@ -178,7 +250,8 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
         if rule.scope == "gather":
             if "count" in fact_kinds and re.search(r"多少|几", plain):
                 continue
-            rest = re.sub(_TYPE_ALT, " ", re.sub(_RELATION, " ", SCOPE_WORDS.sub(" ", content)))
+            # what it sets aside (`不算职业院校的话，…哪些大学`) narrows nothing: the rest are gathered
+            rest = re.sub(_TYPE_ALT, " ", re.sub(_RELATION, " ", SCOPE_WORDS.sub(" ", without_set_aside(content))))
             if _naming_length(rest) > GATHER_REST:
                 continue
         return rule.scope
@@ -317,6 +390,20 @@ def asks(plain: str) -> list[str]:
     if len(parts) < 2:
         return [body] if body else []
     asking = [p for p in parts if _WH.search(p)]
+    if len(asking) == 1 and parts[-1] == asking[0] and "分别" in asking[0] and all(map(_names_only, parts[:-1])):
+        # Several things named, then asked of each (`市级重点专业，还有省品牌专业，郑州分别有多少个`): one ask per thing.
+        return [f"{thing}{asking[0].replace('分别', '')}" for thing in parts[:-1]]
     if len(asking) < 2 or len(asking) != len(parts):
         return [body]
     return asking
+
+
+# Words that make a part a clause saying something (`郑州有41所中职学校`), not a thing named
+_SAYING = frozenset(("是", "有", "为", "在", "没有"))
+
+
+def _names_only(part: str) -> bool:
+    """Whether a part of a question only names something (`市级重点建设专业`, `省品牌示范专业加特色专业`): it ends in a
+    noun and says nothing of it (no `是`, `有`…)."""
+    words = tag(part)
+    return bool(words) and words[-1][1].startswith(("n", "j", "vn")) and not any(w in _SAYING for w, _ in words)
