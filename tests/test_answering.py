@@ -26,6 +26,7 @@ from qa.answering.kinds import (
     count_contradicted,
     count_qualified,
     count_unheld,
+    count_verb_unsaid,
     level_unheld,
     place_unit_unheld,
     school_kind_unheld,
@@ -45,7 +46,7 @@ from qa.answering.query import (
     universities_as_written,
     without_filler,
 )
-from qa.answering.scope import named_kind_asked
+from qa.answering.scope import named_kind_asked, person_asked
 from qa.lexical import LexicalIndex
 from qa.types import Citation, Span
 
@@ -474,6 +475,9 @@ def test_a_count_of_all_things_of_a_kind_is_not_given_by_a_count_of_some(
         # things named one by one, and a head count given as a bare figure, answer too
         ("卡洛身兼几家骑士团的大团长？", "卡洛还是圣乔治骑士团、圣斐迪南骑士团和王家骑士团的大团长。", ""),
         ("该市2012年有多少人？", "根据2012年的人口普查,该市人口达2,790,060。", ""),
+        # … things of one kind each named whole, ending alike (it was refused `没有给出“几所”`), but not things unlike
+        ("有几所学校被列入规划？", "组建郑州职业技术大学、郑州信息工程职业大学、郑州嵩山职业大学被列入规划。", ""),
+        ("有几所学校被列入规划？", "组建宇通、郑州日产被列入规划。", "几所"),
         # a count that is not what is asked (`哪位…几次`), or is part of a number (`20几所`), asks for no count
         ("哪位皇帝发动了几次战役？", "巴西尔二世击退了保加利亚。", ""),
         ("20几所高校的学生在哪里集会？", "学生在天安门广场集会。", ""),
@@ -1568,3 +1572,40 @@ def test_a_school_said_short_that_no_document_names_is_refused_naming_it(bot: QA
     answer = bot.ask("郑州电力高专跟企业合作共建产业学院，一共建了几个？")
     assert answer.abstained and "郑州电力高专" in answer.text
     assert not bot.ask("郑州财税金融职业学院跟企业共建了几个产业学院？").abstained
+
+
+def test_a_person_asked_to_be_named_of_a_sentence_giving_only_a_role_is_refused(bot: QA, tmp_path: Path) -> None:
+    # `哪位市领导` asks which one: the sentence gives `市政府领导` (it was answered at 0.9)
+    answer = bot.ask("去南京武汉广州考察是哪位市领导带的队")
+    assert answer.abstained and "哪位市领导" in answer.text
+    assert person_asked("考察是谁带的队") == ("", ""), "`谁` is answered by the role"
+    school = _school_bot(tmp_path, "青河一中简介\n现任校长是李明，他于2019年到任。\n学校现有教职工112人。\n")
+    named = school.ask("青河一中现任校长是哪位？")
+    assert not named.abstained and "李明" in named.text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "unsaid"),
+    [
+        # a follow-up swapping the verb counted (`撤销` after `新增备案`): the sentence counts another doing
+        ("2024年被撤销的有多少", "2024年全市中等职业学校共开设163个专业。", "撤销"),
+        ("那撤销了多少个老专业？", "郑州市中职学校共新增备案83个专业。", "撤销"),
+        # the sentence says it, or a character of it (another way of saying the doing), or no document says it (the
+        # asker's own word), or the word before the count is no verb
+        ("新增备案了多少个专业？", "郑州市中职学校共新增备案83个专业。", ""),
+        ("建成了多少家实训基地？", "建设了汽车维修等18家市级实训基地。", ""),
+        ("一共开着多少个专业？", "2024年全市中等职业学校共开设163个专业。", ""),
+        ("郑州有多少所中职学校？", "郑州市共有41所中职学校。", ""),
+        ("指导委员会前后一共建了几个？", "分批成立10个行业指导委员会。", ""),  # `一共/建了`: no `共建` asked
+    ],
+)
+def test_a_count_of_a_doing_the_sentence_does_not_say_is_unsaid(question: str, sentence: str, unsaid: str) -> None:
+    held = {"撤销", "新增", "备案", "建成", "建设", "共建"}.__contains__
+    assert count_verb_unsaid(question, sentence, held) == unsaid
+
+
+def test_a_follow_up_counting_another_doing_than_the_earlier_answer_is_refused(bot: QA) -> None:
+    answer = bot.ask("那撤销了多少个老专业？", ["2024年中职新增备案了多少个专业？"])  # was the 83 new majors again
+    assert answer.abstained and "撤销" in answer.text
+    # asked whole, a question's verb is left to the answerer: the sentence may say it another way
+    assert not bot.ask("指导委员会一共成立了几个？").abstained

@@ -275,6 +275,8 @@ def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> 
         ("旅游职院经费预算的原因是什么？", ["预算"]),  # the noun beside them is still named
         # … nor a word saying what the asker relates it to (`沾边`), which jieba also tags a name
         ("跟升本工作沾边的职院有哪些？", []),
+        # … nor the asker's modal of what is meant to be done (`准备组建`): the sentence says the doing
+        ("旅游职院准备和哪些企业合作？", []),
     ],
 )
 def test_a_noun_saying_what_kind_of_answer_is_asked_is_not_named_missing(question: str, named: list[str]) -> None:

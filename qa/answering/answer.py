@@ -24,6 +24,7 @@ from qa.answering.kinds import (
     count_contradicted,
     count_qualified,
     count_unheld,
+    count_verb_unsaid,
     counted,
     counted_only,
     counts_exactly,
@@ -63,7 +64,7 @@ from qa.answering.query import (
     without_asking_words,
     without_filler,
 )
-from qa.answering.scope import NAME_ENDS, named_kind_asked, types_named, without_asking
+from qa.answering.scope import NAME_ENDS, named_kind_asked, person_asked, types_named, without_asking
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -278,6 +279,12 @@ def _not_given(
     if kind and not _may_name(kind, best.plain, doc):
         text = f"{ctx.where}没有找到答案：最接近的句子没有说是{wh}。"
         return _refusal(asked, question, text, ctx, confidence)
+    # A person asked to be named (`去南京武汉广州考察是哪位市领导带的队`) of a sentence naming none (`由市政府领导带队`): it
+    # gives the role, not which one.
+    who, role = person_asked(own or query.plain)
+    if who and not _names_a_person(best.plain, role):
+        text = f"{ctx.where}没有找到答案：最接近的句子没有说是{who}。"
+        return _refusal(asked, question, text, ctx, confidence)
     # A district or town asked (`港大那家落在郑州哪个区？`) of a sentence naming none.
     unit = place_unit_unheld(own or query.plain, best.plain)
     if unit:
@@ -310,6 +317,12 @@ def _not_given(
     if thing:
         text = f"{ctx.where}没有找到答案：最接近的句子只给出了“{qualifier}”的{thing}的数目。"
         return _refusal(asked, question, text, ctx, confidence)
+    # A merged follow-up counting another doing the documents say, which the earlier answer does not (`那撤销了多少个老专业？`
+    # after `…新增备案了多少个专业？`). Only a follow-up's own words: asked whole, a question's verb is often said another
+    # way by the sentence answering it (DRCD's `需要`, `超过`, `维持`: 9 right answers lost when every question was read).
+    verb = count_verb_unsaid(own, best.plain, documents_hold(ctx.lexical)) if own else ""
+    if verb:
+        return _abstain(asked, question, query, ctx, confidence, unsaid=verb)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)
     if uncounted:
@@ -345,6 +358,16 @@ def _may_name(kind: str, plain: str, doc: Document) -> bool:
     return any(
         type_ not in ("place", "person") and plausible(name, type_) and not any(e.fullmatch(name) for e in others)
         for _, _, name, type_ in tagged_entities(plain)
+    )
+
+
+def _names_a_person(plain: str, role: str = "") -> bool:
+    """Whether a sentence (simplified) may name a person where it says the `role` asked (in that clause, or anywhere
+    when no role is asked): a name jieba tags as a person's (`托马斯阿奎纳`), one with a middle dot (`威廉·吉尔伯特`), or a
+    word in Latin letters."""
+    clauses = [c for c in re.split(r"[，,；;。：:]", plain) if role and role in c] or [plain]
+    return any(
+        _LATIN_WORD.search(c) or "·" in c or any(kind == "person" for *_, kind in tagged_entities(c)) for c in clauses
     )
 
 

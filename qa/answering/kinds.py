@@ -14,10 +14,10 @@ kind given by one of some (`count_qualified`). The answerer refuses on them afte
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.answering.names import tag
+from qa.answering.names import dictionary_frequency, offsets, tag
 from qa.answering.scope import without_set_aside
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
@@ -250,6 +250,46 @@ _PEOPLE = (
 )
 
 
+# The verb a count is asked of (`撤销` of 同一年被撤销的有多少, `备案` of 新增备案了多少个专业): the two characters right
+# before the count, past `了`, `的` and `有`.
+_COUNTED_VERB = re.compile(
+    r"([\u4e00-\u9fff]{2})(?:了|的)?(?:有|是)?(?:一共|总共|共)?(?:多少|(?<![近这那前哪好])几(?!乎))"
+)
+
+
+def _cut_doubtful(text: str, start: int, word: str) -> bool:
+    """Whether the character before `word` makes a more common word with its first (`一共` of 一/共建了几个, which jieba
+    cuts so): the word may not be the text's."""
+    return start > 0 and dictionary_frequency(text[start - 1] + word[0]) > dictionary_frequency(word)
+
+
+def count_verb_unsaid(question: str, sentence: str, held: Callable[[str], bool]) -> str:
+    """The verb a count is asked of (`撤销` of 同一年被撤销的有多少) when the documents say it (`held`) and the sentence
+    does not (`共开设163个专业`): the sentence counts another doing. '' when the word before the count is no verb to
+    jieba (`郑州有多少`), or a verb no document says (`开着`: the asker's word for the sentence's), or the sentence says
+    a character of it."""
+    words = tag(question)
+    verbs = {
+        (start, start + len(word)) for start, (word, flag) in zip(offsets(words), words, strict=False) if flag == "v"
+    }
+    for m in _COUNTED_VERB.finditer(question):
+        verb = m.group(1)
+        # a word of the question's own (not the `共建` of 一共/建了几个); a sentence saying either character of it may say
+        # the doing another way (`建设了…18家` for `建成了多少家`)
+        if m.span(1) not in verbs or _cut_doubtful(question, m.start(1), verb):
+            continue
+        if held(verb) and not any(ch in sentence for ch in verb):
+            return verb
+    return ""
+
+
+# Names listed one by one that end alike (`…职业大学、…职业大学`), and the units that count such named things
+_NAMED_ALIKE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?([\u4e00-\u9fff]{2})、(?:[\u4e00-\u9fff]{1,12}?\1、)*[\u4e00-\u9fff]{1,12}?\1"
+)
+_NAMED_UNITS = "所家位名座"
+
+
 def count_unheld(question: str, sentence: str) -> str:
     """The count a question (simplified) asks in a unit that the sentence gives no number of (`几天` of `…一共考察了几
     天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
@@ -272,6 +312,9 @@ def count_unheld(question: str, sentence: str) -> str:
         if not unit or unit == "个" or _NO_COUNT_ASKED.search(question[: asked.start()]):
             continue
         named = len(counted_noun) >= 2 and sentence.count(counted_noun[-2:]) >= 2 and "、" in sentence
+        # … or names things of one kind one by one, each ending alike (`郑州职业技术大学、郑州信息工程职业大学、郑州嵩山
+        # 职业大学` for `几所学校`): counting them answers
+        named = named or (unit in _NAMED_UNITS and _NAMED_ALIKE.search(sentence) is not None)
         headcount = unit in "人名位" and _HEADCOUNT.search(sentence)
         if named or headcount or re.search(_in_units(unit), sentence):
             continue

@@ -417,12 +417,15 @@ def without_filler(text: str, words: re.Pattern[str] = FILLER) -> str:
 # Words saying a thing is related to another (`跟新能源车沾边的`, `和酒店挂钩的`): how the asker ties it to what they
 # name, not a topic of its own.
 _RELATION_WORDS = ("沾边", "挂钩", "相关", "有关", "关联")
-_ASKING_WORD = re.compile("|".join(sorted((*ANSWER_NOUNS, *_RELATION_WORDS), key=len, reverse=True)))
+# … and what is meant to be done, said as the asker's modal (`准备组建`, `郑州准备培养哪类专业群`): the sentence says
+# the doing (`组建`, `培育`), often with no modal of its own.
+_INTENT_WORDS = ("准备", "打算", "计划", "想要")
+_ASKING_WORD = re.compile("|".join(sorted((*ANSWER_NOUNS, *_RELATION_WORDS, *_INTENT_WORDS), key=len, reverse=True)))
 
 
 def without_asking_words(text: str, lexical: LexicalIndex) -> str:
-    """`text` with the words saying what kind of answer is asked (`全称`, `原因`, `方式`) or how the asker relates it to
-    what they name (`沾边`) blanked where no document holds them: the sentence answering `全称是什么` gives the name
+    """`text` with the words saying what kind of answer is asked (`全称`, `原因`, `方式`), how the asker relates it to
+    what they name (`沾边`) or means it to be done (`准备`) blanked where no document holds them: the sentence answering `全称是什么` gives the name
     without the word. One a document holds is a word it may be found by (`形式` of 多种形式)."""
     kept = list(text)
     for m in _ASKING_WORD.finditer(aligned_simplified(text)):

@@ -338,6 +338,19 @@ def named_kind_asked(plain: str) -> tuple[str, str]:
     return kind, ("哪家" if kind == "company" else "哪所") + m.group(2)
 
 
+# `哪位市领导带的队`, `一把手是哪位`: a person asked to be named, not a role (`谁带的队` is answered by `市政府领导`).
+_ONE_PERSON = re.compile(
+    r"哪一?位[\u4e00-\u9fff]{0,4}?(?P<role>领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长)|哪一?位"
+)
+
+
+def person_asked(plain: str) -> tuple[str, str]:
+    """The words a question (simplified) asks to have a person named by (`哪位市领导`) and the role it names (`领导`);
+    ('', '') when it asks none."""
+    m = _ONE_PERSON.search(plain)
+    return (m.group(), m["role"] or "") if m else ("", "")
+
+
 def types_named(plain: str) -> tuple[str, ...]:
     """The kinds of thing a question names by their type words (`city` of 哪座城市, of 去了哪几个城市), in its order."""
     found = sorted((m.start(), _TYPE_WORD[m.group()]) for m in re.finditer(_TYPE_ALT, plain))
