@@ -32,7 +32,8 @@ question on 2024, `要是换成高职院校…` after one on 中职学校: `answ
 `那几个` no determiner (`这几所学校的全称各是什么？` after `…一共有几所？`: `followup._COUNTED`); `subject, that year
 merged` reading `那一年`, `这一年`, `那年` as pointing back only, not as the year the earlier question names
 (`那一年全市中职学校一共开设了多少个专业？` after a question on 2024's new majors: `followup.POINTED_YEARS`); `subject, name
-nouns new` counting a noun asking for the name (`全称`) as a topic no document holds, which keeps a follow-up alone
+nouns new` counting a noun asking for the name (`全称`), or since the twenty-seventh round any noun saying what kind of
+answer is asked (`原因`, `方式`: `attributes.ANSWER_NOUNS`), as a topic no document holds, which keeps a follow-up alone
 (`followup._adds_only_unknown`); `subject, verb and 的 unread` without leaning back on a question that says the verb
 or noun of one opening with a verb and 的 (`合作的都是哪些企业？` after `…跟企业一起建了多少个产业学院？`:
 `followup._done_with_whom_said_before`); `subject, places in a list unread` without reading a place in the earlier
@@ -53,7 +54,9 @@ rule before `own words unread`, which was found on it (the last three, twenty-fi
 fresh4); `conversations_fresh12` (twenty-second round, blind) and `conversations_fresh13` (twenty-third round,
 blind) with every rule; `conversations_fresh14` (twenty-fourth round, blind) with every rule before the last three,
 the first of which was found on fresh11 and the other two on fresh14; `conversations_fresh15` (twenty-fifth round,
-blind) and `conversations_fresh16` (the same round, blind, scored and never read) with every rule. `broad` is the broad
+blind) and `conversations_fresh16` (the same round, blind, scored and never read) with every rule;
+`conversations_fresh17` (twenty-sixth round, blind, read at the twenty-seventh round's start) and
+`conversations_fresh18` (twenty-seventh round, blind, never read: counts only) with every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -70,7 +73,7 @@ from unittest import mock
 
 from qa import QA
 from qa.answering import answer, followup, kinds, query
-from qa.answering.attributes import NAME_NOUNS
+from qa.answering.attributes import ANSWER_NOUNS
 from qa.evaluation import evaluate, read_questions, score
 from qa.evaluation.questions import in_conversation
 
@@ -94,6 +97,8 @@ SETS = (
     "conversations_fresh14",
     "conversations_fresh15",
     "conversations_fresh16",
+    "conversations_fresh17",
+    "conversations_fresh18",
 )
 
 
@@ -150,7 +155,7 @@ def main() -> None:
             determiner = followup._DETERMINER if off != "few unread" else re.compile(followup._DETERMINERS)
             relative = [word for word in followup._RELATIVE_YEARS if off != "that year merged" or word not in POINTED]
             relative_year = re.compile("|".join(sorted(relative, key=len, reverse=True)))
-            name_nouns = NAME_NOUNS if off != "name nouns new" else frozenset()
+            name_nouns = ANSWER_NOUNS if off != "name nouns new" else frozenset()
             levels = query.levels_as_written if off != "levels as said" else (lambda question, _: question)
             apart = kinds._level_apart if off != "level apart unchecked" else (lambda *_: "")
             own_words = answer._own_words if off != "own words unread" else (lambda _: "")
@@ -175,7 +180,7 @@ def main() -> None:
                 mock.patch.object(followup, "_PRONOUN", pronouns),
                 mock.patch.object(followup, "_DETERMINER", determiner),
                 mock.patch.object(followup, "_RELATIVE_YEAR", relative_year),
-                mock.patch.object(followup, "NAME_NOUNS", name_nouns),
+                mock.patch.object(followup, "ANSWER_NOUNS", name_nouns),
                 mock.patch.object(query, "levels_as_written", levels),
                 mock.patch.object(kinds, "_level_apart", apart),
                 mock.patch.object(answer, "_own_words", own_words),

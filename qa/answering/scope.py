@@ -228,8 +228,8 @@ _JOIN = re.compile(r"[，,、；;？?]|以及|还有|并且|和(?=[^，,、]{0,8
 def without_asking(plain: str, scope: Scope) -> str:
     """`plain` with the words asking for `scope` blanked (`中心内容是什么` of 这份答复的中心内容是什么？): they say what
     shape of answer is asked, not about what."""
-    rule = next(r for r in SCOPE_RULES if r.scope == scope)
-    return rule.asks.sub(lambda m: " " * len(m.group()), plain)
+    rule = next((r for r in SCOPE_RULES if r.scope == scope), None)
+    return rule.asks.sub(lambda m: " " * len(m.group()), plain) if rule is not None else plain
 
 
 GATHER_REST = 3  # a gathering names at most this many characters besides the type (`郑州市` of 郑州市有哪些大学)
