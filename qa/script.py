@@ -39,6 +39,16 @@ def aligned_simplified(text: str) -> str:
     return plain if len(plain) == len(text) else text
 
 
+def blanked(text: str, pattern: re.Pattern[str], keep: Callable[[str], bool] | None = None) -> str:
+    """`text` with what `pattern` (written in simplified characters) finds on its simplified form blanked in its own
+    script, offset for offset; a match `keep` says to keep (read as `text` writes it) stays."""
+    kept = list(text)
+    for m in pattern.finditer(aligned_simplified(text)):
+        if keep is None or not keep(text[m.start() : m.end()]):
+            kept[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(kept)
+
+
 def is_han(ch: str) -> bool:
     """Whether `ch` is a Chinese character (CJK unified ideographs, extension A, compatibility ideographs)."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"

@@ -11,6 +11,7 @@ from qa import QA, Answer
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.query import analyse
 from qa.answering.scope import asks, gather_modifier, question_scope, set_aside_marks
+from qa.script import TO_TRADITIONAL, converter
 from qa.settings import BUNDLED_LETTER
 
 REPO = Path(__file__).resolve().parent.parent
@@ -698,6 +699,17 @@ def test_what_comes_next_on_the_documents_own_topic_gets_the_plans(bot: QA, ques
     _exact(bot, answer)
     # a topic of its own narrower than the document's is still asked of its part
     assert bot.ask("下一步在职教宣传方面有什么打算？").citations[0].text != "七、下一步工作打算"
+
+
+def test_a_topic_of_its_own_is_read_in_the_documents_script_in_a_plans_question(tmp_path: Path) -> None:
+    # Asked of the report in traditional characters, `教學工作` was read apart from the simplified words asking for
+    # plans and dropped: the plans' part answered, where the simplified question gets the teaching part.
+    traditional = converter(TO_TRADITIONAL)
+    bot = _collection(tmp_path, "report", {"report.txt": traditional(REPORT)})
+    for question in ("明年在教學工作上有什麼打算？", "接下來在學校的教學工作方面準備做什麼？"):
+        assert bot.ask(question).citations[0].text == "二、教育教學工作"
+    assert bot.ask("明年有什麼打算？").citations[0].text == "三、2025年工作思路"  # no topic of its own: the plans
+    assert bot.ask("概括一下教育教學工作這部分").citations[0].text == "二、教育教學工作"  # `這部分` is no topic
 
 
 def test_a_broad_question_naming_a_year_the_documents_lack_is_refused_naming_it(tmp_path: Path) -> None:

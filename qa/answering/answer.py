@@ -479,7 +479,7 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
     if query.scope == "summary":
         # The gist of one part (`概括一下校企合作这部分`) is that part; of one thing the document speaks of in a part
         # (`宇通那个学院的培养模式是怎么概括的`), a fact about it. Read without the words asking for a gist (`中心内容`).
-        about = without_asking(aligned_simplified(ctx.focus or question), "summary")
+        about = without_asking(ctx.focus or question, "summary")
         topic = broad.without_parties(replace(query, topic=topic_terms(about, ctx.lexical)), about, doc, ctx.lexical)
         heading = None if broad.is_document_topic(topic, doc) else broad.section_for(topic, doc)
         if heading is not None:

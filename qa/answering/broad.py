@@ -21,7 +21,7 @@ from qa.answering.query import Query, chinese_numeral, share, top_level, topic_t
 from qa.answering.scope import FUTURE, set_aside_marks
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
-from qa.script import aligned_simplified, in_script_of
+from qa.script import aligned_simplified, in_script_of, simplified
 from qa.types import Answer, Citation, Document, Heading, Passage, Span
 
 CLOSEST = "下面是最接近的段落，供参考。"  # what a refusal says of the passages shown with it
@@ -116,6 +116,7 @@ def plans_heading(query: Query, doc: Document) -> Heading | None:
 # sets out the plans answers it (`五、2025年工作思路`, `七、下一步工作打算`), whatever its title calls the future.
 _FUTURE = re.compile(FUTURE)
 _PLANS = re.compile(r"打算|计划|准备|安排|思路|设想|规划")
+_ASKING_PLANS = re.compile(f"{_FUTURE.pattern}|{_PLANS.pattern}")
 _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思路|设想|展望|今后|工作重点|工作目标")
 
 
@@ -124,9 +125,10 @@ def _asks_plans(query: Query, doc: Document) -> bool:
     own topic (`接下来在产教融合上准备从哪几方面着手` of a letter on 产教融合)."""
     if not _FUTURE.search(query.own) and not _PLANS.search(query.own):
         return False
-    # the words asking for plans, and the bigrams they take part in (`备从` of 准备从哪几方面), are no topic
-    asking = re.sub(f"{_FUTURE.pattern}|{_PLANS.pattern}", " ", query.own)
-    rest = {t: w for t, w in query.topic.items() if t in asking}
+    # the words asking for plans, and the bigrams they take part in (`备从` of 准备从哪几方面), are no topic; the topic is
+    # in the documents' script, `own` in simplified characters
+    asking = _ASKING_PLANS.sub(" ", query.own)
+    rest = {t: w for t, w in query.topic.items() if simplified(t) in asking}
     return not rest or is_document_topic(replace(query, topic=rest), doc)
 
 
@@ -257,7 +259,7 @@ def gathered(
     def keep(m: Mention) -> bool:
         if relation and relation not in doc.text[m.sentence.start : m.sentence.end]:
             return False
-        if any(mark in m.name for mark in aside):
+        if aside and any(mark in aligned_simplified(m.name) for mark in aside):
             return False
         if own and m.name == own:
             return False

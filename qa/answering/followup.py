@@ -124,7 +124,8 @@ def _own_relative_years(question: str) -> str:
 def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -> bool:
     # Not the kind a wh-word asks for (`原因` of 是什么原因造成的): the answer names one, not the word; nor a word that
     # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what; nor
-    # one asking for the name (`全称` of 这几所学校的全称是什么), which a sentence says without the noun.
+    # one saying what kind of answer is asked (`全称` of 这几所学校的全称是什么, `原因`: `attributes.ANSWER_NOUNS`), which a
+    # sentence answers without the noun.
     words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
     # A bare part swapped in (`那开封呢`) is what is asked about, whatever jieba tags the one word it is (`开封` v); not
     # a place in a list (`第二条`), a pronoun or a locative.

@@ -40,7 +40,7 @@ from qa.answering.scope import (
     question_scope,
 )
 from qa.lexical import LexicalIndex, bigrams, tokenize
-from qa.script import aligned_simplified, converters, is_han, simplified
+from qa.script import aligned_simplified, blanked, converters, is_han, simplified
 from qa.types import Document, Heading
 
 # Question words and filler carry no content; they are removed before terms are weighed.
@@ -331,8 +331,10 @@ def _title_held(title: str, lexical: LexicalIndex) -> bool:
 
 
 def topic_terms(text: str, lexical: LexicalIndex) -> dict[str, float]:
-    """The bigrams `text` says once its filler and scope words go (`校企合作` of 在校企合作方面有哪些举措), by IDF."""
-    return {t: lexical.idf(t) for t in bigrams(SCOPE_WORDS.sub(" ", without_filler(text))) if len(t) == 2}
+    """The bigrams `text` says once its filler and scope words go (`校企合作` of 在校企合作方面有哪些举措), by IDF; both
+    found on its simplified form, as the patterns are written, and the bigrams kept in its own script (`這部分` goes
+    from a question asked of a traditional document as `这部分` does)."""
+    return {t: lexical.idf(t) for t in bigrams(without_filler(without_filler(text), SCOPE_WORDS)) if len(t) == 2}
 
 
 _WH = re.compile(r"哪|什么|何")
@@ -408,10 +410,7 @@ def defined_term(question: str) -> str:
 def without_filler(text: str, words: re.Pattern[str] = FILLER) -> str:
     """`text` with its question words and filler (`words`) blanked, found on its simplified form (the patterns'
     script)."""
-    kept = list(text)
-    for m in words.finditer(aligned_simplified(text)):
-        kept[m.start() : m.end()] = " " * (m.end() - m.start())
-    return "".join(kept)
+    return blanked(text, words)
 
 
 # Words saying a thing is related to another (`跟新能源车沾边的`, `和酒店挂钩的`): how the asker ties it to what they
@@ -425,13 +424,10 @@ _ASKING_WORD = re.compile("|".join(sorted((*ANSWER_NOUNS, *_RELATION_WORDS, *_IN
 
 def without_asking_words(text: str, lexical: LexicalIndex) -> str:
     """`text` with the words saying what kind of answer is asked (`全称`, `原因`, `方式`), how the asker relates it to
-    what they name (`沾边`) or means it to be done (`准备`) blanked where no document holds them: the sentence answering `全称是什么` gives the name
-    without the word. One a document holds is a word it may be found by (`形式` of 多种形式)."""
-    kept = list(text)
-    for m in _ASKING_WORD.finditer(aligned_simplified(text)):
-        if not lexical.occurs(text[m.start() : m.end()]):
-            kept[m.start() : m.end()] = " " * (m.end() - m.start())
-    return "".join(kept)
+    what they name (`沾边`) or means it to be done (`准备`) blanked where no document holds them: the sentence
+    answering `全称是什么` gives the name without the word. One a document holds is a word it may be found by (`形式`
+    of 多种形式)."""
+    return blanked(text, _ASKING_WORD, keep=lexical.occurs)
 
 
 def head_noun(question: str) -> str:
@@ -598,6 +594,8 @@ def school_kinds_as_written(question: str, lexical: LexicalIndex) -> str:
     when the documents say it, or say none or several of its long forms (`中职学校` and `中等职业学校` for 中专: whichever
     it became would draw the question to the sentences saying that one, as the dev set showed both ways)."""
     words = tag(question)
+    if not any(word.removesuffix("学校") in _SCHOOL_SHORT for word, _ in words):
+        return question
     starts = offsets(words)
     # … nor one ending a school's name after a field of its own (`郑州电力高专`), which is that school, not the kind
     name_ends = {

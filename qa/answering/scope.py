@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from qa.answering.names import tag
+from qa.script import blanked
 
 Scope = Literal["fact", "outline", "summary", "section", "gather", "mention", "multi"]
 
@@ -225,11 +226,11 @@ _WH = re.compile(r"谁|什么|何时|哪|多少|几[个所家位年月号天条�
 _JOIN = re.compile(r"[，,、；;？?]|以及|还有|并且|和(?=[^，,、]{0,8}(?:谁|哪|什么|多少|几))")
 
 
-def without_asking(plain: str, scope: Scope) -> str:
-    """`plain` with the words asking for `scope` blanked (`中心内容是什么` of 这份答复的中心内容是什么？): they say what
-    shape of answer is asked, not about what."""
+def without_asking(text: str, scope: Scope) -> str:
+    """`text` with the words asking for `scope` blanked (`中心内容是什么` of 这份答复的中心内容是什么？): they say what
+    shape of answer is asked, not about what. Found on its simplified form (the rules' script), blanked in its own."""
     rule = next((r for r in SCOPE_RULES if r.scope == scope), None)
-    return rule.asks.sub(lambda m: " " * len(m.group()), plain) if rule is not None else plain
+    return blanked(text, rule.asks) if rule is not None else text
 
 
 GATHER_REST = 3  # a gathering names at most this many characters besides the type (`郑州市` of 郑州市有哪些大学)
