@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qa import store
-from qa.answering import AlreadySaid, AnswerContext, answer_question, combine
+from qa.answering import AlreadySaid, AnswerContext, answer_question, combine, refused_as_unsaid
 from qa.answering.followup import resolve
+from qa.answering.kinds import closed_class_unheld
 from qa.answering.query import (
     documents_hold,
     kinds_as_written,
@@ -31,6 +32,7 @@ from qa.errors import InputError
 from qa.lexical import LexicalIndex
 from qa.loading import clean_text
 from qa.retrieval import Retriever
+from qa.script import simplified
 from qa.settings import BUNDLED_LETTER, Settings
 from qa.store import Change, CollectionInfo, Manifest, Opened, Request, backfill
 from qa.store.table import ChunkTable
@@ -450,7 +452,14 @@ class QA:
             # (`都有哪些企业？` after `…跟企业一起建了多少个产业学院？`) asked about that: read alone, it would list every
             # company the documents name.
             alone = self._answer(rewrite(asked, self.lexical), "", asked)
-            whole = whole if alone.abstained and f"“{focus}”" in whole.text else alone
+            # Nor one that, read alone, answers of another kind of school or level than the earlier question asks about
+            # (`新增备案的有几个？` after `技工院校开设的专业有多少`: the only such count is 中职's): what it leaves unsaid it
+            # takes from the earlier question.
+            unsaid = _another_class(resolved.previous, alone)
+            if unsaid:
+                whole = refused_as_unsaid(alone, unsaid, self._where)
+            elif not (alone.abstained and f"“{focus}”" in whole.text):
+                whole = alone
         parts = asks(question) if not resolved.previous and len(meta_intents(question)) < 2 else []
         if len(parts) >= 2:
             answers = self._answer_parts(parts)
@@ -522,6 +531,13 @@ class QA:
         seen = {(p.doc_id, p.start) for p in passages}
         near = self.chunks[max(rows.start, at - NEIGHBOURS) : min(rows.stop, at + NEIGHBOURS + 1)]
         return [Passage.of(c, 0.0) for c in near if (c.doc_id, c.start) not in seen]
+
+
+def _another_class(earlier: str, answer: Answer) -> str:
+    """The kind of school or level `earlier` asks about when an answer's sentence gives its fact only of others."""
+    if answer.abstained or not answer.citations:
+        return ""
+    return closed_class_unheld(simplified(earlier), simplified(answer.citations[0].text))
 
 
 def _copies(folder: Path, sources: Sequence[store.SourceFile]) -> list[store.SourceFile]:

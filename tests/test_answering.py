@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from qa import QA, Answer
-from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new
+from qa.answering.answer import AlreadySaid, AnswerContext, Reading, _something_new, missing_terms
 from qa.answering.attributes import (
     attribute_unheld,
     fellows_unlisted,
@@ -148,6 +148,7 @@ def test_inferred_sender_says_it_is_inferred(bot: QA) -> None:
         ("信的收件人是谁？", ["addressee"]),
         ("这封回复写于什么时候？", ["date"]),
         ("这份答复的落款日期是哪一天？", ["date"]),
+        ("执笔这封回信的是哪个部门？", ["sender"]),
         # another text's author or date is asked of that text
         ("《越南亡国史》的作者是谁？", []),
         ("这本书的作者是谁？", []),
@@ -554,6 +555,15 @@ def test_where_a_group_went_is_answered_by_the_sentence_it_went_in(bot: QA) -> N
         ("除了中职，技工院校开设了多少个专业？", "全市中等职业学校共开设163个专业,全市技工院校开设专业130多个。", ""),
         # … said in brackets after it (`（不是技工院校）`): was answered from the 技工院校 sentence at 0.45
         ("中职学校签约的企业有多少家（不是技工院校）", "全市技工院校与知名企业共建立合作关系1000多家。", "中职学校"),
+        # the kind the asking clause names, not those of the asker's situation or what they know before it
+        (
+            "孩子在中职和高职之间犹豫。郑州的高职院校今年开了多少个专业？",
+            "全市中等职业学校共开设163个专业,全市技工院校开设专业130多个。",
+            "高职院校",
+        ),
+        ("中职去年新增备案83个 那技工院校新增备案了几个", "郑州市中职学校共新增备案83个专业。", "技工院校"),
+        # a comparison asked in its own clause stays one
+        ("中职和技工院校，哪个开的专业多？", "全市中等职业学校共开设163个专业。", ""),
     ],
 )
 def test_a_kind_of_school_the_sentence_names_only_others_of_is_unheld(
@@ -902,6 +912,9 @@ def test_what_a_small_document_never_says_of_its_topic_is_refused_naming_it_and_
         ("毕业了能不能马上上班？", "", ""),
         ("学生在顶岗实习期间拿多少工资？", "", ""),
         ("有没有和富士康共建的？", "", ""),
+        # a doing asked (`有没有调整`): asked of what the clause names before the operator
+        ("郑州义务教育的招生划片有没有调整？", "招生划片", "划片"),
+        ("中职学费有没有上涨？", "中职学费", "学费"),
     ],
 )
 def test_the_noun_a_question_asking_only_whether_asks_it_of(question: str, noun: str, head: str) -> None:
@@ -1068,6 +1081,10 @@ def test_a_level_said_another_way_is_read_as_the_documents_write_it(bot: QA) -> 
         (universities_as_written, "郑州铁路职院有几个专业群进了双高？", "郑州铁路职业技术学院有几个专业群进了双高？"),
         (universities_as_written, "听说旅游职院开了订单班？", "听说旅游职业学院开了订单班？"),
         (universities_as_written, "航空职院开了几个专业？", "航空职院开了几个专业？"),  # no such college in the letter
+        # a school named with another ending than the documents' (`学院` for 学校, or without 职业), when one name fits
+        (universities_as_written, "郑州旅游学院有哪些订单班？", "郑州旅游职业学院有哪些订单班？"),
+        (universities_as_written, "郑州国防科技学院和哪家企业合作？", "郑州市国防科技学校和哪家企业合作？"),
+        (universities_as_written, "郑州城市学院开了几个专业？", "郑州城市学院开了几个专业？"),  # no such school
         # each character said may stand for a word of the name (`郑铁` was read `郑` + 铁路职业技术学院)
         (universities_as_written, "我在郑铁职院当老师", "我在郑州铁路职业技术学院当老师"),
         # of several names as short, the one the short name says straight on: `郑州职院`'s 郑州职 is in 郑州职业技术学院 alone
@@ -1502,6 +1519,9 @@ def test_a_question_asking_only_whether_of_what_no_document_holds_is_refused_nam
         answer = bot.ask(question)
         assert answer.abstained and answer.checked and f"没有提到“{noun}”" in answer.text, question
     assert not bot.ask("有没有香港的大学在郑州设研究院？").abstained
+    # a doing asked of what no document holds: was the sentence on 专业结构调整, at 0.94
+    answer = bot.ask("郑州义务教育阶段的招生划片有没有调整？")
+    assert answer.abstained and "没有提到“招生划片”" in answer.text
 
 
 _BASES = "建设了汽车维修、航空物流等18家市级高技能人才公共实训基地,初步形成了公共实训网络体系。"
@@ -1609,3 +1629,35 @@ def test_a_follow_up_counting_another_doing_than_the_earlier_answer_is_refused(b
     assert answer.abstained and "撤销" in answer.text
     # asked whole, a question's verb is left to the answerer: the sentence may say it another way
     assert not bot.ask("指导委员会一共成立了几个？").abstained
+
+
+def test_a_follow_up_without_a_subject_keeps_the_earlier_kind_of_school(bot: QA) -> None:
+    # read alone it was the 中职 schools' 83 new majors, at 0.9; the letter counts no new 技工 majors
+    answer = bot.ask("新增备案的有几个？", ["技工院校今年开设的专业有多少？"])
+    assert answer.abstained and "技工院校" in answer.text
+    answer = bot.ask("新增备案的有几个？", ["中职学校今年开设的专业有多少？"])
+    assert not answer.abstained and "83个" in answer.text
+
+
+def test_words_asking_of_the_tool_or_for_a_shape_are_not_missing(bot: QA) -> None:
+    for question, word in (
+        ("中职和技工院校，谁开的专业更多？", "更多"),
+        ("下一步工作打算里每条的标题是什么？", "标题"),
+        ("公共实训基地举了哪些例子？", "例子"),
+        ("入选省级建设单位名单的联合体有哪些？", "名单"),
+        ("帮我查一下信里提到的企业", "帮我"),
+    ):
+        assert word not in missing_terms(question, bot.lexical), question
+
+
+def test_a_question_asking_whether_of_a_thing_no_document_holds_is_refused_naming_it(bot: QA) -> None:
+    # the letter's list of the tourism college's order classes ends in 等: it says neither yes nor no of 携程
+    answer = bot.ask("旅游职业学院是不是也和携程开了订单班？")
+    assert answer.abstained and "没有提到“携程”" in answer.text
+    assert not bot.ask("旅游职业学院是不是和同程旅行网开了订单班？").abstained
+
+
+def test_a_person_asked_of_a_section_naming_none_is_refused(bot: QA) -> None:
+    # was the whole section on the committees, which names no one
+    answer = bot.ask("校企合作促进委员会由哪位领导牵头？")
+    assert answer.abstained and "哪位领导" in answer.text

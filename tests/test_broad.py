@@ -66,6 +66,12 @@ def test_outline_lists_every_part_counted_and_cited(bot: QA) -> None:
         ("说说答复里的一级标题。", "outline"),
         ("郑州有几件事做得好？", "fact"),  # not the document's parts
         ("用一句话介绍宇通学院？", "fact"),  # a sentence asked of a thing, not the gist
+        # its frame in any word for it, and a request to the tool closing the question
+        ("帮我把这份答复的框架梳理一下", "outline"),
+        ("回信的脉络是怎样的？", "outline"),
+        ("信中提到了哪些企业？帮我列一下", "gather"),
+        ("这封信里点名的学校有哪些，麻烦整理一下。", "gather"),
+        ("宇通学院是怎么培养人的，帮我看看", "fact"),
     ],
 )
 def test_the_parts_and_the_gist_are_asked_for_in_more_words(question: str, scope: str) -> None:

@@ -4,6 +4,6 @@ candidate sentences (`candidates`) become feature rows (`features`), and a learn
 (`models`) choose one or abstain (`answer`). Follow-ups are resolved first (`followup`); `training` rebuilds the
 models, with look-alike questions (`lookalikes`) among its unanswerable examples."""
 
-from qa.answering.answer import AlreadySaid, AnswerContext, answer_question, combine
+from qa.answering.answer import AlreadySaid, AnswerContext, answer_question, combine, refused_as_unsaid
 
-__all__ = ["AlreadySaid", "AnswerContext", "answer_question", "combine"]
+__all__ = ["AlreadySaid", "AnswerContext", "answer_question", "combine", "refused_as_unsaid"]

@@ -170,9 +170,13 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     if heading is not None and not _heads_a_word(question, heading.title):
         return _abstain(asked, question, reading.query, ctx, confidence)
     if heading is not None:
-        return replace(
-            broad.section(asked, doc, heading, ctx.passages), resolved_question=question, confidence=confidence
-        )
+        section = broad.section(asked, doc, heading, ctx.passages)
+        # A person asked to be named (`促进委员会由哪位领导牵头`) of a section naming none: it gives no one either.
+        who, role = person_asked(_own_words(ctx) or query.plain)
+        if who and not _names_a_person(simplified("".join(c.text for c in section.citations)), role):
+            text = f"{ctx.where}没有找到答案：最接近的段落没有说是{who}。"
+            return replace(_refusal(asked, question, text, ctx, confidence), checked=True)
+        return replace(section, resolved_question=question, confidence=confidence)
     refused = _not_given(asked, question, query, best, doc, ctx, confidence)
     if refused is not None:
         return replace(refused, checked=True)
@@ -862,6 +866,16 @@ def _refusal(asked: str, resolved: str, text: str, ctx: AnswerContext, confidenc
     return Answer(
         asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
     )
+
+
+def refused_as_unsaid(answer: Answer, unsaid: str, where: str) -> Answer:
+    """`answer` refused, for its sentence does not say `unsaid` (what the question leaves to an earlier one to say),
+    with the same closest passages."""
+    text = in_script_of(
+        f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是别的。" + broad.CLOSEST,
+        "".join(p.text for p in answer.passages),
+    )
+    return replace(answer, text=text, citations=(), abstained=True, scope="fact", checked=True)
 
 
 def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:

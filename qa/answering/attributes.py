@@ -99,7 +99,11 @@ NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"
 # Nouns that say what kind of answer is asked, which the answering sentence need not say: its name (`全称是什么`), why
 # (`原因是什么`: the sentence gives the cause), how (`以什么方式合作`: it says the way), who in what role (`领队是什么身份`)
 # and how far it has got (`升本的进展`). Not the count nouns: `招生规模有多大` asks a size no sentence may give.
-ANSWER_NOUNS = NAME_NOUNS | frozenset(_listed_words("原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度"))
+# … and the shape asked for: a heading (`每条的标题是啥`), an example (`还举了哪个方向的例子`), a list of names
+# (`省级建设单位名单里有哪些`): the sentence gives the heading, the example, the names.
+ANSWER_NOUNS = NAME_NOUNS | frozenset(
+    _listed_words("原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度 标题 题目 例子 实例 名单 清单 名录")
+)
 
 
 def first_attribute(plain: str) -> Asked | None:
@@ -271,6 +275,9 @@ class Whether:
     start: int
     head: int
     end: int
+    # The other common nouns of what it asks whether (`携程` of 是不是还拉了携程来开订单班), where each starts and ends:
+    # a sentence that names none of one cannot say yes or no either.
+    others: tuple[tuple[int, int], ...] = ()
 
 
 def whether_asked(plain: str) -> Whether | None:
@@ -298,10 +305,44 @@ def whether_asked(plain: str) -> Whether | None:
         return len(word) >= 2 and flag.startswith(("n", "vn")) and flag not in TAGS
 
     last = next((i for i in reversed(range(len(words))) if noun(i)), None)
+    if opens and (last is None or words[last][1].startswith("v")):
+        # What follows the operator is a doing (`有没有调整`, `有没有提高`): it is asked of what the clause names before it
+        # (`招生划片` of 义务教育阶段的招生划片有没有调整), which a sentence must name to say either.
+        subject = _subject_before(plain, opens.start())
+        if subject is not None:
+            return subject
     if last is None:
         return None
     first = last
     while first > 0 and noun(first - 1):
         first -= 1
     at = asked.start()
+    others = tuple((at + starts[i], at + starts[i + 1]) for i in range(first) if noun(i))
+    return Whether(at + starts[first], at + starts[last], at + starts[last + 1], others)
+
+
+# Words naming what a clause is about, whatever jieba tags them (`招生` and `划片` v, `义务教育` l): not names, which
+# the name checks read.
+_SUBJECT_TAGS = ("n", "v", "l", "j", "b")
+
+
+def _subject_before(plain: str, end: int) -> Whether | None:
+    """The run of content words (two characters or more) just before `end` in its clause, ended by its last word
+    (`招生划片` of …阶段的招生划片有没有), or None when the clause names none there."""
+    clause = next((m for m in _CLAUSE.finditer(plain) if m.start() <= end <= m.end()), None)
+    if clause is None or clause.start() == end:
+        return None
+    words = tag(plain[clause.start() : end])
+    starts = offsets(words)
+
+    def content(i: int) -> bool:
+        word, flag = words[i]
+        return len(word) >= 2 and flag.startswith(_SUBJECT_TAGS) and flag not in TAGS and flag not in ("vshi", "vyou")
+
+    if not words or not content(len(words) - 1):
+        return None
+    first = last = len(words) - 1
+    while first > 0 and content(first - 1):
+        first -= 1
+    at = clause.start()
     return Whether(at + starts[first], at + starts[last], at + starts[last + 1])

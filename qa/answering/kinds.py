@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.names import dictionary_frequency, offsets, tag
-from qa.answering.scope import without_set_aside
+from qa.answering.scope import asking_clause, without_set_aside
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 UNITS = "个所家项名人次条座批类种位届年月天亿万元"
@@ -456,8 +456,12 @@ def names_school_kind(word: str, sentence: str) -> bool:
 def school_kind_unheld(question: str, sentence: str) -> str:
     """The kind of school a question (simplified) asks about (`高职院校`) when the sentence names schools of other kinds
     only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
-    none or several (a comparison). The kinds it sets aside (`不算中职和技工，…`) it does not ask about."""
+    none or several (a comparison). The kinds it sets aside (`不算中职和技工，…`) it does not ask about, nor those of the
+    clauses before the one asking when that one names a kind (`在纠结读中职还是高职。郑州高职院校一共开了多少个专业`)."""
     question = without_set_aside(question)
+    clause = asking_clause(question)
+    if school_kinds(clause):
+        question = clause
     asked = [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
     if len(asked) != 1:
         return ""
@@ -467,6 +471,12 @@ def school_kind_unheld(question: str, sentence: str) -> str:
         return ""
     named = _SCHOOL_NAMED.search(question)  # with the word for the school after it (`高职院校`), else as asked
     return (named or found).group()
+
+
+def closed_class_unheld(question: str, sentence: str) -> str:
+    """The kind of school or the level a question (simplified) asks about that the sentence gives its fact of only at
+    others (`school_kind_unheld`, `level_unheld`); '' when none."""
+    return school_kind_unheld(question, sentence) or level_unheld(question, sentence)
 
 
 # A count a text names with a counting classifier (`二十个`, `41所`, `1900多个`) or a length, area or weight (`五十米`):

@@ -101,7 +101,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "sender": re.compile(
         r"谁写|谁发|谁答复|谁回复|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)在?(?:答复|回复|写|发|作答|作出|做出|给出)|"
-        r"(?:答复|回复|回函|复函|这封信)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
+        r"(?:答复|回复|回函|复函|回信|这封信|执笔|起草|撰写)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
         r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人|发信单位|发文单位|发函单位|"
         # who wrote it, said of the writing: `给委员写这封回复的单位是哪家`
         r"(?:写|发|出具|作出|做出|给出)(?:这封|这份|这篇|该|本|此)?(?:信|来信|复函|回函|答复|回复|函)的(?:单位|部门|机构)(?:是|为)(?:谁|哪|什么)|"
@@ -278,6 +278,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(plain_focus or plain)
     whether_text = focus or question
     at = whether_asked(aligned_simplified(whether_text))
+    # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班)
+    unheld = next((whether_text[a:b] for a, b in at.others if not lexical.holds(whether_text[a:b])), "") if at else ""
     return Query(
         text=question,
         plain=plain,
@@ -315,8 +317,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         nouns=checked_nouns(question),
         listed=listed,
         listed_unit=listed_unit,
-        whether=whether_text[at.start : at.end] if at else "",
-        whether_known=at is not None and lexical.holds(whether_text[at.head : at.end]),
+        whether=unheld or (whether_text[at.start : at.end] if at else ""),
+        whether_known=at is not None and not unheld and lexical.holds(whether_text[at.head : at.end]),
         titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not _title_held(t, lexical)),
     )
 
@@ -419,7 +421,17 @@ _RELATION_WORDS = ("沾边", "挂钩", "相关", "有关", "关联")
 # … and what is meant to be done, said as the asker's modal (`准备组建`, `郑州准备培养哪类专业群`): the sentence says
 # the doing (`组建`, `培育`), often with no modal of its own.
 _INTENT_WORDS = ("准备", "打算", "计划", "想要")
-_ASKING_WORD = re.compile("|".join(sorted((*ANSWER_NOUNS, *_RELATION_WORDS, *_INTENT_WORDS), key=len, reverse=True)))
+# … and what is asked of the tool (`帮我捋一遍`, `给我三句话总结`), and a comparison asked (`谁开的专业更多`): the sentences
+# give the things and their numbers, not the asker's request or the comparing word.
+_REQUEST_WORDS = ("帮我", "给我", "替我", "麻烦")
+_COMPARING_WORDS = ("更多", "更少", "更高", "更低", "更大", "更小")
+_ASKING_WORD = re.compile(
+    "|".join(
+        sorted(
+            (*ANSWER_NOUNS, *_RELATION_WORDS, *_INTENT_WORDS, *_REQUEST_WORDS, *_COMPARING_WORDS), key=len, reverse=True
+        )
+    )
+)
 
 
 def without_asking_words(text: str, lexical: LexicalIndex) -> str:
@@ -523,8 +535,12 @@ def _year_as_written(year: str, lexical: LexicalIndex) -> str:
 # name is read as the documents name it (`旅游职业学院` of 郑州旅游职业学院, all common nouns to jieba) or only as jieba
 # tags a name (`农业大学`; read as the documents name it, the `职大` of `中职大概` became `职业技术大学`).
 _SHORT_NAMES = (
-    ("大", 3, r"[\u4e00-\u9fff]{1,4}?大[学學]", False),  # 河南农大 → 河南农业大学
-    ("职院", 4, r"[\u4e00-\u9fff]{0,2}?职[业業][\u4e00-\u9fff]{0,2}?[学學]院", True),  # 铁路职院 → 铁路职业技术学院
+    ("大", 3, r"[\u4e00-\u9fff]{1,4}?大[学學]", False, 1),  # 河南农大 → 河南农业大学
+    ("职院", 4, r"[\u4e00-\u9fff]{0,2}?职[业業][\u4e00-\u9fff]{0,2}?[学學]院", True, 1),  # 铁路职院 → 铁路职业技术学院
+    # … or said whole with another ending than the documents' (郑州旅游学院 → 郑州旅游职业学院, 郑州国防科技学院 →
+    # 郑州市国防科技学校): four characters at least before it, or any two words would do (`城市学院` → 城市中职学校)
+    ("学院", 6, r"[\u4e00-\u9fff]{0,4}?[学學][院校]", True, 4),
+    ("学校", 6, r"[\u4e00-\u9fff]{0,4}?[学學][院校]", True, 4),
 )
 # A word jieba's dictionary counts this often (`重大`, `扩大`) is no short name, unless tagged one (`北大`).
 _COMMON_WORD = 100
@@ -535,12 +551,13 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
     `河南农业大学`, `铁路职院` → `铁路职业技术学院`): the characters before a short suffix (`_SHORT_NAMES`) that no document
     says and that are no common word, followed in the documents by the rest of a name; the shortest such name, when only
     one is that short (`南大` of 南京大学 and 南开大学 stays) or only one of them says it straight on. Tried with the most
-    characters first, so `河南农大` is not read as `农大`."""
-    for suffix, reach, rest, as_named in _SHORT_NAMES:
+    characters first, so `河南农大` is not read as `农大`. A school said whole with another ending (`郑州旅游学院`) is
+    read so too."""
+    for suffix, reach, rest, as_named, fewest in _SHORT_NAMES:
         named = said_as_name(lexical) if as_named else None
         out, done = [], 0
         for at in (m.start() for m in re.finditer(rf"{suffix}(?![学學])", question)):
-            for k in range(min(reach, at - done), 0, -1):
+            for k in range(min(reach, at - done), fewest - 1, -1):
                 start = question[at - k : at]
                 short = start + suffix
                 if not all(map(is_han, start)) or suffix in start or lexical.holds(short):

@@ -95,7 +95,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"(?:分为|分成|分了|划分为|包括|包含|由)了?(?:几|哪几|多少)(?:个)?(?:大)?(?:部分|方面|板块|章|节|块)|"
             r"(?:几|哪几|多少)(?:个)?(?:大)?(?:部分|方面|板块)(?:组成|构成|内容)?[？?]?$|"
             r"(?:讲|说|谈|写|答复)了(?:几|哪几|多少)(?:件|个|点|项)(?:事|事情|方面|问题|内容)?[？?]?$|"
-            r"结构(?:是)?(?:怎样|怎么样|什么|如何)|提纲|目录|大纲|"
+            # its frame, in any word for it: `结构是怎样的`, `这封信的骨架捋一下`
+            r"(?:结构|骨架|框架|脉络)(?:是)?(?:怎样|怎么样|什么|如何)|(?:结构|骨架|框架|脉络)(?:捋|理|梳理)|提纲|目录|大纲|"
             r"(?:有|分)?哪(?:几|些)(?:个)?(?:大)?(?:部分|章节|板块)|(?:各|每个?)(?:部分|章节)的?(?:标题|内容)|小标题|"
             # its parts said as blocks or top headings: `按什么板块组织的`, `说几个一级标题`
             r"(?:按|分)?什么(?:样的)?板块|一级标题|"
@@ -226,6 +227,17 @@ _WH = re.compile(r"谁|什么|何时|哪|多少|几[个所家位年月号天条�
 _JOIN = re.compile(r"[，,、；;？?]|以及|还有|并且|和(?=[^，,、]{0,8}(?:谁|哪|什么|多少|几))")
 
 
+# Where a question's clauses part: punctuation, or the spaces people type instead of it.
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:！!？?\s]+")
+
+
+def asking_clause(plain: str) -> str:
+    """The last clause of a question that holds a wh-word (`那高职学校同一年新增备案的是多少` of 我看到中职2024年新增备案了83个
+    那高职学校…): what it asks of, where the clauses before say what the asker knows or who they are (`在纠结读中职还是高职`).
+    '' when no clause holds one."""
+    return next((clause for clause in reversed(_CLAUSE_BREAK.split(plain)) if _WH.search(clause)), "")
+
+
 def without_asking(text: str, scope: Scope) -> str:
     """`text` with the words asking for `scope` blanked (`中心内容是什么` of 这份答复的中心内容是什么？): they say what
     shape of answer is asked, not about what. Found on its simplified form (the rules' script), blanked in its own."""
@@ -245,6 +257,18 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
     """
     if len(asks(plain)) >= 2:
         return "multi"
+    scope = _scope_of(plain, fact_kinds, content)
+    tail = _REQUEST_TAIL.search(plain)
+    if scope == "fact" and tail is not None:  # `…企业有哪些 帮我捋一遍` asks what its body asks
+        return _scope_of(plain[: tail.start()], fact_kinds, content[: tail.start()])
+    return scope
+
+
+# A request to the tool closing a question (`，帮我捋一遍`, `给我列个清单`): how to answer, not what.
+_REQUEST_TAIL = re.compile(r"[，,。？?！!\s]+(?:帮我|给我|替我|麻烦你?)[^，,。？?！!]*[。！!]?$")
+
+
+def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
     for rule in SCOPE_RULES:
         if not rule.asks.search(plain):
             continue
