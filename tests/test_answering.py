@@ -28,6 +28,7 @@ from qa.answering.kinds import (
     count_unheld,
     count_verb_unsaid,
     level_unheld,
+    own_level_unheld,
     place_unit_unheld,
     school_kind_unheld,
     year_contradicted,
@@ -232,6 +233,10 @@ def test_a_level_swaps_in_for_a_level_whole_though_their_lengths_differ() -> Non
     assert resolved.text == "郑州市有多少个省级专业技能工作室？" and resolved.swapped_in == "省级"
     quoted = resolve("那省级“双高”呢？", ["有几个专业群进入国家级“双高”建设？"]).text
     assert quoted == "有几个专业群进入省级“双高”建设？", "the words after the level match with the quotes aside"
+    # the head said short after the level (`工作室` of 市级专业技能工作室): the level alone swaps, and is what must be said;
+    # it became `市级专业省级工作室`
+    short = resolve("那省级工作室有几个？", ["郑州有多少个市级专业技能工作室？"])
+    assert short.text == "郑州有多少个省级专业技能工作室？" and short.swapped_in == "省级"
 
 
 def test_a_name_swaps_in_for_the_earlier_name_of_its_kind_whole() -> None:
@@ -1661,3 +1666,12 @@ def test_a_person_asked_of_a_section_naming_none_is_refused(bot: QA) -> None:
     # was the whole section on the committees, which names no one
     answer = bot.ask("校企合作促进委员会由哪位领导牵头？")
     assert answer.abstained and "哪位领导" in answer.text
+
+
+def test_a_merged_follow_up_asking_at_a_level_the_sentence_does_not_give_is_refused(bot: QA) -> None:
+    # merged with the question on the 18 市级 bases, it was answered 18家 at 0.45; the letter counts no 省级 ones
+    answer = bot.ask("省一级的这种基地有几家？", ["汽车维修这类市级公共实训基地郑州建了几个？"])
+    assert answer.abstained and "省级" in answer.text
+    assert own_level_unheld("省级的这种基地有几家", "建设了汽车维修等18家市级高技能人才公共实训基地") == "省级"
+    assert own_level_unheld("市级的有几家", "建设了汽车维修等18家市级高技能人才公共实训基地") == ""
+    assert own_level_unheld("省级的有几家", "建设了汽车维修等18家高技能人才公共实训基地") == ""

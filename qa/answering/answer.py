@@ -30,6 +30,7 @@ from qa.answering.kinds import (
     counts_exactly,
     level_unheld,
     names_school_kind,
+    own_level_unheld,
     place_asked,
     place_unit_unheld,
     school_kind_unheld,
@@ -236,8 +237,9 @@ def _not_given(
         or _own_ask_unheld(ctx, question, best)
         or level_unheld(query.plain, best.plain)
         or school_kind_unheld(query.plain, best.plain)
-        # a merged follow-up's own kind of school (`要是换成高职院校…` merged with a question on 中职学校)
-        or (school_kind_unheld(own, best.plain) if own else "")
+        # a merged follow-up's own kind of school (`要是换成高职院校…` merged with a question on 中职学校) or level (`省一级的这种
+        # 基地有几家` merged with one on 市级 bases)
+        or (school_kind_unheld(own, best.plain) or own_level_unheld(own, best.plain) if own else "")
     )
     if unsaid:
         return _abstain(asked, question, query, ctx, confidence, unsaid=unsaid)

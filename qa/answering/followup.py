@@ -276,8 +276,11 @@ def _resolve_one(question: str, context: str) -> Resolved:
         fragment, swapped = added, swapped_part
     if swapped is not None:
         # A whole question again (`郑州市有多少个市级专业技能工作室？`): no word of it weighs more than the rest, or
-        # `市级` alone would pick `市级重点建设专业30个`.
-        return Resolved(swapped, previous=context, swapped_in=_part_to_say(fragment), pointed=pointed)
+        # `市级` alone would pick `市级重点建设专业30个`. A level put for a level is what the answer must say, not the
+        # head said short after it (`省级` of 省级工作室, for 市级专业技能工作室).
+        level = _LEVEL_OPENS.match(fragment)
+        said = level.group() if level is not None and swapped == _swap_level(fragment, context) else fragment
+        return Resolved(swapped, previous=context, swapped_in=_part_to_say(said), pointed=pointed)
     return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed, added=added)
 
 
@@ -420,9 +423,15 @@ def _swap_level(fragment: str, context: str) -> str | None:
         return None
     rest = QUOTE_MARKS.sub("", fragment[asked.end() :]).strip("的")
     for earlier in _LEVEL_OPENS.finditer(context):
-        if earlier.group() != asked.group() and QUOTE_MARKS.sub("", context[earlier.end() :]).startswith(rest):
+        after = QUOTE_MARKS.sub("", context[earlier.end() :])
+        # … or its head, said short (`省级工作室` for `市级专业技能工作室`), within the earlier level's phrase
+        phrase = re.split(r"[，,。？?！!、\s]", after, maxsplit=1)[0][: len(rest) + LEVEL_PHRASE_REACH]
+        if earlier.group() != asked.group() and (after.startswith(rest) or (len(rest) >= 2 and rest in phrase)):
             return context[: earlier.start()] + asked.group() + context[earlier.end() :]
     return None
+
+
+LEVEL_PHRASE_REACH = 6  # characters a level's phrase may hold before the head a follow-up says short
 
 
 def _swap_name(fragment: str, context: str) -> str | None:

@@ -410,6 +410,13 @@ def level_unheld(question: str, sentence: str) -> str:
     return _level_apart(question, sentence)
 
 
+def own_level_unheld(own: str, sentence: str) -> str:
+    """A level a follow-up's own words name (`省级` of 省一级的这种基地有几家, merged with a question on 市级 bases) when the
+    sentence gives its things at other levels only; '' when it names that level, or none."""
+    said = set(re.findall(LEVEL, sentence))
+    return next((level for level in re.findall(LEVEL, own) if said and level not in said), "")
+
+
 def _level_apart(question: str, sentence: str) -> str:
     """A level a question (simplified) says apart from its thing (`有没有国家级评定的…专业技能工作室`, as a follow-up may be
     merged), of a sentence giving that thing only at other levels: the first start of two or more of the words after
