@@ -30,6 +30,7 @@ from qa.answering.names import (
 from qa.answering.scope import (
     IN_DOCUMENT,
     LIST_VERBS,
+    REQUEST_WORDS,
     SCOPE_WORDS,
     Scope,
     gather_modifier,
@@ -421,14 +422,13 @@ _RELATION_WORDS = ("沾边", "挂钩", "相关", "有关", "关联")
 # … and what is meant to be done, said as the asker's modal (`准备组建`, `郑州准备培养哪类专业群`): the sentence says
 # the doing (`组建`, `培育`), often with no modal of its own.
 _INTENT_WORDS = ("准备", "打算", "计划", "想要")
-# … and what is asked of the tool (`帮我捋一遍`, `给我三句话总结`), and a comparison asked (`谁开的专业更多`): the sentences
-# give the things and their numbers, not the asker's request or the comparing word.
-_REQUEST_WORDS = ("帮我", "给我", "替我", "麻烦")
+# … and what is asked of the tool (`帮我捋一遍`, `给我三句话总结`: `scope.REQUEST_WORDS`), and a comparison asked
+# (`谁开的专业更多`): the sentences give the things and their numbers, not the asker's request or the comparing word.
 _COMPARING_WORDS = ("更多", "更少", "更高", "更低", "更大", "更小")
 _ASKING_WORD = re.compile(
     "|".join(
         sorted(
-            (*ANSWER_NOUNS, *_RELATION_WORDS, *_INTENT_WORDS, *_REQUEST_WORDS, *_COMPARING_WORDS), key=len, reverse=True
+            (*ANSWER_NOUNS, *_RELATION_WORDS, *_INTENT_WORDS, *REQUEST_WORDS, *_COMPARING_WORDS), key=len, reverse=True
         )
     )
 )

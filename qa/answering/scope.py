@@ -264,8 +264,10 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
     return scope
 
 
-# A request to the tool closing a question (`，帮我捋一遍`, `给我列个清单`): how to answer, not what.
-_REQUEST_TAIL = re.compile(r"[，,。？?！!\s]+(?:帮我|给我|替我|麻烦你?)[^，,。？?！!]*[。！!]?$")
+# What is asked of the tool (`帮我`, `给我`), and a request to it closing a question (`，帮我捋一遍`, `给我列个清单`): how
+# to answer, not what.
+REQUEST_WORDS = ("帮我", "给我", "替我", "麻烦")
+_REQUEST_TAIL = re.compile(rf"[，,。？?！!\s]+(?:{'|'.join(REQUEST_WORDS)})你?[^，,。？?！!]*[。！!]?$")
 
 
 def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
