@@ -406,6 +406,14 @@ def test_abstains_when_the_letter_does_not_say(bot: QA, question: str) -> None:
         # levels joined before the thing all give it
         ("有哪些省级市域产教联合体", "积极建设国家级、省级市域产教联合体。", ""),
         ("有哪些县级市域产教联合体", "积极建设国家级、省级市域产教联合体。", "县级市域产教联合体"),
+        # a kind between the level and the thing, the documents' quotes, a 的 after the asked level
+        (
+            "省级双高建设中郑州入选了哪些学校",
+            "在国家级高职“双高”建设中,郑州铁路职业技术学院1个专业群进入。",
+            "省级双高建设中",
+        ),
+        ("国家级双高建设中郑州入选了哪些学校", "在国家级高职“双高”建设中,郑州铁路职业技术学院1个专业群进入。", ""),
+        ("省级的技能工作室有几个", "市级专业技能工作室38个。", "省级技能工作室"),
         # a sentence never naming the thing at a level, or not naming it at all, is left to the models
         ("有多少个国家级专业技能工作室", "专业技能工作室建设不断加强。", ""),
         ("有哪些国家级奖项", "全年选派45名教师参加省级和国家级培训。", ""),

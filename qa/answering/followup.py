@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from qa.answering.attributes import ANSWER_NOUNS
-from qa.answering.kinds import LEVEL, YEAR
+from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR
 from qa.answering.names import asked_names, common_nouns, name_group, tag
-from qa.answering.query import FILLER, QUOTE_MARKS, checked_nouns, pleasantry, without_filler
+from qa.answering.query import FILLER, checked_nouns, pleasantry, without_filler
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
 

@@ -387,15 +387,21 @@ def counted_only(plain: str, noun: str, unit: str = "", after: str = "") -> list
 # The levels of a ranked thing (`省级专业技能工作室`): a closed class, like years, so a sentence naming the thing only
 # at other levels (`市级…38个,省级…9个`) does not answer a question about a level it never gives it (`国家级…`).
 LEVEL = r"国家级|省部级|省级|市级|地市级|县级|区级|校级|院级"
-_LEVEL_ASKED = re.compile(rf"(?P<level>{LEVEL})(?P<thing>[\u4e00-\u9fff]{{2,}})")
-_LEVELS_BEFORE = re.compile(rf"(?:(?:{LEVEL})(?:、|和|及|与|或|以及)?)+$")
+# A level and the thing said at it, 的 between them or not (`省级的双高名单`)
+_LEVEL_ASKED = re.compile(rf"(?P<level>{LEVEL})的?(?P<thing>[\u4e00-\u9fff]{{2,}})")
+# The levels a thing is said at, joined, and up to two characters of a kind between (`国家级高职双高`)
+_LEVELS_BEFORE = re.compile(rf"(?:(?:{LEVEL})(?:、|和|及|与|或|以及)?)+[\u4e00-\u9fff]{{0,2}}$")
+# Quote marks a question may type in place of the documents' own (`"十四五"` for `“十四五”`), or the documents put
+# inside a name (`国家级高职“双高”建设`)
+QUOTE_MARKS = re.compile(r"[“”\"'‘’「」『』]")
 
 
 def level_unheld(question: str, sentence: str) -> str:
     """What a question (simplified) asks at a level the sentence gives its thing only at others: `国家级专业技能工作室`
     of `有多少个国家级专业技能工作室` against `市级专业技能工作室38个,省级专业技能工作室9个`. The thing is the longest
     start of the words after the level that the sentence says; levels joined before it (`国家级、省级市域产教联合体`)
-    all count. '' when the sentence gives the asked level, or never names the thing at a level."""
+    all count. '' when the sentence gives the asked level, or never names the thing at a level. Quote marks aside."""
+    question, sentence = QUOTE_MARKS.sub("", question), QUOTE_MARKS.sub("", sentence)
     for asked in _LEVEL_ASKED.finditer(question):
         words = asked["thing"]
         thing = next((words[:k] for k in range(len(words), 1, -1) if words[:k] in sentence), "")

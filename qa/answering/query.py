@@ -13,6 +13,7 @@ from qa.answering.kinds import (
     DIGITS,
     NUMBER_NAMED,
     NUMBER_WITH_UNIT,
+    QUOTE_MARKS,
     UNITS,
     answer_size,
     asked_kinds,
@@ -84,8 +85,6 @@ _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为
 _EXISTS = re.compile(r"^(?:那|那么)?(?:都|还|一共|总共)?(?:有|提到了?|包括)(?:哪些|哪几|什么)")
 _LISTED_NOT = frozenset({"count", "measure", "date", "money", "rate", "people"})  # a number asked: no names
 _TITLE = re.compile(r"[《〈]([^《》〈〉]{2,60})[》〉]")  # a quoted title's words
-# Quote marks a question may type in place of the documents' own (`"十四五"` for `“十四五”`).
-QUOTE_MARKS = re.compile(r"[“”\"'‘’「」『』]")
 _TITLE_BREAKS = re.compile(rf"(?:\s|{QUOTE_MARKS.pattern})+")  # what a title is read verbatim between
 _NOUN_LIKE = ("n", "b", "j", "s", "t", "vn", "a", "f", "m", "q", "x", "eng", "h", "k")
 
