@@ -56,7 +56,8 @@ blind) with every rule; `conversations_fresh14` (twenty-fourth round, blind) wit
 the first of which was found on fresh11 and the other two on fresh14; `conversations_fresh15` (twenty-fifth round,
 blind) and `conversations_fresh16` (the same round, blind, scored and never read) with every rule;
 `conversations_fresh17` (twenty-sixth round, blind, read at the twenty-seventh round's start) and
-`conversations_fresh18` (twenty-seventh round, blind, never read: counts only) with every rule. `broad` is the broad
+`conversations_fresh18` (twenty-seventh round, blind, read at the twenty-eighth round's start) and
+`conversations_fresh19` (twenty-eighth round, blind, never read: counts only) with every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -99,6 +100,7 @@ SETS = (
     "conversations_fresh16",
     "conversations_fresh17",
     "conversations_fresh18",
+    "conversations_fresh19",
 )
 
 
