@@ -1683,3 +1683,9 @@ def test_a_merged_follow_up_asking_at_a_level_the_sentence_does_not_give_is_refu
     assert own_level_unheld("省级的这种基地有几家", "建设了汽车维修等18家市级高技能人才公共实训基地") == "省级"
     assert own_level_unheld("市级的有几家", "建设了汽车维修等18家市级高技能人才公共实训基地") == ""
     assert own_level_unheld("省级的有几家", "建设了汽车维修等18家高技能人才公共实训基地") == ""
+
+
+def test_a_refused_follow_up_names_the_part_it_swapped_in(bot: QA) -> None:
+    # the letter counts no 技工院校 that passed the check: the refusal said only that it found no answer
+    answer = bot.ask("那技工院校呢？", ["郑州有多少所中职学校通过了标准化验收？"])
+    assert answer.abstained and "“技工院校”" in answer.text

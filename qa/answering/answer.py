@@ -964,6 +964,9 @@ def _abstain(
     if missing:
         what = "、".join(f"“{m}”" for m in missing[:3])
         text = f"{where}没有找到答案：{where}没有提到{what}。"
+    elif ctx.already_said is not None and ctx.already_said.new:
+        # A follow-up's part swapped in, which the documents name elsewhere (`那技工院校呢？`): what is asked of it
+        text = f"{where}没有找到关于“{ctx.already_said.new}”的答案。"
     else:
         text = f"{where}没有找到这个问题的答案。"
     # Written in the documents' script: a traditional corpus (`學校`) gets `信中沒有找到…`.
