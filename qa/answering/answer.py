@@ -173,8 +173,8 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     if heading is not None:
         section = broad.section(asked, doc, heading, ctx.passages)
         # A person asked to be named (`促进委员会由哪位领导牵头`) of a section naming none: it gives no one either.
-        who, role = person_asked(_own_words(ctx) or query.plain)
-        if who and not _names_a_person(simplified("".join(c.text for c in section.citations)), role):
+        who = _person_unnamed(_own_words(ctx) or query.plain, simplified("".join(c.text for c in section.citations)))
+        if who:
             text = f"{ctx.where}没有找到答案：最接近的段落没有说是{who}。"
             return replace(_refusal(asked, question, text, ctx, confidence), checked=True)
         return replace(section, resolved_question=question, confidence=confidence)
@@ -287,8 +287,8 @@ def _not_given(
         return _refusal(asked, question, text, ctx, confidence)
     # A person asked to be named (`去南京武汉广州考察是哪位市领导带的队`) of a sentence naming none (`由市政府领导带队`): it
     # gives the role, not which one.
-    who, role = person_asked(own or query.plain)
-    if who and not _names_a_person(best.plain, role):
+    who = _person_unnamed(own or query.plain, best.plain)
+    if who:
         text = f"{ctx.where}没有找到答案：最接近的句子没有说是{who}。"
         return _refusal(asked, question, text, ctx, confidence)
     # A district or town asked (`港大那家落在郑州哪个区？`) of a sentence naming none.
@@ -365,6 +365,13 @@ def _may_name(kind: str, plain: str, doc: Document) -> bool:
         type_ not in ("place", "person") and plausible(name, type_) and not any(e.fullmatch(name) for e in others)
         for _, _, name, type_ in tagged_entities(plain)
     )
+
+
+def _person_unnamed(question: str, plain: str) -> str:
+    """The words a question (simplified) asks to have a person named by (`哪位市领导`) when the text (simplified) names
+    none where it says the role asked; '' when it asks no person, or the text may name one."""
+    who, role = person_asked(question)
+    return who if who and not _names_a_person(plain, role) else ""
 
 
 def _names_a_person(plain: str, role: str = "") -> bool:
@@ -580,8 +587,7 @@ def _renumbered(part: Answer, citations: Sequence[Citation]) -> str:
 
 def _refuse_shape(asked: str, ctx: AnswerContext, missing: str) -> Answer:
     """A broad question the document cannot answer in its shape: say what it lacks."""
-    where = ctx.where
-    text = in_script_of(f"{where}没有提到{missing}。{broad.CLOSEST}", "".join(p.text for p in ctx.passages))
+    text = _with_closest(f"{ctx.where}没有提到{missing}。", ctx.passages)
     return Answer(asked, text, (), tuple(ctx.passages), abstained=True)
 
 
@@ -864,19 +870,32 @@ def _only_counted(
 
 def _refusal(asked: str, resolved: str, text: str, ctx: AnswerContext, confidence: float | None) -> Answer:
     """A refusal saying `text`, then that the closest passages follow, in the documents' script."""
-    text = in_script_of(text + broad.CLOSEST, "".join(p.text for p in ctx.passages))
     return Answer(
-        asked, text, (), tuple(ctx.passages), abstained=True, resolved_question=resolved, confidence=confidence
+        asked,
+        _with_closest(text, ctx.passages),
+        (),
+        tuple(ctx.passages),
+        abstained=True,
+        resolved_question=resolved,
+        confidence=confidence,
     )
+
+
+def _with_closest(text: str, passages: Sequence[Passage]) -> str:
+    """`text`, then that the closest passages follow, in the script of the passages' documents (`信中沒有找到…`)."""
+    return in_script_of(text + broad.CLOSEST, "".join(p.text for p in passages))
+
+
+def _unsaid_text(where: str, unsaid: str, instead: str = "") -> str:
+    """That no answer about `unsaid` was found, for the closest sentence says `instead` (or something else)."""
+    other = f"“{instead}”" if instead else "别的"
+    return f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是{other}。"
 
 
 def refused_as_unsaid(answer: Answer, unsaid: str, where: str) -> Answer:
     """`answer` refused, for its sentence does not say `unsaid` (what the question leaves to an earlier one to say),
     with the same closest passages."""
-    text = in_script_of(
-        f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是别的。" + broad.CLOSEST,
-        "".join(p.text for p in answer.passages),
-    )
+    text = _with_closest(_unsaid_text(where, unsaid), answer.passages)
     return replace(answer, text=text, citations=(), abstained=True, scope="fact", checked=True)
 
 
@@ -943,10 +962,7 @@ def _abstain(
     sentence does not say, and with `instead` what that sentence names in its place), with the closest passages."""
     where = ctx.where
     if unsaid:
-        other = f"“{instead}”" if instead else "别的"
-        return _refusal(
-            asked, resolved, f"{where}没有找到关于“{unsaid}”的答案：最接近的句子说的是{other}。", ctx, confidence
-        )
+        return _refusal(asked, resolved, _unsaid_text(where, unsaid, instead), ctx, confidence)
     # What no document holds: the years and numbers asked first (`2019年`), then runs of unknown characters
     # (`预算` of 财政预算, when 财政 occurs), then the noun asked for when it holds no such run (`高职学校`, each of
     # whose bigrams occurs elsewhere).
