@@ -440,7 +440,7 @@ class QA:
             if earlier_answer.citations:
                 # what it swapped in, as the documents write it (`河大` → `河南大学`), which the answer must say
                 new = rewrite(resolved.swapped_in or resolved.added, self.lexical)
-                already_said = AlreadySaid(earlier_answer.citations[0], new)
+                already_said = AlreadySaid(earlier_answer.citations[0], new, earlier_answer.confidence)
         question, focus = (rewrite(t, self.lexical) for t in (resolved.text, resolved.focus))
         whole = self._answer(question, focus, asked, already_said)
         if resolved.focus and not resolved.pointed and whole.abstained and whole.scope != "gather":

@@ -33,8 +33,10 @@ from qa.answering.kinds import (
     own_level_unheld,
     place_asked,
     place_unit_unheld,
+    rate_unheld,
     school_kind_unheld,
     school_kinds,
+    without_school_kinds,
     year_contradicted,
     year_unheld,
 )
@@ -94,6 +96,7 @@ class AlreadySaid:
     # What a follow-up swapped in for a part of the earlier question (`市级`), or added as all it asks about (`省级` of
     # 那省级的有几家): a clause naming it is new, and a sentence not naming it does not answer.
     new: str = ""
+    confidence: float | None = None  # the earlier answer's
 
 
 @dataclass(frozen=True)
@@ -160,11 +163,17 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     if not reading.candidates or not reading.query.terms or reading.query.missing >= 1.0:
         return _abstain(asked, question, reading.query, ctx, None)
     scores = models.rank(reading.rows)
-    confidence = models.probability(list_vector(reading.query, reading.candidates, reading.rows, scores))
+    confidence = _as_sure_as_earlier(
+        ctx, reading, scores, models.probability(list_vector(reading.query, reading.candidates, reading.rows, scores))
+    )
     threshold = models.threshold_for(reading.query.chunks) if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
-    best = reading.candidates[_counted_beside(reading, scores, _something_new(reading, scores, ctx, question))]
+    best = reading.candidates[
+        _quoted_beside(
+            reading, scores, _counted_beside(reading, scores, _something_new(reading, scores, ctx, question))
+        )
+    ]
     doc = ctx.document(best.doc_id)
     # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
     heading = broad.heading_at(doc, best.span)
@@ -205,6 +214,24 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         resolved_question=question,
         confidence=confidence,
     )
+
+
+def _as_sure_as_earlier(ctx: AnswerContext, reading: Reading, scores: np.ndarray, confidence: float) -> float:
+    """`confidence`, or the earlier answer's when higher, for a merged follow-up whose own words say nothing the earlier
+    answer's sentence does not (`都叫啥名字` after `郑州有几所学校被列进…规划`) and whose best sentence is that one: it
+    asks of what the earlier question asked, which the documents answer as surely as they answered that. Whether the
+    sentence gives what it asks (names, a year, a person) is for the checks that follow (`_not_given`)."""
+    said = ctx.already_said
+    if said is None or said.confidence is None or not ctx.focus or said.confidence <= confidence:
+        return confidence
+    best = reading.candidates[int(np.argmax(scores))]
+    if best.doc_id != said.citation.doc_id or not _overlap(said.citation, best.span):
+        return confidence
+    if _kind_unheld(simplified(ctx.focus), best.plain, _HELD_KINDS | {"list"}):
+        return confidence
+    own = without_asking_words(without_filler(simplified(ctx.focus), QUESTION_WORDS), ctx.lexical)
+    words = [w for w, flag in tag(own) if len(w) >= 2 and not _names_nothing(w, flag)]
+    return said.confidence if all(w in best.plain for w in words) else confidence
 
 
 def _not_given(
@@ -329,6 +356,11 @@ def _not_given(
     verb = count_verb_unsaid(own, best.plain, documents_hold(ctx.lexical)) if own else ""
     if verb:
         return _abstain(asked, question, query, ctx, confidence, unsaid=verb)
+    # A share asked (`双师型教师占多大比例`) of a sentence giving none.
+    share = rate_unheld(own or query.plain, best.plain)
+    if share:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{share}”。"
+        return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)
     if uncounted:
@@ -355,8 +387,8 @@ def _may_name(kind: str, plain: str, doc: Document) -> bool:
     """Whether a sentence (simplified) may name a thing of `kind` (`company`, `school`): one the document names
     (`qa.answering.gather`), a word ending as such a name (`…大学`, `…公司`), a word in Latin letters (`GT-R`), or a name
     jieba tags that is no place or person and does not end as another kind's name (`东芝`; not `郑州铁路职业技术学院` for
-    a company)."""
-    if NAME_ENDS[kind].search(plain) or _LATIN_WORD.search(plain):
+    a company). A kind of school (`中等职业学校`) names no school."""
+    if NAME_ENDS[kind].search(without_school_kinds(plain)) or _LATIN_WORD.search(plain):
         return True
     if any(simplified(name) in plain for name in names_of(doc, kind)):
         return True
@@ -828,6 +860,26 @@ def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     return top
 
 
+# A short quoted word in a question (`两个“周”`, `“双高”`): the asker's own mark of what the answer must say.
+_QUOTED = re.compile(r"[“\"'‘「『]([^“”\"'‘’「」『』]{1,8})[”\"'’」』]")
+QUOTED_AMONG = 3  # the best-ranked candidates a quoted word may move the answer among
+
+
+def _quoted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
+    """`top`, unless the question quotes a word after its opening (`郑州年年都办的两个“周”是啥`, `誰被尊稱為「電視之父」`)
+    that `top` does not say while another of the `QUOTED_AMONG` best does (`…办好职业教育活动周、全民终身学习活动周…`):
+    quoting what it asks about says the answer holds it."""
+    # Not a quoted topic the question opens with (`「空經」是哪一部經典的別稱`): a sentence beside the one saying it may
+    # answer of it without the word.
+    quoted = [simplified(m.group(1)) for m in _QUOTED.finditer(reading.query.plain.strip()) if m.start() > 0]
+    if not quoted or all(word in reading.candidates[top].plain for word in quoted):
+        return top
+    for i in np.argsort(-scores, kind="stable")[1:QUOTED_AMONG]:
+        if all(word in reading.candidates[int(i)].plain for word in quoted):
+            return int(i)
+    return top
+
+
 def _repeats_earlier(ctx: AnswerContext, question: str, cand: Candidate) -> bool:
     """Whether `question` is a follow-up merged with the earlier one (`ctx.focus` + the earlier question) and `cand`
     is the earlier answer again, saying none of the words the follow-up adds."""
@@ -922,13 +974,18 @@ def _own_ask_unheld(ctx: AnswerContext, question: str, best: Candidate) -> str:
     words point back at its answer; only the follow-up's own words say what is asked now. '' otherwise."""
     if not _repeats_earlier(ctx, question, best):
         return ""
-    own = simplified(ctx.focus)
-    unit = next((m.group(1) for m in COUNT_ASKED.finditer(own) if m.group(1)), "")
-    asked = asked_kinds(own) & _HELD_KINDS
-    unheld = (unit and not re.search(counted(unit), best.plain)) or any(
-        kind.name in asked and not kind.holds.search(best.plain) for kind in KINDS
-    )
+    unheld = _kind_unheld(simplified(ctx.focus), best.plain, _HELD_KINDS)
     return ctx.focus.rstrip("？?。！!，, ") if unheld else ""
+
+
+def _kind_unheld(own: str, plain: str, kinds: frozenset[str]) -> bool:
+    """Whether a follow-up's own words (simplified) ask a count in a unit (`几天`, `多少家`) or a kind of answer among
+    `kinds` (a date, a sum, a rate, a list…) whose mark the sentence (simplified) does not hold."""
+    unit = next((m.group(1) for m in COUNT_ASKED.finditer(own) if m.group(1)), "")
+    asked = asked_kinds(own) & kinds
+    return bool(unit and not re.search(counted(unit), plain)) or any(
+        kind.name in asked and not kind.holds.search(plain) for kind in KINDS
+    )
 
 
 _RUN_TAGS = ("n", "b", "j", "m", "vn", "eng")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from qa.answering.attributes import ANSWER_NOUNS
-from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR
+from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kinds
 from qa.answering.names import asked_names, common_nouns, name_group, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry, without_filler
 from qa.answering.scope import SCOPE_WORDS, question_scope
@@ -18,6 +18,18 @@ WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole docum
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
+# A question opening by swapping a part in (`换作技工院校，过关的有几所`, `要是换成高职院校…`) says the rest is the earlier
+# question's, however much of it it repeats.
+# … and one setting a thing against the earlier question's (`河大那边对应的又是哪一个`, `技校那边能选的有多少`): `那边`
+# after its opening words says "on that side".
+_CONTRASTED = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:那边|这边|那头|那块)")
+# … and one opening with a noun that is something's (`目的地是哪几座城`, `领队是什么身份`) and names no owner: the
+# earlier question's trip, event or body is whose.
+_OWNERLESS = re.compile(
+    r"^(目的地|领队|带队的?人?|负责人|牵头人|牵头单位|参与者|成员|对象|地点|费用|规模|主题|结果|效果)(?:是|有|在|为|都|一共|共)"
+)
+_SWAPPED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?=[，,。？?！!\s]|的|呢|$)")
+_SWAP_LEAD = re.compile(r"^(?:那么?|那|如果|要是|假如)?[，,]?(?:换成|换到|换作|换做|改成|改问)")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
@@ -132,7 +144,12 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     bare = tag(without_filler(focus).strip())
     if not words and len(bare) == 1 and _BARE_PART.fullmatch(bare[0][0]) and not bare[0][1].startswith(_NO_THING_TAGS):
         words = [bare[0][0]]
-    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in ANSWER_NOUNS]
+    # Nor the ownerless noun it opens with (`目的地` of 目的地是哪几座城): whose it is, the earlier question says.
+    ownerless = _OWNERLESS.match(fragment_of(focus))
+    opener = ownerless.group(1) if ownerless else ""
+    new = [
+        w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in ANSWER_NOUNS and w != opener
+    ]
     return bool(new) and not any(holds(w) for w in new)
 
 
@@ -265,6 +282,22 @@ def _resolve_one(question: str, context: str) -> Resolved:
         # would have to say `第二个`.
         return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=True)
     pointed = _leans_back(question, fragment, earlier=context) or _done_with_whom_said_before(fragment, context)
+    # `换作技工院校，过关的有几所`: the part after the swap takes its counterpart's place in the earlier question, and
+    # the rest asks again what that question asked.
+    # A kind of school or a level swaps in aligned (`技工院校` for `中职学校`), a name for the earlier name of its type;
+    # anything else joins the earlier question, and with no other word pointing back it may be read alone too.
+    lead = _SWAP_LEAD.match(question.strip())
+    after = question.strip()[lead.end() :] if lead else ""
+    part = _SWAPPED_PART.match(after) if after else None
+    if part is not None:
+        level = _LEVEL_OPENS.match(part.group())
+        closed = bool(school_kinds(part.group())) or level is not None
+        into = _swap_name(part.group(), context) or (_swap_aligned(part.group(), context) if closed else None)
+        if into is not None:
+            # a level is what the answer must say, not the head said short after it (`省级` of 省级工作室)
+            said = level.group() if level is not None else part.group()
+            return Resolved(into, previous=context, swapped_in=_part_to_say(said), pointed=True)
+        pointed = _leans_back(after, fragment, earlier=context)
     if not pointed and _restates(fragment, fragment_of(context)):
         return Resolved(question)
     swapped = _swap_name(fragment, context) or (_swap_aligned(fragment, context) if len(fragment) <= MAX_SWAP else None)
@@ -316,6 +349,11 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlie
     them) and `那一年` point back however long the question. A determiner whose nouns `earlier` does not say
     (`本地那些技校` after `…示范性专业点？`) points into the documents instead."""
     if re.search(r"呢[？?！!。.\s]*$", question) or _OPENING_PRONOUN.match(fragment):
+        return True
+    if _SWAP_LEAD.match(question.strip()) or _OWNERLESS.match(fragment):
+        return True
+    # `那边` in a long question sets nothing against the earlier one (`郑州这边进国家级双高建设的高职是哪几所`)
+    if _CONTRASTED.match(fragment) and _content_chars(fragment) <= PRONOUN_REACH:
         return True
     if _LEAD.match(question) and (lead_reaches or _content_chars(fragment) <= SHORT or _LEAD_POINTS.match(question)):
         return True

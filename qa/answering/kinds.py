@@ -290,6 +290,26 @@ _NAMED_ALIKE = re.compile(
 _NAMED_UNITS = "所家位名座"
 
 
+# A share asked (`录取率大概多少`, `占多大比例`, `百分之几`) and one given (`30%`, `三成`, `三分之一`, `比例为1:3`).
+_RATE_ASKED = re.compile(
+    r"(?P<rate>[\u4e00-\u9fff]{0,2}率(?![领先队部军众])|比例|比重|占比)[^，,。]*(?:多少|几)|(?:多大|多少|几成)的?(?P<share>比例|比重|占比)|"
+    r"百分之几|几成"
+)
+_RATE_GIVEN = re.compile(
+    rf"%|％|百分之|[\d一二三四五六七八九十]成|分之|一半|半数|过半|\d\s*[:：比]\s*\d|(?:率|比例|比重|占比)[为是达约近超过了]*{NUMERAL}"
+)
+
+
+def rate_unheld(question: str, sentence: str) -> str:
+    """The words a question (simplified) asks a share by (`多大比例`) when the sentence (simplified) gives no share at
+    all (no `%`, `三成`, `三分之一`, `比例为1:3`): it may speak of the same things, but says nothing of how many of
+    them; named by the share's noun (`录取率`, `比例`). '' otherwise."""
+    asked = _RATE_ASKED.search(question)
+    if asked is None or _RATE_GIVEN.search(sentence):
+        return ""
+    return asked["rate"] or asked["share"] or asked.group()
+
+
 def count_unheld(question: str, sentence: str) -> str:
     """The count a question (simplified) asks in a unit that the sentence gives no number of (`几天` of `…一共考察了几
     天？` against `赴南京、武汉、广州三地进行了实地考察`), with the noun it counts (`多少家企业`). '' when the sentence holds
@@ -452,6 +472,16 @@ _SCHOOL_KIND = {kind: re.compile(words) for kind, words in SCHOOL_KINDS.items()}
 _SCHOOL_NAMED = re.compile(
     rf"(?:{'|'.join(SCHOOL_KINDS.values())})[\u4e00-\u9fff]{{0,2}}?(?:学校|院校|学院|教育|大学|高校)"
 )
+
+
+# A kind of school said as a noun (`中等职业学校`, `技工院校`, `职业院校`): what schools are, not which one.
+_SCHOOL_KIND_NOUN = re.compile(rf"{_SCHOOL_NAMED.pattern}|(?:职业|各类|各级)(?:学校|院校)")
+
+
+def without_school_kinds(text: str) -> str:
+    """`text` (simplified) without the kinds of school it says as nouns (`…提升中等职业学校办学水平`): a word ending as a
+    school's name that is a kind of school names none."""
+    return _SCHOOL_KIND_NOUN.sub("", text)
 
 
 def school_kinds(text: str) -> set[str]:
@@ -624,7 +654,7 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
     return f"{years[0]}年", f"{said[0]}年"
 
 
-_YEAR_MONTH = re.compile(rf"(?<!\d)({YEAR})年(\d{{1,2}})月")
+_YEAR_MONTH = re.compile(rf"(?<!\d)({YEAR})年的?(\d{{1,2}})月")  # `2023年8月`, `2023年的8月`
 
 
 def _month_moved(question: str, sentence: str) -> bool:

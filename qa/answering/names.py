@@ -238,6 +238,11 @@ _SAID_BODY_ENDS = (*_BODY_ENDS, "政府")
 _SIDES = "东西南北中上下内外前后左右全半"
 
 
+def _opens_body(word: str, flag: str) -> bool:
+    """Whether a word may open an abbreviated body's name (`人` of 人社厅, `省人` of 省人社厅): a short common noun."""
+    return flag in ("n", "j") and len(word) <= 2 and all(map(is_han, word)) and word not in SUFFIXES
+
+
 def government_bodies(text: str, ends: tuple[str, ...] = _BODY_ENDS) -> list[tuple[int, int, str, EntityType]]:
     """(start, end, name, "org") of each government body in `text` (simplified) that jieba tags a common noun, its
     last word ending in one of `ends`."""
@@ -245,6 +250,18 @@ def government_bodies(text: str, ends: tuple[str, ...] = _BODY_ENDS) -> list[tup
     starts = offsets(words)
     found: list[tuple[int, int, str, EntityType]] = []
     for i, (word, flag) in enumerate(words):
+        # an abbreviated body jieba cuts short (`人`+`社厅` of 人社厅, no word of its dictionary; not `布局` of 学科布局):
+        # the body with the noun before it
+        if (
+            flag == "n"
+            and len(word) == 2
+            and word.endswith(ends)
+            and not dictionary_frequency(word)
+            and i > 0
+            and _opens_body(*words[i - 1])
+        ):
+            found.append((starts[i - 1], starts[i + 1], text[starts[i - 1] : starts[i + 1]], "org"))
+            continue
         if (
             flag != "n"
             or len(word) < 3

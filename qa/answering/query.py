@@ -29,6 +29,7 @@ from qa.answering.names import (
     tagged_entities,
 )
 from qa.answering.scope import (
+    ALL_WORDS,
     IN_DOCUMENT,
     LIST_VERBS,
     REQUEST_WORDS,
@@ -79,6 +80,11 @@ _ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没
 _LISTED = re.compile(
     r"(?:哪些|哪几(?P<unit>[个所家位类种项名座条]?)|都有什么|有什么|(?:具体|分别|都)是什么)(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{0,12})"
 )
+_POINTING_COUNT = re.compile(
+    r"^(?:这|那|上述)?(?:[两二三四五六七八九十几\d]+[个所家项条种类位])?"
+)  # `这两个` of 这两个系列活动
+# The names of several things asked one by one (`五个产业学院，名字各是什么`, `它们分别叫什么`).
+_NAMES_EACH = re.compile(r"的?(?:名字|名称|全称)?(?:各|分别|都|各自)(?:叫什么|是什么|叫啥|是啥)")
 _LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
@@ -424,10 +430,25 @@ _INTENT_WORDS = ("准备", "打算", "计划", "想要")
 # … and what is asked of the tool (`帮我捋一遍`, `给我三句话总结`: `scope.REQUEST_WORDS`), and a comparison asked
 # (`谁开的专业更多`): the sentences give the things and their numbers, not the asker's request or the comparing word.
 _COMPARING_WORDS = ("更多", "更少", "更高", "更低", "更大", "更小")
+# … and how the asker says the documents name things (`举到的例子`, `点到名的企业`) or how many (`列了一长串数字`), and that
+# all of them are wanted (`全部说一下`, `统统列出来`: `scope.ALL_WORDS`).
+_MENTION_WORDS = ("举到", "举出", "举了", "点到名", "点了名", "点到", "谈到", "谈及")
+_VAGUE_COUNTS = ("一长串", "一大串", "一连串", "一大堆", "一大批", "好几", "好些")
 _ASKING_WORD = re.compile(
     "|".join(
         sorted(
-            (*ANSWER_NOUNS, *_RELATION_WORDS, *_INTENT_WORDS, *REQUEST_WORDS, *_COMPARING_WORDS), key=len, reverse=True
+            (
+                *ANSWER_NOUNS,
+                *_RELATION_WORDS,
+                *_INTENT_WORDS,
+                *REQUEST_WORDS,
+                *_COMPARING_WORDS,
+                *_MENTION_WORDS,
+                *_VAGUE_COUNTS,
+                *ALL_WORDS,
+            ),
+            key=len,
+            reverse=True,
         )
     )
 )
@@ -460,6 +481,14 @@ def listed_kind(question: str) -> tuple[str, str]:
     request = _LIST_ASKED.search(question)
     if request is not None:
         return _last_words(request["noun"]), ""
+    each = _NAMES_EACH.search(question)
+    if each is not None:  # `…共建的5个产业学院，名字各是什么`: the things counted before, each to be named
+        clause = re.split(r"[，,。？?！!；;：:\s]", question[: each.start()].rstrip("，, "))[-1]
+        noun = _asked_words(_last_words(_POINTING_COUNT.sub("", clause[-14:])))
+        counted = NUMBER_WITH_UNIT.match(noun)
+        noun = noun[counted.end() :] if counted else noun
+        if len(noun) >= 2:
+            return noun, ""
     m = _LISTED.search(question)
     if m is None:
         return "", ""

@@ -49,7 +49,7 @@ _WITH_WHOM = re.compile(
 )
 
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
-_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|点(?:了|过)?名|点到名字|点到)(?:过|了)?的"
+_MENTION_OF = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|举到|点(?:了|过|到)?名|点到名字|点到)(?:过|了)?的"
 _ASKED_AFTER = r"(?:都|一共|共|分别)?(?:有|是|包括)(?:哪些|哪几[个家所位类项种]?|什么)[？?]?$"
 
 
@@ -74,7 +74,11 @@ _MENTIONED = re.compile(
 DETERMINER = "这份|这篇|这封|这个|整封|整份|整篇|该|本"
 DOCUMENT_NOUNS = "报告|计划|通知|文件|文章|材料|答复|回信|回复|复函|回函|函件|文档|方案|信"
 # … said so that it cannot be a topic: determined (`这份答复`, not the 方案 of 实施方案) or in it (`信里`, `文中`)
-IN_DOCUMENT = rf"(?:{DETERMINER})(?:{DOCUMENT_NOUNS})(?:里|中|内)?|(?:答复|回复|回信|复函|回函|信|文)(?:里|中|内)"
+# … and all through it (`通篇`, `全文中`)
+IN_DOCUMENT = (
+    rf"(?:{DETERMINER})(?:{DOCUMENT_NOUNS})(?:里|中|内)?|(?:答复|回复|回信|复函|回函|信|文)(?:里|中|内)|"
+    r"(?:通篇|全文|全篇|整篇)(?:里|中|内)?"
+)
 
 # What comes next, said as a time (`明年`, `往后`): a question asking what is planned then asks for the plans.
 FUTURE = r"明年|来年|今后|以后|往后|后续|将来|未来|下一步|下一阶段|下阶段|接下来|下一年"
@@ -99,7 +103,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"(?:结构|骨架|框架|脉络)(?:是)?(?:怎样|怎么样|什么|如何)|(?:结构|骨架|框架|脉络)(?:捋|理|梳理)|提纲|目录|大纲|"
             r"(?:有|分)?哪(?:几|些)(?:个)?(?:大)?(?:部分|章节|板块)|(?:各|每个?)(?:部分|章节)的?(?:标题|内容)|小标题|"
             # its parts said as blocks or top headings: `按什么板块组织的`, `说几个一级标题`
-            r"(?:按|分)?什么(?:样的)?板块|一级标题|"
+            r"(?:按|分)?什么(?:样的)?板块|一级标题|大标题|"
             # how far its parts are numbered: `一、二、三……编号，一直编到了第几？`, `最后一个编号是几？`
             r"编到了?第?几|最后一?个?编号是(?:几|多少)"
         ),
@@ -267,7 +271,12 @@ def question_scope(plain: str, fact_kinds: frozenset[str] = frozenset(), content
 # What is asked of the tool (`帮我`, `给我`), and a request to it closing a question (`，帮我捋一遍`, `给我列个清单`): how
 # to answer, not what.
 REQUEST_WORDS = ("帮我", "给我", "替我", "麻烦")
-_REQUEST_TAIL = re.compile(rf"[，,。？?！!\s]+(?:{'|'.join(REQUEST_WORDS)})你?[^，,。？?！!]*[。！!]?$")
+# … and one asking for all of them (`统统列出来`, `全部说一下`)
+ALL_WORDS = ("统统", "通通", "全部", "全都", "一一", "逐一", "挨个")
+_REQUEST_TAIL = re.compile(
+    rf"[，,。？?！!\s]+(?:(?:{'|'.join(REQUEST_WORDS)})你?[^，,。？?！!]*|(?:{'|'.join(ALL_WORDS)}|都)(?:列|说|讲|写|报)"
+    rf"[^，,。？?！!]{{0,4}})[。！!]?$"
+)
 
 
 def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
