@@ -40,7 +40,13 @@ or noun of one opening with a verb and 的 (`合作的都是哪些企业？` aft
 answer's list as leaning back and merged (`排在第二个的是哪座城市？` after `一共去了几个城市？`:
 `followup._place_in_earlier_list`); `subject, lists of all` gathering a merged follow-up's list from the whole
 document, not from the sentences the earlier question speaks of (`都有哪些企业？` after `…与企业共建了几个产业学院？`:
-`answer._earlier_sentences`).
+`answer._earlier_sentences`); `subject, swap frame unread` without a swap frame leaning back and putting the part
+after it in its counterpart's place (`换作技工院校，过关的有几所` after a question on 中职学校: `followup._SWAP_LEAD`);
+`subject, that side unread` without a short question setting a thing against the earlier one leaning back
+(`技校那边能选的有多少？`: `followup._CONTRASTED`); `subject, ownerless unread` without one opening with a noun whose
+owner it leaves unsaid leaning back (`目的地是哪几座城`: `followup._OWNERLESS`); `subject, not as sure as earlier`
+without a merged follow-up asking nothing the earlier sentence does not say taking the earlier answer's confidence
+(`都叫啥名字`: `answer._as_sure_as_earlier`). The last four are the twenty-ninth round's, found on fresh19.
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -57,7 +63,9 @@ the first of which was found on fresh11 and the other two on fresh14; `conversat
 blind) and `conversations_fresh16` (the same round, blind, scored and never read) with every rule;
 `conversations_fresh17` (twenty-sixth round, blind, read at the twenty-seventh round's start) and
 `conversations_fresh18` (twenty-seventh round, blind, read at the twenty-eighth round's start) and
-`conversations_fresh19` (twenty-eighth round, blind, never read: counts only) with every rule. `broad` is the broad
+`conversations_fresh19` (twenty-eighth round, blind, read at the twenty-ninth round's start) with every rule before
+the last four, which were found on it, and `conversations_fresh20` (twenty-ninth round, blind, never read: counts only)
+with every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -101,6 +109,7 @@ SETS = (
     "conversations_fresh17",
     "conversations_fresh18",
     "conversations_fresh19",
+    "conversations_fresh20",
 )
 
 
@@ -134,6 +143,10 @@ def main() -> None:
             "subject, verb and 的 unread",
             "subject, places in a list unread",
             "subject, lists of all",
+            "subject, swap frame unread",
+            "subject, that side unread",
+            "subject, ownerless unread",
+            "subject, not as sure as earlier",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -164,6 +177,13 @@ def main() -> None:
             verb_of = followup._done_with_whom_said_before if off != "verb and 的 unread" else (lambda *_: False)
             place = followup._place_in_earlier_list if off != "places in a list unread" else (lambda *_: False)
             earlier = answer._earlier_sentences if off != "lists of all" else (lambda *_: [])
+            never = re.compile("(?!)")
+            swap_lead = followup._SWAP_LEAD if off != "swap frame unread" else never
+            that_side = followup._CONTRASTED if off != "that side unread" else never
+            ownerless = followup._OWNERLESS if off != "ownerless unread" else never
+            as_sure = answer._as_sure_as_earlier
+            if off == "not as sure as earlier":
+                as_sure = lambda ctx, reading, scores, confidence: confidence  # noqa: E731
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
@@ -189,6 +209,10 @@ def main() -> None:
                 mock.patch.object(followup, "_done_with_whom_said_before", verb_of),
                 mock.patch.object(followup, "_place_in_earlier_list", place),
                 mock.patch.object(answer, "_earlier_sentences", earlier),
+                mock.patch.object(followup, "_SWAP_LEAD", swap_lead),
+                mock.patch.object(followup, "_CONTRASTED", that_side),
+                mock.patch.object(followup, "_OWNERLESS", ownerless),
+                mock.patch.object(answer, "_as_sure_as_earlier", as_sure),
             )
             with contextlib.ExitStack() as stack:  # more patches than Python nests in one `with`
                 for patch in patches:
