@@ -19,7 +19,9 @@ WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole docum
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
 # A question opening by swapping a part in (`换作技工院校，过关的有几所`, `要是换成高职院校…`) says the rest is the earlier
-# question's, however much of it it repeats.
+# question's, however much of it it repeats; the part is the words after the swap, up to a break or 的.
+_SWAP_LEAD = re.compile(r"^(?:那么?|那|如果|要是|假如)?[，,]?(?:换成|换到|换作|换做|改成|改问)")
+_SWAPPED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?=[，,。？?！!\s]|的|呢|$)")
 # … and one setting a thing against the earlier question's (`河大那边对应的又是哪一个`, `技校那边能选的有多少`): `那边`
 # after its opening words says "on that side".
 _CONTRASTED = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:那边|这边|那头|那块)")
@@ -28,8 +30,6 @@ _CONTRASTED = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:那边|这边|那头|那块
 _OWNERLESS = re.compile(
     r"^(目的地|领队|带队的?人?|负责人|牵头人|牵头单位|参与者|成员|对象|地点|费用|规模|主题|结果|效果)(?:是|有|在|为|都|一共|共)"
 )
-_SWAPPED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?=[，,。？?！!\s]|的|呢|$)")
-_SWAP_LEAD = re.compile(r"^(?:那么?|那|如果|要是|假如)?[，,]?(?:换成|换到|换作|换做|改成|改问)")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"

@@ -80,9 +80,8 @@ _ASKING = re.compile(r"什么|哪|谁|几|多少|怎|如何|为何|是否|有没
 _LISTED = re.compile(
     r"(?:哪些|哪几(?P<unit>[个所家位类种项名座条]?)|都有什么|有什么|(?:具体|分别|都)是什么)(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{0,12})"
 )
-_POINTING_COUNT = re.compile(
-    r"^(?:这|那|上述)?(?:[两二三四五六七八九十几\d]+[个所家项条种类位])?"
-)  # `这两个` of 这两个系列活动
+# What points at a counted thing before its noun (`这两个` of 这两个系列活动)
+_POINTING_COUNT = re.compile(r"^(?:这|那|上述)?(?:[两二三四五六七八九十几\d]+[个所家项条种类位])?")
 # The names of several things asked one by one (`五个产业学院，名字各是什么`, `它们分别叫什么`).
 _NAMES_EACH = re.compile(r"的?(?:名字|名称|全称)?(?:各|分别|都|各自)(?:叫什么|是什么|叫啥|是啥)")
 _LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
