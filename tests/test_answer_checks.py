@@ -34,6 +34,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
         # no share asked
         ("一共有多少所中职学校", "郑州市共有41所中职学校通过验收", ""),
         ("纳哈出率领多少蒙古军驻扎在金山", "纳哈出将军统领20万蒙古军", ""),  # 率领 leads, it is no rate
+        ("球队历史上的胜率新纪录是多少胜", "取得61胜21负的最好成绩", ""),  # 多少胜 asks a count of wins
     ],
 )
 def test_a_share_asked_of_a_sentence_giving_none_is_unheld(question: str, sentence: str, unheld: str) -> None:
