@@ -852,12 +852,7 @@ def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     # said with or without its 的 (`新入职的员工` of `新入职员工86人`)
     forms = "|".join(re.escape(form) for form in dict.fromkeys((noun, noun.replace("的", ""))))
     beside = re.compile(rf"(?:{forms})(?:有|为|达|共|约)?{NUMERAL}")
-    if beside.search(reading.candidates[top].plain):
-        return top
-    for i in np.argsort(-scores, kind="stable")[1:COUNTED_AMONG]:
-        if beside.search(reading.candidates[int(i)].plain):
-            return int(i)
-    return top
+    return _saying(reading, scores, top, COUNTED_AMONG, lambda plain: beside.search(plain) is not None)
 
 
 # A short quoted word in a question (`两个“周”`, `“双高”`): the asker's own mark of what the answer must say.
@@ -872,10 +867,18 @@ def _quoted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     # Not a quoted topic the question opens with (`「空經」是哪一部經典的別稱`): a sentence beside the one saying it may
     # answer of it without the word.
     quoted = [simplified(m.group(1)) for m in _QUOTED.finditer(reading.query.plain.strip()) if m.start() > 0]
-    if not quoted or all(word in reading.candidates[top].plain for word in quoted):
+    if not quoted:
         return top
-    for i in np.argsort(-scores, kind="stable")[1:QUOTED_AMONG]:
-        if all(word in reading.candidates[int(i)].plain for word in quoted):
+    return _saying(reading, scores, top, QUOTED_AMONG, lambda plain: all(word in plain for word in quoted))
+
+
+def _saying(reading: Reading, scores: np.ndarray, top: int, among: int, says: Callable[[str], bool]) -> int:
+    """`top` when its sentence `says` what is asked; else the first of the `among` best-ranked candidates after the
+    best whose sentence does, or `top` when none does."""
+    if says(reading.candidates[top].plain):
+        return top
+    for i in np.argsort(-scores, kind="stable")[1:among]:
+        if says(reading.candidates[int(i)].plain):
             return int(i)
     return top
 

@@ -483,9 +483,7 @@ def listed_kind(question: str) -> tuple[str, str]:
     each = _NAMES_EACH.search(question)
     if each is not None:  # `…共建的5个产业学院，名字各是什么`: the things counted before, each to be named
         clause = re.split(r"[，,。？?！!；;：:\s]", question[: each.start()].rstrip("，, "))[-1]
-        noun = _asked_words(_last_words(_POINTING_COUNT.sub("", clause[-14:])))
-        counted = NUMBER_WITH_UNIT.match(noun)
-        noun = noun[counted.end() :] if counted else noun
+        noun = _uncounted(_asked_words(_last_words(_POINTING_COUNT.sub("", clause[-14:]))))
         if len(noun) >= 2:
             return noun, ""
     m = _LISTED.search(question)
@@ -496,9 +494,14 @@ def listed_kind(question: str) -> tuple[str, str]:
         before = _LISTED_BEFORE.search(question[: m.start()])
         noun = _asked_words(_last_words(before["noun"])) if before else ""
     unit = m["unit"] or ""
-    counted = NUMBER_WITH_UNIT.match(noun)
-    noun = noun[counted.end() :] if counted else noun  # `10条暑期精品旅游线路分别是哪几条`: the lines, not their count
+    noun = _uncounted(noun)
     return (noun if len(noun) >= 2 else ""), unit
+
+
+def _uncounted(noun: str) -> str:
+    """`noun` without the count opening it (`10条暑期精品旅游线路` → `暑期精品旅游线路`): the things, not their count."""
+    counted = NUMBER_WITH_UNIT.match(noun)
+    return noun[counted.end() :] if counted else noun
 
 
 def _last_words(phrase: str) -> str:
