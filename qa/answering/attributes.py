@@ -100,12 +100,17 @@ NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"
 # (`原因是什么`: the sentence gives the cause), how (`以什么方式合作`: it says the way), who in what role (`领队是什么身份`)
 # and how far it has got (`升本的进展`). Not the count nouns: `招生规模有多大` asks a size no sentence may give.
 # … and the shape asked for: a heading (`每条的标题是啥`), an example (`还举了哪个方向的例子`), a list of names
-# (`省级建设单位名单里有哪些`): the sentence gives the heading, the example, the names.
+# (`省级建设单位名单里有哪些`): the sentence gives the heading, the example, the names; and the kinds asked for (`哪些类型的
+# 实训基地`), which it names.
 ANSWER_NOUNS = NAME_NOUNS | frozenset(
     _listed_words(
-        "原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度 标题 题目 例子 实例 名单 清单 名录 月份 年份"
+        "原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度 标题 题目 例子 实例 名单 清单 名录 月份 年份 类型 种类 类别"
     )
 )
+
+
+# Nouns saying what is asked, not what it is asked of (`数目是不是41所`: the count; `全称是不是…`: the name).
+_SAYS_WHAT_IS_ASKED = COUNT_NOUNS | ANSWER_NOUNS
 
 
 def first_attribute(plain: str) -> Asked | None:
@@ -267,6 +272,11 @@ def _in_list(sentence: str, marks: set[int], start: int, end: int, noun: str) ->
 _WHETHER_OPENS = re.compile(r"有没有|能不能|会不会|是不是|是否|可不可以|可否|有无|要不要|算不算|能否")
 _WHETHER_CLOSES = re.compile(r"[^，,。；;！!？?]*?(?=(?:了|过)?(?:吗|嘛|(?<![什怎那这多要])么)(?:[？?！!。\s]|$))")
 _WH_ASKED = re.compile(r"什么|哪|谁|几|多少|怎|如何|为什么|为何|何时|啥")
+# A closing clause asking whether what the question said before is true (`…7个专业挤进了…序列，这个数准吗`, `这种说法对吗`):
+# it asks of that statement, which the sentence saying it confirms, not of a noun of its own (`数准` is jieba's cut).
+_CONFIRMS = re.compile(
+    r"(?:这|那)(?:个|种|样|些)?(?:数|数字|数据|数目|说法|提法|事|消息|情况|话)?(?:准|对|真|属实|没错|靠谱|正确|准确|确切|可靠)"
+)
 
 
 @dataclass(frozen=True)
@@ -277,7 +287,8 @@ class Whether:
     start: int
     head: int
     end: int
-    # The other common nouns of what it asks whether (`携程` of 是不是还拉了携程来开订单班), where each starts and ends:
+    # The other common nouns of what it asks whether (`携程` of 是不是还拉了携程来开订单班, `交通运输` of 交通运输部门), where
+    # each starts and ends:
     # a sentence that names none of one cannot say yes or no either.
     others: tuple[tuple[int, int], ...] = ()
 
@@ -297,14 +308,20 @@ def whether_asked(plain: str) -> Whether | None:
         if opens
         else next((m for m in _WHETHER_CLOSES.finditer(plain) if m.group()), None)
     )
-    if asked is None:
+    if asked is None or (opens is None and _CONFIRMS.match(asked.group())):
         return None
     words = tag(asked.group())
     starts = offsets(words)
 
     def noun(i: int) -> bool:
         word, flag = words[i]
-        return len(word) >= 2 and flag.startswith(("n", "vn")) and flag not in TAGS
+        # abbreviations too (`交通运输` j of 有没有交通运输部门参与)
+        return (
+            len(word) >= 2
+            and flag.startswith(("n", "vn", "j"))
+            and flag not in TAGS
+            and word not in _SAYS_WHAT_IS_ASKED
+        )
 
     last = next((i for i in reversed(range(len(words))) if noun(i)), None)
     if opens and (last is None or words[last][1].startswith("v")):
@@ -319,7 +336,7 @@ def whether_asked(plain: str) -> Whether | None:
     while first > 0 and noun(first - 1):
         first -= 1
     at = asked.start()
-    others = tuple((at + starts[i], at + starts[i + 1]) for i in range(first) if noun(i))
+    others = tuple((at + starts[i], at + starts[i + 1]) for i in range(last) if noun(i))
     return Whether(at + starts[first], at + starts[last], at + starts[last + 1], others)
 
 
@@ -339,7 +356,13 @@ def _subject_before(plain: str, end: int) -> Whether | None:
 
     def content(i: int) -> bool:
         word, flag = words[i]
-        return len(word) >= 2 and flag.startswith(_SUBJECT_TAGS) and flag not in TAGS and flag not in ("vshi", "vyou")
+        return (
+            len(word) >= 2
+            and flag.startswith(_SUBJECT_TAGS)
+            and flag not in TAGS
+            and flag not in ("vshi", "vyou")
+            and word not in _SAYS_WHAT_IS_ASKED
+        )
 
     if not words or not content(len(words) - 1):
         return None

@@ -169,15 +169,22 @@ def kind_signals(asked: frozenset[str], plain: str) -> list[float]:
 
 
 def chinese_number(text: str) -> int:
-    """`三` → 3, `十二` → 12, `7` → 7, `二、深化…` → 2 (a heading's number); 0 when not a number."""
+    """`三` → 3, `十二` → 12, `一千` → 1000, `7` → 7, `二、深化…` → 2 (a heading's number); 0 when not a number."""
     text = re.split(r"[、.．]", text, maxsplit=1)[0]
     if text.isdigit():
         return int(text)
     digits = {c: i for i, c in enumerate(DIGITS)} | {"两": 2}
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
-    return digits.get(text, 0)
+    places = {"十": 10, "百": 100, "千": 1000}
+    if not text or any(c not in digits and c not in places for c in text):
+        return 0
+    total = digit = 0
+    for c in text:  # `一千二百零五`: each digit times the place after it, `十` alone as 10
+        if c in places:
+            total += (digit or 1) * places[c]
+            digit = 0
+        else:
+            digit = digits[c]
+    return total + digit
 
 
 def counted(unit: str) -> str:
@@ -467,7 +474,9 @@ SCHOOL_KINDS = {
     "技工": r"技工|技师学院|技校",
     "高职": r"(?<!提)高职|高等职业|高专",
     "本科": r"本科",
-    "普高": r"普通高中|普高",
+    # a 高中 said alone is a general one (`职业高中`, `职高` are 中职's), as are the schools before it
+    "普高": r"普通高中|普高|(?<!职业)(?<![职提])高中(?![职等]|阶段)",  # not 职业高中, nor 提高中等职业教育's
+    "义务教育": r"初中|小学|义务教育",
 }
 _SCHOOL_KIND = {kind: re.compile(words) for kind, words in SCHOOL_KINDS.items()}
 _SCHOOL_NAMED = re.compile(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.answering.attributes import ANSWER_NOUNS, first_attribute, whether_asked
+from qa.answering.attributes import ANSWER_NOUNS, Whether, first_attribute, whether_asked
 from qa.answering.kinds import (
     COUNT_ASKED,
     DIGITS,
@@ -41,6 +41,7 @@ from qa.answering.scope import (
     gather_types,
     mentioned,
     question_scope,
+    without_set_aside,
 )
 from qa.lexical import LexicalIndex, bigrams, tokenize
 from qa.script import aligned_simplified, blanked, converters, is_han, simplified
@@ -280,11 +281,13 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     details = tuple((year,) for year in own_years) + periods + _numbers_named(detail_text, detail_plain, own_years)
     asked = first_attribute(aligned_simplified(question))
     attribute = question[asked.start : asked.end] if asked else ""
-    listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(plain_focus or plain)
+    listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(without_set_aside(plain_focus or plain))
     whether_text = focus or question
     at = whether_asked(aligned_simplified(whether_text))
-    # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班)
-    unheld = next((whether_text[a:b] for a, b in at.others if not lexical.holds(whether_text[a:b])), "") if at else ""
+    # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班); one
+    # of the words before its head names it whole (`交通运输部门`, `社会人员`)
+    unheld = next((_whole(at, a, b) for a, b in at.others if not lexical.holds(whether_text[a:b])), "") if at else ""
+    unheld = whether_text[unheld[0] : unheld[1]] if unheld else ""
     return Query(
         text=question,
         plain=plain,
@@ -453,6 +456,12 @@ _ASKING_WORD = re.compile(
 )
 
 
+def _whole(at: Whether, start: int, end: int) -> tuple[int, int]:
+    """Where the noun `start:end` of what a question asks whether of is said: the whole run when it is one of the words
+    before the head (`交通运输` of 交通运输部门), else itself."""
+    return (at.start, at.end) if at.start <= start < at.end else (start, end)
+
+
 def without_asking_words(text: str, lexical: LexicalIndex) -> str:
     """`text` with the words saying what kind of answer is asked (`全称`, `原因`, `方式`), how the asker relates it to
     what they name (`沾边`) or means it to be done (`准备`) blanked where no document holds them: the sentence
@@ -534,7 +543,7 @@ def _asked_words(phrase: str) -> str:
     return "".join(kept)
 
 
-_COUNTED = re.compile(rf"(\d+|[{DIGITS}十两]+)([{UNITS}])")
+_COUNTED = re.compile(rf"(\d+|[{DIGITS}十百千两]+)(多|余)?([{UNITS}])")
 
 
 def rewrite(question: str, lexical: LexicalIndex) -> str:
@@ -547,7 +556,7 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     """
     question = universities_as_written(kinds_as_written(in_documents_script(question, lexical), lexical), lexical)
     question = _YEAR_IN_CHINESE.sub(lambda m: _year_as_written(m.group(), lexical), question)
-    return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), m.group(2), lexical), question)
+    return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), (m.group(2) or "") + m.group(3), lexical), question)
 
 
 # A year written digit by digit in Chinese numerals (`二〇二三年`, `二零二一年`): the checks read years in Arabic digits.

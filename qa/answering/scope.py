@@ -183,6 +183,8 @@ _SET_ASIDE = re.compile(
     r"(?=[，,]|还|其余|其他|另外|别的)"
     # … or said in brackets after the question (`…有多少家（不是技工院校）`)
     r"|[（(](?:不是|不算|不包括|不含|并非)(?P<bracketed>[^（()）]+)[）)]"
+    # … or a clause said before `以外` with no `除` (`哈工大和上海交大以外还有哪几家`)
+    r"|(?:^|(?<=[，,]))(?P<bare>[^，,。？?！!；;除]+?)(?:以外|之外)(?=[，,]|还|其余|其他|另外|别的)"
 )
 
 
@@ -191,7 +193,7 @@ def _aside(question: str) -> tuple[int, int] | None:
     m = _SET_ASIDE.search(question)
     if m is None:
         return None
-    return m.span("items") if m["items"] is not None else m.span("bracketed")
+    return next(m.span(group) for group in ("items", "bracketed", "bare") if m[group] is not None)
 
 
 ITEM_BREAKS = re.compile(r"以及|[、和与及跟]")
@@ -428,6 +430,12 @@ def gather_modifier(plain: str) -> str:
     return said.removesuffix("的")
 
 
+# A part asking for examples of what the rest asks (`…哪些类型的实训基地，能举两个例子吗`): no ask of its own.
+_EXAMPLES_ASKED = re.compile(
+    r"(?:能|可以|可否|能不能|能否|麻烦)?(?:再|多)?(?:举|列|给)(?:一下|出|个)?[几两一二三]?个?例子?(?:吗|呢|吧|嘛)?"
+)
+
+
 def asks(plain: str) -> list[str]:
     """The separate asks of a question: parts joined by a comma or `以及` that each hold a wh-word.
 
@@ -435,7 +443,7 @@ def asks(plain: str) -> list[str]:
     patterns, not here. A part without a subject of its own borrows the first part's (`考察组什么时候去的，去了哪里`).
     """
     body = plain.strip().rstrip("？?。！!")
-    parts = [p for p in _JOIN.split(body) if p.strip()]
+    parts = [p for p in _JOIN.split(body) if p.strip() and not _EXAMPLES_ASKED.fullmatch(p.strip())]
     if len(parts) < 2:
         return [body] if body else []
     asking = [p for p in parts if _WH.search(p)]
