@@ -21,6 +21,7 @@ from qa.answering.kinds import (
     NUMERAL,
     asked_kinds,
     chinese_number,
+    compared_kind_unheld,
     count_contradicted,
     count_qualified,
     count_unheld,
@@ -30,6 +31,7 @@ from qa.answering.kinds import (
     counts_exactly,
     level_unheld,
     names_school_kind,
+    order_unheld,
     own_level_unheld,
     place_asked,
     place_unit_unheld,
@@ -264,6 +266,7 @@ def _not_given(
         or _own_ask_unheld(ctx, question, best)
         or level_unheld(query.plain, best.plain)
         or school_kind_unheld(query.plain, best.plain)
+        or compared_kind_unheld(query.plain, best.plain)
         # a merged follow-up's own kind of school (`要是换成高职院校…` merged with a question on 中职学校) or level (`省一级的这种
         # 基地有几家` merged with one on 市级 bases)
         or (school_kind_unheld(own, best.plain) or own_level_unheld(own, best.plain) if own else "")
@@ -322,6 +325,11 @@ def _not_given(
     unit = place_unit_unheld(own or query.plain, best.plain)
     if unit:
         text = f"{ctx.where}没有找到答案：最接近的句子没有说在{unit}。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # Which came first asked (`其中哪一家最先签的`) of a sentence giving no dates and no order (a list of the signers).
+    first = order_unheld(own or query.plain, best.plain)
+    if first:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有说谁{first}。"
         return _refusal(asked, question, text, ctx, confidence)
     # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
     # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.

@@ -196,17 +196,15 @@ def listed_only(question: str, asked: str, sentence: str) -> str:
     `sentence` (simplified) names it only as an item of a list (`打造比亚迪、丹尼斯工匠学院等样板模式`) whose clause never
     says the noun asked: a list says which things there are, not what each of them has.
 
-    '' otherwise: when `asked` is no noun phrase, the question names several things itself (it asks for their fellows,
-    which the list gives), the sentence says `asked`, or the list's clause says its last word (`美特斯·邦威、…四大主力品牌`
-    of 有哪些旗下品牌: the items are what is asked), or `asked` asks for names (`活动叫什么名字`), which the sentence gives
-    without the noun (`举办“线上逛校园”“网上开放日”等活动`)."""
-    if (
-        len(asked) < 2
-        or asked in NAME_NOUNS
-        or asked in sentence
-        or not _SEVERAL_ASKED.search(question)
-        or _SEVERAL_NAMED.search(question)
-    ):
+    '' otherwise: when `asked` is no noun phrase, the question names several things before its wh-word (it asks for
+    their fellows, which the list gives; not `哪些院校和企业`), the sentence says `asked`, or the list's clause says its
+    last word (`美特斯·邦威、…四大主力品牌` of 有哪些旗下品牌: the items are what is asked), or `asked` asks for names
+    (`活动叫什么名字`), which the sentence gives without the noun (`举办“线上逛校园”“网上开放日”等活动`)."""
+    several = _SEVERAL_ASKED.search(question)
+    # the things named before the wh-word, not those it asks for (`哪些院校和企业`)
+    if len(asked) < 2 or asked in NAME_NOUNS or asked in sentence or not several:
+        return ""
+    if _SEVERAL_NAMED.search(question[: several.start()]):
         return ""
     words = tag(asked)
     if not all(flag.startswith(_NOUN_TAGS) for _, flag in words):

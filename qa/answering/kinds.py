@@ -526,6 +526,48 @@ def school_kind_unheld(question: str, sentence: str) -> str:
     return (named or found).group()
 
 
+# A question comparing how many (`中职和技工院校哪一类更多`, `比技工院校多吗`): it needs the count of each side.
+_COMPARES_HOW_MANY = re.compile(
+    r"更[多少大小高低]|哪一?[个类种边方项]?[多少](?!少)|多还是少|比[^，,。；;？?]{1,12}[多少]"
+)
+
+
+_DATE = next(kind for kind in KINDS if kind.name == "date")
+
+
+def compared_kind_unheld(question: str, sentence: str) -> str:
+    """The first of the kinds of school a question (simplified) compares how many of (`中职和技工院校哪一类更多`) that
+    the sentence does not name: it gives one side of the comparison only. '' when it names each, or the question
+    compares no two kinds (`school_kind_unheld` reads one)."""
+    question = without_set_aside(question)
+    if not _COMPARES_HOW_MANY.search(question):
+        return ""
+    asked = [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
+    said = school_kinds(sentence)
+    if len(asked) < 2 or not said:
+        return ""
+    unsaid = next((found for kind, found in asked if kind not in said), None)
+    if unsaid is None:
+        return ""
+    named = _SCHOOL_NAMED.match(question, unsaid.start())  # with the word for the school after it (`技工院校`)
+    return (named or unsaid).group()
+
+
+# Which came first or last asked (`其中哪一家最先签的`): an order in time, which a sentence gives by dates or by words
+# ordering what it names (`率先`, `随后`); a list of names alone (`哈工大、上海交大…等六所…已经成功签定`) gives none.
+_ORDER_ASKED = re.compile(r"最(?:先|早|晚|迟)|率先|头一[个家所批]|第一[家所批]")
+_ORDER_SAID = re.compile(r"最早|最先|率先|首先|首[个家所批次]|第一|先后|随后|之后|此后|其后|然后|依次|陆续|早在")
+
+
+def order_unheld(question: str, sentence: str) -> str:
+    """The words a question (simplified) asks which came first or last by (`最先`), when the sentence (simplified)
+    says no date and nothing ordering what it names; '' otherwise."""
+    asked = _ORDER_ASKED.search(question)
+    if asked is None or _ORDER_SAID.search(sentence) or _DATE.holds.search(sentence):
+        return ""
+    return asked.group()
+
+
 def closed_class_unheld(question: str, sentence: str) -> str:
     """The kind of school or the level a question (simplified) asks about that the sentence gives its fact of only at
     others (`school_kind_unheld`, `level_unheld`); '' when none."""
