@@ -69,7 +69,7 @@ from qa.answering.query import (
     without_asking_words,
     without_filler,
 )
-from qa.answering.scope import NAME_ENDS, named_kind_asked, person_asked, types_named, without_asking
+from qa.answering.scope import GATHER_TYPES, NAME_ENDS, named_kind_asked, person_asked, types_named, without_asking
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -171,11 +171,8 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     threshold = models.threshold_for(reading.query.chunks) if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
-    best = reading.candidates[
-        _quoted_beside(
-            reading, scores, _counted_beside(reading, scores, _something_new(reading, scores, ctx, question))
-        )
-    ]
+    top = _counted_beside(reading, scores, _something_new(reading, scores, ctx, question))
+    best = reading.candidates[_named_beside(reading, scores, _quoted_beside(reading, scores, top), ctx)]
     doc = ctx.document(best.doc_id)
     # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
     heading = broad.heading_at(doc, best.span)
@@ -643,6 +640,10 @@ def _is_signature(doc: Document, span: Span) -> bool:
 
 
 _TYPED = {kind.name: kind for kind in KINDS if kind.name in ("count", "date", "measure")}
+# Places asked by their type word (`落脚了哪几座城市`), which the place kind's own asking words (`在哪里`) miss: the
+# clauses kept say where.
+_PLACE = next(kind for kind in KINDS if kind.name == "place")
+_PLACES_ASKED = re.compile("(?:哪|什么)[几一些]?[个座处]?(?:{})".format("|".join(GATHER_TYPES["city"])))
 
 
 def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None = None) -> Span:
@@ -653,6 +654,8 @@ def _trim(query: Query, doc: Document, sentence: Span, said: AlreadySaid | None 
     swapped in (`市级专业技能工作室38个` of an earlier `市级…38个,省级…9个`) is new all the same.
     """
     wanted = [_TYPED[name] for name in query.kinds if name in _TYPED]
+    if _PLACES_ASKED.search(query.plain):
+        wanted.append(_PLACE)
     avoid = said.citation if said is not None else None
     new = said.new if said is not None else ""
     repeats = avoid is not None and _overlap(avoid, sentence)
@@ -860,7 +863,7 @@ def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     # said with or without its 的 (`新入职的员工` of `新入职员工86人`)
     forms = "|".join(re.escape(form) for form in dict.fromkeys((noun, noun.replace("的", ""))))
     beside = re.compile(rf"(?:{forms})(?:有|为|达|共|约)?{NUMERAL}")
-    return _saying(reading, scores, top, COUNTED_AMONG, lambda plain: beside.search(plain) is not None)
+    return _saying(reading, scores, top, COUNTED_AMONG, lambda cand: beside.search(cand.plain) is not None)
 
 
 # A short quoted word in a question (`两个“周”`, `“双高”`): the asker's own mark of what the answer must say.
@@ -877,16 +880,55 @@ def _quoted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     quoted = [simplified(m.group(1)) for m in _QUOTED.finditer(reading.query.plain.strip()) if m.start() > 0]
     if not quoted:
         return top
-    return _saying(reading, scores, top, QUOTED_AMONG, lambda plain: all(word in plain for word in quoted))
+    return _saying(reading, scores, top, QUOTED_AMONG, lambda cand: all(word in cand.plain for word in quoted))
 
 
-def _saying(reading: Reading, scores: np.ndarray, top: int, among: int, says: Callable[[str], bool]) -> int:
+NAMED_AMONG = 3  # the best-ranked candidates a school or company asked to be named may move the answer among
+
+
+def _named_beside(reading: Reading, scores: np.ndarray, top: int, ctx: AnswerContext) -> int:
+    """`top`, unless the question asks a school or company to be named (`哪所学院升为本科`) that `top` may name none of
+    (`市教育局积极推进市属高校组建本科层次职业学校`) while another of the `NAMED_AMONG` best in its paragraph may (`…推进
+    郑州职业技术学院的升本工作`), saying the schools and companies the question names that `top` says: the answer names
+    what is asked."""
+    kind, _ = named_kind_asked(reading.query.plain)
+    if not kind:
+        return top
+    first = reading.candidates[top]
+    doc = ctx.document(first.doc_id)
+    # the schools and companies the question names that `top` says: a sentence without them speaks of another thing
+    # (`宇通…` for the 5 产业学院 财税金融职业学院 built with companies it does not name)
+    named = [
+        n
+        for n in map(simplified, reading.query.names)
+        if n in first.plain and any(e.search(n) for e in NAME_ENDS.values())
+    ]
+
+    def names_one_beside(cand: Candidate) -> bool:
+        if cand is not first and (
+            cand.doc_id != first.doc_id
+            or not _same_paragraph(doc, first.span, cand.span)
+            or not all(n in cand.plain for n in named)
+        ):
+            return False
+        return _may_name(kind, cand.plain, doc)
+
+    return _saying(reading, scores, top, NAMED_AMONG, names_one_beside)
+
+
+def _same_paragraph(doc: Document, a: Span, b: Span) -> bool:
+    """Whether no line break comes between spans `a` and `b` of `doc`."""
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    return "\n" not in doc.text[start:end]
+
+
+def _saying(reading: Reading, scores: np.ndarray, top: int, among: int, says: Callable[[Candidate], bool]) -> int:
     """`top` when its sentence `says` what is asked; else the first of the `among` best-ranked candidates after the
     best whose sentence does, or `top` when none does."""
-    if says(reading.candidates[top].plain):
+    if says(reading.candidates[top]):
         return top
     for i in np.argsort(-scores, kind="stable")[1:among]:
-        if says(reading.candidates[int(i)].plain):
+        if says(reading.candidates[int(i)]):
             return int(i)
     return top
 
