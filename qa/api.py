@@ -595,7 +595,8 @@ def structure_chunk(question: str, doc: Document, chunks: ChunkTable) -> Chunk |
         heading = part_heading(doc, section_number(question))
         start = heading.start if heading is not None else None
     else:
-        span = getattr(doc.structure, intent)
+        # how it meets the proposal is said beside the proposal
+        span = getattr(doc.structure, "proposal" if intent == "stance" else intent)
         start = span.start if span is not None else None
     if start is None:
         return None

@@ -462,6 +462,8 @@ def answer_meta(
         text = META_TEMPLATES["section"].format(part.citations[0].text, "[1]")
         rest = part.text.split("\n", 1)[1] if "\n" in part.text else ""
         return replace(part, text=text + ("\n" + rest if rest else ""), scope="fact")
+    if intents == ["stance"]:
+        return _stance(question, doc, passages)
     sentences: list[str] = []
     citations: list[Citation] = []
     for intent in (i for i in _META_ORDER if i in intents and i != "section"):
@@ -490,6 +492,30 @@ def answer_meta(
 
 
 _META_ORDER = ("sender", "addressee", "proposal", "date", "section")
+OPENING_SENTENCES = 3  # the sentences of a reply's opening that say how it meets the proposal
+
+
+def _stance(question: str, doc: Document, passages: Sequence[Passage]) -> Answer | None:
+    """How a reply meets the proposal, in its own words: the sentences of its opening from the one naming the
+    proposal (`…已收悉,经过认真调查研究,现答复如下`, `首先感谢您…`) to its first part, each cited, and how many parts
+    follow. None for a document naming no proposal: it replies to none."""
+    proposal = doc.structure.proposal
+    if proposal is None:
+        return None
+    line = doc.text.rfind("\n", 0, proposal.start) + 1
+    parts = top_level(doc)
+    end = next((h.start for h in parts if h.start > proposal.end), len(doc.text))
+    spans = split_spans(doc.text, line, end)[:OPENING_SENTENCES]
+    if not spans:
+        return None
+    citations = tuple(
+        Citation(doc.doc_id, s.start, s.end, doc.text[s.start : s.end], OPENING, doc.page_at(s.start)) for s in spans
+    )
+    lines = ["答复开头这样回应这件提案："]
+    lines += [f"{c.text.rstrip('。:：')}[{i}]" for i, c in enumerate(citations, 1)]
+    if parts:
+        lines.append(f"随后分{chinese_numeral(len(parts)) or len(parts)}个部分逐项说明。")
+    return Answer(question, "\n".join(lines), citations, tuple(passages), abstained=False, scope="summary")
 
 
 def _item_of(doc: Document, within: Citation, number: int) -> Heading | None:
@@ -513,6 +539,12 @@ def _no_such_part(question: str, doc: Document, number: int, passages: Sequence[
     return Answer(question, text, (), tuple(passages), abstained=True)
 
 
+def _outline(asked: str, query: Query, doc: Document, ctx: AnswerContext) -> Answer | None:
+    """The document's parts; asked what has been done (`做了哪些工作`), those on the work done, without the plans."""
+    done = broad.done_work(asked, doc, ctx.passages) if broad.DONE.search(query.own) else None
+    return done or broad.outline(asked, doc, ctx.passages, ctx.where)
+
+
 def _subject_document(ctx: AnswerContext) -> Document | None:
     """The document a question is about: that of the best passage, or the collection's only one."""
     if ctx.passages:
@@ -525,7 +557,11 @@ def _subject_document(ctx: AnswerContext) -> Document | None:
 def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerContext) -> Answer | None:
     """The shape the question's scope asks for; None hands it to the fact answerer (`哪些举措` naming no section)."""
     if query.scope == "outline":
-        return broad.outline(asked, doc, ctx.passages, ctx.where) or _refuse_shape(asked, ctx, "分部分的标题")
+        # The headings under one part named by its topic (`讲政策支持的那一部分下面分了哪几个小标题`) are that part's.
+        heading = broad.part_by_its_words(without_asking(ctx.focus or question, "outline"), doc)
+        if heading is not None:
+            return broad.section(asked, doc, heading, ctx.passages)
+        return _outline(asked, query, doc, ctx) or _refuse_shape(asked, ctx, "分部分的标题")
     if query.scope == "summary":
         # The gist of one part (`概括一下校企合作这部分`) is that part; of one thing the document speaks of in a part
         # (`宇通那个学院的培养模式是怎么概括的`), a fact about it. Read without the words asking for a gist (`中心内容`).
@@ -565,7 +601,7 @@ def _broad(asked: str, question: str, query: Query, doc: Document, ctx: AnswerCo
         if plans is not None:
             return broad.section(asked, doc, plans, ctx.passages)
         if broad.is_document_topic(query, doc) and top_level(doc):
-            return broad.outline(asked, doc, ctx.passages, ctx.where)
+            return _outline(asked, query, doc, ctx)
         heading = broad.section_for(query, doc)
         if heading is not None:
             return broad.section(asked, doc, heading, ctx.passages)

@@ -17,8 +17,9 @@ from typing import Literal
 import numpy as np
 
 from qa.answering.gather import Mention, distinct, named, of_another_kind
-from qa.answering.query import Query, chinese_numeral, share, top_level, topic_terms
-from qa.answering.scope import FUTURE, set_aside_marks
+from qa.answering.names import tag
+from qa.answering.query import Query, chinese_numeral, share, top_level, topic_terms, without_filler
+from qa.answering.scope import FUTURE, SCOPE_WORDS, set_aside_marks
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -144,8 +145,13 @@ def heading_named(query: Query, doc: Document) -> Heading | None:
     if m is None:
         return None
     noun = m.group(1)
+    done = DONE.search(query.own) is not None  # work done is not in the plans (`做了哪些工作` of `下一步工作打算`)
     named = [
-        h for h in doc.structure.headings if noun in h.title and all(t in h.title or t in noun for t in query.topic)
+        h
+        for h in doc.structure.headings
+        if noun in h.title
+        and all(t in h.title or t in noun for t in query.topic)
+        and not (done and _PLAN_HEADING.search(h.title))
     ]
     top = [h for h in named if h.level == min((n.level for n in named), default=0)]
     return top[0] if len(top) == 1 else None
@@ -164,6 +170,23 @@ def narrower_names(names: Sequence[str], doc: Document) -> list[str]:
         for name in names
         if name in doc.text and name not in opening and sum(name in h.title for h in headings) < TOPIC_HEADINGS
     ]
+
+
+_PART_WORD_TAGS = ("n", "v")  # nouns and verbs, verbal nouns among them: not a locative (`下面`) nor a numeral
+
+
+def part_by_its_words(text: str, doc: Document) -> Heading | None:
+    """The heading holding every noun and verb `text` says (`政策`, `支持` of 讲政策支持的那一部分下面分了哪几个, its
+    words asking for headings already blanked), the highest in the outline when it is the only one of its level
+    that does; None when the text says no such word (`这封答复分为几个部分`) or no heading holds them all. A part is
+    named by its own words, not the bigrams around them (`讲政`, `面分`), which `section_for` weighs."""
+    plain = aligned_simplified(without_filler(without_filler(text), SCOPE_WORDS))
+    words = [w for w, flag in tag(plain) if len(w) >= 2 and flag.startswith(_PART_WORD_TAGS)]
+    if not words:
+        return None
+    holding = [h for h in doc.structure.headings if all(w in simplified(h.title) for w in words)]
+    top = [h for h in holding if h.level == min(n.level for n in holding)] if holding else []
+    return top[0] if len(top) == 1 else None
 
 
 def is_document_topic(query: Query, doc: Document) -> bool:
@@ -188,6 +211,22 @@ def outline(question: str, doc: Document, passages: Sequence[Passage], where: st
         return None
     head = f"共分为{chinese_numeral(len(parts)) or len(parts)}个部分："
     return _answer(question, doc, head, [Item(Span(h.start, h.end)) for h in parts], passages, "outline")
+
+
+# A question on what has been done (`教育局做了哪些工作`, `目前已经取得了哪些成效`): the parts on the work done, not the
+# plans.
+DONE = re.compile(r"做了|做过|已经|已(?:做|经|取得|开展)|取得了|开展了|采取了|干了|推进了|完成了|目前")
+
+
+def done_work(question: str, doc: Document, passages: Sequence[Passage]) -> Answer | None:
+    """`除下一步打算外，分六个部分说明已做的工作：` and each top-level heading but the plans', cited; None for a document
+    without parts, or whose parts set out no plans (its outline answers)."""
+    parts = top_level(doc)
+    done = [h for h in parts if not _PLAN_HEADING.search(h.title)]
+    if not parts or len(done) == len(parts) or not done:
+        return None
+    head = f"除下一步打算外，分{chinese_numeral(len(done)) or len(done)}个部分说明已做的工作："
+    return _answer(question, doc, head, [Item(Span(h.start, h.end)) for h in done], passages, "outline")
 
 
 def summary(question: str, doc: Document, passages: Sequence[Passage], where: str) -> Answer:

@@ -122,10 +122,19 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"|{_THE_LETTER}[^，,。]{{0,4}}(?:写于|发于|签发于|成文于|发出于)"
         r"|(?:文末|信末|末尾|结尾|最后)[^，,。]{0,4}(?:日期|时间|落款|日子)"  # `日子`, a date said as a citizen says it
     ),
+    # How the letter meets the proposal (`对委员的建议，教育局是什么态度`, `提案被采纳了吗`): said of the proposal, the
+    # member or the reply, not of anything else's attitude (`学生对职业教育的态度`).
+    "stance": re.compile(
+        r"(?:提案|建议)[^，,。？?]{0,10}(?:态度|立场|采纳|回应|对待|看待|认可|同意)"
+        r"|(?:态度|立场|回应|采纳|看待|对待)[^，,。？?]{0,10}(?:提案|建议)"
+        r"|对(?:委员的?|这份|这个|该)?(?:提案|建议)[，,]?[^。？?]{0,12}(?:态度|立场)"
+    ),
     "proposal": re.compile(
         r"(?:什么|哪个|哪项|哪份|哪一)[^，,。？?]{0,5}提案|提案[，,]?[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))|"
         # the proposal said as the member's suggestion, its title asked (`委员递上去的建议，原题目叫什么`)
-        r"建议[，,]?[^，,。]{0,4}(?:名称|题目|标题)"
+        r"建议[，,]?[^，,。]{0,4}(?:名称|题目|标题)|"
+        # … or what the member suggested (`委员提了什么建议`): the letter gives its title
+        r"委员[^，,。？?]{0,4}(?:提|提出|递交|写)了?(?:什么|哪些|啥|哪个|哪方面的?)(?:建议|提案)"
     ),
     "section": re.compile(
         r"第(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<unit>部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
@@ -133,7 +142,8 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:编号|序号|标号)(?:为|是)?[“\"'‘「]?(?P<numbered>[一二三四五六七八九十]{1,3}|\d{1,2})[”\"'’」]?的?(?:那个|这个|那|这)?"
         r"(?:部分|大部分|方面|节|大?标题|板块)"
         # the last part (`最后1个部分` as rewritten); a part said `板块` as a question on how many parts says it
-        r"|最后(?:那|这)?[一1]?个?(?:部分|大部分|方面|节|大?标题|板块)"
+        # … or said as the ending (`收尾那一大块`, `结尾的部分`)
+        r"|(?:最后|收尾|末尾|结尾|最末)的?(?:那|这)?[一1]?个?大?(?:部分|大部分|方面|节|大?标题|板块|块)"
     ),
 }
 
