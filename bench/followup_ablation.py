@@ -46,7 +46,9 @@ after it in its counterpart's place (`换作技工院校，过关的有几所` a
 (`技校那边能选的有多少？`: `followup._CONTRASTED`); `subject, ownerless unread` without one opening with a noun whose
 owner it leaves unsaid leaning back (`目的地是哪几座城`: `followup._OWNERLESS`); `subject, not as sure as earlier`
 without a merged follow-up asking nothing the earlier sentence does not say taking the earlier answer's confidence
-(`都叫啥名字`: `answer._as_sure_as_earlier`). The last four are the twenty-ninth round's, found on fresh19.
+(`都叫啥名字`: `answer._as_sure_as_earlier`). The last four are the twenty-ninth round's, found on fresh19; `subject,
+one side unread` without a comparison naming one side only leaning back for the other (`跟省级高水平那批比，哪个多？` after
+a question on the 市级 count: `followup._ONE_SIDE`), the thirtieth round's, found on fresh20.
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -64,8 +66,8 @@ blind) and `conversations_fresh16` (the same round, blind, scored and never read
 `conversations_fresh17` (twenty-sixth round, blind, read at the twenty-seventh round's start) and
 `conversations_fresh18` (twenty-seventh round, blind, read at the twenty-eighth round's start) and
 `conversations_fresh19` (twenty-eighth round, blind, read at the twenty-ninth round's start) with every rule before
-the last four, which were found on it, and `conversations_fresh20` (twenty-ninth round, blind, never read: counts only)
-with every rule. `broad` is the broad
+the last four, which were found on it, and `conversations_fresh20` (twenty-ninth round, blind, read at the thirtieth
+round's start) with every rule before the last, which was found on it. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -146,6 +148,7 @@ def main() -> None:
             "subject, swap frame unread",
             "subject, that side unread",
             "subject, ownerless unread",
+            "subject, one side unread",
             "subject, not as sure as earlier",
         )
         for rule in rules:
@@ -181,6 +184,7 @@ def main() -> None:
             swap_lead = followup._SWAP_LEAD if off != "swap frame unread" else never
             that_side = followup._CONTRASTED if off != "that side unread" else never
             ownerless = followup._OWNERLESS if off != "ownerless unread" else never
+            one_side = followup._ONE_SIDE if off != "one side unread" else never
             as_sure = answer._as_sure_as_earlier
             if off == "not as sure as earlier":
                 as_sure = lambda ctx, reading, scores, confidence: confidence  # noqa: E731
@@ -212,6 +216,7 @@ def main() -> None:
                 mock.patch.object(followup, "_SWAP_LEAD", swap_lead),
                 mock.patch.object(followup, "_CONTRASTED", that_side),
                 mock.patch.object(followup, "_OWNERLESS", ownerless),
+                mock.patch.object(followup, "_ONE_SIDE", one_side),
                 mock.patch.object(answer, "_as_sure_as_earlier", as_sure),
             )
             with contextlib.ExitStack() as stack:  # more patches than Python nests in one `with`

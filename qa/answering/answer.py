@@ -1057,14 +1057,20 @@ _HELD_KINDS = frozenset(("date", "money", "rate", "people", "area", "length", "d
 
 
 def _own_ask_unheld(ctx: AnswerContext, question: str, best: Candidate) -> str:
-    """A merged follow-up's own words (`一共考察了几天`) when `best` is the earlier question's answer again, says none of
-    the words the follow-up adds (`_repeats_earlier`), and does not hold what they ask: a count in the unit asked
+    """A merged follow-up's own words (`一共考察了几天`, `其中人工智能专业有多少学生`) when `best` does not hold what they
+    ask: a count in the unit asked
     (`几天`: a number of 天), or a kind of answer a sentence marks (a date, a sum, a rate…). The earlier question's
     words point back at its answer; only the follow-up's own words say what is asked now. '' otherwise."""
-    if not _repeats_earlier(ctx, question, best):
+    if not _merged(ctx, question):
         return ""
     unheld = _kind_unheld(simplified(ctx.focus), best.plain, _HELD_KINDS)
     return ctx.focus.rstrip("？?。！!，, ") if unheld else ""
+
+
+def _merged(ctx: AnswerContext, question: str) -> bool:
+    """Whether `question` is a follow-up merged with the earlier one: what it asks is in its own words, whichever
+    sentence answers (`多少学生` of 其中人工智能专业有多少学生, after the 2024 majors' count)."""
+    return bool(ctx.focus) and question.startswith(ctx.focus) and ctx.already_said is not None
 
 
 def _kind_unheld(own: str, plain: str, kinds: frozenset[str]) -> bool:

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from qa.answering.attributes import ANSWER_NOUNS
 from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kinds
-from qa.answering.names import asked_names, common_nouns, name_group, tag
+from qa.answering.names import asked_names, common_nouns, name_group, offsets, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry, without_filler
 from qa.answering.scope import SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
@@ -28,7 +28,13 @@ _CONTRASTED = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:那边|这边|那头|那块
 # … and one opening with a noun that is something's (`目的地是哪几座城`, `领队是什么身份`) and names no owner: the
 # earlier question's trip, event or body is whose.
 _OWNERLESS = re.compile(
-    r"^(目的地|领队|带队的?人?|负责人|牵头人|牵头单位|参与者|成员|对象|地点|费用|规模|主题|结果|效果)(?:是|有|在|为|都|一共|共)"
+    r"^(目的地|领队|带队的?人?|负责人|牵头人|牵头单位|参与者|成员|对象|地点|费用|规模|主题|结果|效果|进展|进度|现状)"
+    r"(?:是|有|在|为|都|一共|共|到|如何|怎么样|怎样)"
+)
+# … and one comparing how much with one side named (`跟省级高水平那批比，哪个多？`): the other side is what the earlier
+# question asked about.
+_ONE_SIDE = re.compile(
+    r"^(?:跟|和|与|同|比起|较之)[^，,。？?！!；;]{1,14}?(?:相比|比较|比起来|比)[，,]?(?:哪|谁|多|少|高|低|大|小)"
 )
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
@@ -260,7 +266,12 @@ def _asked_part(fragment: str, nouns: bool = True) -> str:
     part = _PART_THEN_ASK.match(fragment) or (_nouns_then_ask(fragment) if nouns else None)
     if part is None or not _ASKS.search(part["ask"]) or _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
         return ""
-    return part["part"]
+    related = _RELATED.fullmatch(part["part"])
+    return related["thing"] if related else part["part"]
+
+
+# A part said as what things relate to (`跟酒店有关的有哪些`): the thing is the part, not the relation.
+_RELATED = re.compile(r"(?:跟|和|与|同)?(?P<thing>[一-鿿0-9]{2,6}?)(?:有关|相关|有关系|沾边|方面)")
 
 
 def _content_chars(fragment: str) -> int:
@@ -350,7 +361,7 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlie
     (`本地那些技校` after `…示范性专业点？`) points into the documents instead."""
     if re.search(r"呢[？?！!。.\s]*$", question) or _OPENING_PRONOUN.match(fragment):
         return True
-    if _SWAP_LEAD.match(question.strip()) or _OWNERLESS.match(fragment):
+    if _SWAP_LEAD.match(question.strip()) or _OWNERLESS.match(fragment) or _ONE_SIDE.match(fragment):
         return True
     # `那边` in a long question sets nothing against the earlier one (`郑州这边进国家级双高建设的高职是哪几所`)
     if _CONTRASTED.match(fragment) and _content_chars(fragment) <= PRONOUN_REACH:
@@ -414,7 +425,7 @@ def _said_before(nouns: list[str], earlier: str) -> bool:
 def _swap_aligned(fragment: str, context: str) -> str | None:
     """Replace the span of `context` that the fragment parallels (`市级` for `省级`), if one is clear.
 
-    A span of the fragment's length that shares its last character (or its first, failing that) and
+    A span of whole words of the fragment's length that shares its last character (or its first, failing that) and
     differs from it is taken as the counterpart; the rightmost suffix match wins ties.
     """
     n = len(fragment)
@@ -424,9 +435,14 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     if level is not None:
         return level
     best: tuple[int, int] | None = None
+    # a counterpart is whole words of the earlier question (not `流建设学` of 一流建设学科 for `河南大学`), but for a kind of
+    # school, which stands for the earlier one's however many characters it has (`技工院校` for the `职业学校` of 中等职业学校)
+    bounds = (
+        set(offsets(tag(aligned_simplified(context)))) if not school_kinds(fragment) else set(range(len(context) + 1))
+    )
     for i in range(len(context) - n + 1):
         span = context[i : i + n]
-        if not all(_CJK.match(ch) or ch.isdigit() for ch in span):
+        if not all(_CJK.match(ch) or ch.isdigit() for ch in span) or i not in bounds or i + n not in bounds:
             continue
         shared = sum(a == b for a, b in zip(span, fragment, strict=True))
         if not shared:
