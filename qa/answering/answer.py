@@ -926,9 +926,9 @@ def _named_beside(reading: Reading, scores: np.ndarray, top: int, ctx: AnswerCon
     """`top`, unless the question asks a school or company to be named (`哪所学院升为本科`) that `top` may name none of
     (`市教育局积极推进市属高校组建本科层次职业学校`) while another of the `NAMED_AMONG` best in its paragraph may (`…推进
     郑州职业技术学院的升本工作`), saying the schools and companies the question names that `top` says: the answer names
-    what is asked."""
+    what is asked. Not a follow-up's, which asks of what the earlier answer said."""
     kind, _ = named_kind_asked(reading.query.plain)
-    if not kind:
+    if not kind or ctx.focus:  # a follow-up asks of what the earlier answer said (`它们都设在哪些学校`)
         return top
     first = reading.candidates[top]
     doc = ctx.document(first.doc_id)
@@ -947,9 +947,13 @@ def _named_beside(reading: Reading, scores: np.ndarray, top: int, ctx: AnswerCon
             or not all(n in cand.plain for n in named)
         ):
             return False
-        return _may_name(kind, cand.plain, doc)
+        return _may_name(kind, _COUNTED_THINGS.sub("", cand.plain), doc)
 
     return _saying(reading, scores, top, NAMED_AMONG, names_one_beside)
+
+
+# A count before a noun (`有多所学校开设…`, `41所中职学校`): things counted, not one named.
+_COUNTED_THINGS = re.compile(r"(?:[多几数]|\d+|[一二三四五六七八九十两百千]+)[所家个名位]")
 
 
 def _same_paragraph(doc: Document, a: Span, b: Span) -> bool:
