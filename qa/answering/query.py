@@ -296,8 +296,8 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     at = whether_asked(aligned_simplified(whether_text))
     # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班); one
     # of the words before its head names it whole (`交通运输部门`, `社会人员`)
-    unheld = next((_whole(at, a, b) for a, b in at.others if not lexical.holds(whether_text[a:b])), "") if at else ""
-    unheld = whether_text[unheld[0] : unheld[1]] if unheld else ""
+    where = next((_whole(at, a, b) for a, b in at.others if not lexical.holds(whether_text[a:b])), None) if at else None
+    unheld = whether_text[where[0] : where[1]] if where else ""
     return Query(
         text=question,
         plain=plain,
