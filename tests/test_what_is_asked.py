@@ -254,3 +254,22 @@ def test_a_high_school_said_alone_is_a_general_one(text: str, kinds: set[str]) -
 def test_a_count_the_letter_gives_of_vocational_schools_is_refused_for_high_schools(bot: QA) -> None:
     answer = bot.ask("郑州有多少所高中通过了标准化验收？")
     assert answer.abstained and "高中" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("谁回的信？", "郑州市教育局"),
+        ("信是啥时候回复的", "2024年9月27日"),
+        ("讲了几块内容", "共分为七个部分"),
+        ("答复最后说下一步要干嘛", "七、下一步工作打算"),
+        ("答复开头感谢了谁", "王素梅委员"),
+    ],
+)
+def test_questions_on_the_letter_asked_as_people_talk(bot: QA, question: str, said: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained and said in answer.text, answer.text
+
+
+def test_when_something_came_back_is_no_question_on_the_letter_s_date(bot: QA) -> None:
+    assert "落款日期" not in bot.ask("考察组啥时候回的").text
