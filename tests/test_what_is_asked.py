@@ -273,3 +273,9 @@ def test_questions_on_the_letter_asked_as_people_talk(bot: QA, question: str, sa
 
 def test_when_something_came_back_is_no_question_on_the_letter_s_date(bot: QA) -> None:
     assert "落款日期" not in bot.ask("考察组啥时候回的").text
+
+
+def test_a_round_number_the_letter_gives_as_more_than_it_is_read_so(bot: QA) -> None:
+    # `超过一千家` of `1000多家`: not a count no document holds
+    answer = bot.ask("全市技工院校建立长期稳定合作关系的企业，是不是超过一千家？")
+    assert not answer.abstained and "1000多家" in answer.resolved_question and "1000多家" in answer.text, answer.text

@@ -743,6 +743,10 @@ def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
     for form in (str(value), chinese_numeral(value)):
         if form and lexical.occurs(form + unit):  # chinese_numeral is '' past 99: `2024年` must not become `年`
             return form + unit
+    # a round number the documents give as `…多`/`…余` (`超过一千家` of `1000多家`)
+    for approximately in ("多", "余"):
+        if not unit.startswith(("多", "余")) and lexical.occurs(f"{value}{approximately}{unit}"):
+            return f"{value}{approximately}{unit}"
     return number + unit
 
 
