@@ -17,6 +17,7 @@ from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.gather import named, names_of
 from qa.answering.kinds import (
     COUNT_ASKED,
+    KIND_BY_NAME,
     KINDS,
     NUMERAL,
     asked_kinds,
@@ -675,10 +676,10 @@ def _is_signature(doc: Document, span: Span) -> bool:
     return date is not None and span.start < date.start and doc.text[span.end : date.start].strip() == ""
 
 
-_TYPED = {kind.name: kind for kind in KINDS if kind.name in ("count", "date", "measure")}
+_TYPED = {name: KIND_BY_NAME[name] for name in ("count", "date", "measure")}
 # Places asked by their type word (`落脚了哪几座城市`), which the place kind's own asking words (`在哪里`) miss: the
 # clauses kept say where.
-_PLACE = next(kind for kind in KINDS if kind.name == "place")
+_PLACE = KIND_BY_NAME["place"]
 _PLACES_ASKED = re.compile("(?:哪|什么)[几一些]?[个座处]?(?:{})".format("|".join(GATHER_TYPES["city"])))
 
 
@@ -977,7 +978,7 @@ def _repeats_earlier(ctx: AnswerContext, question: str, cand: Candidate) -> bool
     """Whether `question` is a follow-up merged with the earlier one (`ctx.focus` + the earlier question) and `cand`
     is the earlier answer again, saying none of the words the follow-up adds."""
     said = ctx.already_said
-    if said is None or not ctx.focus or not question.startswith(ctx.focus):
+    if said is None or not _merged(ctx, question):
         return False
     cited = said.citation
     added = _added_words(ctx.focus, question[len(ctx.focus) :])

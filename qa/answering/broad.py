@@ -215,7 +215,7 @@ def outline(question: str, doc: Document, passages: Sequence[Passage], where: st
 
 # A question on what has been done (`教育局做了哪些工作`, `目前已经取得了哪些成效`): the parts on the work done, not the
 # plans.
-DONE = re.compile(r"做了|做过|已经|已(?:做|经|取得|开展)|取得了|开展了|采取了|干了|推进了|完成了|目前")
+DONE = re.compile(r"做了|做过|已(?:经|做|取得|开展)|取得了|开展了|采取了|干了|推进了|完成了|目前")
 
 
 def done_work(question: str, doc: Document, passages: Sequence[Passage]) -> Answer | None:

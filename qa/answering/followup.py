@@ -59,6 +59,8 @@ _NOUNS_THEN_ASK = re.compile(
 )  # `高职院校有几所`
 _PART_TAGS = ("n", "b", "j", "vn")  # the words a part without 的 is made of: nouns and attributives
 _PART_THEN_ASK = re.compile(r"^(?P<part>[\u4e00-\u9fff0-9]{2,6}?)的(?P<ask>.+)$")  # `省级的有几家`
+# … and one said as what things relate to (`跟酒店有关的有哪些`): the thing is the part, not the relation.
+_RELATED = re.compile(r"(?:跟|和|与|同)?(?P<thing>[\u4e00-\u9fff0-9]{2,6}?)(?:有关|相关|有关系|沾边|方面)")
 
 
 @dataclass(frozen=True)
@@ -268,10 +270,6 @@ def _asked_part(fragment: str, nouns: bool = True) -> str:
         return ""
     related = _RELATED.fullmatch(part["part"])
     return related["thing"] if related else part["part"]
-
-
-# A part said as what things relate to (`跟酒店有关的有哪些`): the thing is the part, not the relation.
-_RELATED = re.compile(r"(?:跟|和|与|同)?(?P<thing>[一-鿿0-9]{2,6}?)(?:有关|相关|有关系|沾边|方面)")
 
 
 def _content_chars(fragment: str) -> int:

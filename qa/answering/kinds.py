@@ -141,7 +141,8 @@ KINDS = (
     Kind("weight", re.compile(r"多重|重量"), re.compile(r"(?:公|千|毫)?(?:克|斤)|吨|磅")),
 )
 KIND_NAMES = tuple(kind.name for kind in KINDS)
-_MONEY_KIND = next(kind for kind in KINDS if kind.name == "money")
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+_MONEY_KIND = KIND_BY_NAME["money"]
 
 
 def asked_kinds(question: str) -> frozenset[str]:
@@ -506,6 +507,11 @@ def names_school_kind(word: str, sentence: str) -> bool:
     return len(kinds) == 1 and kinds <= school_kinds(sentence)
 
 
+def _kinds_asked(question: str) -> list[tuple[str, re.Match[str]]]:
+    """Each kind of school a question (simplified) names, with where it first says it."""
+    return [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
+
+
 def school_kind_unheld(question: str, sentence: str) -> str:
     """The kind of school a question (simplified) asks about (`高职院校`) when the sentence names schools of other kinds
     only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
@@ -515,7 +521,7 @@ def school_kind_unheld(question: str, sentence: str) -> str:
     clause = asking_clause(question)
     if school_kinds(clause):
         question = clause
-    asked = [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
+    asked = _kinds_asked(question)
     if len(asked) != 1:
         return ""
     kind, found = asked[0]
@@ -532,9 +538,6 @@ _COMPARES_HOW_MANY = re.compile(
 )
 
 
-_DATE = next(kind for kind in KINDS if kind.name == "date")
-
-
 def compared_kind_unheld(question: str, sentence: str) -> str:
     """The first of the kinds of school a question (simplified) compares how many of (`中职和技工院校哪一类更多`) that
     the sentence does not name: it gives one side of the comparison only. '' when it names each, or the question
@@ -542,7 +545,7 @@ def compared_kind_unheld(question: str, sentence: str) -> str:
     question = without_set_aside(question)
     if not _COMPARES_HOW_MANY.search(question):
         return ""
-    asked = [(kind, found) for kind, words in _SCHOOL_KIND.items() if (found := words.search(question))]
+    asked = _kinds_asked(question)
     said = school_kinds(sentence)
     if len(asked) < 2 or not said:
         return ""
@@ -563,7 +566,7 @@ def order_unheld(question: str, sentence: str) -> str:
     """The words a question (simplified) asks which came first or last by (`最先`), when the sentence (simplified)
     says no date and nothing ordering what it names; '' otherwise."""
     asked = _ORDER_ASKED.search(question)
-    if asked is None or _ORDER_SAID.search(sentence) or _DATE.holds.search(sentence):
+    if asked is None or _ORDER_SAID.search(sentence) or KIND_BY_NAME["date"].holds.search(sentence):
         return ""
     return asked.group()
 
