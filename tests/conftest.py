@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from qa import QA
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
@@ -33,3 +37,12 @@ def letter_text() -> str:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
+    """The bundled letter, asked through the real offline embedder: the product's default offline path. One per
+    module, as each module built its own."""
+    from qa import QA
+
+    return QA.from_path(index_dir=tmp_path_factory.mktemp("index"), embed_model="wordllama")

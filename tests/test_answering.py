@@ -52,12 +52,6 @@ from qa.lexical import LexicalIndex
 from qa.types import Citation, Span
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
-    # The real offline embedder: these tests exercise the product's default offline path.
-    return QA.from_path(index_dir=tmp_path_factory.mktemp("index"), embed_model="wordllama")
-
-
 def _assert_exact_citations(bot: QA, answer: Answer) -> None:
     for citation in answer.citations:
         assert citation.text == bot.document_text(citation.doc_id)[citation.start : citation.end]

@@ -17,11 +17,6 @@ from qa.settings import BUNDLED_LETTER
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
-    return QA.from_path(index_dir=tmp_path_factory.mktemp("index"), embed_model="wordllama")
-
-
 def _exact(bot: QA, answer: Answer) -> None:
     """Every citation is the document's text at its offsets, and every `[n]` marker names one of them."""
     for c in answer.citations:

@@ -17,11 +17,6 @@ from qa.answering.query import listed_kind
 from qa.answering.scope import asks, set_aside, without_set_aside
 
 
-@pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> QA:
-    return QA.from_path(index_dir=tmp_path_factory.mktemp("index"), embed_model="wordllama")
-
-
 @pytest.mark.parametrize(
     "question",
     [
