@@ -21,7 +21,7 @@ from qa.answering.names import dictionary_frequency, offsets, tag
 from qa.answering.scope import asking_clause, without_set_aside
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
-UNITS = "个所家项名人次条座批类种位届年月天亿万元"
+UNITS = "个所家项名人次条座批拨轮趟类种位届年月天亿万元"
 
 # A number with its measure word (`41所`, `3.5万名`, `十二个`, `100米`, `15%`): a detail a question names, which
 # a sentence must hold to answer it (`qa.answering.query`), and what the number look-alikes swap.
@@ -64,7 +64,7 @@ KINDS = (
     Kind("measure", re.compile(r"多[高大长重远深宽久厚](?!的|学|家|型|量|部|力|关系|作用|影响|意义|程度)"), QUANTITY),
     Kind(
         "date",
-        re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|(?<!多长)(?<!多少)时间"),
+        re.compile(r"什么时候|何时|哪一?年|哪一?天|几月|哪个月|几号|日期|年份|日子|(?<!多长)(?<!多少)时间"),
         re.compile(
             r"\d{3,4}年|\d{1,2}月|\d{1,2}日|[〇零一二三四五六七八九]{4}年|\d+世纪|\d+年代|[春夏秋冬]季|"
             r"[\u4e00-\u9fff]{1,4}(?:时期|时代|年间|朝)|元年|[秦汉晋隋唐宋元明清][初末]|[\d一二三四五六七八九十]+岁"
@@ -616,6 +616,21 @@ def answer_size(question: str, start: int, end: int) -> bool:
     return bool(_SIZE_BEFORE.search(question, 0, start) or _SIZE_AFTER.match(question, end))
 
 
+# A number named as a bound the asker guesses (`是不是已经建了五十个以上`, `有没有超过1000家`, `是否不到30个`): asked
+# whether, the documents' own figure answers it, above or below; it need not say the bound.
+_BOUND_AFTER = re.compile(r"(?:以上|以下|以内|之多|开外|出头)")
+_BOUND_BEFORE = re.compile(r"(?:超过|超出|突破|不到|不足|不止|多于|少于|高于|低于|上了|达到|过了)$")
+_WHETHER_ASKED = re.compile(r"是不是|是否|有没有|有无|吗|么[？?]?$|没有[？?]?$")
+
+
+def bound_named(question: str, start: int, end: int) -> bool:
+    """Whether the number at `start:end` of `question` (simplified) is a bound a question asking whether guesses
+    (`五十个以上`, `超过1000家`), not a figure a document must give."""
+    if not _WHETHER_ASKED.search(question):
+        return False
+    return bool(_BOUND_AFTER.match(question, end) or _BOUND_BEFORE.search(question, 0, start))
+
+
 _NAMED_COUNT = re.compile(
     rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?"
     rf"(?P<unit>[{COUNTING}]|{_MEASURED})"
@@ -631,10 +646,11 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
     (simplified) gives other numbers in that unit and not it (`两个`, `五十米`): the sentence speaks of another count, as
     a sentence naming only 2024 speaks of another year. Returned with the sentence's count; ('', '') when the sentence
     gives the count (`两次` for `二次`), no number in that unit, or only `一` (`一种` is mostly an article), or a range
-    (`一至八届`), or when the question's count is one, unread, or the size of the answer asked (`举两个例子`)."""
+    (`一至八届`), or when the question's count is one, unread, the size of the answer asked (`举两个例子`), or a bound
+    guessed (`五十个以上`)."""
     for asked in _NAMED_COUNT.finditer(question):
         value = chinese_number(asked["value"])
-        if value <= 1 or answer_size(question, asked.start(), asked.end()):
+        if value <= 1 or answer_size(question, asked.start(), asked.end()) or bound_named(question, *asked.span()):
             continue
         said = [m for m in _NAMED_COUNT.finditer(sentence) if m["unit"] == asked["unit"]]
         values = {chinese_number(m["value"]) for m in said} - {0, 1}

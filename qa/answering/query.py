@@ -17,6 +17,7 @@ from qa.answering.kinds import (
     UNITS,
     answer_size,
     asked_kinds,
+    bound_named,
     chinese_number,
 )
 from qa.answering.names import (
@@ -390,12 +391,15 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
     """The numbers with a unit `question` names (`94米`, `第10届`'s `10届`), each with the forms a text may write it
     in: as asked, in digits and in Chinese numerals (`十二个`, `12个`). Not a lone `一` (`一个城市` counts nothing),
     nor a year, which `years` holds; nor a lone 1, which is how `rewrite` may write that `一` (`哪1个`); nor the size
-    of the answer asked for (`哪三所`, `举两个例子`, `三所…分别叫什么`: `kinds.answer_size`)."""
+    of the answer asked for (`哪三所`, `举两个例子`, `三所…分别叫什么`: `kinds.answer_size`), nor a bound a
+    question asking whether guesses (`是不是五十个以上`: `kinds.bound_named`)."""
     found: dict[tuple[str, ...], None] = {}
     for m in NUMBER_NAMED.finditer(plain):
         value = m["value"]
         # `哪三所…` asks for three of them: the number is the size of the answer, not a detail a document must say.
         if value in ("一", "1") or (m["unit"] == "年" and value in years) or answer_size(plain, m.start(), m.end()):
+            continue
+        if bound_named(plain, m.start(), m.end()):  # `是不是五十个以上`: the asker's guess, which the figure answers
             continue
         unit = question[m.start("unit") : m.end("unit")]
         about = m["about"] or ""  # `200多个` is written `二百多个` too, not `200个`
