@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from qa.answering.attributes import ANSWER_NOUNS
-from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kinds
+from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kind_nouns, school_kinds
 from qa.answering.names import asked_names, common_nouns, name_group, offsets, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry, without_filler
 from qa.answering.scope import SCOPE_WORDS, question_scope
@@ -18,10 +18,11 @@ WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole docum
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
-# A question opening by swapping a part in (`换作技工院校，过关的有几所`, `要是换成高职院校…`) says the rest is the earlier
-# question's, however much of it it repeats; the part is the words after the swap, up to a break or 的.
-_SWAP_LEAD = re.compile(r"^(?:那么?|那|如果|要是|假如)?[，,]?(?:换成|换到|换作|换做|改成|改问)")
-_SWAPPED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?=[，,。？?！!\s]|的|呢|$)")
+# A question opening by swapping a part in (`换作技工院校，过关的有几所`, `要是换成高职院校…`, `放到技工学校身上呢`) says the
+# rest is the earlier question's, however much of it it repeats; the part is the words after the swap, up to a break,
+# 的, or the side it is said of (`身上`, `那边`).
+_SWAP_LEAD = re.compile(r"^(?:那么?|那|如果|要是|假如)?[，,]?(?:换成|换到|换作|换做|改成|改问|放到|放在|轮到|搁到)")
+_SWAPPED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,12}?(?=[，,。？?！!\s]|的|呢|身上|那边|这边|$)")
 # … and one setting a thing against the earlier question's (`河大那边对应的又是哪一个`, `技校那边能选的有多少`): `那边`
 # after its opening words says "on that side".
 _CONTRASTED = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:那边|这边|那头|那块)")
@@ -432,6 +433,15 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     level = _swap_level(fragment, context)
     if level is not None:
         return level
+    # A kind of school put for the one kind the earlier question names takes its whole noun's place (`技工学校` for
+    # `中等职业学校`, not for its `职业学校`, which left `中等技工学校`)
+    others = [
+        m
+        for m in school_kind_nouns(aligned_simplified(context))
+        if not school_kinds(m.group()) & school_kinds(fragment)
+    ]
+    if school_kinds(fragment) and len({m.group() for m in others}) == 1:
+        return context[: others[0].start()] + fragment + context[others[0].end() :]
     best: tuple[int, int] | None = None
     # a counterpart is whole words of the earlier question (not `流建设学` of 一流建设学科 for `河南大学`), but for a kind of
     # school, which stands for the earlier one's however many characters it has (`技工院校` for the `职业学校` of 中等职业学校)

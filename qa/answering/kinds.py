@@ -489,6 +489,11 @@ _SCHOOL_NAMED = re.compile(
 _SCHOOL_KIND_NOUN = re.compile(rf"{_SCHOOL_NAMED.pattern}|(?:职业|各类|各级)(?:学校|院校)")
 
 
+def school_kind_nouns(text: str) -> list[re.Match[str]]:
+    """Where `text` (simplified) says a kind of school as a noun, whole (`中等职业学校`, not its `职业学校`)."""
+    return [m for m in _SCHOOL_KIND_NOUN.finditer(text) if school_kinds(m.group())]
+
+
 def without_school_kinds(text: str) -> str:
     """`text` (simplified) without the kinds of school it says as nouns (`…提升中等职业学校办学水平`): a word ending as a
     school's name that is a kind of school names none."""
