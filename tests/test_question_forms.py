@@ -77,3 +77,12 @@ def test_questions_about_the_letter_in_another_word_order(question: str, intent:
 def test_what_the_letter_says_asked_as_a_person_speaks_asks_for_its_gist() -> None:
     assert question_scope("这份答复总体上在讲啥？") == "summary"
     assert question_scope("学校在讲什么课？") == "fact"  # not of the document
+
+
+def test_a_count_asked_in_any_classifier_and_a_spoken_aside_are_no_terms(bot: QA) -> None:
+    # `几门` is asking words as `几个` is: its `门` joined to `专业` made a bigram (`门专`) no document holds, which read as
+    # a question about what the letter lacks
+    assert "门专" not in analyse("技工院校一共几门专业", bot.lexical).terms
+    assert "一句" not in analyse("顺便问一句，郑州有几所中职学校？", bot.lexical).terms
+    answer = bot.ask("技校一共几门专业")
+    assert not answer.abstained and "130多" in answer.text, answer.text

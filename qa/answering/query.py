@@ -51,7 +51,7 @@ from qa.types import Document, Heading
 # Question words and filler carry no content; they are removed before terms are weighed.
 FILLER = re.compile(
     r"请问|请|一下|" + IN_DOCUMENT + "|提到|提及|说到|讲到|写到|介绍|"
-    r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪类|哪种|哪项|哪里|哪儿|何时|何处|何地|是什么|什么时候|时候|叫什么名字|叫什么|什么名字|名字|姓名|什么|多少|几个|几家|几所|几|"
+    r"具体|主要|分别|都|有哪些|哪些|哪几个|哪几|哪个|哪家|哪所|哪位|哪类|哪种|哪项|哪里|哪儿|何时|何处|何地|是什么|什么时候|时候|叫什么名字|叫什么|什么名字|名字|姓名|什么|多少|几[个家所门席拨项条位种类名座批届次轮趟期]|几|"
     r"怎么样|怎么|怎样|如何|为什么|为何|是否|有没有|多[高大长重远深宽久厚]|吗|呢|吧|啊|了|是|的|有|和|与|及|在|对|把|被|将|会|能|要|"
     r"这些|那些|他们|她们|它们|其中|这个|这种|那个|那种|上述|该|"
     # Said as a citizen asks: the colloquial `啥`/`咋` and hedges no written text uses (not `大约` or `总共`, which a
@@ -59,7 +59,7 @@ FILLER = re.compile(
     r"啥|咋|大概|差不多|(?:大体|大致|总体)上?|到底|究竟|数量|数目|总数|"
     # … and hearsay, which says where the asker heard it, not what is asked (`听说经开区的联合体入选了…`), and how a
     # chat moves on to the question (`顺便问下`, `换个话题：`), which asks nothing of the documents, as `请问` does not
-    r"听说|据说|听人说|顺便问问|顺便问|顺带问|换个话题|换个问题|"
+    r"听说|据说|听人说|顺便问(?:问|一句|一下)?|顺带问(?:一句|一下)?|换个话题|换个问题|"
     # … said as what the asker wants to know (`想知道`, `想了解一下`), which asks nothing of its own
     r"(?:我)?(?:想|要|需要)(?:知道|了解|问问|问|确认|打听|请教)(?:一下)?|"
     # … said as whom it was heard from (`听朋友说`, `我同事说`)
