@@ -86,3 +86,10 @@ def test_a_count_asked_in_any_classifier_and_a_spoken_aside_are_no_terms(bot: QA
     assert "一句" not in analyse("顺便问一句，郑州有几所中职学校？", bot.lexical).terms
     answer = bot.ask("技校一共几门专业")
     assert not answer.abstained and "130多" in answer.text, answer.text
+
+
+def test_people_counted_are_answered_by_names_of_people_not_of_other_things_one_by_one() -> None:
+    majors = "郑州市中职学校共新增备案83个专业,有多所学校开设人工智能技术与应用、大数据技术与应用、新能源汽车运用与维修等新兴专业"
+    assert count_unheld("郑州中职在2024年计划招多少新生？", majors) == "多少新生"
+    assert count_unheld("有几位教授参加？", "王教授、李教授和张教授参加了") == ""
+    assert count_unheld("有几所大学？", "郑州职业技术大学、郑州信息工程职业大学、郑州嵩山职业大学") == ""

@@ -296,6 +296,7 @@ _NAMED_ALIKE = re.compile(
     r"[\u4e00-\u9fff]{1,12}?([\u4e00-\u9fff]{2})、(?:[\u4e00-\u9fff]{1,12}?\1、)*[\u4e00-\u9fff]{1,12}?\1"
 )
 _NAMED_UNITS = "所家位名座"
+_PERSON_ENDS = "人员师生长授士手者"  # the last character of a word naming people (`教授`, `委员`, `学生`)
 
 
 # A share asked (`录取率大概多少`, `占多大比例`, `百分之几`) and one given (`30%`, `三成`, `三分之一`, `比例为1:3`).
@@ -343,7 +344,10 @@ def count_unheld(question: str, sentence: str) -> str:
         named = len(counted_noun) >= 2 and sentence.count(counted_noun[-2:]) >= 2 and "、" in sentence
         # … or names things of one kind one by one, each ending alike (`郑州职业技术大学、郑州信息工程职业大学、郑州嵩山
         # 职业大学` for `几所学校`): counting them answers
-        named = named or (unit in _NAMED_UNITS and _NAMED_ALIKE.search(sentence) is not None)
+        # … people among them only when what they end alike in names people (`王教授、李教授`), not majors (`…技术与应用、
+        # …技术与应用` for `多少新生`)
+        alike = _NAMED_ALIKE.search(sentence) if unit in _NAMED_UNITS else None
+        named = named or (alike is not None and (unit not in "名位" or alike.group(1)[-1] in _PERSON_ENDS))
         headcount = unit in "人名位" and _HEADCOUNT.search(sentence)
         if named or headcount or re.search(_in_units(unit), sentence):
             continue
