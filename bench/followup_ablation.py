@@ -67,8 +67,9 @@ blind) and `conversations_fresh16` (the same round, blind, scored and never read
 `conversations_fresh18` (twenty-seventh round, blind, read at the twenty-eighth round's start) and
 `conversations_fresh19` (twenty-eighth round, blind, read at the twenty-ninth round's start) with every rule before
 the last five, the first four of which were found on it, and `conversations_fresh20` (twenty-ninth round, blind, read at the thirtieth
-round's start) with every rule before the last, which was found on it, and `conversations_fresh21` (thirtieth round,
-blind, never read: counts only) with every rule. `broad` is the broad
+round's start) with every rule before the last, which was found on it, `conversations_fresh21` (thirtieth round,
+blind, read at the thirty-first round's start) with every rule, the swap frame `放到…身上` found on it, and
+`conversations_fresh22` (thirty-first round, blind, never read: counts only) with every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -114,6 +115,7 @@ SETS = (
     "conversations_fresh19",
     "conversations_fresh20",
     "conversations_fresh21",
+    "conversations_fresh22",
 )
 
 
