@@ -433,21 +433,17 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     level = _swap_level(fragment, context)
     if level is not None:
         return level
-    # A kind of school put for the one kind the earlier question names takes its whole noun's place (`技工学校` for
-    # `中等职业学校`, not for its `职业学校`, which left `中等技工学校`)
-    others = [
-        m
-        for m in school_kind_nouns(aligned_simplified(context))
-        if not school_kinds(m.group()) & school_kinds(fragment)
-    ]
-    if school_kinds(fragment) and len({m.group() for m in others}) == 1:
-        return context[: others[0].start()] + fragment + context[others[0].end() :]
+    kinds = school_kinds(fragment)
+    if kinds:
+        # A kind of school put for the one kind the earlier question names takes its whole noun's place (`技工学校` for
+        # `中等职业学校`, not for its `职业学校`, which left `中等技工学校`)
+        others = [m for m in school_kind_nouns(aligned_simplified(context)) if not school_kinds(m.group()) & kinds]
+        if len({m.group() for m in others}) == 1:
+            return context[: others[0].start()] + fragment + context[others[0].end() :]
     best: tuple[int, int] | None = None
     # a counterpart is whole words of the earlier question (not `流建设学` of 一流建设学科 for `河南大学`), but for a kind of
     # school, which stands for the earlier one's however many characters it has (`技工院校` for the `职业学校` of 中等职业学校)
-    bounds = (
-        set(offsets(tag(aligned_simplified(context)))) if not school_kinds(fragment) else set(range(len(context) + 1))
-    )
+    bounds = set(offsets(tag(aligned_simplified(context)))) if not kinds else set(range(len(context) + 1))
     for i in range(len(context) - n + 1):
         span = context[i : i + n]
         if not all(_CJK.match(ch) or ch.isdigit() for ch in span) or i not in bounds or i + n not in bounds:
