@@ -70,7 +70,15 @@ from qa.answering.query import (
     without_asking_words,
     without_filler,
 )
-from qa.answering.scope import GATHER_TYPES, NAME_ENDS, named_kind_asked, person_asked, types_named, without_asking
+from qa.answering.scope import (
+    GATHER_TYPES,
+    NAME_ENDS,
+    named_kind_asked,
+    person_asked,
+    thing_name_asked,
+    types_named,
+    without_asking,
+)
 from qa.chunking import CLOSING, OPENING, split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -319,6 +327,11 @@ def _not_given(
     if who:
         text = f"{ctx.where}没有找到答案：最接近的句子没有说是{who}。"
         return _refusal(asked, question, text, ctx, confidence)
+    # A thing such documents name asked by its name (`宣传专栏叫啥名`) of a sentence naming none (`开设宣传专栏`).
+    thing = _thing_unnamed(own or query.plain, best.plain)
+    if thing:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有说{thing}叫什么。"
+        return _refusal(asked, question, text, ctx, confidence)
     # A district or town asked (`港大那家落在郑州哪个区？`) of a sentence naming none.
     unit = place_unit_unheld(own or query.plain, best.plain)
     if unit:
@@ -410,6 +423,26 @@ def _person_unnamed(question: str, plain: str) -> str:
     none where it says the role asked; '' when it asks no person, or the text may name one."""
     who, role = person_asked(question)
     return who if who and not _names_a_person(plain, role) else ""
+
+
+_QUOTED_NAME = re.compile(r"[“\"‘「『《]([^“”\"‘’「」『』《》]{2,30})[”\"’」』》]")
+_LIST_CLOSE = "等"  # `…与维修等新兴专业`: the things listed before it are its names
+
+
+def _thing_unnamed(question: str, plain: str) -> str:
+    """The thing a question (simplified) asks the name of (`栏目`) when the sentence (simplified) names none: no
+    quoted name the question does not say itself, no longer word ending in it whose words before it the question does
+    not say (`宇通产教融合学院`; not the `宣传专栏` of 宣传专栏叫啥名), and no list closing on it (`A、B等新兴专业`)."""
+    thing = thing_name_asked(question)
+    if not thing:
+        return ""
+    if any(name not in question for name in _QUOTED_NAME.findall(plain)):
+        return ""
+    for m in re.finditer(rf"([\u4e00-\u9fff]{{2}}){thing}", plain):
+        if m.group(1) not in question and not m.group(1).endswith(_LIST_CLOSE):
+            return ""
+    listed = re.search(rf"、[^，,。；;]{{1,40}}?{_LIST_CLOSE}[\u4e00-\u9fff]{{0,4}}?{thing}", plain)
+    return "" if listed else thing
 
 
 def _names_a_person(plain: str, role: str = "") -> bool:

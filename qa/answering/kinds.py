@@ -595,7 +595,11 @@ _MEASURED = (
 # What makes a number the size of the answer asked for, not a count the documents must give: a word before it asking
 # for that many (`哪三所`, `举两个例子`), or, after it in its clause, each of them asked to be named (`三所…分别叫什么`).
 _SIZE_BEFORE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
-_SIZE_AFTER = re.compile(r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=叫))(?:叫|是|为)?(?:什么|哪|谁|啥)(?!时候|时间)")
+_SIZE_AFTER = re.compile(
+    r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=叫))(?:叫|是|为)?(?:什么|哪|谁|啥)(?!时候|时间)"
+    # … or counts the figures or names asked for (`两个数字报一下`, `这三个名字`)
+    r"|(?:个|项)?(?:数字|数据|数值|名字|名称)"
+)
 # An ordinal asked to be named (`…两所都写进了规划，第三所是哪所？`, `第二个呢？`) points into a list the question or the
 # documents give, as `哪三所` sizes one: `第10届运动会` names something, and stays a detail.
 _ORDINAL_ASKED = re.compile(r"的?(?:是|为|叫)?(?:哪|什么|谁|啥)|的?呢")

@@ -234,7 +234,7 @@ def tag(text: str) -> tuple[tuple[str, str], ...]:
 # is the letter's everyday subject (read so, the follow-up `它统筹实施了哪些重点任务？` after `…是2023年市政府制定的？`
 # lost its answer).
 _BODY_ENDS = ("部", "厅", "局")
-_SAID_BODY_ENDS = (*_BODY_ENDS, "政府")
+SAID_BODY_ENDS = (*_BODY_ENDS, "政府")
 _SIDES = "东西南北中上下内外前后左右全半"
 
 
@@ -371,7 +371,7 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
         ):
             continue
         # The sentence's names, read only for a name asked that it does not say (most questions name none).
-        said = [found for _, _, found, _ in (*tagged_entities(sentence), *government_bodies(sentence, _SAID_BODY_ENDS))]
+        said = [found for _, _, found, _ in (*tagged_entities(sentence), *government_bodies(sentence, SAID_BODY_ENDS))]
         other = _another_of_its_kind(name, group, said)
         if other:
             return name, other

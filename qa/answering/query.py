@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from qa.answering.attributes import ANSWER_NOUNS, Whether, first_attribute, whether_asked
 from qa.answering.kinds import (
+    CHINESE_DIGITS,
     COUNT_ASKED,
     DIGITS,
     NUMBER_NAMED,
@@ -21,8 +22,10 @@ from qa.answering.kinds import (
     chinese_number,
 )
 from qa.answering.names import (
+    SAID_BODY_ENDS,
     common_nouns,
     dictionary_frequency,
+    government_bodies,
     offsets,
     question_names,
     tag,
@@ -112,6 +115,7 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"谁写|谁发|谁答复|谁回复|谁回的?(?:信|函|这封)|由谁(?:答复|回复|写|发)|(?:哪个|哪家|什么)(?:单位|部门|机构)在?(?:答复|回复|写|发|作答|作出|做出|给出)|"
         r"(?:答复|回复|回函|复函|回信|这封信|执笔|起草|撰写)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构)|"
         r"(?:答复|回复|发文|落款|来信|写信)(?:单位|部门|机构|人)是(?:谁|哪|什么)|写信人|发信人|发信单位|发文单位|发函单位|"
+        r"(?:行文|发文)(?:主体|单位|机关|部门)|"
         # who wrote it, said of the writing: `给委员写这封回复的单位是哪家`
         r"(?:写|发|出具|作出|做出|给出)(?:这封|这份|这篇|该|本|此)?(?:信|来信|复函|回函|答复|回复|函)的(?:单位|部门|机构)(?:是|为)(?:谁|哪|什么)|"
         rf"{_THE_LETTER}的?(?:作者|署名|发件人|发件单位)|^(?:请问)?发件人|"
@@ -131,6 +135,9 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:提案|建议)[^，,。？?]{0,10}(?:态度|立场|采纳|回应|对待|看待|认可|同意)"
         r"|(?:态度|立场|回应|采纳|看待|对待)[^，,。？?]{0,10}(?:提案|建议)"
         r"|对(?:委员的?)?(?:这份|这个|这件|这项|该)?(?:提案|建议)[，,]?[^。？?]{0,12}(?:态度|立场)"
+        # … or what the reply opens by saying (`答复开头先对委员表达了什么`), which is how it meets the proposal
+        r"|(?:^|信|答复|复函|回函|回复|回信|正文)的?(?:开头|开篇|一开始|起首)[^，,。？?]{0,8}"
+        r"(?:说|讲|写|表达|表示|提到|谈)了?(?:些)?(?:什么|啥)"
     ),
     "proposal": re.compile(
         r"(?:什么|哪个|哪项|哪份|哪一)[^，,。？?]{0,5}提案|提案[，,]?[^，,。]{0,4}(?:名称|题目|标题|叫什么|是什么(?!时候))|"
@@ -572,7 +579,129 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
     """
     question = universities_as_written(kinds_as_written(in_documents_script(question, lexical), lexical), lexical)
     question = _YEAR_IN_CHINESE.sub(lambda m: _year_as_written(m.group(), lexical), question)
+    question = _SHORT_YEAR.sub(_short_year, question)
+    question = as_asked(question)
     return _COUNTED.sub(lambda m: _numeral_as_written(m.group(1), (m.group(2) or "") + m.group(3), lexical), question)
+
+
+# A question checking a value it names (`…是不是就83个？`, `…才一两百家吧？`, `…是市教育局2022年发的吧？`): it ends on a
+# particle asking for a yes or a no, or says `是不是`, and names a count, a year or a month after the word saying what
+# the thing is (`是`, `有`, `才`, `超过`). The value is what it asks, not a detail narrowing what it asks about: the
+# sentence giving another value answers it (`163个专业`: no, 163), and one giving none does not (`职教活动周…是不是放在
+# 五月份` of a sentence giving no month).
+_CHECKING = re.compile(r"是不是|(?:吧|吗|嘛|对吧|是吧|对吗|是吗|没错吧|对不对|是不是)[？?。！!\s]*$")
+_CHECKED_AFTER = re.compile(r"是不是|是|有|才|就|只有|仅有|超过|不到|达到|将近|接近|不止")
+_HEDGES = r"(?:已经|已|就|才|只|仅|大约|大概|约|差不多|超过|不到|达到|将近|接近|不止|有)*"
+_CHECKED_VALUE = re.compile(
+    _HEDGES
+    + r"(?:(?P<year>(?<!\d)(?:19|20)\d{2}年(?!代))|(?P<month>(?<![\d一二三四五六七八九十])(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月份?)"
+    + rf"|(?P<count>(?<![\d{CHINESE_DIGITS}])(?:\d+|[{CHINESE_DIGITS}]+)(?:[多余来])?(?P<unit>[{UNITS}])(?:以上|以下|左右|上下|出头|多)?))"
+)
+_AS_ASKED = {"year": "哪一年", "month": "几月"}
+_SAYING = ("是", "是不是", "有")
+CHECKED_REST = 3  # Chinese characters after the value that still close it (`发的`, `以上`)
+COUNTED_NOUN = 6  # characters of the nouns after a count that say what it counts (`中职学校`)
+_LEVELS_BEFORE = "省市县区"  # the level a body is said with (`市教育局`)
+
+
+def _han_count(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+def _without_counted_nouns(rest: str) -> str:
+    """`rest` without the nouns it opens with (`中职学校` of 中职学校？), up to `COUNTED_NOUN` characters."""
+    words = tag(rest)
+    cut = 0
+    for word, flag in words:
+        if not flag.startswith(("n", "j")) or cut + len(word) > COUNTED_NOUN:
+            break
+        cut += len(word)
+    return rest[cut:]
+
+
+def as_asked(question: str) -> str:
+    """A question checking a value it names, read as the question asking for the value (`…是不是就83个？` → `…是多少个？`,
+    `…是市教育局2022年发的吧？` → `…是市教育局哪一年发的？`); any other question as it is. The value is looked for in the
+    clause asking (after its last comma, or from `是不是` on), after the first word saying what the thing is."""
+    checking = _CHECKING.search(question)
+    if checking is None:
+        return question
+    if checking.group() == "是不是":
+        start = checking.start()
+    else:
+        start = max(question.rfind(mark, 0, checking.start()) for mark in "，,；;：:") + 1
+    marker = _CHECKED_AFTER.search(question, start)
+    if marker is None or (marker.start() >= checking.start() and checking.group() != "是不是"):
+        return question
+    # a hedge said as the marker (`才一两百家`, `超过一千家`) goes with the value
+    found = list(_CHECKED_VALUE.finditer(question, marker.end() if marker.group() in _SAYING else marker.start()))
+    if not found:
+        return question
+    out, done = [], 0
+    # … and a body said as the one doing it (`是市教育局2022年发的`) is checked with it: the sentence naming another answers
+    between = aligned_simplified(question[marker.end() : found[0].start()])
+    bodies = sorted((s, e) for s, e, *_ in (*tagged_entities(between), *government_bodies(between, SAID_BODY_ENDS)))
+    for s, e in bodies:
+        cut = marker.end() + s - (s > 0 and between[s - 1] in _LEVELS_BEFORE)
+        if cut >= done:
+            out.append(question[done:cut])
+            done = marker.end() + e
+    for m in found:
+        asked = _AS_ASKED["year"] if m["year"] else _AS_ASKED["month"] if m["month"] else "多少" + m["unit"]
+        out.append(question[done : m.start()] + asked)
+        done = m.end()
+    rest = question[done:]
+    end = _CHECKING.search(rest)
+    rest = rest[: end.start()] + "？" if end is not None and end.group() != "是不是" else rest
+    # the value closes what is checked, with the things it counts (`…是不是就83个？`, `…2022年发的吧`, `有50所中职学校吗`);
+    # words after it say more of the thing checked (`是不是41所学校都是公办的`), which is what is asked
+    if _han_count(_without_counted_nouns(rest)) > CHECKED_REST:
+        return question
+    return ("".join(out) + rest).replace("是不是", "是", 1)
+
+
+# A year said by its last two digits (`23年出去考察`, `24年新备案的专业`), not a number of years (`办学20年`, `近10年来`,
+# `15年的时间`): one followed by what happened in it.
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.年近])([1-3]\d)年(?=[\u4e00-\u9fff])(?![前后来间多底初末里内以中的时左上了过半後來間裡內時過])"
+)
+
+
+# … not one of an era (`明治29年`, `民国23年`, `公元23年`, `光绪30年`)
+_ERAS = frozenset(
+    [
+        "公元",
+        "西元",
+        "明治",
+        "大正",
+        "昭和",
+        "平成",
+        "令和",
+        "民国",
+        "光绪",
+        "宣统",
+        "同治",
+        "咸丰",
+        "道光",
+        "嘉庆",
+        "乾隆",
+        "雍正",
+        "康熙",
+        "顺治",
+        "崇祯",
+        "万历",
+        "嘉靖",
+        "永乐",
+        "洪武",
+        "贞观",
+        "开元",
+    ]
+)
+
+
+def _short_year(m: re.Match[str]) -> str:
+    before = m.string[max(0, m.start() - 2) : m.start()]
+    return m.group() if before in _ERAS or before.endswith(("前", "第")) else f"20{m.group(1)}年"
 
 
 # A year written digit by digit in Chinese numerals (`二〇二三年`, `二零二一年`): the checks read years in Arabic digits.
@@ -770,7 +899,21 @@ def meta_intents(question: str) -> list[str]:
     question about the part: the words after it ask something of their own (`_situated_in_part`)."""
     question = simplified(question)
     found = [intent for intent, pattern in META_PATTERNS.items() if pattern.search(question)]
-    return [i for i in found if i != "section" or not _situated_in_part(question)]
+    return [
+        i
+        for i in found
+        if (i != "section" or not _situated_in_part(question))
+        and (i not in _OF_A_PAPER or not _ANOTHER_PAPER.search(question))
+    ]
+
+
+# A paper the documents speak of asked who wrote it or when (`专业结构调整优化的实施意见是谁发的`, `那个方案哪年出的`):
+# a question about that paper, not about the letter itself (`这份计划是谁制定的` is, said with `这份`).
+_OF_A_PAPER = ("sender", "date")
+_ANOTHER_PAPER = re.compile(
+    r"(?<!这份)(?<!这个)(?<!这篇)(?<![本该此])(?:意见|方案|规划|通知|办法|政策|规定|条例|纲要|措施|决定|实施计划)"
+    r"[^，,。？?]{0,3}(?:是|由)?(?:谁|哪个|哪家|哪一?年|什么时候|何时|啥时候)"
+)
 
 
 # What a question asks of a part itself (`标题叫什么`, `是什么主题`), beside the scope words (`内容`, `方面`, `主要`,

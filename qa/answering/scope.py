@@ -389,11 +389,62 @@ _ONE_PERSON = re.compile(
 )
 
 
+# … or a role asked by its holder's name (`带队的市领导叫啥`, `校长的名字是什么`, `负责人姓什么`)
+_PERSON_NAME_ASKED = re.compile(
+    r"(?P<role>领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长)的?(?:叫啥|叫什么|名字|姓名|全名|姓什么|姓啥|是谁)"
+)
+
+
 def person_asked(plain: str) -> tuple[str, str]:
-    """The words a question (simplified) asks to have a person named by (`哪位市领导`) and the role it names (`领导`);
-    ('', '') when it asks none."""
+    """The words a question (simplified) asks to have a person named by (`哪位市领导`, `市领导叫啥`) and the role it
+    names (`领导`); ('', '') when it asks none."""
     m = _ONE_PERSON.search(plain)
-    return (m.group(), m["role"] or "") if m else ("", "")
+    if m is not None:
+        return m.group(), m["role"] or ""
+    m = _PERSON_NAME_ASKED.search(plain)
+    return ("哪位" + m["role"], m["role"]) if m else ("", "")
+
+
+# A thing such documents give names to asked by its name (`栏目名称是什么`, `宣传专栏在…上叫啥名`, `入选的那个专业群叫什么
+# 名字`); schools and companies are `_ONE_NAMED`'s, people `_ONE_PERSON`'s.
+NAMED_THINGS = [
+    "栏目",
+    "专栏",
+    "专题",
+    "专业群",
+    "订单班",
+    "工作室",
+    "基地",
+    "活动",
+    "项目",
+    "平台",
+    "联合体",
+    "品牌",
+    "模式",
+    "计划",
+    "工程",
+    "行动",
+    "课程",
+    "教材",
+    "大赛",
+    "比赛",
+    "奖项",
+    "称号",
+    "口号",
+    "主题",
+    "会议",
+    "专业",
+]
+_THING_NAME_ASKED = re.compile(
+    rf"(?P<thing>{'|'.join(sorted(NAMED_THINGS, key=len, reverse=True))})[^，,。？?！!]{{0,10}}?"
+    r"(?:叫什么|叫啥|叫做什么|名字|名称|全称|全名|啥名|什么名)"
+)
+
+
+def thing_name_asked(plain: str) -> str:
+    """The thing a question (simplified) asks the name of (`栏目` of 栏目名称是什么), '' when it asks no such name."""
+    m = _THING_NAME_ASKED.search(plain)
+    return m["thing"] if m else ""
 
 
 def types_named(plain: str) -> tuple[str, ...]:
