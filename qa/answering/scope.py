@@ -437,14 +437,19 @@ NAMED_THINGS = [
 ]
 _THING_NAME_ASKED = re.compile(
     rf"(?P<thing>{'|'.join(sorted(NAMED_THINGS, key=len, reverse=True))})[^，,。？?！!]{{0,10}}?"
-    r"(?:叫什么|叫啥|叫做什么|名字|名称|全称|全名|啥名|什么名)"
+    r"(?P<ask>叫什么|叫啥|叫做什么|名字|名称|全称|全名|(?:啥|什么)名(?![次单额义气誉]))"
 )
 
 
 def thing_name_asked(plain: str) -> str:
-    """The thing a question (simplified) asks the name of (`栏目` of 栏目名称是什么), '' when it asks no such name."""
+    """The thing a question (simplified) asks the name of (`栏目` of 栏目名称是什么), '' when it asks no such name, or
+    asks another's named after it (`比赛官方吉祥物的名字`: the mascot's)."""
     m = _THING_NAME_ASKED.search(plain)
-    return m["thing"] if m else ""
+    if m is None:
+        return ""
+    between = plain[m.end("thing") : m.start("ask")]
+    words = tag(between[:-1]) if between.endswith("的") else ()
+    return "" if words and words[-1][1].startswith("n") else m["thing"]
 
 
 def types_named(plain: str) -> tuple[str, ...]:
