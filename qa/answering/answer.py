@@ -156,7 +156,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         # jieba gives common words as often (`正文`).
         held = documents_hold(ctx.lexical)
         named = [name for _, _, name, kind in asked_names(ctx.focus or question) if kind != "other"]
-        if query.titles_absent or not all(held(name) for name in named):
+        if query.titles_absent or query.schools_absent or not all(held(name) for name in named):
             return _abstain(asked, question, query, ctx, None)
         within = ctx.already_said.citation if ctx.already_said is not None else None
         meta = answer_meta(asked, intents, doc, ctx.passages, within)
@@ -164,7 +164,11 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
             return replace(meta, resolved_question=question)
     # A broad question naming a year, a number or a title no document holds (`2030年有什么打算？`) is no question about
     # the documents' parts: the fact answerer refuses it, naming what is missing.
-    if doc is not None and query.scope != "fact" and not query.details_absent and not query.titles_absent:
+    if (
+        doc is not None
+        and query.scope != "fact"
+        and not (query.details_absent or query.titles_absent or query.schools_absent)
+    ):
         shaped = _broad(asked, question, query, doc, ctx)
         if shaped is not None:
             return replace(shaped, resolved_question=question)
@@ -254,7 +258,8 @@ def _not_given(
     one it only lists among others; a company or school asked to be named, of which it names none; a year no document
     holds; a count the question names that it gives as another; and a title no document holds, which no sentence is
     about."""
-    if query.titles_absent:
+    # A title or a school by its field (`经贸职院`) no document holds: the sentence speaks of another.
+    if query.titles_absent or query.schools_absent:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
     if query.listed or query.listed_unit:
@@ -1161,6 +1166,7 @@ def _abstain(
     held = documents_hold(ctx.lexical)
     titles = [f"《{t}》" for t in query.titles_absent]
     names = titles + [n for n in query.names if not held(n) and not any(n in t for t in titles)]
+    names += [s for s in query.schools_absent if not any(s in n for n in names)]
     runs = [
         t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in (*query.details_absent, *names))
     ]

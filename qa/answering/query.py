@@ -20,6 +20,7 @@ from qa.answering.kinds import (
     asked_kinds,
     bound_named,
     chinese_number,
+    school_kind_nouns,
 )
 from qa.answering.names import (
     SAID_BODY_ENDS,
@@ -234,6 +235,8 @@ class Query:
     # The titles it quotes (`《…办法》`, without the marks) that no document holds: a title is a name written exactly, so a
     # sentence on the same topic answers some other document's question.
     titles_absent: tuple[str, ...] = ()
+    # The schools it names by a field of their own that no document names a school by (`经贸职院`, `科技工业学校`)
+    schools_absent: tuple[str, ...] = ()
 
     @property
     def details_missing(self) -> float:
@@ -348,10 +351,67 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         whether=unheld or (whether_text[at.start : at.end] if at else ""),
         whether_known=at is not None and not unheld and lexical.holds(whether_text[at.head : at.end]),
         titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not _title_held(t, lexical)),
+        schools_absent=tuple(
+            name for name, fields in schools_named(question) if not _school_held(name, fields, lexical)
+        ),
     )
 
 
 _OPENS_IN_DOCUMENT = re.compile(IN_DOCUMENT)
+
+
+# A school named by its field (`经贸职院`, `电子信息职院`, `科技工业学校`): common nouns before a school's ending, not a kind
+# of school (`中职学校`, `职业学院`) nor the words any school's name has (`职业`, `技术`).
+_SCHOOL_ENDS = ("学校", "学院", "职院", "大学")
+_FIELD_TAGS = ("n", "j")  # not verbal nouns: `参观学校` is a visit
+_GENERIC_FIELDS = frozenset(("职业", "技术", "职业技术", "工程"))
+MOST_FIELD_WORDS = 2
+MOST_NAMED_END = 3  # the fewest characters of a school's name said whole that name it (`农学院`)
+
+
+def schools_named(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The schools a question names by a field of their own (`经贸职院`), each with its field words, as it says them
+    (read on its simplified form, taken back in its own script: a traditional corpus writes `學院`)."""
+    plain = aligned_simplified(question)
+    words = tag(plain)
+    starts = offsets(words)
+    found = []
+    for i, (word, _) in enumerate(words):
+        if word not in _SCHOOL_ENDS:
+            continue
+        first = i
+        while first > max(0, i - MOST_FIELD_WORDS - 2):
+            w, flag = words[first - 1]
+            if flag not in _FIELD_TAGS or len(w) < 2 or not all(map(is_han, w)):
+                break
+            first -= 1
+        before = [w for w, _ in words[first:i]]
+        fields = [k for k in range(first, i) if words[k][0] not in _GENERIC_FIELDS][-MOST_FIELD_WORDS:]
+        # a school said whole by one noun before its ending is as often no name (`合作方学校`, `农村学校`): two, or a
+        # short one (`经贸职院`)
+        if len(fields) < (1 if word == "职院" else 2):
+            continue
+        # a kind said from the start of a word (`中职学校`, `中等职业学校`), not from within one (the `技工` of `科技工业`)
+        named = "".join(before) + word
+        opens = {sum(map(len, before[:k])) for k in range(len(before))}
+        if not any(m.start() in opens for m in school_kind_nouns(named)):
+            own = tuple(question[starts[k] : starts[k + 1]] for k in fields)
+            found.append((question[starts[first] : starts[i + 1]], own))
+    return found
+
+
+_SCHOOL_ENDING = "(?:学校|学院|大学|院校|學校|學院|大學)"
+
+
+def _school_held(named: str, fields: tuple[str, ...], lexical: LexicalIndex) -> bool:
+    """Whether some document names a school by the field words a question says (`财税`, `金融` of 财税金融职业学院, said
+    in 郑州财税金融职业学院; `旅游` of 旅游职院, said in 郑州旅游职业学院), or says the words named whole or their end
+    (`产教融合学院` of the `办产教融合学院` jieba cuts as 办产教+融合+学院)."""
+    if any(lexical.holds(named[i:]) for i in range(len(named) - MOST_NAMED_END)):
+        return True
+    gap = "[\u4e00-\u9fff]{0,4}?"
+    pattern = gap.join(map(re.escape, fields)) + "[\u4e00-\u9fff]{0,8}?" + _SCHOOL_ENDING
+    return bool(lexical.said(re.compile(pattern), most=1))
 
 
 def _title_held(title: str, lexical: LexicalIndex) -> bool:
