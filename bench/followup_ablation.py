@@ -36,7 +36,9 @@ nouns new` counting a noun asking for the name (`全称`), or since the twenty-s
 answer is asked (`原因`, `方式`: `attributes.ANSWER_NOUNS`), as a topic no document holds, which keeps a follow-up alone
 (`followup._adds_only_unknown`); `subject, verb and 的 unread` without leaning back on a question that says the verb
 or noun of one opening with a verb and 的 (`合作的都是哪些企业？` after `…跟企业一起建了多少个产业学院？`:
-`followup._done_with_whom_said_before`); `subject, places in a list unread` without reading a place in the earlier
+`followup._done_with_whom_said_before`); `subject, any verb's noun said before` leaning such a question back on one that
+says only its noun whatever its verb, not only a doing with someone's (`砍掉的老专业有几个？` after `24年新备案的专业数？`,
+thirty-second round: `scope.RELATION_WORDS`); `subject, places in a list unread` without reading a place in the earlier
 answer's list as leaning back and merged (`排在第二个的是哪座城市？` after `一共去了几个城市？`:
 `followup._place_in_earlier_list`); `subject, lists of all` gathering a merged follow-up's list from the whole
 document, not from the sentences the earlier question speaks of (`都有哪些企业？` after `…与企业共建了几个产业学院？`:
@@ -147,6 +149,7 @@ def main() -> None:
             "subject, that year merged",
             "subject, name nouns new",
             "subject, verb and 的 unread",
+            "subject, any verb's noun said before",
             "subject, places in a list unread",
             "subject, lists of all",
             "subject, swap frame unread",
@@ -182,6 +185,8 @@ def main() -> None:
             apart = kinds._level_apart if off != "level apart unchecked" else (lambda *_: "")
             own_words = answer._own_words if off != "own words unread" else (lambda _: "")
             verb_of = followup._done_with_whom_said_before if off != "verb and 的 unread" else (lambda *_: False)
+            # the noun said before leaning any verb's fragment back, not only a doing with someone's (`砍掉的老专业…`)
+            with_whom = followup.RELATION_WORDS if off != "any verb's noun said before" else "."
             place = followup._place_in_earlier_list if off != "places in a list unread" else (lambda *_: False)
             earlier = answer._earlier_sentences if off != "lists of all" else (lambda *_: [])
             never = re.compile("(?!)")
@@ -216,6 +221,7 @@ def main() -> None:
                 mock.patch.object(answer, "_own_words", own_words),
                 mock.patch.object(followup, "_done_with_whom_said_before", verb_of),
                 mock.patch.object(followup, "_place_in_earlier_list", place),
+                mock.patch.object(followup, "RELATION_WORDS", with_whom),
                 mock.patch.object(answer, "_earlier_sentences", earlier),
                 mock.patch.object(followup, "_SWAP_LEAD", swap_lead),
                 mock.patch.object(followup, "_CONTRASTED", that_side),

@@ -11,7 +11,7 @@ from qa.answering.attributes import ANSWER_NOUNS
 from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kind_nouns, school_kinds
 from qa.answering.names import asked_names, common_nouns, name_group, offsets, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry, without_filler
-from qa.answering.scope import SCOPE_WORDS, question_scope
+from qa.answering.scope import RELATION_WORDS, SCOPE_WORDS, question_scope
 from qa.script import aligned_simplified
 
 WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole document, not a topic in it
@@ -234,13 +234,16 @@ def _done_with_whom_said_before(fragment: str, earlier: str) -> bool:
     """Whether the fragment opens with a verb and 的 (`合作的都是哪些企业`, `入选的具体是哪几个专业群`), and the earlier
     question says that verb or the last noun the fragment asks for (`…跟企业一起建了多少个产业学院？`): the things asked
     for are those that did it with someone the question does not say, and the earlier question does. After a question
-    saying neither (`考察组去了哪些城市？`), `合作的企业有哪些` asks the documents."""
+    saying neither (`考察组去了哪些城市？`), `合作的企业有哪些` asks the documents; so does one whose verb is no doing with
+    someone, after a question saying only its noun (`砍掉的老专业有几个` after `24年新备案的专业数？`)."""
     words = tag(aligned_simplified(fragment))
     if not earlier or len(words) < 2 or words[0][1] not in ("v", "vn") or len(words[0][0]) < 2 or words[1][0] != "的":
         return False
     nouns = [word for word, flag in words[2:] if flag.startswith(_OBJECT_TAGS) and len(word) >= 2]
     said = aligned_simplified(earlier)
-    return words[0][0] in said or bool(nouns and nouns[-1] in said)
+    # … the noun only for a doing with someone (`合作的企业有哪些`): one with none (`砍掉的老专业有几个` after a question
+    # on 新备案的专业) names its own things
+    return words[0][0] in said or bool(nouns and nouns[-1] in said and re.search(RELATION_WORDS, words[0][0]))
 
 
 # How or why something is done, asked of a thing the question names itself (`如何加强专业建设？`, `为什么要调整专业

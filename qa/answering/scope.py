@@ -42,10 +42,10 @@ _MENTION = r"(?:提到|提及|涉及|列出|列举|出现|说到|讲到|写到|�
 
 # `和哪些企业合作`: the things of a type something works with, the relation after the type. A gathering of them keeps
 # those named where the document says the relation (`qa.answering.broad.gathered`).
-_RELATION = r"合作|签约|共建|结对|联合办学"
+RELATION_WORDS = r"合作|签约|共建|结对|联合办学"  # doings with someone: `和哪些企业合作`
 _WITH_WHOM = re.compile(
     rf"(?:和|与|跟|同)(?:哪些|哪几[个家所位类项种]?|什么)(?:样的)?[\u4e00-\u9fff]{{0,3}}?(?:{_TYPE_ALT})"
-    rf"(?:有|开展了?|进行了?|建立了?|达成了?|展开了?)?(?:过)?({_RELATION})(?:关系|项目)?[？?]?$"
+    rf"(?:有|开展了?|进行了?|建立了?|达成了?|展开了?)?(?:过)?({RELATION_WORDS})(?:关系|项目)?[？?]?$"
 )
 
 # `提到的X有哪些`: a naming verb and 的 before the type, the wh-word after it.
@@ -296,7 +296,7 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
             if "count" in fact_kinds and re.search(r"多少|几", plain):
                 continue
             # what it sets aside (`不算职业院校的话，…哪些大学`) narrows nothing: the rest are gathered
-            rest = re.sub(_TYPE_ALT, " ", re.sub(_RELATION, " ", SCOPE_WORDS.sub(" ", without_set_aside(content))))
+            rest = re.sub(_TYPE_ALT, " ", re.sub(RELATION_WORDS, " ", SCOPE_WORDS.sub(" ", without_set_aside(content))))
             if _naming_length(rest) > GATHER_REST:
                 continue
         return rule.scope
