@@ -649,7 +649,7 @@ def rewrite(question: str, lexical: LexicalIndex) -> str:
 # the thing is (`是`, `有`, `才`, `超过`). The value is what it asks, not a detail narrowing what it asks about: the
 # sentence giving another value answers it (`163个专业`: no, 163), and one giving none does not (`职教活动周…是不是放在
 # 五月份` of a sentence giving no month).
-_CHECKING = re.compile(r"是不是|(?:吧|吗|嘛|对吧|是吧|对吗|是吗|没错吧|对不对|是不是)[？?。！!\s]*$")
+_CHECKING = re.compile(r"是不是|(?:吧|吗|嘛|对吧|是吧|对吗|是吗|没错吧|对不对)[？?。！!\s]*$")
 _CHECKED_AFTER = re.compile(r"是不是|是|有|才|就|只有|仅有|超过|不到|达到|将近|接近|不止")
 _HEDGES = r"(?:已经|已|就|才|只|仅|大约|大概|约|差不多|超过|不到|达到|将近|接近|不止|有)*"
 _CHECKED_VALUE = re.compile(
@@ -681,7 +681,7 @@ def _without_counted_nouns(rest: str) -> str:
 
 def as_asked(question: str) -> str:
     """A question checking a value it names, read as the question asking for the value (`…是不是就83个？` → `…是多少个？`,
-    `…是市教育局2022年发的吧？` → `…是市教育局哪一年发的？`); any other question as it is. The value is looked for in the
+    `…是市教育局2022年发的吧？` → `…是哪一年发的？`); any other question as it is. The value is looked for in the
     clause asking (after its last comma, or from `是不是` on), after the first word saying what the thing is."""
     checking = _CHECKING.search(question)
     if checking is None:
@@ -728,35 +728,8 @@ _SHORT_YEAR = re.compile(
 
 
 # … not one of an era (`明治29年`, `民国23年`, `公元23年`, `光绪30年`)
-_ERAS = frozenset(
-    [
-        "公元",
-        "西元",
-        "明治",
-        "大正",
-        "昭和",
-        "平成",
-        "令和",
-        "民国",
-        "光绪",
-        "宣统",
-        "同治",
-        "咸丰",
-        "道光",
-        "嘉庆",
-        "乾隆",
-        "雍正",
-        "康熙",
-        "顺治",
-        "崇祯",
-        "万历",
-        "嘉靖",
-        "永乐",
-        "洪武",
-        "贞观",
-        "开元",
-    ]
-)
+_ERA_WORDS = "公元 西元 明治 大正 昭和 平成 令和 民国 光绪 宣统 同治 咸丰 道光 嘉庆 乾隆 雍正 康熙 顺治 崇祯 万历 嘉靖 永乐 洪武 贞观 开元"
+_ERAS = frozenset(_ERA_WORDS.split())
 
 
 def _short_year(m: re.Match[str]) -> str:

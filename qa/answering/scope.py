@@ -407,34 +407,11 @@ def person_asked(plain: str) -> tuple[str, str]:
 
 # A thing such documents give names to asked by its name (`栏目名称是什么`, `宣传专栏在…上叫啥名`, `入选的那个专业群叫什么
 # 名字`); schools and companies are `_ONE_NAMED`'s, people `_ONE_PERSON`'s.
-NAMED_THINGS = [
-    "栏目",
-    "专栏",
-    "专题",
-    "专业群",
-    "订单班",
-    "工作室",
-    "基地",
-    "活动",
-    "项目",
-    "平台",
-    "联合体",
-    "品牌",
-    "模式",
-    "计划",
-    "工程",
-    "行动",
-    "课程",
-    "教材",
-    "大赛",
-    "比赛",
-    "奖项",
-    "称号",
-    "口号",
-    "主题",
-    "会议",
-    "专业",
-]
+_NAMED_THING_WORDS = (
+    "栏目 专栏 专题 专业群 订单班 工作室 基地 活动 项目 平台 联合体 品牌 模式 计划 工程 行动 课程 教材 大赛 比赛 奖项 称号 口号 "
+    "主题 会议 专业"
+)
+NAMED_THINGS = tuple(_NAMED_THING_WORDS.split())
 _THING_NAME_ASKED = re.compile(
     rf"(?P<thing>{'|'.join(sorted(NAMED_THINGS, key=len, reverse=True))})[^，,。？?！!]{{0,10}}?"
     r"(?P<ask>叫什么|叫啥|叫做什么|名字|名称|全称|全名|(?:啥|什么)名(?![次单额义气誉]))"
