@@ -71,7 +71,9 @@ blind) and `conversations_fresh16` (the same round, blind, scored and never read
 the last five, the first four of which were found on it, and `conversations_fresh20` (twenty-ninth round, blind, read at the thirtieth
 round's start) with every rule before the last, which was found on it, `conversations_fresh21` (thirtieth round,
 blind, read at the thirty-first round's start) with every rule, the swap frame `放到…身上` found on it, and
-`conversations_fresh22` (thirty-first round, blind, never read: counts only) with every rule. `broad` is the broad
+`conversations_fresh22` (thirty-first round, blind, read at the thirty-second round's start) with every rule, the
+last row's reading found on it, and `conversations_fresh23` (thirty-second round, blind, never read: counts only) with
+every rule. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -118,6 +120,7 @@ SETS = (
     "conversations_fresh20",
     "conversations_fresh21",
     "conversations_fresh22",
+    "conversations_fresh23",
 )
 
 
