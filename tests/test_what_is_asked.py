@@ -13,7 +13,7 @@ from qa import QA
 from qa.answering.attributes import listed_only, whether_asked
 from qa.answering.followup import is_elliptical, resolve
 from qa.answering.kinds import chinese_number, compared_kind_unheld, order_unheld, school_kinds
-from qa.answering.query import listed_kind
+from qa.answering.query import listed_kind, rewrite
 from qa.answering.scope import asks, set_aside, without_set_aside
 
 
@@ -272,5 +272,7 @@ def test_when_something_came_back_is_no_question_on_the_letter_s_date(bot: QA) -
 
 def test_a_round_number_the_letter_gives_as_more_than_it_is_read_so(bot: QA) -> None:
     # `超过一千家` of `1000多家`: not a count no document holds
+    assert "1000多家" in rewrite("全市技工院校建立长期稳定合作关系的企业超过一千家，都是哪些企业？", bot.lexical)
+    # … and asked whether, the letter's own figure answers it (`query.as_asked` reads it as `是多少家`)
     answer = bot.ask("全市技工院校建立长期稳定合作关系的企业，是不是超过一千家？")
-    assert not answer.abstained and "1000多家" in answer.resolved_question and "1000多家" in answer.text, answer.text
+    assert not answer.abstained and "1000多家" in answer.text, answer.text
