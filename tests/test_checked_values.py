@@ -1,5 +1,5 @@
 """Forms of a question read closer (the thirty-second round's fixes, found reading fresh22): a question checking a
-value it names asks for the value; a year said by two digits; a person asked by name; the size of the answer said as
+value it names asks for the value, and its answer says first when the letter gives another; a year said by two digits; a person asked by name; the size of the answer said as
 `两个数字`; a school named by a field no document names one by; the letter's writer said as `行文主体`, and its opening
 asked for; a paper the letter speaks of asked who wrote it; and a question naming its own things after one that said
 only their noun."""
@@ -11,8 +11,8 @@ import pytest
 from qa import QA
 from qa.answering.answer import _thing_unnamed
 from qa.answering.followup import resolve
-from qa.answering.kinds import count_contradicted
-from qa.answering.query import analyse, as_asked, meta_intents, rewrite, schools_named
+from qa.answering.kinds import count_contradicted, value_contradicted
+from qa.answering.query import analyse, as_asked, exact_values_checked, meta_intents, rewrite, schools_named
 from qa.answering.scope import person_asked, thing_name_asked
 
 
@@ -154,3 +154,31 @@ def test_a_year_of_an_era_is_no_year_of_this_century(bot: QA) -> None:
 )
 def test_the_thing_whose_name_is_asked(question: str, thing: str) -> None:
     assert thing_name_asked(question) == thing
+
+
+@pytest.mark.parametrize(
+    ("question", "exact"),
+    [
+        ("新增备案的专业是不是就九十个？", ("九十个",)),
+        ("那份方案是2021年出的吧？", ("2021年",)),
+        ("数目是不是四十一所？", ("四十一所",)),
+        ("合作企业是不是超过一千家？", ()),  # a bound the letter's `1000多家` bears out
+        ("合作企业才一两百家吧？", ()),  # a guessed range
+        ("郑州是不是有四十来所？", ()),
+    ],
+)
+def test_the_exact_values_a_question_checks(question: str, exact: tuple[str, ...]) -> None:
+    assert exact_values_checked(question) == exact
+
+
+def test_a_value_the_answer_gives_otherwise_is_said_to_be_another() -> None:
+    assert value_contradicted(("83个",), "2024年全市中等职业学校共开设163个专业") == "83个"
+    assert value_contradicted(("九十个",), "共开设90个专业") == ""
+    assert value_contradicted(("2022年",), "2023年市政府制定了《…实施意见》") == "2022年"
+    assert value_contradicted(("7个",), "郑州市共有7个专业列入…序列,市级重点建设专业30个") == ""
+    assert value_contradicted(("30所",), "共开设163个专业") == "", "no number in its unit: nothing said otherwise"
+
+
+def test_an_answer_to_a_question_checking_a_value_says_first_that_it_is_another(bot: QA) -> None:
+    answer = bot.ask("2024年全市中职一共开设的专业是不是就九十个？")
+    assert answer.text.startswith("不是九十个：") and "163个专业" in answer.text, answer.text

@@ -39,6 +39,7 @@ from qa.answering.kinds import (
     rate_unheld,
     school_kind_unheld,
     school_kinds,
+    value_contradicted,
     without_school_kinds,
     year_contradicted,
     year_unheld,
@@ -62,6 +63,7 @@ from qa.answering.query import (
     asks_an_item,
     chinese_numeral,
     documents_hold,
+    exact_values_checked,
     meta_intents,
     part_heading,
     section_number,
@@ -217,9 +219,13 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         listed = "、".join(items)
         text = f"{ctx.where}没有找到答案：最接近的句子只列举了{len(items)}{unit}（{listed}），没有{place}。"
         return replace(_refusal(asked, question, text, ctx, confidence), checked=True)
+    # A question checking an exact value it names (`…是不是就83个？`) of a sentence giving another in its unit: it says
+    # so first (`不是83个：…共开设163个专业`), as a person asked would.
+    other = value_contradicted(exact_values_checked(simplified(ctx.asked or question)), simplified(body))
+    lead = f"不是{other}：" if other else ""
     return Answer(
         asked,
-        f"{place}是{items[at - 1]}：{body}[1]。" if 1 <= at <= len(items) else f"{body}[1]。",
+        f"{place}是{items[at - 1]}：{body}[1]。" if 1 <= at <= len(items) else f"{lead}{body}[1]。",
         (citation,),
         tuple(ctx.passages),
         False,

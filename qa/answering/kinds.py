@@ -738,6 +738,26 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
     return f"{years[0]}年", f"{said[0]}年"
 
 
+def value_contradicted(values: Sequence[str], sentence: str) -> str:
+    """The first of the exact values a question checks (`83个`, `2022年`: `query.exact_values_checked`) that the sentence
+    answering it (simplified) gives otherwise: it holds numbers in that unit, or years, and not that one (`163个专业`,
+    `2023年`). '' when it gives each, or none in its unit."""
+    for value in values:
+        year = _DATED.fullmatch(value)
+        if year is not None:
+            said = set(_DATED.findall(sentence))
+            if said and year.group(1) not in said:
+                return value
+            continue
+        asked = NUMBER_NAMED.fullmatch(value)
+        if asked is None:
+            continue
+        said = {chinese_number(m["value"]) for m in NUMBER_NAMED.finditer(sentence) if m["unit"] == asked["unit"]}
+        if said and chinese_number(asked["value"]) not in said:
+            return value
+    return ""
+
+
 _YEAR_MONTH = re.compile(rf"(?<!\d)({YEAR})年的?(\d{{1,2}})月")  # `2023年8月`, `2023年的8月`
 
 

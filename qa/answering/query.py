@@ -681,22 +681,33 @@ def _without_counted_nouns(rest: str) -> str:
 
 def as_asked(question: str) -> str:
     """A question checking a value it names, read as the question asking for the value (`…是不是就83个？` → `…是多少个？`,
-    `…是市教育局2022年发的吧？` → `…是哪一年发的？`); any other question as it is. The value is looked for in the
-    clause asking (after its last comma, or from `是不是` on), after the first word saying what the thing is."""
+    `…是市教育局2022年发的吧？` → `…是哪一年发的？`); any other question as it is."""
+    return _checking(question)[0]
+
+
+def exact_values_checked(question: str) -> tuple[str, ...]:
+    """The exact counts and years a question checks (`83个` of …是不是就83个？, `2022年`), as it says them; not a bound or
+    a guess (`超过一千家`, `一两百家`, `四十来所`, `五十个以上`), which the documents' figure may bear out, nor a month."""
+    return _checking(question)[1]
+
+
+def _checking(question: str) -> tuple[str, tuple[str, ...]]:
+    """`as_asked`'s reading and the exact values it took out. The value is looked for in the clause asking (after its
+    last comma, or from `是不是` on), after the first word saying what the thing is."""
     checking = _CHECKING.search(question)
     if checking is None:
-        return question
+        return question, ()
     if checking.group() == "是不是":
         start = checking.start()
     else:
         start = max(question.rfind(mark, 0, checking.start()) for mark in "，,；;：:") + 1
     marker = _CHECKED_AFTER.search(question, start)
     if marker is None or (marker.start() >= checking.start() and checking.group() != "是不是"):
-        return question
+        return question, ()
     # a hedge said as the marker (`才一两百家`, `超过一千家`) goes with the value
     found = list(_CHECKED_VALUE.finditer(question, marker.end() if marker.group() in _SAYING else marker.start()))
     if not found:
-        return question
+        return question, ()
     out, done = [], 0
     # … and a body said as the one doing it (`是市教育局2022年发的`) is checked with it: the sentence naming another answers
     between = aligned_simplified(question[marker.end() : found[0].start()])
@@ -716,8 +727,26 @@ def as_asked(question: str) -> str:
     # the value closes what is checked, with the things it counts (`…是不是就83个？`, `…2022年发的吧`, `有50所中职学校吗`);
     # words after it say more of the thing checked (`是不是41所学校都是公办的`), which is what is asked
     if _han_count(_without_counted_nouns(rest)) > CHECKED_REST:
-        return question
-    return ("".join(out) + rest).replace("是不是", "是", 1)
+        return question, ()
+    exact = tuple(m["year"] or m["count"] for m in found if _exact(m))
+    return ("".join(out) + rest).replace("是不是", "是", 1), exact
+
+
+_GUESSED_RANGE = re.compile("[一二三四五六七八九两]{2}")
+_BOUNDS = re.compile(r"超过|不到|达到|将近|接近|不止|大约|大概|约|差不多|以上|以下|左右|上下|出头|[多余来]")
+
+
+def _exact(m: re.Match[str]) -> bool:
+    """Whether a checked value is exact: a year, or a count said with no bound or guess about it (`就83个`, not `超过一千
+    家`, `一两百家`, `四十来所`); `chinese_number` reads one figure or none."""
+    if m["month"]:
+        return False
+    if m["year"]:
+        return True
+    count = m["count"]
+    figure = count[: -len(m["unit"])]
+    # two digits side by side guess a range (`一两百`, `二三十`), unlike a figure's (`四十一`)
+    return not _BOUNDS.search(m.group()) and chinese_number(figure) > 0 and not _GUESSED_RANGE.search(figure)
 
 
 # A year said by its last two digits (`23年出去考察`, `24年新备案的专业`), not a number of years (`办学20年`, `近10年来`,
