@@ -281,7 +281,6 @@ def _not_given(
     own = _own_words(ctx)
     unsaid = (
         _swapped_unsaid(ctx.already_said, best)
-        or _added_part_unsaid(ctx, question, best)
         or _own_ask_unheld(ctx, question, best)
         or level_unheld(query.plain, best.plain)
         or school_kind_unheld(query.plain, best.plain)
@@ -1089,20 +1088,6 @@ def refused_as_unsaid(answer: Answer, unsaid: str, where: str) -> Answer:
     with the same closest passages."""
     text = _with_closest(_unsaid_text(where, unsaid), answer.passages)
     return replace(answer, text=text, citations=(), abstained=True, scope="fact", checked=True)
-
-
-def _added_part_unsaid(ctx: AnswerContext, question: str, best: Candidate) -> str:
-    """A part a merged follow-up adds and asks nothing else of (`那技工院校呢？` after `带队考察的市领导叫什么？`, which holds
-    no kind of school to swap it for) when `best` does not say it: the sentence answers the earlier question, not one
-    about that part. '' when it says it, or the follow-up asks something of its own (`技工院校有几所`)."""
-    if not ctx.focus or not question.startswith(ctx.focus):
-        return ""
-    own = without_filler(simplified(ctx.focus), QUESTION_WORDS)
-    if _ASKING_WORD.search(simplified(ctx.focus)):
-        return ""
-    words = _noun_runs(own)
-    said_all = all(w in best.plain or names_school_kind(w, best.plain) for w in words)
-    return "、".join(words) if words and not said_all else ""
 
 
 def _swapped_unsaid(said: AlreadySaid | None, best: Candidate) -> str:
