@@ -158,7 +158,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
         # jieba gives common words as often (`正文`).
         held = documents_hold(ctx.lexical)
         named = [name for _, _, name, kind in asked_names(ctx.focus or question) if kind != "other"]
-        if query.titles_absent or query.schools_absent or not all(held(name) for name in named):
+        if query.names_unheld or not all(held(name) for name in named):
             return _abstain(asked, question, query, ctx, None)
         within = ctx.already_said.citation if ctx.already_said is not None else None
         meta = answer_meta(asked, intents, doc, ctx.passages, within)
@@ -166,11 +166,7 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
             return replace(meta, resolved_question=question)
     # A broad question naming a year, a number or a title no document holds (`2030年有什么打算？`) is no question about
     # the documents' parts: the fact answerer refuses it, naming what is missing.
-    if (
-        doc is not None
-        and query.scope != "fact"
-        and not (query.details_absent or query.titles_absent or query.schools_absent)
-    ):
+    if doc is not None and query.scope != "fact" and not (query.details_absent or query.names_unheld):
         shaped = _broad(asked, question, query, doc, ctx)
         if shaped is not None:
             return replace(shaped, resolved_question=question)
@@ -266,7 +262,7 @@ def _not_given(
     document holds, which no sentence is about; and a thing such documents name, asked by its name (`栏目名称`), that
     the sentence names none of."""
     # A title or a school by its field (`经贸职院`) no document holds: the sentence speaks of another.
-    if query.titles_absent or query.schools_absent:
+    if query.names_unheld:
         return _abstain(asked, question, query, ctx, confidence)
     # Several things asked to be named, and the sentence only counts them (`…具体是哪几所？` of `共有41所中职学校…`).
     if query.listed or query.listed_unit:

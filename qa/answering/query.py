@@ -44,6 +44,7 @@ from qa.answering.scope import (
     gather_noun,
     gather_relation,
     gather_types,
+    han_length,
     mentioned,
     question_scope,
     without_set_aside,
@@ -237,6 +238,11 @@ class Query:
     titles_absent: tuple[str, ...] = ()
     # The schools it names by a field of their own that no document names a school by (`经贸职院`, `科技工业学校`)
     schools_absent: tuple[str, ...] = ()
+
+    @property
+    def names_unheld(self) -> bool:
+        """Whether it names a title or a school by its field that no document holds: no sentence is about it."""
+        return bool(self.titles_absent or self.schools_absent)
 
     @property
     def details_missing(self) -> float:
@@ -661,11 +667,7 @@ _AS_ASKED = {"year": "哪一年", "month": "几月"}
 _SAYING = ("是", "是不是", "有")
 CHECKED_REST = 3  # Chinese characters after the value that still close it (`发的`, `以上`)
 COUNTED_NOUN = 6  # characters of the nouns after a count that say what it counts (`中职学校`)
-_LEVELS_BEFORE = "省市县区"  # the level a body is said with (`市教育局`)
-
-
-def _han_count(text: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", text))
+_LEVEL_CHARS = "省市县区"  # the levels a body or a thing is said at (`市教育局`, `省一级`)
 
 
 def _without_counted_nouns(rest: str) -> str:
@@ -713,7 +715,7 @@ def _checking(question: str) -> tuple[str, tuple[str, ...]]:
     between = aligned_simplified(question[marker.end() : found[0].start()])
     bodies = sorted((s, e) for s, e, *_ in (*tagged_entities(between), *government_bodies(between, SAID_BODY_ENDS)))
     for s, e in bodies:
-        cut = marker.end() + s - (s > 0 and between[s - 1] in _LEVELS_BEFORE)
+        cut = marker.end() + s - (s > 0 and between[s - 1] in _LEVEL_CHARS)
         if cut >= done:
             out.append(question[done:cut])
             done = marker.end() + e
@@ -726,7 +728,7 @@ def _checking(question: str) -> tuple[str, tuple[str, ...]]:
     rest = rest[: end.start()] + "？" if end is not None and end.group() != "是不是" else rest
     # the value closes what is checked, with the things it counts (`…是不是就83个？`, `…2022年发的吧`, `有50所中职学校吗`);
     # words after it say more of the thing checked (`是不是41所学校都是公办的`), which is what is asked
-    if _han_count(_without_counted_nouns(rest)) > CHECKED_REST:
+    if han_length(_without_counted_nouns(rest)) > CHECKED_REST:
         return question, ()
     exact = tuple(m["year"] or m["count"] for m in found if _exact(m))
     return ("".join(out) + rest).replace("是不是", "是", 1), exact
@@ -828,7 +830,7 @@ def universities_as_written(question: str, lexical: LexicalIndex) -> str:
 
 
 # `省一级`, `市里级别`, `区里一级` for 省级…; not `国家一级`, a rank (国家一级保护动物), nor `城市级别` without its `里`
-_LEVEL_SAID = re.compile(r"([省市县区])(?:里?一级|里级别|里(?:评|评定|认定|评选|评出)的)")
+_LEVEL_SAID = re.compile(rf"([{_LEVEL_CHARS}])(?:里?一级|里级别|里(?:评|评定|认定|评选|评出)的)")
 
 
 def levels_as_written(question: str, lexical: LexicalIndex) -> str:

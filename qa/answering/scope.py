@@ -312,13 +312,14 @@ _HOW_TAGS = re.compile(r"[dtupcyeo]")
 def _naming_length(rest: str) -> int:
     """How many Chinese characters of `rest` (what a gathering says besides its type) lie in words that may narrow
     it: all but `_HOW_TAGS`' (`文中点名提到的企业` of `通读下来，…` keeps `通读`). A short rest is cut without them."""
-    length = _han_length(rest)
+    length = han_length(rest)
     if length <= GATHER_REST:
         return length
-    return sum(_han_length(w) for w, flag in tag(rest) if not _says_how(w, flag))
+    return sum(han_length(w) for w, flag in tag(rest) if not _says_how(w, flag))
 
 
-def _han_length(text: str) -> int:
+def han_length(text: str) -> int:
+    """How many Han characters `text` has."""
     return len(re.findall(r"[\u4e00-\u9fff]", text))
 
 
@@ -384,15 +385,12 @@ def named_kind_asked(plain: str) -> tuple[str, str]:
 
 
 # `哪位市领导带的队`, `一把手是哪位`: a person asked to be named, not a role (`谁带的队` is answered by `市政府领导`).
-_ONE_PERSON = re.compile(
-    r"哪一?位[\u4e00-\u9fff]{0,4}?(?P<role>领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长)|哪一?位"
-)
+_ROLES = r"领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长"
+_ONE_PERSON = re.compile(rf"哪一?位[\u4e00-\u9fff]{{0,4}}?(?P<role>{_ROLES})|哪一?位")
 
 
 # … or a role asked by its holder's name (`带队的市领导叫啥`, `校长的名字是什么`, `负责人姓什么`)
-_PERSON_NAME_ASKED = re.compile(
-    r"(?P<role>领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长)的?(?:叫啥|叫什么|名字|姓名|全名|姓什么|姓啥|是谁)"
-)
+_PERSON_NAME_ASKED = re.compile(rf"(?P<role>{_ROLES})的?(?:叫啥|叫什么|名字|姓名|全名|姓什么|姓啥|是谁)")
 
 
 def person_asked(plain: str) -> tuple[str, str]:
