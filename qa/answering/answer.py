@@ -22,6 +22,7 @@ from qa.answering.kinds import (
     NUMERAL,
     asked_kinds,
     chinese_number,
+    choice_given,
     compared_kind_unheld,
     count_contradicted,
     count_qualified,
@@ -218,7 +219,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     # A question checking an exact value it names (`…是不是就83个？`) of a sentence giving another in its unit: it says
     # so first (`不是83个：…共开设163个专业`), as a person asked would.
     other = value_contradicted(exact_values_checked(simplified(ctx.asked or question)), simplified(body))
-    lead = f"不是{other}：" if other else ""
+    # … and one offering values to choose between (`是20个还是24个`) the one the sentence gives (`是24个：…`)
+    chosen = choice_given(simplified(ctx.asked or question), simplified(body))
+    lead = f"不是{other}：" if other else f"是{chosen}：" if chosen else ""
     return Answer(
         asked,
         f"{place}是{items[at - 1]}：{body}[1]。" if 1 <= at <= len(items) else f"{lead}{body}[1]。",

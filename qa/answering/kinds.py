@@ -644,6 +644,37 @@ def bound_named(question: str, start: int, end: int) -> bool:
     return bool(_BOUND_AFTER.match(question, end) or _BOUND_BEFORE.search(question, 0, start))
 
 
+# Values a question offers to choose between (`郑州是20个还是24个`, `20还是24个`, `2022年还是2023年`): the asker's
+# guesses, of which the documents' figure may be one; none a document must say.
+_CHOICE = re.compile(
+    rf"(?<![\d.{CHINESE_DIGITS}])(?P<a>(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)(?:万|亿)?[多余]?{_MEASURE}?)(?:呢)?[，,]?"
+    rf"还是(?:说|是)?(?P<b>(?:\d+(?:\.\d+)?|[{CHINESE_DIGITS}]+)(?:万|亿)?[多余]?{_MEASURE.replace('unit', 'unit_b')})"
+)
+
+
+def choices(question: str) -> tuple[tuple[str, tuple[int, int]], ...]:
+    """The values a question (simplified) offers to choose between, each with its unit (`20个`, `24个` of
+    `…是20个还是24个`, the unit said once after both as in `20还是24个`), and where each is said."""
+    found: list[tuple[str, tuple[int, int]]] = []
+    for m in _CHOICE.finditer(question):
+        first = m["a"] if m["unit"] else m["a"] + m["unit_b"]
+        found += [(first, m.span("a")), (m["b"], m.span("b"))]
+    return tuple(found)
+
+
+def choice_given(question: str, sentence: str) -> str:
+    """The one of a question's choices (simplified, `20个还是24个`) that the sentence (simplified) gives in its unit
+    (`24个`); '' when it gives none of them, or the question offers none."""
+    for value, _ in choices(question):
+        asked = NUMBER_NAMED.fullmatch(value)
+        if asked is None:
+            continue
+        said = {chinese_number(m["value"]) for m in NUMBER_NAMED.finditer(sentence) if m["unit"] == asked["unit"]}
+        if chinese_number(asked["value"]) in said or (asked["unit"] == "年" and value in sentence):
+            return value
+    return ""
+
+
 _NAMED_COUNT = re.compile(
     rf"(?<!第)(?<![几数上近约\d.{CHINESE_DIGITS}])(?P<value>\d+|[{CHINESE_DIGITS}]+)[多余]?"
     rf"(?P<unit>[{COUNTING}]|{_MEASURED})"
@@ -660,10 +691,13 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
     a sentence naming only 2024 speaks of another year. Returned with the sentence's count; ('', '') when the sentence
     gives the count (`两次` for `二次`), no number in that unit, or only `一` (`一种` is mostly an article), or a range
     (`一至八届`), or when the question's count is one, unread, the size of the answer asked (`举两个例子`), or a bound
-    guessed (`五十个以上`)."""
+    guessed (`五十个以上`), or one of the choices it offers when the sentence gives another (`20个还是24个`)."""
+    offered = [span for _, span in choices(question)] if choice_given(question, sentence) else []
     for asked in _NAMED_COUNT.finditer(question):
         value = chinese_number(asked["value"])
         if value <= 1 or answer_size(question, asked.start(), asked.end()) or bound_named(question, *asked.span()):
+            continue
+        if any(start <= asked.start() and asked.end() <= end for start, end in offered):
             continue
         said = [m for m in _NAMED_COUNT.finditer(sentence) if m["unit"] == asked["unit"]]
         values = {chinese_number(m["value"]) for m in said} - {0, 1}
@@ -692,15 +726,19 @@ _YEAR_RELATIVE = re.compile(rf"[次翌同上下去今明前后]一?年|年[后�
 # they never name it; not a part of the year (`2021年底` is in 2021).
 _BOUNDING = ("以来", "以后", "之后", "至今", "以前", "之前", "起", "开始")
 _YEAR_SAID = re.compile(rf"{YEAR}年?")
+# A five-year plan's period (`十四五`) names a time as a year does: a plan of a period no document names is not asked of.
+PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十])十[一二三四五六七八九]五(?![一二三四五六七八九十])")
 
 
 def year_unheld(absent: Sequence[str], question: str) -> str:
-    """The first year a question (simplified) names that no document holds (`absent`, the details no document holds as
-    the question says them: `Query.details_absent`), unless it bounds a time (`2019年以来`); '' when there is none. The
-    documents say nothing of that year, whatever the sentence says of another year or of none."""
+    """The first year or five-year plan's period (`十三五`) a question (simplified) names that no document holds
+    (`absent`, the details no document holds as the question says them: `Query.details_absent`), unless it bounds a
+    time (`2019年以来`); '' when there is none. The documents say nothing of that time, whatever the sentence says of
+    another or of none."""
     for detail in absent:
         at = question.find(detail)
-        if _YEAR_SAID.fullmatch(detail) and at >= 0 and not question[at + len(detail) :].startswith(_BOUNDING):
+        dated = _YEAR_SAID.fullmatch(detail) or PLAN_PERIOD.fullmatch(detail)
+        if dated and at >= 0 and not question[at + len(detail) :].startswith(_BOUNDING):
             return detail
     return ""
 

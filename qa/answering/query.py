@@ -14,12 +14,14 @@ from qa.answering.kinds import (
     DIGITS,
     NUMBER_NAMED,
     NUMBER_WITH_UNIT,
+    PLAN_PERIOD,
     QUOTE_MARKS,
     UNITS,
     answer_size,
     asked_kinds,
     bound_named,
     chinese_number,
+    choices,
     school_kind_nouns,
 )
 from qa.answering.names import (
@@ -305,8 +307,12 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     # A follow-up's details are those it says itself: `它统筹实施了哪些重点任务？` after a question about 2023 does not
     # ask that its answer name 2023.
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
-    own_years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain)))
-    periods = tuple(dict.fromkeys((m.group(),) for m in _PLAN_PERIOD.finditer(detail_plain)))
+    # a value offered as a choice (`是2022年还是2023年`) is the asker's guess, not a detail a document must say
+    offered = [span for _, span in choices(detail_plain)]
+    own_years = tuple(
+        dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain) if not _within(m.span(1), offered))
+    )
+    periods = tuple(dict.fromkeys((m.group(),) for m in PLAN_PERIOD.finditer(detail_plain)))
     details = tuple((year,) for year in own_years) + periods + _numbers_named(detail_text, detail_plain, own_years)
     asked = first_attribute(aligned_simplified(question))
     attribute = question[asked.start : asked.end] if asked else ""
@@ -474,6 +480,8 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
             continue
         if bound_named(plain, m.start(), m.end()):  # `是不是五十个以上`: the asker's guess, which the figure answers
             continue
+        if _within(m.span(), [span for _, span in choices(plain)]):  # `20个还是24个`: guesses, one of which it may be
+            continue
         unit = question[m.start("unit") : m.end("unit")]
         about = m["about"] or ""  # `200多个` is written `二百多个` too, not `200个`
         forms = [question[m.start() : m.end()]]
@@ -487,8 +495,11 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
 
 
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
-# A five-year plan's period (`十四五`) names a time as a year does: a plan of a period no document names is not asked of.
-_PLAN_PERIOD = re.compile(r"(?<![一二三四五六七八九十])十[一二三四五六七八九]五(?![一二三四五六七八九十])")
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether `span` lies inside one of `spans`."""
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
 # `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)
