@@ -27,10 +27,12 @@ from qa.answering.kinds import (
     count_contradicted,
     count_qualified,
     count_unheld,
+    count_unsaid,
     count_verb_unsaid,
     counted,
     counted_only,
     counts_exactly,
+    duration_unheld,
     level_unheld,
     names_school_kind,
     order_unheld,
@@ -390,6 +392,16 @@ def _not_given(
     share = rate_unheld(own or query.plain, best.plain)
     if share:
         text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{share}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A length of time asked (`无人机那个读几年`, `学制`) of a sentence giving none (`2024年…新增…` says when).
+    how_long = duration_unheld(own or query.plain, best.plain)
+    if how_long:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{how_long}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A count asked by no unit of its own (`…老旧低质专业 数量`) of a sentence giving no number at all.
+    how_many = count_unsaid(own or query.plain, best.plain)
+    if how_many:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{how_many}”。"
         return _refusal(asked, question, text, ctx, confidence)
     # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     uncounted = count_unheld(query.plain, best.plain)

@@ -303,10 +303,13 @@ _PERSON_ENDS = "人员师生长授士手者"  # the last character of a word nam
 _RATE_ASKED = re.compile(
     r"(?P<rate>[\u4e00-\u9fff]{0,2}率(?![领先队部军众])|比例|比重|占比)[^，,。]*(?:多少|几)(?![个所家项座条种类批场门届位名人胜负次件年月天岁])|"
     r"(?:多大|多少|几成)的?(?P<share>比例|比重|占比)|"
-    r"百分之几|几成"
+    r"百分之几|几成|"
+    # … or by its noun alone, closing the question (`技校学生毕业后找到工作的比例`, `…的就业率？`); not a speed or a
+    # frequency (`效率`, `频率`), which no share answers
+    r"(?P<bare>[\u4e00-\u9fff]{0,2}(?<![频效速概功汇利])率|比例|比重|占比)(?:是|为|有|大概|大约)*[？?。！!\s]*$"
 )
 _RATE_GIVEN = re.compile(
-    rf"%|％|百分之|[\d一二三四五六七八九十]成|分之|一半|半数|过半|\d\s*[:：比]\s*\d|(?:率|比例|比重|占比)[为是达约近超过了]*{NUMERAL}"
+    rf"%|％|百分之|[\d一二三四五六七八九十]成|分之|一半|半数|过半|\d\s*[:：比]\s*\d|(?:率|比例|比重|占比)[为是达约近超过了多高]*{NUMERAL}"
 )
 
 
@@ -317,7 +320,68 @@ def rate_unheld(question: str, sentence: str) -> str:
     asked = _RATE_ASKED.search(question)
     if asked is None or _RATE_GIVEN.search(sentence):
         return ""
-    return asked["rate"] or asked["share"] or asked.group()
+    return asked["rate"] or asked["share"] or asked["bare"] or asked.group()
+
+
+# Classifiers that count things (`41所`, `9个`, `40场`), not measures (`600米`, `1962年`, `150人` of 员工 counting no
+# certificates).
+COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
+
+
+# A length of time asked (`无人机那个读几年`, `要花几个月`, `几年制`, `学制`), not a year (`哪几年`, `近几年`), and one given
+# (`3年`, `两个学期`, `三年制`); not a year's date (`2024年`, `二〇二四年`), whose digits come before the last two.
+_DURATION_ASKED = re.compile(
+    r"(?:读|念|学|上|修|用|花|要|需要|持续|干|做|坚持)了?(?:几|多少)个?(?:年|月|学期|周)(?![级代份])|几年制|学制"
+)
+_DURATION_GIVEN = re.compile(
+    rf"(?<![\d{CHINESE_DIGITS}〇])(?:\d{{1,2}}|[一二三四五六七八九十两半]{{1,3}})个?(?:年|月|学期|周)(?![级代份度])|年制|学制"
+)
+
+
+def duration_unheld(question: str, sentence: str) -> str:
+    """The words a question (simplified) asks a length of time by (`读几年`, `学制`) when the sentence (simplified) gives
+    none (a year's date is none: `2024年…新增…专业` says when, not how long). '' otherwise."""
+    asked = _DURATION_ASKED.search(question)
+    return asked.group() if asked is not None and not _DURATION_GIVEN.search(sentence) else ""
+
+
+# A count asked with no unit that says what it counts (`…老旧低质专业 数量`, `砍掉了多少`, `有几个`), which any number
+# answers; and whatever a sentence may count with: a figure, a numeral, a vague count (`多所`, `若干`, `一批`), a share.
+_COUNT_NOUN_ASKED = re.compile(
+    r"(?P<noun>[\u4e00-\u9fff]{0,2})\s*(?:的)?(?P<word>数量|数目|个数|总数)(?:是|有|为)?(?:多少)?[？?。！!\s]*$"
+)
+_SOME_COUNT = re.compile(
+    rf"\d|[二三四五六七八九十两百千万亿]|一[十百千万亿]|[多数几若][十百千万个所家名项批位种条类]|若干|大量|大批|众多|一[批些系]|不少|"
+    # … or a share of them, which says how many as loosely (`一半以上病人…死亡` for `有多少病人…死亡`)
+    r"半|[多少]数|全部|所有|部分|分之|%|％|"
+    # … or one of them (`每立方公尺一个原子`, `仅一个月就毕业`), which `一个` as an article says too
+    rf"一[{COUNTING}年月天日周岁元]"
+)
+
+
+def count_unsaid(question: str, sentence: str) -> str:
+    """The words a question (simplified) asks a count by with no unit of its own (`数量`, `多少`, `几个`) when the
+    sentence (simplified) gives no number of any kind, nor names the counted things one by one (`A专业、B专业`, `A、B等
+    专业`): it says what is done, not how many. '' otherwise, and when the question asks something beside its count."""
+    if _asks_beside_count(question) or _SOME_COUNT.search(_TITLE.sub("", sentence)):
+        return ""
+    noun = ""
+    by_noun = _COUNT_NOUN_ASKED.search(question)
+    if by_noun is not None:
+        noun = by_noun["noun"]
+        asked = noun + by_noun["word"]
+    else:
+        unitless = [m for m in COUNT_ASKED.finditer(question) if m.group(1) in ("", "个")]
+        if not unitless or _NO_COUNT_ASKED.search(question[: unitless[0].start()]):
+            return ""
+        at = unitless[0]
+        after = re.match(r"[\u4e00-\u9fff]{0,4}?(?=[，,。？?！!的\s]|$|有|是)", question[at.end() :])
+        noun, asked = (after.group() if after else ""), at.group()
+    if "、" in sentence and (
+        len(noun) < 2 or re.search(rf"{noun[-2:]}、|、[^，,。；;]{{1,30}}?等[^，,。；;]{{0,6}}?{noun[-2:]}", sentence)
+    ):
+        return ""
+    return asked if by_noun is not None else asked + noun
 
 
 def count_unheld(question: str, sentence: str) -> str:
@@ -359,9 +423,6 @@ def count_unheld(question: str, sentence: str) -> str:
     return ""
 
 
-# Classifiers that count things (`41所`, `9个`, `40场`), not measures (`600米`, `1962年`, `150人` of 员工 counting no
-# certificates).
-COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
 # A count with its unit: `41所`, `130多个`, and a vague one (`多所学校`, `若干家企业`), which counts as much without
 # naming any; the vague units are those that still count when a noun follows (`多部门` is no count of 部).
 _COUNT = re.compile(
@@ -809,15 +870,21 @@ def _month_moved(question: str, sentence: str) -> bool:
     )
 
 
+# A clause saying what a question asks not only of (`不光是过验收的那些`, `不只是公办的`): it asks of all of them.
+_NOT_ONLY = re.compile(r"(?:不光|不只|不仅|不单|不止|不限于)是?[^，,。？?！!；;]*")
+
+
 def count_qualified(question: str, sentence: str) -> tuple[str, str]:
     """The things a question (simplified) asks the count of (`中职学校` of `一共有多少所中职学校？`), and what the sentence
     (simplified) says of the ones it counts when the question says none of it (`通过河南省教育厅标准化建设工程验收` of
     `共有41所中职学校通过…验收`): the sentence counts some of them, not all. ('', '') when the question asks no count in a
     unit (`第几位` is a rank), its noun is not right after the sentence's number, what follows it in its clause opens
     with no verb or preposition (`3座中世纪的塔楼：凯撒塔…`, `五个赛季的小联盟生涯`), or the question shares a word with it
-    (`通过验收的有多少所`)."""
+    (`通过验收的有多少所`) outside what it asks not only of (`…，不光是过验收的那些`)."""
     if _asks_beside_count(question):
         return "", ""
+    # what the question says it asks not only of (`不光是过验收的那些`) is no qualifier of its own
+    said_of = _NOT_ONLY.sub(" ", question)
     for asked in COUNT_ASKED.finditer(question):
         unit = asked.group(1)
         noun = re.match(r"[\u4e00-\u9fff]{2,6}?(?=[，,。？?！!]|$)", question[asked.end() :])
@@ -830,6 +897,6 @@ def count_qualified(question: str, sentence: str) -> tuple[str, str]:
         rest = found.group("rest")
         said = {rest[i : i + 2] for i in range(len(rest) - 1)}
         opening = tag(rest)[0][1] if rest else ""
-        if opening.startswith(("v", "p")) and not any(bigram in question for bigram in said):
+        if opening.startswith(("v", "p")) and not any(bigram in said_of for bigram in said):
             return thing, rest
     return "", ""
