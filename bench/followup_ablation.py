@@ -50,7 +50,10 @@ owner it leaves unsaid leaning back (`目的地是哪几座城`: `followup._OWNE
 without a merged follow-up asking nothing the earlier sentence does not say taking the earlier answer's confidence
 (`都叫啥名字`: `answer._as_sure_as_earlier`). The last four are the twenty-ninth round's, found on fresh19; `subject,
 one side unread` without a comparison naming one side only leaning back for the other (`跟省级高水平那批比，哪个多？` after
-a question on the 市级 count: `followup._ONE_SIDE`), the thirtieth round's, found on fresh20.
+a question on the 市级 count: `followup._ONE_SIDE`), the thirtieth round's, found on fresh20; `subject, places and kinds
+new` counting a place or a kind of school among the new words whose all being unknown keeps a follow-up alone (`郑州明天
+天气怎么样？` after a question on 旅游职院 was merged for its held `郑州`; `技工学校那头呢？` was kept alone for the letter's
+`技工院校`: `followup._names_the_topic`), the thirty-third round's, found on fresh23 and the round before.
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -72,8 +75,8 @@ the last five, the first four of which were found on it, and `conversations_fres
 round's start) with every rule before the last, which was found on it, `conversations_fresh21` (thirtieth round,
 blind, read at the thirty-first round's start) with every rule, the swap frame `放到…身上` found on it, and
 `conversations_fresh22` (thirty-first round, blind, read at the thirty-second round's start) with every rule, the
-last row's reading found on it, and `conversations_fresh23` (thirty-second round, blind, never read: counts only) with
-every rule. `broad` is the broad
+last row's reading found on it, and `conversations_fresh23` (thirty-second round, blind, read at the thirty-third
+round's start) with every rule before the last, which was found on it. `broad` is the broad
 dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
@@ -160,6 +163,7 @@ def main() -> None:
             "subject, ownerless unread",
             "subject, one side unread",
             "subject, not as sure as earlier",
+            "subject, places and kinds new",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -200,8 +204,10 @@ def main() -> None:
             as_sure = answer._as_sure_as_earlier
             if off == "not as sure as earlier":
                 as_sure = lambda ctx, reading, scores, confidence: confidence  # noqa: E731
+            topic = followup._names_the_topic if off != "places and kinds new" else (lambda *_: True)
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
+                mock.patch.object(followup, "_names_the_topic", topic),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),
                 mock.patch.object(followup, "_said_before", said),

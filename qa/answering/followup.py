@@ -159,7 +159,16 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     new = [
         w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in ANSWER_NOUNS and w != opener
     ]
-    return bool(new) and not any(holds(w) for w in new)
+    places = {name for _, _, name, kind in asked_names(focus) if kind == "place"}
+    things = [w for w in new if _names_the_topic(w, places)]
+    return bool(things) and not any(holds(w) for w in things)
+
+
+def _names_the_topic(word: str, places: set[str]) -> bool:
+    """Whether a follow-up's new word says what it asks about: not a place, which says where (`郑州` of 郑州明天天气怎么样:
+    the weather is what it asks about), nor a kind of school, which a swap aligns with the earlier question's whatever
+    the documents call it (`技工学校` for their 技工院校) and the answer's checks hold to what they say of it."""
+    return word not in places and not school_kinds(word)
 
 
 _BARE_PART = re.compile(r"[\u4e00-\u9fff]{2,4}")
