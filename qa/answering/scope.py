@@ -393,12 +393,22 @@ _ONE_PERSON = re.compile(rf"哪一?位[\u4e00-\u9fff]{{0,4}}?(?P<role>{_ROLES})|
 _PERSON_NAME_ASKED = re.compile(rf"(?P<role>{_ROLES})的?(?:叫啥|叫什么|名字|姓名|全名|姓什么|姓啥|是谁)")
 
 
+# … or people asked to be named as a group: those honoured one by one (`来过哪些大国工匠`, `哪几位劳模`), and a role's
+# list of names (`专家名单`, `工匠…有名单吗`); not `哪些专家`, which a kind of expert may answer
+_HONOURED = r"工匠|劳模|校友|嘉宾|大师|状元"
+_SEVERAL_PEOPLE = re.compile(
+    rf"哪几位[\u4e00-\u9fff]{{0,4}}?(?P<role>{_ROLES}|{_HONOURED})|哪些[\u4e00-\u9fff]{{0,4}}?(?P<honoured>{_HONOURED})|哪几位"
+    rf"|(?P<listed>{_ROLES}|{_HONOURED})(?!会)[^，,。？?！!]{{0,8}}?名单"  # not the 委员 of 委员会
+)
+
+
 def person_asked(plain: str) -> tuple[str, str]:
-    """The words a question (simplified) asks to have a person named by (`哪位市领导`, `市领导叫啥`) and the role it
-    names (`领导`); ('', '') when it asks none."""
-    m = _ONE_PERSON.search(plain)
+    """The words a question (simplified) asks to have a person named by (`哪位市领导`, `市领导叫啥`, `哪些大国工匠`,
+    `专家名单`) and the role it names (`领导`); ('', '') when it asks none."""
+    m = _ONE_PERSON.search(plain) or _SEVERAL_PEOPLE.search(plain)
     if m is not None:
-        return m.group(), m["role"] or ""
+        found = m.groupdict()
+        return m.group(), found.get("role") or found.get("honoured") or found.get("listed") or ""
     m = _PERSON_NAME_ASKED.search(plain)
     return ("哪位" + m["role"], m["role"]) if m else ("", "")
 
