@@ -299,6 +299,11 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
             rest = re.sub(_TYPE_ALT, " ", re.sub(RELATION_WORDS, " ", SCOPE_WORDS.sub(" ", without_set_aside(content))))
             if _naming_length(rest) > GATHER_REST:
                 continue
+        # a summary of a topic the question names (`概括一下校企合作的情况`) asks for what is said of that topic, not of
+        # the whole document
+        topic = _COUNTED_WORDS.sub(" ", SCOPE_WORDS.sub(" ", content))
+        if rule.scope == "summary" and not _IN_DOCUMENT.search(plain) and _naming_length(topic) > GATHER_REST:
+            return "section"
         return rule.scope
     return "fact"
 
@@ -307,6 +312,11 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
 # prepositions, conjunctions (`通读下来，…`'s `下来`, `眼下`). Not pronouns (`此鱼` is the article's fish) or locatives
 # (`线上举办的活动` are those held online).
 _HOW_TAGS = re.compile(r"[dtupcyeo]")
+
+
+_IN_DOCUMENT = re.compile(rf"{IN_DOCUMENT}|(?:{DOCUMENT_NOUNS})")
+# how briefly it is to be said (`四个词`, `一句话`, `三点`), which names no topic
+_COUNTED_WORDS = re.compile(r"(?:用|以)?[一二三四五六七八九十两几\d]+[个句条点段]?(?:词|话|字|点|条|句)")
 
 
 def _naming_length(rest: str) -> int:
