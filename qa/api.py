@@ -465,7 +465,9 @@ class QA:
             answers = self._answer_parts(parts)
             # A part the documents do not answer keeps a refused whole refused (`经办人是谁，联系电话是多少？`):
             # answering the other part alone would pass over what was asked.
-            if not all(a.abstained for a in answers) and not (whole.abstained and any(a.abstained for a in answers)):
+            # Every part refused alone refuses an answered whole too (`老师有没有编制，工资待遇如何`): its sentence answers
+            # none of what was asked, only the words the parts share. A refused whole names all that is missing.
+            if not whole.abstained or not any(a.abstained for a in answers):
                 return combine(asked, answers)
         return whole
 

@@ -235,7 +235,11 @@ def set_aside_marks(question: str) -> tuple[str, ...]:
 
 
 # Two asks joined in one question (`谁写给谁`, `什么时候去了哪里`, `提案人是谁、答复单位是哪个`).
-_WH = re.compile(r"谁|什么|何时|哪|多少|几[个所家位年月号天条项]|多[高大长重远深宽久]|吗")
+_WH = re.compile(
+    r"谁|什么|何时|哪|多少|几[个所家位年月号天条项]|多[高大长重远深宽久]|吗|"
+    # … and asking whether or how (`有没有编制，工资待遇如何`)
+    r"有没有|是否|是不是|如何|怎么样|怎样"
+)
 # … or two questions in one message (`成立了几个？拿哪几个行业举例？`).
 _JOIN = re.compile(r"[，,、；;？?]|以及|还有|并且|和(?=[^，,、]{0,8}(?:谁|哪|什么|多少|几))")
 
