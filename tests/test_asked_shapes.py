@@ -179,6 +179,7 @@ def test_asking_whether_and_how_are_asks_of_their_own() -> None:
 
 
 def test_a_question_every_part_of_which_is_refused_alone_is_refused(bot: QA) -> None:
-    answer = bot.ask("中职老师有没有编制，工资待遇怎么样？")
+    # the whole is answered, at 0.94 under wordllama, with a sentence sharing its school words only
+    answer = bot.ask("职业学校老师有没有编制，薪资待遇怎样")
     assert answer.abstained
-    assert "编制" in answer.text
+    assert "职业学校老师" in answer.text
