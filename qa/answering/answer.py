@@ -78,6 +78,7 @@ from qa.answering.query import (
 from qa.answering.scope import (
     GATHER_TYPES,
     NAME_ENDS,
+    SCOPE_WORDS,
     named_kind_asked,
     person_asked,
     thing_name_asked,
@@ -799,6 +800,10 @@ _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]+")
 _ASKED_CLASSIFIER = re.compile(r"(?:多少|几)[所名家位座条项门批件张]")  # a wh-word and the classifier after it
 
 
+def _spaces(m: re.Match[str]) -> str:
+    return " " * len(m.group())
+
+
 def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     """Runs of the question's characters covered only by bigrams the indexed text never contains.
 
@@ -809,8 +814,9 @@ def missing_terms(question: str, lexical: LexicalIndex) -> list[str]:
     (`预算` of `预算里`) unless it is part of the word (`中专`). One word naming nothing (`随着`) is not named.
     """
     found: list[str] = []
-    # `多少所幼儿园` names `幼儿园`, not `所幼儿园`; blanked in place, so offsets stay the question's own
-    blanked = _ASKED_CLASSIFIER.sub(lambda m: " " * len(m.group()), question)
+    # `多少所幼儿园` names `幼儿园`, not `所幼儿园`, and words saying how much is asked (`概括`, `主要`) name nothing;
+    # blanked in place, so offsets stay the question's own
+    blanked = SCOPE_WORDS.sub(_spaces, _ASKED_CLASSIFIER.sub(_spaces, question))
     for match in re.finditer(
         r"[\u4e00-\u9fff]+", without_asking_words(without_filler(blanked, QUESTION_WORDS), lexical)
     ):
