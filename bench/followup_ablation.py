@@ -53,7 +53,10 @@ one side unread` without a comparison naming one side only leaning back for the 
 a question on the 市级 count: `followup._ONE_SIDE`), the thirtieth round's, found on fresh20; `subject, places and kinds
 new` counting a place or a kind of school among the new words whose all being unknown keeps a follow-up alone (`郑州明天
 天气怎么样？` after a question on 旅游职院 was merged for its held `郑州`; `技工学校那头呢？` was kept alone for the letter's
-`技工院校`: `followup._names_the_topic`), the thirty-third round's, found on fresh23 and the round before.
+`技工院校`: `followup._names_the_topic`), and `subject, what is to come unread` without a merged follow-up asking of what
+is to come (`以后打算把它们建成什么样的平台？`) moving off a repeated earlier answer to the sentence beside it that says so
+(`未来将把…打造成…多功能平台`, wherever it ranks: `answer._something_new`), the thirty-third round's, found on fresh23 and
+the round before (`subject, kept` keeps the earlier answer then too).
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -164,6 +167,7 @@ def main() -> None:
             "subject, one side unread",
             "subject, not as sure as earlier",
             "subject, places and kinds new",
+            "subject, what is to come unread",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -205,9 +209,11 @@ def main() -> None:
             if off == "not as sure as earlier":
                 as_sure = lambda ctx, reading, scores, confidence: confidence  # noqa: E731
             topic = followup._names_the_topic if off != "places and kinds new" else (lambda *_: True)
+            to_come = answer._FUTURE if off not in ("kept", "what is to come unread") else re.compile("(?!)")
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(followup, "_names_the_topic", topic),
+                mock.patch.object(answer, "_FUTURE", to_come),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),
                 mock.patch.object(followup, "_said_before", said),

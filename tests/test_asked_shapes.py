@@ -183,3 +183,10 @@ def test_a_question_every_part_of_which_is_refused_alone_is_refused(bot: QA) -> 
     answer = bot.ask("职业学校老师有没有编制，薪资待遇怎样")
     assert answer.abstained
     assert "职业学校老师" in answer.text
+
+
+def test_a_follow_up_asking_what_is_to_come_gets_the_sentence_on_it_beside_the_earlier_answer(bot: QA) -> None:
+    answer = bot.ask("将来准备把它们做成什么？", history=["哪几个市域产教联合体成了省级建设单位？"])
+    assert not answer.abstained
+    assert "多功能平台" in answer.text
+    assert "已成功入选" not in answer.text  # not the earlier answer again

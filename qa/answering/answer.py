@@ -76,6 +76,7 @@ from qa.answering.query import (
     without_filler,
 )
 from qa.answering.scope import (
+    FUTURE,
     GATHER_TYPES,
     NAME_ENDS,
     SCOPE_WORDS,
@@ -935,11 +936,19 @@ def _something_new(reading: Reading, scores: np.ndarray, ctx: AnswerContext, que
         return top
     cited = said.citation
     text = ctx.document(cited.doc_id).text
-    for i in np.argsort(-scores, kind="stable")[1:SOMETHING_NEW_AMONG]:
+    # … or, asked of what is to come (`以后打算把它们建成什么样的平台？`), the sentence beside it that says so (`未来将把…
+    # 打造成…多功能平台`), wherever it ranks: the earlier answer says what is
+    future = _FUTURE.search(ctx.focus) is not None
+    among = len(scores) if future else SOMETHING_NEW_AMONG
+    for i in np.argsort(-scores, kind="stable")[1:among]:
         other = reading.candidates[int(i)]
-        if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and any(t in other.seen for t in new):
+        says = any(t in other.seen for t in new) or (future and _FUTURE.search(other.plain) is not None)
+        if other.doc_id == cited.doc_id and _beside(other.span, cited, text) and says:
             return int(i)
     return top
+
+
+_FUTURE = re.compile(FUTURE)
 
 
 # A count asked of the words before it (`班组长有多少人？`, `技术骨干有几个？`): what it counts is those words.
