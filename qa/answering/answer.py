@@ -390,25 +390,18 @@ def _not_given(
     verb = count_verb_unsaid(own, best.plain, documents_hold(ctx.lexical)) if own else ""
     if verb:
         return _abstain(asked, question, query, ctx, confidence, unsaid=verb)
-    # A share asked (`双师型教师占多大比例`) of a sentence giving none.
-    share = rate_unheld(own or query.plain, best.plain)
-    if share:
-        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{share}”。"
-        return _refusal(asked, question, text, ctx, confidence)
-    # A length of time asked (`无人机那个读几年`, `学制`) of a sentence giving none (`2024年…新增…` says when).
-    how_long = duration_unheld(own or query.plain, best.plain)
-    if how_long:
-        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{how_long}”。"
-        return _refusal(asked, question, text, ctx, confidence)
-    # A count asked by no unit of its own (`…老旧低质专业 数量`) of a sentence giving no number at all.
-    how_many = count_unsaid(own or query.plain, best.plain)
-    if how_many:
-        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{how_many}”。"
-        return _refusal(asked, question, text, ctx, confidence)
-    # A count asked in a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
-    uncounted = count_unheld(query.plain, best.plain)
-    if uncounted:
-        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{uncounted}”。"
+    # What is asked, of a sentence giving none of it: a share (`双师型教师占多大比例`), a length of time (`无人机那个读几年`,
+    # `学制`: `2024年…新增…` says when), a count by no unit of its own (`…老旧低质专业 数量`: no number at all), a count in
+    # a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
+    words = own or query.plain
+    ungiven = (
+        rate_unheld(words, best.plain)
+        or duration_unheld(words, best.plain)
+        or count_unsaid(words, best.plain)
+        or count_unheld(query.plain, best.plain)
+    )
+    if ungiven:
+        text = f"{ctx.where}没有找到答案：最接近的句子没有给出“{ungiven}”。"
         return _refusal(asked, question, text, ctx, confidence)
     return None
 
