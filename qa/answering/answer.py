@@ -266,8 +266,8 @@ def _not_given(
     another of its kind; an attribute asked that no document holds and it says nothing like; several things asked of
     one it only lists among others; a company or school asked to be named, of which it names none; a year no document
     holds; a count the question names that it gives as another; a title, or a school by its field (`经贸职院`), no
-    document holds, which no sentence is about; and a thing such documents name, asked by its name (`栏目名称`), that
-    the sentence names none of."""
+    document holds, which no sentence is about; a thing such documents name, asked by its name (`栏目名称`), that
+    the sentence names none of; and a share, a length of time or a count asked of a sentence giving none."""
     # A title or a school by its field (`经贸职院`) no document holds: the sentence speaks of another.
     if query.names_unheld:
         return _abstain(asked, question, query, ctx, confidence)

@@ -7,8 +7,9 @@ answer on its own.
 The checks after the rows read closed classes and counts, where a sentence naming others is certain not to answer:
 things only counted where they are asked to be named (`counted_only`), a level (`level_unheld`), a kind of school
 (`school_kind_unheld`), a count in a unit the sentence gives no number of (`count_unheld`), a count of all things of a
-kind given by one of some (`count_qualified`). The answerer refuses on them after the models have chosen a sentence
-(`qa.answering.answer`).
+kind given by one of some (`count_qualified`), a share, a length of time or a count by no unit of a sentence giving
+none (`rate_unheld`, `duration_unheld`, `count_unsaid`). The answerer refuses on them after the models have chosen a
+sentence (`qa.answering.answer`), and reads values a question offers as a choice (`choices`) as its guesses.
 """
 
 from __future__ import annotations
