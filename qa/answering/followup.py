@@ -147,7 +147,8 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     # names the scope (`方面` of 除了酒店方面的，还有别的订单班吗, `情况`): it says how much is asked, not about what; nor
     # one saying what kind of answer is asked (`全称` of 这几所学校的全称是什么, `原因`: `attributes.ANSWER_NOUNS`), which a
     # sentence answers without the noun.
-    words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in asked_names(focus))]
+    names = asked_names(focus)
+    words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in names)]
     # A bare part swapped in (`那开封呢`) is what is asked about, whatever jieba tags the one word it is (`开封` v); not
     # a place in a list (`第二条`), a pronoun or a locative.
     bare = tag(without_filler(focus).strip())
@@ -159,7 +160,7 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     new = [
         w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in ANSWER_NOUNS and w != opener
     ]
-    places = {name for _, _, name, kind in asked_names(focus) if kind == "place"}
+    places = {name for _, _, name, kind in names if kind == "place"}
     things = [w for w in new if _names_the_topic(w, places)]
     return bool(things) and not any(holds(w) for w in things)
 
