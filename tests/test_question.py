@@ -261,7 +261,9 @@ def test_a_refusal_names_words_not_pieces_of_them_nor_words_naming_nothing() -> 
     corpus = LexicalIndex(["中等职业学校标准化达标工程。", "专业结构调整,人才培养针对性不断提高。"])
     named = missing_terms("中专搞标准化达标工程是为了什么？", corpus)
     assert "中专" in named and "专搞" not in named, "中 is part of 中专, not a locative; 搞 is a verb at the end"
-    assert missing_terms("随着专业结构调整，人才培养在哪两方面不断提高？", corpus) == ["方面"], "随着 names nothing"
+    assert missing_terms("随着专业结构调整，人才培养在哪两类岗位上不断提高？", corpus) == ["岗位"], "随着 names nothing"
+    # … nor `方面`, which says how much is asked (`scope.SCOPE_WORDS`), not about what
+    assert missing_terms("随着专业结构调整，人才培养在哪两方面不断提高？", corpus) == []
     # `这次` is a demonstrative: the run of unknown bigrams `这次回应` named `次回应`
     letter = LexicalIndex(["市教育局答复委员的提案。"])
     assert missing_terms("教育局这次回应的是哪位委员？", letter) == ["回应"]
