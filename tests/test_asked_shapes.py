@@ -1,7 +1,8 @@
 """What a question asks, read from how it is put (the thirty-third round's fixes, found reading fresh23): values offered
 to choose between; a five-year plan's period; a share, a length of time or a count asked by its noun alone; a count
 asked of all things `不光是` the ones a sentence counts; people asked to be named as a group; a follow-up whose new words
-are a place or a kind of school; the letter's writer said as `回函单位`, its thanks asked for; and a topic summarised."""
+are a place or a kind of school, and one asking of what is to come; the letter's writer said as `回函单位`, its thanks
+asked for; a topic summarised; and two asks in one, each refused alone."""
 
 from __future__ import annotations
 
