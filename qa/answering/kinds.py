@@ -731,10 +731,21 @@ def choice_given(question: str, sentence: str) -> str:
         asked = NUMBER_NAMED.fullmatch(value)
         if asked is None:
             continue
-        said = {chinese_number(m["value"]) for m in NUMBER_NAMED.finditer(sentence) if m["unit"] == asked["unit"]}
-        if chinese_number(asked["value"]) in said or (asked["unit"] == "年" and value in sentence):
+        if chinese_number(asked["value"]) in figures_in(sentence, asked["unit"]) or (
+            asked["unit"] == "年" and value in sentence
+        ):
             return value
     return ""
+
+
+def figures_in(sentence: str, unit: str) -> set[int]:
+    """The numbers a sentence (simplified) gives in `unit` (`163` of `…共开设163个专业` in 个)."""
+    return {chinese_number(m["value"]) for m in NUMBER_NAMED.finditer(sentence) if m["unit"] == unit}
+
+
+def within(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether `span` lies inside one of `spans`."""
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
 _NAMED_COUNT = re.compile(
@@ -759,7 +770,7 @@ def count_contradicted(question: str, sentence: str) -> tuple[str, str]:
         value = chinese_number(asked["value"])
         if value <= 1 or answer_size(question, asked.start(), asked.end()) or bound_named(question, *asked.span()):
             continue
-        if any(start <= asked.start() and asked.end() <= end for start, end in offered):
+        if within(asked.span(), offered):
             continue
         said = [m for m in _NAMED_COUNT.finditer(sentence) if m["unit"] == asked["unit"]]
         values = {chinese_number(m["value"]) for m in said} - {0, 1}
@@ -852,7 +863,7 @@ def value_contradicted(values: Sequence[str], sentence: str) -> str:
         asked = NUMBER_NAMED.fullmatch(value)
         if asked is None:
             continue
-        said = {chinese_number(m["value"]) for m in NUMBER_NAMED.finditer(sentence) if m["unit"] == asked["unit"]}
+        said = figures_in(sentence, asked["unit"])
         if said and chinese_number(asked["value"]) not in said:
             return value
     return ""

@@ -4,7 +4,7 @@ and questions about the letter itself."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from qa.answering.attributes import ANSWER_NOUNS, Whether, first_attribute, whether_asked
@@ -23,6 +23,7 @@ from qa.answering.kinds import (
     chinese_number,
     choices,
     school_kind_nouns,
+    within,
 )
 from qa.answering.names import (
     SAID_BODY_ENDS,
@@ -311,11 +312,10 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     detail_text, detail_plain = (focus, plain_focus) if focus else (question, plain)
     # a value offered as a choice (`是2022年还是2023年`) is the asker's guess, not a detail a document must say
     offered = [span for _, span in choices(detail_plain)]
-    own_years = tuple(
-        dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain) if not _within(m.span(1), offered))
-    )
+    own_years = tuple(dict.fromkeys(m.group(1) for m in _YEAR.finditer(detail_plain) if not within(m.span(1), offered)))
     periods = tuple(dict.fromkeys((m.group(),) for m in PLAN_PERIOD.finditer(detail_plain)))
-    details = tuple((year,) for year in own_years) + periods + _numbers_named(detail_text, detail_plain, own_years)
+    numbers = _numbers_named(detail_text, detail_plain, own_years, offered)
+    details = tuple((year,) for year in own_years) + periods + numbers
     asked = first_attribute(aligned_simplified(question))
     attribute = question[asked.start : asked.end] if asked else ""
     listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(without_set_aside(plain_focus or plain))
@@ -468,12 +468,15 @@ def _as_said(form: str, question: str) -> str:
     return form + "年" if form.isdigit() and form + "年" in question else form
 
 
-def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+def _numbers_named(
+    question: str, plain: str, years: tuple[str, ...], offered: Sequence[tuple[int, int]]
+) -> tuple[tuple[str, ...], ...]:
     """The numbers with a unit `question` names (`94米`, `第10届`'s `10届`), each with the forms a text may write it
     in: as asked, in digits and in Chinese numerals (`十二个`, `12个`). Not a lone `一` (`一个城市` counts nothing),
     nor a year, which `years` holds; nor a lone 1, which is how `rewrite` may write that `一` (`哪1个`); nor the size
     of the answer asked for (`哪三所`, `举两个例子`, `三所…分别叫什么`: `kinds.answer_size`), nor a bound a
-    question asking whether guesses (`是不是五十个以上`: `kinds.bound_named`)."""
+    question asking whether guesses (`是不是五十个以上`: `kinds.bound_named`), nor a value `offered` as a choice
+    (`20个还是24个`: `kinds.choices`)."""
     found: dict[tuple[str, ...], None] = {}
     for m in NUMBER_NAMED.finditer(plain):
         value = m["value"]
@@ -482,7 +485,7 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
             continue
         if bound_named(plain, m.start(), m.end()):  # `是不是五十个以上`: the asker's guess, which the figure answers
             continue
-        if _within(m.span(), [span for _, span in choices(plain)]):  # `20个还是24个`: guesses, one of which it may be
+        if within(m.span(), offered):  # `20个还是24个`: guesses, one of which it may be
             continue
         unit = question[m.start("unit") : m.end("unit")]
         about = m["about"] or ""  # `200多个` is written `二百多个` too, not `200个`
@@ -497,11 +500,6 @@ def _numbers_named(question: str, plain: str, years: tuple[str, ...]) -> tuple[t
 
 
 _YEAR = re.compile(r"(?<!\d)((?:1[5-9]|20)\d{2})(?:年|$|(?!\d))")
-
-
-def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    """Whether `span` lies inside one of `spans`."""
-    return any(start <= span[0] and span[1] <= end for start, end in spans)
 
 
 # `什么是棱柱？`, `“乡里制”是什么？`, `MIT OpenCourseWare指什么？`; not `乡里制的特点是什么` (a property, not a definition)

@@ -305,9 +305,10 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
                 continue
         # a summary of a topic the question names (`概括一下校企合作的情况`) asks for what is said of that topic, not of
         # the whole document
-        topic = _COUNTED_WORDS.sub(" ", SCOPE_WORDS.sub(" ", content))
-        if rule.scope == "summary" and not _IN_DOCUMENT.search(plain) and _naming_length(topic) > GATHER_REST:
-            return "section"
+        if rule.scope == "summary" and not _IN_DOCUMENT.search(plain):
+            topic = _COUNTED_WORDS.sub(" ", SCOPE_WORDS.sub(" ", content))
+            if _naming_length(topic) > GATHER_REST:
+                return "section"
         return rule.scope
     return "fact"
 
