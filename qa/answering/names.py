@@ -54,6 +54,7 @@ SCHOOL_TYPES = frozenset(_words("中职 中等职业 中等 高职 技工 普通
 _NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
 _NOUNS = ("n", "vn", "nz", "j", "eng", "b")  # tags that may sit inside a merged name (`客车`, `汽车`, `高等`)
 _MERGE_WORDS = 4  # words joined before a suffix at most
+_PARTICLES = ("的", "了", "着", "过", "地", "得")
 
 
 def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
@@ -70,6 +71,9 @@ def tagged_entities(text: str) -> Iterator[tuple[int, int, str, EntityType]]:
                 skip_until = starts[i + 1]
             continue
         tagged = TAGS.get(flag)
+        # jieba tags a verb's end with its particle as a person now and then (`谢的` of 谢的是什么): no name ends so
+        if tagged == "person" and word.endswith(_PARTICLES):
+            continue
         if tagged is not None and len(word) >= 2 and starts[i] >= skip_until and not _is_numeric(word):
             # A name followed by its suffix is yielded whole at the suffix (`宇通` waits for `宇通客车公司`).
             merged = _merged_kind(words, _suffix_end(words, i))
