@@ -837,11 +837,12 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
     is of its year, and the sentence gives another year's. Returned as the asked year and the sentence's; ('', '')
     when the sentence names the year or none, counts from another one (`次年`, `三年后`, `2020至2023年`), when the
     question asks for a year or names one as a bound (`2019年以来`), and when it asks for no count: an event's year
-    is often context (`1744年…再次入侵奥地利，在哪个国家介入下…` of a sentence on the 1748 peace), unless the question dates
-    it to a month the sentence gives in another year (`_month_moved`)."""
+    is often context (`1744年…再次入侵奥地利，在哪个国家介入下…` of a sentence on the 1748 peace), unless the sentence
+    dates what it tells to a month (`2024年8月…赴南京、武汉、广州…考察` for `2023年…考察组去过哪些城市`, `2023年8月…`): that
+    is when it happened, not context."""
     if not years or _YEAR_ASKED.search(question) or _YEAR_BOUND.search(question):
         return "", ""
-    if not COUNT_ASKED.search(question) and not _month_moved(question, sentence):
+    if not COUNT_ASKED.search(question) and _YEAR_MONTH.search(sentence) is None:
         return "", ""
     said = _DATED.findall(sentence)
     if not said or any(year in sentence for year in years) or _YEAR_RELATIVE.search(sentence):
@@ -870,16 +871,6 @@ def value_contradicted(values: Sequence[str], sentence: str) -> str:
 
 
 _YEAR_MONTH = re.compile(rf"(?<!\d)({YEAR})年的?(\d{{1,2}})月")  # `2023年8月`, `2023年的8月`
-
-
-def _month_moved(question: str, sentence: str) -> bool:
-    """Whether the question dates what it asks about to a year and month (`2023年8月…考察…`) of which the sentence gives
-    the month in another year only (`2024年8月…考察组…`): that is the time of what it asks about, not context."""
-    asked = _YEAR_MONTH.findall(question)
-    said = _YEAR_MONTH.findall(sentence)
-    return any(
-        any(month == m and year != y for y, m in said) and not any(year == y for y, _ in said) for year, month in asked
-    )
 
 
 # A clause saying what a question asks not only of (`不光是过验收的那些`, `不只是公办的`): it asks of all of them.
