@@ -154,7 +154,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"哪些(?:已经|已)(?:做|开展|完成|取得)(?:了|过)?的(?:工作|举措|措施|成效|成绩|成果)|"
             r"(?:什么|啥)(?:打算|计划|安排|举措|措施)|(?:打算|计划|安排)(?:是什么|有哪些|如何)|"
             r"(?:是)?(?:怎么|怎样|如何)(?:安排|组织|部署|实施|保障)的?[？?]?$|"
-            r"下一步|今后|"
+            r"下一步|下一?阶段|今后|"
             rf"(?:{FUTURE})(?:将|要|会|还)?(?:怎么|如何|做什么|有什么)|"
             rf"(?:{FUTURE})[^，,。？?]{{0,12}}(?:准备|打算|计划)[^，,。？?]{{0,8}}(?:哪|什么|如何|怎么)|"
             r"在[^，,。？?]{2,12}方面[^，,。？?]{0,8}(?:什么|哪些|如何|怎样|怎么)|(?:做了|采取了|开展了)(?:什么|哪些)[？?]?$|"
@@ -305,7 +305,14 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
                 continue
         # a summary of a topic the question names (`概括一下校企合作的情况`) asks for what is said of that topic, not of
         # the whole document
-        if rule.scope == "summary" and not _IN_DOCUMENT.search(plain):
+        # … and so do the aspects of a topic it names (`请记者进学校采访报道，聚焦的是职教的哪几方面`), not the parts of a
+        # paper (`讲政策支持的那一部分下面分了哪几个小标题`)
+        of_paper = rule.scope == "outline" and _PARTS_OF_A_PAPER.search(plain) is not None
+        if rule.scope in ("summary", "outline") and not of_paper and not _IN_DOCUMENT.search(plain):
+            # what the rule read as asking (`分为哪几个部分`) is no topic either; `content` keeps `plain`'s offsets
+            asking = rule.asks.search(plain)
+            if asking is not None and len(content) == len(plain):
+                content = content[: asking.start()] + " " * (asking.end() - asking.start()) + content[asking.end() :]
             topic = _COUNTED_WORDS.sub(" ", SCOPE_WORDS.sub(" ", content))
             if _naming_length(topic) > GATHER_REST:
                 return "section"
@@ -319,7 +326,9 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
 _HOW_TAGS = re.compile(r"[dtupcyeo]")
 
 
-_IN_DOCUMENT = re.compile(rf"{IN_DOCUMENT}|(?:{DOCUMENT_NOUNS})")
+# … or a paper said as one, whatever it is called (`这份东西`), or its body (`正文`)
+_IN_DOCUMENT = re.compile(rf"{IN_DOCUMENT}|(?:{DOCUMENT_NOUNS})|这份|这篇|这封|整份|整篇|整封|正文")
+_PARTS_OF_A_PAPER = re.compile(r"部分|板块|标题|章|节|编号|结构|提纲|目录|大纲|骨架|框架|脉络")
 # how briefly it is to be said (`四个词`, `一句话`, `三点`), which names no topic
 _COUNTED_WORDS = re.compile(r"(?:用|以)?[一二三四五六七八九十两几\d]+[个句条点段]?(?:词|话|字|点|条|句)")
 
