@@ -101,10 +101,11 @@ NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"
 # and how far it has got (`升本的进展`). Not the count nouns: `招生规模有多大` asks a size no sentence may give.
 # … and the shape asked for: a heading (`每条的标题是啥`), an example (`还举了哪个方向的例子`), a list of names
 # (`省级建设单位名单里有哪些`): the sentence gives the heading, the example, the names; and the kinds asked for (`哪些类型的
-# 实训基地`), which it names.
+# 实训基地`), which it names; and a place asked (`去了哪些地方`), which it names (`南京`).
 ANSWER_NOUNS = NAME_NOUNS | frozenset(
     _listed_words(
-        "原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度 标题 题目 例子 实例 名单 清单 名录 月份 年份 日期 时间 类型 种类 类别"
+        "原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度 标题 题目 例子 实例 名单 清单 名录 月份 年份 日期 时间 类型 种类 类别 "
+        "地方 地点"
     )
 )
 

@@ -148,7 +148,9 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     # one saying what kind of answer is asked (`全称` of 这几所学校的全称是什么, `原因`: `attributes.ANSWER_NOUNS`), which a
     # sentence answers without the noun.
     names = asked_names(focus)
-    words = [*checked_nouns(focus), *_verbal_nouns(focus), *(name for _, _, name, _ in names)]
+    # a wh-word jieba cuts with the noun after it (`哪些地方`) asks for that noun (`地方`)
+    words = [_WH_OPENING.sub("", w) for w in (*checked_nouns(focus), *_verbal_nouns(focus))]
+    words += [name for _, _, name, _ in names]
     # A bare part swapped in (`那开封呢`) is what is asked about, whatever jieba tags the one word it is (`开封` v); not
     # a place in a list (`第二条`), a pronoun or a locative.
     bare = tag(without_filler(focus).strip())
@@ -163,6 +165,9 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     places = {name for _, _, name, kind in names if kind == "place"}
     things = [w for w in new if _names_the_topic(w, places)]
     return bool(things) and not any(holds(w) for w in things)
+
+
+_WH_OPENING = re.compile(r"^(?:哪些|哪几|哪个|哪|什么|啥)")
 
 
 def _names_the_topic(word: str, places: set[str]) -> bool:
