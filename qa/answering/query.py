@@ -93,7 +93,10 @@ _LISTED = re.compile(
 # What points at a counted thing before its noun (`这两个` of 这两个系列活动)
 _POINTING_COUNT = re.compile(r"^(?:这|那|上述)?(?:[两二三四五六七八九十几\d]+[个所家项条种类位])?")
 # The names of several things asked one by one (`五个产业学院，名字各是什么`, `它们分别叫什么`).
-_NAMES_EACH = re.compile(r"的?(?:名字|名称|全称)?(?:各|分别|都|各自)(?:叫什么|是什么|叫啥|是啥)")
+# … or said as each one's name before the ask (`各自的名称信里有写吗`)
+_NAMES_EACH = re.compile(
+    r"的?(?:名字|名称|全称)?(?:各|分别|都|各自)(?:叫什么|是什么|叫啥|是啥)|(?:各自|分别)的?(?:名字|名称|全称)"
+)
 _LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
