@@ -7,7 +7,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -474,9 +474,14 @@ class QA:
     def _answer_parts(self, parts: Sequence[str]) -> list[Answer]:
         """Several asks in one question, each answered on its own; a later part without a subject of its own
         (`去了哪些地方`) is resolved against the first, as a follow-up would be."""
-        answers = []
+        answers: list[Answer] = []
         for i, part in enumerate(parts):
             sub = resolve(part, parts[:1]) if i else resolve(part)
+            if sub.previous and answers[0].abstained:
+                # It asks of what the first part asks about (`哪一所` after `有学校开过洲际酒店集团的订单班吗`), which the
+                # documents do not answer: neither do they this, whatever sentence the merged words find.
+                answers.append(replace(answers[0], question=part))
+                continue
             text, focus = (rewrite(t, self.lexical) for t in (sub.text, sub.focus))
             answers.append(self._answer(text, focus, part))
         return answers

@@ -678,7 +678,8 @@ def _earlier_sentences(ctx: AnswerContext, query: Query, doc: Document) -> list[
 
 def combine(asked: str, parts: Sequence[Answer]) -> Answer:
     """Several asks answered one by one (`活动什么时候开始，联系人是谁？`), in the order asked, each with its own
-    citations; a span cited twice keeps its first number. All refused: the first refusal stands for them."""
+    citations; a span cited twice keeps its first number, and an answer the same as an earlier one is said once. All
+    refused: the first refusal stands for them."""
     answered = [a for a in parts if not a.abstained]
     if not answered:
         return replace(parts[0], question=asked)
@@ -691,7 +692,9 @@ def combine(asked: str, parts: Sequence[Answer]) -> Answer:
         for c in part.citations:
             if c not in citations:
                 citations.append(c)
-        lines.append(_renumbered(part, citations))
+        line = _renumbered(part, citations)
+        if line not in lines:  # two asks one sentence answers (`有没有…订单班，哪一所`) get it once
+            lines.append(line)
     confidences = [a.confidence for a in answered if a.confidence is not None]
     return Answer(
         asked,
