@@ -187,7 +187,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     threshold = models.threshold_for(reading.query.chunks) if ctx.threshold is None else ctx.threshold
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
-    top = _counted_beside(reading, scores, _something_new(reading, scores, ctx, question))
+    top = _to_come_beside(
+        reading, scores, _counted_beside(reading, scores, _something_new(reading, scores, ctx, question))
+    )
     best = reading.candidates[_named_beside(reading, scores, _quoted_beside(reading, scores, top), ctx)]
     doc = ctx.document(best.doc_id)
     # A heading is never an answer by itself: `如何加强专业建设` is asked of the section under it.
@@ -968,6 +970,25 @@ def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     forms = "|".join(re.escape(form) for form in dict.fromkeys((noun, noun.replace("的", ""))))
     beside = re.compile(rf"(?:{forms})(?:有|为|达|共|约)?{NUMERAL}")
     return _saying(reading, scores, top, COUNTED_AMONG, lambda cand: beside.search(cand.plain) is not None)
+
+
+TO_COME_AMONG = 3  # the best-ranked candidates a question on what is to come may move the answer among
+_PLANS = re.compile(rf"{FUTURE}|打算|展望")  # what a part on what is to come is headed
+
+
+def _to_come_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
+    """`top`, unless the question asks of what is to come (`以后产教融合要多部门协同，具体点了哪些部门`) and `top` is
+    not on it while another of the `TO_COME_AMONG` best is, in a part on the plans (`七、下一步工作打算`) or saying so
+    itself: what was done answers what is to be done only with the same words."""
+    if _FUTURE.search(reading.query.own or reading.query.plain) is None:
+        return top
+    return _saying(
+        reading,
+        scores,
+        top,
+        TO_COME_AMONG,
+        lambda cand: _PLANS.search(cand.section or "") is not None or _FUTURE.search(cand.plain) is not None,
+    )
 
 
 # A short quoted word in a question (`两个“周”`, `“双高”`): the asker's own mark of what the answer must say.
