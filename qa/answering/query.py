@@ -541,7 +541,10 @@ _INTENT_WORDS = ("准备", "打算", "计划", "想要")
 _COMPARING_WORDS = ("更多", "更少", "更高", "更低", "更大", "更小")
 # … and how the asker says the documents name things (`举到的例子`, `点到名的企业`) or how many (`列了一长串数字`), and that
 # all of them are wanted (`全部说一下`, `统统列出来`: `scope.ALL_WORDS`).
-_MENTION_WORDS = ("举到", "举出", "举了", "点到名", "点了名", "点到", "谈到", "谈及")
+_MENTION_WORDS = ("举到", "举出", "举了", "举例", "例举", "点到名", "点了名", "点到", "谈到", "谈及")
+# … and how the asker says the documents say it (`在回复里坦白…`, `所谓双元育人`): the sentence says the thing, not that
+# it admits it or that it is so called.
+_SAYING_WORDS = ("坦白", "坦言", "承认", "所谓")
 _VAGUE_COUNTS = ("一长串", "一大串", "一连串", "一大堆", "一大批", "好几", "好些")
 _ASKING_WORD = re.compile(
     "|".join(
@@ -553,6 +556,7 @@ _ASKING_WORD = re.compile(
                 *REQUEST_WORDS,
                 *_COMPARING_WORDS,
                 *_MENTION_WORDS,
+                *_SAYING_WORDS,
                 *_VAGUE_COUNTS,
                 *ALL_WORDS,
             ),
