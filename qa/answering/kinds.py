@@ -147,8 +147,21 @@ _MONEY_KIND = KIND_BY_NAME["money"]
 
 
 def asked_kinds(question: str) -> frozenset[str]:
-    """The kinds of answer a question (in simplified characters) asks for."""
-    return frozenset(kind.name for kind in KINDS if kind.asks.search(question))
+    """The kinds of answer a question (in simplified characters) asks for. `谁` asked of an organisation
+    (`技工院校合作的大企业，信中举例提到了谁`, `…学院，学校一方是谁`), with no person's role said, asks for no person."""
+    kinds = {kind.name for kind in KINDS if kind.asks.search(question)}
+    if "person" in kinds and _ORGANISATION_ASKED.search(question) and not _PERSON_ASKED.search(question):
+        kinds.discard("person")
+    return frozenset(kinds)
+
+
+# What `谁` may stand for: a kind of organisation (`企业`, `学校一方`) …
+_ORGANISATION_ASKED = re.compile(r"企业|公司|单位|部门|机构|学校|院校|高校|大学|学院|集团|机关|政府|一方|哪方|双方")
+# … or a person, by the role or the name asked (`带队领导是哪位`, `副组长由谁担任`, `请回学校的校友都有谁`)
+_PERSON_ASKED = re.compile(
+    r"哪一?位|哪几位|名字|姓名|领导|负责人|局长|市长|主任|校长|院长|书记|组长|委员|专家|联系人|工匠|校友|学生|老师|教师|"
+    r"人员|员工|作者|创始人|人物|先生|女士|同志|主席|总统|经理|董事长|队长|代表|选手|演员|歌手|作家|画家|导演"
+)
 
 
 # A title or a quoted name (`《…2035年远景目标方案》`, `“河南省2035年高等学校设置规划方案”`) names a thing: a year or a
