@@ -473,7 +473,8 @@ class QA:
 
     def _answer_parts(self, parts: Sequence[str]) -> list[Answer]:
         """Several asks in one question, each answered on its own; a later part without a subject of its own
-        (`去了哪些地方`) is resolved against the first, as a follow-up would be."""
+        (`去了哪些地方`) is resolved against the first, as a follow-up would be, and refused with it when the documents do
+        not answer the first."""
         answers: list[Answer] = []
         for i, part in enumerate(parts):
             sub = resolve(part, parts[:1]) if i else resolve(part)
