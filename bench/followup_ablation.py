@@ -56,7 +56,9 @@ new` counting a place or a kind of school among the new words whose all being un
 `技工院校`: `followup._names_the_topic`), and `subject, what is to come unread` without a merged follow-up asking of what
 is to come (`以后打算把它们建成什么样的平台？`) moving off a repeated earlier answer to the sentence beside it that says so
 (`未来将把…打造成…多功能平台`, wherever it ranks: `answer._something_new`), the thirty-third round's, found on fresh23 and
-the round before (`subject, kept` keeps the earlier answer then too).
+the round before (`subject, kept` keeps the earlier answer then too); `subject, wh-word nouns whole` reading a wh-word
+jieba cuts with its noun (`哪些地方` of `都跑了哪些地方呀？`) as a new word, so a follow-up asking only it was kept alone
+(`followup._WH_OPENING`), the thirty-fourth round's, found on fresh24.
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -79,8 +81,9 @@ round's start) with every rule before the last, which was found on it, `conversa
 blind, read at the thirty-first round's start) with every rule, the swap frame `放到…身上` found on it, and
 `conversations_fresh22` (thirty-first round, blind, read at the thirty-second round's start) with every rule, the
 last row's reading found on it, and `conversations_fresh23` (thirty-second round, blind, read at the thirty-third
-round's start) with every rule before the last, which was found on it. `broad` is the broad
-dev set, asked after its three questions before.
+round's start) with every rule before the last two, the next to last found on it, and `conversations_fresh24`
+(thirty-third round, blind, read at the thirty-fourth round's start) with every rule before the last, which was found
+on it. `broad` is the broad dev set, asked after its three questions before.
 
     python bench/followup_ablation.py
 """
@@ -127,6 +130,7 @@ SETS = (
     "conversations_fresh21",
     "conversations_fresh22",
     "conversations_fresh23",
+    "conversations_fresh24",
 )
 
 
@@ -168,6 +172,7 @@ def main() -> None:
             "subject, not as sure as earlier",
             "subject, places and kinds new",
             "subject, what is to come unread",
+            "subject, wh-word nouns whole",
         )
         for rule in rules:
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
@@ -209,10 +214,12 @@ def main() -> None:
             if off == "not as sure as earlier":
                 as_sure = lambda ctx, reading, scores, confidence: confidence  # noqa: E731
             topic = followup._names_the_topic if off != "places and kinds new" else (lambda *_: True)
+            wh_opening = followup._WH_OPENING if off != "wh-word nouns whole" else never
             to_come = answer._FUTURE if off not in ("kept", "what is to come unread") else re.compile("(?!)")
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(followup, "_names_the_topic", topic),
+                mock.patch.object(followup, "_WH_OPENING", wh_opening),
                 mock.patch.object(answer, "_FUTURE", to_come),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),
