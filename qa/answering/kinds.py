@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.names import dictionary_frequency, offsets, tag
-from qa.answering.scope import asking_clause, without_set_aside
+from qa.answering.scope import PERSON_ROLES, asking_clause, without_set_aside
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 UNITS = "个所家项名人次条座批拨轮趟类种位届年月天亿万元"
@@ -159,7 +159,7 @@ def asked_kinds(question: str) -> frozenset[str]:
 _ORGANISATION_ASKED = re.compile(r"企业|公司|单位|部门|机构|学校|院校|高校|大学|学院|集团|机关|政府|一方|哪方|双方")
 # … or a person, by the role or the name asked (`带队领导是哪位`, `副组长由谁担任`, `请回学校的校友都有谁`)
 _PERSON_ASKED = re.compile(
-    r"哪一?位|哪几位|名字|姓名|领导|负责人|局长|市长|主任|校长|院长|书记|组长|委员|专家|联系人|工匠|校友|学生|老师|教师|"
+    rf"哪一?位|哪几位|名字|姓名|{PERSON_ROLES}|组长|联系人|工匠|校友|学生|教师|"
     r"人员|员工|作者|创始人|人物|先生|女士|同志|主席|总统|经理|董事长|队长|代表|选手|演员|歌手|作家|画家|导演"
 )
 

@@ -294,7 +294,8 @@ _REQUEST_TAIL = re.compile(
 
 def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
     for rule in SCOPE_RULES:
-        if not rule.asks.search(plain):
+        asking = rule.asks.search(plain)
+        if asking is None:
             continue
         if rule.scope == "gather":
             if "count" in fact_kinds and re.search(r"多少|几", plain):
@@ -310,8 +311,7 @@ def _scope_of(plain: str, fact_kinds: frozenset[str], content: str) -> Scope:
         of_paper = rule.scope == "outline" and _PARTS_OF_A_PAPER.search(plain) is not None
         if rule.scope in ("summary", "outline") and not of_paper and not _IN_DOCUMENT.search(plain):
             # what the rule read as asking (`分为哪几个部分`) is no topic either; `content` keeps `plain`'s offsets
-            asking = rule.asks.search(plain)
-            if asking is not None and len(content) == len(plain):
+            if len(content) == len(plain):
                 content = content[: asking.start()] + " " * (asking.end() - asking.start()) + content[asking.end() :]
             topic = _COUNTED_WORDS.sub(" ", SCOPE_WORDS.sub(" ", content))
             if _naming_length(topic) > GATHER_REST:
@@ -409,20 +409,21 @@ def named_kind_asked(plain: str) -> tuple[str, str]:
 
 
 # `哪位市领导带的队`, `一把手是哪位`: a person asked to be named, not a role (`谁带的队` is answered by `市政府领导`).
-_ROLES = r"领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长"
-_ONE_PERSON = re.compile(rf"哪一?位[\u4e00-\u9fff]{{0,4}}?(?P<role>{_ROLES})|哪一?位")
+# The roles a person is asked by (`哪位市领导`, `校长的名字`); `kinds.asked_kinds` reads them too.
+PERSON_ROLES = r"领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长"
+_ONE_PERSON = re.compile(rf"哪一?位[\u4e00-\u9fff]{{0,4}}?(?P<role>{PERSON_ROLES})|哪一?位")
 
 
 # … or a role asked by its holder's name (`带队的市领导叫啥`, `校长的名字是什么`, `负责人姓什么`)
-_PERSON_NAME_ASKED = re.compile(rf"(?P<role>{_ROLES})的?(?:叫啥|叫什么|名字|姓名|全名|姓什么|姓啥|是谁)")
+_PERSON_NAME_ASKED = re.compile(rf"(?P<role>{PERSON_ROLES})的?(?:叫啥|叫什么|名字|姓名|全名|姓什么|姓啥|是谁)")
 
 
 # … or people asked to be named as a group: those honoured one by one (`来过哪些大国工匠`, `哪几位劳模`), and a role's
 # list of names (`专家名单`, `工匠…有名单吗`); not `哪些专家`, which a kind of expert may answer
 _HONOURED = r"工匠|劳模|校友|嘉宾|大师|状元"
 _SEVERAL_PEOPLE = re.compile(
-    rf"哪几位[\u4e00-\u9fff]{{0,4}}?(?P<role>{_ROLES}|{_HONOURED})|哪些[\u4e00-\u9fff]{{0,4}}?(?P<honoured>{_HONOURED})|哪几位"
-    rf"|(?P<listed>{_ROLES}|{_HONOURED})(?!会)[^，,。？?！!]{{0,8}}?名单"  # not the 委员 of 委员会
+    rf"哪几位[\u4e00-\u9fff]{{0,4}}?(?P<role>{PERSON_ROLES}|{_HONOURED})|哪些[\u4e00-\u9fff]{{0,4}}?(?P<honoured>{_HONOURED})|哪几位"
+    rf"|(?P<listed>{PERSON_ROLES}|{_HONOURED})(?!会)[^，,。？?！!]{{0,8}}?名单"  # not the 委员 of 委员会
 )
 
 
