@@ -18,6 +18,9 @@ WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole docum
 
 _LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
+# A lead asking the earlier question again of what follows (`同样的数字，技工院校是多少？`, `一样的问题，高职呢？`): the rest
+# is the fragment, and it leans back however long.
+_SAME_LEAD = re.compile(r"^(?:那么?|还是)?[，,]?(?:同样|一样|相同)的?[\u4e00-\u9fff]{0,4}[，,]")
 # A question opening by swapping a part in (`换作技工院校，过关的有几所`, `要是换成高职院校…`, `放到技工学校身上呢`) says the
 # rest is the earlier question's, however much of it it repeats; the part is the words after the swap, up to a break,
 # 的, or the side it is said of (`身上`, `那边`).
@@ -296,7 +299,7 @@ def _content_chars(fragment: str) -> int:
 
 
 def fragment_of(question: str) -> str:
-    return _TAIL.sub("", _LEAD.sub("", question.strip())).strip("，,、 ")
+    return _TAIL.sub("", _LEAD.sub("", _SAME_LEAD.sub("", question.strip()))).strip("，,、 ")
 
 
 def _resolve_one(question: str, context: str) -> Resolved:
@@ -378,7 +381,9 @@ def _leans_back(question: str, fragment: str, lead_reaches: bool = False, earlie
     (`本地那些技校` after `…示范性专业点？`) points into the documents instead."""
     if re.search(r"呢[？?！!。.\s]*$", question) or _OPENING_PRONOUN.match(fragment):
         return True
-    if _SWAP_LEAD.match(question.strip()) or _OWNERLESS.match(fragment) or _ONE_SIDE.match(fragment):
+    if _SAME_LEAD.match(question.strip()) or _SWAP_LEAD.match(question.strip()):
+        return True
+    if _OWNERLESS.match(fragment) or _ONE_SIDE.match(fragment):
         return True
     # `那边` in a long question sets nothing against the earlier one (`郑州这边进国家级双高建设的高职是哪几所`)
     if _CONTRASTED.match(fragment) and _content_chars(fragment) <= PRONOUN_REACH:
