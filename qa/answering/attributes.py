@@ -105,7 +105,7 @@ NAME_NOUNS = frozenset(_listed_words("名称 名字 全称 全名 叫法 称呼"
 ANSWER_NOUNS = NAME_NOUNS | frozenset(
     _listed_words(
         "原因 理由 缘由 缘故 方式 方法 途径 形式 办法 身份 进展 进度 标题 题目 例子 实例 名单 清单 名录 月份 年份 日期 时间 类型 种类 类别 "
-        "地方 地点"
+        "地方 地点 思路 路子 路数 招数 打法 套路"
     )
 )
 
