@@ -100,6 +100,7 @@ _NAMES_EACH = re.compile(
 _LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
+_NO_PREDICATE = frozenset("了呢吗和与跟")  # where a cut leaves no predicate after the phrase: a particle, another noun
 _EXISTS = re.compile(r"^(?:那|那么)?(?:都|还|一共|总共)?(?:有|提到了?|包括)(?:哪些|哪几|什么)")
 _LISTED_NOT = frozenset({"count", "measure", "date", "money", "rate", "people"})  # a number asked: no names
 _TITLE = re.compile(r"[《〈]([^《》〈〉]{2,60})[》〉]")  # a quoted title's words
@@ -635,12 +636,15 @@ def _asked_words(phrase: str) -> str:
     """The noun phrase a wh-word opens (`本科层次的职业学校` → `职业学校`), cut where a verb follows a noun
     (`企业能参加` → `企业`); the owner when what 的 owns goes on to do something (`学校的专业群进入了` → `学校`); '' when a
     verb opens it (`各有什么进入了建设行列` asks what kind of thing did)."""
-    words = list(tag(_LISTED_STOP.split(phrase)[0]))
+    stop = _LISTED_STOP.search(phrase)
+    words = list(tag(phrase[: stop.start()] if stop else phrase))
+    # … a predicate opened by a word the phrase is cut at does something too (`高职的专业群在建设行列` → `高职`)
+    acts = stop is not None and stop.group() not in _NO_PREDICATE and bool(phrase[stop.end() :].strip("？?。！! "))
     of = [i for i, (word, _) in enumerate(words) if word == "的"]
     if of:
         owned = words[of[0] + 1 :]
         # `主题推出的` (围绕哪几个主题推出的): nothing after 的, the words before it are the phrase
-        if not owned or any(flag == "v" for _, flag in owned):
+        if not owned or acts or any(flag == "v" for _, flag in owned):
             words = words[: of[0]]
             cuts = [i for i, (word, _) in enumerate(words) if word in ("所有", "全部")]
             words = words[cuts[-1] + 1 :] if cuts else words
