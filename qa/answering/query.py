@@ -97,6 +97,8 @@ _POINTING_COUNT = re.compile(r"^(?:这|那|上述)?(?:[两二三四五六七八�
 _NAMES_EACH = re.compile(
     r"的?(?:名字|名称|全称)?(?:各|分别|都|各自)(?:叫什么|是什么|叫啥|是啥)|(?:各自|分别)的?(?:名字|名称|全称)"
 )
+# … or the things each of them has, said after the wh-word (`各自入选的是什么专业群`, `分别有什么专业`)
+_EACH_WHAT = re.compile(r"(?:各自|分别|各)[^，,。？?]{0,8}?(?:是|为|有)(?:什么|哪些|哪个)(?P<noun>[\u4e00-\u9fff]{2,12})")
 _LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
@@ -607,6 +609,9 @@ def listed_kind(question: str) -> tuple[str, str]:
         noun = _uncounted(_asked_words(_last_words(_POINTING_COUNT.sub("", clause[-14:]))))
         if len(noun) >= 2:
             return noun, ""
+    each = _EACH_WHAT.search(question)
+    if each is not None and len(noun := _asked_words(each["noun"])) >= 2:
+        return noun, ""
     m = _LISTED.search(question)
     if m is None:
         return "", ""
