@@ -40,6 +40,7 @@ _OWNERLESS = re.compile(
 _ONE_SIDE = re.compile(
     r"^(?:跟|和|与|同|比起|较之)[^，,。？?！!；;]{1,14}?(?:相比|比较|比起来|比)[，,]?(?:哪|谁|多|少|高|低|大|小)"
 )
+_ASKS_WHETHER = re.compile(r"吗[？?！!。.\s]*$")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
@@ -100,7 +101,10 @@ def resolve(question: str, history: Sequence[str] = (), holds: Callable[[str], b
         whole = question_scope(aligned_simplified(earlier)) in WHOLE_DOCUMENT
         context = "" if whole else _resolve_one(earlier.strip(), context).text
     resolved = _resolve_one(_absolute_years(_own_relative_years(question.strip()), context), context)
-    if holds is not None and resolved.focus and _adds_only_unknown(resolved.focus, context, holds):
+    # … unless a word of it points at what was asked before (`那一趟的行程覆盖了哪几座城？` after the trip's question, `这种…`,
+    # `它…`): its other words then say in its own way what it asks of that, not another topic.
+    points = bool(_PRONOUN.search(fragment_of(question)) or _LEAD_POINTS.match(question.strip()))
+    if holds is not None and resolved.focus and not points and _adds_only_unknown(resolved.focus, context, holds):
         return Resolved(question.strip())
     return resolved
 
@@ -345,7 +349,9 @@ def _resolve_one(question: str, context: str) -> Resolved:
         level = _LEVEL_OPENS.match(fragment)
         said = level.group() if level is not None and swapped == _swap_level(fragment, context) else fragment
         return Resolved(swapped, previous=context, swapped_in=_part_to_say(said), pointed=pointed)
-    return Resolved(f"{fragment} {context}", fragment, previous=context, pointed=pointed, added=added)
+    # Its own words keep a closing `吗` (`它有校车吗？`): they ask whether, which the documents must say, not what.
+    focus = f"{fragment}吗" if _ASKS_WHETHER.search(question) else fragment
+    return Resolved(f"{fragment} {context}", focus, previous=context, pointed=pointed, added=added)
 
 
 def _part_to_say(swapped: str) -> str:
