@@ -829,8 +829,8 @@ def year_unheld(absent: Sequence[str], question: str) -> str:
     return ""
 
 
-# A district, county or town asked to be named (`落在郑州哪个区`), and its unit.
-_PLACE_UNIT_ASKED = re.compile(r"哪一?个(乡镇|县市|县区|区县|市县|区|县|镇|乡|街道|园区)(?!域)")
+# A district, county or town asked to be named (`落在郑州哪个区`, `分别坐落在哪些区县`), and its unit.
+_PLACE_UNIT_ASKED = re.compile(r"哪(?:一?个|些|几个)(乡镇|县市|县区|区县|市县|区|县|镇|乡|街道|园区)(?!域)")
 _PLACE_UNITS = {"乡镇": "乡|镇", "县市": "县|市", "县区": "县|区", "区县": "区|县", "市县": "市|县"}  # either answers
 
 

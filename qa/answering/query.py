@@ -98,7 +98,9 @@ _NAMES_EACH = re.compile(
     r"的?(?:名字|名称|全称)?(?:各|分别|都|各自)(?:叫什么|是什么|叫啥|是啥)|(?:各自|分别)的?(?:名字|名称|全称)"
 )
 # … or the things each of them has, said after the wh-word (`各自入选的是什么专业群`, `分别有什么专业`)
-_EACH_WHAT = re.compile(r"(?:各自|分别|各)[^，,。？?]{0,8}?(?:是|为|有)(?:什么|哪些|哪个)(?P<noun>[\u4e00-\u9fff]{2,12})")
+_EACH_WHAT = re.compile(
+    r"(?:各自|分别|各)[^，,。？?]{0,8}?(?:是|为|有)(?:什么|哪些|哪个)(?P<noun>[\u4e00-\u9fff]{2,12})"
+)
 _LIST_ASKED = re.compile(rf"(?:{LIST_VERBS})(?:一下|出来|出)?(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{{2,30}})")
 _LISTED_BEFORE = re.compile(r"(?P<noun>[0-9A-Za-z\u4e00-\u9fff]{2,14}?)(?:都|还|主要|具体|分别)?(?:有|是|包括|包含)$")
 _LISTED_STOP = re.compile(r"[了呢吗是有在和与跟把被将去来给对为从于都还]")
@@ -127,6 +129,8 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:答复|回复|回函|复函|回信|这封信|执笔|起草|撰写)[^，,。]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构|机关)|"
         r"(?:答复|回复|回函|复函|回信|发文|落款|来信|写信)(?:单位|部门|机构|人)(?:是|为)?(?:谁|哪|什么)|写信人|发信人|发信单位|发文单位|发函单位|"
         r"(?:行文|发文)(?:主体|单位|机关|部门)|"
+        # the one replying named after it: `出面作答的是郑州哪个机关`
+        r"(?:作答|答复|回复|复函|回函|回信)的(?:是|为)[^，,。？?]{0,6}(?:哪个|哪家|什么)(?:单位|部门|机构|机关)|"
         # who wrote it, said of the writing: `给委员写这封回复的单位是哪家`
         r"(?:写|发|出具|作出|做出|给出)(?:这封|这份|这篇|该|本|此)?(?:信|来信|复函|回函|答复|回复|函)的(?:单位|部门|机构|机关)(?:是|为)(?:谁|哪|什么)|"
         # … or with no noun for the writer: `出这份回函的是哪个机关`
@@ -544,7 +548,10 @@ _INTENT_WORDS = ("准备", "打算", "计划", "想要")
 _COMPARING_WORDS = ("更多", "更少", "更高", "更低", "更大", "更小")
 # … and how the asker says the documents name things (`举到的例子`, `点到名的企业`) or how many (`列了一长串数字`), and that
 # all of them are wanted (`全部说一下`, `统统列出来`: `scope.ALL_WORDS`).
-_MENTION_WORDS = ("举到", "举出", "举了", "举例", "例举", "点到名", "点了名", "点到", "谈到", "谈及")
+_MENTION_WORDS = (
+    *("举到", "举出", "举了", "举例", "例举", "点到名", "点了名", "点到", "谈到", "谈及"),
+    *("举俩", "举两个", "举几个", "举一两个", "举个例子"),  # how many examples the asker wants (`随便举俩`)
+)
 # … and how the asker says the documents say it (`在回复里坦白…`, `所谓双元育人`): the sentence says the thing, not that
 # it admits it or that it is so called.
 _SAYING_WORDS = ("坦白", "坦言", "承认", "所谓")
