@@ -68,3 +68,45 @@ def test_the_schools_are_named_when_asked_as_owners(bot: QA) -> None:
     answer = bot.ask("哪些高职的专业群在国家级双高建设行列？")
     assert not answer.abstained
     assert "郑州铁路职业技术学院" in answer.text
+
+
+def test_a_follow_up_pointing_back_is_merged_whatever_words_it_says_it_in() -> None:
+    # `那一趟` points at the trip asked about: its `行程覆盖` says in its own way what it asks of it
+    resolved = resolve("那一趟的行程覆盖了哪几座城？", ["市里2024年有没有派人出去取经职业教育？"])
+    assert resolved.previous and "取经" in resolved.text
+    # … and one pointing nowhere, with a new topic no document holds, stands alone (`郑州明天的天气怎么样？`)
+    holds = {"订单班", "旅游职业学院"}.__contains__
+    assert resolve("郑州明天的天气怎么样？", ["旅游职业学院开设了哪些订单班？"], holds).text == "郑州明天的天气怎么样？"
+
+
+def test_a_merged_follow_up_asking_whether_is_held_to_what_the_documents_say(bot: QA) -> None:
+    assert resolve("它有校车吗？", ["旅游职业学院开设了哪些订单班？"]).focus.endswith("吗")
+    answer = bot.ask("它有校车吗？", history=["旅游职业学院开设了哪些订单班？"])
+    assert answer.abstained
+    assert "校车" in answer.text
+    kept = bot.ask("它有酒店管理的订单班吗？", history=["旅游职业学院开设了哪些订单班？"])
+    assert not kept.abstained
+    assert "希尔顿" in kept.text
+
+
+def test_the_writer_asked_as_the_one_replying(bot: QA) -> None:
+    assert meta_intents("从行文看，出面作答的是郑州哪个机关？") == ["sender"]
+    assert meta_intents("作答的是什么内容") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("18家市级高技能人才实训基地分别坐落在哪些区县？", True),
+        ("哪些区的市域产教联合体入选了省级建设单位？", False),  # the sentence names 高新区
+    ],
+)
+def test_districts_asked_in_the_plural(bot: QA, question: str, refused: bool) -> None:
+    answer = bot.ask(question)
+    assert answer.abstained is refused
+    if refused:
+        assert "没有说在哪" in answer.text
+
+
+def test_how_many_examples_are_wanted_is_no_term_asked(bot: QA) -> None:
+    assert "举俩" not in without_asking_words("都偏哪些行业，随便举俩", bot.lexical)
