@@ -58,7 +58,9 @@ is to come (`以后打算把它们建成什么样的平台？`) moving off a rep
 (`未来将把…打造成…多功能平台`, wherever it ranks: `answer._something_new`), the thirty-third round's, found on fresh23 and
 the round before (`subject, kept` keeps the earlier answer then too); `subject, wh-word nouns whole` reading a wh-word
 jieba cuts with its noun (`哪些地方` of `都跑了哪些地方呀？`) as a new word, so a follow-up asking only it was kept alone
-(`followup._WH_OPENING`), the thirty-fourth round's, found on fresh24.
+(`followup._WH_OPENING`), the thirty-fourth round's, found on fresh24; `subject, verb openings alone` without a short
+question opening with a verb leaning back (`合作成立了什么？` after `宇通和哪所学校合作？`, `采取的是什么样的模式？`:
+`followup._opens_with_verb`), the thirty-sixth round's, found on fresh27.
 Each letter set is asked as the page
 asks it, after the three questions before it (`eval/run.py --conversation 3`), and the hand-written conversations as
 written. Printed: follow-ups' all-keys, unanswerable follow-ups refused, and the share of answers that unrelated
@@ -83,13 +85,16 @@ blind, read at the thirty-first round's start) with every rule, the swap frame `
 last row's reading found on it, and `conversations_fresh23` (thirty-second round, blind, read at the thirty-third
 round's start) with every rule before the last two, the next to last found on it, and `conversations_fresh24`
 (thirty-third round, blind, read at the thirty-fourth round's start) with every rule before the last, which was found
-on it. `broad` is the broad dev set, asked after its three questions before.
+on it, and `conversations_fresh25` to `conversations_fresh27` (thirty-fourth and thirty-fifth rounds, blind, read in
+the thirty-fifth and thirty-sixth) with every rule before the last, which was found on fresh27. `broad` is the broad
+dev set, asked after its three questions before.
 
-    python bench/followup_ablation.py
+    python bench/followup_ablation.py [--rules "subject" "subject, verb openings alone"]
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import re
@@ -131,10 +136,16 @@ SETS = (
     "conversations_fresh22",
     "conversations_fresh23",
     "conversations_fresh24",
+    "conversations_fresh25",
+    "conversations_fresh26",
+    "conversations_fresh27",
 )
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rules", nargs="+", help="only these rows (as printed), e.g. 'subject'")
+    wanted = parser.parse_args().rules
     with tempfile.TemporaryDirectory() as tmp:
         bot = QA.from_path(index_dir=Path(tmp) / "index", embed_model="wordllama")
         print("| rule | set | follow-ups all keys | unanswerable follow-ups refused | changed by unrelated history |")
@@ -173,8 +184,12 @@ def main() -> None:
             "subject, places and kinds new",
             "subject, what is to come unread",
             "subject, wh-word nouns whole",
+            "subject, verb openings alone",
         )
-        for rule in rules:
+        unknown_rules = set(wanted or ()) - set(rules)
+        if unknown_rules:
+            parser.error(f"no such rule: {', '.join(sorted(unknown_rules))}")
+        for rule in (r for r in rules if not wanted or r in wanted):
             patched = functools.partial(followup.is_elliptical, rule=rule.split(",")[0])
             # The change a row makes: the part after the comma, read whole (not by its ending, which two rows may share).
             off = rule.split(", ", 1)[1] if ", " in rule else ""
@@ -215,11 +230,13 @@ def main() -> None:
                 as_sure = lambda ctx, reading, scores, confidence: confidence  # noqa: E731
             topic = followup._names_the_topic if off != "places and kinds new" else (lambda *_: True)
             wh_opening = followup._WH_OPENING if off != "wh-word nouns whole" else never
+            verb_opening = followup._opens_with_verb if off != "verb openings alone" else (lambda _: False)
             to_come = answer._FUTURE if off not in ("kept", "what is to come unread") else re.compile("(?!)")
             patches = (
                 mock.patch.object(followup, "is_elliptical", patched),
                 mock.patch.object(followup, "_names_the_topic", topic),
                 mock.patch.object(followup, "_WH_OPENING", wh_opening),
+                mock.patch.object(followup, "_opens_with_verb", verb_opening),
                 mock.patch.object(answer, "_FUTURE", to_come),
                 mock.patch.object(answer, "SOMETHING_NEW_AMONG", among),
                 mock.patch.object(followup, "_adds_only_unknown", unknown),

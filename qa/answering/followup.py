@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from qa.answering.attributes import ANSWER_NOUNS
-from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kind_nouns, school_kinds
+from qa.answering.attributes import ANSWER_NOUNS, COUNT_NOUNS
+from qa.answering.kinds import LEVEL, QUOTE_MARKS, YEAR, school_kind_nouns, school_kind_words, school_kinds
 from qa.answering.names import asked_names, common_nouns, name_group, offsets, tag
 from qa.answering.query import FILLER, checked_nouns, pleasantry, without_filler
 from qa.answering.scope import RELATION_WORDS, SCOPE_WORDS, question_scope
@@ -44,14 +44,17 @@ _ASKS_WHETHER = re.compile(r"吗[？?！!。.\s]*$")
 _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.\s]*$")
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
-    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家"
+    r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家|"
+    # a thing's counterpart of what was asked (`技工院校的对应数字`, `高职的相应情况`)
+    r"的(?:对应|相应)"
 )
 _COUNTED = r"[这那]几[个所家位项种类条]"  # these few (`这几所学校`), not these years (`这几年`)
 _EACH = r"每所|每家|各自"  # each of the things the earlier question named (`每所学校各进了几个？`)
 _PRONOUN = re.compile(f"{_POINTING}|{_COUNTED}|{_EACH}")
 # Words that point back only where they open the question: `别的` inside `界别的`, `除了` in a question that names
-# what it excepts (`除了汽车和电子商务还有哪些行业`) do not; `具体是…` asks for the particulars of what was just said.
-_OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该|具体(?:是|有|叫))")
+# what it excepts (`除了汽车和电子商务还有哪些行业`) do not; `具体是…` asks for the particulars of what was just said, and
+# `两家…` (`两家合办的学院叫啥`) speaks of the two the earlier question did.
+_OPENING_PRONOUN = re.compile(r"^(?:都是|别的|其他|其余|除了|其|该|具体(?:是|有|叫)|[这那]?[两俩][家所个位方])")
 # A pronoun deep in a long question refers inside it (`让学校和企业都当主体，这种做法叫什么`): past this many
 # content characters only an opening pronoun leans back.
 PRONOUN_REACH = 12
@@ -166,9 +169,9 @@ def _adds_only_unknown(focus: str, earlier: str, holds: Callable[[str], bool]) -
     # Nor the ownerless noun it opens with (`目的地` of 目的地是哪几座城): whose it is, the earlier question says.
     ownerless = _OWNERLESS.match(fragment_of(focus))
     opener = ownerless.group(1) if ownerless else ""
-    new = [
-        w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in ANSWER_NOUNS and w != opener
-    ]
+    # Nor a count said as a noun (`数量` of 那省级层面的数量呢): how much is asked, not of what.
+    said_how = ANSWER_NOUNS | COUNT_NOUNS
+    new = [w for w in words if w not in earlier and not SCOPE_WORDS.fullmatch(w) and w not in said_how and w != opener]
     places = {name for _, _, name, kind in names if kind == "place"}
     things = [w for w in new if _names_the_topic(w, places)]
     return bool(things) and not any(holds(w) for w in things)
@@ -204,8 +207,8 @@ _ASKS = re.compile(r"什么|哪|谁|几|多少|多[高大长重远深宽久厚]|
 
 def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bool:
     """Whether a question leans on what was asked before: `…呢` or a pronoun say so, and a leading `那…` before a
-    short question (`那省级的有几个？`); so does a question with no subject of its own (`去了哪些城市？`), or one
-    that asks nothing (`市级的？`).
+    short question (`那省级的有几个？`); so does a question with no subject of its own (`去了哪些城市？`, one opening
+    with a verb: `合作成立了什么？`), or one that asks nothing (`市级的？`).
 
     A question with its own subject and predicate stands alone however short (`学校的游泳池有多大？`) and whatever
     it opens with (`那郑州旅游职业学院开了哪些订单班？`): merged with an unrelated earlier question it would be
@@ -236,6 +239,7 @@ def is_elliptical(question: str, rule: str = "subject", earlier: str = "") -> bo
     return short and (
         not _ASKS.search(fragment)
         or bool(_NO_SUBJECT.match(fragment))
+        or (rule == "subject" and _opens_with_verb(fragment))
         or _only_part_asked(fragment)
         or (rule == "subject" and _done_with_whom_said_before(fragment, earlier))
     )
@@ -268,6 +272,22 @@ def _done_with_whom_said_before(fragment: str, earlier: str) -> bool:
     return words[0][0] in said or bool(nouns and nouns[-1] in said and re.search(RELATION_WORDS, words[0][0]))
 
 
+def _opens_with_verb(fragment: str) -> bool:
+    """Whether the fragment opens with a verb of two characters or more (`合作成立了什么`, `采取的是什么样的模式`): who
+    did it is the earlier question's subject. Not one naming what was done to as its subject (`撤掉的老专业有几个`)."""
+    words = tag(aligned_simplified(fragment))
+    if not words or len(words[0][0]) < 2:
+        return False
+    # A verb and 的 before a noun name things of the question's own (`撤掉的老专业有几个`), not before `是`; a word jieba
+    # tags a verb before a locative is a noun (`通知里提到了哪些A级景区`)
+    if len(words) > 2 and words[1][0] == "的" and words[2][0] != "是":
+        return False
+    if len(words) > 1 and words[1][1] == "f":
+        return False
+    # a verbal noun opens a noun phrase (`招生计划是多少`) unless a verb follows it (`合作成立了什么`)
+    return words[0][1] == "v" or (words[0][1] == "vn" and len(words) > 1 and words[1][1] == "v")
+
+
 # How or why something is done, asked of a thing the question names itself (`如何加强专业建设？`, `为什么要调整专业
 # 结构？`): the document's author is its subject, not the earlier question's. With no noun of its own after its verb
 # (`如何保障？`, `怎么去的？`, `怎么收费？`, where jieba tags 收费 a noun) it asks about the earlier question's.
@@ -292,10 +312,20 @@ def _asked_part(fragment: str, nouns: bool = True) -> str:
     or with `nouns` its nouns before the question (`高职院校` of 高职院校有几所); '' for any other fragment (`他们合作建的
     学院叫什么名字`, whose rest names what it asks: `学院`)."""
     part = _PART_THEN_ASK.match(fragment) or (_nouns_then_ask(fragment) if nouns else None)
-    if part is None or not _ASKS.search(part["ask"]) or _CONTENT_WORD.search(FILLER.sub(" ", part["ask"])):
+    if part is None:
+        return ""
+    # A count said as a noun asks as a question word does (`省级层面的数量` of 那省级层面的数量呢), and the part's
+    # counterpart is no content of its own (`对应` of 技工院校的对应数字是多少).
+    ask = _COUNTERPART.sub("", part["ask"])
+    said_count = _COUNT_SAID.sub("", ask) != ask
+    if not (_ASKS.search(ask) or said_count) or _CONTENT_WORD.search(FILLER.sub(" ", _COUNT_SAID.sub(" ", ask))):
         return ""
     related = _RELATED.fullmatch(part["part"])
     return related["thing"] if related else part["part"]
+
+
+_COUNTERPART = re.compile(r"^(?:对应|相应)的?")
+_COUNT_SAID = re.compile("|".join(sorted((*COUNT_NOUNS, "数字"), key=len, reverse=True)))
 
 
 def _content_chars(fragment: str) -> int:
@@ -351,7 +381,17 @@ def _resolve_one(question: str, context: str) -> Resolved:
         return Resolved(swapped, previous=context, swapped_in=_part_to_say(said), pointed=pointed)
     # Its own words keep a closing `吗` (`它有校车吗？`): they ask whether, which the documents must say, not what.
     focus = f"{fragment}吗" if _ASKS_WHETHER.search(question) else fragment
-    return Resolved(f"{fragment} {context}", focus, previous=context, pointed=pointed, added=added)
+    # A year of its own put for the earlier question's one (`2023年新增的数量`, of 前一年新增的数量呢 after a question on
+    # 2024): the earlier question is asked of that year, and a sentence dating its answer by another is refused.
+    year = _year_put_for(fragment, context)
+    asked_of = _A_YEAR.sub(year, context) if year else context
+    return Resolved(f"{fragment} {asked_of}", focus, previous=context, pointed=pointed, added=added)
+
+
+def _year_put_for(fragment: str, context: str) -> str:
+    """The one year the fragment names (`2023年`) when the earlier question names one other year; else ''."""
+    own, earlier = set(_A_YEAR.findall(fragment)), set(_A_YEAR.findall(context))
+    return f"{own.pop()}年" if len(own) == 1 and len(earlier) == 1 and own != earlier else ""
 
 
 def _part_to_say(swapped: str) -> str:
@@ -466,7 +506,12 @@ def _swap_aligned(fragment: str, context: str) -> str | None:
     if kinds:
         # A kind of school put for the one kind the earlier question names takes its whole noun's place (`技工学校` for
         # `中等职业学校`, not for its `职业学校`, which left `中等技工学校`)
-        others = [m for m in school_kind_nouns(aligned_simplified(context)) if not school_kinds(m.group()) & kinds]
+        plain = aligned_simplified(context)
+        # … or, a kind's noun alone (`技工院校`, not `技工学校那头`), for its word where the earlier question says no noun
+        # (`中职` of 全部中职开设的专业总数)
+        whole = any(m.group() == fragment for m in school_kind_nouns(aligned_simplified(fragment)))
+        said = school_kind_nouns(plain) or (school_kind_words(plain) if whole else [])
+        others = [m for m in said if not school_kinds(m.group()) & kinds]
         if len({m.group() for m in others}) == 1:
             return context[: others[0].start()] + fragment + context[others[0].end() :]
     best: tuple[int, int] | None = None

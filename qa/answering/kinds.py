@@ -359,6 +359,20 @@ def duration_unheld(question: str, sentence: str) -> str:
     return asked.group() if asked is not None and not _DURATION_GIVEN.search(sentence) else ""
 
 
+# A month asked (`哪个月份`, `几月`; not `几个月`, a length of time), and one given (`5月`, `十月`, `春季`, `上半年`, `年底`).
+_MONTH_ASKED = re.compile(r"(?:哪一?个|什么)月份?|几月份?|哪月")
+_MONTH_GIVEN = re.compile(
+    r"\d{1,2}月|[一二三四五六七八九十正腊]{1,3}月|[春夏秋冬]季|[上下]半年|年[初底末中]|季度|寒假|暑假"
+)
+
+
+def month_unheld(question: str, sentence: str) -> str:
+    """The words a question (simplified) asks a month by (`哪个月份`) when the sentence (simplified) gives no month nor a
+    part of the year: it may say what is done every year, not when in it. '' otherwise."""
+    asked = _MONTH_ASKED.search(question)
+    return asked.group() if asked is not None and not _MONTH_GIVEN.search(sentence) else ""
+
+
 # A count asked with no unit that says what it counts (`…老旧低质专业 数量`, `砍掉了多少`, `有几个`), which any number
 # answers; and whatever a sentence may count with: a figure, a numeral, a vague count (`多所`, `若干`, `一批`), a share.
 _COUNT_NOUN_ASKED = re.compile(
@@ -571,6 +585,14 @@ _SCHOOL_KIND_NOUN = re.compile(rf"{_SCHOOL_NAMED.pattern}|(?:职业|各类|各�
 def school_kind_nouns(text: str) -> list[re.Match[str]]:
     """Where `text` (simplified) says a kind of school as a noun, whole (`中等职业学校`, not its `职业学校`)."""
     return [m for m in _SCHOOL_KIND_NOUN.finditer(text) if school_kinds(m.group())]
+
+
+def school_kind_words(text: str) -> list[re.Match[str]]:
+    """Where `text` (simplified) says a kind of school by its word alone (`中职` of 全部中职开设的专业, `高职`)."""
+    return list(_SCHOOL_KIND_WORD.finditer(text))
+
+
+_SCHOOL_KIND_WORD = re.compile("|".join(SCHOOL_KINDS.values()))
 
 
 def without_school_kinds(text: str) -> str:
@@ -844,6 +866,9 @@ def place_unit_unheld(question: str, sentence: str) -> str:
     return m.group()
 
 
+_COUNT_AS_NOUN = re.compile(r"数量|数目|个数|总数")
+
+
 def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> tuple[str, str]:
     """A year a count question (simplified) dates what it counts in (one of `years`: `2023` of 2023年新增了多少个专业)
     where the sentence (simplified) dates its own in other years and never in it (`2024年…新增备案83个专业`): a count
@@ -855,7 +880,8 @@ def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> t
     is when it happened, not context."""
     if not years or _YEAR_ASKED.search(question) or _YEAR_BOUND.search(question):
         return "", ""
-    if not COUNT_ASKED.search(question) and _YEAR_MONTH.search(sentence) is None:
+    # a count said as a noun (`2023年新增的数量`) asks one as `多少` does
+    if not (COUNT_ASKED.search(question) or _COUNT_AS_NOUN.search(question)) and _YEAR_MONTH.search(sentence) is None:
         return "", ""
     said = _DATED.findall(sentence)
     if not said or any(year in sentence for year in years) or _YEAR_RELATIVE.search(sentence):
