@@ -54,6 +54,7 @@ SCHOOL_TYPES = frozenset(_words("中职 中等职业 中等 高职 技工 普通
 _NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
 _NOUNS = ("n", "vn", "nz", "j", "eng", "b")  # tags that may sit inside a merged name (`客车`, `汽车`, `高等`)
 _MERGE_WORDS = 4  # words joined before a suffix at most
+_HOW_MANY = frozenset(("所有", "全部", "全体", "一切", "各个", "各类", "各级", "每个", "每所", "整个", "多所", "几所"))
 _PARTICLES = ("的", "了", "着", "过", "地", "得")
 
 
@@ -91,6 +92,9 @@ def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityT
         first -= 1
     proper = [j for j in range(first, i) if words[j][1] in _NAME_PARTS]
     if not proper or (i > proper[-1] + 1 and all(word in SCHOOL_TYPES for word, _ in words[proper[-1] + 1 : i])):
+        return None
+    # A word saying how many of a kind (`郑州所有中等职业学校`, `郑州全部中职学校`) makes it all of them there, not one
+    if any(word in _HOW_MANY for word, _ in words[proper[-1] + 1 : i]):
         return None
     # A word ending in a suffix is a name's end only after a noun of its own (`郑州/电力/高等/专科学校`): right after a
     # place, or after a locative or an attributive alone, it is a kind of school there (`郑州/中小学`, `杨浦区/内/高等学校`,
@@ -372,6 +376,7 @@ def name_unheld(names: Sequence[str], question: str, sentence: str, around: str)
             group < 0
             or _asks_for(group, question)
             or any(form in text for form in _forms(name) for text in (sentence, around))
+            or _said_by_level(name, sentence, around)
         ):
             continue
         # The sentence's names, read only for a name asked that it does not say (most questions name none).
@@ -407,6 +412,19 @@ def _forms(name: str) -> list[str]:
     if name.endswith(_PLACE_ENDS) and len(name) >= 3:
         forms.append(name[:-1])  # `郑州` says `郑州市`
     return forms
+
+
+def _said_by_level(name: str, sentence: str, around: str) -> bool:
+    """Whether a town's body jieba tags whole (`郑州市政府` nt) is said by its level (`市政府`) in a sentence whose
+    passage or document names the town (`郑州`): the town's own documents say it so, not another town's."""
+    town = _TOWN_BODY.match(name)
+    if town is None or not name.endswith(BODIES):
+        return False
+    place = name[: town.end() - 1]
+    return name[town.end() - 1 :] in sentence and any(place in text for text in (sentence, around))
+
+
+_TOWN_BODY = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市县区](?=[\u4e00-\u9fff]{2})")
 
 
 def _one_apart(name: str, other: str) -> bool:

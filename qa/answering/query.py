@@ -23,6 +23,7 @@ from qa.answering.kinds import (
     chinese_number,
     choices,
     school_kind_nouns,
+    school_kinds,
     within,
 )
 from qa.answering.names import (
@@ -257,11 +258,15 @@ class Query:
     titles_absent: tuple[str, ...] = ()
     # The schools it names by a field of their own that no document names a school by (`经贸职院`, `科技工业学校`)
     schools_absent: tuple[str, ...] = ()
+    # Those it says something was done with that no document holds (`携程` of 跟携程合作开设的订单班): a partner the
+    # documents never name is one they say nothing of, whatever they say of the others.
+    partners_absent: tuple[str, ...] = ()
 
     @property
     def names_unheld(self) -> bool:
-        """Whether it names a title or a school by its field that no document holds: no sentence is about it."""
-        return bool(self.titles_absent or self.schools_absent)
+        """Whether it names a title, a school by its field or a partner that no document holds: no sentence is about
+        it."""
+        return bool(self.titles_absent or self.schools_absent or self.partners_absent)
 
     @property
     def details_missing(self) -> float:
@@ -337,7 +342,10 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     at = whether_asked(aligned_simplified(whether_text))
     # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班); one
     # of the words before its head names it whole (`交通运输部门`, `社会人员`)
-    where = next((_whole(at, a, b) for a, b in at.others if not lexical.holds(whether_text[a:b])), None) if at else None
+    # holds, not a piece jieba guessed of words around one the documents hold (`学产教` of 出去学产教融合的经验)
+    where = (
+        next((_whole(at, a, b) for a, b in at.others if _unheld_word(whether_text[a:b], lexical)), None) if at else None
+    )
     unheld = whether_text[where[0] : where[1]] if where else ""
     return Query(
         text=question,
@@ -382,6 +390,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         schools_absent=tuple(
             name for name, fields in schools_named(question) if not _school_held(name, fields, lexical)
         ),
+        partners_absent=tuple(p for p in partners_named(question) if not _partner_held(p, lexical)),
     )
 
 
@@ -429,6 +438,60 @@ def schools_named(question: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 _SCHOOL_ENDING = "(?:学校|学院|大学|院校|學校|學院|大學)"
+
+# Something done with someone (`跟携程合作`, `与华为共建`, `和美团一起办`): the one it is done with, as said
+_PARTNER = re.compile(
+    r"(?:和|与|跟|同)(?P<partner>[\u4e00-\u9fffA-Za-z·]{2,10}?)(?:一起|一道|共同|联合|联手)?"
+    r"(?:有|开展了?|进行了?|建立了?|达成了?)?过?(?:合作|签约|共建|结对|合办|联办|携手|共办|办)"
+)
+_PARTNER_TAGS = ("n", "j", "eng")  # names and common nouns (`携程` n, `华为` nr, `腾讯` nz), not pronouns (`他们` r)
+
+
+def _partner_held(partner: str, lexical: LexicalIndex) -> bool:
+    """Whether some document holds a partner's name, whole or, said with a word after it (`宇通客车` for the documents'
+    `宇通公司`), by its first two characters."""
+    return lexical.holds(partner) or (len(partner) >= MOST_NAMED_END + 1 and lexical.holds(partner[:2]))
+
+
+def partners_named(question: str) -> list[str]:
+    """What a question says something was done with (`携程` of 跟携程合作开设的订单班), when jieba reads it as nouns: not
+    a wh-phrase (`和哪些企业合作`), a pronoun (`跟他们合作`) or a kind of school (`与高职院校合作`), which no name is."""
+    found = []
+    for m in _PARTNER.finditer(aligned_simplified(question)):
+        words = tag(m["partner"])
+        nouns = bool(words) and all(flag.startswith(_PARTNER_TAGS) for _, flag in words)
+        if nouns and not school_kinds(m["partner"]) and not _generic_partner(words):
+            found.append(question[m.start("partner") : m.end("partner")])
+    return found
+
+
+# The last words of a kind of partner (`大牌酒店`, `客车厂`, `当地企业`), not of one partner's name
+_KIND_ENDS = (
+    "厂",
+    "店",
+    "企业",
+    "公司",
+    "集团",
+    "单位",
+    "机构",
+    "学校",
+    "院校",
+    "大学",
+    "学院",
+    "医院",
+    "银行",
+    "平台",
+    "商家",
+)
+_PROPER_TAGS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))
+
+
+def _generic_partner(words: tuple[tuple[str, str], ...]) -> bool:
+    """Whether a partner is said by its kind (`大牌酒店`, `客车厂`): it ends as a kind of partner, and no word of it is a
+    proper name by jieba's tag or a word its dictionary lacks (`美团`, which it guesses), as a name's first part is
+    (`宇通客车`: `宇通` nz)."""
+    proper = any(flag in _PROPER_TAGS or not dictionary_frequency(word) for word, flag in words)
+    return words[-1][0].endswith(_KIND_ENDS) and not proper
 
 
 def _school_held(named: str, fields: tuple[str, ...], lexical: LexicalIndex) -> bool:
@@ -575,6 +638,15 @@ _ASKING_WORD = re.compile(
         )
     )
 )
+
+
+def _unheld_word(word: str, lexical: LexicalIndex) -> bool:
+    """Whether no document holds `word`, and it is no guess of jieba's (a word its dictionary does not list) around a
+    shorter word they hold (`产教` of `学产教`)."""
+    if lexical.holds(word):
+        return False
+    guessed = not dictionary_frequency(word)
+    return not (guessed and any(lexical.holds(word[i : i + 2]) for i in range(len(word) - 1)))
 
 
 def _whole(at: Whether, start: int, end: int) -> tuple[int, int]:
