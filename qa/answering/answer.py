@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from qa.answering import broad
-from qa.answering.attributes import attribute_unheld, fellows_unlisted, listed_only
+from qa.answering.attributes import attribute_unheld, fellows_unlisted, listed_only, set_aside
 from qa.answering.candidates import Candidate, candidates
 from qa.answering.features import candidate_matrix, list_vector
 from qa.answering.gather import named, names_of
 from qa.answering.kinds import (
     COUNT_ASKED,
+    COUNTING,
     KIND_BY_NAME,
     KINDS,
     NUMERAL,
@@ -34,6 +35,7 @@ from qa.answering.kinds import (
     counts_exactly,
     duration_unheld,
     level_unheld,
+    month_unheld,
     names_school_kind,
     order_unheld,
     own_level_unheld,
@@ -81,6 +83,7 @@ from qa.answering.scope import (
     NAME_ENDS,
     SCOPE_WORDS,
     named_kind_asked,
+    others_asked,
     person_asked,
     thing_name_asked,
     types_named,
@@ -188,7 +191,9 @@ def answer_question(question: str, ctx: AnswerContext, models: Models | None = N
     if confidence < threshold:
         return _abstain(asked, question, reading.query, ctx, confidence)
     top = _to_come_beside(
-        reading, scores, _counted_beside(reading, scores, _something_new(reading, scores, ctx, question))
+        reading,
+        scores,
+        _counted_beside(reading, scores, _all_beside(reading, scores, _something_new(reading, scores, ctx, question))),
     )
     best = reading.candidates[_named_beside(reading, scores, _quoted_beside(reading, scores, top), ctx)]
     doc = ctx.document(best.doc_id)
@@ -326,15 +331,17 @@ def _not_given(
         return _refusal(asked, question, text, ctx, confidence)
     # Several things asked of one that the sentence only lists among others (`丹尼斯工匠学院开设了哪些课程` of
     # `打造比亚迪、丹尼斯工匠学院等样板模式`): a list says which there are, not what each has.
+    # Not of a question asking which company or school (`哪所学校跟阿里合作开了订单班`) of a sentence naming one outside
+    # the list: the list is what it is asked by, and that name is the answer.
     noun = simplified(query.head or query.listed)
-    item = listed_only(query.plain, noun, best.plain)
+    kind, wh = named_kind_asked(own or query.plain)
+    item = "" if kind and _names_apart(kind, best.plain) else listed_only(query.plain, noun, best.plain)
     if item:
         text = f"{ctx.where}没有找到答案：最接近的句子只是列举了“{item}”，没有说它的“{noun}”。"
         return _refusal(asked, question, text, ctx, confidence)
     # A company or school asked to be named (`金水科教园区那个联合体是哪家企业牵的头`), of a sentence naming none of that
     # kind, neither one the document names nor a word ending as such a name does (`…校企牵头…的模式`): it speaks of the
     # topic, not of which one. A merged follow-up is read by its own words (`这些研究院招收什么人才` after `哪几所大学…`).
-    kind, wh = named_kind_asked(own or query.plain)
     if kind and not _may_name(kind, best.plain, doc):
         text = f"{ctx.where}没有找到答案：最接近的句子没有说是{wh}。"
         return _refusal(asked, question, text, ctx, confidence)
@@ -361,6 +368,12 @@ def _not_given(
         return _refusal(asked, question, text, ctx, confidence)
     # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
     # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.
+    # Others of a kind asked (`除了郑州旅游职业学院，还有哪些学校开了订单班？`, `别的学校有吗` after a question naming the one),
+    # of a sentence naming only the ones set aside: it speaks of those, not of any other.
+    only = _only_set_aside(own or query.plain, question[len(ctx.focus) :] if own else "", best.plain, doc)
+    if only:
+        text = f"{ctx.where}没有找到答案：最接近的句子只说了“{only}”，没有说别的。"
+        return _refusal(asked, question, text, ctx, confidence)
     aside = fellows_unlisted(own or query.plain, best.plain)
     if aside:
         listed = "、".join(f"“{item}”" for item in aside)
@@ -393,12 +406,13 @@ def _not_given(
     if verb:
         return _abstain(asked, question, query, ctx, confidence, unsaid=verb)
     # What is asked, of a sentence giving none of it: a share (`双师型教师占多大比例`), a length of time (`无人机那个读几年`,
-    # `学制`: `2024年…新增…` says when), a count by no unit of its own (`…老旧低质专业 数量`: no number at all), a count in
+    # `学制`: `2024年…新增…` says when), a month (`放在哪个月份`: `每年…活动周` says how often), a count by no unit of its own (`…老旧低质专业 数量`: no number at all), a count in
     # a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
     words = own or query.plain
     ungiven = (
         rate_unheld(words, best.plain)
         or duration_unheld(words, best.plain)
+        or month_unheld(words, best.plain)
         or count_unsaid(words, best.plain)
         or count_unheld(query.plain, best.plain)
     )
@@ -420,6 +434,39 @@ def _placed(own: str, plain: str, doc: Document, span: Span) -> tuple[str, str, 
         if items:
             return number, unit, items
     return "", "", []
+
+
+def _only_set_aside(words: str, earlier: str, plain: str, doc: Document) -> str:
+    """The things a question (`words`, simplified) sets aside to ask for others of their kind (`郑州旅游职业学院` of 除了郑州旅游
+    职业学院，还有哪些学校…; for a merged follow-up asking of others, `别的学校…`, the names of that kind its `earlier`
+    question says) when the sentence (simplified) says them all and names no other thing of the kind; '' otherwise."""
+    kind = named_kind_asked(words)[0] or others_asked(words)
+    aside = set_aside(words) if kind else ()
+    if kind and not aside and others_asked(words):
+        aside = tuple(name for _, _, name, _ in asked_names(earlier) if _may_name(kind, simplified(name), doc))
+    said = [simplified(item) for item in aside]
+    if not said or not all(item in plain for item in said):
+        return ""
+
+    def apart(name: str) -> bool:  # not one set aside, said whole or short (`旅游职业学院` of 郑州旅游职业学院)
+        return not any(name in item or item in name for item in said)
+
+    others = [m.group() for m in NAME_ENDS[kind].finditer(plain) if apart(m.group())]
+    named = [name for name in map(simplified, names_of(doc, kind)) if name in plain and apart(name)]
+    return "" if others or named else "、".join(aside)
+
+
+def _names_apart(kind: str, plain: str) -> bool:
+    """Whether a sentence (simplified) names a thing of `kind` by its name's ending outside any list (`郑州旅游职业学院开设
+    希尔顿、万达…订单班`; not `打造比亚迪、丹尼斯工匠学院等样板模式`, whose 学院 is an item): the one a list is said of."""
+    for m in NAME_ENDS[kind].finditer(plain):
+        before, after = plain[m.start() - 1 : m.start()], plain[m.end() : m.end() + 1]
+        if not school_kinds(m.group()) and before not in _LIST_MARKS and after not in _LIST_MARKS:
+            return True
+    return False
+
+
+_LIST_MARKS = tuple("、等和与及")
 
 
 def _may_name(kind: str, plain: str, doc: Document) -> bool:
@@ -972,6 +1019,33 @@ def _counted_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
     return _saying(reading, scores, top, COUNTED_AMONG, lambda cand: beside.search(cand.plain) is not None)
 
 
+# A count of new ones (`新增备案83个专业`, `新建…3个`, `增加了12所`): what was added, not how many there are
+_NEW_COUNT = re.compile(
+    rf"(?:新增|新建|新开|新设|新招|新入|增加|增设|新)[\u4e00-\u9fff]{{0,4}}?{NUMERAL}[多余]?[{COUNTING}人万]"
+)
+_ASKS_NEW = re.compile(r"新|增|添|扩")
+
+
+def _all_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
+    """`top`, unless the question counts without asking of new ones (`郑州中职学校开设了多少个专业？`) and `top` counts
+    only the new (`…共新增备案83个专业`) while another of the `COUNTED_AMONG` best counts with no such word (`…共开设163个
+    专业`): how many were added is not how many there are."""
+    if "count" not in reading.query.kinds or _ASKS_NEW.search(reading.query.plain):
+        return top
+    if not _NEW_COUNT.search(reading.candidates[top].plain):
+        return top
+    # a number in the very unit asked (`几所` is no `130多个`, which `个` would count as well)
+    unit = reading.query.count_unit
+    number = re.compile(counted(unit) if unit else NUMERAL)
+    return _saying(
+        reading,
+        scores,
+        top,
+        COUNTED_AMONG,
+        lambda cand: number.search(cand.plain) is not None and not _NEW_COUNT.search(cand.plain),
+    )
+
+
 TO_COME_AMONG = 3  # the best-ranked candidates a question on what is to come may move the answer among
 _PLANS = re.compile(rf"{FUTURE}|打算|展望")  # what a part on what is to come is headed
 
@@ -1216,7 +1290,7 @@ def _abstain(
     held = documents_hold(ctx.lexical)
     titles = [f"《{t}》" for t in query.titles_absent]
     names = titles + [n for n in query.names if not held(n) and not any(n in t for t in titles)]
-    names += [s for s in query.schools_absent if not any(s in n for n in names)]
+    names += [s for s in (*query.schools_absent, *query.partners_absent) if not any(s in n for n in names)]
     runs = [
         t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in (*query.details_absent, *names))
     ]

@@ -408,6 +408,16 @@ def named_kind_asked(plain: str) -> tuple[str, str]:
     return kind, ("哪家" if kind == "company" else "哪所") + m.group(2)
 
 
+# Others of a named kind asked about (`别的学校有订单班吗`, `其他企业`): things of that kind but the ones set aside
+_OTHERS_ASKED = re.compile(rf"(?:别的|其他|其它|其余|另外的?)({_NAMED_TYPES})")
+
+
+def others_asked(plain: str) -> str:
+    """The kind of thing (`school`, `company`) a question asks about others of (`别的学校…`, `其他企业…`); '' if none."""
+    m = _OTHERS_ASKED.search(plain)
+    return _TYPE_WORD[m.group(1)] if m else ""
+
+
 # `哪位市领导带的队`, `一把手是哪位`: a person asked to be named, not a role (`谁带的队` is answered by `市政府领导`).
 # The roles a person is asked by (`哪位市领导`, `校长的名字`); `kinds.asked_kinds` reads them too.
 PERSON_ROLES = r"领导|委员|校长|局长|负责人|老师|专家|书记|市长|主任|院长"
@@ -516,6 +526,12 @@ def asks(plain: str) -> list[str]:
     patterns, not here. A part without a subject of its own borrows the first part's (`考察组什么时候去的，去了哪里`).
     """
     body = plain.strip().rstrip("？?。！!")
+    # Several parts of the document asked of at once (`第四、第五部分的标题分别是什么`, `第二部分和第三部分讲了什么`): one ask
+    # per part, each saying the rest of the question.
+    listed = _PARTS_LISTED.search(body)
+    if listed is not None:
+        numbers = re.findall(_PART_NUMBER, listed.group())
+        return [f"{body[: listed.start()]}第{n}部分{body[listed.end() :]}".replace("分别", "") for n in numbers]
     parts = [p for p in _JOIN.split(body) if p.strip() and not _EXAMPLES_ASKED.fullmatch(p.strip())]
     if len(parts) < 2:
         return [body] if body else []
@@ -526,6 +542,13 @@ def asks(plain: str) -> list[str]:
     if len(asking) < 2 or len(asking) != len(parts):
         return [body]
     return asking
+
+
+_PART_NUMBER = r"[一二三四五六七八九十]{1,3}|\d{1,2}"
+_PARTS_LISTED = re.compile(
+    rf"第(?:{_PART_NUMBER})(?:个?部分)?(?:(?:、|和|与|及|以及|跟|还有|，|,)第?(?:{_PART_NUMBER})(?:个?部分)?)*"
+    rf"(?:、|和|与|及|以及|跟|还有|，|,)第?(?:{_PART_NUMBER})个?部分"
+)
 
 
 # Words that make a part a clause saying something (`郑州有41所中职学校`), not a thing named
