@@ -366,14 +366,14 @@ def _not_given(
     if first:
         text = f"{ctx.where}没有找到答案：最接近的句子没有说谁{first}。"
         return _refusal(asked, question, text, ctx, confidence)
-    # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
-    # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.
     # Others of a kind asked (`除了郑州旅游职业学院，还有哪些学校开了订单班？`, `别的学校有吗` after a question naming the one),
     # of a sentence naming only the ones set aside: it speaks of those, not of any other.
     only = _only_set_aside(own or query.plain, question[len(ctx.focus) :] if own else "", best.plain, doc)
     if only:
         text = f"{ctx.where}没有找到答案：最接近的句子只说了“{only}”，没有说别的。"
         return _refusal(asked, question, text, ctx, confidence)
+    # The rest of a list asked for, past the things set aside (`除去汽车维修、航空物流两类，其余…有哪些方向`), of a sentence
+    # listing those and no other (`汽车维修、航空物流等18家…`): `等` says there are more, not which.
     aside = fellows_unlisted(own or query.plain, best.plain)
     if aside:
         listed = "、".join(f"“{item}”" for item in aside)
@@ -406,8 +406,9 @@ def _not_given(
     if verb:
         return _abstain(asked, question, query, ctx, confidence, unsaid=verb)
     # What is asked, of a sentence giving none of it: a share (`双师型教师占多大比例`), a length of time (`无人机那个读几年`,
-    # `学制`: `2024年…新增…` says when), a month (`放在哪个月份`: `每年…活动周` says how often), a count by no unit of its own (`…老旧低质专业 数量`: no number at all), a count in
-    # a unit the sentence gives no number of (`一共考察了几天` of the trip's sentence).
+    # `学制`: `2024年…新增…` says when), a month (`放在哪个月份`: `每年…活动周` says how often), a count by no unit of
+    # its own (`…老旧低质专业 数量`: no number at all), a count in a unit the sentence gives no number of (`一共考察了几天`
+    # of the trip's sentence).
     words = own or query.plain
     ungiven = (
         rate_unheld(words, best.plain)

@@ -51,7 +51,7 @@ _ORG_SUFFIXES = tuple(word for word, kind in SUFFIXES.items() if kind == "org" a
 # The kinds of school a place and a suffix make a category of, not a name: `郑州中职学校` is Zhengzhou's vocational
 # schools, `郑州市电子信息工程学校` one school.
 SCHOOL_TYPES = frozenset(_words("中职 中等职业 中等 高职 技工 普通 普通高中 中专 职业 公办 民办 重点"))
-_NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
+NAME_PARTS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))  # a proper part of a merged name
 _NOUNS = ("n", "vn", "nz", "j", "eng", "b")  # tags that may sit inside a merged name (`客车`, `汽车`, `高等`)
 _MERGE_WORDS = 4  # words joined before a suffix at most
 _HOW_MANY = frozenset(("所有", "全部", "全体", "一切", "各个", "各类", "各级", "每个", "每所", "整个", "多所", "几所"))
@@ -88,9 +88,9 @@ def _merged_kind(words: Sequence[tuple[str, str]], i: int) -> tuple[int, EntityT
     if i < 1 or i >= len(words) or _suffix_of(words[i][0]) is None:
         return None
     first = i
-    while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
+    while first > 0 and i - first < _MERGE_WORDS and words[first - 1][1].startswith(_NOUNS + tuple(NAME_PARTS)):
         first -= 1
-    proper = [j for j in range(first, i) if words[j][1] in _NAME_PARTS]
+    proper = [j for j in range(first, i) if words[j][1] in NAME_PARTS]
     if not proper or (i > proper[-1] + 1 and all(word in SCHOOL_TYPES for word, _ in words[proper[-1] + 1 : i])):
         return None
     # A word saying how many of a kind (`郑州所有中等职业学校`, `郑州全部中职学校`) makes it all of them there, not one
@@ -118,7 +118,7 @@ def _suffix_end(words: Sequence[tuple[str, str]], i: int) -> int:
     for j in range(i + 1, min(len(words), i + 1 + _MERGE_WORDS)):
         if _suffix_of(words[j][0]) is not None:
             return j
-        if not words[j][1].startswith(_NOUNS + tuple(_NAME_PARTS)):
+        if not words[j][1].startswith(_NOUNS + tuple(NAME_PARTS)):
             break
     return i + 1
 

@@ -27,6 +27,7 @@ from qa.answering.kinds import (
     within,
 )
 from qa.answering.names import (
+    NAME_PARTS,
     SAID_BODY_ENDS,
     common_nouns,
     dictionary_frequency,
@@ -340,9 +341,9 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
     listed, listed_unit = ("", "") if kinds & _LISTED_NOT else listed_kind(without_set_aside(plain_focus or plain))
     whether_text = focus or question
     at = whether_asked(aligned_simplified(whether_text))
-    # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班); one
-    # of the words before its head names it whole (`交通运输部门`, `社会人员`)
-    # holds, not a piece jieba guessed of words around one the documents hold (`学产教` of 出去学产教融合的经验)
+    # What it asks whether of, or another noun of the asked part no document holds (`携程` of …拉了携程来开订单班), not a
+    # piece jieba guessed of words around one they hold (`学产教` of 出去学产教融合的经验); one of the words before its head
+    # names it whole (`交通运输部门`, `社会人员`)
     where = (
         next((_whole(at, a, b) for a, b in at.others if _unheld_word(whether_text[a:b], lexical)), None) if at else None
     )
@@ -483,14 +484,13 @@ _KIND_ENDS = (
     "平台",
     "商家",
 )
-_PROPER_TAGS = frozenset(("nr", "nrt", "nrfg", "ns", "nt", "nz", "j", "eng"))
 
 
 def _generic_partner(words: tuple[tuple[str, str], ...]) -> bool:
     """Whether a partner is said by its kind (`大牌酒店`, `客车厂`): it ends as a kind of partner, and no word of it is a
     proper name by jieba's tag or a word its dictionary lacks (`美团`, which it guesses), as a name's first part is
     (`宇通客车`: `宇通` nz)."""
-    proper = any(flag in _PROPER_TAGS or not dictionary_frequency(word) for word, flag in words)
+    proper = any(flag in NAME_PARTS or not dictionary_frequency(word) for word, flag in words)
     return words[-1][0].endswith(_KIND_ENDS) and not proper
 
 
