@@ -10,7 +10,7 @@ import pytest
 
 from qa import QA
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.kinds import month_unheld
+from qa.answering.kinds import count_unheld, month_unheld
 from qa.answering.names import asked_names, name_unheld
 from qa.answering.query import analyse, documents_hold, partners_named
 from qa.answering.scope import asks, others_asked
@@ -198,3 +198,10 @@ def test_others_of_a_kind_are_read() -> None:
     assert others_asked("别的学校也开订单班吗") == "school"
     assert others_asked("其他企业有没有参与") == "company"
     assert others_asked("别的城市呢") == ""
+
+
+@pytest.mark.parametrize("noun", ["实习生", "技术员", "设计师", "管理者"])
+def test_people_counted_with_no_unit_are_counted_in_people(noun: str) -> None:
+    sentence = "全市技工院校与宇通、富士康等知名企业共建立长期、稳定的校企合作关系1000多家"
+    assert count_unheld(f"富士康每年接收多少{noun}", sentence) == f"多少{noun}"
+    assert not count_unheld(f"富士康每年接收多少{noun}", "每年接收实习生3000余人")

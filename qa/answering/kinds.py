@@ -272,6 +272,15 @@ _PEOPLE = (
 )
 
 
+# … and the last characters of other words for people (`实习生`, `会员`, `设计师`, `参与者`)
+_PEOPLE_ENDS = ("生", "员", "师", "者")
+
+
+def _counts_people(noun: str) -> bool:
+    """Whether a noun counted with no unit names people (`学生`, `实习生`, `会员`): read as counted in 名."""
+    return noun.endswith(_PEOPLE) or (len(noun) >= 2 and noun.endswith(_PEOPLE_ENDS))
+
+
 # The verb a count is asked of (`撤销` of 同一年被撤销的有多少, `备案` of 新增备案了多少个专业): the two characters right
 # before the count, past `了`, `的` and `有`.
 _COUNTED_VERB = re.compile(
@@ -430,7 +439,7 @@ def count_unheld(question: str, sentence: str) -> str:
         noun = re.match(r"[\u4e00-\u9fff]{0,4}?(?=[，,。？?！!的\s]|$|有|是|参与|参加)", question[asked.end() :])
         counted_noun = noun.group() if noun else ""
         # People counted with no unit (`多少学生`) are counted in 名 as `多少名学生` is: `163个专业` gives no number of them.
-        unit = unit or ("名" if counted_noun.endswith(_PEOPLE) else "")
+        unit = unit or ("名" if _counts_people(counted_noun) else "")
         if not unit or unit == "个" or _NO_COUNT_ASKED.search(question[: asked.start()]):
             continue
         named = len(counted_noun) >= 2 and sentence.count(counted_noun[-2:]) >= 2 and "、" in sentence
