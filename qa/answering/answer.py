@@ -368,7 +368,7 @@ def _not_given(
         return _refusal(asked, question, text, ctx, confidence)
     # Others of a kind asked (`除了郑州旅游职业学院，还有哪些学校开了订单班？`, `别的学校有吗` after a question naming the one),
     # of a sentence naming only the ones set aside: it speaks of those, not of any other.
-    only = _only_set_aside(own or query.plain, question[len(ctx.focus) :] if own else "", best.plain, doc)
+    only = _only_set_aside(kind, own or query.plain, question[len(ctx.focus) :] if own else "", best.plain, doc)
     if only:
         text = f"{ctx.where}没有找到答案：最接近的句子只说了“{only}”，没有说别的。"
         return _refusal(asked, question, text, ctx, confidence)
@@ -437,13 +437,15 @@ def _placed(own: str, plain: str, doc: Document, span: Span) -> tuple[str, str, 
     return "", "", []
 
 
-def _only_set_aside(words: str, earlier: str, plain: str, doc: Document) -> str:
+def _only_set_aside(named: str, words: str, earlier: str, plain: str, doc: Document) -> str:
     """The things a question (`words`, simplified) sets aside to ask for others of their kind (`郑州旅游职业学院` of 除了郑州旅游
     职业学院，还有哪些学校…; for a merged follow-up asking of others, `别的学校…`, the names of that kind its `earlier`
-    question says) when the sentence (simplified) says them all and names no other thing of the kind; '' otherwise."""
-    kind = named_kind_asked(words)[0] or others_asked(words)
+    question says) when the sentence (simplified) says them all and names no other thing of the kind; '' otherwise.
+    `named` is the kind the question asks to have named (`named_kind_asked`), if any."""
+    others = others_asked(words)
+    kind = named or others
     aside = set_aside(words) if kind else ()
-    if kind and not aside and others_asked(words):
+    if kind and not aside and others:
         aside = tuple(name for _, _, name, _ in asked_names(earlier) if _may_name(kind, simplified(name), doc))
     said = [simplified(item) for item in aside]
     if not said or not all(item in plain for item in said):
@@ -452,9 +454,9 @@ def _only_set_aside(words: str, earlier: str, plain: str, doc: Document) -> str:
     def apart(name: str) -> bool:  # not one set aside, said whole or short (`旅游职业学院` of 郑州旅游职业学院)
         return not any(name in item or item in name for item in said)
 
-    others = [m.group() for m in NAME_ENDS[kind].finditer(plain) if apart(m.group())]
-    named = [name for name in map(simplified, names_of(doc, kind)) if name in plain and apart(name)]
-    return "" if others or named else "、".join(aside)
+    unset = [m.group() for m in NAME_ENDS[kind].finditer(plain) if apart(m.group())]
+    unset += [name for name in map(simplified, names_of(doc, kind)) if name in plain and apart(name)]
+    return "" if unset else "、".join(aside)
 
 
 def _names_apart(kind: str, plain: str) -> bool:

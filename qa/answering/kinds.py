@@ -384,8 +384,9 @@ def month_unheld(question: str, sentence: str) -> str:
 
 # A count asked with no unit that says what it counts (`…老旧低质专业 数量`, `砍掉了多少`, `有几个`), which any number
 # answers; and whatever a sentence may count with: a figure, a numeral, a vague count (`多所`, `若干`, `一批`), a share.
+_COUNT_WORDS = r"数量|数目|个数|总数"  # a count said as a noun
 _COUNT_NOUN_ASKED = re.compile(
-    r"(?P<noun>[\u4e00-\u9fff]{0,2})\s*(?:的)?(?P<word>数量|数目|个数|总数)(?:是|有|为)?(?:多少)?[？?。！!\s]*$"
+    rf"(?P<noun>[\u4e00-\u9fff]{{0,2}})\s*(?:的)?(?P<word>{_COUNT_WORDS})(?:是|有|为)?(?:多少)?[？?。！!\s]*$"
 )
 _SOME_COUNT = re.compile(
     rf"\d|[二三四五六七八九十两百千万亿]|一[十百千万亿]|[多数几若][十百千万个所家名项批位种条类]|若干|大量|大批|众多|一[批些系]|不少|"
@@ -875,7 +876,7 @@ def place_unit_unheld(question: str, sentence: str) -> str:
     return m.group()
 
 
-_COUNT_AS_NOUN = re.compile(r"数量|数目|个数|总数")
+_COUNT_AS_NOUN = re.compile(_COUNT_WORDS)
 
 
 def year_contradicted(years: tuple[str, ...], question: str, sentence: str) -> tuple[str, str]:

@@ -42,6 +42,8 @@ from qa.answering.scope import (
     ALL_WORDS,
     IN_DOCUMENT,
     LIST_VERBS,
+    PART_NUMBER,
+    RELATION_WORDS,
     REQUEST_WORDS,
     SCOPE_WORDS,
     Scope,
@@ -170,9 +172,9 @@ META_PATTERNS: dict[str, re.Pattern[str]] = {
         r"委员[^，,。？?]{0,4}(?:提|提出|递交|写)了?(?:什么|哪些|啥|哪个|哪方面的?)(?:建议|提案)"
     ),
     "section": re.compile(
-        r"第(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})(?P<unit>部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
+        rf"第(?P<number>{PART_NUMBER})(?P<unit>部分|点|条|项|个方面|方面|大部分|个部分|节|个?大?标题|个?板块)"
         # a part named by its number (`编号“三”的板块`, `序号为3的部分`)
-        r"|(?:编号|序号|标号)(?:为|是)?[“\"'‘「]?(?P<numbered>[一二三四五六七八九十]{1,3}|\d{1,2})[”\"'’」]?的?(?:那个|这个|那|这)?"
+        rf"|(?:编号|序号|标号)(?:为|是)?[“\"'‘「]?(?P<numbered>{PART_NUMBER})[”\"'’」]?的?(?:那个|这个|那|这)?"
         r"(?:部分|大部分|方面|节|大?标题|板块)"
         # the last part (`最后1个部分` as rewritten); a part said `板块` as a question on how many parts says it
         # … or said as the ending (`收尾那一大块`, `结尾的部分`)
@@ -443,7 +445,7 @@ _SCHOOL_ENDING = "(?:学校|学院|大学|院校|學校|學院|大學)"
 # Something done with someone (`跟携程合作`, `与华为共建`, `和美团一起办`): the one it is done with, as said
 _PARTNER = re.compile(
     r"(?:和|与|跟|同)(?P<partner>[\u4e00-\u9fffA-Za-z·]{2,10}?)(?:一起|一道|共同|联合|联手)?"
-    r"(?:有|开展了?|进行了?|建立了?|达成了?)?过?(?:合作|签约|共建|结对|合办|联办|携手|共办|办)"
+    rf"(?:有|开展了?|进行了?|建立了?|达成了?)?过?(?:{RELATION_WORDS}|合办|联办|携手|共办|办)"
 )
 _PARTNER_TAGS = ("n", "j", "eng")  # names and common nouns (`携程` n, `华为` nr, `腾讯` nz), not pronouns (`他们` r)
 

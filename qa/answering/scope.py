@@ -530,7 +530,7 @@ def asks(plain: str) -> list[str]:
     # per part, each saying the rest of the question.
     listed = _PARTS_LISTED.search(body)
     if listed is not None:
-        numbers = re.findall(_PART_NUMBER, listed.group())
+        numbers = re.findall(PART_NUMBER, listed.group())
         return [f"{body[: listed.start()]}第{n}部分{body[listed.end() :]}".replace("分别", "") for n in numbers]
     parts = [p for p in _JOIN.split(body) if p.strip() and not _EXAMPLES_ASKED.fullmatch(p.strip())]
     if len(parts) < 2:
@@ -544,10 +544,10 @@ def asks(plain: str) -> list[str]:
     return asking
 
 
-_PART_NUMBER = r"[一二三四五六七八九十]{1,3}|\d{1,2}"
+PART_NUMBER = r"[一二三四五六七八九十]{1,3}|\d{1,2}"  # the number of a part of a document (`第三部分`, `第3部分`)
 _PARTS_LISTED = re.compile(
-    rf"第(?:{_PART_NUMBER})(?:个?部分)?(?:(?:、|和|与|及|以及|跟|还有|，|,)第?(?:{_PART_NUMBER})(?:个?部分)?)*"
-    rf"(?:、|和|与|及|以及|跟|还有|，|,)第?(?:{_PART_NUMBER})个?部分"
+    rf"第(?:{PART_NUMBER})(?:个?部分)?(?:(?:、|和|与|及|以及|跟|还有|，|,)第?(?:{PART_NUMBER})(?:个?部分)?)*"
+    rf"(?:、|和|与|及|以及|跟|还有|，|,)第?(?:{PART_NUMBER})个?部分"
 )
 
 
