@@ -155,6 +155,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             r"(?:什么|啥)(?:打算|计划|安排|举措|措施)|(?:打算|计划|安排)(?:是什么|有哪些|如何)|"
             r"(?:是)?(?:怎么|怎样|如何)(?:安排|组织|部署|实施|保障)的?[？?]?$|"
             r"下一步|下一?阶段|今后|"
+            # the plans of a time to come named by their noun (`关于往后的打算，…从哪几条路子推进`)
+            rf"(?:{FUTURE})的(?:工作)?(?:打算|计划|安排)(?=[，,？?]|$|是什么|有哪些|有什么)|"
             rf"(?:{FUTURE})(?:将|要|会|还)?(?:怎么|如何|做什么|有什么)|"
             rf"(?:{FUTURE})[^，,。？?]{{0,12}}(?:准备|打算|计划)[^，,。？?]{{0,8}}(?:哪|什么|如何|怎么)|"
             r"在[^，,。？?]{2,12}方面[^，,。？?]{0,8}(?:什么|哪些|如何|怎样|怎么)|(?:做了|采取了|开展了)(?:什么|哪些)[？?]?$|"
@@ -166,6 +168,8 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
 # Words that name the scope, not the topic: `在校企合作方面有哪些举措` is about 校企合作.
 SCOPE_WORDS = re.compile(
     r"举措|措施|工作|做法|方面|打算|计划|安排|内容|成效|成绩|成果|经验|任务|行动|办法|情况|介绍|说说|讲讲|谈谈|"
+    # … and the ways things are done by, said as ways (`准备从哪几条路子推进`)
+    r"路子|路径|途径|"
     r"一下|做了|做过|采取|开展|取得|进行|关于|"
     # … and when, said of what has been done by now (`目前已经取得了哪些成效`)
     r"目前|已经|至今|迄今|眼下|"
@@ -514,6 +518,10 @@ def gather_modifier(plain: str) -> str:
 
 
 # A part asking for examples of what the rest asks (`…哪些类型的实训基地，能举两个例子吗`): no ask of its own.
+# A part saying what the asker heard or read (`听说郑州要冒出几所职业大学，…点了哪几所的名`): its `几` is "a few", and
+# what it says is the premise of the part that asks, not an ask of its own.
+_HEARSAY = re.compile(r"(?:我|我们)?(?:听说|听人说|据说|据了解|听别人说|听朋友说|看新闻说|看到新闻说|网上说|有人说)")
+
 _EXAMPLES_ASKED = re.compile(
     r"(?:能|可以|可否|能不能|能否|麻烦)?(?:再|多)?(?:举|列|给)(?:一下|出|个)?[几两一二三]?个?例子?(?:吗|呢|吧|嘛)?"
 )
@@ -535,7 +543,7 @@ def asks(plain: str) -> list[str]:
     parts = [p for p in _JOIN.split(body) if p.strip() and not _EXAMPLES_ASKED.fullmatch(p.strip())]
     if len(parts) < 2:
         return [body] if body else []
-    asking = [p for p in parts if _WH.search(p)]
+    asking = [p for p in parts if _WH.search(p) and not _HEARSAY.match(p.strip())]
     if len(asking) == 1 and parts[-1] == asking[0] and "分别" in asking[0] and all(map(_names_only, parts[:-1])):
         # Several things named, then asked of each (`市级重点专业，还有省品牌专业，郑州分别有多少个`): one ask per thing.
         return [f"{thing}{asking[0].replace('分别', '')}" for thing in parts[:-1]]
