@@ -31,6 +31,7 @@ from qa.answering.kinds import (
     count_unsaid,
     count_verb_unsaid,
     counted,
+    counted_as_asked,
     counted_only,
     counts_exactly,
     duration_unheld,
@@ -1037,9 +1038,9 @@ def _all_beside(reading: Reading, scores: np.ndarray, top: int) -> int:
         return top
     if not _NEW_COUNT.search(reading.candidates[top].plain):
         return top
-    # a number in the very unit asked (`几所` is no `130多个`, which `个` would count as well)
+    # a number in the very unit asked (`几所` is no `130多个`, which `个` would count as well), or in 个 for kinds
     unit = reading.query.count_unit
-    number = re.compile(counted(unit) if unit else NUMERAL)
+    number = re.compile(counted_as_asked(unit) if unit else NUMERAL)
     return _saying(
         reading,
         scores,

@@ -207,6 +207,15 @@ def counted(unit: str) -> str:
     return rf"{NUMERAL}多?余?{unit}"
 
 
+_KIND_UNITS = "种类项门"  # units counting kinds of a thing, which a text counts in 个 as often (`163个专业`)
+
+
+def counted_as_asked(unit: str) -> str:
+    """A regex for a number in the unit a question counts in (`counted`), or in `个` when that unit counts kinds
+    (`多少种专业` of `共开设163个专业`); not `个` for `所` (`几所` is no `130多个`, which `个` counts as well)."""
+    return counted(f"[{unit}个]" if unit and unit in _KIND_UNITS else unit)
+
+
 # The units that count the same things: a question's `多少名学生` is answered by `3万余人`, `几天` by `5日`, `多少家企业` by
 # `1000多个`. `个` counts anything, so a question counting in it asks only for some count. Batches are counted in 个
 # only as `3个批次`: `分批成立…10个…委员会` counts the committees, not the batches.
@@ -272,13 +281,10 @@ _PEOPLE = (
 )
 
 
-# … and the last characters of other words for people (`实习生`, `会员`, `设计师`, `参与者`)
-_PEOPLE_ENDS = ("生", "员", "师", "者")
-
-
 def _counts_people(noun: str) -> bool:
-    """Whether a noun counted with no unit names people (`学生`, `实习生`, `会员`): read as counted in 名."""
-    return noun.endswith(_PEOPLE) or (len(noun) >= 2 and noun.endswith(_PEOPLE_ENDS))
+    """Whether a noun counted with no unit, or in `个`, names people (`学生`, `实习生`, `会员`, `院士`): read as counted
+    in 名, which no count of things gives (`4个一流建设学科` for `几个学生`)."""
+    return noun.endswith(_PEOPLE) or (len(noun) >= 2 and noun[-1] in _PERSON_ENDS)
 
 
 # The verb a count is asked of (`撤销` of 同一年被撤销的有多少, `备案` of 新增备案了多少个专业): the two characters right
@@ -351,13 +357,18 @@ def rate_unheld(question: str, sentence: str) -> str:
 COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台辆艘架张间期户"
 
 
-# A length of time asked (`无人机那个读几年`, `要花几个月`, `几年制`, `学制`), not a year (`哪几年`, `近几年`), and one given
-# (`3年`, `两个学期`, `三年制`); not a year's date (`2024年`, `二〇二四年`), whose digits come before the last two.
+# A length of time asked (`无人机那个读几年`, `要花几个月`, `几年制`, `学制`, `考察行程持续了多长时间`, `去了多久`), not a
+# year (`哪几年`, `近几年`), and one given (`3年`, `两个学期`, `三年制`, `5天`, `三个月`); not a year's date (`2024年`,
+# `二〇二四年`), whose digits come before the last two, nor a month's (`8月`: months are lengths as `个月`).
 _DURATION_ASKED = re.compile(
-    r"(?:读|念|学|上|修|用|花|要|需要|持续|干|做|坚持)了?(?:几|多少)个?(?:年|月|学期|周)(?![级代份])|几年制|学制"
+    r"(?:读|念|学|上|修|用|花|要|需要|持续|干|做|坚持)了?(?:几|多少)个?(?:年|月|学期|周|天)(?![级代份])|几年制|学制|"
+    r"(?:多长|多少)(?:的)?时间|多久"
 )
 _DURATION_GIVEN = re.compile(
-    rf"(?<![\d{CHINESE_DIGITS}〇])(?:\d{{1,2}}|[一二三四五六七八九十两半]{{1,3}})个?(?:年|月|学期|周)(?![级代份度])|年制|学制"
+    rf"(?<![\d{CHINESE_DIGITS}〇])(?:\d{{1,2}}|[一二三四五六七八九十两半]{{1,3}})(?:个月|个?(?:年|学期|周|星期|天|小时))(?![级代份度])"
+    r"|年制|学制"
+    # … or the span between two dates (`7月1日至8月31日`)
+    r"|\d{1,2}月(?:\d{1,2}日)?(?:至|到|—|－|~)"
 )
 
 
@@ -439,8 +450,9 @@ def count_unheld(question: str, sentence: str) -> str:
         unit = asked.group(1)
         noun = re.match(r"[\u4e00-\u9fff]{0,4}?(?=[，,。？?！!的\s]|$|有|是|参与|参加)", question[asked.end() :])
         counted_noun = noun.group() if noun else ""
-        # People counted with no unit (`多少学生`) are counted in 名 as `多少名学生` is: `163个专业` gives no number of them.
-        unit = unit or ("名" if _counts_people(counted_noun) else "")
+        # People counted with no unit (`多少学生`) or in 个 (`几个学生`) are counted in 名 as `多少名学生` is: `163个专业`
+        # gives no number of them.
+        unit = "名" if unit in ("", "个") and _counts_people(counted_noun) else unit
         if not unit or unit == "个" or _NO_COUNT_ASKED.search(question[: asked.start()]):
             continue
         named = len(counted_noun) >= 2 and sentence.count(counted_noun[-2:]) >= 2 and "、" in sentence
@@ -701,7 +713,7 @@ _MEASURED = (
 )
 # What makes a number the size of the answer asked for, not a count the documents must give: a word before it asking
 # for that many (`哪三所`, `举两个例子`), or, after it in its clause, each of them asked to be named (`三所…分别叫什么`).
-_SIZE_BEFORE = re.compile(r"(?:哪|举|列举|列出|举出|说出)$")
+_SIZE_BEFORE = re.compile(r"(?:哪|举|列举|列出|举出|说出|(?<![\u4e00-\u9fff])[这那]|(?<=[，,的])[这那])$")
 _SIZE_AFTER = re.compile(
     r"[^，,。；;！!？?]*?(?:分别|各自|各|都(?=叫))(?:叫|是|为)?(?:什么|哪|谁|啥)(?!时候|时间)"
     # … or counts the figures or names asked for (`两个数字报一下`, `这三个名字`)
@@ -729,11 +741,29 @@ def place_asked(plain: str) -> tuple[str, str]:
 
 def answer_size(question: str, start: int, end: int) -> bool:
     """Whether the number at `start:end` of `question` (simplified) is the size of the answer asked for (`哪三所`,
-    `举两个例子`, `三所本科层次职业学校分别叫什么`), not a count a document must give; an ordinal asked to be named
-    (`第三所是哪所`) is a place in that answer."""
+    `举两个例子`, `三所本科层次职业学校分别叫什么`), or of a set the question takes as known (`那四门一流学科是啥`) or has
+    just listed (`市里、省里两个级别`, `南京、武汉、广州这三地`), not a count a document must give; an ordinal asked to be
+    named (`第三所是哪所`) is a place in that answer."""
     if question[start - 1 : start] == "第" and _ORDINAL_ASKED.match(question, end):
         return True
-    return bool(_SIZE_BEFORE.search(question, 0, start) or _SIZE_AFTER.match(question, end))
+    if _SIZE_BEFORE.search(question, 0, start) or _SIZE_AFTER.match(question, end):
+        return True
+    return _size_of_list_before(question, start, chinese_number(_NUMBER_OPENING.match(question, start).group()))
+
+
+_NUMBER_OPENING = re.compile(rf"\d+|[{CHINESE_DIGITS}]+")
+# The things a question lists right before a count of them (`南京、武汉、广州这三地`): the clause up to the count, its
+# items parted by `、` or `和`, and the words that may stand between the last one and the count.
+_LIST_PARTS = re.compile(r"[、和与及跟]")
+_BEFORE_COUNT = re.compile(r"(?:这|那|等|共|总共|一共)+$")
+
+
+def _size_of_list_before(question: str, start: int, value: int) -> bool:
+    """Whether the clause before `start` lists exactly `value` things (two or more), which the count then counts."""
+    clause = re.split(r"[，,。；;？?！!：:]", question[:start])[-1]
+    clause = _BEFORE_COUNT.sub("", clause)
+    items = [item for item in _LIST_PARTS.split(clause) if item]
+    return value >= 2 and len(items) == value and len(_LIST_PARTS.findall(clause)) == value - 1
 
 
 # A number named as a bound the asker guesses (`是不是已经建了五十个以上`, `有没有超过1000家`, `是否不到30个`): asked
