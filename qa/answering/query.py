@@ -403,7 +403,10 @@ _OPENS_IN_DOCUMENT = re.compile(IN_DOCUMENT)
 # A school named by its field (`经贸职院`, `电子信息职院`, `科技工业学校`): common nouns before a school's ending, not a kind
 # of school (`中职学校`, `职业学院`) nor the words any school's name has (`职业`, `技术`).
 _SCHOOL_ENDS = ("学校", "学院", "职院", "大学")
-_FIELD_TAGS = ("n", "j")  # not verbal nouns: `参观学校` is a visit
+# Nouns, not verbal nouns (`参观学校` is a visit); places too, which name schools as often (`郑州城市职业学院`, whose 城市
+# jieba tags a place), though not a place said with its level (`郑州市`, `河南省`: where the school is, no name of it).
+_FIELD_TAGS = ("n", "j", "ns")
+_PLACE_LEVELS = "省市县区"
 _GENERIC_FIELDS = frozenset(("职业", "技术", "职业技术", "工程"))
 MOST_FIELD_WORDS = 2
 MOST_NAMED_END = 3  # the fewest characters of a school's name said whole that name it (`农学院`)
@@ -426,7 +429,7 @@ def schools_named(question: str) -> list[tuple[str, tuple[str, ...]]]:
                 break
             first -= 1
         before = [w for w, _ in words[first:i]]
-        fields = [k for k in range(first, i) if words[k][0] not in _GENERIC_FIELDS][-MOST_FIELD_WORDS:]
+        fields = [k for k in range(first, i) if _field_word(*words[k])][-MOST_FIELD_WORDS:]
         # a school said whole by one noun before its ending is as often no name (`合作方学校`, `农村学校`): two, or a
         # short one (`经贸职院`)
         if len(fields) < (1 if word == "职院" else 2):
@@ -438,6 +441,12 @@ def schools_named(question: str) -> list[tuple[str, tuple[str, ...]]]:
             own = tuple(question[starts[k] : starts[k + 1]] for k in fields)
             found.append((question[starts[first] : starts[i + 1]], own))
     return found
+
+
+def _field_word(word: str, flag: str) -> bool:
+    """Whether a word before a school's ending names the school (`经贸`, `城市`), not what every such name says (`职业`)
+    nor the place with its level where it is (`郑州市`)."""
+    return word not in _GENERIC_FIELDS and not (flag == "ns" and len(word) >= 3 and word[-1] in _PLACE_LEVELS)
 
 
 _SCHOOL_ENDING = "(?:学校|学院|大学|院校|學校|學院|大學)"
@@ -500,7 +509,9 @@ def _school_held(named: str, fields: tuple[str, ...], lexical: LexicalIndex) -> 
     """Whether some document names a school by the field words a question says (`财税`, `金融` of 财税金融职业学院, said
     in 郑州财税金融职业学院; `旅游` of 旅游职院, said in 郑州旅游职业学院), or says the words named whole or their end
     (`产教融合学院` of the `办产教融合学院` jieba cuts as 办产教+融合+学院)."""
-    if any(lexical.holds(named[i:]) for i in range(len(named) - MOST_NAMED_END)):
+    # … from its last field word on at the latest: the generic end alone (`职业学院`) is said of any school
+    last = named.rfind(fields[-1]) if fields else len(named)
+    if any(lexical.holds(named[i:]) for i in range(min(last + 1, len(named) - MOST_NAMED_END))):
         return True
     gap = "[\u4e00-\u9fff]{0,4}?"
     pattern = gap.join(map(re.escape, fields)) + "[\u4e00-\u9fff]{0,8}?" + _SCHOOL_ENDING
@@ -1044,19 +1055,29 @@ def _known_tokens(text: str, lexical: LexicalIndex) -> int:
 
 
 def _numeral_as_written(number: str, unit: str, lexical: LexicalIndex) -> str:
-    if lexical.occurs(number + unit):
+    if _count_said(number + unit, lexical):
         return number + unit
     value = chinese_number(number)
     if not value:
         return number + unit
     for form in (str(value), chinese_numeral(value)):
-        if form and lexical.occurs(form + unit):  # chinese_numeral is '' past 99: `2024年` must not become `年`
+        if form and _count_said(form + unit, lexical):  # chinese_numeral is '' past 99: `2024年` must not become `年`
             return form + unit
     # a round number the documents give as `…多`/`…余` (`超过一千家` of `1000多家`)
     for approximately in ("多", "余"):
-        if not unit.startswith(("多", "余")) and lexical.occurs(f"{value}{approximately}{unit}"):
+        if not unit.startswith(("多", "余")) and _count_said(f"{value}{approximately}{unit}", lexical):
             return f"{value}{approximately}{unit}"
     return number + unit
+
+
+def _count_said(count: str, lexical: LexicalIndex) -> bool:
+    """Whether some document says a count as written, not only as the end of a longer number (`1所` of `41所`: `一所`,
+    the article of 跟一所中职共办了学院, must not become a count that matches it)."""
+    if not lexical.occurs(count):
+        return False
+    if count[0] not in CHINESE_DIGITS + "十两0123456789":
+        return True
+    return bool(lexical.said(re.compile(rf"(?<![\d.{CHINESE_DIGITS}十百千万两]){re.escape(count)}"), most=1))
 
 
 def chinese_numeral(value: int) -> str:
