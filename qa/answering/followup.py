@@ -16,7 +16,8 @@ from qa.script import aligned_simplified
 
 WHOLE_DOCUMENT = ("summary", "outline")  # scopes that ask about the whole document, not a topic in it
 
-_LEAD = re.compile(r"^(?:那么|那(?![些个种])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")  # `那些…` is a pronoun
+# `那些…`, `那趟…` are pronouns
+_LEAD = re.compile(r"^(?:那么|那(?![些个种趟次回])|还有|另外|再问一下|再问|请问|其中|而)[，,]?")
 _LEAD_POINTS = re.compile(r"^(?:其中|那一|那年)")  # leads that point back whatever follows: among them, that year
 # A lead asking the earlier question again of what follows (`同样的数字，技工院校是多少？`, `一样的问题，高职呢？`): the rest
 # is the fragment, and it leans back however long.
@@ -45,6 +46,8 @@ _TAIL = re.compile(r"(?:的呢|呢|吗|的情况|怎么样|如何)?[？?！!。.
 _POINTING = (
     r"它们?|他们|她们|这些|那些|其中|里面|上述|这个|这种|那个|这里|那里|"
     r"双方|两者|二者|对方|此事|这件事|这项|这所|这家|那所|那家|"
+    # an event said before (`那趟行程落脚了哪几座城` after a question on a trip)
+    r"这次|那次|这趟|那趟|这回|那回|此次|此行|"
     # a thing's counterpart of what was asked (`技工院校的对应数字`, `高职的相应情况`)
     r"的(?:对应|相应)"
 )
