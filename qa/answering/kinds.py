@@ -360,9 +360,12 @@ COUNTING = "个所家项座条种类批场门届位名支套处部本篇件台�
 # A length of time asked (`无人机那个读几年`, `要花几个月`, `几年制`, `学制`, `考察行程持续了多长时间`, `去了多久`), not a
 # year (`哪几年`, `近几年`), and one given (`3年`, `两个学期`, `三年制`, `5天`, `三个月`); not a year's date (`2024年`,
 # `二〇二四年`), whose digits come before the last two, nor a month's (`8月`: months are lengths as `个月`).
+# `多久` and `多长时间` only after a verb of spending time: `花期约是多久`, `多久以前`, `多久一次` ask a span given by a
+# range, an age or a frequency (`1-3月`, `800多年历史`, `每年一次`), which DRCD and CMRC answer.
+_DURATION_VERBS = r"读|念|学|上|修|用|花|要|需要|持续|干|做|坚持|历时|进行|去|待|呆"
 _DURATION_ASKED = re.compile(
-    r"(?:读|念|学|上|修|用|花|要|需要|持续|干|做|坚持)了?(?:几|多少)个?(?:年|月|学期|周|天)(?![级代份])|几年制|学制|"
-    r"(?:多长|多少)(?:的)?时间|多久"
+    rf"(?:{_DURATION_VERBS})了?(?:几|多少)个?(?:年|月|学期|周|天)(?![级代份])|几年制|学制|"
+    rf"(?:{_DURATION_VERBS})了?(?:(?:多长|多少)的?时间|多久)"
 )
 _DURATION_GIVEN = re.compile(
     rf"(?<![\d{CHINESE_DIGITS}〇])(?:\d{{1,2}}|[一二三四五六七八九十两半]{{1,3}})(?:个月|个?(?:年|学期|周|星期|天|小时))(?![级代份度])"
