@@ -10,7 +10,7 @@ import pytest
 
 from qa import QA
 from qa.answering.followup import is_elliptical, resolve
-from qa.answering.kinds import answer_size, count_unheld, counted_as_asked, duration_unheld
+from qa.answering.kinds import answer_size, count_unheld, counted_as_asked, duration_unheld, school_kind_unsaid
 from qa.answering.query import analyse, rewrite, schools_named
 from qa.answering.scope import asks, question_scope
 
@@ -123,3 +123,21 @@ def test_an_event_said_before_points_back(bot: QA) -> None:
     answer = bot.ask(question, history=[earlier])
     assert not answer.abstained
     assert "南京" in answer.text
+
+
+def test_a_kind_of_school_no_document_says_is_refused_by_name(bot: QA) -> None:
+    answer = bot.ask("在郑州读小学要准备什么材料？")
+    assert answer.abstained
+    assert "小学" in answer.text
+    # … while a kind the letter says is still answered
+    answer = bot.ask("郑州有多少所中专通过了标准化验收？")
+    assert not answer.abstained
+    assert "41所" in answer.text
+
+
+def test_a_kind_is_held_by_any_of_its_words() -> None:
+    said = {"义务教育"}
+    assert school_kind_unsaid("小学有多少所？", lambda word: word in said) == ""
+    assert school_kind_unsaid("小学有多少所？", lambda word: False) == "小学"
+    # several kinds asked (a comparison) are for the other checks
+    assert school_kind_unsaid("小学和高中哪个多？", lambda word: False) == ""

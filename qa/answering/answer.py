@@ -44,6 +44,7 @@ from qa.answering.kinds import (
     place_unit_unheld,
     rate_unheld,
     school_kind_unheld,
+    school_kind_unsaid,
     school_kinds,
     value_contradicted,
     without_school_kinds,
@@ -302,6 +303,11 @@ def _not_given(
     )
     if unsaid:
         return _abstain(asked, question, query, ctx, confidence, unsaid=unsaid)
+    # A kind of school no document says at all (`小学` of a letter on vocational schools): the sentence speaks of others.
+    kind_unsaid = school_kind_unsaid(own or query.plain, documents_hold(ctx.lexical))
+    if kind_unsaid:
+        text = f"{ctx.where}没有找到答案：{ctx.where}没有提到“{kind_unsaid}”。"
+        return _refusal(asked, question, text, ctx, confidence)
     # An organisation the sentence never names while it names another of its kind (`教育部` of a sentence on 河南省教育厅).
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
     if name:

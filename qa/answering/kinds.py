@@ -663,6 +663,29 @@ def school_kind_unheld(question: str, sentence: str) -> str:
     return (named or found).group()
 
 
+# The words each kind of school is said by, without the patterns' conditions (`高中` of 普高's): what a document holding
+# the kind at all must say.
+_KIND_WORDS = {kind: tuple(re.sub(r"\(\?<?[!=][^)]*\)", "", words).split("|")) for kind, words in SCHOOL_KINDS.items()}
+
+
+def school_kind_unsaid(question: str, holds: Callable[[str], bool]) -> str:
+    """The one kind of school a question (simplified) asks about (`小学` of 孩子在郑州上小学…要准备啥材料) when no
+    document says that kind at all (`holds`: read in the documents' script): what they say of schools is said of other
+    kinds, whatever sentence is closest. '' when some document says it, or the question names none or several."""
+    question = without_set_aside(question)
+    clause = asking_clause(question)
+    if school_kinds(clause):
+        question = clause
+    asked = _kinds_asked(question)
+    if len(asked) != 1:
+        return ""
+    kind, found = asked[0]
+    if any(holds(word) for word in _KIND_WORDS[kind]):
+        return ""
+    named = _SCHOOL_NAMED.search(question)
+    return (named or found).group()
+
+
 # A question comparing how many (`中职和技工院校哪一类更多`, `比技工院校多吗`): it needs the count of each side.
 _COMPARES_HOW_MANY = re.compile(
     r"更[多少大小高低]|哪一?[个类种边方项]?[多少](?!少)|多还是少|比[^，,。；;？?]{1,12}[多少]"
