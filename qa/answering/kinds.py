@@ -774,7 +774,8 @@ def answer_size(question: str, start: int, end: int) -> bool:
         return True
     if _SIZE_BEFORE.search(question, 0, start) or _SIZE_AFTER.match(question, end):
         return True
-    return _size_of_list_before(question, start, chinese_number(_NUMBER_OPENING.match(question, start).group()))
+    number = _NUMBER_OPENING.match(question, start)
+    return number is not None and _size_of_list_before(question, start, chinese_number(number.group()))
 
 
 _NUMBER_OPENING = re.compile(rf"\d+|[{CHINESE_DIGITS}]+")
