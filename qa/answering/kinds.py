@@ -648,19 +648,28 @@ def school_kind_unheld(question: str, sentence: str) -> str:
     only (`中等职业学校…,技工院校…`); '' when it names that kind too, names no kind of school, or the question names
     none or several (a comparison). The kinds it sets aside (`不算中职和技工，…`) it does not ask about, nor those of the
     clauses before the one asking when that one names a kind (`在纠结读中职还是高职。郑州高职院校一共开了多少个专业`)."""
+    asked = _one_kind_asked(question)
+    if asked is None:
+        return ""
+    kind, words = asked
+    said = school_kinds(sentence)
+    return "" if not said or kind in said else words
+
+
+def _one_kind_asked(question: str) -> tuple[str, str] | None:
+    """The one kind of school a question (simplified) asks about, with the words it says it by (`高职院校`: with the word
+    for the school after it, else as asked); None when it names none or several. Not the kinds it sets aside, nor those
+    of the clauses before the one asking when that one names a kind."""
     question = without_set_aside(question)
     clause = asking_clause(question)
     if school_kinds(clause):
         question = clause
     asked = _kinds_asked(question)
     if len(asked) != 1:
-        return ""
+        return None
     kind, found = asked[0]
-    said = school_kinds(sentence)
-    if not said or kind in said:
-        return ""
-    named = _SCHOOL_NAMED.search(question)  # with the word for the school after it (`高职院校`), else as asked
-    return (named or found).group()
+    named = _SCHOOL_NAMED.search(question)
+    return kind, (named or found).group()
 
 
 # The words each kind of school is said by, without the patterns' conditions (`高中` of 普高's): what a document holding
@@ -672,18 +681,11 @@ def school_kind_unsaid(question: str, holds: Callable[[str], bool]) -> str:
     """The one kind of school a question (simplified) asks about (`小学` of 孩子在郑州上小学…要准备啥材料) when no
     document says that kind at all (`holds`: read in the documents' script): what they say of schools is said of other
     kinds, whatever sentence is closest. '' when some document says it, or the question names none or several."""
-    question = without_set_aside(question)
-    clause = asking_clause(question)
-    if school_kinds(clause):
-        question = clause
-    asked = _kinds_asked(question)
-    if len(asked) != 1:
+    asked = _one_kind_asked(question)
+    if asked is None:
         return ""
-    kind, found = asked[0]
-    if any(holds(word) for word in _KIND_WORDS[kind]):
-        return ""
-    named = _SCHOOL_NAMED.search(question)
-    return (named or found).group()
+    kind, words = asked
+    return "" if any(holds(word) for word in _KIND_WORDS[kind]) else words
 
 
 # A question comparing how many (`中职和技工院校哪一类更多`, `比技工院校多吗`): it needs the count of each side.
