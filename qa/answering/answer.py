@@ -303,11 +303,6 @@ def _not_given(
     )
     if unsaid:
         return _abstain(asked, question, query, ctx, confidence, unsaid=unsaid)
-    # A kind of school no document says at all (`小学` of a letter on vocational schools): the sentence speaks of others.
-    kind_unsaid = school_kind_unsaid(own or query.plain, documents_hold(ctx.lexical))
-    if kind_unsaid:
-        text = f"{ctx.where}没有找到答案：{ctx.where}没有提到“{kind_unsaid}”。"
-        return _refusal(asked, question, text, ctx, confidence)
     # An organisation the sentence never names while it names another of its kind (`教育部` of a sentence on 河南省教育厅).
     name, other = name_unheld([simplified(n) for n in query.names], query.plain, best.plain, simplified(best.context))
     if name:
@@ -335,6 +330,13 @@ def _not_given(
     # 开放吗): the documents say neither yes nor no, whatever the sentence on its topic says.
     if query.whether and not query.whether_known:
         text = f"{ctx.where}没有找到答案：{ctx.where}没有提到“{query.whether}”。"
+        return _refusal(asked, question, text, ctx, confidence)
+    # A kind of school no document says at all (`小学` of a letter on vocational schools): the sentence speaks of others.
+    # Read after the noun a question asking only whether asks of (`招生划片` of 义务教育阶段的招生划片有没有调整), which
+    # names what it asks.
+    kind_unsaid = school_kind_unsaid(own or query.plain, documents_hold(ctx.lexical))
+    if kind_unsaid:
+        text = f"{ctx.where}没有找到答案：{ctx.where}没有提到“{kind_unsaid}”。"
         return _refusal(asked, question, text, ctx, confidence)
     # Several things asked of one that the sentence only lists among others (`丹尼斯工匠学院开设了哪些课程` of
     # `打造比亚迪、丹尼斯工匠学院等样板模式`): a list says which there are, not what each has.
