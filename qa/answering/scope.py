@@ -517,11 +517,11 @@ def gather_modifier(plain: str) -> str:
     return said.removesuffix("的")
 
 
-# A part asking for examples of what the rest asks (`…哪些类型的实训基地，能举两个例子吗`): no ask of its own.
 # A part saying what the asker heard or read (`听说郑州要冒出几所职业大学，…点了哪几所的名`): its `几` is "a few", and
 # what it says is the premise of the part that asks, not an ask of its own.
 _HEARSAY = re.compile(r"(?:我|我们)?(?:听说|听人说|据说|据了解|听别人说|听朋友说|看新闻说|看到新闻说|网上说|有人说)")
 
+# A part asking for examples of what the rest asks (`…哪些类型的实训基地，能举两个例子吗`): no ask of its own.
 _EXAMPLES_ASKED = re.compile(
     r"(?:能|可以|可否|能不能|能否|麻烦)?(?:再|多)?(?:举|列|给)(?:一下|出|个)?[几两一二三]?个?例子?(?:吗|呢|吧|嘛)?"
 )
