@@ -112,6 +112,7 @@ class LexicalIndex:
         self._joined: str | None = None
         self._seen: dict[str, bool] = {}  # `occurs`' answers, kept so a question's analysis scans once per string
         self._before: dict[tuple[str, int, int], list[str]] = {}  # `said_before`'s answers, kept as `occurs`' are
+        self._said: dict[tuple[str, int, int], list[str]] = {}  # `said`'s answers, by pattern, flags and `most`
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Document frequencies are the column lengths of bm25s's sparse score matrix (one column per token).
         self._dfs = np.diff(bm25.scores["indptr"])
@@ -220,10 +221,19 @@ class LexicalIndex:
 
     def said(self, pattern: re.Pattern[str], most: int = 8) -> list[str]:
         """The distinct strings the indexed texts say that `pattern` matches, in order of first occurrence, at most
-        `most` (a scan of every text: for a question's rare reading, as `occurs` is)."""
+        `most` (a scan of every text: for a question's rare reading, as `occurs` is). Each answer is kept, as `occurs`'
+        are: rewriting a question reads the same counts several times (`_count_said`: the asked question, the resolved
+        one, the words a follow-up is checked by)."""
+        key = (pattern.pattern, pattern.flags, most)
+        known = self._said.get(key)
+        if known is not None:
+            return known
+        if len(self._said) >= OCCURS_KEPT:
+            self._said.clear()
         found: dict[str, None] = {}
         for m in pattern.finditer(self._text()):
             found.setdefault(m.group(), None)
             if len(found) >= most:
                 break
-        return list(found)
+        self._said[key] = list(found)
+        return self._said[key]

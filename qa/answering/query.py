@@ -1075,9 +1075,9 @@ def _count_said(count: str, lexical: LexicalIndex) -> bool:
     the article of 跟一所中职共办了学院, must not become a count that matches it)."""
     if not lexical.occurs(count):
         return False
-    if count[0] not in CHINESE_DIGITS + "十两0123456789":
+    if count[0] not in CHINESE_DIGITS + "0123456789":
         return True
-    return bool(lexical.said(re.compile(rf"(?<![\d.{CHINESE_DIGITS}十百千万两]){re.escape(count)}"), most=1))
+    return bool(lexical.said(re.compile(rf"(?<![\d.{CHINESE_DIGITS}万]){re.escape(count)}"), most=1))
 
 
 def chinese_numeral(value: int) -> str:
