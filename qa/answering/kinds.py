@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answering.names import dictionary_frequency, offsets, tag
-from qa.answering.scope import PERSON_ROLES, asking_clause, without_set_aside
+from qa.answering.scope import ITEM_BREAKS, PERSON_ROLES, asking_clause, without_set_aside
 
 NUMERAL = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
 UNITS = "个所家项名人次条座批拨轮趟类种位届年月天亿万元"
@@ -280,6 +280,8 @@ _PEOPLE = (
     "人",
 )
 
+_PERSON_ENDS = "人员师生长授士手者"  # the last character of a word naming people (`教授`, `委员`, `学生`)
+
 
 def _counts_people(noun: str) -> bool:
     """Whether a noun counted with no unit, or in `个`, names people (`学生`, `实习生`, `会员`, `院士`): read as counted
@@ -325,7 +327,6 @@ _NAMED_ALIKE = re.compile(
     r"[\u4e00-\u9fff]{1,12}?([\u4e00-\u9fff]{2})、(?:[\u4e00-\u9fff]{1,12}?\1、)*[\u4e00-\u9fff]{1,12}?\1"
 )
 _NAMED_UNITS = "所家位名座"
-_PERSON_ENDS = "人员师生长授士手者"  # the last character of a word naming people (`教授`, `委员`, `学生`)
 
 
 # A share asked (`录取率大概多少`, `占多大比例`, `百分之几`) and one given (`30%`, `三成`, `三分之一`, `比例为1:3`).
@@ -781,18 +782,17 @@ def answer_size(question: str, start: int, end: int) -> bool:
 
 
 _NUMBER_OPENING = re.compile(rf"\d+|[{CHINESE_DIGITS}]+")
-# The things a question lists right before a count of them (`南京、武汉、广州这三地`): the clause up to the count, its
-# items parted by `、` or `和`, and the words that may stand between the last one and the count.
-_LIST_PARTS = re.compile(r"[、和与及跟]")
+# The words that may stand between the last thing a question lists and a count of them (`南京、武汉、广州这三地`).
 _BEFORE_COUNT = re.compile(r"(?:这|那|等|共|总共|一共)+$")
 
 
 def _size_of_list_before(question: str, start: int, value: int) -> bool:
-    """Whether the clause before `start` lists exactly `value` things (two or more), which the count then counts."""
+    """Whether the clause before `start` lists exactly `value` things (two or more), parted as a question parts the
+    things it sets aside (`scope.ITEM_BREAKS`), which the count then counts."""
     clause = re.split(r"[，,。；;？?！!：:]", question[:start])[-1]
     clause = _BEFORE_COUNT.sub("", clause)
-    items = [item for item in _LIST_PARTS.split(clause) if item]
-    return value >= 2 and len(items) == value and len(_LIST_PARTS.findall(clause)) == value - 1
+    items = [item for item in ITEM_BREAKS.split(clause) if item]
+    return value >= 2 and len(items) == value and len(ITEM_BREAKS.findall(clause)) == value - 1
 
 
 # A number named as a bound the asker guesses (`是不是已经建了五十个以上`, `有没有超过1000家`, `是否不到30个`): asked
