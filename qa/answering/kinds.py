@@ -474,7 +474,15 @@ def count_unheld(question: str, sentence: str) -> str:
     money = _MONEY_KIND.asks.search(question) or _SPENT_ASKED.search(question)
     if money and not _MONEY_KIND.holds.search(sentence):
         return money.group()
+    # … and a measure asked in its unit (`多少平方米`, `几公里`) one giving none in it (`18家…基地` has no area)
+    measure = _MEASURE_ASKED.search(question)
+    if measure and not re.search(rf"{NUMERAL}[多余]?(?:万|亿)?{measure.group(1)}", sentence):
+        return measure.group()
     return ""
+
+
+# A measure asked in a unit of its own, not a count of things (`多少平方米`, `几公里`, `多少吨`)
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(平方公里|平方千米|平方米|平米|公顷|亩|公里|千米|米|吨|公斤|千克)")
 
 
 # A count with its unit: `41所`, `130多个`, and a vague one (`多所学校`, `若干家企业`), which counts as much without
