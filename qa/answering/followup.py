@@ -271,8 +271,14 @@ def _done_with_whom_said_before(fragment: str, earlier: str) -> bool:
     nouns = [word for word, flag in words[2:] if flag.startswith(_OBJECT_TAGS) and len(word) >= 2]
     said = aligned_simplified(earlier)
     # … the noun only for a doing with someone (`合作的企业有哪些`): one with none (`砍掉的老专业有几个` after a question
-    # on 新备案的专业) names its own things
-    return words[0][0] in said or bool(nouns and nouns[-1] in said and re.search(RELATION_WORDS, words[0][0]))
+    # on 新备案的专业) names its own things; and a doing with someone after one the earlier question says in another
+    # word (`合作的企业分别是谁` after `…共建了几个产业学院？`)
+    with_someone = re.search(RELATION_WORDS, words[0][0]) is not None
+    return (
+        words[0][0] in said
+        or (with_someone and bool(nouns and nouns[-1] in said))
+        or (with_someone and re.search(RELATION_WORDS, said) is not None)
+    )
 
 
 def _opens_with_verb(fragment: str) -> bool:
@@ -281,9 +287,10 @@ def _opens_with_verb(fragment: str) -> bool:
     words = tag(aligned_simplified(fragment))
     if not words or len(words[0][0]) < 2:
         return False
-    # A verb and 的 before a noun name things of the question's own (`撤掉的老专业有几个`), not before `是`; a word jieba
-    # tags a verb before a locative is a noun (`通知里提到了哪些A级景区`)
-    if len(words) > 2 and words[1][0] == "的" and words[2][0] != "是":
+    # A verb and 的 before a noun name things of the question's own (`撤掉的老专业有几个`), not before `是` or an adverb
+    # (`参加的都是哪些单位的人`: those who took part in the earlier question's trip); a word jieba tags a verb before a
+    # locative is a noun (`通知里提到了哪些A级景区`)
+    if len(words) > 2 and words[1][0] == "的" and words[2][0] != "是" and words[2][1] != "d":
         return False
     if len(words) > 1 and words[1][1] == "f":
         return False

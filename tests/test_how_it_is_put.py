@@ -1,0 +1,70 @@
+"""How a question puts what it asks, found reading fresh29 (the thirty-eighth round): a part's measures counted as
+they are asked for (`讲了哪几项举措`), the letter's writer said with the writing (`哪个部门出具的回函`) and a
+certificate's issuer, which is no question about the letter; those who did what the earlier question spoke of
+(`参加的都是哪些单位的人`); and a measure asked in a unit of its own (`多少平方米`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import QA
+from qa.answering.followup import is_elliptical
+from qa.answering.kinds import count_unheld
+from qa.answering.query import meta_intents
+from qa.answering.scope import question_scope
+
+
+@pytest.mark.parametrize(
+    ("question", "part", "measure"),
+    [
+        ("政策支持那一块，教育局具体讲了哪几项举措？", "持续加大政策支持力度", "支持职业院校升本"),
+        ("关于产教融合载体平台，文中介绍了哪几方面的建设", "产教融合载体平台建设", "加强产教融合实训基地建设"),
+    ],
+)
+def test_a_parts_measures_counted_as_asked_are_the_part(bot: QA, question: str, part: str, measure: str) -> None:
+    assert question_scope(question) == "section"
+    answer = bot.ask(question)
+    assert not answer.abstained
+    assert part in answer.text and measure in answer.text
+
+
+def test_a_count_asked_of_one_fact_stays_a_fact() -> None:
+    assert question_scope("郑州市有哪几所大学的研究院签了合作协议？") != "section"
+
+
+def test_the_writer_said_with_the_writing_asks_who_wrote_the_letter(bot: QA) -> None:
+    question = "这是哪个部门出具的回函，是回给哪位委员的？"
+    assert "sender" in meta_intents(question)
+    answer = bot.ask(question)
+    assert "郑州市教育局" in answer.text and "王素梅委员" in answer.text
+
+
+@pytest.mark.parametrize("question", ["职业技能等级证书是哪个部门出具的？", "职业技能等级证书是哪个部门发的？"])
+def test_a_certificates_issuer_is_no_question_about_the_letter(question: str) -> None:
+    assert "sender" not in meta_intents(question)
+
+
+def test_those_who_did_what_was_spoken_of_lean_back(bot: QA) -> None:
+    earlier = "2024年郑州组织人去南京考察过职业教育吗？"
+    assert is_elliptical("参加的都是哪些单位的人？", earlier=earlier)
+    answer = bot.ask("参加的都是哪些单位的人？", [earlier])
+    assert not answer.abstained
+    assert "市人社局" in answer.text
+    # … while a verb and 的 before a noun still name the question's own things
+    assert not is_elliptical("撤掉的老专业有几个？", earlier="2024年新增备案了多少个专业？")
+
+
+def test_a_measure_in_its_own_unit_is_given_only_in_that_unit() -> None:
+    sentence = "建设了汽车维修、航空物流等18家市级高技能人才公共实训基地"
+    assert count_unheld("18家市级公共实训基地加起来有多少平方米？", sentence) == "多少平方米"
+    assert count_unheld("实训基地占地多少平方米？", "实训基地占地3.5万平方米") == ""
+    assert count_unheld("实训基地占地多少亩？", "实训基地占地200余亩") == ""
+
+
+def test_a_doing_with_someone_leans_on_one_said_in_another_word(bot: QA) -> None:
+    earlier = "郑州财税金融职业学院共建了几个产业学院？"
+    assert is_elliptical("合作的企业分别是谁？", earlier=earlier)
+    # the letter names none of the college's partners
+    assert bot.ask("合作的企业分别是谁？", [earlier]).abstained
+    # … while after a question saying no doing with someone it asks the documents
+    assert not is_elliptical("合作的企业有哪些？", earlier="考察组去了哪些城市？")
