@@ -68,3 +68,11 @@ def test_a_doing_with_someone_leans_on_one_said_in_another_word(bot: QA) -> None
     assert bot.ask("合作的企业分别是谁？", [earlier]).abstained
     # … while after a question saying no doing with someone it asks the documents
     assert not is_elliptical("合作的企业有哪些？", earlier="考察组去了哪些城市？")
+
+
+def test_somewhere_else_is_the_places_the_letter_names(bot: QA) -> None:
+    answer = bot.ask("郑州有没有派人去外地考察过？")
+    assert not answer.abstained
+    assert "南京" in answer.text
+    # … while a noun no document holds is still refused by name
+    assert "游泳池" in bot.ask("郑州的中职学校有没有游泳池？").text

@@ -390,7 +390,7 @@ def analyse(question: str, lexical: LexicalIndex, focus: str = "") -> Query:
         listed=listed,
         listed_unit=listed_unit,
         whether=unheld or (whether_text[at.start : at.end] if at else ""),
-        whether_known=at is not None and not unheld and lexical.holds(whether_text[at.head : at.end]),
+        whether_known=at is not None and not unheld and _held_word(whether_text[at.head : at.end], lexical),
         titles_absent=tuple(t for t in dict.fromkeys(_TITLE.findall(question)) if not _title_held(t, lexical)),
         schools_absent=tuple(
             name for name, fields in schools_named(question) if not _school_held(name, fields, lexical)
@@ -655,10 +655,20 @@ _ASKING_WORD = re.compile(
 )
 
 
+# Words for somewhere other than where the asker stands (`有没有派人去外地考察`): no document says them, the places it
+# names are them
+_ELSEWHERE = frozenset(("外地", "外省", "外市", "异地", "省外", "市外", "外埠"))
+
+
+def _held_word(word: str, lexical: LexicalIndex) -> bool:
+    """Whether some document holds `word`, or it is a word for somewhere else (`外地`), which the places named are."""
+    return lexical.holds(word) or simplified(word) in _ELSEWHERE
+
+
 def _unheld_word(word: str, lexical: LexicalIndex) -> bool:
     """Whether no document holds `word`, and it is no guess of jieba's (a word its dictionary does not list) around a
-    shorter word they hold (`产教` of `学产教`)."""
-    if lexical.holds(word):
+    shorter word they hold (`产教` of `学产教`); a word for somewhere else (`外地`) is held by the places they name."""
+    if _held_word(word, lexical):
         return False
     guessed = not dictionary_frequency(word)
     return not (guessed and any(lexical.holds(word[i : i + 2]) for i in range(len(word) - 1)))
