@@ -444,7 +444,7 @@ def count_unheld(question: str, sentence: str) -> str:
     (`人口达2,790,060`), or names the counted things one by one (`…骑士团、…骑士团和…骑士团`); and when the question
     counts in `个`, which any count answers, or in no unit, or asks something else beside (`哪位皇帝发动了几次…`). A
     count the question names itself is none of the sentence's (`10个` of `10个委员会分了几批成立`). A sum of money asked
-    (`多少专项资金`) is a count in 元."""
+    (`多少专项资金`) is a count in 元, and a measure (`多少平方米`) one in its unit."""
     if _asks_beside_count(question):
         return ""
     # A count the question names itself is what it asks about, not its answer (`10个` of `10个…委员会分了几批成立`).
@@ -474,7 +474,7 @@ def count_unheld(question: str, sentence: str) -> str:
     money = _MONEY_KIND.asks.search(question) or _SPENT_ASKED.search(question)
     if money and not _MONEY_KIND.holds.search(sentence):
         return money.group()
-    # … and a measure asked in its unit (`多少平方米`, `几公里`) one giving none in it (`18家…基地` has no area)
+    # … and so is a measure asked in its unit (`多少平方米`, `几公里`) of one giving none in it (`18家…基地` gives no area)
     measure = _MEASURE_ASKED.search(question)
     if measure and not re.search(rf"{NUMERAL}[多余]?(?:万|亿)?{measure.group(1)}", sentence):
         return measure.group()
