@@ -76,3 +76,10 @@ def test_somewhere_else_is_the_places_the_letter_names(bot: QA) -> None:
     assert "南京" in answer.text
     # … while a noun no document holds is still refused by name
     assert "游泳池" in bot.ask("郑州的中职学校有没有游泳池？").text
+
+
+def test_a_follow_ups_refusal_names_its_own_words_not_the_earlier_questions(bot: QA) -> None:
+    answer = bot.ask("那它们的学费是多少？", ["旅游职院跟携程合开的订单班叫什么？"])
+    assert answer.abstained
+    assert "学费" in answer.text
+    assert "合开" not in answer.text  # the earlier question's wording, not what this one asks

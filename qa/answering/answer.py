@@ -1303,8 +1303,12 @@ def _abstain(
     titles = [f"《{t}》" for t in query.titles_absent]
     names = titles + [n for n in query.names if not held(n) and not any(n in t for t in titles)]
     names += [s for s in (*query.schools_absent, *query.partners_absent) if not any(s in n for n in names)]
+    # A follow-up merged with the earlier question names what its own words hold (the earlier question's wording, `红头`
+    # of 发过哪些红头文件, was not what it asks); the names it takes from the earlier one are named above.
     runs = [
-        t for t in missing_terms(query.text, ctx.lexical) if not any(t in d for d in (*query.details_absent, *names))
+        t
+        for t in missing_terms(ctx.focus or query.text, ctx.lexical)
+        if not any(t in d for d in (*query.details_absent, *names))
     ]
     noun = query.attribute
     unnamed = bool(noun) and not query.attribute_known and not any(t in noun or noun in t for t in (*runs, *names))
