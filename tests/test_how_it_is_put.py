@@ -83,3 +83,17 @@ def test_a_follow_ups_refusal_names_its_own_words_not_the_earlier_questions(bot:
     assert answer.abstained
     assert "学费" in answer.text
     assert "合开" not in answer.text  # the earlier question's wording, not what this one asks
+
+
+@pytest.mark.parametrize("question", ["下一阶段教育局准备干些什么？", "接下来要做啥？", "以后干点什么？"])
+def test_the_plans_asked_as_a_person_talks_are_the_part_on_them(bot: QA, question: str) -> None:
+    answer = bot.ask(question)
+    assert not answer.abstained
+    assert "下一步工作打算" in answer.text and "加强顶层设计" in answer.text
+
+
+def test_the_names_of_the_things_asked_for_are_the_things(bot: QA) -> None:
+    assert question_scope("回函里都点到了哪几家企业的名字？") == "gather"
+    assert question_scope("这份答复的核心意思是什么？") == "summary"
+    answer = bot.ask("回函里都点到了哪几家企业的名字？")
+    assert all(name in answer.text for name in ("宇通", "希尔顿", "阿里巴巴", "富士康", "比亚迪"))

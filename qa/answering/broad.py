@@ -117,7 +117,9 @@ def plans_heading(query: Query, doc: Document) -> Heading | None:
 # sets out the plans answers it (`五、2025年工作思路`, `七、下一步工作打算`), whatever its title calls the future.
 _FUTURE = re.compile(FUTURE)
 _PLANS = re.compile(r"打算|计划|准备|安排|思路|设想|规划")
-_ASKING_PLANS = re.compile(f"{_FUTURE.pattern}|{_PLANS.pattern}")
+# … and what is to be done, asked as a person talks (`准备干些什么`, `要做啥`), which names no topic either
+_DOING_ASKED = r"(?:干|做|搞)(?:些|点)?(?:什么|啥|嘛)"
+_ASKING_PLANS = re.compile(f"{_FUTURE.pattern}|{_PLANS.pattern}|{_DOING_ASKED}")
 _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思路|设想|展望|今后|工作重点|工作目标")
 
 
