@@ -19,7 +19,7 @@ import numpy as np
 from qa.answering.gather import Mention, distinct, named, of_another_kind
 from qa.answering.names import tag
 from qa.answering.query import Query, chinese_numeral, share, top_level, topic_terms, without_filler
-from qa.answering.scope import FUTURE, SCOPE_WORDS, set_aside_marks
+from qa.answering.scope import DOING_ASKED, FUTURE, SCOPE_WORDS, set_aside_marks
 from qa.chunking import split_clauses, split_spans
 from qa.lexical import LexicalIndex, bigrams
 from qa.script import aligned_simplified, in_script_of, simplified
@@ -118,8 +118,7 @@ def plans_heading(query: Query, doc: Document) -> Heading | None:
 _FUTURE = re.compile(FUTURE)
 _PLANS = re.compile(r"打算|计划|准备|安排|思路|设想|规划")
 # … and what is to be done, asked as a person talks (`准备干些什么`, `要做啥`), which names no topic either
-_DOING_ASKED = r"(?:干|做|搞)(?:些|点)?(?:什么|啥|嘛)"
-_ASKING_PLANS = re.compile(f"{_FUTURE.pattern}|{_PLANS.pattern}|{_DOING_ASKED}")
+_ASKING_PLANS = re.compile(f"{_FUTURE.pattern}|{_PLANS.pattern}|{DOING_ASKED}")
 _PLAN_HEADING = re.compile(r"下一步|下阶段|下一阶段|打算|计划|思路|设想|展望|今后|工作重点|工作目标")
 
 

@@ -273,12 +273,10 @@ def _done_with_whom_said_before(fragment: str, earlier: str) -> bool:
     # … the noun only for a doing with someone (`合作的企业有哪些`): one with none (`砍掉的老专业有几个` after a question
     # on 新备案的专业) names its own things; and a doing with someone after one the earlier question says in another
     # word (`合作的企业分别是谁` after `…共建了几个产业学院？`)
+    if words[0][0] in said:
+        return True
     with_someone = re.search(RELATION_WORDS, words[0][0]) is not None
-    return (
-        words[0][0] in said
-        or (with_someone and bool(nouns and nouns[-1] in said))
-        or (with_someone and re.search(RELATION_WORDS, said) is not None)
-    )
+    return with_someone and (bool(nouns and nouns[-1] in said) or re.search(RELATION_WORDS, said) is not None)
 
 
 def _opens_with_verb(fragment: str) -> bool:

@@ -82,6 +82,8 @@ IN_DOCUMENT = (
 
 # What comes next, said as a time (`明年`, `往后`): a question asking what is planned then asks for the plans.
 FUTURE = r"明年|来年|今后|以后|往后|后续|将来|未来|下一步|下一阶段|下阶段|接下来|下一年"
+# What is to be done, asked as a person talks (`干些什么`, `做啥`): after a time to come it asks for the plans
+DOING_ASKED = r"(?:干|做|搞)(?:些|点)?(?:什么|啥|嘛)"
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ SCOPE_RULES: tuple[ScopeRule, ...] = (
             rf"(?:{FUTURE})的(?:工作)?(?:打算|计划|安排)(?=[，,？?]|$|是什么|有哪些|有什么)|"
             rf"(?:{FUTURE})(?:将|要|会|还)?(?:怎么|如何|做什么|有什么)|"
             # … and asked as a person talks (`接下来要做啥`, `以后干些什么`)
-            rf"(?:{FUTURE})(?:将|要|会|还)?(?:干|做|搞)(?:些|点)?(?:什么|啥|嘛)|"
+            rf"(?:{FUTURE})(?:将|要|会|还)?{DOING_ASKED}|"
             rf"(?:{FUTURE})[^，,。？?]{{0,12}}(?:准备|打算|计划)[^，,。？?]{{0,8}}(?:哪|什么|如何|怎么)|"
             r"在[^，,。？?]{2,12}方面[^，,。？?]{0,8}(?:什么|哪些|如何|怎样|怎么)|(?:做了|采取了|开展了)(?:什么|哪些)[？?]?$|"
             r"^(?:请)?(?:介绍|说说|讲讲|谈谈)(?:一下)?"
